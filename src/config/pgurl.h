@@ -1,0 +1,44 @@
+/* pgurl.h - PostgreSQL connection URLs, as Prisma writes them, for libpq.
+ *
+ * libpq refuses Prisma's own query parameters with "invalid URI query
+ * parameter". pgurl_parse() takes the URL apart and builds keyword/value
+ * arrays for PQconnectdbParams()/PQconnectStartParams(): Prisma-only
+ * parameters (schema, connection_limit, pool_timeout, socket_timeout,
+ * pgbouncer, statement_cache_size, sslaccept, sslidentity) are dropped,
+ * `schema` becomes the session's search_path, Prisma's `sslcert` (a CA file)
+ * becomes libpq's `sslrootcert`, and everything else libpq knows is passed on.
+ */
+#ifndef OPSDECK_CONFIG_PGURL_H
+#define OPSDECK_CONFIG_PGURL_H
+
+#include <stddef.h>
+
+#define PGURL_MAX_PARAMS 32
+
+struct pgurl {
+	/* NULL-terminated arrays for PQconnectStartParams(..., expand_dbname = 0).
+	 * Values are percent-decoded. Owned by the struct. */
+	const char *keywords[PGURL_MAX_PARAMS + 1];
+	const char *values[PGURL_MAX_PARAMS + 1];
+	size_t count;
+	char *host;      /* "" when not given (libpq's default socket) */
+	char *port;      /* "" when not given */
+	char *user;
+	char *password;  /* "" when none; a secret: never print it */
+	char *dbname;
+	char *schema;    /* Prisma's schema, "" when not given */
+	char *redacted;  /* the URL with the password replaced by "***" */
+};
+
+/* Parses a postgres:// or postgresql:// URL. Returns 0, or -1 with a reason
+ * in err that never contains the password. Adds connect_timeout (whole
+ * seconds, at least 1, from timeout_ms) unless the URL sets one, and
+ * application_name "opsdeck" unless set. */
+int pgurl_parse(const char *url, long timeout_ms, struct pgurl *out, char *err, size_t errlen);
+
+/* Adds or replaces one keyword (e.g. "options"). */
+void pgurl_set(struct pgurl *u, const char *keyword, const char *value);
+
+void pgurl_free(struct pgurl *u);
+
+#endif

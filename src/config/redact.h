@@ -1,0 +1,32 @@
+/* redact.h - keep secrets out of everything opsdeck prints.
+ *
+ * Two tools: url_redact() masks the password of any scheme://user:pass@host
+ * URL, and a process-wide registry of secret strings (passwords, keys,
+ * tokens, registered when the config is loaded) that redact_text() masks
+ * wherever they appear — in a library's error message, say. Output code runs
+ * every backend string through redact_text() as a second guard.
+ */
+#ifndef OPSDECK_CONFIG_REDACT_H
+#define OPSDECK_CONFIG_REDACT_H
+
+#include <stddef.h>
+
+#define REDACT_MASK "***"
+
+/* Writes url with its password (if any) replaced by "***" into dst; text
+ * that is not a URL is copied unchanged (but still passed through
+ * redact_text()). Always terminates dst. */
+void url_redact(char *dst, size_t size, const char *url);
+
+/* Remembers a secret; values shorter than 3 bytes are ignored (masking "a"
+ * everywhere would garble text and hide nothing). Thread-safe. */
+void redact_register(const char *secret);
+
+/* Replaces every registered secret in s (in place, NUL-terminated, buffer
+ * of `size` bytes) with "***". Thread-safe. */
+void redact_text(char *s, size_t size);
+
+/* Forgets every secret (for tests). */
+void redact_clear(void);
+
+#endif

@@ -1,0 +1,28 @@
+/* redisurl.h - Redis connection URLs.
+ *
+ * redis://[[user]:password@]host[:port][/db] and unix:///path/to.sock[?db=N].
+ * rediss:// (TLS) is accepted only when hiredis was built with TLS; otherwise
+ * it is refused with a clear reason.
+ */
+#ifndef OPSDECK_CONFIG_REDISURL_H
+#define OPSDECK_CONFIG_REDISURL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct redisurl {
+	char *host;       /* "" for a unix socket */
+	int port;         /* default 6379 */
+	char *socket;     /* unix socket path, or "" */
+	char *username;   /* "" when none: AUTH password (or the "default" user) */
+	char *password;   /* "" when none; a secret: never print it */
+	int db;           /* default 0 */
+	bool tls;
+	char *redacted;   /* the URL with the password replaced by "***" */
+};
+
+/* Returns 0, or -1 with a reason in err that never contains the password. */
+int redisurl_parse(const char *url, struct redisurl *out, char *err, size_t errlen);
+void redisurl_free(struct redisurl *u);
+
+#endif

@@ -1,0 +1,34 @@
+/* probe.h - the probes: all of opsdeck's network and disk I/O for a Snapshot.
+ *
+ * Each probe fills its own part of a Snapshot and never blocks longer than
+ * the configured timeout (plus scheduling noise). A probe whose backend is not
+ * configured sets CHECK_NOT_CONFIGURED with the reason in check.error and
+ * does no I/O. Probes are thread-safe with respect to each other: each owns
+ * its connection for the duration of the call. Parsing of what they receive
+ * lives in separate pure files (pg_parse, redis_info, version_json).
+ *
+ * curl_global_init() must have been called (probe_global_init) before any
+ * probe runs on any thread.
+ */
+#ifndef OPSDECK_PROBE_PROBE_H
+#define OPSDECK_PROBE_PROBE_H
+
+#include "config/config.h"
+#include "model/snapshot.h"
+
+/* Process-wide set-up for the libraries the probes use (curl). Call once,
+ * before any thread starts. Returns 0 or -1. */
+int probe_global_init(void);
+void probe_global_cleanup(void);
+
+void probe_pg(const struct config *cfg, struct pg_status *out);
+void probe_redis(const struct config *cfg, struct redis_status *out);
+void probe_health(const struct config *cfg, struct http_status *out);
+void probe_version(const struct config *cfg, struct version_status *out);
+void probe_storage(const struct config *cfg, struct storage_status *out);
+
+/* Runs every probe, each on its own thread, and waits for all of them, so the
+ * whole poll takes about as long as the slowest probe, not their sum. */
+void probe_all(const struct config *cfg, struct snapshot *out);
+
+#endif

@@ -1,0 +1,30 @@
+/* spawn.h - run a program without a shell and collect what it prints.
+ *
+ * opsdeck never runs a command through /bin/sh: programs are started with
+ * posix_spawnp() and an argv, so no argument is ever parsed by a shell.
+ */
+#ifndef OPSDECK_UTIL_SPAWN_H
+#define OPSDECK_UTIL_SPAWN_H
+
+#include <stdint.h>
+
+#include "util/strbuf.h"
+
+struct spawn_result {
+	int exit_status;   /* exit code when exited normally, else -1 */
+	int signal;        /* terminating signal, or 0 */
+	int timed_out;     /* killed because the deadline passed */
+	int64_t duration_ms;
+};
+
+/* Runs argv[0] (looked up in PATH) with argv, in directory `cwd` (NULL: the
+ * current one), stdin from /dev/null, and waits at most timeout_ms (<= 0: no
+ * limit; on timeout the child gets SIGTERM, then SIGKILL after a second).
+ * stdout and stderr are collected into `out` and `err` (either may be NULL
+ * to discard), each up to the buffer's own cap.
+ * Returns 0 when the program ran (look at `result` for how it ended), or -1
+ * if it could not be started, with the reason in errbuf. */
+int spawn_capture(char *const argv[], const char *cwd, int64_t timeout_ms, struct strbuf *out,
+                  struct strbuf *err, struct spawn_result *result, char *errbuf, size_t errlen);
+
+#endif

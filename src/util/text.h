@@ -1,0 +1,37 @@
+/* text.h - small string helpers: bounded copies, trimming, number and
+ * duration parsing. Pure functions, no allocation unless stated.
+ */
+#ifndef OPSDECK_UTIL_TEXT_H
+#define OPSDECK_UTIL_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Copies at most size-1 bytes and always terminates (size > 0). Returns
+ * strlen(src), so a result >= size means the copy was truncated. */
+size_t text_copy(char *dst, const char *src, size_t size);
+
+/* Trims ASCII whitespace at both ends, in place; returns s. */
+char *text_trim(char *s);
+
+bool text_starts_with(const char *s, const char *prefix);
+
+/* Parses a duration: a number followed by ms, s, m, h or d ("250ms", "3s",
+ * "1.5m", "1h"); a bare number means seconds. Result in milliseconds.
+ * Returns 0, or -1 if the text is not a duration or is negative/out of range. */
+int text_parse_duration_ms(const char *s, int64_t *out_ms);
+
+/* Parses a whole decimal integer / floating number; no trailing junk, no
+ * overflow. Returns 0 or -1. */
+int text_parse_int64(const char *s, int64_t *out);
+int text_parse_double(const char *s, double *out);
+
+/* Formats a byte count for people: "512 B", "3.2 MiB", "1.0 TiB". */
+void text_format_bytes(char *dst, size_t size, uint64_t bytes);
+
+/* Formats a duration in milliseconds for people: "250 ms", "3.1 s", "4m12s",
+ * "2h05m", "3d04h". */
+void text_format_duration(char *dst, size_t size, int64_t ms);
+
+#endif
