@@ -14,7 +14,7 @@
  * control (including ESC, CR, LF, TAB, BEL), DEL, every C1 control
  * (U+0080..U+009F) and every byte of invalid UTF-8 by '?'. Newlines and tabs
  * become a single space so the result is one line. A multi-byte character is
- * never cut in half at the end of dst. Returns dst. */
+ * never cut in half at the end of dst. dst may be src (in place). Returns dst. */
 char *sanitize_text(char *dst, size_t size, const char *src);
 
 /* The same for a buffer that is not NUL-terminated. */

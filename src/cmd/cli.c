@@ -1,0 +1,74 @@
+/* cli.c - what every verb shares: common options, loading the configuration,
+ * writing results to stdout without losing an error. */
+#include "cmd/cmd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/text.h"
+#include "util/xalloc.h"
+
+int cli_common_option(struct cli_options *opts, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'c':
+		opts->config_path = arg;
+		return 1;
+	case CLI_OPT_READ_ONLY:
+		opts->read_only = true;
+		return 1;
+	case CLI_OPT_THEME:
+		opts->theme = arg;
+		return 1;
+	case CLI_OPT_NO_COLOR:
+		opts->no_color = true;
+		return 1;
+	case CLI_OPT_INTERVAL:
+		if (text_parse_duration_ms(arg, &opts->interval_ms) < 0 || opts->interval_ms < 250) {
+			fprintf(stderr,
+			        "opsdeck: --interval: '%s' is not a duration of at least 250ms "
+			        "(use e.g. 2s, 500ms, 1m)\n",
+			        arg);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+int cli_load_config(const struct cli_options *opts, struct config *cfg)
+{
+	char err[1024];
+	if (config_load(cfg, opts->config_path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "opsdeck: %s\n", err);
+		return -1;
+	}
+	if (opts->read_only)
+		cfg->recovery.read_only = true;
+	if (opts->interval_ms > 0)
+		cfg->ui.interval_ms = opts->interval_ms;
+	if (opts->theme) {
+		free(cfg->ui.theme);
+		cfg->ui.theme = xstrdup(opts->theme);
+	}
+	return 0;
+}
+
+int cli_write_stdout(const char *text, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(STDOUT_FILENO, text, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "opsdeck: cannot write the output: %s\n", strerror(errno));
+			return -1;
+		}
+		text += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

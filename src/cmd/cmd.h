@@ -1,0 +1,52 @@
+/* cmd.h - the verbs of the command line (DESIGN.md "Command line").
+ *
+ * Each verb gets the arguments after its name (argv[0] is the verb) and the
+ * options given before it, and returns the process exit status.
+ */
+#ifndef OPSDECK_CMD_CMD_H
+#define OPSDECK_CMD_CMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/config.h"
+
+/* Usage and configuration errors, for every verb. */
+#define EXIT_USAGE 2
+
+struct cli_options {
+	const char *config_path; /* -c FILE, or NULL for the search order */
+	bool read_only;          /* --read-only */
+	const char *theme;       /* --theme NAME, or NULL */
+	int64_t interval_ms;     /* --interval DUR, or 0 */
+	bool no_color;           /* --no-color */
+};
+
+/* Options every verb accepts as well as the top level, so that
+ * "opsdeck status -c FILE" works like "opsdeck -c FILE status". */
+#define CLI_COMMON_SHORT "c:h"
+enum { CLI_OPT_READ_ONLY = 1000, CLI_OPT_THEME, CLI_OPT_INTERVAL, CLI_OPT_NO_COLOR };
+#define CLI_COMMON_LONG                                                                            \
+	{"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},                \
+	    {"read-only", no_argument, NULL, CLI_OPT_READ_ONLY},                                   \
+	    {"theme", required_argument, NULL, CLI_OPT_THEME},                                     \
+	    {"interval", required_argument, NULL, CLI_OPT_INTERVAL},                               \
+	    {"no-color", no_argument, NULL, CLI_OPT_NO_COLOR}
+
+/* Applies one of the common options; returns 1 if `opt` was one, 0 if not,
+ * -1 (after printing why) if its argument is bad. */
+int cli_common_option(struct cli_options *opts, int opt, const char *arg);
+
+/* Loads the configuration as the options say and applies the command-line
+ * overrides. On error prints one line to stderr and returns -1. */
+int cli_load_config(const struct cli_options *opts, struct config *cfg);
+
+/* Writes the whole text to stdout; returns 0, or -1 (after printing why) if
+ * stdout could not take it (a closed pipe, a full disk). */
+int cli_write_stdout(const char *text, size_t len);
+
+int cmd_status(int argc, char **argv, struct cli_options *opts);
+int cmd_check(int argc, char **argv, struct cli_options *opts);
+int cmd_version_file(int argc, char **argv, struct cli_options *opts);
+
+#endif

@@ -1,0 +1,83 @@
+/* main.c - option parsing and verb dispatch. */
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv, struct cli_options *opts);
+};
+
+static const struct verb VERBS[] = {
+	{"status", cmd_status},
+	{"check", cmd_check},
+	{"version-file", cmd_version_file},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: opsdeck [-c FILE] [--read-only] [--theme NAME] [--interval DUR] [--no-color]\n"
+	        "       opsdeck status   [--json | --prometheus]   one snapshot of every check\n"
+	        "       opsdeck check                              monitoring-plugins line; exit "
+	        "0/1/2/3\n"
+	        "       opsdeck version-file [--package FILE] [--out FILE]\n"
+	        "       opsdeck --help | --version\n"
+	        "\n"
+	        "  -c, --config FILE   configuration file (default: $XDG_CONFIG_HOME/opsdeck/"
+	        "opsdeck.conf,\n"
+	        "                      then /etc/opsdeck/opsdeck.conf, then built-in defaults)\n"
+	        "      --read-only     refuse every action that changes something\n"
+	        "      --interval DUR  refresh interval of the dashboard (e.g. 2s)\n"
+	        "\n"
+	        "Without a verb, opsdeck prints the status. See opsdeck(1) and opsdeck.conf(5).\n");
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	/* A closed pipe (opsdeck status | head) must give EPIPE, not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli_options opts = {0};
+	int opt;
+	/* '+': stop at the verb; its own options are parsed by the verb. */
+	while ((opt = getopt_long(argc, argv, "+" CLI_COMMON_SHORT "V", longopts, NULL)) != -1) {
+		int common = cli_common_option(&opts, opt, optarg);
+		if (common < 0)
+			return EXIT_USAGE;
+		if (common > 0)
+			continue;
+		switch (opt) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("opsdeck %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+
+	if (optind >= argc) {
+		char *status_argv[] = {"status", NULL};
+		return cmd_status(1, status_argv, &opts);
+	}
+	const char *name = argv[optind];
+	for (size_t i = 0; i < sizeof(VERBS) / sizeof(VERBS[0]); i++)
+		if (strcmp(name, VERBS[i].name) == 0)
+			return VERBS[i].run(argc - optind, argv + optind, &opts);
+	fprintf(stderr, "opsdeck: unknown command '%s' (try opsdeck --help)\n", name);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,66 @@
+/* snapshot.c - helpers over the plain Snapshot data (see snapshot.h). */
+#include "model/snapshot.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config/redact.h"
+#include "util/sanitize.h"
+
+const char *check_state_name(enum check_state state)
+{
+	switch (state) {
+	case CHECK_NOT_CONFIGURED:
+		return "not configured";
+	case CHECK_PENDING:
+		return "pending";
+	case CHECK_OK:
+		return "ok";
+	case CHECK_UNHEALTHY:
+		return "unhealthy";
+	}
+	return "unknown";
+}
+
+static void check_init(struct check_common *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->state = CHECK_PENDING;
+	c->latency_ms = -1;
+}
+
+void snapshot_init(struct snapshot *s)
+{
+	memset(s, 0, sizeof(*s));
+	check_init(&s->version.check);
+	check_init(&s->database.check);
+	check_init(&s->redis.check);
+	check_init(&s->health.check);
+	check_init(&s->storage.check);
+	s->redis.hit_rate = -1;
+	snprintf(s->version.version, sizeof(s->version.version), "unknown");
+}
+
+enum check_state snapshot_overall(const struct snapshot *s)
+{
+	const struct check_common *checks[] = {&s->database.check, &s->redis.check,
+	                                       &s->health.check, &s->storage.check};
+	enum check_state worst = CHECK_NOT_CONFIGURED;
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		if (checks[i]->state > worst)
+			worst = checks[i]->state;
+	return worst;
+}
+
+void check_set_error(struct check_common *c, enum check_state state, const char *fmt, ...)
+{
+	char raw[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	redact_text(raw, sizeof(raw));
+	sanitize_text(c->error, sizeof(c->error), raw);
+	c->state = state;
+}

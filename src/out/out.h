@@ -1,0 +1,41 @@
+/* out.h - the one-shot renderers: a Snapshot as text, JSON, Prometheus
+ * exposition or a monitoring-plugins line.
+ *
+ * Renderers are pure: they read a Snapshot (whose strings are already
+ * sanitised and redacted) and append to a strbuf; the caller writes it out.
+ * That keeps them testable without a terminal or a server.
+ */
+#ifndef OPSDECK_OUT_OUT_H
+#define OPSDECK_OUT_OUT_H
+
+#include "model/snapshot.h"
+#include "util/strbuf.h"
+
+/* The plugin states of the monitoring-plugins convention, as exit codes. */
+enum plugin_state {
+	PLUGIN_OK = 0,
+	PLUGIN_WARNING = 1,
+	PLUGIN_CRITICAL = 2,
+	PLUGIN_UNKNOWN = 3,
+};
+
+/* For people: one block per check, a figure per line, no colour. */
+void out_text(const struct snapshot *s, struct strbuf *b);
+
+/* For programs: the document described in doc/status-json.md. */
+void out_json(const struct snapshot *s, struct strbuf *b);
+
+/* For Prometheus (node_exporter's textfile collector): opsdeck_* metrics in
+ * base units, one HELP and TYPE per family. */
+void out_prometheus(const struct snapshot *s, struct strbuf *b);
+
+/* For Nagios/Icinga: "OPSDECK OK|WARNING|CRITICAL|UNKNOWN - summary | perfdata"
+ * and a newline. Returns the state, which is also the exit status. */
+enum plugin_state out_nagios(const struct snapshot *s, struct strbuf *b);
+
+/* The plugin state a snapshot maps to: CRITICAL when a configured health
+ * check is unhealthy, WARNING when the deployed version is unknown, UNKNOWN
+ * when nothing at all is configured, else OK. */
+enum plugin_state out_plugin_state(const struct snapshot *s);
+
+#endif

@@ -1,0 +1,134 @@
+/* text.c - string helpers: bounded copy, trim, strict number and duration
+ * parsing, human-readable formatting (see text.h). */
+#include "util/text.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t text_copy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+	if (size == 0)
+		return len;
+	size_t n = len < size - 1 ? len : size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return len;
+}
+
+char *text_trim(char *s)
+{
+	char *start = s;
+	while (*start && isspace((unsigned char)*start))
+		start++;
+	size_t len = strlen(start);
+	while (len > 0 && isspace((unsigned char)start[len - 1]))
+		len--;
+	memmove(s, start, len);
+	s[len] = '\0';
+	return s;
+}
+
+bool text_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int text_parse_int64(const char *s, int64_t *out)
+{
+	if (!s || !*s || isspace((unsigned char)*s))
+		return -1;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int text_parse_double(const char *s, double *out)
+{
+	if (!s || !*s || isspace((unsigned char)*s))
+		return -1;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || *end != '\0' || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int text_parse_duration_ms(const char *s, int64_t *out_ms)
+{
+	if (!s || !*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
+		return -1;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v) || v < 0)
+		return -1;
+	double scale;
+	if (*end == '\0' || strcmp(end, "s") == 0)
+		scale = 1000;
+	else if (strcmp(end, "ms") == 0)
+		scale = 1;
+	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+		scale = 60 * 1000;
+	else if (strcmp(end, "h") == 0)
+		scale = 3600 * 1000;
+	else if (strcmp(end, "d") == 0)
+		scale = 86400 * 1000;
+	else
+		return -1;
+	double ms = v * scale;
+	if (ms > 9.0e15) /* beyond int64 milliseconds with room to add */
+		return -1;
+	*out_ms = (int64_t)llround(ms);
+	return 0;
+}
+
+void text_format_bytes(char *dst, size_t size, uint64_t bytes)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+	if (bytes < 1024) {
+		snprintf(dst, size, "%" PRIu64 " B", bytes);
+		return;
+	}
+	double v = (double)bytes;
+	size_t unit = 0;
+	while (v >= 1024 && unit + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		unit++;
+	}
+	snprintf(dst, size, v < 10 ? "%.1f %s" : "%.0f %s", v, units[unit]);
+}
+
+void text_format_duration(char *dst, size_t size, int64_t ms)
+{
+	if (ms < 0) {
+		snprintf(dst, size, "-");
+		return;
+	}
+	if (ms < 1000) {
+		snprintf(dst, size, "%" PRId64 " ms", ms);
+		return;
+	}
+	if (ms < 60 * 1000) {
+		snprintf(dst, size, "%.1f s", (double)ms / 1000);
+		return;
+	}
+	int64_t s = ms / 1000;
+	if (s < 3600)
+		snprintf(dst, size, "%" PRId64 "m%02" PRId64 "s", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(dst, size, "%" PRId64 "h%02" PRId64 "m", s / 3600, (s % 3600) / 60);
+	else
+		snprintf(dst, size, "%" PRId64 "d%02" PRId64 "h", s / 86400, (s % 86400) / 3600);
+}

@@ -1,0 +1,228 @@
+/* Unit tests for out/: text, JSON, Prometheus and monitoring-plugins output
+ * of a hand-made Snapshot. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "out/out.h"
+
+static void healthy_snapshot(struct snapshot *s)
+{
+	snapshot_init(s);
+	s->taken_at_ms = 1795000000123LL;
+	s->duration_ms = 42;
+	snprintf(s->app_name, sizeof(s->app_name), "shop");
+
+	struct version_status *v = &s->version;
+	v->check.state = CHECK_OK;
+	v->source = VERSION_SOURCE_URL;
+	snprintf(v->version, sizeof(v->version), "1.4.2");
+	snprintf(v->build_number, sizeof(v->build_number), "57");
+	snprintf(v->commit_hash, sizeof(v->commit_hash), "a1b2c3d");
+	snprintf(v->build_date, sizeof(v->build_date), "2026-11-27T08:00:00.000Z");
+
+	struct pg_status *pg = &s->database;
+	pg->check.state = CHECK_OK;
+	pg->check.latency_ms = 1.25;
+	snprintf(pg->check.target, sizeof(pg->check.target), "postgresql://app:***@db:5432/shop");
+	snprintf(pg->server_version, sizeof(pg->server_version), "15.18");
+	pg->max_connections = 100;
+	pg->connections_total = 7;
+	pg->connections_active = 2;
+	pg->connections_idle = 4;
+	pg->connections_idle_in_tx = 1;
+	pg->longest_idle_in_tx_s = 3.5;
+
+	struct redis_status *r = &s->redis;
+	r->check.state = CHECK_OK;
+	r->check.latency_ms = 0.3;
+	snprintf(r->version, sizeof(r->version), "7.0.15");
+	snprintf(r->role, sizeof(r->role), "master");
+	r->used_memory = 1258291;
+	r->maxmemory = 0;
+	r->fragmentation_ratio = 3.1;
+	r->connected_clients = 2;
+	r->keyspace_hits = 87;
+	r->keyspace_misses = 13;
+	r->hit_rate = 0.87;
+	r->last_bgsave_ok = true;
+
+	struct http_status *h = &s->health;
+	h->check.state = CHECK_OK;
+	h->check.latency_ms = 2.0;
+	snprintf(h->check.target, sizeof(h->check.target), "http://127.0.0.1:3000/api/health");
+	h->status_code = 200;
+	snprintf(h->body, sizeof(h->body), "{\"status\":\"ok\"}");
+
+	struct storage_status *st = &s->storage;
+	st->check.state = CHECK_OK;
+	st->max_used_percent = 90;
+	st->path_count = 2;
+	snprintf(st->paths[0].path, sizeof(st->paths[0].path), "/");
+	st->paths[0].state = CHECK_OK;
+	st->paths[0].total_bytes = 1000000000;
+	st->paths[0].avail_bytes = 570000000;
+	st->paths[0].free_bytes = 600000000;
+	st->paths[0].used_percent = 43.0;
+	st->paths[0].inodes_total = 1000;
+	st->paths[0].inodes_free = 970;
+	st->paths[0].inodes_used_percent = 3.0;
+	snprintf(st->paths[1].path, sizeof(st->paths[1].path), "/srv/we\"ird\\path");
+	st->paths[1].state = CHECK_OK;
+	st->paths[1].total_bytes = 2000;
+	st->paths[1].avail_bytes = 1000;
+	st->paths[1].used_percent = 50.0;
+	st->paths[1].inodes_used_percent = -1;
+}
+
+static void test_text_shows_every_check(void **state)
+{
+	struct snapshot s;
+	healthy_snapshot(&s);
+	s.redis.check.state = CHECK_NOT_CONFIGURED;
+	snprintf(s.redis.check.error, sizeof(s.redis.check.error), "REDIS_URL is not set");
+	struct strbuf b;
+	strbuf_init(&b, 0);
+	out_text(&s, &b);
+	const char *t = strbuf_str(&b);
+	assert_non_null(strstr(t, "version   1.4.2  build 57  commit a1b2c3d"));
+	assert_non_null(strstr(t, "overall   OK"));
+	assert_non_null(strstr(t, "database  OK"));
+	assert_non_null(strstr(t, "postgresql://app:***@db:5432/shop"));
+	assert_non_null(strstr(t, "connections 7 of 100"));
+	assert_non_null(strstr(t, "redis     -"));
+	assert_non_null(strstr(t, "not configured"));
+	assert_non_null(strstr(t, "REDIS_URL is not set"));
+	assert_non_null(strstr(t, "HTTP 200"));
+	assert_non_null(strstr(t, "/ 43.0% used"));
+	strbuf_free(&b);
+}
+
+static void test_json_parses_with_schema_fields(void **state)
+{
+	struct snapshot s;
+	healthy_snapshot(&s);
+	s.health.check.state = CHECK_UNHEALTHY;
+	s.health.status_code = 0;
+	snprintf(s.health.check.error, sizeof(s.health.check.error), "timed out after 3.0 s");
+	struct strbuf b;
+	strbuf_init(&b, 0);
+	out_json(&s, &b);
+	json_object *root = json_tokener_parse(strbuf_str(&b));
+	assert_non_null(root);
+	json_object *o, *checks, *db, *health;
+	assert_true(json_object_object_get_ex(root, "schema_version", &o));
+	assert_int_equal(json_object_get_int(o), 1);
+	assert_true(json_object_object_get_ex(root, "overall", &o));
+	assert_string_equal(json_object_get_string(o), "unhealthy");
+	assert_true(json_object_object_get_ex(root, "checks", &checks));
+	assert_true(json_object_object_get_ex(checks, "database", &db));
+	assert_true(json_object_object_get_ex(db, "healthy", &o));
+	assert_true(json_object_get_boolean(o));
+	assert_true(json_object_object_get_ex(db, "connections", &o));
+	assert_true(json_object_object_get_ex(o, "max", &o));
+	assert_int_equal(json_object_get_int(o), 100);
+	assert_true(json_object_object_get_ex(checks, "health", &health));
+	assert_true(json_object_object_get_ex(health, "healthy", &o));
+	assert_false(json_object_get_boolean(o));
+	assert_true(json_object_object_get_ex(health, "error", &o));
+	assert_string_equal(json_object_get_string(o), "timed out after 3.0 s");
+	/* no figures for a check that did not answer */
+	assert_false(json_object_object_get_ex(health, "status_code", &o));
+	json_object_put(root);
+	strbuf_free(&b);
+}
+
+static int count(const char *haystack, const char *needle)
+{
+	int n = 0;
+	for (const char *p = haystack; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void test_prometheus_families_and_escaping(void **state)
+{
+	struct snapshot s;
+	healthy_snapshot(&s);
+	struct strbuf b;
+	strbuf_init(&b, 0);
+	out_prometheus(&s, &b);
+	const char *t = strbuf_str(&b);
+	assert_int_equal(count(t, "# TYPE opsdeck_storage_used_ratio gauge\n"), 1);
+	assert_int_equal(count(t, "# HELP opsdeck_storage_used_ratio "), 1);
+	assert_non_null(strstr(t, "opsdeck_storage_used_ratio{path=\"/\"} 0.43\n"));
+	assert_non_null(strstr(t, "opsdeck_storage_used_ratio{path=\"/srv/we\\\"ird\\\\path\"} 0.5\n"));
+	assert_non_null(strstr(t, "opsdeck_check_up{check=\"database\"} 1\n"));
+	assert_non_null(strstr(t, "opsdeck_check_latency_seconds{check=\"database\"} 0.00125\n"));
+	assert_non_null(strstr(t, "opsdeck_pg_connections{state=\"idle_in_transaction\"} 1\n"));
+	assert_non_null(strstr(t, "# TYPE opsdeck_redis_evicted_keys_total counter\n"));
+	assert_non_null(strstr(t, "opsdeck_version_info{version=\"1.4.2\",build_number=\"57\""));
+	assert_int_equal(t[b.len - 1], '\n');
+	strbuf_free(&b);
+}
+
+static void test_prometheus_leaves_out_a_down_check(void **state)
+{
+	struct snapshot s;
+	healthy_snapshot(&s);
+	s.redis.check.state = CHECK_UNHEALTHY;
+	struct strbuf b;
+	strbuf_init(&b, 0);
+	out_prometheus(&s, &b);
+	const char *t = strbuf_str(&b);
+	assert_non_null(strstr(t, "opsdeck_check_up{check=\"redis\"} 0\n"));
+	assert_null(strstr(t, "opsdeck_redis_memory_used_bytes"));
+	strbuf_free(&b);
+}
+
+static void test_nagios_states(void **state)
+{
+	struct snapshot s;
+	struct strbuf b;
+	strbuf_init(&b, 0);
+
+	healthy_snapshot(&s);
+	assert_int_equal(out_nagios(&s, &b), PLUGIN_OK);
+	assert_int_equal(strncmp(strbuf_str(&b), "OPSDECK OK - ", 13), 0);
+	assert_non_null(strstr(strbuf_str(&b), " | "));
+	assert_non_null(strstr(strbuf_str(&b), "db_connections=7;;;0;100"));
+	assert_non_null(strstr(strbuf_str(&b), "'storage_/'=43.0%;;90;0;100"));
+
+	strbuf_reset(&b);
+	s.version.check.state = CHECK_UNHEALTHY;
+	assert_int_equal(out_nagios(&s, &b), PLUGIN_WARNING);
+
+	strbuf_reset(&b);
+	s.redis.check.state = CHECK_UNHEALTHY;
+	snprintf(s.redis.check.error, sizeof(s.redis.check.error), "refused | really");
+	assert_int_equal(out_nagios(&s, &b), PLUGIN_CRITICAL);
+	const char *t = strbuf_str(&b);
+	assert_non_null(strstr(t, "OPSDECK CRITICAL - redis unhealthy: refused / really"));
+	/* exactly one '|': the perfdata separator */
+	assert_int_equal(count(t, "|"), 1);
+
+	strbuf_reset(&b);
+	s.database.check.state = s.redis.check.state = CHECK_NOT_CONFIGURED;
+	s.health.check.state = s.storage.check.state = CHECK_NOT_CONFIGURED;
+	assert_int_equal(out_nagios(&s, &b), PLUGIN_UNKNOWN);
+	strbuf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_shows_every_check),
+		cmocka_unit_test(test_json_parses_with_schema_fields),
+		cmocka_unit_test(test_prometheus_families_and_escaping),
+		cmocka_unit_test(test_prometheus_leaves_out_a_down_check),
+		cmocka_unit_test(test_nagios_states),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
