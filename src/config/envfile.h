@@ -23,7 +23,8 @@ struct envfile *envfile_load(const char *path, char *err, size_t errlen);
 const char *envfile_get(const struct envfile *env, const char *name);
 
 /* Whether any value looks like a secret: a URL with a password, or a name
- * containing PASSWORD, SECRET, TOKEN or KEY with a non-empty value. */
+ * containing PASSWORD, SECRET, TOKEN or KEY (any case) with a non-empty
+ * value. Returns the line of the first one, or 0 when there is none. */
 int envfile_holds_secret(const struct envfile *env);
 
 void envfile_free(struct envfile *env);

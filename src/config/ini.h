@@ -24,10 +24,11 @@ struct ini_file {
 	size_t count;
 };
 
-/* Parses text; on error returns -1 with "name:line: reason" in err. Sections
- * that hold no keys are still validated by the caller through
- * ini_parse's `on_section` list: every "[name]" seen is reported in
- * `sections` (with its line) so unknown empty sections are caught too. */
+/* Parses text; on error returns -1 with "name:line: reason" in err, and
+ * `out` and `sections` left empty. Every "[name]" seen is also listed in
+ * `sections` (with its line; may be NULL), so that the caller can reject an
+ * unknown section even when it holds no keys. Free both with
+ * ini_file_free(). */
 struct ini_section_ref {
 	char *name;
 	int line;

@@ -31,12 +31,15 @@ struct pgurl {
 };
 
 /* Parses a postgres:// or postgresql:// URL. Returns 0, or -1 with a reason
- * in err that never contains the password. Adds connect_timeout (whole
- * seconds, at least 1, from timeout_ms) unless the URL sets one, and
- * application_name "opsdeck" unless set. */
+ * in err that never contains the password (out is then freed-and-empty).
+ * Adds connect_timeout (whole seconds rounded up, at least 2 because libpq
+ * treats 1 as 2; none when timeout_ms <= 0) unless the URL sets one, and
+ * application_name "opsdeck" unless set. A relative Prisma sslcert is taken
+ * relative to ./prisma, as Prisma does. */
 int pgurl_parse(const char *url, long timeout_ms, struct pgurl *out, char *err, size_t errlen);
 
-/* Adds or replaces one keyword (e.g. "options"). */
+/* Adds or replaces one keyword (e.g. "options"). pgurl_parse() leaves room
+ * for at least 4 more keywords; adding past PGURL_MAX_PARAMS aborts. */
 void pgurl_set(struct pgurl *u, const char *keyword, const char *value);
 
 void pgurl_free(struct pgurl *u);

@@ -15,8 +15,16 @@
 
 /* Writes url with its password (if any) replaced by "***" into dst; text
  * that is not a URL is copied unchanged (but still passed through
- * redact_text()). Always terminates dst. */
+ * redact_text()). Works on running text too: every URL in it is masked, and
+ * so is the value of a conninfo-style "password=..." (or sslpassword=...).
+ * When in doubt it masks more (a password with an unencoded '/' hides the
+ * rest of the URL). Always terminates dst. */
 void url_redact(char *dst, size_t size, const char *url);
+
+/* Whether text holds a URL with a password in it (scheme://user:pass@host,
+ * or redis://pass@host). The config loader uses it to find a secret written
+ * literally in a file. Returns 1 or 0. */
+int url_has_password(const char *text);
 
 /* Remembers a secret; values shorter than 3 bytes are ignored (masking "a"
  * everywhere would garble text and hide nothing). Thread-safe. */

@@ -1,8 +1,11 @@
 /* redisurl.h - Redis connection URLs.
  *
- * redis://[[user]:password@]host[:port][/db] and unix:///path/to.sock[?db=N].
- * rediss:// (TLS) is accepted only when hiredis was built with TLS; otherwise
- * it is refused with a clear reason.
+ * redis://[[user]:password@]host[:port][/db][?db=N] and
+ * unix://[[user]:password@]/path/to.sock[?db=N]. A user part without ':'
+ * (redis://secret@host) is a password, as many clients read it; username and
+ * password may also be query parameters. rediss:// (TLS) is accepted only
+ * when hiredis was built with TLS; otherwise it is refused with a clear
+ * reason.
  */
 #ifndef OPSDECK_CONFIG_REDISURL_H
 #define OPSDECK_CONFIG_REDISURL_H
@@ -21,7 +24,8 @@ struct redisurl {
 	char *redacted;   /* the URL with the password replaced by "***" */
 };
 
-/* Returns 0, or -1 with a reason in err that never contains the password. */
+/* Returns 0, or -1 with a reason in err that never contains the password
+ * (out is then freed-and-empty). */
 int redisurl_parse(const char *url, struct redisurl *out, char *err, size_t errlen);
 void redisurl_free(struct redisurl *u);
 

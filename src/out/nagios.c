@@ -72,13 +72,13 @@ static void summary(struct strbuf *b, const struct named_check *checks, size_t n
 		}
 		first = false;
 	}
+	const char *separator = first ? "" : "; ";
 	for (size_t i = 0; i < n; i++) {
 		const struct check_common *c = checks[i].check;
 		if (c->state == CHECK_UNHEALTHY)
 			continue;
-		strbuf_printf(b, "%s%s %s", first ? "" : ", ", checks[i].name,
-		              check_state_name(c->state));
-		first = false;
+		strbuf_printf(b, "%s%s %s", separator, checks[i].name, check_state_name(c->state));
+		separator = ", ";
 	}
 	if (v->check.state == CHECK_OK)
 		strbuf_printf(b, "; version %s", v->version);

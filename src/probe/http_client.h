@@ -22,7 +22,11 @@ struct http_response {
 };
 
 /* Returns 0 when a response arrived (whatever its status), or -1 with a
- * short reason ("timed out after 3.0 s", "connection refused") in err.
+ * short reason in err ("timed out after 3.0 s connecting", "timed out after
+ * 3.0 s waiting for a reply", "connection refused", "could not resolve host
+ * example.org", "TLS certificate verification failed: ..."); a password in
+ * the URL never appears in it. Only http:// and https:// are fetched.
+ * timeout_ms below 1 counts as 1 (curl would read 0 as "no limit").
  * resp->body must be freed with strbuf_free in both cases. */
 int http_get(const char *url, long timeout_ms, size_t body_cap, struct http_response *resp,
              char *err, size_t errlen);

@@ -7,6 +7,8 @@
 #ifndef OPSDECK_PROBE_PG_PARSE_H
 #define OPSDECK_PROBE_PG_PARSE_H
 
+#include <stddef.h>
+
 #include "model/snapshot.h"
 
 extern const char PG_ACTIVITY_SQL[];

@@ -13,6 +13,9 @@
 #ifndef OPSDECK_PROBE_PROBE_H
 #define OPSDECK_PROBE_PROBE_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "config/config.h"
 #include "model/snapshot.h"
 
@@ -21,6 +24,13 @@
 int probe_global_init(void);
 void probe_global_cleanup(void);
 
+/* Each resets its part of the Snapshot, then fills it. latency_ms is:
+ * pg - the SELECT 1 round trip on the open connection (connecting is
+ *      bounded by the same deadline but not counted);
+ * redis - the PING round trip after AUTH/SELECT;
+ * health - the whole GET, connect included;
+ * version - the GET of version_url, or the read of version_file;
+ * storage - all statvfs calls together. */
 void probe_pg(const struct config *cfg, struct pg_status *out);
 void probe_redis(const struct config *cfg, struct redis_status *out);
 void probe_health(const struct config *cfg, struct http_status *out);
@@ -30,5 +40,27 @@ void probe_storage(const struct config *cfg, struct storage_status *out);
 /* Runs every probe, each on its own thread, and waits for all of them, so the
  * whole poll takes about as long as the slowest probe, not their sum. */
 void probe_all(const struct config *cfg, struct snapshot *out);
+
+/* Helpers the probe files share (in probe_all.c); not for other modules. */
+
+/* Waits until fd is ready for `events` (POLLIN and/or POLLOUT) or the
+ * CLOCK_MONOTONIC deadline (clock_monotonic_ms) passes, retrying on EINTR.
+ * Returns 1 when ready (an error or hang-up also counts: the caller's next
+ * read or write reports it), 0 when the deadline passed, -1 if poll failed. */
+int probe_wait_fd(int fd, short events, int64_t deadline_ms);
+
+/* Writes a duration as the probes' messages show it: "3.0 s". */
+void probe_format_seconds(char *dst, size_t size, int64_t ms);
+
+/* Replaces every occurrence of `secret` in s (NUL-terminated, in a buffer of
+ * `size` bytes) with "***", as a first guard before check_set_error's
+ * redact_text: the probe knows the password it used even when nobody
+ * registered it. Secrets shorter than 3 bytes are left alone, as
+ * redact_register does. NULL or "" does nothing. */
+void probe_mask_secret(char *s, size_t size, const char *secret);
+
+/* Resets a check before a probe fills it: pending, latency unknown, no
+ * target, no error. */
+void probe_check_begin(struct check_common *c);
 
 #endif

@@ -1,0 +1,125 @@
+/* config.h - opsdeck's configuration: where it comes from and what it holds.
+ *
+ * Search order: the file given with -c, else $XDG_CONFIG_HOME/opsdeck/opsdeck.conf
+ * (~/.config/opsdeck/opsdeck.conf), else /etc/opsdeck/opsdeck.conf, else the
+ * built-in defaults alone. The file is INI (see doc/opsdeck.conf.5). Values
+ * may use ${NAME}, expanded from the process environment first and then from
+ * the app's env_file (default ./.env when it exists), so DATABASE_URL,
+ * REDIS_URL and AWS_* are shared with the app rather than copied.
+ *
+ * A file that holds a secret (a URL with a password, a key or token) and can
+ * be read by group or others is refused, as libpq refuses such a ~/.pgpass.
+ */
+#ifndef OPSDECK_CONFIG_CONFIG_H
+#define OPSDECK_CONFIG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/envfile.h"
+
+#define CONFIG_MAX_PATHS 16
+#define CONFIG_MAX_PATTERNS 32
+
+/* A value that may be absent. Strings are NUL-terminated, owned by the
+ * config, and "" when not configured; `*_unset_reason` says why an expected
+ * value is empty (e.g. "DATABASE_URL is not set"), or is "" . */
+struct config_app {
+	char *name;          /* default: "app" */
+	char *env_file;      /* "" when none */
+	char *health_url;    /* default http://127.0.0.1:3000/api/health */
+	char *version_url;   /* default http://127.0.0.1:3000/api/version; "" disables */
+	char *version_file;  /* default ./public/version.json */
+	int64_t timeout_ms;  /* per network call; default 3000 */
+};
+
+struct config_database {
+	char *url;               /* "" when not configured */
+	char *url_unset_reason;
+	char *request_log;       /* default "RequestLog" */
+	int64_t window_ms;       /* default 1 h */
+	int64_t slow_query_ms;   /* default 1000 */
+};
+
+struct config_redis {
+	char *url;               /* "" when not configured */
+	char *url_unset_reason;
+	char *cache_prefix;      /* default "cache:" */
+};
+
+struct config_storage {
+	char *paths[CONFIG_MAX_PATHS]; /* default { "/" } */
+	size_t path_count;
+	double max_used_percent;       /* default 90 */
+};
+
+struct config_backup {
+	char *target;            /* s3://bucket/prefix or file:///dir; "" when not configured */
+	char *s3_endpoint;       /* "" for AWS */
+	char *region;            /* default us-east-1 when empty */
+	char *files_source;
+	char *files_patterns[CONFIG_MAX_PATTERNS];
+	size_t files_pattern_count;
+	char *format;            /* "plain" (default) or "custom" */
+	int compression_level;   /* 1..9, default 6 */
+};
+
+struct config_thresholds {
+	double error_rate;         /* default 0.05 */
+	int64_t avg_response_ms;   /* default 1000 */
+	double connections_ratio;  /* default 0.8 */
+	int64_t idle_in_tx_ms;     /* default 5 min */
+};
+
+struct config_recovery {
+	char *restart_command;   /* "" when not configured */
+	char *audit_log;         /* default /var/log/opsdeck/audit.jsonl */
+	bool read_only;
+};
+
+struct config_ui {
+	char *theme;             /* default "default" */
+	int64_t interval_ms;     /* default 2000 */
+};
+
+struct config {
+	char *path;              /* the file read, or "" for built-in defaults */
+	struct config_app app;
+	struct config_database database;
+	struct config_redis redis;
+	struct config_storage storage;
+	struct config_backup backup;
+	struct config_thresholds thresholds;
+	struct config_recovery recovery;
+	struct config_ui ui;
+	struct envfile *env;     /* the app's env_file, or NULL */
+};
+
+/* Fills cfg with the built-in defaults (no file, no environment: so the
+ * URLs are "" and restart_command is ""). cfg need not be initialised. */
+void config_defaults(struct config *cfg);
+
+/* Loads the configuration: `explicit_path` (from -c, which must exist) or
+ * the search order above (a missing candidate is skipped, one that cannot be
+ * read is an error). cfg need not be initialised; whatever it held is
+ * overwritten, not freed. On error returns -1 and writes one line into err,
+ * naming the file and line ("opsdeck.conf:12: unknown key 'tiemout' in
+ * [app] (did you mean 'timeout'?)"); cfg is then left freed-and-empty (all
+ * NULL, safe to config_free). Returns 0 on success. Registers every secret
+ * it finds (URL passwords, AWS_SECRET_ACCESS_KEY, ...) with
+ * redact_register(). */
+int config_load(struct config *cfg, const char *explicit_path, char *err, size_t errlen);
+
+/* Loads from an explicit file only (as config_load with -c). */
+int config_load_file(struct config *cfg, const char *path, char *err, size_t errlen);
+
+/* Looks a variable up as ${NAME} would: the environment, then env_file.
+ * Returns NULL when unset. Borrowed. */
+const char *config_lookup(const struct config *cfg, const char *name);
+
+/* Frees everything and leaves cfg all NULL/zero; safe to call twice, and on
+ * NULL. */
+void config_free(struct config *cfg);
+
+#endif

@@ -1,0 +1,245 @@
+/* redact.c - keep secrets out of everything opsdeck prints (see redact.h).
+ *
+ * Two guards: a pattern one (the password part of any scheme://user:pass@
+ * URL, and the value of a conninfo-style "password=" setting) and a registry
+ * of exact secret strings collected when the configuration is loaded. Both
+ * err on the side of masking too much: a garbled error message is an
+ * inconvenience, a leaked password is an incident.
+ */
+#include "config/redact.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/strbuf.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+
+/* Shorter secrets are not worth masking: "ab" would turn up everywhere. */
+#define REDACT_MIN_SECRET 3
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **registry;       /* sorted longest first, so a secret that */
+static size_t registry_count; /* contains another is masked whole */
+static size_t registry_alloc;
+
+void redact_register(const char *secret)
+{
+	if (!secret)
+		return;
+	size_t len = strlen(secret);
+	if (len < REDACT_MIN_SECRET)
+		return;
+	pthread_mutex_lock(&registry_lock);
+	size_t pos = 0;
+	for (; pos < registry_count; pos++) {
+		if (strcmp(registry[pos], secret) == 0)
+			goto done; /* already known */
+		if (strlen(registry[pos]) < len)
+			break;
+	}
+	if (registry_count == registry_alloc) {
+		registry_alloc = registry_alloc ? registry_alloc * 2 : 8;
+		registry = xrealloc(registry, registry_alloc * sizeof(*registry));
+	}
+	memmove(registry + pos + 1, registry + pos, (registry_count - pos) * sizeof(*registry));
+	registry[pos] = xstrdup(secret);
+	registry_count++;
+done:
+	pthread_mutex_unlock(&registry_lock);
+}
+
+void redact_clear(void)
+{
+	pthread_mutex_lock(&registry_lock);
+	for (size_t i = 0; i < registry_count; i++)
+		free(registry[i]);
+	free(registry);
+	registry = NULL;
+	registry_count = 0;
+	registry_alloc = 0;
+	pthread_mutex_unlock(&registry_lock);
+}
+
+/* Every secret is at least as long as the mask, so replacing shrinks or keeps
+ * the length: the text never grows and cannot overflow its buffer. */
+void redact_text(char *s, size_t size)
+{
+	if (!s || size == 0)
+		return;
+	size_t len = strnlen(s, size);
+	if (len == size) {
+		len = size - 1;
+		s[len] = '\0';
+	}
+	const size_t mask_len = strlen(REDACT_MASK);
+	pthread_mutex_lock(&registry_lock);
+	for (size_t i = 0; i < registry_count; i++) {
+		const char *secret = registry[i];
+		size_t secret_len = strlen(secret);
+		char *p = s;
+		while ((p = strstr(p, secret)) != NULL) {
+			memcpy(p, REDACT_MASK, mask_len);
+			memmove(p + mask_len, p + secret_len,
+			        len - (size_t)(p - s) - secret_len + 1);
+			len -= secret_len - mask_len;
+			p += mask_len;
+		}
+	}
+	pthread_mutex_unlock(&registry_lock);
+}
+
+static bool is_scheme_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '+' || c == '-' || c == '.';
+}
+
+/* Where a URL token ends in running text. */
+static bool ends_token(char c)
+{
+	return c == '\0' || isspace((unsigned char)c) || c == '"' || c == '\'' || c == '<' ||
+	       c == '>' || c == '`';
+}
+
+/* For a URL whose "://" is at `sep` (scheme starting at `scheme`), finds the
+ * password: sets [*pass, *pass_end) and returns true when there is one. A
+ * well-formed URL has it in the authority (before the first '/', '?' or '#',
+ * up to the last '@' there, so an unencoded '@' in the password is handled).
+ * If the authority has no '@' but one appears later in the token, the
+ * password probably holds an unencoded '/' or '?': everything up to that last
+ * '@' is then treated as user information, masking too much rather than
+ * leaking. For redis:// the form "redis://secret@host" has no user name:
+ * the whole user information is the password. */
+static bool find_url_password(const char *scheme, const char *sep, const char **pass,
+                              const char **pass_end)
+{
+	const char *auth = sep + 3;
+	const char *end = auth;
+	while (!ends_token(*end))
+		end++;
+	const char *auth_end = auth;
+	while (auth_end < end && *auth_end != '/' && *auth_end != '?' && *auth_end != '#')
+		auth_end++;
+	const char *at = NULL;
+	for (const char *p = auth; p < auth_end; p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		for (const char *p = auth_end; p < end; p++)
+			if (*p == '@')
+				at = p;
+	if (!at)
+		return false;
+	const char *colon = memchr(auth, ':', (size_t)(at - auth));
+	if (colon) {
+		*pass = colon + 1;
+		*pass_end = at;
+		return *pass < *pass_end;
+	}
+	size_t scheme_len = (size_t)(sep - scheme);
+	if ((scheme_len == 5 && strncasecmp(scheme, "redis", 5) == 0) ||
+	    (scheme_len == 6 && strncasecmp(scheme, "rediss", 6) == 0)) {
+		*pass = auth;
+		*pass_end = at;
+		return *pass < *pass_end;
+	}
+	return false;
+}
+
+/* Finds the next URL password in text at or after `from`. */
+static bool next_url_password(const char *text, const char *from, const char **pass,
+                              const char **pass_end)
+{
+	const char *sep = from;
+	while ((sep = strstr(sep, "://")) != NULL) {
+		const char *scheme = sep;
+		while (scheme > text && is_scheme_char(scheme[-1]))
+			scheme--;
+		if (scheme < sep && isalpha((unsigned char)*scheme) &&
+		    find_url_password(scheme, sep, pass, pass_end))
+			return true;
+		sep += 3;
+	}
+	return false;
+}
+
+/* Finds a conninfo-style "password = value" (also sslpassword=, PGPASSWORD=)
+ * at or after `from`: sets the value's extent. A quoted value ends at its
+ * closing quote, a bare one at whitespace. */
+static bool next_conninfo_password(const char *from, const char **value, const char **value_end)
+{
+	for (const char *p = from; *p; p++) {
+		if (strncasecmp(p, "password", 8) != 0)
+			continue;
+		const char *q = p + 8;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q != '=')
+			continue;
+		q++;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '\'') {
+			const char *start = ++q;
+			while (*q && *q != '\'') {
+				if (*q == '\\' && q[1])
+					q++;
+				q++;
+			}
+			*value = start;
+			*value_end = q;
+		} else {
+			const char *start = q;
+			while (*q && !isspace((unsigned char)*q))
+				q++;
+			*value = start;
+			*value_end = q;
+		}
+		if (*value < *value_end)
+			return true;
+	}
+	return false;
+}
+
+int url_has_password(const char *text)
+{
+	const char *pass, *pass_end;
+	return text && next_url_password(text, text, &pass, &pass_end);
+}
+
+void url_redact(char *dst, size_t size, const char *url)
+{
+	if (!dst || size == 0)
+		return;
+	if (!url)
+		url = "";
+	struct strbuf out;
+	strbuf_init(&out, 0);
+	const char *p = url;
+	for (;;) {
+		const char *u = NULL, *u_end = NULL, *c = NULL, *c_end = NULL;
+		bool has_u = next_url_password(url, p, &u, &u_end);
+		bool has_c = next_conninfo_password(p, &c, &c_end);
+		if (!has_u && !has_c)
+			break;
+		if (!has_u || (has_c && c < u)) {
+			u = c;
+			u_end = c_end;
+		}
+		strbuf_append(&out, p, (size_t)(u - p));
+		strbuf_puts(&out, REDACT_MASK);
+		p = u_end;
+	}
+	strbuf_puts(&out, p);
+	/* Mask registered secrets before truncating, so that a cut cannot leave
+	 * the start of a secret behind. */
+	char *full = strbuf_take(&out);
+	redact_text(full, strlen(full) + 1);
+	text_copy(dst, full, size);
+	free(full);
+	strbuf_free(&out);
+}

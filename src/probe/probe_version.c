@@ -1,0 +1,190 @@
+/* probe_version.c - what is deployed: the seed's version JSON from
+ * version_url, or else from version_file (see probe.h). A version that
+ * cannot be read is "unknown" with both reasons; it is not a backend
+ * failure, and diagnosis treats it as a warning. */
+#include "probe/probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config/redact.h"
+#include "probe/http_client.h"
+#include "probe/version_json.h"
+#include "util/clock.h"
+#include "util/sanitize.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+
+/* version.json is four short strings; anything near this size is not one. */
+#define VERSION_MAX_KIB   64
+#define VERSION_MAX_BYTES ((size_t)VERSION_MAX_KIB * 1024)
+
+/* A step's reason, with room left for a prefix ("HTTP 500: ") in the
+ * SNAPSHOT_TEXT-sized field it ends up in. */
+#define REASON_SIZE (SNAPSHOT_TEXT - 48)
+
+/* Fetches and parses version_url. Returns 0, or -1 with the reason in why. */
+static int version_from_url(const char *url, long timeout_ms, struct version_status *out, char *why,
+                            size_t whylen)
+{
+	int rc = -1;
+	struct http_response resp;
+	char reason[REASON_SIZE];
+
+	if (http_get(url, timeout_ms, VERSION_MAX_BYTES, &resp, reason, sizeof(reason)) < 0) {
+		snprintf(why, whylen, "%s", reason);
+		goto done;
+	}
+	if (resp.body_truncated) {
+		snprintf(why, whylen, "HTTP %ld with a reply larger than %d KiB", resp.status_code,
+		         VERSION_MAX_KIB);
+		goto done;
+	}
+	if (resp.status_code != 200) {
+		/* The seed's route answers 500 {"error": "..."}: show its words. */
+		struct version_status scratch = *out;
+		if (version_json_parse(strbuf_str(&resp.body), resp.body.len, &scratch, reason,
+		                       sizeof(reason)) < 0 &&
+		    text_starts_with(reason, "the app reported"))
+			snprintf(why, whylen, "HTTP %ld: %s", resp.status_code, reason);
+		else
+			snprintf(why, whylen, "HTTP %ld", resp.status_code);
+		goto done;
+	}
+	if (version_json_parse(strbuf_str(&resp.body), resp.body.len, out, reason, sizeof(reason)) <
+	    0) {
+		snprintf(why, whylen, "%s", reason);
+		goto done;
+	}
+	out->check.latency_ms = resp.latency_ms;
+	rc = 0;
+done:
+	strbuf_free(&resp.body);
+	return rc;
+}
+
+/* Reads and parses version_file. Returns 0, or -1 with the reason in why. */
+static int version_from_file(const char *path, struct version_status *out, char *why, size_t whylen)
+{
+	int rc = -1;
+	char buf[VERSION_MAX_BYTES + 1];
+	size_t len = 0;
+	char reason[SNAPSHOT_TEXT];
+	int64_t start_us = clock_monotonic_us();
+
+	/* O_NONBLOCK: a FIFO put where the file should be must not hang us. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		goto done;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "not a regular file");
+		goto done;
+	}
+	/* Read one byte past the limit to tell "exactly 64 KiB" from "more". */
+	while (len < sizeof(buf)) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(why, whylen, "%s", strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > VERSION_MAX_BYTES) {
+		snprintf(why, whylen, "larger than %d KiB", VERSION_MAX_KIB);
+		goto done;
+	}
+	if (version_json_parse(buf, len, out, reason, sizeof(reason)) < 0) {
+		snprintf(why, whylen, "%s", reason);
+		goto done;
+	}
+	out->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
+	rc = 0;
+done:
+	if (fd >= 0 && close(fd) < 0 && rc == 0) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Stores a reason in one of the snapshot's text fields: sanitised, redacted. */
+static void set_reason(char *dst, size_t size, const char *reason)
+{
+	sanitize_text(dst, size, reason);
+	redact_text(dst, size);
+}
+
+void probe_version(const struct config *cfg, struct version_status *out)
+{
+	const char *url = cfg->app.version_url ? cfg->app.version_url : "";
+	const char *path = cfg->app.version_file ? cfg->app.version_file : "";
+	char why[SNAPSHOT_TEXT];
+	char redacted_url[SNAPSHOT_TEXT];
+
+	probe_check_begin(&out->check);
+	out->source = VERSION_SOURCE_NONE;
+	snprintf(out->version, sizeof(out->version), "unknown");
+	out->build_number[0] = out->commit_hash[0] = out->build_date[0] = '\0';
+	out->url_error[0] = out->file_error[0] = '\0';
+
+	if (!url[0] && !path[0]) {
+		check_set_error(&out->check, CHECK_NOT_CONFIGURED,
+		                "neither version_url nor version_file is set");
+		goto done;
+	}
+	url_redact(redacted_url, sizeof(redacted_url), url);
+
+	if (url[0]) {
+		if (version_from_url(url, (long)cfg->app.timeout_ms, out, why, sizeof(why)) == 0) {
+			out->source = VERSION_SOURCE_URL;
+			out->check.state = CHECK_OK;
+			snprintf(out->check.target, sizeof(out->check.target), "%s", redacted_url);
+			goto done;
+		}
+		set_reason(out->url_error, sizeof(out->url_error), why);
+	}
+	if (path[0]) {
+		if (version_from_file(path, out, why, sizeof(why)) == 0) {
+			out->source = VERSION_SOURCE_FILE;
+			out->check.state = CHECK_OK;
+			set_reason(out->check.target, sizeof(out->check.target), path);
+			goto done;
+		}
+		set_reason(out->file_error, sizeof(out->file_error), why);
+	}
+
+	/* Neither gave a version: say what was tried and why each failed. */
+	char tried[SNAPSHOT_TEXT * 2];
+	if (url[0] && path[0]) {
+		snprintf(tried, sizeof(tried), "%s, %s", redacted_url, path);
+		check_set_error(&out->check, CHECK_UNHEALTHY,
+		                "version_url: %s; version_file: %s", out->url_error,
+		                out->file_error);
+	} else if (url[0]) {
+		snprintf(tried, sizeof(tried), "%s", redacted_url);
+		check_set_error(&out->check, CHECK_UNHEALTHY, "version_url: %s",
+		                out->url_error);
+	} else {
+		snprintf(tried, sizeof(tried), "%s", path);
+		check_set_error(&out->check, CHECK_UNHEALTHY, "version_file: %s",
+		                out->file_error);
+	}
+	set_reason(out->check.target, sizeof(out->check.target), tried);
+done:
+	out->check.checked_at_ms = clock_wall_ms();
+}

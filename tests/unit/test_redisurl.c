@@ -1,0 +1,254 @@
+/* test_redisurl.c - Redis URLs in the forms the common clients accept. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "config/redisurl.h"
+
+#define SECRET "S3cr3tPW"
+
+static void parse_ok(const char *url, struct redisurl *u)
+{
+	char err[512] = "";
+	if (redisurl_parse(url, u, err, sizeof(err)) != 0)
+		fail_msg("redisurl_parse(%s) failed: %s", url, err);
+}
+
+static void parse_fails(const char *url, char *err, size_t errlen)
+{
+	struct redisurl u;
+	err[0] = '\0';
+	assert_int_equal(redisurl_parse(url, &u, err, errlen), -1);
+	assert_true(err[0] != '\0');
+	assert_null(u.host); /* freed on error */
+	assert_null(u.redacted);
+}
+
+static void test_plain_host(void **state)
+{
+	(void)state;
+	struct redisurl u;
+	parse_ok("redis://localhost", &u);
+	assert_string_equal(u.host, "localhost");
+	assert_int_equal(u.port, 6379);
+	assert_int_equal(u.db, 0);
+	assert_string_equal(u.username, "");
+	assert_string_equal(u.password, "");
+	assert_string_equal(u.socket, "");
+	assert_false(u.tls);
+	assert_string_equal(u.redacted, "redis://localhost");
+	redisurl_free(&u);
+}
+
+static void test_acl_user_and_password(void **state)
+{
+	(void)state;
+	struct redisurl u;
+	parse_ok("redis://app:" SECRET "@127.0.0.1:6380/2", &u);
+	assert_string_equal(u.host, "127.0.0.1");
+	assert_int_equal(u.port, 6380);
+	assert_string_equal(u.username, "app");
+	assert_string_equal(u.password, SECRET);
+	assert_int_equal(u.db, 2);
+	assert_string_equal(u.redacted, "redis://app:***@127.0.0.1:6380/2");
+	redisurl_free(&u);
+}
+
+static void test_password_only_forms(void **state)
+{
+	(void)state;
+	struct redisurl u;
+	parse_ok("redis://:" SECRET "@cache:6379/0", &u);
+	assert_string_equal(u.username, "");
+	assert_string_equal(u.password, SECRET);
+	assert_string_equal(u.redacted, "redis://:***@cache:6379/0");
+	redisurl_free(&u);
+
+	/* No ':' at all: the user part is the password. */
+	parse_ok("redis://" SECRET "@cache", &u);
+	assert_string_equal(u.username, "");
+	assert_string_equal(u.password, SECRET);
+	assert_string_equal(u.redacted, "redis://***@cache");
+	redisurl_free(&u);
+
+	/* A user with an empty password. */
+	parse_ok("redis://app:@cache", &u);
+	assert_string_equal(u.username, "app");
+	assert_string_equal(u.password, "");
+	assert_string_equal(u.redacted, "redis://app:@cache");
+	redisurl_free(&u);
+}
+
+static void test_percent_encoded_password(void **state)
+{
+	(void)state;
+	struct redisurl u;
+	parse_ok("redis://:p%40ss%2Fw@cache", &u);
+	assert_string_equal(u.password, "p@ss/w");
+	assert_string_equal(u.redacted, "redis://:***@cache");
+	redisurl_free(&u);
+	parse_ok("redis://:p@ss@cache", &u); /* unencoded '@': the last one splits */
+	assert_string_equal(u.password, "p@ss");
+	assert_string_equal(u.host, "cache");
+	redisurl_free(&u);
+}
+
+static void test_db_from_path_or_query(void **state)
+{
+	(void)state;
+	struct redisurl u;
+	parse_ok("redis://h/15", &u);
+	assert_int_equal(u.db, 15);
+	redisurl_free(&u);
+	parse_ok("redis://h/", &u);
+	assert_int_equal(u.db, 0);
+	redisurl_free(&u);
+	parse_ok("redis://h?db=3", &u);
+	assert_int_equal(u.db, 3);
+	redisurl_free(&u);
+	parse_ok("redis://h:7000/?db=4", &u);
+	assert_int_equal(u.db, 4);
+	assert_int_equal(u.port, 7000);
+	redisurl_free(&u);
+}
+
+static void test_ipv6(void **state)
+{
+	(void)state;
+	struct redisurl u;
+	parse_ok("redis://[::1]:6380/1", &u);
+	assert_string_equal(u.host, "::1");
+	assert_int_equal(u.port, 6380);
+	assert_int_equal(u.db, 1);
+	redisurl_free(&u);
+	parse_ok("redis://:pw1@[2001:db8::1]", &u);
+	assert_string_equal(u.host, "2001:db8::1");
+	assert_int_equal(u.port, 6379);
+	redisurl_free(&u);
+}
+
+static void test_unix_socket(void **state)
+{
+	(void)state;
+	struct redisurl u;
+	parse_ok("unix:///run/redis/redis.sock?db=1", &u);
+	assert_string_equal(u.socket, "/run/redis/redis.sock");
+	assert_string_equal(u.host, "");
+	assert_int_equal(u.db, 1);
+	redisurl_free(&u);
+	parse_ok("unix://:" SECRET "@/tmp/r.sock", &u);
+	assert_string_equal(u.socket, "/tmp/r.sock");
+	assert_string_equal(u.password, SECRET);
+	assert_string_equal(u.redacted, "unix://:***@/tmp/r.sock");
+	redisurl_free(&u);
+	parse_ok("unix:///tmp/r.sock?password=" SECRET "&username=app", &u);
+	assert_string_equal(u.password, SECRET);
+	assert_string_equal(u.username, "app");
+	assert_string_equal(u.redacted, "unix:///tmp/r.sock?password=***&username=app");
+	redisurl_free(&u);
+}
+
+static void test_rediss(void **state)
+{
+	(void)state;
+	char err[512];
+	struct redisurl u;
+#ifndef HAVE_HIREDIS_HIREDIS_SSL_H
+	assert_int_equal(redisurl_parse("rediss://:" SECRET "@h:6380", &u, err, sizeof(err)), -1);
+	assert_string_equal(err, "rediss:// (TLS) needs hiredis with TLS support, which this build "
+	                         "does not have");
+#else
+	parse_ok("rediss://:" SECRET "@h:6380", &u);
+	assert_true(u.tls);
+	redisurl_free(&u);
+	(void)err;
+#endif
+}
+
+static void test_error_messages(void **state)
+{
+	(void)state;
+	char err[512];
+	parse_fails("redis://h:63a79", err, sizeof(err));
+	assert_string_equal(err, "invalid port '63a79' in the Redis URL (use 1 to 65535)");
+	parse_fails("redis://h/x", err, sizeof(err));
+	assert_string_equal(err,
+	                    "invalid database number 'x' in the Redis URL (use e.g. /0 or ?db=0)");
+	parse_fails("redis://h?timeout=3", err, sizeof(err));
+	assert_string_equal(err, "unknown query parameter 'timeout' in the Redis URL (known: db, "
+	                         "username, password)");
+	parse_fails("http://h", err, sizeof(err));
+	assert_string_equal(err,
+	                    "not a Redis URL (it must start with redis://, rediss:// or unix://)");
+	parse_fails("redis://:pw@", err, sizeof(err));
+	assert_string_equal(err, "no host in the Redis URL (e.g. redis://127.0.0.1:6379)");
+}
+
+static void test_bad_urls_never_show_the_password(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+	    "redis://:" SECRET "@h:0",
+	    "redis://:" SECRET "@h:65536",
+	    "redis://:" SECRET "@h:",
+	    "redis://:" SECRET "@h/-1",
+	    "redis://:" SECRET "@h/99999999999",
+	    "redis://:" SECRET "@h/1x",
+	    "redis://:" SECRET "@h?db",
+	    "redis://:" SECRET "@h?db=x",
+	    "redis://:" SECRET "%zz@h",
+	    "redis://:" SECRET "%00@h",
+	    "redis://:" SECRET "@[::1",
+	    "redis://:" SECRET "@[::1]x",
+	    "redis://:" SECRET "@",
+	    "redis://:" SECRET " @h",
+	    "redis://:S3cr/3tPW@h",
+	    "redis://:S3cr?3tPW@h",
+	    "unix://h/tmp/s.sock",
+	    "unix://",
+	    "unix:///tmp/s.sock?password=" SECRET "%zz",
+	    "ftp://:" SECRET "@h",
+	    "",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char err[512] = "";
+		struct redisurl u;
+		if (redisurl_parse(bad[i], &u, err, sizeof(err)) == 0)
+			fail_msg("accepted bad URL #%zu", i);
+		assert_true(strlen(err) > 10);
+		if (strstr(err, SECRET) || strstr(err, "S3cr") || strstr(err, "3tPW"))
+			fail_msg("error for URL #%zu shows the password: %s", i, err);
+	}
+}
+
+static void test_free_is_safe(void **state)
+{
+	(void)state;
+	struct redisurl u;
+	parse_ok("redis://h", &u);
+	redisurl_free(&u);
+	redisurl_free(&u);
+	redisurl_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_plain_host),
+	    cmocka_unit_test(test_acl_user_and_password),
+	    cmocka_unit_test(test_password_only_forms),
+	    cmocka_unit_test(test_percent_encoded_password),
+	    cmocka_unit_test(test_db_from_path_or_query),
+	    cmocka_unit_test(test_ipv6),
+	    cmocka_unit_test(test_unix_socket),
+	    cmocka_unit_test(test_rediss),
+	    cmocka_unit_test(test_error_messages),
+	    cmocka_unit_test(test_bad_urls_never_show_the_password),
+	    cmocka_unit_test(test_free_is_safe),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
