@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Configuration mistakes give one line naming the file and line, exit 2;
+# a file holding a secret readable by others is refused.
+. "$OPSDECK_SRCDIR/tests/integration/lib.sh"
+
+# expect_error FILE_CONTENT NEEDLE: status exits 2 with one line that names
+# conf:LINE and contains NEEDLE.
+expect_error() {
+	printf '%b' "$1" > bad.conf
+	chmod 600 bad.conf
+	local err rc=0
+	err=$("$OPSDECK" -c bad.conf status 2>&1 >/dev/null) || rc=$?
+	assert_eq "$rc" 2 "exit 2 for: $2"
+	assert_contains "$err" "bad.conf:$3:"
+	assert_contains "$err" "$2"
+	assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "one line for: $2"
+}
+
+expect_error '[app]\ntiemout = 3s\n' "tiemout" 2
+expect_error '[app]\n\n[databse]\nurl = x\n' "databse" 3
+expect_error '[app]\ntimeout = 3x\n' "3x" 2
+expect_error '[thresholds]\nerror_rate = lots\n' "lots" 2
+expect_error '[app]\nname = "shop\n' "quote" 2
+expect_error '[database]\nurl = mysql://app@db/shop\n' "url" 2
+expect_error '[redis]\nurl = redis://127.0.0.1:99999/0\n' "port" 2
+expect_error '[ui]\ninterval = 10ms\n' "interval" 2
+
+err=$("$OPSDECK" -c "$PWD/missing.conf" status 2>&1 >/dev/null) && rc=0 || rc=$?
+assert_eq "$rc" 2 "a missing -c file is an error"
+assert_contains "$err" "missing.conf"
+
+# A literal password in a file others can read: refused, then accepted at 0600.
+printf '[database]\nurl = postgresql://app:S3cretPw@127.0.0.1:1/shop\n[app]\ntimeout = 1s\n' > secret.conf
+chmod 644 secret.conf
+err=$("$OPSDECK" -c secret.conf status 2>&1 >/dev/null) && rc=0 || rc=$?
+assert_eq "$rc" 2 "group/other-readable secret refused"
+assert_contains "$err" "chmod 600"
+assert_not_contains "$err" "S3cretPw"
+chmod 600 secret.conf
+assert_exit 0 "$OPSDECK" -c secret.conf status
+# Without a literal secret the mode does not matter.
+printf '[app]\nname = shop\n' > plain.conf
+chmod 644 plain.conf
+assert_exit 0 "$OPSDECK" -c plain.conf status
+
+# Usage errors.
+assert_exit 2 "$OPSDECK" frobnicate
+assert_exit 2 "$OPSDECK" status --json --prometheus
+assert_exit 2 "$OPSDECK" --interval 1x status
+assert_exit 0 "$OPSDECK" --help
+assert_contains "$("$OPSDECK" --version)" "opsdeck "
+finish
