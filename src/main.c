@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "ui/dashboard.h"
 
 struct verb {
 	const char *name;
@@ -15,6 +16,7 @@ struct verb {
 static const struct verb VERBS[] = {
 	{"status", cmd_status},
 	{"check", cmd_check},
+	{"diagnose", cmd_diagnose},
 	{"version-file", cmd_version_file},
 };
 
@@ -25,6 +27,8 @@ static void usage(FILE *f)
 	        "       opsdeck status   [--json | --prometheus]   one snapshot of every check\n"
 	        "       opsdeck check                              monitoring-plugins line; exit "
 	        "0/1/2/3\n"
+	        "       opsdeck diagnose [--json]                  issues with recommendations; exit "
+	        "0/1/2\n"
 	        "       opsdeck version-file [--package FILE] [--out FILE]\n"
 	        "       opsdeck --help | --version\n"
 	        "\n"
@@ -34,7 +38,8 @@ static void usage(FILE *f)
 	        "      --read-only     refuse every action that changes something\n"
 	        "      --interval DUR  refresh interval of the dashboard (e.g. 2s)\n"
 	        "\n"
-	        "Without a verb, opsdeck prints the status. See opsdeck(1) and opsdeck.conf(5).\n");
+	        "Without a verb, opsdeck opens the live dashboard (it needs a terminal).\n"
+	        "See opsdeck(1) and opsdeck.conf(5).\n");
 }
 
 int main(int argc, char **argv)
@@ -71,8 +76,14 @@ int main(int argc, char **argv)
 	}
 
 	if (optind >= argc) {
-		char *status_argv[] = {"status", NULL};
-		return cmd_status(1, status_argv, &opts);
+		/* No verb: the dashboard, which needs a terminal. */
+		if (!dashboard_terminal_usable()) {
+			fprintf(stderr, "opsdeck: the dashboard needs a terminal (stdin and stdout a "
+			                "tty, TERM not dumb); for a one-shot report run `opsdeck "
+			                "status`\n");
+			return EXIT_USAGE;
+		}
+		return dashboard_run(&opts);
 	}
 	const char *name = argv[optind];
 	for (size_t i = 0; i < sizeof(VERBS) / sizeof(VERBS[0]); i++)

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "diag/diagnose.h"
 #include "out/out.h"
 #include "probe/probe.h"
 
@@ -54,10 +55,12 @@ int cmd_check(int argc, char **argv, struct cli_options *opts)
 		return PLUGIN_UNKNOWN;
 	}
 	struct snapshot snap;
+	struct diagnosis diagnosis;
 	probe_all(&cfg, &snap);
+	diagnose(&snap, NULL, &cfg, &diagnosis);
 	struct strbuf out;
 	strbuf_init(&out, 0);
-	enum plugin_state state = out_nagios(&snap, &out);
+	enum plugin_state state = out_nagios(&snap, &diagnosis, &out);
 	if (cli_write_stdout(strbuf_str(&out), out.len) < 0)
 		state = PLUGIN_UNKNOWN;
 	strbuf_free(&out);

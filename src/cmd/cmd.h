@@ -47,6 +47,7 @@ int cli_write_stdout(const char *text, size_t len);
 
 int cmd_status(int argc, char **argv, struct cli_options *opts);
 int cmd_check(int argc, char **argv, struct cli_options *opts);
+int cmd_diagnose(int argc, char **argv, struct cli_options *opts);
 int cmd_version_file(int argc, char **argv, struct cli_options *opts);
 
 #endif

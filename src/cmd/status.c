@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "diag/diagnose.h"
 #include "out/out.h"
 #include "probe/probe.h"
 
@@ -77,16 +78,18 @@ int cmd_status(int argc, char **argv, struct cli_options *opts)
 		return 1;
 	}
 	struct snapshot snap;
+	struct diagnosis diagnosis;
 	probe_all(&cfg, &snap);
+	diagnose(&snap, NULL, &cfg, &diagnosis);
 
 	struct strbuf out;
 	strbuf_init(&out, 0);
 	if (format == FORMAT_JSON)
-		out_json(&snap, &out);
+		out_json(&snap, &diagnosis, &out);
 	else if (format == FORMAT_PROMETHEUS)
-		out_prometheus(&snap, &out);
+		out_prometheus(&snap, &diagnosis, &out);
 	else
-		out_text(&snap, &out);
+		out_text(&snap, &diagnosis, &out);
 	int rc = cli_write_stdout(strbuf_str(&out), out.len) < 0 ? 1 : 0;
 	strbuf_free(&out);
 	probe_global_cleanup();

@@ -63,6 +63,7 @@ enum config_check {
 	CHECK_BACKUP_TARGET,
 	CHECK_BACKUP_FORMAT,
 	CHECK_TABLE_NAME,
+	CHECK_ACTION_NAMES, /* a list of recovery action names */
 };
 
 struct config_key {
@@ -130,6 +131,19 @@ static const struct config_key keys[] = {
      .min = 0, .max = 1},
     {KEY("thresholds", "idle_in_tx", TYPE_DURATION, thresholds.idle_in_tx_ms, "5m"), .min = 1,
      .max = 366 * 86400e3},
+    {KEY("thresholds", "p95_response_ms", TYPE_INT64, thresholds.p95_response_ms, "2000"),
+     .min = 1, .max = 3600e3},
+    {KEY("thresholds", "redis_memory_ratio", TYPE_RATIO, thresholds.redis_memory_ratio, "0.9"),
+     .min = 0, .max = 1},
+    {KEY("thresholds", "lock_waiters", TYPE_INT64, thresholds.lock_waiters, "1"), .min = 1,
+     .max = 100000},
+
+#define ACTION_KEY(id, name, dflt)                                                                 \
+	{KEY("actions", name, TYPE_LIST, actions.names[id], dflt),                                 \
+	 .count_offset = F(actions.counts[id]), .max_items = ISSUE_MAX_ACTIONS,                    \
+	 .check = CHECK_ACTION_NAMES},
+    ISSUE_TYPE_LIST(ACTION_KEY)
+#undef ACTION_KEY
 
     /* NULL default: "pm2 restart all" when pm2 is on PATH, else "". */
     {KEY("recovery", "restart_command", TYPE_STRING, recovery.restart_command, NULL)},
@@ -143,7 +157,7 @@ static const struct config_key keys[] = {
 #define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const sections[] = {
-    "app", "database", "redis", "storage", "backup", "thresholds", "recovery", "ui",
+    "app", "database", "redis", "storage", "backup", "thresholds", "actions", "recovery", "ui",
 };
 #define SECTION_COUNT (sizeof(sections) / sizeof(sections[0]))
 
@@ -634,7 +648,20 @@ static int check_value(struct config *cfg, const struct config_key *k, const cha
                        char *err, size_t errlen)
 {
 	if (k->check == CHECK_NONE)
-		return 0; /* and only strings have checks: do not read others as one */
+		return 0;
+	if (k->check == CHECK_ACTION_NAMES) {
+		char **items = field_at(cfg, k->offset);
+		size_t count = *(size_t *)field_at(cfg, k->count_offset);
+		for (size_t i = 0; i < count; i++) {
+			if (!recovery_action_known(items[i])) {
+				fail(err, errlen, "%s: unknown action '%s' (known: %s)", origin,
+				     items[i], recovery_action_names());
+				return -1;
+			}
+		}
+		return 0;
+	}
+	/* Only strings have the checks below: do not read others as one. */
 	const char *value = *string_at(cfg, k);
 	char shown[CONFIG_SHOWN_VALUE + 8];
 	shown_value(shown, sizeof(shown), value);
@@ -642,6 +669,7 @@ static int check_value(struct config *cfg, const struct config_key *k, const cha
 
 	switch (k->check) {
 	case CHECK_NONE:
+	case CHECK_ACTION_NAMES:
 		return 0;
 	case CHECK_PG_URL: {
 		if (!*value)
@@ -771,8 +799,7 @@ static int check_names(struct config *cfg, struct load_state *ls, char *err, siz
 		else
 			fail(err, errlen,
 			     "%s:%d: unknown section [%s] (known: app, database, redis, storage, "
-			     "backup, "
-			     "thresholds, recovery, ui)",
+			     "backup, thresholds, actions, recovery, ui)",
 			     cfg->path, s->line, s->name);
 		return -1;
 	}

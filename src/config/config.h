@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "config/envfile.h"
+#include "model/issue.h"
 
 #define CONFIG_MAX_PATHS 16
 #define CONFIG_MAX_PATTERNS 32
@@ -68,8 +69,18 @@ struct config_backup {
 struct config_thresholds {
 	double error_rate;         /* default 0.05 */
 	int64_t avg_response_ms;   /* default 1000 */
+	int64_t p95_response_ms;   /* default 2000 */
 	double connections_ratio;  /* default 0.8 */
 	int64_t idle_in_tx_ms;     /* default 5 min */
+	double redis_memory_ratio; /* of maxmemory; default 0.9 */
+	int64_t lock_waiters;      /* this many waiting backends is an issue; default 1 */
+};
+
+/* [actions]: the recovery actions suggested for each issue type (keys are
+ * the names in model/issue.h); defaults from ISSUE_TYPES. */
+struct config_actions {
+	char *names[ISSUE_TYPE_COUNT][ISSUE_MAX_ACTIONS];
+	size_t counts[ISSUE_TYPE_COUNT];
 };
 
 struct config_recovery {
@@ -91,6 +102,7 @@ struct config {
 	struct config_storage storage;
 	struct config_backup backup;
 	struct config_thresholds thresholds;
+	struct config_actions actions;
 	struct config_recovery recovery;
 	struct config_ui ui;
 	struct envfile *env;     /* the app's env_file, or NULL */

@@ -86,6 +86,10 @@ struct version_status {
 	char build_date[64];
 	char url_error[SNAPSHOT_TEXT];  /* why version_url gave nothing, or "" */
 	char file_error[SNAPSHOT_TEXT]; /* why version_file gave nothing, or "" */
+	/* What version_file says, read even when version_url answered, so a
+	 * half-done deploy (the two disagree) can be seen; "" when unread. */
+	char file_version[64];
+	char file_commit_hash[64];
 };
 
 struct disk_status {
@@ -108,6 +112,64 @@ struct storage_status {
 	struct disk_status paths[SNAPSHOT_MAX_PATHS];
 };
 
+#define SNAPSHOT_BUCKETS 60
+#define SNAPSHOT_SLOW_QUERIES 10
+#define SNAPSHOT_QUERY_TEXT 1024
+
+/* One slice of the request-log window, for sparklines. */
+struct request_bucket {
+	int64_t start_ms;             /* wall clock of the slice's start */
+	int64_t requests;
+	int64_t errors;               /* statusCode >= 500 */
+	double avg_ms;                /* -1 when the slice has no requests */
+};
+
+/* The app's request log ("RequestLog" by default) over the window. */
+struct request_metrics {
+	struct check_common check;    /* OK when the log was read; UNHEALTHY with
+	                                 "request log not found: ..." and the like */
+	char table[128];              /* the table as configured */
+	int64_t window_ms;
+	int64_t requests;
+	int64_t errors;               /* statusCode >= 500 */
+	double error_rate;            /* errors / requests; -1 when no traffic */
+	double avg_ms;                /* -1 when no traffic */
+	double p95_ms;
+	double p99_ms;
+	int64_t bucket_width_ms;      /* window / bucket_count, at least a minute */
+	int bucket_count;
+	struct request_bucket buckets[SNAPSHOT_BUCKETS]; /* oldest first, empty ones included */
+	bool timestamp_index_missing; /* no index leads with "timestamp" */
+	char index_hint[SNAPSHOT_TEXT]; /* the CREATE INDEX to run, or "" */
+};
+
+/* Why pg_stat_statements gave no rows to look at. */
+enum slow_query_problem {
+	SLOW_QUERY_OK = 0,
+	SLOW_QUERY_NOT_INSTALLED,     /* no CREATE EXTENSION in this database */
+	SLOW_QUERY_NOT_PRELOADED,     /* not in shared_preload_libraries */
+	SLOW_QUERY_NO_PRIVILEGE,      /* texts shown as <insufficient privilege> */
+	SLOW_QUERY_FAILED,            /* anything else: see check.error */
+};
+
+struct slow_query {
+	char query[SNAPSHOT_QUERY_TEXT]; /* sanitised: one line, no controls */
+	int64_t calls;
+	double total_ms;
+	double mean_ms;
+	bool text_hidden;             /* the server hid the text from us */
+};
+
+/* pg_stat_statements: statements whose mean time exceeds slow_query_ms. */
+struct slow_query_status {
+	struct check_common check;    /* OK when the view was read */
+	enum slow_query_problem problem;
+	char mean_column[16];         /* "mean_exec_time" (PG 13+) or "mean_time" */
+	int64_t threshold_ms;
+	int count;                    /* top SNAPSHOT_SLOW_QUERIES by mean, slowest first */
+	struct slow_query items[SNAPSHOT_SLOW_QUERIES];
+};
+
 struct snapshot {
 	int64_t taken_at_ms;          /* wall clock when the poll started */
 	int64_t duration_ms;          /* how long the whole poll took */
@@ -117,6 +179,8 @@ struct snapshot {
 	struct redis_status redis;
 	struct http_status health;
 	struct storage_status storage;
+	struct request_metrics requests;
+	struct slow_query_status slow_queries;
 };
 
 /* The overall state of the health checks (database, redis, health,

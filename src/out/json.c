@@ -146,7 +146,83 @@ static json_object *version_json(const struct version_status *v)
 	return o;
 }
 
-void out_json(const struct snapshot *s, struct strbuf *b)
+/* A figure that may be "none yet" (-1): null in JSON. */
+static json_object *json_figure(double v)
+{
+	return v >= 0 ? json_object_new_double(v) : NULL;
+}
+
+static json_object *requests_json(const struct request_metrics *m)
+{
+	json_object *o = check_frame(&m->check);
+	json_object_object_add(o, "table", json_string_or_null(m->table));
+	json_object_object_add(o, "window_s", json_object_new_double((double)m->window_ms / 1000));
+	if (m->check.state != CHECK_OK)
+		return o;
+	add_int(o, "requests", m->requests);
+	add_int(o, "errors", m->errors);
+	json_object_object_add(o, "error_rate", json_figure(m->error_rate));
+	json_object_object_add(o, "avg_ms", json_figure(m->avg_ms));
+	json_object_object_add(o, "p95_ms", json_figure(m->p95_ms));
+	json_object_object_add(o, "p99_ms", json_figure(m->p99_ms));
+	json_object_object_add(o, "bucket_width_s",
+	                       json_object_new_double((double)m->bucket_width_ms / 1000));
+	json_object *buckets = json_object_new_array();
+	for (int i = 0; i < m->bucket_count; i++) {
+		const struct request_bucket *bk = &m->buckets[i];
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "start", json_time(bk->start_ms));
+		add_int(j, "requests", bk->requests);
+		add_int(j, "errors", bk->errors);
+		json_object_object_add(j, "avg_ms", json_figure(bk->avg_ms));
+		json_object_array_add(buckets, j);
+	}
+	json_object_object_add(o, "buckets", buckets);
+	json_object_object_add(o, "timestamp_index_missing",
+	                       json_object_new_boolean(m->timestamp_index_missing));
+	json_object_object_add(o, "index_hint", json_string_or_null(m->index_hint));
+	return o;
+}
+
+static const char *slow_query_problem_name(enum slow_query_problem p)
+{
+	switch (p) {
+	case SLOW_QUERY_OK:
+		return NULL;
+	case SLOW_QUERY_NOT_INSTALLED:
+		return "not_installed";
+	case SLOW_QUERY_NOT_PRELOADED:
+		return "not_preloaded";
+	case SLOW_QUERY_NO_PRIVILEGE:
+		return "no_privilege";
+	case SLOW_QUERY_FAILED:
+		return "failed";
+	}
+	return NULL;
+}
+
+static json_object *slow_queries_json(const struct slow_query_status *sq)
+{
+	json_object *o = check_frame(&sq->check);
+	json_object_object_add(o, "problem", json_string_or_null(slow_query_problem_name(sq->problem)));
+	add_int(o, "threshold_ms", sq->threshold_ms);
+	json_object_object_add(o, "mean_column", json_string_or_null(sq->mean_column));
+	json_object *queries = json_object_new_array();
+	for (int i = 0; i < sq->count; i++) {
+		const struct slow_query *q = &sq->items[i];
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "query", q->text_hidden ? NULL : json_object_new_string(q->query));
+		json_object_object_add(j, "text_hidden", json_object_new_boolean(q->text_hidden));
+		add_int(j, "calls", q->calls);
+		json_object_object_add(j, "total_ms", json_object_new_double(q->total_ms));
+		json_object_object_add(j, "mean_ms", json_object_new_double(q->mean_ms));
+		json_object_array_add(queries, j);
+	}
+	json_object_object_add(o, "queries", queries);
+	return o;
+}
+
+void out_json(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b)
 {
 	json_object *root = json_object_new_object();
 	add_int(root, "schema_version", JSON_SCHEMA_VERSION);
@@ -162,6 +238,12 @@ void out_json(const struct snapshot *s, struct strbuf *b)
 	json_object_object_add(checks, "health", health_json(&s->health));
 	json_object_object_add(checks, "storage", storage_json(&s->storage));
 	json_object_object_add(root, "checks", checks);
+	json_object *metrics = json_object_new_object();
+	json_object_object_add(metrics, "requests", requests_json(&s->requests));
+	json_object_object_add(metrics, "slow_queries", slow_queries_json(&s->slow_queries));
+	json_object_object_add(root, "metrics", metrics);
+	if (d)
+		json_object_object_add(root, "diagnosis", out_diagnosis_json(d));
 
 	strbuf_puts(b, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 	                                                        JSON_C_TO_STRING_SPACED |

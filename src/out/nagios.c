@@ -17,7 +17,7 @@ struct named_check {
 	const struct check_common *check;
 };
 
-enum plugin_state out_plugin_state(const struct snapshot *s)
+enum plugin_state out_plugin_state(const struct snapshot *s, const struct diagnosis *d)
 {
 	const struct check_common *health[] = {&s->database.check, &s->redis.check,
 	                                       &s->health.check, &s->storage.check};
@@ -30,6 +30,10 @@ enum plugin_state out_plugin_state(const struct snapshot *s)
 	}
 	if (!any_configured)
 		return PLUGIN_UNKNOWN;
+	if (d && d->status == DIAGNOSIS_ERROR)
+		return PLUGIN_CRITICAL;
+	if (d && d->status == DIAGNOSIS_WARNING)
+		return PLUGIN_WARNING;
 	if (s->version.check.state == CHECK_UNHEALTHY)
 		return PLUGIN_WARNING;
 	return PLUGIN_OK;
@@ -86,6 +90,38 @@ static void summary(struct strbuf *b, const struct named_check *checks, size_t n
 		strbuf_printf(b, "; version unknown");
 }
 
+/* An issue the check list above does not already say. */
+static bool issue_is_news(const struct issue *issue)
+{
+	switch (issue->type) {
+	case ISSUE_DATABASE_DOWN:
+	case ISSUE_REDIS_DOWN:
+	case ISSUE_APP_DOWN:
+	case ISSUE_STORAGE_FULL:
+	case ISSUE_VERSION_UNKNOWN:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static void issues_summary(struct strbuf *b, const struct diagnosis *d)
+{
+	int shown = 0;
+	for (int i = 0; i < d->count; i++) {
+		const struct issue *issue = &d->issues[i];
+		if (!issue_is_news(issue))
+			continue;
+		if (shown++ == 2) {
+			strbuf_puts(b, "; ...");
+			break;
+		}
+		strbuf_printf(b, "; %s: ", issue_severity_name(issue->severity));
+		for (const char *m = issue->message; *m; m++)
+			strbuf_putc(b, *m == '|' ? '/' : *m);
+	}
+}
+
 static void perfdata(struct strbuf *b, const struct snapshot *s,
                      const struct named_check *checks, size_t n)
 {
@@ -103,6 +139,15 @@ static void perfdata(struct strbuf *b, const struct snapshot *s,
 		if (s->redis.maxmemory > 0)
 			strbuf_printf(b, ";%lld", (long long)s->redis.maxmemory);
 	}
+	const struct request_metrics *m = &s->requests;
+	if (m->check.state == CHECK_OK) {
+		strbuf_printf(b, " requests=%lld;;;0", (long long)m->requests);
+		if (m->error_rate >= 0)
+			strbuf_printf(b, " error_rate=%.2f%%;;;0;100", m->error_rate * 100);
+		if (m->avg_ms >= 0)
+			strbuf_printf(b, " avg_response=%.6fs;;;0 p95_response=%.6fs;;;0",
+			              m->avg_ms / 1000, m->p95_ms / 1000);
+	}
 	for (int i = 0; i < s->storage.path_count; i++) {
 		const struct disk_status *d = &s->storage.paths[i];
 		if (d->error[0])
@@ -113,7 +158,7 @@ static void perfdata(struct strbuf *b, const struct snapshot *s,
 	}
 }
 
-enum plugin_state out_nagios(const struct snapshot *s, struct strbuf *b)
+enum plugin_state out_nagios(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b)
 {
 	const struct named_check checks[] = {
 		{"database", &s->database.check},
@@ -122,12 +167,14 @@ enum plugin_state out_nagios(const struct snapshot *s, struct strbuf *b)
 		{"storage", &s->storage.check},
 	};
 	const size_t n = sizeof(checks) / sizeof(checks[0]);
-	enum plugin_state state = out_plugin_state(s);
+	enum plugin_state state = out_plugin_state(s, d);
 
 	strbuf_printf(b, "OPSDECK %s - ", PLUGIN_WORDS[state]);
 	if (state == PLUGIN_UNKNOWN)
 		strbuf_puts(b, "nothing is configured to check; ");
 	summary(b, checks, n, &s->version);
+	if (d)
+		issues_summary(b, d);
 	strbuf_puts(b, " |");
 	perfdata(b, s, checks, n);
 	strbuf_putc(b, '\n');

@@ -8,6 +8,7 @@
 #ifndef OPSDECK_OUT_OUT_H
 #define OPSDECK_OUT_OUT_H
 
+#include "model/issue.h"
 #include "model/snapshot.h"
 #include "util/strbuf.h"
 
@@ -19,23 +20,35 @@ enum plugin_state {
 	PLUGIN_UNKNOWN = 3,
 };
 
+/* Each renderer takes the snapshot and its diagnosis (d may be NULL when
+ * there is none to show). */
+
 /* For people: one block per check, a figure per line, no colour. */
-void out_text(const struct snapshot *s, struct strbuf *b);
+void out_text(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b);
 
 /* For programs: the document described in doc/status-json.md. */
-void out_json(const struct snapshot *s, struct strbuf *b);
+void out_json(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b);
 
 /* For Prometheus (node_exporter's textfile collector): opsdeck_* metrics in
  * base units, one HELP and TYPE per family. */
-void out_prometheus(const struct snapshot *s, struct strbuf *b);
+void out_prometheus(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b);
 
 /* For Nagios/Icinga: "OPSDECK OK|WARNING|CRITICAL|UNKNOWN - summary | perfdata"
  * and a newline. Returns the state, which is also the exit status. */
-enum plugin_state out_nagios(const struct snapshot *s, struct strbuf *b);
+enum plugin_state out_nagios(const struct snapshot *s, const struct diagnosis *d,
+                             struct strbuf *b);
 
 /* The plugin state a snapshot maps to: CRITICAL when a configured health
- * check is unhealthy, WARNING when the deployed version is unknown, UNKNOWN
- * when nothing at all is configured, else OK. */
-enum plugin_state out_plugin_state(const struct snapshot *s);
+ * check is unhealthy or the diagnosis found a high issue, WARNING when it
+ * found any other issue (an unknown version among them), UNKNOWN when
+ * nothing at all is configured, else OK. */
+enum plugin_state out_plugin_state(const struct snapshot *s, const struct diagnosis *d);
+
+/* The issues for people: "HIGH  message", the recommendation and the
+ * suggested actions under each; "no issues" when there are none. */
+void out_issues_text(const struct diagnosis *d, struct strbuf *b);
+
+/* The diagnosis as a JSON object (json-c); the caller owns the result. */
+struct json_object *out_diagnosis_json(const struct diagnosis *d);
 
 #endif

@@ -72,6 +72,23 @@ static const struct prom_family F_STORAGE_INODES = {
 	"opsdeck_storage_inodes", "gauge", "Inodes of the filesystem holding the path."};
 static const struct prom_family F_STORAGE_INODES_FREE = {
 	"opsdeck_storage_inodes_free", "gauge", "Free inodes of the filesystem holding the path."};
+static const struct prom_family F_REQUEST_WINDOW = {
+	"opsdeck_request_window_seconds", "gauge", "Length of the request-log window measured."};
+static const struct prom_family F_REQUESTS = {
+	"opsdeck_requests_in_window", "gauge", "Requests the app logged in the window."};
+static const struct prom_family F_REQUEST_ERRORS = {
+	"opsdeck_request_errors_in_window", "gauge", "Requests answered 5xx in the window."};
+static const struct prom_family F_REQUEST_ERROR_RATIO = {
+	"opsdeck_request_error_ratio", "gauge", "Share of requests answered 5xx in the window."};
+static const struct prom_family F_REQUEST_DURATION = {
+	"opsdeck_request_duration_seconds", "gauge",
+	"Request duration over the window: average, p95 and p99."};
+static const struct prom_family F_SLOW_QUERIES = {
+	"opsdeck_slow_queries", "gauge", "Statements whose mean time exceeds slow_query_ms."};
+static const struct prom_family F_ISSUES = {
+	"opsdeck_issues", "gauge", "Issues the diagnosis found, by severity."};
+static const struct prom_family F_DIAGNOSIS = {
+	"opsdeck_diagnosis_status", "gauge", "Overall diagnosis: 0 ok, 1 warning, 2 error."};
 static const struct prom_family F_VERSION_INFO = {
 	"opsdeck_version_info", "gauge", "The deployed version; the value is always 1."};
 static const struct prom_family F_SNAPSHOT_TIME = {
@@ -203,7 +220,40 @@ static void storage(struct prom *p, const struct storage_status *st)
 	}
 }
 
-void out_prometheus(const struct snapshot *s, struct strbuf *b)
+static void requests(struct prom *p, const struct request_metrics *m)
+{
+	if (m->check.state != CHECK_OK)
+		return;
+	sample(p, &F_REQUEST_WINDOW, NULL, (double)m->window_ms / 1000.0);
+	sample(p, &F_REQUESTS, NULL, (double)m->requests);
+	sample(p, &F_REQUEST_ERRORS, NULL, (double)m->errors);
+	if (m->error_rate >= 0)
+		sample(p, &F_REQUEST_ERROR_RATIO, NULL, m->error_rate);
+	const struct {
+		const char *stat;
+		double ms;
+	} stats[] = {{"avg", m->avg_ms}, {"p95", m->p95_ms}, {"p99", m->p99_ms}};
+	for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++) {
+		const char *labels[] = {"stat", stats[i].stat, NULL};
+		if (stats[i].ms >= 0)
+			sample(p, &F_REQUEST_DURATION, labels, stats[i].ms / 1000.0);
+	}
+}
+
+static void diagnosis(struct prom *p, const struct diagnosis *d)
+{
+	const enum issue_severity severities[] = {SEVERITY_HIGH, SEVERITY_MEDIUM, SEVERITY_LOW};
+	for (size_t s = 0; s < sizeof(severities) / sizeof(severities[0]); s++) {
+		int n = 0;
+		for (int i = 0; i < d->count; i++)
+			n += d->issues[i].severity == severities[s];
+		const char *labels[] = {"severity", issue_severity_name(severities[s]), NULL};
+		sample(p, &F_ISSUES, labels, n);
+	}
+	sample(p, &F_DIAGNOSIS, NULL, d->status);
+}
+
+void out_prometheus(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b)
 {
 	struct prom p = {b, NULL};
 	checks(&p, s);
@@ -214,6 +264,11 @@ void out_prometheus(const struct snapshot *s, struct strbuf *b)
 		sample(&p, &F_HTTP_STATUS, labels, s->health.status_code);
 	}
 	storage(&p, &s->storage);
+	requests(&p, &s->requests);
+	if (s->slow_queries.check.state == CHECK_OK)
+		sample(&p, &F_SLOW_QUERIES, NULL, s->slow_queries.count);
+	if (d)
+		diagnosis(&p, d);
 	if (s->version.check.state == CHECK_OK) {
 		const struct version_status *v = &s->version;
 		const char *labels[] = {"version",     v->version,     "build_number", v->build_number,

@@ -123,7 +123,63 @@ static void storage_detail(struct strbuf *b, const struct storage_status *st)
 	}
 }
 
-void out_text(const struct snapshot *s, struct strbuf *b)
+static void duration_ms_text(char *dst, size_t size, double ms)
+{
+	if (ms < 0)
+		snprintf(dst, size, "-");
+	else if (ms < 10)
+		snprintf(dst, size, "%.1f ms", ms);
+	else
+		text_format_duration(dst, size, (int64_t)ms);
+}
+
+static void performance_block(struct strbuf *b, const struct request_metrics *m)
+{
+	char window[32];
+	text_format_duration(window, sizeof(window), m->window_ms);
+	struct check_common c = m->check;
+	if (c.state == CHECK_OK)
+		snprintf(c.target, sizeof(c.target), "\"%s\" over the last %s", m->table, window);
+	check_line(b, "requests", &c);
+	if (m->check.state != CHECK_OK)
+		return;
+	if (m->requests == 0) {
+		strbuf_printf(b, "%31sno traffic\n", "");
+	} else {
+		char avg[32], p95[32], p99[32];
+		duration_ms_text(avg, sizeof(avg), m->avg_ms);
+		duration_ms_text(p95, sizeof(p95), m->p95_ms);
+		duration_ms_text(p99, sizeof(p99), m->p99_ms);
+		strbuf_printf(b,
+		              "%31s%" PRId64 " requests; errors %.1f%% (%" PRId64
+		              "); avg %s, p95 %s, p99 %s\n",
+		              "", m->requests, m->error_rate * 100, m->errors, avg, p95, p99);
+	}
+	if (m->timestamp_index_missing)
+		strbuf_printf(b, "%31sno index on \"timestamp\": %s\n", "", m->index_hint);
+}
+
+static void slow_queries_block(struct strbuf *b, const struct slow_query_status *sq)
+{
+	struct check_common c = sq->check;
+	if (c.state == CHECK_OK)
+		snprintf(c.target, sizeof(c.target), "pg_stat_statements, mean over %" PRId64 " ms",
+		         sq->threshold_ms);
+	check_line(b, "slow sql", &c);
+	if (sq->check.state != CHECK_OK)
+		return;
+	if (sq->count == 0)
+		strbuf_printf(b, "%31snone\n", "");
+	for (int i = 0; i < sq->count; i++) {
+		const struct slow_query *q = &sq->items[i];
+		char mean[32];
+		duration_ms_text(mean, sizeof(mean), q->mean_ms);
+		strbuf_printf(b, "%31s%8s x %-6" PRId64 " %.100s\n", "", mean, q->calls,
+		              q->text_hidden ? "(text hidden: grant pg_read_all_stats)" : q->query);
+	}
+}
+
+void out_text(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b)
 {
 	char when[32];
 	clock_format_iso8601(when, sizeof(when), s->taken_at_ms);
@@ -147,4 +203,13 @@ void out_text(const struct snapshot *s, struct strbuf *b)
 		text_copy(storage.target, limit, sizeof(storage.target));
 	check_line(b, "storage", &storage);
 	storage_detail(b, &s->storage);
+
+	strbuf_putc(b, '\n');
+	performance_block(b, &s->requests);
+	slow_queries_block(b, &s->slow_queries);
+
+	if (d) {
+		strbuf_printf(b, "\ndiagnosis %s\n", diagnosis_status_name(d->status));
+		out_issues_text(d, b);
+	}
 }

@@ -31,7 +31,10 @@ void probe_global_cleanup(void);
  * health - the whole GET, connect included;
  * version - the GET of version_url, or the read of version_file;
  * storage - all statvfs calls together. */
-void probe_pg(const struct config *cfg, struct pg_status *out);
+/* Connects once and fills the activity figures, and, when not NULL, the
+ * request-log metrics and the slow queries, all on that one connection. */
+void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
+              struct slow_query_status *slow_queries);
 void probe_redis(const struct config *cfg, struct redis_status *out);
 void probe_health(const struct config *cfg, struct http_status *out);
 void probe_version(const struct config *cfg, struct version_status *out);

@@ -37,7 +37,7 @@ struct probe_job {
 
 static void run_pg(const struct probe_job *job)
 {
-	probe_pg(job->cfg, &job->out->database);
+	probe_pg(job->cfg, &job->out->database, &job->out->requests, &job->out->slow_queries);
 }
 
 static void run_redis(const struct probe_job *job)

@@ -1,17 +1,26 @@
-/* probe_pg.c - PostgreSQL: connect, SELECT 1 (the latency), then one
- * aggregate query over pg_stat_activity (see probe.h, pg_parse.h).
+/* probe_pg.c - PostgreSQL: connect, SELECT 1 (the latency), one aggregate
+ * query over pg_stat_activity (see probe.h, pg_parse.h), then, on the same
+ * connection, the request-log metrics (request_log.h) and the slow
+ * statements from pg_stat_statements (slow_queries.h).
  *
  * libpq's own connect_timeout counts whole seconds per host and does not
  * cover queries, so the probe drives the asynchronous API itself
  * (PQconnectStartParams/PQconnectPoll, PQsendQuery/PQconsumeInput) with
- * poll() against one deadline, app.timeout after the start. Host names are
- * still resolved with a blocking getaddrinfo() inside libpq; for a database
- * on loopback or named in /etc/hosts that is immediate.
+ * poll() against one deadline, app.timeout after the start: every query of
+ * the probe, not each one, fits in it. Host names are still resolved with a
+ * blocking getaddrinfo() inside libpq; for a database on loopback or named
+ * in /etc/hosts that is immediate.
  *
  * latency_ms is the SELECT 1 round trip on the established connection: the
  * time the server takes to answer, which is what slows the app. Connecting
  * (TCP, TLS, authentication) is not included; it is bounded by the same
- * deadline, and a slow one shows as a timeout.
+ * deadline, and a slow one shows as a timeout. The request-log and
+ * slow-query checks report their own query's round trip.
+ *
+ * Every statement starts with SLOW_QUERIES_MARKER, so opsdeck's own queries
+ * can be told apart in pg_stat_statements and are not listed as the app's.
+ * Identifiers are quoted with PQescapeIdentifier and values sent as
+ * parameters (PQsendQueryParams): no configuration text is pasted into SQL.
  */
 #include "probe/probe.h"
 
@@ -27,6 +36,8 @@
 #include "config/pgurl.h"
 #include "config/redact.h"
 #include "probe/pg_parse.h"
+#include "probe/request_log.h"
+#include "probe/slow_queries.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
@@ -37,6 +48,8 @@ struct pg_session {
 	int64_t deadline_ms;
 	const char *password;  /* masked in every message */
 	char timeout_text[32]; /* "3.0 s" */
+	bool broken;           /* a query timed out or the connection failed:
+	                          nothing more can be sent on it */
 };
 
 /* Turns a libpq message into one short line for the operator. libpq writes
@@ -130,19 +143,36 @@ static int pg_connect(struct pg_session *s, const struct pgurl *u, char *err, si
 	return 0;
 }
 
-/* Sends sql (one or more statements) and reads every result within the
- * deadline. *rows receives the last result that returned rows (the caller
- * PQclear's it; NULL when none). Returns 0, or -1 with the reason in err:
- * the first error result's message, a connection error, or a timeout. */
-static int pg_query(struct pg_session *s, const char *sql, PGresult **rows, char *err,
+/* Sends sql and reads every result within the deadline. Without params
+ * (nparams 0) sql may hold several statements (PQsendQuery); with them it is
+ * one statement, the values sent apart from the text (PQsendQueryParams).
+ * *rows receives the last result that returned rows (the caller PQclear's
+ * it; NULL when none). Returns 0, or -1 with the reason in err: the first
+ * error result's message, a connection error, or a timeout; sqlstate (may be
+ * NULL) then holds the server's SQLSTATE, or "" when the failure was not the
+ * server's. */
+static int pg_query(struct pg_session *s, const char *sql, int nparams,
+                    const char *const *params, PGresult **rows, char sqlstate[6], char *err,
                     size_t errlen)
 {
 	PGconn *conn = s->conn;
 	int rc = 0;
 	*rows = NULL;
+	if (sqlstate)
+		sqlstate[0] = '\0';
+	if (s->broken) {
+		/* A reply we gave up on is still due: libpq would refuse. */
+		snprintf(err, errlen, "not read: an earlier query used up the %s timeout",
+		         s->timeout_text);
+		return -1;
+	}
 
-	if (!PQsendQuery(conn, sql)) {
+	int sent = nparams > 0
+	               ? PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0)
+	               : PQsendQuery(conn, sql);
+	if (!sent) {
 		pg_reason(s, PQerrorMessage(conn), err, errlen);
+		s->broken = true;
 		return -1;
 	}
 	/* Non-blocking: the query may not all be sent yet. */
@@ -152,15 +182,18 @@ static int pg_query(struct pg_session *s, const char *sql, PGresult **rows, char
 			break;
 		if (flushed < 0) {
 			pg_reason(s, PQerrorMessage(conn), err, errlen);
+			s->broken = true;
 			return -1;
 		}
 		int ready = probe_wait_fd(PQsocket(conn), POLLIN | POLLOUT, s->deadline_ms);
 		if (ready <= 0) {
 			describe_wait(s, ready, "sending a query", err, errlen);
+			s->broken = true;
 			return -1;
 		}
 		if (!PQconsumeInput(conn)) {
 			pg_reason(s, PQerrorMessage(conn), err, errlen);
+			s->broken = true;
 			return -1;
 		}
 	}
@@ -171,12 +204,14 @@ static int pg_query(struct pg_session *s, const char *sql, PGresult **rows, char
 			int ready = probe_wait_fd(PQsocket(conn), POLLIN, s->deadline_ms);
 			if (ready <= 0) {
 				describe_wait(s, ready, "waiting for a reply", err, errlen);
+				s->broken = true;
 				PQclear(*rows);
 				*rows = NULL;
 				return -1;
 			}
 			if (!PQconsumeInput(conn)) {
 				pg_reason(s, PQerrorMessage(conn), err, errlen);
+				s->broken = true;
 				PQclear(*rows);
 				*rows = NULL;
 				return -1;
@@ -193,6 +228,9 @@ static int pg_query(struct pg_session *s, const char *sql, PGresult **rows, char
 		}
 		if (status != PGRES_COMMAND_OK && rc == 0) {
 			pg_reason(s, PQresultErrorMessage(res), err, errlen);
+			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+			if (sqlstate && state)
+				snprintf(sqlstate, 6, "%.5s", state);
 			rc = -1;
 		}
 		PQclear(res);
@@ -202,6 +240,39 @@ static int pg_query(struct pg_session *s, const char *sql, PGresult **rows, char
 		*rows = NULL;
 	}
 	return rc;
+}
+
+/* The cells of a result as libpq has them (text, or NULL for SQL NULL),
+ * row-major, as the pure parsers take them: values[row * columns + column].
+ * Returns an allocated array (the caller frees it; the strings stay
+ * PQclear's), or NULL with err when the result has another number of
+ * columns. */
+static const char **pg_values(const PGresult *res, int columns, const char *what, char *err,
+                              size_t errlen)
+{
+	if (!res || PQnfields(res) != columns) {
+		snprintf(err, errlen, "%s returned %d columns, not %d", what,
+		         res ? PQnfields(res) : 0, columns);
+		return NULL;
+	}
+	int rows = PQntuples(res);
+	const char **values = xcalloc((size_t)(rows > 0 ? rows : 1) * (size_t)columns,
+	                              sizeof(*values));
+	for (int r = 0; r < rows; r++)
+		for (int c = 0; c < columns; c++)
+			values[(size_t)r * (size_t)columns + (size_t)c] =
+			    PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
+	return values;
+}
+
+/* A quoted identifier (PQescapeIdentifier), to be PQfreemem'd, or NULL with
+ * err. */
+static char *pg_quote(struct pg_session *s, const char *name, char *err, size_t errlen)
+{
+	char *quoted = PQescapeIdentifier(s->conn, name, strlen(name));
+	if (!quoted)
+		pg_reason(s, PQerrorMessage(s->conn), err, errlen);
+	return quoted;
 }
 
 /* SELECT 1 (timed) and the activity query on an open connection. Returns 0,
@@ -214,7 +285,7 @@ static int pg_exchange(struct pg_session *s, int64_t timeout_ms, struct pg_statu
 	char *sql = NULL;
 
 	int64_t start_us = clock_monotonic_us();
-	if (pg_query(s, "SELECT 1", &rows, err, errlen) < 0)
+	if (pg_query(s, SLOW_QUERIES_MARKER " SELECT 1", 0, NULL, &rows, NULL, err, errlen) < 0)
 		goto done;
 	out->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
 	if (!rows || PQntuples(rows) != 1) {
@@ -227,10 +298,12 @@ static int pg_exchange(struct pg_session *s, int64_t timeout_ms, struct pg_statu
 	/* The server keeps working on a query after we give up on it; a
 	 * statement_timeout (in the same round trip, and not as a startup
 	 * option, which poolers such as PgBouncer refuse) makes it stop too. */
-	/* 0 would mean "no limit" to PostgreSQL. */
-	sql = xasprintf("SET statement_timeout = %" PRId64 "; %s", timeout_ms > 0 ? timeout_ms : 1,
-	                PG_ACTIVITY_SQL);
-	if (pg_query(s, sql, &rows, err, errlen) < 0)
+	/* 0 would mean "no limit" to PostgreSQL. A statement we stop waiting
+	 * for still ends on the server at most timeout_ms after it began. */
+	sql = xasprintf(SLOW_QUERIES_MARKER " SET statement_timeout = %" PRId64
+	                "; " SLOW_QUERIES_MARKER " %s",
+	                timeout_ms > 0 ? timeout_ms : 1, PG_ACTIVITY_SQL);
+	if (pg_query(s, sql, 0, NULL, &rows, NULL, err, errlen) < 0)
 		goto done;
 	if (!rows || PQntuples(rows) != 1 || PQnfields(rows) != PG_COL_COUNT) {
 		snprintf(err, errlen, "pg_stat_activity query returned %d rows of %d columns",
@@ -249,7 +322,165 @@ done:
 	return rc;
 }
 
-void probe_pg(const struct config *cfg, struct pg_status *out)
+/* Sets the request-log check from a failed query (see pg_query). */
+static void request_query_failed(struct request_metrics *m, const char *sqlstate,
+                                 const char *why, const struct request_log_names *names)
+{
+	char line[SNAPSHOT_TEXT];
+	request_log_describe_error(sqlstate, why, names, line, sizeof(line));
+	check_set_error(&m->check, CHECK_UNHEALTHY, "%s", line);
+}
+
+/* The request-log metrics: the index check (which also finds a missing
+ * table), then the one metrics query. Fills m; never fails the database
+ * check. */
+static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
+                               struct request_metrics *m)
+{
+	char err[SNAPSHOT_TEXT] = "", sqlstate[6] = "";
+	char *table = NULL, *timestamp = NULL, *duration = NULL, *status = NULL, *sql = NULL;
+	struct request_log_plan plan;
+	char params[REQUEST_LOG_PARAM_COUNT][REQUEST_LOG_PARAM_SIZE];
+	PGresult *rows = NULL;
+	const char **values = NULL;
+
+	request_log_plan(cfg->database.window_ms, &plan);
+	if (!(table = pg_quote(s, cfg->database.request_log, err, sizeof(err))) ||
+	    !(timestamp = pg_quote(s, REQUEST_LOG_TIMESTAMP_COLUMN, err, sizeof(err))) ||
+	    !(duration = pg_quote(s, REQUEST_LOG_DURATION_COLUMN, err, sizeof(err))) ||
+	    !(status = pg_quote(s, REQUEST_LOG_STATUS_COLUMN, err, sizeof(err)))) {
+		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: %s", err);
+		goto done;
+	}
+	const struct request_log_names names = {table, timestamp, duration, status};
+
+	const char *index_params[2] = {table, REQUEST_LOG_TIMESTAMP_COLUMN};
+	if (pg_query(s, REQUEST_LOG_INDEX_SQL, 2, index_params, &rows, sqlstate, err,
+	             sizeof(err)) < 0) {
+		request_query_failed(m, sqlstate, err, &names);
+		goto done;
+	}
+	int may_scan = -1;
+	if (PQntuples(rows) != 1)
+		snprintf(err, sizeof(err), "the index check returned %d rows", PQntuples(rows));
+	else if ((values = pg_values(rows, REQUEST_INDEX_COL_COUNT, "the index check", err,
+	                             sizeof(err))))
+		may_scan = request_log_parse_index(values, &names, m, err, sizeof(err));
+	if (may_scan < 0)
+		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: %s", err);
+	if (may_scan <= 0)
+		goto done; /* a reason is in m->check */
+	free(values);
+	values = NULL;
+	PQclear(rows);
+	rows = NULL;
+
+	if (!(sql = request_log_sql(&names))) {
+		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: cannot build the query");
+		goto done;
+	}
+	request_log_params(&plan, params);
+	const char *metrics_params[REQUEST_LOG_PARAM_COUNT] = {params[0], params[1], params[2]};
+	int64_t start_us = clock_monotonic_us();
+	if (pg_query(s, sql, REQUEST_LOG_PARAM_COUNT, metrics_params, &rows, sqlstate, err,
+	             sizeof(err)) < 0) {
+		request_query_failed(m, sqlstate, err, &names);
+		goto done;
+	}
+	m->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
+	if (!(values = pg_values(rows, REQUEST_COL_COUNT, "the metrics query", err, sizeof(err))) ||
+	    request_log_parse(values, PQntuples(rows), &plan, m, err, sizeof(err)) < 0)
+		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: %s", err);
+done:
+	free(values);
+	PQclear(rows);
+	free(sql);
+	PQfreemem(table);
+	PQfreemem(timestamp);
+	PQfreemem(duration);
+	PQfreemem(status);
+}
+
+/* Sets the slow-query check from a malformed reply. */
+static void slow_reply_malformed(struct slow_query_status *sq, const char *why)
+{
+	sq->problem = SLOW_QUERY_FAILED;
+	sq->count = 0;
+	check_set_error(&sq->check, CHECK_UNHEALTHY, "pg_stat_statements: %s", why);
+}
+
+/* The slow statements: the catalog query (installed? which columns?), then
+ * the list. Fills sq; never fails the database check. */
+static void pg_slow_queries(struct pg_session *s, struct slow_query_status *sq)
+{
+	char err[SNAPSHOT_TEXT] = "", sqlstate[6] = "";
+	struct slow_queries_catalog cat;
+	char params[SLOW_QUERIES_PARAM_COUNT][SLOW_QUERIES_PARAM_SIZE];
+	PGresult *rows = NULL;
+	const char **values = NULL;
+	char *schema = NULL, *mean = NULL, *total = NULL, *sql = NULL;
+
+	if (pg_query(s, SLOW_QUERIES_CATALOG_SQL, 0, NULL, &rows, sqlstate, err, sizeof(err)) < 0) {
+		slow_queries_describe_error(sqlstate, err, sq);
+		goto done;
+	}
+	if (!(values = pg_values(rows, SLOW_CATALOG_COL_COUNT, "the catalog query", err,
+	                         sizeof(err))) ||
+	    slow_queries_parse_catalog(values, PQntuples(rows), &cat, err, sizeof(err)) < 0) {
+		slow_reply_malformed(sq, err);
+		goto done;
+	}
+	if (!cat.installed) {
+		slow_queries_not_installed(&cat, sq);
+		goto done;
+	}
+	free(values);
+	values = NULL;
+	PQclear(rows);
+	rows = NULL;
+
+	if (!(schema = pg_quote(s, cat.schema, err, sizeof(err))) ||
+	    !(mean = pg_quote(s, cat.mean_column, err, sizeof(err))) ||
+	    !(total = pg_quote(s, cat.total_column, err, sizeof(err))) ||
+	    !(sql = slow_queries_sql(schema, mean, total))) {
+		slow_reply_malformed(sq, err[0] ? err : "cannot build the query");
+		goto done;
+	}
+	slow_queries_params(sq->threshold_ms, params);
+	const char *list_params[SLOW_QUERIES_PARAM_COUNT] = {params[0], params[1], params[2]};
+	int64_t start_us = clock_monotonic_us();
+	if (pg_query(s, sql, SLOW_QUERIES_PARAM_COUNT, list_params, &rows, sqlstate, err,
+	             sizeof(err)) < 0) {
+		slow_queries_describe_error(sqlstate, err, sq);
+		goto done;
+	}
+	sq->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
+	if (!(values = pg_values(rows, SLOW_COL_COUNT, "the slow-query list", err, sizeof(err))) ||
+	    slow_queries_parse(values, PQntuples(rows), &cat, sq, err, sizeof(err)) < 0)
+		slow_reply_malformed(sq, err);
+done:
+	free(values);
+	PQclear(rows);
+	free(sql);
+	PQfreemem(schema);
+	PQfreemem(mean);
+	PQfreemem(total);
+}
+
+/* Sets a part that depends on the database connection when it was not
+ * read: "not configured" as the database is, else unhealthy with the
+ * database check's reason. */
+static void pg_part_skipped(struct check_common *c, const struct check_common *database)
+{
+	if (database->state == CHECK_NOT_CONFIGURED)
+		check_set_error(c, CHECK_NOT_CONFIGURED, "%s", database->error);
+	else
+		check_set_error(c, CHECK_UNHEALTHY, "not read: %s",
+		                database->error[0] ? database->error : "no database connection");
+}
+
+void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
+              struct slow_query_status *slow_queries)
 {
 	const char *url = cfg->database.url ? cfg->database.url : "";
 	struct pgurl u;
@@ -259,6 +490,14 @@ void probe_pg(const struct config *cfg, struct pg_status *out)
 
 	memset(out, 0, sizeof(*out));
 	probe_check_begin(&out->check);
+	if (requests) {
+		struct request_log_plan plan;
+		request_log_plan(cfg->database.window_ms, &plan);
+		request_log_reset(requests, cfg->database.request_log ? cfg->database.request_log : "",
+		                  &plan, clock_wall_ms());
+	}
+	if (slow_queries)
+		slow_queries_reset(slow_queries, cfg->database.slow_query_ms);
 
 	if (!url[0]) {
 		const char *why = cfg->database.url_unset_reason;
@@ -287,6 +526,10 @@ void probe_pg(const struct config *cfg, struct pg_status *out)
 		goto done;
 	}
 	out->check.state = CHECK_OK;
+	if (requests)
+		pg_request_metrics(&s, cfg, requests);
+	if (slow_queries)
+		pg_slow_queries(&s, slow_queries);
 done:
 	/* PQfinish also for a connection that failed: libpq allocated it. No
 	 * PQcancel after a timeout: statement_timeout ends the query, and a
@@ -296,4 +539,20 @@ done:
 	if (parsed)
 		pgurl_free(&u);
 	out->check.checked_at_ms = clock_wall_ms();
+	/* The parts the connection did not get to say why, from the database
+	 * check's own reason. */
+	if (requests) {
+		snprintf(requests->check.target, sizeof(requests->check.target), "%s",
+		         requests->table);
+		if (requests->check.state == CHECK_PENDING)
+			pg_part_skipped(&requests->check, &out->check);
+		requests->check.checked_at_ms = out->check.checked_at_ms;
+	}
+	if (slow_queries) {
+		snprintf(slow_queries->check.target, sizeof(slow_queries->check.target),
+		         "pg_stat_statements");
+		if (slow_queries->check.state == CHECK_PENDING)
+			pg_part_skipped(&slow_queries->check, &out->check);
+		slow_queries->check.checked_at_ms = out->check.checked_at_ms;
+	}
 }

@@ -122,6 +122,21 @@ done:
 	return rc;
 }
 
+/* Reads version_file as well when version_url answered, so diagnosis can
+ * see a half-done deploy (the app serving one build, the disk holding
+ * another). A file that cannot be read leaves the fields empty: the URL's
+ * answer stands and there is nothing to compare. */
+static void note_file_version(const char *path, struct version_status *out)
+{
+	struct version_status file;
+	memset(&file, 0, sizeof(file));
+	char why[SNAPSHOT_TEXT];
+	if (version_from_file(path, &file, why, sizeof(why)) < 0)
+		return;
+	memcpy(out->file_version, file.version, sizeof(out->file_version));
+	memcpy(out->file_commit_hash, file.commit_hash, sizeof(out->file_commit_hash));
+}
+
 /* Stores a reason in one of the snapshot's text fields: sanitised, redacted. */
 static void set_reason(char *dst, size_t size, const char *reason)
 {
@@ -141,6 +156,7 @@ void probe_version(const struct config *cfg, struct version_status *out)
 	snprintf(out->version, sizeof(out->version), "unknown");
 	out->build_number[0] = out->commit_hash[0] = out->build_date[0] = '\0';
 	out->url_error[0] = out->file_error[0] = '\0';
+	out->file_version[0] = out->file_commit_hash[0] = '\0';
 
 	if (!url[0] && !path[0]) {
 		check_set_error(&out->check, CHECK_NOT_CONFIGURED,
@@ -154,6 +170,8 @@ void probe_version(const struct config *cfg, struct version_status *out)
 			out->source = VERSION_SOURCE_URL;
 			out->check.state = CHECK_OK;
 			snprintf(out->check.target, sizeof(out->check.target), "%s", redacted_url);
+			if (path[0])
+				note_file_version(path, out);
 			goto done;
 		}
 		set_reason(out->url_error, sizeof(out->url_error), why);

@@ -89,7 +89,7 @@ static void test_text_shows_every_check(void **state)
 	snprintf(s.redis.check.error, sizeof(s.redis.check.error), "REDIS_URL is not set");
 	struct strbuf b;
 	strbuf_init(&b, 0);
-	out_text(&s, &b);
+	out_text(&s, NULL, &b);
 	const char *t = strbuf_str(&b);
 	assert_non_null(strstr(t, "version   1.4.2  build 57  commit a1b2c3d"));
 	assert_non_null(strstr(t, "overall   OK"));
@@ -113,7 +113,7 @@ static void test_json_parses_with_schema_fields(void **state)
 	snprintf(s.health.check.error, sizeof(s.health.check.error), "timed out after 3.0 s");
 	struct strbuf b;
 	strbuf_init(&b, 0);
-	out_json(&s, &b);
+	out_json(&s, NULL, &b);
 	json_object *root = json_tokener_parse(strbuf_str(&b));
 	assert_non_null(root);
 	json_object *o, *checks, *db, *health;
@@ -153,7 +153,7 @@ static void test_prometheus_families_and_escaping(void **state)
 	healthy_snapshot(&s);
 	struct strbuf b;
 	strbuf_init(&b, 0);
-	out_prometheus(&s, &b);
+	out_prometheus(&s, NULL, &b);
 	const char *t = strbuf_str(&b);
 	assert_int_equal(count(t, "# TYPE opsdeck_storage_used_ratio gauge\n"), 1);
 	assert_int_equal(count(t, "# HELP opsdeck_storage_used_ratio "), 1);
@@ -175,7 +175,7 @@ static void test_prometheus_leaves_out_a_down_check(void **state)
 	s.redis.check.state = CHECK_UNHEALTHY;
 	struct strbuf b;
 	strbuf_init(&b, 0);
-	out_prometheus(&s, &b);
+	out_prometheus(&s, NULL, &b);
 	const char *t = strbuf_str(&b);
 	assert_non_null(strstr(t, "opsdeck_check_up{check=\"redis\"} 0\n"));
 	assert_null(strstr(t, "opsdeck_redis_memory_used_bytes"));
@@ -189,7 +189,7 @@ static void test_nagios_states(void **state)
 	strbuf_init(&b, 0);
 
 	healthy_snapshot(&s);
-	assert_int_equal(out_nagios(&s, &b), PLUGIN_OK);
+	assert_int_equal(out_nagios(&s, NULL, &b), PLUGIN_OK);
 	assert_int_equal(strncmp(strbuf_str(&b), "OPSDECK OK - ", 13), 0);
 	assert_non_null(strstr(strbuf_str(&b), " | "));
 	assert_non_null(strstr(strbuf_str(&b), "db_connections=7;;;0;100"));
@@ -197,12 +197,12 @@ static void test_nagios_states(void **state)
 
 	strbuf_reset(&b);
 	s.version.check.state = CHECK_UNHEALTHY;
-	assert_int_equal(out_nagios(&s, &b), PLUGIN_WARNING);
+	assert_int_equal(out_nagios(&s, NULL, &b), PLUGIN_WARNING);
 
 	strbuf_reset(&b);
 	s.redis.check.state = CHECK_UNHEALTHY;
 	snprintf(s.redis.check.error, sizeof(s.redis.check.error), "refused | really");
-	assert_int_equal(out_nagios(&s, &b), PLUGIN_CRITICAL);
+	assert_int_equal(out_nagios(&s, NULL, &b), PLUGIN_CRITICAL);
 	const char *t = strbuf_str(&b);
 	assert_non_null(strstr(t, "OPSDECK CRITICAL - redis unhealthy: refused / really"));
 	/* exactly one '|': the perfdata separator */
@@ -211,7 +211,105 @@ static void test_nagios_states(void **state)
 	strbuf_reset(&b);
 	s.database.check.state = s.redis.check.state = CHECK_NOT_CONFIGURED;
 	s.health.check.state = s.storage.check.state = CHECK_NOT_CONFIGURED;
-	assert_int_equal(out_nagios(&s, &b), PLUGIN_UNKNOWN);
+	assert_int_equal(out_nagios(&s, NULL, &b), PLUGIN_UNKNOWN);
+	strbuf_free(&b);
+}
+
+static void with_metrics(struct snapshot *s, struct diagnosis *d)
+{
+	healthy_snapshot(s);
+	struct request_metrics *m = &s->requests;
+	m->check.state = CHECK_OK;
+	snprintf(m->table, sizeof(m->table), "RequestLog");
+	m->window_ms = 3600000;
+	m->requests = 1000;
+	m->errors = 72;
+	m->error_rate = 0.072;
+	m->avg_ms = 150;
+	m->p95_ms = 420;
+	m->p99_ms = 950;
+	m->bucket_width_ms = 60000;
+	m->bucket_count = 2;
+	m->buckets[0].requests = 600;
+	m->buckets[1].requests = 400;
+	m->buckets[1].avg_ms = -1;
+	s->slow_queries.check.state = CHECK_OK;
+	s->slow_queries.threshold_ms = 1000;
+	s->slow_queries.count = 1;
+	snprintf(s->slow_queries.items[0].query, sizeof(s->slow_queries.items[0].query),
+	         "SELECT pg_sleep($1)");
+	s->slow_queries.items[0].mean_ms = 1202;
+	s->slow_queries.items[0].calls = 3;
+
+	memset(d, 0, sizeof(*d));
+	d->status = DIAGNOSIS_ERROR;
+	d->count = 1;
+	d->issues[0].type = ISSUE_ERROR_RATE;
+	d->issues[0].severity = SEVERITY_HIGH;
+	snprintf(d->issues[0].id, sizeof(d->issues[0].id), "error_rate");
+	snprintf(d->issues[0].message, sizeof(d->issues[0].message), "Error rate 7.2%% | high");
+	snprintf(d->issues[0].recommendation, sizeof(d->issues[0].recommendation), "Look.");
+	d->issues[0].action_count = 1;
+	snprintf(d->issues[0].actions[0], sizeof(d->issues[0].actions[0]), "restart-app");
+}
+
+static void test_metrics_and_diagnosis_in_every_format(void **state)
+{
+	struct snapshot s;
+	struct diagnosis d;
+	with_metrics(&s, &d);
+	struct strbuf b;
+	strbuf_init(&b, 0);
+
+	out_text(&s, &d, &b);
+	assert_non_null(strstr(strbuf_str(&b), "1000 requests; errors 7.2% (72)"));
+	assert_non_null(strstr(strbuf_str(&b), "SELECT pg_sleep($1)"));
+	assert_non_null(strstr(strbuf_str(&b), "diagnosis error"));
+	assert_non_null(strstr(strbuf_str(&b), "opsdeck recover restart-app"));
+
+	strbuf_reset(&b);
+	out_json(&s, &d, &b);
+	json_object *root = json_tokener_parse(strbuf_str(&b)), *o, *m, *r;
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "metrics", &m));
+	assert_true(json_object_object_get_ex(m, "requests", &r));
+	assert_true(json_object_object_get_ex(r, "p99_ms", &o));
+	assert_true(json_object_get_double(o) > 949);
+	assert_true(json_object_object_get_ex(r, "buckets", &o));
+	assert_int_equal(json_object_array_length(o), 2);
+	assert_true(json_object_object_get_ex(root, "diagnosis", &o));
+	assert_true(json_object_object_get_ex(o, "status", &o));
+	assert_string_equal(json_object_get_string(o), "error");
+	json_object_put(root);
+
+	strbuf_reset(&b);
+	out_prometheus(&s, &d, &b);
+	assert_non_null(strstr(strbuf_str(&b), "opsdeck_request_error_ratio 0.072\n"));
+	assert_non_null(strstr(strbuf_str(&b), "opsdeck_request_duration_seconds{stat=\"p95\"} 0.42\n"));
+	assert_non_null(strstr(strbuf_str(&b), "opsdeck_issues{severity=\"high\"} 1\n"));
+
+	strbuf_reset(&b);
+	assert_int_equal(out_nagios(&s, &d, &b), PLUGIN_CRITICAL);
+	assert_non_null(strstr(strbuf_str(&b), "; high: Error rate 7.2% / high"));
+	assert_int_equal(count(strbuf_str(&b), "|"), 1);
+	strbuf_free(&b);
+}
+
+static void test_no_traffic_is_said_plainly(void **state)
+{
+	struct snapshot s;
+	struct diagnosis d;
+	with_metrics(&s, &d);
+	s.requests.requests = 0;
+	s.requests.error_rate = s.requests.avg_ms = s.requests.p95_ms = s.requests.p99_ms = -1;
+	struct strbuf b;
+	strbuf_init(&b, 0);
+	out_text(&s, NULL, &b);
+	assert_non_null(strstr(strbuf_str(&b), "no traffic"));
+	strbuf_reset(&b);
+	out_prometheus(&s, NULL, &b);
+	assert_null(strstr(strbuf_str(&b), "opsdeck_request_error_ratio"));
+	assert_non_null(strstr(strbuf_str(&b), "opsdeck_requests_in_window 0\n"));
 	strbuf_free(&b);
 }
 
@@ -223,6 +321,8 @@ int main(void)
 		cmocka_unit_test(test_prometheus_families_and_escaping),
 		cmocka_unit_test(test_prometheus_leaves_out_a_down_check),
 		cmocka_unit_test(test_nagios_states),
+		cmocka_unit_test(test_metrics_and_diagnosis_in_every_format),
+		cmocka_unit_test(test_no_traffic_is_said_plainly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,94 @@
+/* diagnose.c - `opsdeck diagnose [--json]`: the issues, most severe first,
+ * each with its recommendation and the recovery actions that fit it.
+ *
+ * Exit status: 0 no issues, 1 warnings only (low or medium issues), 2 an
+ * error (a high issue). Usage and configuration errors also exit 2, with
+ * one line on stderr, since there is then no diagnosis to trust.
+ */
+#include "cmd/cmd.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "diag/diagnose.h"
+#include "out/out.h"
+#include "probe/probe.h"
+
+static void diagnose_usage(FILE *f)
+{
+	fprintf(f, "usage: opsdeck diagnose [-c FILE] [--json]\n"
+	           "Probes every backend once and prints the issues found, most severe first,\n"
+	           "with a recommendation for each. Exit 0 ok, 1 warning, 2 error.\n");
+}
+
+int cmd_diagnose(int argc, char **argv, struct cli_options *opts)
+{
+	enum { OPT_JSON = 2000 };
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{"json", no_argument, NULL, OPT_JSON},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
+		int common = cli_common_option(opts, opt, optarg);
+		if (common < 0)
+			return EXIT_USAGE;
+		if (common > 0)
+			continue;
+		if (opt == OPT_JSON) {
+			json = true;
+		} else if (opt == 'h') {
+			diagnose_usage(stdout);
+			return 0;
+		} else {
+			diagnose_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		diagnose_usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	struct config cfg;
+	if (cli_load_config(opts, &cfg) < 0)
+		return EXIT_USAGE;
+	if (probe_global_init() < 0) {
+		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
+	struct snapshot snap;
+	struct diagnosis diagnosis;
+	probe_all(&cfg, &snap);
+	diagnose(&snap, NULL, &cfg, &diagnosis);
+
+	struct strbuf out;
+	strbuf_init(&out, 0);
+	if (json) {
+		json_object *doc = out_diagnosis_json(&diagnosis);
+		json_object_object_add(doc, "app", json_object_new_string(snap.app_name));
+		strbuf_puts(&out, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+		                                                          JSON_C_TO_STRING_SPACED |
+		                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
+		strbuf_putc(&out, '\n');
+		json_object_put(doc);
+	} else {
+		strbuf_printf(&out, "%s: %s, %d issue%s\n", snap.app_name,
+		              diagnosis_status_name(diagnosis.status), diagnosis.count,
+		              diagnosis.count == 1 ? "" : "s");
+		out_issues_text(&diagnosis, &out);
+	}
+	int rc = (int)diagnosis.status;
+	if (cli_write_stdout(strbuf_str(&out), out.len) < 0)
+		rc = EXIT_USAGE;
+	strbuf_free(&out);
+	probe_global_cleanup();
+	config_free(&cfg);
+	return rc;
+}

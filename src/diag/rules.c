@@ -1,0 +1,445 @@
+/* rules.c - the diagnosis rules: a Snapshot and the thresholds in, Issues out
+ * (see diagnose.h).
+ *
+ * Each rule is one function in the `rules` table; it looks at one part of the
+ * snapshot and adds zero or more issues. Severity follows the seed: a backend
+ * that is down is high, as is an error rate over the limit; slowness is
+ * medium; what only limits opsdeck's own view (no index, no statistics) is
+ * low. Rules never do I/O and never read the clock, so the same snapshot
+ * always gives the same issues.
+ */
+#include "diag/diagnose.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/text.h"
+
+struct rule_context {
+	const struct snapshot *now;
+	const struct snapshot *previous; /* may be NULL */
+	const struct config *cfg;
+	struct diagnosis *out;
+};
+
+/* Adds an issue; `subject` makes the id unique when one rule can fire more
+ * than once (a storage path). The message and recommendation are formatted
+ * from snapshot text that is already sanitised. */
+static struct issue *add_issue(const struct rule_context *ctx, enum issue_type type,
+                               enum issue_severity severity, const char *subject)
+{
+	struct diagnosis *d = ctx->out;
+	if (d->count >= ISSUE_MAX)
+		return NULL;
+	struct issue *issue = &d->issues[d->count++];
+	memset(issue, 0, sizeof(*issue));
+	issue->type = type;
+	issue->severity = severity;
+	if (subject && *subject)
+		snprintf(issue->id, sizeof(issue->id), "%s:%s", ISSUE_TYPES[type].name, subject);
+	else
+		snprintf(issue->id, sizeof(issue->id), "%s", ISSUE_TYPES[type].name);
+	const struct config_actions *actions = &ctx->cfg->actions;
+	for (size_t i = 0; i < actions->counts[type] && i < ISSUE_MAX_ACTIONS; i++)
+		text_copy(issue->actions[issue->action_count++], actions->names[type][i],
+		          sizeof(issue->actions[0]));
+	return issue;
+}
+
+static void say(char *dst, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *dst, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(dst, size, fmt, ap);
+	va_end(ap);
+}
+
+#define MESSAGE(issue, ...) say((issue)->message, sizeof((issue)->message), __VA_ARGS__)
+#define RECOMMEND(issue, ...) say((issue)->recommendation, sizeof((issue)->recommendation), __VA_ARGS__)
+
+static void window_text(char *dst, size_t size, int64_t window_ms)
+{
+	text_format_duration(dst, size, window_ms);
+}
+
+/* ------------------------------------------------------------ backends */
+
+static void rule_database_down(const struct rule_context *ctx)
+{
+	const struct pg_status *pg = &ctx->now->database;
+	if (pg->check.state != CHECK_UNHEALTHY)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_DATABASE_DOWN, SEVERITY_HIGH, NULL);
+	if (!i)
+		return;
+	MESSAGE(i, "PostgreSQL is unhealthy: %s", pg->check.error);
+	RECOMMEND(i, "Check that PostgreSQL is running and reachable (pg_isready), and read its "
+	             "log; if the server is fine, the app's pool may hold broken connections.");
+}
+
+static void rule_redis_down(const struct rule_context *ctx)
+{
+	const struct redis_status *r = &ctx->now->redis;
+	if (r->check.state != CHECK_UNHEALTHY)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_REDIS_DOWN, SEVERITY_HIGH, NULL);
+	if (!i)
+		return;
+	MESSAGE(i, "Redis is unhealthy: %s", r->check.error);
+	RECOMMEND(i, "Check that redis-server is running (systemctl status redis-server) and read "
+	             "its log; the app serves from the database without its cache, slower.");
+}
+
+static void rule_app_down(const struct rule_context *ctx)
+{
+	const struct http_status *h = &ctx->now->health;
+	if (h->check.state != CHECK_UNHEALTHY)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_APP_DOWN, SEVERITY_HIGH, NULL);
+	if (!i)
+		return;
+	MESSAGE(i, "The app's health check failed: %s", h->check.error);
+	RECOMMEND(i, "Read the app's log (pm2 logs); if it is stuck, restart it. If the health "
+	             "check itself reports the database or cache, fix that first.");
+}
+
+static void rule_storage_full(const struct rule_context *ctx)
+{
+	const struct storage_status *st = &ctx->now->storage;
+	for (int p = 0; p < st->path_count; p++) {
+		const struct disk_status *d = &st->paths[p];
+		if (d->state != CHECK_UNHEALTHY)
+			continue;
+		struct issue *i = add_issue(ctx, ISSUE_STORAGE_FULL, SEVERITY_HIGH, d->path);
+		if (!i)
+			return;
+		if (d->error[0]) {
+			MESSAGE(i, "Storage %s cannot be checked: %s", d->path, d->error);
+			RECOMMEND(i, "Check that %s exists and its filesystem is mounted and "
+			             "responding.",
+			          d->path);
+		} else {
+			char avail[32];
+			text_format_bytes(avail, sizeof(avail), d->avail_bytes);
+			MESSAGE(i, "Storage %s is %.1f%% full (limit %.0f%%), %s available", d->path,
+			        d->used_percent, st->max_used_percent, avail);
+			RECOMMEND(i, "Free space on %s: old logs (journalctl --vacuum-size), old "
+			             "local backups, build caches; or grow the filesystem.",
+			          d->path);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ performance */
+
+static void rule_error_rate(const struct rule_context *ctx)
+{
+	const struct request_metrics *m = &ctx->now->requests;
+	double limit = ctx->cfg->thresholds.error_rate;
+	if (m->check.state != CHECK_OK || m->error_rate < 0 || m->error_rate <= limit)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_ERROR_RATE, SEVERITY_HIGH, NULL);
+	if (!i)
+		return;
+	char window[32];
+	window_text(window, sizeof(window), m->window_ms);
+	MESSAGE(i, "Error rate %.1f%% over the last %s (limit %.1f%%): %lld of %lld requests "
+	           "answered 5xx",
+	        m->error_rate * 100, window, limit * 100, (long long)m->errors,
+	        (long long)m->requests);
+	RECOMMEND(i, "Find the failing routes in the app's log; a recent deploy is the usual "
+	             "suspect (compare the version). Restart the app if it is stuck.");
+}
+
+static void rule_slow_response(const struct rule_context *ctx)
+{
+	const struct request_metrics *m = &ctx->now->requests;
+	int64_t limit = ctx->cfg->thresholds.avg_response_ms;
+	if (m->check.state != CHECK_OK || m->avg_ms < 0 || m->avg_ms <= (double)limit)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_SLOW_RESPONSE, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	char window[32];
+	window_text(window, sizeof(window), m->window_ms);
+	MESSAGE(i, "Average response %.0f ms over the last %s (limit %lld ms)", m->avg_ms, window,
+	        (long long)limit);
+	RECOMMEND(i, "Look at the slow queries and the cache hit rate; a cold or flushed cache "
+	             "and missing indexes are the usual causes.");
+}
+
+static void rule_p95_response(const struct rule_context *ctx)
+{
+	const struct request_metrics *m = &ctx->now->requests;
+	int64_t limit = ctx->cfg->thresholds.p95_response_ms;
+	if (m->check.state != CHECK_OK || m->p95_ms < 0 || m->p95_ms <= (double)limit)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_P95_RESPONSE, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	MESSAGE(i, "p95 response %.0f ms (limit %lld ms); p99 %.0f ms", m->p95_ms,
+	        (long long)limit, m->p99_ms);
+	RECOMMEND(i, "One in twenty requests is slow: look for slow queries, lock waits and "
+	             "slow external calls on the app's heaviest routes.");
+}
+
+static void rule_slow_queries(const struct rule_context *ctx)
+{
+	const struct slow_query_status *sq = &ctx->now->slow_queries;
+	if (sq->check.state != CHECK_OK || sq->count == 0)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_SLOW_QUERIES, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	const struct slow_query *worst = &sq->items[0];
+	MESSAGE(i, "%d quer%s average over %lld ms; slowest %.0f ms over %lld calls: %.80s",
+	        sq->count, sq->count == 1 ? "y" : "ies", (long long)sq->threshold_ms,
+	        worst->mean_ms, (long long)worst->calls,
+	        worst->text_hidden ? "(text hidden)" : worst->query);
+	RECOMMEND(i, "EXPLAIN (ANALYZE, BUFFERS) the slowest query and add the index it lacks; "
+	             "cancel a runaway one.");
+}
+
+static void rule_query_stats(const struct rule_context *ctx)
+{
+	const struct slow_query_status *sq = &ctx->now->slow_queries;
+	if (sq->check.state != CHECK_UNHEALTHY && sq->problem == SLOW_QUERY_OK)
+		return;
+	if (ctx->now->database.check.state != CHECK_OK)
+		return; /* the database issue says it all */
+	struct issue *i = add_issue(ctx, ISSUE_QUERY_STATS, SEVERITY_LOW, NULL);
+	if (!i)
+		return;
+	MESSAGE(i, "Slow queries cannot be read: %s",
+	        sq->check.error[0] ? sq->check.error : "pg_stat_statements gave nothing");
+	switch (sq->problem) {
+	case SLOW_QUERY_NOT_INSTALLED:
+		RECOMMEND(i, "Run CREATE EXTENSION pg_stat_statements; in the app's database.");
+		break;
+	case SLOW_QUERY_NOT_PRELOADED:
+		RECOMMEND(i, "Add pg_stat_statements to shared_preload_libraries in "
+		             "postgresql.conf and restart PostgreSQL.");
+		break;
+	case SLOW_QUERY_NO_PRIVILEGE:
+		RECOMMEND(i, "GRANT pg_read_all_stats TO the user opsdeck connects as, to see "
+		             "other users' query texts.");
+		break;
+	case SLOW_QUERY_OK:
+	case SLOW_QUERY_FAILED:
+		RECOMMEND(i, "Check the error above; opsdeck reads pg_stat_statements.");
+		break;
+	}
+}
+
+static void rule_request_log(const struct rule_context *ctx)
+{
+	const struct request_metrics *m = &ctx->now->requests;
+	if (ctx->now->database.check.state != CHECK_OK)
+		return;
+	if (m->check.state == CHECK_UNHEALTHY) {
+		struct issue *i = add_issue(ctx, ISSUE_REQUEST_LOG, SEVERITY_LOW, NULL);
+		if (!i)
+			return;
+		MESSAGE(i, "No request metrics: %s", m->check.error);
+		RECOMMEND(i, "Set [database] request_log to the app's request log table (Prisma "
+		             "model RequestLog, columns \"timestamp\", \"duration\", "
+		             "\"statusCode\").");
+	} else if (m->check.state == CHECK_OK && m->timestamp_index_missing) {
+		struct issue *i = add_issue(ctx, ISSUE_REQUEST_LOG, SEVERITY_LOW, "index");
+		if (!i)
+			return;
+		MESSAGE(i, "The request log has no index on \"timestamp\": every poll scans it");
+		RECOMMEND(i, "%s", m->index_hint[0] ? m->index_hint
+		                                    : "Create an index on the \"timestamp\" column.");
+	}
+}
+
+/* ------------------------------------------------------------ redis */
+
+static void rule_redis_memory(const struct rule_context *ctx)
+{
+	const struct redis_status *r = &ctx->now->redis;
+	double limit = ctx->cfg->thresholds.redis_memory_ratio;
+	if (r->check.state != CHECK_OK || r->maxmemory <= 0)
+		return;
+	double ratio = (double)r->used_memory / (double)r->maxmemory;
+	if (ratio <= limit)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_REDIS_MEMORY, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	char used[32], max[32];
+	text_format_bytes(used, sizeof(used), (uint64_t)r->used_memory);
+	text_format_bytes(max, sizeof(max), (uint64_t)r->maxmemory);
+	MESSAGE(i, "Redis uses %s of its %s maxmemory (%.0f%%, limit %.0f%%)", used, max,
+	        ratio * 100, limit * 100);
+	RECOMMEND(i, "Raise maxmemory, give cache keys a TTL, or clear the cache; at the limit "
+	             "Redis evicts keys or refuses writes, depending on maxmemory-policy.");
+}
+
+static void rule_redis_evictions(const struct rule_context *ctx)
+{
+	const struct redis_status *r = &ctx->now->redis;
+	if (r->check.state != CHECK_OK || r->evicted_keys <= 0)
+		return;
+	const struct redis_status *before = ctx->previous ? &ctx->previous->redis : NULL;
+	bool have_trend = before && before->check.state == CHECK_OK &&
+	                  before->evicted_keys <= r->evicted_keys;
+	if (have_trend && before->evicted_keys == r->evicted_keys)
+		return; /* nothing evicted since the last poll */
+	struct issue *i = add_issue(ctx, ISSUE_REDIS_EVICTIONS,
+	                            have_trend ? SEVERITY_MEDIUM : SEVERITY_LOW, NULL);
+	if (!i)
+		return;
+	if (have_trend)
+		MESSAGE(i, "Redis is evicting keys: %lld since the last poll (%lld in all)",
+		        (long long)(r->evicted_keys - before->evicted_keys),
+		        (long long)r->evicted_keys);
+	else
+		MESSAGE(i, "Redis has evicted %lld keys since it started", (long long)r->evicted_keys);
+	RECOMMEND(i, "The cache is too small for its working set: raise maxmemory or shorten "
+	             "TTLs.");
+}
+
+static void rule_redis_bgsave(const struct rule_context *ctx)
+{
+	const struct redis_status *r = &ctx->now->redis;
+	if (r->check.state != CHECK_OK || r->last_bgsave_ok)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_REDIS_BGSAVE, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	MESSAGE(i, "Redis's last background save failed");
+	RECOMMEND(i, "Read the Redis log: usually a full disk or a permission problem on its "
+	             "dir; with stop-writes-on-bgsave-error Redis refuses writes until a save "
+	             "succeeds.");
+}
+
+/* ------------------------------------------------------------ database */
+
+static void rule_connections(const struct rule_context *ctx)
+{
+	const struct pg_status *pg = &ctx->now->database;
+	double ratio = ctx->cfg->thresholds.connections_ratio;
+	if (pg->check.state != CHECK_OK || pg->max_connections <= 0)
+		return;
+	if ((double)pg->connections_total <= ratio * pg->max_connections)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_CONNECTIONS, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	MESSAGE(i, "%d of %d PostgreSQL connections in use (limit %.0f%%): %d active, %d idle, %d "
+	           "idle in transaction",
+	        pg->connections_total, pg->max_connections, ratio * 100, pg->connections_active,
+	        pg->connections_idle, pg->connections_idle_in_tx);
+	RECOMMEND(i, "Lower the app's pool size (connection_limit) or put PgBouncer in front; "
+	             "sessions idle in transaction hold connections for nothing.");
+}
+
+static void rule_idle_in_transaction(const struct rule_context *ctx)
+{
+	const struct pg_status *pg = &ctx->now->database;
+	int64_t limit = ctx->cfg->thresholds.idle_in_tx_ms;
+	if (pg->check.state != CHECK_OK || pg->longest_idle_in_tx_s * 1000 <= (double)limit)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_IDLE_IN_TRANSACTION, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	char age[32], lim[32];
+	text_format_duration(age, sizeof(age), (int64_t)(pg->longest_idle_in_tx_s * 1000));
+	text_format_duration(lim, sizeof(lim), limit);
+	MESSAGE(i, "A session has been idle in transaction for %s (limit %s); %d such sessions",
+	        age, lim, pg->connections_idle_in_tx);
+	RECOMMEND(i, "It holds locks and blocks vacuum: end it so the app's pool reconnects, "
+	             "and set idle_in_transaction_session_timeout.");
+}
+
+static void rule_lock_waiters(const struct rule_context *ctx)
+{
+	const struct pg_status *pg = &ctx->now->database;
+	int64_t limit = ctx->cfg->thresholds.lock_waiters;
+	if (pg->check.state != CHECK_OK || pg->lock_waiters < limit)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_LOCK_WAITERS, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	MESSAGE(i, "%d backend%s waiting on a lock", pg->lock_waiters,
+	        pg->lock_waiters == 1 ? " is" : "s are");
+	RECOMMEND(i, "Find the blocker with pg_blocking_pids(); a long transaction or a "
+	             "migration is the usual cause. Cancel it if it is safe to.");
+}
+
+/* ------------------------------------------------------------ version */
+
+static void rule_version(const struct rule_context *ctx)
+{
+	const struct version_status *v = &ctx->now->version;
+	if (v->check.state == CHECK_UNHEALTHY) {
+		struct issue *i = add_issue(ctx, ISSUE_VERSION_UNKNOWN, SEVERITY_LOW, NULL);
+		if (!i)
+			return;
+		MESSAGE(i, "The deployed version is unknown: %s", v->check.error);
+		RECOMMEND(i, "Run opsdeck version-file in the build, and check that the app serves "
+		             "/api/version.");
+		return;
+	}
+	if (v->check.state != CHECK_OK || v->source != VERSION_SOURCE_URL || !v->file_version[0])
+		return;
+	bool version_differs = strcmp(v->version, v->file_version) != 0;
+	bool commit_differs = v->commit_hash[0] && v->file_commit_hash[0] &&
+	                      strcmp(v->commit_hash, v->file_commit_hash) != 0;
+	if (!version_differs && !commit_differs)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_VERSION_MISMATCH, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	MESSAGE(i, "The app serves %s (%s) but version_file says %s (%s): a half-done deploy?",
+	        v->version, v->commit_hash[0] ? v->commit_hash : "-", v->file_version,
+	        v->file_commit_hash[0] ? v->file_commit_hash : "-");
+	RECOMMEND(i, "Finish the deploy or restart the app so it serves the build on disk.");
+}
+
+/* ------------------------------------------------------------ engine */
+
+static void (*const rules[])(const struct rule_context *) = {
+	rule_database_down,  rule_redis_down,    rule_app_down,
+	rule_storage_full,   rule_error_rate,    rule_slow_response,
+	rule_p95_response,   rule_slow_queries,  rule_query_stats,
+	rule_request_log,    rule_redis_memory,  rule_redis_evictions,
+	rule_redis_bgsave,   rule_connections,   rule_idle_in_transaction,
+	rule_lock_waiters,   rule_version,
+};
+
+/* Most severe first; equal severities keep rule order (a stable sort). */
+static void sort_by_severity(struct diagnosis *d)
+{
+	for (int a = 1; a < d->count; a++) {
+		struct issue moving = d->issues[a];
+		int b = a;
+		while (b > 0 && d->issues[b - 1].severity < moving.severity) {
+			d->issues[b] = d->issues[b - 1];
+			b--;
+		}
+		d->issues[b] = moving;
+	}
+}
+
+void diagnose(const struct snapshot *now, const struct snapshot *previous, const struct config *cfg,
+              struct diagnosis *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct rule_context ctx = {now, previous, cfg, out};
+	for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]); r++)
+		rules[r](&ctx);
+	sort_by_severity(out);
+	out->status = DIAGNOSIS_OK;
+	for (int i = 0; i < out->count; i++) {
+		if (out->issues[i].severity == SEVERITY_HIGH)
+			out->status = DIAGNOSIS_ERROR;
+		else if (out->status == DIAGNOSIS_OK)
+			out->status = DIAGNOSIS_WARNING;
+	}
+}

@@ -1,0 +1,52 @@
+/* history.c - ring buffers for sparklines (history.h). Pure. */
+#include "model/history.h"
+
+#include <string.h>
+
+void history_init(struct history *h)
+{
+	memset(h, 0, sizeof(*h));
+}
+
+void history_push(struct history *h, enum history_series series, double value)
+{
+	if ((int)series < 0 || series >= HISTORY_SERIES_COUNT)
+		return;
+	struct history_ring *r = &h->series[series];
+	if (r->count < HISTORY_LEN) {
+		r->values[(r->start + r->count) % HISTORY_LEN] = value;
+		r->count++;
+	} else {
+		r->values[r->start] = value;
+		r->start = (r->start + 1) % HISTORY_LEN;
+	}
+}
+
+int history_values(const struct history *h, enum history_series series, double *out, int max)
+{
+	if ((int)series < 0 || series >= HISTORY_SERIES_COUNT || max <= 0)
+		return 0;
+	const struct history_ring *r = &h->series[series];
+	int n = r->count < max ? r->count : max;
+	int skip = r->count - n;
+	for (int i = 0; i < n; i++)
+		out[i] = r->values[(r->start + skip + i) % HISTORY_LEN];
+	return n;
+}
+
+void history_record_latency(struct history *h, enum history_series series,
+                            const struct check_common *check)
+{
+	if (check->state == CHECK_OK && check->latency_ms >= 0)
+		history_push(h, series, check->latency_ms);
+}
+
+void history_record_requests(struct history *h, const struct request_metrics *m)
+{
+	if (m->check.state != CHECK_OK)
+		return;
+	double minutes = m->window_ms > 0 ? (double)m->window_ms / 60000.0 : 0;
+	history_push(h, HISTORY_REQUEST_RATE, minutes > 0 ? (double)m->requests / minutes : 0);
+	history_push(h, HISTORY_ERROR_RATE, m->error_rate >= 0 ? m->error_rate : 0);
+	history_push(h, HISTORY_P95, m->p95_ms >= 0 ? m->p95_ms : 0);
+}

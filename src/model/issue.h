@@ -1,0 +1,92 @@
+/* issue.h - what diagnosis finds: Issues, their types, and the recovery
+ * actions that fit each type.
+ *
+ * The type table (ISSUE_TYPES) is the one place that names every kind of
+ * problem opsdeck recognises and the actions it suggests for it by default
+ * (the seed's §4.2 mapping, made explicit). The [actions] section of the
+ * configuration overrides the suggestions per type.
+ */
+#ifndef OPSDECK_MODEL_ISSUE_H
+#define OPSDECK_MODEL_ISSUE_H
+
+#include <stdbool.h>
+
+enum issue_severity {
+	SEVERITY_LOW = 1,
+	SEVERITY_MEDIUM,
+	SEVERITY_HIGH,
+};
+
+const char *issue_severity_name(enum issue_severity severity); /* "low", "medium", "high" */
+
+/* X-macro: type, its name in config and JSON, default suggested actions. */
+#define ISSUE_TYPE_LIST(X)                                                                        \
+	X(ISSUE_DATABASE_DOWN, "database_down", "reconnect-db")                                    \
+	X(ISSUE_REDIS_DOWN, "redis_down", "")                                                      \
+	X(ISSUE_APP_DOWN, "app_down", "restart-app reconnect-db clear-cache")                      \
+	X(ISSUE_STORAGE_FULL, "storage_full", "")                                                  \
+	X(ISSUE_ERROR_RATE, "error_rate", "restart-app clear-cache")                               \
+	X(ISSUE_SLOW_RESPONSE, "slow_response", "clear-cache")                                     \
+	X(ISSUE_P95_RESPONSE, "p95_response", "clear-cache")                                       \
+	X(ISSUE_SLOW_QUERIES, "slow_queries", "cancel-query")                                      \
+	X(ISSUE_QUERY_STATS, "query_stats", "")                                                    \
+	X(ISSUE_REQUEST_LOG, "request_log", "")                                                    \
+	X(ISSUE_REDIS_MEMORY, "redis_memory", "clear-cache")                                       \
+	X(ISSUE_REDIS_EVICTIONS, "redis_evictions", "clear-cache")                                 \
+	X(ISSUE_REDIS_BGSAVE, "redis_bgsave", "")                                                  \
+	X(ISSUE_CONNECTIONS, "connections", "reconnect-db")                                        \
+	X(ISSUE_IDLE_IN_TRANSACTION, "idle_in_transaction", "reconnect-db")                        \
+	X(ISSUE_LOCK_WAITERS, "lock_waiters", "cancel-query")                                      \
+	X(ISSUE_VERSION_UNKNOWN, "version_unknown", "")                                            \
+	X(ISSUE_VERSION_MISMATCH, "version_mismatch", "restart-app")
+
+enum issue_type {
+#define ISSUE_TYPE_ENUM(id, name, actions) id,
+	ISSUE_TYPE_LIST(ISSUE_TYPE_ENUM)
+#undef ISSUE_TYPE_ENUM
+	ISSUE_TYPE_COUNT
+};
+
+struct issue_type_info {
+	const char *name;            /* "error_rate" */
+	const char *default_actions; /* space-separated action names, may be "" */
+};
+
+extern const struct issue_type_info ISSUE_TYPES[ISSUE_TYPE_COUNT];
+
+/* The type called `name`, or -1. */
+int issue_type_from_name(const char *name);
+
+/* The recovery actions opsdeck knows (the recovery issue implements them). */
+bool recovery_action_known(const char *name);
+/* "clear-cache, restart-app, ..." for messages. */
+const char *recovery_action_names(void);
+
+#define ISSUE_MAX 32
+#define ISSUE_MAX_ACTIONS 4
+
+struct issue {
+	enum issue_type type;
+	char id[64];                 /* stable across polls: type plus subject, e.g. "storage_full:/srv" */
+	enum issue_severity severity;
+	char message[256];           /* what is wrong, with the figure */
+	char recommendation[384];    /* what to do about it */
+	int action_count;
+	char actions[ISSUE_MAX_ACTIONS][24]; /* suggested recovery actions */
+};
+
+enum diagnosis_status {
+	DIAGNOSIS_OK = 0,       /* exit 0 */
+	DIAGNOSIS_WARNING = 1,  /* only low/medium issues: exit 1 */
+	DIAGNOSIS_ERROR = 2,    /* a high issue: exit 2 */
+};
+
+const char *diagnosis_status_name(enum diagnosis_status status); /* "ok", "warning", "error" */
+
+struct diagnosis {
+	enum diagnosis_status status;
+	int count;
+	struct issue issues[ISSUE_MAX]; /* most severe first, then in rule order */
+};
+
+#endif

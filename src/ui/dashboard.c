@@ -1,0 +1,608 @@
+/* dashboard.c - the dashboard's main loop, keys and state (dashboard.h).
+ * Curses stays in term.c, drawing in panels.c, probing in workers.c. */
+#include "ui/dashboard.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag/diagnose.h"
+#include "model/history.h"
+#include "probe/probe.h"
+#include "ui/activity.h"
+#include "ui/panels.h"
+#include "ui/term.h"
+#include "ui/theme.h"
+#include "ui/workers.h"
+#include "util/clock.h"
+#include "util/text.h"
+
+static const int64_t INTERVALS_MS[] = {500, 1000, 2000, 5000, 10000, 30000, 60000};
+#define INTERVAL_COUNT ((int)(sizeof(INTERVALS_MS) / sizeof(INTERVALS_MS[0])))
+
+/* Everything the loop keeps; large, so it lives on the heap. */
+struct dashboard {
+	const struct config *cfg;
+	struct term *term;
+	struct workers *workers;
+	struct workers_view view;      /* the latest copy */
+	struct snapshot previous;      /* the copy before, for diagnose's trends */
+	bool have_previous;
+	uint64_t seen_generation[UI_CHECK_COUNT];
+	enum check_state seen_state[UI_CHECK_COUNT];
+	struct diagnosis diag;
+	struct history history;
+	struct activity_log activity;
+	struct ui_state state;
+	struct theme theme;
+	struct grid grid;
+	bool utf8;
+	bool quit;
+	int exit_status;
+	const char *environment;
+};
+
+bool dashboard_terminal_usable(void)
+{
+	const char *term = getenv("TERM");
+	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && term != NULL && *term != '\0' &&
+	       strcmp(term, "dumb") != 0;
+}
+
+/* ---------------------------------------------------------------- signals */
+
+static int signal_pipe[2] = {-1, -1};
+
+static void dashboard_on_signal(int signo)
+{
+	int saved = errno;
+	unsigned char byte = (unsigned char)signo;
+	if (write(signal_pipe[1], &byte, 1) < 0) {
+		/* the pipe is full: a signal is already pending */
+	}
+	errno = saved;
+}
+
+static int dashboard_pipe(int fds[2])
+{
+	if (pipe(fds) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+		fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+	}
+	return 0;
+}
+
+static void dashboard_drain(int fd, int *last)
+{
+	unsigned char buf[64];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (last != NULL)
+			*last = buf[n - 1];
+}
+
+/* ---------------------------------------------------------------- state */
+
+static void dashboard_message(struct dashboard *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void dashboard_message(struct dashboard *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(d->state.message, sizeof(d->state.message), fmt, ap);
+	va_end(ap);
+}
+
+static void dashboard_apply_theme(struct dashboard *d, const char *name)
+{
+	char err[512] = "";
+	if (theme_load(&d->theme, name, err, sizeof(err)) < 0) {
+		dashboard_message(d, "theme: %s; using default", err);
+		activity_add(&d->activity, clock_wall_ms(), UI_WARNING, "theme: %s", err);
+	}
+	text_copy(d->state.theme_name, d->theme.name, sizeof(d->state.theme_name));
+	if (d->term != NULL)
+		term_set_theme(d->term, &d->theme);
+}
+
+static void dashboard_next_theme(struct dashboard *d)
+{
+	char names[THEME_LIST_MAX][THEME_NAME_MAX];
+	int n = theme_list(names, THEME_LIST_MAX);
+	int next = 0;
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], d->state.theme_name) == 0)
+			next = (i + 1) % n;
+	dashboard_apply_theme(d, names[next]);
+	if (d->state.message[0] == '\0')
+		dashboard_message(d, "theme %s", d->state.theme_name);
+}
+
+static const struct check_common *dashboard_check(const struct snapshot *s, enum ui_check c)
+{
+	switch (c) {
+	case UI_CHECK_DATABASE:
+		return &s->database.check;
+	case UI_CHECK_REDIS:
+		return &s->redis.check;
+	case UI_CHECK_HEALTH:
+		return &s->health.check;
+	case UI_CHECK_VERSION:
+		return &s->version.check;
+	case UI_CHECK_STORAGE:
+	default:
+		return &s->storage.check;
+	}
+}
+
+static enum ui_element dashboard_state_element(enum check_state s)
+{
+	return s == CHECK_OK ? UI_OK : s == CHECK_UNHEALTHY ? UI_CRITICAL : UI_DIM;
+}
+
+/* Issues that appeared or cleared between two diagnoses go to Activity. */
+static void dashboard_log_issues(struct dashboard *d, const struct diagnosis *before,
+                                 const struct diagnosis *after, int64_t now)
+{
+	for (int i = 0; i < after->count; i++) {
+		bool seen = false;
+		for (int j = 0; j < before->count && !seen; j++)
+			seen = strcmp(before->issues[j].id, after->issues[i].id) == 0;
+		if (!seen)
+			activity_add(&d->activity, now,
+			             after->issues[i].severity == SEVERITY_HIGH ? UI_CRITICAL
+			                                                        : UI_WARNING,
+			             "issue: %s", after->issues[i].message);
+	}
+	for (int j = 0; j < before->count; j++) {
+		bool still = false;
+		for (int i = 0; i < after->count && !still; i++)
+			still = strcmp(before->issues[j].id, after->issues[i].id) == 0;
+		if (!still)
+			activity_add(&d->activity, now, UI_OK, "cleared: %s", before->issues[j].id);
+	}
+}
+
+/* Takes the workers' latest parts: history, activity, diagnosis. */
+static void dashboard_update(struct dashboard *d)
+{
+	struct snapshot before = d->view.snap;
+	workers_copy(d->workers, &d->view);
+	struct snapshot *s = &d->view.snap;
+	text_copy(s->app_name, d->cfg->app.name, sizeof(s->app_name));
+	s->taken_at_ms = d->view.published_at_ms;
+	int64_t now = clock_wall_ms();
+	bool changed = false;
+	for (int c = 0; c < UI_CHECK_COUNT; c++) {
+		if (d->view.generation[c] == d->seen_generation[c])
+			continue;
+		changed = true;
+		bool first = d->seen_generation[c] == 0;
+		d->seen_generation[c] = d->view.generation[c];
+		const struct check_common *check = dashboard_check(s, (enum ui_check)c);
+		static const enum history_series LATENCY[UI_CHECK_COUNT] = {
+		    HISTORY_LATENCY_DATABASE, HISTORY_LATENCY_REDIS, HISTORY_LATENCY_HEALTH,
+		    HISTORY_LATENCY_VERSION, HISTORY_LATENCY_STORAGE};
+		history_record_latency(&d->history, LATENCY[c], check);
+		if (c == UI_CHECK_DATABASE)
+			history_record_requests(&d->history, &s->requests);
+		if (first || check->state != d->seen_state[c]) {
+			if (first)
+				activity_add(&d->activity, now, dashboard_state_element(check->state),
+				             "%s %s%s%s", ui_check_name((enum ui_check)c),
+				             check_state_name(check->state), check->error[0] ? ": " : "",
+				             check->error);
+			else
+				activity_add(&d->activity, now, dashboard_state_element(check->state),
+				             "%s %s -> %s%s%s", ui_check_name((enum ui_check)c),
+				             check_state_name(d->seen_state[c]),
+				             check_state_name(check->state), check->error[0] ? ": " : "",
+				             check->error);
+			d->seen_state[c] = check->state;
+		}
+	}
+	if (!changed)
+		return;
+	struct diagnosis old = d->diag;
+	diagnose(s, d->have_previous ? &d->previous : NULL, d->cfg, &d->diag);
+	dashboard_log_issues(d, &old, &d->diag, now);
+	d->previous = before;
+	d->have_previous = true;
+}
+
+static void dashboard_fill_view(struct dashboard *d, struct ui_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->snap = &d->view.snap;
+	v->diag = &d->diag;
+	v->hist = &d->history;
+	v->activity = &d->activity;
+	v->state = &d->state;
+	v->now_ms = clock_wall_ms();
+	v->last_refresh_ms = d->view.published_at_ms;
+	v->environment = d->environment;
+	v->program_version = PACKAGE_VERSION;
+	v->utf8 = d->utf8;
+	for (int c = 0; c < UI_CHECK_COUNT; c++)
+		v->waiting_ms[c] = d->view.running_ms[c];
+}
+
+static void dashboard_draw(struct dashboard *d)
+{
+	int w, h;
+	term_size(d->term, &w, &h);
+	if (w <= 0 || h <= 0)
+		return;
+	if (d->grid.width != w || d->grid.height != h) {
+		grid_free(&d->grid);
+		if (grid_init(&d->grid, w, h) < 0)
+			return;
+	}
+	/* the in-flight timers move without a publish */
+	struct workers_view fresh;
+	workers_copy(d->workers, &fresh);
+	memcpy(d->view.running_ms, fresh.running_ms, sizeof(fresh.running_ms));
+	struct ui_view v;
+	dashboard_fill_view(d, &v);
+	panels_draw(&d->grid, &v);
+	term_draw(d->term, &d->grid);
+}
+
+/* ---------------------------------------------------------------- keys */
+
+static void dashboard_open_dialog(struct dashboard *d, const char *title, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void dashboard_open_dialog(struct dashboard *d, const char *title, const char *fmt, ...)
+{
+	d->state.dialog = DIALOG_TEXT;
+	d->state.dialog_scroll = 0;
+	text_copy(d->state.dialog_title, title, sizeof(d->state.dialog_title));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(d->state.dialog_text, sizeof(d->state.dialog_text), fmt, ap);
+	va_end(ap);
+}
+
+static void dashboard_recovery_dialog(struct dashboard *d)
+{
+	const struct issue *is = NULL;
+	int sel = d->state.selected[PANEL_ISSUES];
+	if (d->diag.count > 0)
+		is = &d->diag.issues[sel >= 0 && sel < d->diag.count ? sel : 0];
+	char actions[160] = "";
+	for (int i = 0; is != NULL && i < is->action_count; i++) {
+		size_t len = strlen(actions);
+		snprintf(actions + len, sizeof(actions) - len, "%s%s", i ? ", " : "", is->actions[i]);
+	}
+	const char *audit = d->cfg->recovery.audit_log;
+	dashboard_open_dialog(
+	    d, "Guided recovery",
+	    "%s%s%s%s\n\n"
+	    "This dialog is where guided recovery will take place: pick one of the "
+	    "suggested actions (clear-cache, restart-app, reconnect-db, cancel-query), see a "
+	    "dry run of exactly what it would do, confirm it (typing its name when it is "
+	    "destructive), watch it run, and see whether the issue cleared after opsdeck "
+	    "probes again. Every attempt and outcome is written to the audit log (%s).%s",
+	    is != NULL ? "Selected issue: " : "No issue is open: there is nothing to recover from.",
+	    is != NULL ? is->message : "", is != NULL ? "\nSuggested actions: " : "",
+	    is != NULL ? (actions[0] ? actions : "none for this kind of issue") : "",
+	    audit != NULL && audit[0] ? audit : "not configured",
+	    d->cfg->recovery.read_only ? "\n\nRead-only mode is on: actions will be refused." : "");
+}
+
+static void dashboard_backup_dialog(struct dashboard *d)
+{
+	const char *target = d->cfg->backup.target;
+	dashboard_open_dialog(
+	    d, "Backups",
+	    "Target: %s\n\n"
+	    "This menu is where backups will be started and listed: a database backup "
+	    "(pg_dump, compressed with gzip, streamed to the target with no copy on local "
+	    "disk), a files backup of %s, and the backups already at the target, newest "
+	    "first. A backup runs in the background with a progress bar, can be cancelled, "
+	    "and is reported successful only once the target confirmed the complete object.",
+	    target != NULL && target[0] ? target : "not configured (set [backup] target)",
+	    d->cfg->backup.files_source != NULL && d->cfg->backup.files_source[0]
+	        ? d->cfg->backup.files_source
+	        : "the files source ([backup] files_source)");
+}
+
+static void dashboard_move(struct dashboard *d, int delta, bool to_end)
+{
+	if (d->state.dialog != DIALOG_NONE) {
+		d->state.dialog_scroll += delta;
+		if (d->state.dialog_scroll < 0 || (to_end && delta < 0))
+			d->state.dialog_scroll = 0;
+		if (d->state.dialog_scroll > 500)
+			d->state.dialog_scroll = 500;
+		return;
+	}
+	struct ui_view v;
+	dashboard_fill_view(d, &v);
+	enum ui_panel p = d->state.focus;
+	int count = panels_row_count(&v, p);
+	int *sel = &d->state.selected[p];
+	if (to_end)
+		*sel = delta < 0 ? 0 : count - 1;
+	else
+		*sel += delta;
+	if (*sel >= count)
+		*sel = count - 1;
+	if (*sel < 0)
+		*sel = 0;
+}
+
+static void dashboard_key(struct dashboard *d, const struct ui_key_event *ev)
+{
+	struct ui_state *st = &d->state;
+	bool in_dialog = st->dialog != DIALOG_NONE;
+	if (ev->key != UI_KEY_RESIZE)
+		st->message[0] = '\0';
+	switch (ev->key) {
+	case UI_KEY_ESCAPE:
+		st->dialog = DIALOG_NONE;
+		return;
+	case UI_KEY_ENTER:
+		if (in_dialog) {
+			st->dialog = DIALOG_NONE;
+			return;
+		}
+		{
+			struct ui_view v;
+			dashboard_fill_view(d, &v);
+			if (panels_details(&v, st->dialog_title, sizeof(st->dialog_title),
+			                   st->dialog_text, sizeof(st->dialog_text)) == 0) {
+				st->dialog = DIALOG_TEXT;
+				st->dialog_scroll = 0;
+			}
+		}
+		return;
+	case UI_KEY_TAB:
+	case UI_KEY_BACKTAB:
+		if (!in_dialog)
+			st->focus = (enum ui_panel)((st->focus +
+			                             (ev->key == UI_KEY_TAB ? 1 : PANEL_COUNT - 1)) %
+			                            PANEL_COUNT);
+		return;
+	case UI_KEY_UP:
+		dashboard_move(d, -1, false);
+		return;
+	case UI_KEY_DOWN:
+		dashboard_move(d, 1, false);
+		return;
+	case UI_KEY_PAGE_UP:
+		dashboard_move(d, -5, false);
+		return;
+	case UI_KEY_PAGE_DOWN:
+		dashboard_move(d, 5, false);
+		return;
+	case UI_KEY_HOME:
+		dashboard_move(d, -1, true);
+		return;
+	case UI_KEY_END:
+		dashboard_move(d, 1, true);
+		return;
+	case UI_KEY_CLICK: {
+		if (in_dialog)
+			return;
+		int w, h;
+		term_size(d->term, &w, &h);
+		struct ui_layout layout;
+		ui_layout_compute(w, h, st->focus, &layout);
+		int p = ui_layout_hit(&layout, ev->x, ev->y);
+		if (p >= 0)
+			st->focus = (enum ui_panel)p;
+		return;
+	}
+	case UI_KEY_CHAR:
+		break;
+	default:
+		return;
+	}
+	switch (ev->ch) {
+	case 'q':
+	case 'Q':
+		if (in_dialog)
+			st->dialog = DIALOG_NONE;
+		else
+			d->quit = true;
+		break;
+	case '?':
+	case 'h':
+		st->dialog = st->dialog == DIALOG_HELP ? DIALOG_NONE : DIALOG_HELP;
+		st->dialog_scroll = 0;
+		break;
+	case 'r':
+		dashboard_recovery_dialog(d);
+		break;
+	case 'b':
+		dashboard_backup_dialog(d);
+		break;
+	case ' ':
+		workers_refresh(d->workers);
+		dashboard_message(d, "refreshing every check");
+		break;
+	case 'p':
+		st->paused = !st->paused;
+		workers_set_paused(d->workers, st->paused);
+		activity_add(&d->activity, clock_wall_ms(), UI_NORMAL, "%s by the operator",
+		             st->paused ? "paused" : "resumed");
+		break;
+	case '+':
+	case '-': {
+		int i = 0;
+		while (i < INTERVAL_COUNT - 1 && INTERVALS_MS[i] < st->interval_ms)
+			i++;
+		if (ev->ch == '+' && i < INTERVAL_COUNT - 1 && INTERVALS_MS[i] <= st->interval_ms)
+			i++;
+		else if (ev->ch == '-' && i > 0)
+			i--;
+		st->interval_ms = INTERVALS_MS[i];
+		workers_set_interval(d->workers, st->interval_ms);
+		char text[32];
+		text_format_duration(text, sizeof(text), st->interval_ms);
+		dashboard_message(d, "refresh every %s", text);
+		break;
+	}
+	case 't':
+		dashboard_next_theme(d);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---------------------------------------------------------------- loop */
+
+static int dashboard_loop(struct dashboard *d, int wake_fd)
+{
+	dashboard_draw(d);
+	int64_t last_second = clock_monotonic_ms() / 1000;
+	while (!d->quit) {
+		int64_t now = clock_monotonic_ms();
+		int timeout = (int)(1000 - now % 1000) + 1;
+		struct pollfd fds[3] = {
+		    {.fd = term_fd(d->term), .events = POLLIN},
+		    {.fd = wake_fd, .events = POLLIN},
+		    {.fd = signal_pipe[0], .events = POLLIN},
+		};
+		int n = poll(fds, 3, timeout);
+		if (n < 0 && errno != EINTR)
+			return 1;
+		bool dirty = false;
+		if (n > 0 && (fds[2].revents & POLLIN)) {
+			int signo = 0;
+			dashboard_drain(signal_pipe[0], &signo);
+			if (signo != 0)
+				return 128 + signo;
+		}
+		if (n > 0 && (fds[1].revents & POLLIN)) {
+			dashboard_drain(wake_fd, NULL);
+			dashboard_update(d);
+			dirty = true;
+		}
+		if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)) && !(fds[0].revents & POLLIN))
+			return 128 + SIGHUP; /* the terminal went away */
+		/* keys, and KEY_RESIZE after a SIGWINCH interrupted poll */
+		struct ui_key_event ev;
+		while (!d->quit && term_read_key(d->term, &ev) == 1) {
+			dashboard_key(d, &ev);
+			dirty = true;
+		}
+		int64_t second = clock_monotonic_ms() / 1000;
+		if (second != last_second) {
+			last_second = second;
+			dirty = true;
+		}
+		if (dirty && !d->quit)
+			dashboard_draw(d);
+	}
+	return 0;
+}
+
+int dashboard_run(const struct cli_options *opts)
+{
+	struct config cfg;
+	if (cli_load_config(opts, &cfg) < 0)
+		return EXIT_USAGE;
+	int status = 1;
+	bool cfg_in_use = false;
+	int wake[2] = {-1, -1};
+	struct dashboard *d = calloc(1, sizeof(*d));
+	char err[512] = "";
+	struct sigaction sa, old_int, old_term, old_hup;
+	bool handlers = false;
+	if (d == NULL) {
+		fprintf(stderr, "opsdeck: out of memory\n");
+		goto done;
+	}
+	d->cfg = &cfg;
+	d->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	d->environment = config_lookup(&cfg, "NODE_ENV");
+	if (d->environment == NULL)
+		d->environment = "";
+	d->state.interval_ms = cfg.ui.interval_ms > 0 ? cfg.ui.interval_ms : 2000;
+	d->state.focus = PANEL_HEALTH;
+	snapshot_init(&d->view.snap);
+	snapshot_init(&d->previous);
+	history_init(&d->history);
+	activity_init(&d->activity);
+	const char *no_color = getenv("NO_COLOR");
+	bool mono = opts->no_color || (no_color != NULL && no_color[0] != '\0');
+	dashboard_apply_theme(d, mono ? "mono" : cfg.ui.theme);
+
+	if (probe_global_init() < 0) {
+		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
+		goto done;
+	}
+	if (dashboard_pipe(wake) < 0 || dashboard_pipe(signal_pipe) < 0) {
+		fprintf(stderr, "opsdeck: cannot create a pipe: %s\n", strerror(errno));
+		goto done;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = dashboard_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	handlers = true;
+
+	if (term_open(&d->term, err, sizeof(err)) < 0) {
+		fprintf(stderr, "opsdeck: %s; try `opsdeck status`\n", err);
+		status = EXIT_USAGE;
+		goto done;
+	}
+	term_set_theme(d->term, &d->theme);
+	char interval[32];
+	text_format_duration(interval, sizeof(interval), d->state.interval_ms);
+	activity_add(&d->activity, clock_wall_ms(), UI_NORMAL, "opsdeck %s started, refresh every %s",
+	             PACKAGE_VERSION, interval);
+	if (workers_start(&d->workers, &cfg, d->state.interval_ms, wake[1], err, sizeof(err)) < 0) {
+		term_close(d->term);
+		d->term = NULL;
+		fprintf(stderr, "opsdeck: %s\n", err);
+		goto done;
+	}
+	cfg_in_use = true;
+	status = dashboard_loop(d, wake[0]);
+	/* the terminal first, so the operator has the prompt back at once */
+	term_close(d->term);
+	d->term = NULL;
+	if (workers_stop(d->workers, 300) == 0)
+		cfg_in_use = false;
+	d->workers = NULL;
+
+done:
+	if (handlers) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+	}
+	if (d != NULL) {
+		term_close(d->term);
+		grid_free(&d->grid);
+	}
+	if (!cfg_in_use) {
+		/* Threads still inside a probe read cfg, wake[1] and d: those are
+		 * left to the process exit. */
+		free(d);
+		for (int i = 0; i < 2; i++) {
+			if (wake[i] >= 0)
+				close(wake[i]);
+		}
+		config_free(&cfg);
+		probe_global_cleanup();
+	}
+	return status;
+}

@@ -1,0 +1,281 @@
+/* workers.c - the dashboard's probe threads (workers.h). */
+#include "ui/workers.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probe/probe.h"
+#include "util/clock.h"
+
+struct worker {
+	struct workers *owner;
+	enum ui_check check;
+	pthread_t thread;
+	bool started;
+	bool running;          /* the thread has not returned yet */
+	bool refresh;          /* probe now, whatever the schedule */
+	int64_t started_at_ms; /* monotonic start of the probe in flight, 0 when idle */
+};
+
+struct workers {
+	const struct config *cfg;
+	int wake_fd;
+	pthread_mutex_t mutex;
+	pthread_cond_t cond; /* CLOCK_MONOTONIC; broadcast on every change */
+	bool stop;
+	bool paused;
+	int64_t interval_ms;
+	struct snapshot snap;
+	uint64_t generation[UI_CHECK_COUNT];
+	int64_t published_at_ms;
+	int alive; /* threads not yet returned */
+	struct worker workers[UI_CHECK_COUNT];
+};
+
+/* The parts one worker owns, probed outside the lock. */
+union worker_part {
+	struct {
+		struct pg_status pg;
+		struct request_metrics requests;
+		struct slow_query_status slow;
+	} db;
+	struct redis_status redis;
+	struct http_status health;
+	struct version_status version;
+	struct storage_status storage;
+};
+
+static void worker_probe(const struct config *cfg, enum ui_check check, union worker_part *part)
+{
+	switch (check) {
+	case UI_CHECK_DATABASE:
+		probe_pg(cfg, &part->db.pg, &part->db.requests, &part->db.slow);
+		break;
+	case UI_CHECK_REDIS:
+		probe_redis(cfg, &part->redis);
+		break;
+	case UI_CHECK_HEALTH:
+		probe_health(cfg, &part->health);
+		break;
+	case UI_CHECK_VERSION:
+		probe_version(cfg, &part->version);
+		break;
+	case UI_CHECK_STORAGE:
+	case UI_CHECK_COUNT:
+		probe_storage(cfg, &part->storage);
+		break;
+	}
+}
+
+static void worker_publish(struct workers *ws, enum ui_check check, const union worker_part *part)
+{
+	switch (check) {
+	case UI_CHECK_DATABASE:
+		ws->snap.database = part->db.pg;
+		ws->snap.requests = part->db.requests;
+		ws->snap.slow_queries = part->db.slow;
+		break;
+	case UI_CHECK_REDIS:
+		ws->snap.redis = part->redis;
+		break;
+	case UI_CHECK_HEALTH:
+		ws->snap.health = part->health;
+		break;
+	case UI_CHECK_VERSION:
+		ws->snap.version = part->version;
+		break;
+	case UI_CHECK_STORAGE:
+	case UI_CHECK_COUNT:
+		ws->snap.storage = part->storage;
+		break;
+	}
+}
+
+static void worker_wake_ui(int fd)
+{
+	char byte = 1;
+	/* Non-blocking: a full pipe already holds a wake-up. */
+	while (write(fd, &byte, 1) < 0 && errno == EINTR)
+		;
+}
+
+static struct timespec worker_deadline(int64_t monotonic_ms)
+{
+	struct timespec ts = {.tv_sec = (time_t)(monotonic_ms / 1000),
+	                      .tv_nsec = (long)(monotonic_ms % 1000) * 1000000L};
+	return ts;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct workers *ws = w->owner;
+	union worker_part *part = malloc(sizeof(*part));
+	int64_t next_due = 0; /* probe at once */
+
+	pthread_mutex_lock(&ws->mutex);
+	while (!ws->stop && part != NULL) {
+		int64_t now = clock_monotonic_ms();
+		if (w->refresh || (!ws->paused && now >= next_due)) {
+			w->refresh = false;
+			w->started_at_ms = now;
+			pthread_mutex_unlock(&ws->mutex);
+			memset(part, 0, sizeof(*part));
+			worker_probe(ws->cfg, w->check, part);
+			pthread_mutex_lock(&ws->mutex);
+			worker_publish(ws, w->check, part);
+			ws->generation[w->check]++;
+			ws->published_at_ms = clock_wall_ms();
+			w->started_at_ms = 0;
+			next_due = clock_monotonic_ms() + ws->interval_ms;
+			worker_wake_ui(ws->wake_fd);
+			continue;
+		}
+		if (ws->paused) {
+			pthread_cond_wait(&ws->cond, &ws->mutex);
+		} else {
+			struct timespec ts = worker_deadline(next_due);
+			pthread_cond_timedwait(&ws->cond, &ws->mutex, &ts);
+		}
+		/* a shorter interval takes effect at once */
+		int64_t latest = clock_monotonic_ms() + ws->interval_ms;
+		if (next_due > latest)
+			next_due = latest;
+	}
+	w->running = false;
+	ws->alive--;
+	pthread_cond_broadcast(&ws->cond);
+	pthread_mutex_unlock(&ws->mutex);
+	free(part);
+	return NULL;
+}
+
+int workers_start(struct workers **out, const struct config *cfg, int64_t interval_ms,
+                  int wake_fd, char *err, size_t errlen)
+{
+	*out = NULL;
+	struct workers *ws = calloc(1, sizeof(*ws));
+	if (ws == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	ws->cfg = cfg;
+	ws->wake_fd = wake_fd;
+	ws->interval_ms = interval_ms > 0 ? interval_ms : 2000;
+	snapshot_init(&ws->snap);
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_mutex_init(&ws->mutex, NULL);
+	pthread_cond_init(&ws->cond, &attr);
+	pthread_condattr_destroy(&attr);
+
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGWINCH);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	int rc = 0;
+	pthread_mutex_lock(&ws->mutex);
+	for (int i = 0; i < UI_CHECK_COUNT; i++) {
+		struct worker *w = &ws->workers[i];
+		w->owner = ws;
+		w->check = (enum ui_check)i;
+		w->running = true;
+		int e = pthread_create(&w->thread, NULL, worker_main, w);
+		if (e != 0) {
+			w->running = false;
+			snprintf(err, errlen, "cannot start a probe thread: %s", strerror(e));
+			rc = -1;
+			break;
+		}
+		w->started = true;
+		ws->alive++;
+	}
+	pthread_mutex_unlock(&ws->mutex);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc < 0) {
+		workers_stop(ws, 10000);
+		return -1;
+	}
+	*out = ws;
+	return 0;
+}
+
+void workers_copy(struct workers *ws, struct workers_view *out)
+{
+	pthread_mutex_lock(&ws->mutex);
+	out->snap = ws->snap;
+	int64_t now = clock_monotonic_ms();
+	for (int i = 0; i < UI_CHECK_COUNT; i++) {
+		out->generation[i] = ws->generation[i];
+		int64_t started = ws->workers[i].started_at_ms;
+		out->running_ms[i] = started > 0 ? now - started : 0;
+	}
+	out->published_at_ms = ws->published_at_ms;
+	pthread_mutex_unlock(&ws->mutex);
+}
+
+void workers_refresh(struct workers *ws)
+{
+	pthread_mutex_lock(&ws->mutex);
+	for (int i = 0; i < UI_CHECK_COUNT; i++)
+		if (ws->workers[i].started_at_ms == 0)
+			ws->workers[i].refresh = true;
+	pthread_cond_broadcast(&ws->cond);
+	pthread_mutex_unlock(&ws->mutex);
+}
+
+void workers_set_interval(struct workers *ws, int64_t interval_ms)
+{
+	pthread_mutex_lock(&ws->mutex);
+	ws->interval_ms = interval_ms;
+	pthread_cond_broadcast(&ws->cond);
+	pthread_mutex_unlock(&ws->mutex);
+}
+
+void workers_set_paused(struct workers *ws, bool paused)
+{
+	pthread_mutex_lock(&ws->mutex);
+	ws->paused = paused;
+	pthread_cond_broadcast(&ws->cond);
+	pthread_mutex_unlock(&ws->mutex);
+}
+
+int workers_stop(struct workers *ws, int64_t wait_ms)
+{
+	if (ws == NULL)
+		return 0;
+	pthread_mutex_lock(&ws->mutex);
+	ws->stop = true;
+	pthread_cond_broadcast(&ws->cond);
+	struct timespec ts = worker_deadline(clock_monotonic_ms() + wait_ms);
+	while (ws->alive > 0)
+		if (pthread_cond_timedwait(&ws->cond, &ws->mutex, &ts) == ETIMEDOUT)
+			break;
+	int alive = ws->alive;
+	pthread_mutex_unlock(&ws->mutex);
+	if (alive > 0) {
+		/* Threads still in a probe hold pointers to ws and cfg: leave
+		 * them to the process exit rather than free under them. */
+		for (int i = 0; i < UI_CHECK_COUNT; i++)
+			if (ws->workers[i].started)
+				pthread_detach(ws->workers[i].thread);
+		return -1;
+	}
+	for (int i = 0; i < UI_CHECK_COUNT; i++)
+		if (ws->workers[i].started)
+			pthread_join(ws->workers[i].thread, NULL);
+	pthread_cond_destroy(&ws->cond);
+	pthread_mutex_destroy(&ws->mutex);
+	free(ws);
+	return 0;
+}

@@ -1,0 +1,83 @@
+/* Unit tests for model/history: ring order, wrap-around, recording rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "model/history.h"
+
+static void test_push_and_read_in_order(void **state)
+{
+	(void)state;
+	struct history h;
+	history_init(&h);
+	double out[HISTORY_LEN];
+	assert_int_equal(history_values(&h, HISTORY_P95, out, HISTORY_LEN), 0);
+	for (int i = 0; i < 5; i++)
+		history_push(&h, HISTORY_P95, i);
+	assert_int_equal(history_values(&h, HISTORY_P95, out, HISTORY_LEN), 5);
+	assert_true(out[0] == 0 && out[4] == 4);
+	/* the newest 2 */
+	assert_int_equal(history_values(&h, HISTORY_P95, out, 2), 2);
+	assert_true(out[0] == 3 && out[1] == 4);
+}
+
+static void test_wraps_keeping_the_newest(void **state)
+{
+	(void)state;
+	struct history h;
+	history_init(&h);
+	for (int i = 0; i < HISTORY_LEN + 7; i++)
+		history_push(&h, HISTORY_ERROR_RATE, i);
+	double out[HISTORY_LEN];
+	assert_int_equal(history_values(&h, HISTORY_ERROR_RATE, out, HISTORY_LEN), HISTORY_LEN);
+	assert_true(out[0] == 7);
+	assert_true(out[HISTORY_LEN - 1] == HISTORY_LEN + 6);
+	/* other series untouched */
+	assert_int_equal(history_values(&h, HISTORY_P95, out, HISTORY_LEN), 0);
+	/* out-of-range series are ignored */
+	history_push(&h, HISTORY_SERIES_COUNT, 1);
+	assert_int_equal(history_values(&h, HISTORY_SERIES_COUNT, out, HISTORY_LEN), 0);
+}
+
+static void test_records_only_healthy_checks(void **state)
+{
+	(void)state;
+	struct history h;
+	history_init(&h);
+	struct check_common c = {.state = CHECK_UNHEALTHY, .latency_ms = 3};
+	history_record_latency(&h, HISTORY_LATENCY_REDIS, &c);
+	double out[4];
+	assert_int_equal(history_values(&h, HISTORY_LATENCY_REDIS, out, 4), 0);
+	c.state = CHECK_OK;
+	history_record_latency(&h, HISTORY_LATENCY_REDIS, &c);
+	assert_int_equal(history_values(&h, HISTORY_LATENCY_REDIS, out, 4), 1);
+	assert_true(out[0] == 3);
+
+	struct request_metrics m = {0};
+	m.check.state = CHECK_OK;
+	m.window_ms = 3600000;
+	m.requests = 600;
+	m.error_rate = 0.25;
+	m.p95_ms = 120;
+	history_record_requests(&h, &m);
+	assert_int_equal(history_values(&h, HISTORY_REQUEST_RATE, out, 4), 1);
+	assert_true(out[0] == 10); /* per minute */
+	history_values(&h, HISTORY_ERROR_RATE, out, 4);
+	assert_true(out[0] == 0.25);
+	m.check.state = CHECK_UNHEALTHY;
+	history_record_requests(&h, &m);
+	assert_int_equal(history_values(&h, HISTORY_P95, out, 4), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_push_and_read_in_order),
+	    cmocka_unit_test(test_wraps_keeping_the_newest),
+	    cmocka_unit_test(test_records_only_healthy_checks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,152 @@
+/* Unit tests for ui/theme: colour parsing and approximation, theme files
+ * with errors (file:line), the shipped themes, look-up and listing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ui/theme.h"
+
+static void test_colors(void **state)
+{
+	(void)state;
+	int c;
+	assert_int_equal(theme_parse_color("red", &c), 0);
+	assert_int_equal(c, 1);
+	assert_int_equal(theme_parse_color("bright-cyan", &c), 0);
+	assert_int_equal(c, 14);
+	assert_int_equal(theme_parse_color("default", &c), 0);
+	assert_int_equal(c, THEME_COLOR_DEFAULT);
+	assert_int_equal(theme_parse_color("208", &c), 0);
+	assert_int_equal(c, 208);
+	assert_int_equal(theme_parse_color("#ff8700", &c), 0);
+	assert_int_equal(c, 208); /* exactly a cube colour */
+	assert_int_equal(theme_parse_color("#000000", &c), 0);
+	assert_int_equal(c, 16);
+	assert_int_equal(theme_parse_color("256", &c), -1);
+	assert_int_equal(theme_parse_color("#ff87", &c), -1);
+	assert_int_equal(theme_parse_color("#gg0000", &c), -1);
+	assert_int_equal(theme_parse_color("bright-orange", &c), -1);
+	assert_int_equal(theme_parse_color("", &c), -1);
+}
+
+static void test_approximation(void **state)
+{
+	(void)state;
+	assert_int_equal(theme_approximate(THEME_COLOR_DEFAULT, 8), THEME_COLOR_DEFAULT);
+	assert_int_equal(theme_approximate(3, 8), 3);
+	assert_int_equal(theme_approximate(9, 8), 1);   /* bright red -> red */
+	assert_int_equal(theme_approximate(9, 16), 9);
+	assert_int_equal(theme_approximate(196, 256), 196);
+	assert_int_equal(theme_approximate(196, 16), 9); /* #ff0000 -> bright red */
+	assert_int_equal(theme_approximate(196, 8), 1);  /* -> red */
+	assert_int_equal(theme_approximate(231, 8), 7);  /* white */
+	assert_int_equal(theme_approximate(16, 8), 0);   /* black */
+	assert_int_equal(theme_approximate(21, 16), 4); /* #0000ff -> blue (238 is nearer than 92,92,255) */
+}
+
+static void test_parse_good_and_partial(void **state)
+{
+	(void)state;
+	struct theme t;
+	char err[256] = "";
+	assert_int_equal(theme_parse(&t, "x",
+	                             "# comment\n; also\n\nok = #00ff00 on black bold\n"
+	                             "critical=red underline reverse\n",
+	                             "x.theme", err, sizeof(err)),
+	                 0);
+	assert_string_equal(t.name, "x");
+	assert_true(t.color);
+	assert_int_equal(t.styles[UI_OK].fg, 46);
+	assert_int_equal(t.styles[UI_OK].bg, 0);
+	assert_true(t.styles[UI_OK].bold);
+	assert_true(t.styles[UI_CRITICAL].underline && t.styles[UI_CRITICAL].reverse);
+	/* unset elements keep the default's */
+	struct theme def;
+	theme_builtin_default(&def);
+	assert_memory_equal(&t.styles[UI_HEADER], &def.styles[UI_HEADER], sizeof(def.styles[0]));
+}
+
+static void test_parse_errors_name_file_and_line(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+	    {"ok = green\nbogus = red\n", "t.theme:2: unknown element 'bogus'"},
+	    {"\n\nok green\n", "t.theme:3: expected 'element = colour'"},
+	    {"ok = chartreuse\n", "t.theme:1: unknown colour or attribute 'chartreuse'"},
+	    {"ok = red on\n", "t.theme:1: 'on' without a background colour"},
+	    {"ok = red blue\n", "t.theme:1: too many colours"},
+	    {"ok =\n", "t.theme:1: no colour given"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct theme t;
+		char err[256] = "";
+		assert_int_equal(theme_parse(&t, "t", cases[i].text, "t.theme", err, sizeof(err)), -1);
+		if (strstr(err, cases[i].want) == NULL)
+			fail_msg("case %zu: got '%s', want '%s'", i, err, cases[i].want);
+		assert_string_equal(t.name, "default"); /* fell back */
+	}
+}
+
+static void test_shipped_themes_parse(void **state)
+{
+	(void)state;
+	setenv("OPSDECK_THEMES_DIR", THEMES_DIR, 1);
+	static const char *const names[] = {"default", "light", "high-contrast", "mono"};
+	for (size_t i = 0; i < 4; i++) {
+		struct theme t;
+		char err[512] = "";
+		if (theme_load(&t, names[i], err, sizeof(err)) != 0)
+			fail_msg("%s: %s", names[i], err);
+		assert_string_equal(t.name, names[i]);
+	}
+	struct theme t;
+	char err[512] = "";
+	theme_load(&t, "mono", err, sizeof(err));
+	assert_false(t.color);
+	assert_int_equal(theme_load(&t, "no-such-theme", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "theme 'no-such-theme' not found"));
+	assert_string_equal(t.name, "default");
+
+	char names_found[THEME_LIST_MAX][THEME_NAME_MAX];
+	int n = theme_list(names_found, THEME_LIST_MAX);
+	assert_true(n >= 4);
+	assert_string_equal(names_found[0], "default");
+	bool light = false;
+	for (int k = 0; k < n; k++)
+		light = light || strcmp(names_found[k], "light") == 0;
+	assert_true(light);
+}
+
+static void test_builtins_without_files(void **state)
+{
+	(void)state;
+	setenv("OPSDECK_THEMES_DIR", "/nonexistent", 1);
+	setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+	struct theme t;
+	char err[256] = "";
+	assert_int_equal(theme_load(&t, "mono", err, sizeof(err)), 0);
+	assert_false(t.color);
+	assert_true(t.styles[UI_SELECTION].reverse);
+	assert_int_equal(theme_load(&t, NULL, err, sizeof(err)), 0);
+	assert_string_equal(t.name, "default");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_colors),
+	    cmocka_unit_test(test_approximation),
+	    cmocka_unit_test(test_parse_good_and_partial),
+	    cmocka_unit_test(test_parse_errors_name_file_and_line),
+	    cmocka_unit_test(test_shipped_themes_parse),
+	    cmocka_unit_test(test_builtins_without_files),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
