@@ -18,6 +18,9 @@ static const struct verb VERBS[] = {
 	{"check", cmd_check},
 	{"diagnose", cmd_diagnose},
 	{"version-file", cmd_version_file},
+	{"recover", cmd_recover},
+	{"audit", cmd_audit},
+	{"backup", cmd_backup},
 };
 
 static void usage(FILE *f)
@@ -30,6 +33,15 @@ static void usage(FILE *f)
 	        "       opsdeck diagnose [--json]                  issues with recommendations; exit "
 	        "0/1/2\n"
 	        "       opsdeck version-file [--package FILE] [--out FILE]\n"
+	        "       opsdeck recover ACTION [--dry-run] [--yes] [--pid N]   clear-cache, "
+	        "restart-app,\n"
+	        "                                   reconnect-db, cancel-query, terminate-query\n"
+	        "       opsdeck recover --list                     actions and whether each can "
+	        "run\n"
+	        "       opsdeck audit [--since DUR] [--json]       the audit log of actions\n"
+	        "       opsdeck backup db    [--target URL]      pg_dump -> gzip -> S3 or file://\n"
+	        "       opsdeck backup files [--target URL] [--source DIR] [--pattern GLOB]...\n"
+	        "       opsdeck backup list  [--json] | backup verify KEY\n"
 	        "       opsdeck --help | --version\n"
 	        "\n"
 	        "  -c, --config FILE   configuration file (default: $XDG_CONFIG_HOME/opsdeck/"

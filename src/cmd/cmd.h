@@ -49,5 +49,8 @@ int cmd_status(int argc, char **argv, struct cli_options *opts);
 int cmd_check(int argc, char **argv, struct cli_options *opts);
 int cmd_diagnose(int argc, char **argv, struct cli_options *opts);
 int cmd_version_file(int argc, char **argv, struct cli_options *opts);
+int cmd_recover(int argc, char **argv, struct cli_options *opts);
+int cmd_audit(int argc, char **argv, struct cli_options *opts);
+int cmd_backup(int argc, char **argv, struct cli_options *opts);
 
 #endif

@@ -149,6 +149,8 @@ static const struct config_key keys[] = {
     {KEY("recovery", "restart_command", TYPE_STRING, recovery.restart_command, NULL)},
     {KEY("recovery", "audit_log", TYPE_STRING, recovery.audit_log, "/var/log/opsdeck/audit.jsonl")},
     {KEY("recovery", "read_only", TYPE_BOOL, recovery.read_only, "false")},
+    {KEY("recovery", "restart_timeout", TYPE_DURATION, recovery.restart_timeout_ms, "60s"), .min = 1,
+     .max = 3600e3},
 
     {KEY("ui", "theme", TYPE_STRING, ui.theme, "default")},
     {KEY("ui", "interval", TYPE_DURATION, ui.interval_ms, "2s"), .min = 250, .max = 3600e3},

@@ -87,6 +87,7 @@ struct config_recovery {
 	char *restart_command;   /* "" when not configured */
 	char *audit_log;         /* default /var/log/opsdeck/audit.jsonl */
 	bool read_only;
+	int64_t restart_timeout_ms; /* restart_command's limit; default 60 s */
 };
 
 struct config_ui {

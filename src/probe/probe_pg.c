@@ -3,11 +3,9 @@
  * connection, the request-log metrics (request_log.h) and the slow
  * statements from pg_stat_statements (slow_queries.h).
  *
- * libpq's own connect_timeout counts whole seconds per host and does not
- * cover queries, so the probe drives the asynchronous API itself
- * (PQconnectStartParams/PQconnectPoll, PQsendQuery/PQconsumeInput) with
- * poll() against one deadline, app.timeout after the start: every query of
- * the probe, not each one, fits in it. Host names are still resolved with a
+ * The connection is a pg_session (pg_session.h): libpq's asynchronous API
+ * driven with poll() against one deadline, app.timeout after the start: every
+ * query of the probe, not each one, fits in it. Host names are still resolved with a
  * blocking getaddrinfo() inside libpq; for a database on loopback or named
  * in /etc/hosts that is immediate.
  *
@@ -24,10 +22,8 @@
  */
 #include "probe/probe.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,211 +32,12 @@
 #include "config/pgurl.h"
 #include "config/redact.h"
 #include "probe/pg_parse.h"
+#include "probe/pg_session.h"
 #include "probe/request_log.h"
 #include "probe/slow_queries.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
-
-/* What a probe run needs to build its messages. */
-struct pg_session {
-	PGconn *conn;
-	int64_t deadline_ms;
-	const char *password;  /* masked in every message */
-	char timeout_text[32]; /* "3.0 s" */
-	bool broken;           /* a query timed out or the connection failed:
-	                          nothing more can be sent on it */
-};
-
-/* Turns a libpq message into one short line for the operator. libpq writes
- * 'connection to server at "db" (10.0.0.5), port 5432 failed: FATAL:
- * password authentication failed for user "app"' and, when it tried several
- * addresses, one such line per address (plus hint lines starting with a
- * tab). The last attempt's line is the one that matters; the host and port
- * are already in the check's target, and "FATAL:" adds nothing. */
-static void pg_reason(const struct pg_session *s, const char *message, char *err, size_t errlen)
-{
-	char line[512];
-	const char *chosen = message ? message : "";
-	for (const char *p = chosen; p && *p;) {
-		if (strncmp(p, "connection to server", 20) == 0)
-			chosen = p;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	size_t n = strcspn(chosen, "\n");
-	if (n >= sizeof(line))
-		n = sizeof(line) - 1;
-	memcpy(line, chosen, n);
-	line[n] = '\0';
-
-	const char *text = line;
-	if (strncmp(text, "connection to server", 20) == 0) {
-		const char *failed = strstr(text, " failed: ");
-		if (failed)
-			text = failed + strlen(" failed: ");
-	}
-	static const char *const severities[] = {"FATAL:  ", "ERROR:  ", "FATAL: ", "ERROR: "};
-	for (size_t i = 0; i < sizeof(severities) / sizeof(severities[0]); i++)
-		if (strncmp(text, severities[i], strlen(severities[i])) == 0) {
-			text += strlen(severities[i]);
-			break;
-		}
-	if (!*text)
-		text = "unknown libpq error";
-	sanitize_text(err, errlen, text);
-	probe_mask_secret(err, errlen, s->password);
-}
-
-/* Explains why waiting for the socket ended (probe_wait_fd's result). */
-static void describe_wait(const struct pg_session *s, int ready, const char *phase, char *err,
-                          size_t errlen)
-{
-	if (ready < 0)
-		snprintf(err, errlen, "poll: %s", strerror(errno));
-	else
-		snprintf(err, errlen, "timed out after %s %s", s->timeout_text, phase);
-}
-
-/* Connects within the deadline. Returns 0, or -1 with the reason in err.
- * s->conn is set whenever libpq allocated one, to be PQfinish'ed. */
-static int pg_connect(struct pg_session *s, const struct pgurl *u, char *err, size_t errlen)
-{
-	s->conn = PQconnectStartParams(u->keywords, u->values, 0);
-	if (!s->conn) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	/* As libpq's documentation says: start as if PQconnectPoll had asked
-	 * to write, then wait for whatever it asks next. */
-	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
-	for (;;) {
-		if (PQstatus(s->conn) == CONNECTION_BAD || st == PGRES_POLLING_FAILED) {
-			pg_reason(s, PQerrorMessage(s->conn), err, errlen);
-			return -1;
-		}
-		if (st == PGRES_POLLING_OK)
-			break;
-		/* The socket changes as libpq moves on to the next address. */
-		int fd = PQsocket(s->conn);
-		if (fd < 0) {
-			pg_reason(s, PQerrorMessage(s->conn), err, errlen);
-			return -1;
-		}
-		int ready = probe_wait_fd(fd, st == PGRES_POLLING_READING ? POLLIN : POLLOUT,
-		                          s->deadline_ms);
-		if (ready <= 0) {
-			describe_wait(s, ready, "connecting", err, errlen);
-			return -1;
-		}
-		st = PQconnectPoll(s->conn);
-	}
-	if (PQsetnonblocking(s->conn, 1) != 0) {
-		pg_reason(s, PQerrorMessage(s->conn), err, errlen);
-		return -1;
-	}
-	return 0;
-}
-
-/* Sends sql and reads every result within the deadline. Without params
- * (nparams 0) sql may hold several statements (PQsendQuery); with them it is
- * one statement, the values sent apart from the text (PQsendQueryParams).
- * *rows receives the last result that returned rows (the caller PQclear's
- * it; NULL when none). Returns 0, or -1 with the reason in err: the first
- * error result's message, a connection error, or a timeout; sqlstate (may be
- * NULL) then holds the server's SQLSTATE, or "" when the failure was not the
- * server's. */
-static int pg_query(struct pg_session *s, const char *sql, int nparams,
-                    const char *const *params, PGresult **rows, char sqlstate[6], char *err,
-                    size_t errlen)
-{
-	PGconn *conn = s->conn;
-	int rc = 0;
-	*rows = NULL;
-	if (sqlstate)
-		sqlstate[0] = '\0';
-	if (s->broken) {
-		/* A reply we gave up on is still due: libpq would refuse. */
-		snprintf(err, errlen, "not read: an earlier query used up the %s timeout",
-		         s->timeout_text);
-		return -1;
-	}
-
-	int sent = nparams > 0
-	               ? PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0)
-	               : PQsendQuery(conn, sql);
-	if (!sent) {
-		pg_reason(s, PQerrorMessage(conn), err, errlen);
-		s->broken = true;
-		return -1;
-	}
-	/* Non-blocking: the query may not all be sent yet. */
-	for (;;) {
-		int flushed = PQflush(conn);
-		if (flushed == 0)
-			break;
-		if (flushed < 0) {
-			pg_reason(s, PQerrorMessage(conn), err, errlen);
-			s->broken = true;
-			return -1;
-		}
-		int ready = probe_wait_fd(PQsocket(conn), POLLIN | POLLOUT, s->deadline_ms);
-		if (ready <= 0) {
-			describe_wait(s, ready, "sending a query", err, errlen);
-			s->broken = true;
-			return -1;
-		}
-		if (!PQconsumeInput(conn)) {
-			pg_reason(s, PQerrorMessage(conn), err, errlen);
-			s->broken = true;
-			return -1;
-		}
-	}
-	/* Read until PQgetResult returns NULL, as libpq requires before the
-	 * next query, keeping the first error if any. */
-	for (;;) {
-		while (PQisBusy(conn)) {
-			int ready = probe_wait_fd(PQsocket(conn), POLLIN, s->deadline_ms);
-			if (ready <= 0) {
-				describe_wait(s, ready, "waiting for a reply", err, errlen);
-				s->broken = true;
-				PQclear(*rows);
-				*rows = NULL;
-				return -1;
-			}
-			if (!PQconsumeInput(conn)) {
-				pg_reason(s, PQerrorMessage(conn), err, errlen);
-				s->broken = true;
-				PQclear(*rows);
-				*rows = NULL;
-				return -1;
-			}
-		}
-		PGresult *res = PQgetResult(conn);
-		if (!res)
-			break;
-		ExecStatusType status = PQresultStatus(res);
-		if (status == PGRES_TUPLES_OK) {
-			PQclear(*rows);
-			*rows = res;
-			continue;
-		}
-		if (status != PGRES_COMMAND_OK && rc == 0) {
-			pg_reason(s, PQresultErrorMessage(res), err, errlen);
-			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-			if (sqlstate && state)
-				snprintf(sqlstate, 6, "%.5s", state);
-			rc = -1;
-		}
-		PQclear(res);
-	}
-	if (rc < 0) {
-		PQclear(*rows);
-		*rows = NULL;
-	}
-	return rc;
-}
 
 /* The cells of a result as libpq has them (text, or NULL for SQL NULL),
  * row-major, as the pure parsers take them: values[row * columns + column].
@@ -271,21 +68,21 @@ static char *pg_quote(struct pg_session *s, const char *name, char *err, size_t 
 {
 	char *quoted = PQescapeIdentifier(s->conn, name, strlen(name));
 	if (!quoted)
-		pg_reason(s, PQerrorMessage(s->conn), err, errlen);
+		pg_session_reason(s, PQerrorMessage(s->conn), err, errlen);
 	return quoted;
 }
 
 /* SELECT 1 (timed) and the activity query on an open connection. Returns 0,
  * or -1 with the reason in err. */
-static int pg_exchange(struct pg_session *s, int64_t timeout_ms, struct pg_status *out, char *err,
-                       size_t errlen)
+static int pg_exchange(struct pg_session *s, int64_t timeout_ms, bool read_only,
+                       struct pg_status *out, char *err, size_t errlen)
 {
 	int rc = -1;
 	PGresult *rows = NULL;
 	char *sql = NULL;
 
 	int64_t start_us = clock_monotonic_us();
-	if (pg_query(s, SLOW_QUERIES_MARKER " SELECT 1", 0, NULL, &rows, NULL, err, errlen) < 0)
+	if (pg_session_query(s, SLOW_QUERIES_MARKER " SELECT 1", 0, NULL, &rows, NULL, err, errlen) < 0)
 		goto done;
 	out->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
 	if (!rows || PQntuples(rows) != 1) {
@@ -300,10 +97,14 @@ static int pg_exchange(struct pg_session *s, int64_t timeout_ms, struct pg_statu
 	 * option, which poolers such as PgBouncer refuse) makes it stop too. */
 	/* 0 would mean "no limit" to PostgreSQL. A statement we stop waiting
 	 * for still ends on the server at most timeout_ms after it began. */
-	sql = xasprintf(SLOW_QUERIES_MARKER " SET statement_timeout = %" PRId64
-	                "; " SLOW_QUERIES_MARKER " %s",
-	                timeout_ms > 0 ? timeout_ms : 1, PG_ACTIVITY_SQL);
-	if (pg_query(s, sql, 0, NULL, &rows, NULL, err, errlen) < 0)
+	/* In read-only mode ([recovery] read_only, --read-only) the session
+	 * cannot write either: a second guard besides refusing the actions. */
+	sql = xasprintf(SLOW_QUERIES_MARKER " SET statement_timeout = %" PRId64 "; %s" SLOW_QUERIES_MARKER
+	                " %s",
+	                timeout_ms > 0 ? timeout_ms : 1,
+	                read_only ? SLOW_QUERIES_MARKER " SET default_transaction_read_only = on; " : "",
+	                PG_ACTIVITY_SQL);
+	if (pg_session_query(s, sql, 0, NULL, &rows, NULL, err, errlen) < 0)
 		goto done;
 	if (!rows || PQntuples(rows) != 1 || PQnfields(rows) != PG_COL_COUNT) {
 		snprintf(err, errlen, "pg_stat_activity query returned %d rows of %d columns",
@@ -355,7 +156,7 @@ static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
 	const struct request_log_names names = {table, timestamp, duration, status};
 
 	const char *index_params[2] = {table, REQUEST_LOG_TIMESTAMP_COLUMN};
-	if (pg_query(s, REQUEST_LOG_INDEX_SQL, 2, index_params, &rows, sqlstate, err,
+	if (pg_session_query(s, REQUEST_LOG_INDEX_SQL, 2, index_params, &rows, sqlstate, err,
 	             sizeof(err)) < 0) {
 		request_query_failed(m, sqlstate, err, &names);
 		goto done;
@@ -382,7 +183,7 @@ static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
 	request_log_params(&plan, params);
 	const char *metrics_params[REQUEST_LOG_PARAM_COUNT] = {params[0], params[1], params[2]};
 	int64_t start_us = clock_monotonic_us();
-	if (pg_query(s, sql, REQUEST_LOG_PARAM_COUNT, metrics_params, &rows, sqlstate, err,
+	if (pg_session_query(s, sql, REQUEST_LOG_PARAM_COUNT, metrics_params, &rows, sqlstate, err,
 	             sizeof(err)) < 0) {
 		request_query_failed(m, sqlstate, err, &names);
 		goto done;
@@ -420,7 +221,7 @@ static void pg_slow_queries(struct pg_session *s, struct slow_query_status *sq)
 	const char **values = NULL;
 	char *schema = NULL, *mean = NULL, *total = NULL, *sql = NULL;
 
-	if (pg_query(s, SLOW_QUERIES_CATALOG_SQL, 0, NULL, &rows, sqlstate, err, sizeof(err)) < 0) {
+	if (pg_session_query(s, SLOW_QUERIES_CATALOG_SQL, 0, NULL, &rows, sqlstate, err, sizeof(err)) < 0) {
 		slow_queries_describe_error(sqlstate, err, sq);
 		goto done;
 	}
@@ -449,7 +250,7 @@ static void pg_slow_queries(struct pg_session *s, struct slow_query_status *sq)
 	slow_queries_params(sq->threshold_ms, params);
 	const char *list_params[SLOW_QUERIES_PARAM_COUNT] = {params[0], params[1], params[2]};
 	int64_t start_us = clock_monotonic_us();
-	if (pg_query(s, sql, SLOW_QUERIES_PARAM_COUNT, list_params, &rows, sqlstate, err,
+	if (pg_session_query(s, sql, SLOW_QUERIES_PARAM_COUNT, list_params, &rows, sqlstate, err,
 	             sizeof(err)) < 0) {
 		slow_queries_describe_error(sqlstate, err, sq);
 		goto done;
@@ -516,12 +317,9 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 	parsed = true;
 	snprintf(out->check.target, sizeof(out->check.target), "%s", u.redacted);
 
-	s.deadline_ms = clock_monotonic_ms() + cfg->app.timeout_ms;
-	s.password = u.password;
-	probe_format_seconds(s.timeout_text, sizeof(s.timeout_text), cfg->app.timeout_ms);
-
-	if (pg_connect(&s, &u, err, sizeof(err)) < 0 ||
-	    pg_exchange(&s, cfg->app.timeout_ms, out, err, sizeof(err)) < 0) {
+	pg_session_init(&s, u.password, cfg->app.timeout_ms);
+	if (pg_session_connect(&s, &u, err, sizeof(err)) < 0 ||
+	    pg_exchange(&s, cfg->app.timeout_ms, cfg->recovery.read_only, out, err, sizeof(err)) < 0) {
 		check_set_error(&out->check, CHECK_UNHEALTHY, "%s", err);
 		goto done;
 	}
@@ -534,8 +332,7 @@ done:
 	/* PQfinish also for a connection that failed: libpq allocated it. No
 	 * PQcancel after a timeout: statement_timeout ends the query, and a
 	 * cancel is one more network call that could hang. */
-	if (s.conn)
-		PQfinish(s.conn);
+	pg_session_close(&s);
 	if (parsed)
 		pgurl_free(&u);
 	out->check.checked_at_ms = clock_wall_ms();

@@ -46,13 +46,18 @@ static bool is_quoted_identifier(const char *s)
 	return true;
 }
 
-/* One scan of the window, materialised once (a CTE referenced twice is
- * always materialised) and aggregated twice: the totals, with both
- * percentiles over one sort, and the per-bucket figures by hashing. The seed
- * scanned the window twice (an aggregate, then a separate error count).
+/* One scan of the window, one aggregation: GROUP BY ROLLUP (k) gives the
+ * per-bucket rows and the total row (k NULL) in a single pass. The rows come
+ * from the index in timestamp order, so the sort by bucket the rollup needs
+ * finds them already sorted. percentile_cont(0.95) and (0.99) share one sort
+ * of the durations per group (the per-bucket percentiles are computed too,
+ * and unused: the rollup evaluates every aggregate for every group). The
+ * seed scanned the window twice (an aggregate, then a separate error count).
  *
  * Bucket k of n (width w) covers [end - (n - k) * w, end - (n - k - 1) * w),
- * end being now(); rows stamped in the future (an app clock ahead of the
+ * end being now(): width_bucket() against the n bucket starts, computed once
+ * (an InitPlan), is a binary search per row, cheaper than arithmetic on
+ * intervals. Rows stamped in the future (an app clock ahead of the
  * server's) land in the last bucket rather than nowhere. now() is the
  * transaction's start, so every mention of it is the same instant. */
 char *request_log_sql(const struct request_log_names *q)
@@ -63,24 +68,20 @@ char *request_log_sql(const struct request_log_names *q)
 	const char *now_utc = "(now() AT TIME ZONE 'UTC')";
 	struct strbuf b;
 	strbuf_init(&b, 0);
-	strbuf_printf(&b,
-	              "/* opsdeck */ WITH win AS ("
-	              "SELECT %s AS d, %s AS s, "
-	              "greatest(0, least($3::int - 1, floor(date_part('epoch', %s - (%s"
-	              " - $2::bigint * $3::int * interval '1 millisecond'))"
-	              " * 1000 / $2::bigint)))::int AS k ",
-	              q->duration, q->status, q->timestamp, now_utc);
-	strbuf_printf(&b, "FROM %s WHERE %s >= %s - $1::bigint * interval '1 millisecond') ",
-	              q->table, q->timestamp, now_utc);
-	strbuf_puts(&b, "SELECT NULL::int, count(*), count(*) FILTER (WHERE s >= 500),"
+	strbuf_puts(&b, "/* opsdeck */ SELECT k, count(*), count(*) FILTER (WHERE s >= 500),"
 	                " avg(d)::float8,"
 	                " percentile_cont(0.95) WITHIN GROUP (ORDER BY d),"
 	                " percentile_cont(0.99) WITHIN GROUP (ORDER BY d),"
-	                " round(date_part('epoch', now()) * 1000)::bigint"
-	                " FROM win"
-	                " UNION ALL "
-	                "SELECT k, count(*), count(*) FILTER (WHERE s >= 500), avg(d)::float8,"
-	                " NULL, NULL, NULL FROM win GROUP BY k");
+	                " round(date_part('epoch', now()) * 1000)::bigint");
+	strbuf_printf(&b,
+	              " FROM (SELECT %s AS d, %s AS s, width_bucket(%s, (SELECT array_agg(%s"
+	              " - ($3::int - i) * $2::bigint * interval '1 millisecond')"
+	              " FROM generate_series(0, $3::int - 1) AS i)) - 1 AS k",
+	              q->duration, q->status, q->timestamp, now_utc);
+	strbuf_printf(&b,
+	              " FROM %s WHERE %s >= %s - $1::bigint * interval '1 millisecond') AS win"
+	              " GROUP BY ROLLUP (k)",
+	              q->table, q->timestamp, now_utc);
 	return strbuf_take(&b);
 }
 
@@ -119,9 +120,9 @@ void request_log_reset(struct request_metrics *out, const char *table,
 }
 
 static const char *const column_names[REQUEST_COL_COUNT] = {
-    [REQUEST_COL_BUCKET] = "bucket",     [REQUEST_COL_REQUESTS] = "requests",
-    [REQUEST_COL_ERRORS] = "errors",     [REQUEST_COL_AVG_MS] = "average",
-    [REQUEST_COL_P95_MS] = "p95",        [REQUEST_COL_P99_MS] = "p99",
+    [REQUEST_COL_BUCKET] = "bucket",      [REQUEST_COL_REQUESTS] = "requests",
+    [REQUEST_COL_ERRORS] = "errors",      [REQUEST_COL_AVG_MS] = "average",
+    [REQUEST_COL_P95_MS] = "p95",         [REQUEST_COL_P99_MS] = "p99",
     [REQUEST_COL_END_MS] = "server time",
 };
 
@@ -180,8 +181,8 @@ int request_log_parse(const char *const *values, int rows, const struct request_
 		             errlen) < 0)
 			return -1;
 		if (errors > requests) {
-			snprintf(err, errlen, "%" PRId64 " errors out of %" PRId64 " requests", errors,
-			         requests);
+			snprintf(err, errlen, "%" PRId64 " errors out of %" PRId64 " requests",
+			         errors, requests);
 			return -1;
 		}
 		if (requests == 0)
@@ -194,19 +195,20 @@ int request_log_parse(const char *const *values, int rows, const struct request_
 			}
 			have_total = true;
 			int64_t end = 0;
-			if (!row[REQUEST_COL_END_MS] || text_parse_int64(row[REQUEST_COL_END_MS], &end) < 0 ||
-			    end <= 0)
+			if (!row[REQUEST_COL_END_MS] ||
+			    text_parse_int64(row[REQUEST_COL_END_MS], &end) < 0 || end <= 0)
 				return bad_value(column_names[REQUEST_COL_END_MS],
-				                 row[REQUEST_COL_END_MS] ? row[REQUEST_COL_END_MS] : "NULL",
+				                 row[REQUEST_COL_END_MS] ? row[REQUEST_COL_END_MS]
+				                                         : "NULL",
 				                 err, errlen);
 			end_ms = end;
 			m.requests = requests;
 			m.errors = errors;
 			m.avg_ms = avg;
-			if (parse_ms(row[REQUEST_COL_P95_MS], column_names[REQUEST_COL_P95_MS], &m.p95_ms,
-			             err, errlen) < 0 ||
-			    parse_ms(row[REQUEST_COL_P99_MS], column_names[REQUEST_COL_P99_MS], &m.p99_ms,
-			             err, errlen) < 0)
+			if (parse_ms(row[REQUEST_COL_P95_MS], column_names[REQUEST_COL_P95_MS],
+			             &m.p95_ms, err, errlen) < 0 ||
+			    parse_ms(row[REQUEST_COL_P99_MS], column_names[REQUEST_COL_P99_MS],
+			             &m.p99_ms, err, errlen) < 0)
 				return -1;
 			if (requests == 0)
 				m.p95_ms = m.p99_ms = -1;
@@ -217,8 +219,8 @@ int request_log_parse(const char *const *values, int rows, const struct request_
 		int64_t k;
 		if (text_parse_int64(row[REQUEST_COL_BUCKET], &k) < 0 || k < 0 ||
 		    k >= m.bucket_count)
-			return bad_value(column_names[REQUEST_COL_BUCKET], row[REQUEST_COL_BUCKET], err,
-			                 errlen);
+			return bad_value(column_names[REQUEST_COL_BUCKET], row[REQUEST_COL_BUCKET],
+			                 err, errlen);
 		if (seen[k]) {
 			snprintf(err, errlen, "bucket %" PRId64 " appears twice", k);
 			return -1;
@@ -236,8 +238,8 @@ int request_log_parse(const char *const *values, int rows, const struct request_
 	}
 	if (bucket_requests != m.requests || bucket_errors != m.errors) {
 		snprintf(err, errlen,
-		         "buckets hold %" PRId64 " requests and %" PRId64 " errors, the total %" PRId64
-		         " and %" PRId64,
+		         "buckets hold %" PRId64 " requests and %" PRId64
+		         " errors, the total %" PRId64 " and %" PRId64,
 		         bucket_requests, bucket_errors, m.requests, m.errors);
 		return -1;
 	}
@@ -298,11 +300,13 @@ void request_log_describe_error(const char *sqlstate, const char *message,
 	if (strcmp(state, "42P01") == 0 || strcmp(state, "3F000") == 0)
 		snprintf(err, errlen, "request log not found: %s", why);
 	else if (strcmp(state, "42703") == 0)
-		snprintf(err, errlen, "request log not found: %s (expected Prisma's columns %s, %s, %s)",
-		         why, quoted->timestamp, quoted->duration, quoted->status);
+		snprintf(err, errlen,
+		         "request log not found: %s (expected Prisma's columns %s, %s, %s)", why,
+		         quoted->timestamp, quoted->duration, quoted->status);
 	else if (strcmp(state, "42501") == 0)
-		snprintf(err, errlen, "request log not readable: %s (GRANT SELECT ON %s to this role)",
-		         why, quoted->table);
+		snprintf(err, errlen,
+		         "request log not readable: %s (GRANT SELECT ON %s to this role)", why,
+		         quoted->table);
 	else
 		snprintf(err, errlen, "request log: %s", why);
 }

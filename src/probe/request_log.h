@@ -24,8 +24,8 @@
 
 /* Prisma's column names (fixed; only the table is configurable). */
 #define REQUEST_LOG_TIMESTAMP_COLUMN "timestamp"
-#define REQUEST_LOG_DURATION_COLUMN "duration"
-#define REQUEST_LOG_STATUS_COLUMN "statusCode"
+#define REQUEST_LOG_DURATION_COLUMN  "duration"
+#define REQUEST_LOG_STATUS_COLUMN    "statusCode"
 
 /* Without an index on "timestamp" every poll reads the whole table. Up to
  * this size that is still cheap (a few ms) and the metrics are computed;
@@ -58,15 +58,15 @@ struct request_log_plan {
 void request_log_plan(int64_t window_ms, struct request_log_plan *out);
 
 /* The metrics query: one statement that reads the window once and returns
- * one total row (bucket NULL) and one row per non-empty bucket, with the
- * columns of enum request_log_column. Parameters, as text:
+ * one total row (bucket NULL, always there, even without requests) and one
+ * row per non-empty bucket, with the columns of enum request_log_column. Parameters, as text:
  * $1 window in ms, $2 bucket width in ms, $3 bucket count (see
  * request_log_params). Returns an allocated string (the caller frees it),
  * or NULL if a name is not a quoted identifier (a programming error). */
 char *request_log_sql(const struct request_log_names *quoted);
 
 #define REQUEST_LOG_PARAM_COUNT 3
-#define REQUEST_LOG_PARAM_SIZE 24
+#define REQUEST_LOG_PARAM_SIZE  24
 void request_log_params(const struct request_log_plan *plan,
                         char params[REQUEST_LOG_PARAM_COUNT][REQUEST_LOG_PARAM_SIZE]);
 
@@ -75,9 +75,9 @@ enum request_log_column {
 	REQUEST_COL_REQUESTS, /* count(*) */
 	REQUEST_COL_ERRORS,   /* statusCode >= 500 */
 	REQUEST_COL_AVG_MS,   /* NULL without requests */
-	REQUEST_COL_P95_MS,   /* total row only; NULL without requests */
-	REQUEST_COL_P99_MS,   /* total row only; NULL without requests */
-	REQUEST_COL_END_MS,   /* total row only: the server's now(), Unix ms */
+	REQUEST_COL_P95_MS,   /* NULL without requests; read on the total row only */
+	REQUEST_COL_P99_MS,   /* NULL without requests; read on the total row only */
+	REQUEST_COL_END_MS,   /* the server's now(), Unix ms; read on the total row only */
 	REQUEST_COL_COUNT
 };
 

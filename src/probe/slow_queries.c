@@ -84,7 +84,8 @@ int slow_queries_parse_catalog(const char *const *values, int rows,
 	const char **columns = xcalloc((size_t)rows, sizeof(*columns));
 	size_t count = 0;
 	for (int r = 0; r < rows; r++) {
-		const char *column = values[(size_t)r * SLOW_CATALOG_COL_COUNT + SLOW_CATALOG_COL_COLUMN];
+		const char *column =
+		    values[(size_t)r * SLOW_CATALOG_COL_COUNT + SLOW_CATALOG_COL_COLUMN];
 		if (column)
 			columns[count++] = column;
 	}
@@ -120,8 +121,7 @@ static bool is_quoted_identifier(const char *s)
 /* Only this database's statements: the view shows every database's to a
  * role with pg_read_all_stats, and the operator looks at this app. A NULL
  * text (the server could not read its texts file) is kept. */
-char *slow_queries_sql(const char *quoted_schema, const char *quoted_mean,
-                       const char *quoted_total)
+char *slow_queries_sql(const char *quoted_schema, const char *quoted_mean, const char *quoted_total)
 {
 	if (!is_quoted_identifier(quoted_schema) || !is_quoted_identifier(quoted_mean) ||
 	    !is_quoted_identifier(quoted_total))
@@ -165,8 +165,8 @@ static void shown_identifier(char *dst, size_t size, const char *name)
 {
 	bool plain = (*name >= 'a' && *name <= 'z') || *name == '_';
 	for (const char *c = name; plain && *c; c++)
-		plain = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' ||
-		        *c == '$';
+		plain =
+		    (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '$';
 	if (plain) {
 		snprintf(dst, size, "%s", name);
 		return;
@@ -291,9 +291,10 @@ void slow_queries_describe_error(const char *sqlstate, const char *message,
 	out->count = 0;
 	if (sqlstate && strcmp(sqlstate, "55000") == 0 && strstr(why, "shared_preload_libraries")) {
 		out->problem = SLOW_QUERY_NOT_PRELOADED;
-		check_set_error(&out->check, CHECK_UNHEALTHY,
-		                "pg_stat_statements is installed but not loaded: add it to "
-		                "shared_preload_libraries in postgresql.conf and restart PostgreSQL");
+		check_set_error(
+		    &out->check, CHECK_UNHEALTHY,
+		    "pg_stat_statements is installed but not loaded: add it to "
+		    "shared_preload_libraries in postgresql.conf and restart PostgreSQL");
 		return;
 	}
 	out->problem = SLOW_QUERY_FAILED;

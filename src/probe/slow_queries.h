@@ -50,9 +50,9 @@ struct slow_queries_catalog {
 	char database[128];
 	char role[128];
 	bool installed;
-	char schema[128];          /* raw name: quote it before use */
-	const char *mean_column;   /* "mean_exec_time" or "mean_time" */
-	const char *total_column;  /* "total_exec_time" or "total_time" */
+	char schema[128];         /* raw name: quote it before use */
+	const char *mean_column;  /* "mean_exec_time" or "mean_time" */
+	const char *total_column; /* "total_exec_time" or "total_time" */
 };
 
 /* Picks the mean and total columns from the view's column names: the PG 13+
@@ -77,12 +77,12 @@ char *slow_queries_sql(const char *quoted_schema, const char *quoted_mean,
                        const char *quoted_total);
 
 #define SLOW_QUERIES_PARAM_COUNT 3
-#define SLOW_QUERIES_PARAM_SIZE 24
+#define SLOW_QUERIES_PARAM_SIZE  24
 void slow_queries_params(int64_t threshold_ms,
                          char params[SLOW_QUERIES_PARAM_COUNT][SLOW_QUERIES_PARAM_SIZE]);
 
 enum slow_queries_column {
-	SLOW_COL_QUERY,    /* text, NULL when the server has none */
+	SLOW_COL_QUERY, /* text, NULL when the server has none */
 	SLOW_COL_CALLS,
 	SLOW_COL_TOTAL_MS,
 	SLOW_COL_MEAN_MS,

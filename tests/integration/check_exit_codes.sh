@@ -3,15 +3,21 @@
 # CRITICAL 2, UNKNOWN 3, with the state word on the one line it prints.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 stack_use pg,redis,app
-write_stack_config ok.conf
+# The seed ran deliberately slow queries: a WARNING of their own (below).
+write_stack_config ok.conf "[database]" "slow_query_ms = 600000"
 
 assert_exit 0 "$OPSDECK" -c ok.conf check
 assert_contains "$("$OPSDECK" -c ok.conf check)" "OPSDECK OK - "
 assert_contains "$("$OPSDECK" -c ok.conf check)" " | "
 
+# The seeded slow queries: WARNING, named in the summary.
+write_stack_config slow.conf
+assert_exit 1 "$OPSDECK" -c slow.conf check
+assert_contains "$("$OPSDECK" -c slow.conf check)" "medium: "
+
 # The version cannot be read: WARNING.
 write_stack_config warn.conf "version_url = http://127.0.0.1:1/api/version" \
-	"version_file = $PWD/missing.json"
+	"version_file = $PWD/missing.json" "[database]" "slow_query_ms = 600000"
 assert_exit 1 "$OPSDECK" -c warn.conf check
 assert_contains "$("$OPSDECK" -c warn.conf check)" "OPSDECK WARNING - "
 

@@ -84,7 +84,8 @@ static void rows_parse(struct rows *r, const char *data, int columns)
 		int column = 0;
 		for (;;) {
 			char *start = out;
-			bool null = strncmp(p, "\\N", 2) == 0 && (p[2] == '\t' || p[2] == '\n' || !p[2]);
+			bool null =
+			    strncmp(p, "\\N", 2) == 0 && (p[2] == '\t' || p[2] == '\n' || !p[2]);
 			if (null)
 				p += 2;
 			while (!null && *p && *p != '\t' && *p != '\n') {
@@ -141,7 +142,10 @@ static bool harmless(const char *s)
 			p++;
 			continue;
 		}
-		size_t n = (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+		size_t n = (*p & 0xE0) == 0xC0   ? 2
+		           : (*p & 0xF0) == 0xE0 ? 3
+		           : (*p & 0xF8) == 0xF0 ? 4
+		                                 : 0;
 		if (n == 0)
 			return false;
 		for (size_t i = 1; i < n; i++)
@@ -161,7 +165,8 @@ static size_t fixture_columns(const struct rows *r, const char **columns, size_t
 {
 	size_t n = 0;
 	for (int i = 0; i < r->count && n < max; i++) {
-		const char *c = r->values[(size_t)i * SLOW_CATALOG_COL_COUNT + SLOW_CATALOG_COL_COLUMN];
+		const char *c =
+		    r->values[(size_t)i * SLOW_CATALOG_COL_COUNT + SLOW_CATALOG_COL_COLUMN];
 		if (c)
 			columns[n++] = c;
 	}
@@ -397,13 +402,16 @@ static void test_rows_pg15(void **state)
 	assert_false(sq.items[0].text_hidden);
 
 	/* several lines and tabs: one line, single spaces */
-	assert_string_equal(sq.items[1].query,
-	                    "SELECT count(*) FROM \"RequestLog\" WHERE pg_sleep($1) IS NOT NULL AND "
-	                    "id < $2");
-	assert_non_null(strstr(sq.items[2].query, "WITH pause AS (SELECT pg_sleep($1)) SELECT r.path"));
+	assert_string_equal(
+	    sq.items[1].query,
+	    "SELECT count(*) FROM \"RequestLog\" WHERE pg_sleep($1) IS NOT NULL AND "
+	    "id < $2");
+	assert_non_null(
+	    strstr(sq.items[2].query, "WITH pause AS (SELECT pg_sleep($1)) SELECT r.path"));
 
 	/* the crafted one: every control replaced */
-	assert_string_equal(sq.items[3].query, "SELECT $1 FROM pg_sleep($2) /* ?]0;pwned?\?[2J ?31m */");
+	assert_string_equal(sq.items[3].query,
+	                    "SELECT $1 FROM pg_sleep($2) /* ?]0;pwned?\?[2J ?31m */");
 	for (int i = 0; i < sq.count; i++) {
 		assert_true(harmless(sq.items[i].query));
 		assert_true(i == 0 || sq.items[i].mean_ms <= sq.items[i - 1].mean_ms);
@@ -436,12 +444,14 @@ static void test_rows_crafted(void **state)
 	                                    "GRANT pg_read_all_stats TO app");
 
 	/* invalid UTF-8 and an OSC 52 (clipboard write) */
-	assert_string_equal(sq.items[1].query, "SELECT '?\?' /* ?]52;c;ZXZpbA==? */ FROM pg_sleep($1)");
+	assert_string_equal(sq.items[1].query,
+	                    "SELECT '?\?' /* ?]52;c;ZXZpbA==? */ FROM pg_sleep($1)");
 	/* a text the server could not read */
 	assert_string_equal(sq.items[2].query, "<query text unavailable>");
 	assert_false(sq.items[2].text_hidden);
 	/* CR LF, tabs, NEL and CSI as C1, DEL, BS */
-	assert_string_equal(sq.items[3].query, "UPDATE \"Order\" SET \"status\" = $1 /* ?\?2J?\? */");
+	assert_string_equal(sq.items[3].query,
+	                    "UPDATE \"Order\" SET \"status\" = $1 /* ?\?2J?\? */");
 	/* DEC private mode (alternate screen), DCS ... ST */
 	assert_string_equal(sq.items[4].query,
 	                    "SELECT $1 /* ?[?1049h?P+q544e?\\ DCS and alternate screen */");
@@ -462,9 +472,10 @@ static void test_rows_hidden_role_quoted(void **state)
 	slow_queries_reset(&sq, 1000);
 	char err[128] = "";
 	assert_int_equal(slow_queries_parse(r.values, r.count, &cat, &sq, err, sizeof(err)), 0);
-	assert_string_equal(sq.check.error,
-	                    "query texts of other roles are hidden from \"Monitor\"\"Role\": run GRANT "
-	                    "pg_read_all_stats TO \"Monitor\"\"Role\"");
+	assert_string_equal(
+	    sq.check.error,
+	    "query texts of other roles are hidden from \"Monitor\"\"Role\": run GRANT "
+	    "pg_read_all_stats TO \"Monitor\"\"Role\"");
 	rows_free(&r);
 }
 
@@ -554,9 +565,8 @@ static void test_describe_error(void **state)
 	struct slow_query_status sq;
 
 	slow_queries_reset(&sq, 1000);
-	slow_queries_describe_error("55000",
-	                            "pg_stat_statements must be loaded via shared_preload_libraries",
-	                            &sq);
+	slow_queries_describe_error(
+	    "55000", "pg_stat_statements must be loaded via shared_preload_libraries", &sq);
 	assert_int_equal(sq.problem, SLOW_QUERY_NOT_PRELOADED);
 	assert_int_equal(sq.check.state, CHECK_UNHEALTHY);
 	assert_string_equal(sq.check.error,

@@ -1,0 +1,192 @@
+/* audit.c - `opsdeck audit [--since DUR] [--json]`: the audit log
+ * ([recovery] audit_log, see job/audit.h) read back.
+ *
+ * Text: one line per record, oldest first. --json: the records as one JSON
+ * array. --since keeps the records of the last DUR (e.g. 1h, 2d). Lines that
+ * are not records (a torn write, an edit by hand) are skipped and counted on
+ * stderr. Every field is sanitised before it is printed: the file is data.
+ * A missing log is an empty one. Exit 0, or 2 when the log cannot be read.
+ */
+#include "cmd/cmd.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "util/clock.h"
+#include "util/sanitize.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+
+static void audit_usage(FILE *f)
+{
+	fprintf(f, "usage: opsdeck audit [-c FILE] [--since DUR] [--json]\n"
+	           "Prints the audit log of recovery actions and backups, oldest first.\n");
+}
+
+static const char *field(json_object *o, const char *key)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+		return "";
+	return json_object_get_string(v);
+}
+
+/* "2026-11-27T09:29:25.123Z" to epoch milliseconds, or -1. */
+static int64_t parse_time_ms(const char *text)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	int ms = 0;
+	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) < 6)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	return (int64_t)t * 1000 + ms;
+}
+
+/* One readable line for a record. */
+static void audit_line(json_object *o, struct strbuf *out)
+{
+	char clean[1024];
+	const char *keys[] = {"time", "user", "ssh_client", "action", "phase",
+	                      "result", "target", "arguments", "detail", "id"};
+	char v[10][1024];
+	for (size_t i = 0; i < 10; i++)
+		sanitize_text(v[i], sizeof(v[i]), field(o, keys[i]));
+	strbuf_printf(out, "%s %s%s%s %s %s", v[0], v[1], v[2][0] ? "@" : "", v[2], v[3], v[4]);
+	json_object *dry;
+	if (json_object_object_get_ex(o, "dry_run", &dry) && json_object_get_boolean(dry))
+		strbuf_puts(out, " (dry run)");
+	if (v[5][0])
+		strbuf_printf(out, " %s", v[5]);
+	const char *dur = field(o, "duration_ms");
+	if (dur[0]) {
+		int64_t ms = 0;
+		(void)text_parse_int64(dur, &ms);
+		text_format_duration(clean, sizeof(clean), ms);
+		strbuf_printf(out, " in %s", clean);
+	}
+	if (v[6][0])
+		strbuf_printf(out, " target=%s", v[6]);
+	if (v[7][0])
+		strbuf_printf(out, " args=%s", v[7]);
+	if (v[8][0])
+		strbuf_printf(out, " - %s", v[8]);
+	strbuf_printf(out, " [%.8s]\n", v[9]);
+}
+
+int cmd_audit(int argc, char **argv, struct cli_options *opts)
+{
+	enum { OPT_JSON = 2000, OPT_SINCE };
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{"json", no_argument, NULL, OPT_JSON},
+		{"since", required_argument, NULL, OPT_SINCE},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	int64_t since_ms = 0;
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
+		int common = cli_common_option(opts, opt, optarg);
+		if (common < 0)
+			return EXIT_USAGE;
+		if (common > 0)
+			continue;
+		if (opt == OPT_JSON) {
+			json = true;
+		} else if (opt == OPT_SINCE) {
+			if (text_parse_duration_ms(optarg, &since_ms) < 0 || since_ms <= 0) {
+				fprintf(stderr, "opsdeck: --since: '%s' is not a duration (e.g. 1h, "
+				                "30m, 2d)\n",
+				        optarg);
+				return EXIT_USAGE;
+			}
+		} else if (opt == 'h') {
+			audit_usage(stdout);
+			return 0;
+		} else {
+			audit_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		audit_usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	struct config cfg;
+	if (cli_load_config(opts, &cfg) < 0)
+		return EXIT_USAGE;
+	int rc = EXIT_USAGE;
+	const char *path = cfg.recovery.audit_log ? cfg.recovery.audit_log : "";
+	FILE *fp = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	int skipped = 0;
+	int64_t cutoff = since_ms > 0 ? clock_wall_ms() - since_ms : 0;
+	json_object *array = json_object_new_array();
+	struct strbuf out;
+	strbuf_init(&out, 0);
+
+	fp = path[0] ? fopen(path, "r") : NULL;
+	if (!fp && path[0] && errno != ENOENT) {
+		fprintf(stderr, "opsdeck: cannot read the audit log %s: %s\n", path, strerror(errno));
+		goto done;
+	}
+	while (fp && getline(&line, &cap, fp) >= 0) {
+		if (!text_trim(line)[0])
+			continue;
+		json_object *o = json_tokener_parse(line);
+		if (!o || !json_object_is_type(o, json_type_object)) {
+			json_object_put(o);
+			skipped++;
+			continue;
+		}
+		if (cutoff > 0 && parse_time_ms(field(o, "time")) < cutoff) {
+			json_object_put(o);
+			continue;
+		}
+		if (json)
+			json_object_array_add(array, o);
+		else {
+			audit_line(o, &out);
+			json_object_put(o);
+		}
+	}
+	if (fp && ferror(fp)) {
+		fprintf(stderr, "opsdeck: cannot read the audit log %s: %s\n", path, strerror(errno));
+		goto done;
+	}
+	if (skipped)
+		fprintf(stderr, "opsdeck: %s: skipped %d line%s that %s not audit records\n", path,
+		        skipped, skipped == 1 ? "" : "s", skipped == 1 ? "is" : "are");
+	if (json) {
+		strbuf_puts(&out, json_object_to_json_string_ext(
+		                      array, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+		                                 JSON_C_TO_STRING_NOSLASHESCAPE));
+		strbuf_putc(&out, '\n');
+	} else if (!fp) {
+		fprintf(stderr, "opsdeck: no audit log at %s yet\n", path[0] ? path : "(none set)");
+	}
+	rc = cli_write_stdout(strbuf_str(&out), out.len) < 0 ? EXIT_USAGE : 0;
+done:
+	if (fp)
+		fclose(fp);
+	free(line);
+	json_object_put(array);
+	strbuf_free(&out);
+	config_free(&cfg);
+	return rc;
+}

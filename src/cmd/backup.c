@@ -1,0 +1,332 @@
+/* backup.c - `opsdeck backup db|files|list|verify`: backups from the
+ * command line (DESIGN.md "Backups"; the work is in job/backup.c).
+ *
+ * Progress goes to stderr: a progress bar (bytes, rate, ETA) on a tty, a
+ * plain log line every few seconds otherwise. The result is one line on
+ * stdout (success) or stderr (failure). SIGINT and SIGTERM cancel a running
+ * backup: pg_dump is stopped, the upload aborted, and the exit status is 1.
+ *
+ * Exit status: 0 success, 1 the backup (or verification) failed, 2 usage
+ * or configuration error.
+ */
+#include "cmd/cmd.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "job/backup.h"
+#include "probe/probe.h"
+#include "util/clock.h"
+#include "util/strbuf.h"
+
+#define LOG_EVERY_MS 5000
+
+static volatile sig_atomic_t backup_signal;
+static atomic_int backup_cancel;
+
+static void on_signal(int sig)
+{
+	backup_signal = sig;
+	atomic_store(&backup_cancel, 1);
+}
+
+struct cli_progress {
+	bool tty;
+	const char *what;
+	int64_t last_ms;
+	bool drew;
+};
+
+static bool cli_cancelled(void *ctx)
+{
+	return backup_signal != 0;
+}
+
+static void format_bytes(char *dst, size_t size, uint64_t n)
+{
+	if (n >= 1000ull * 1000 * 1000)
+		snprintf(dst, size, "%.2f GB", (double)n / 1e9);
+	else if (n >= 1000ull * 1000)
+		snprintf(dst, size, "%.1f MB", (double)n / 1e6);
+	else
+		snprintf(dst, size, "%.1f kB", (double)n / 1e3);
+}
+
+static void cli_progress(void *ctx, const struct backup_progress *p)
+{
+	struct cli_progress *c = ctx;
+	int64_t now = clock_monotonic_ms();
+	if (!c->tty && now - c->last_ms < LOG_EVERY_MS && strcmp(p->phase, "finishing") != 0)
+		return;
+	if (c->tty && now - c->last_ms < 200)
+		return;
+	c->last_ms = now;
+	char in[32], out[32], rate[32], eta[32] = "";
+	format_bytes(in, sizeof(in), p->bytes_in);
+	format_bytes(out, sizeof(out), p->bytes_out);
+	double secs = p->elapsed_ms > 0 ? (double)p->elapsed_ms / 1000.0 : 0.001;
+	double bps = (double)p->bytes_in / secs;
+	format_bytes(rate, sizeof(rate), (uint64_t)bps);
+	double frac = p->total ? (double)p->bytes_in / (double)p->total : 0.0;
+	if (frac > 0.99)
+		frac = 0.99; /* the size is an estimate: never claim 100% early */
+	if (p->total && bps > 0 && p->bytes_in < p->total) {
+		long left = (long)((double)(p->total - p->bytes_in) / bps);
+		snprintf(eta, sizeof(eta), " ETA %ld:%02ld", left / 60, left % 60);
+	}
+	char files[64] = "";
+	if (p->files_total)
+		snprintf(files, sizeof(files), " %llu/%llu files",
+		         (unsigned long long)p->files_done, (unsigned long long)p->files_total);
+	if (c->tty) {
+		char bar[31];
+		int filled = p->total ? (int)(frac * 30) : 0;
+		for (int i = 0; i < 30; i++)
+			bar[i] = p->total ? (i < filled ? '#' : '.') : (i == (p->elapsed_ms / 200) % 30 ? '#' : '.');
+		bar[30] = '\0';
+		fprintf(stderr, "\r\033[K%s [%s] %s -> %s  %s/s%s%s", c->what, bar, in, out, rate,
+		        files, eta);
+		c->drew = true;
+	} else {
+		fprintf(stderr, "opsdeck: %s: %s: %s read, %s stored, %s/s%s%s\n", c->what, p->phase,
+		        in, out, rate, files, eta);
+	}
+	fflush(stderr);
+}
+
+static void progress_end(struct cli_progress *c)
+{
+	if (c->tty && c->drew)
+		fprintf(stderr, "\r\033[K");
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void backup_usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: opsdeck backup db    [--target URL]\n"
+	        "       opsdeck backup files [--target URL] [--source DIR] [--pattern GLOB]...\n"
+	        "       opsdeck backup list  [--target URL] [--json]\n"
+	        "       opsdeck backup verify [--target URL] KEY\n"
+	        "Targets: s3://bucket/prefix or file:///dir ([backup] target by default).\n"
+	        "Exit 0 success, 1 the backup or verification failed, 2 usage or configuration.\n");
+}
+
+static int run_list(const struct config *cfg, const char *target, bool json)
+{
+	struct backup_entry *e = NULL;
+	size_t n = 0;
+	char err[1024];
+	if (backup_list(cfg, target, &e, &n, err, sizeof(err)) != 0) {
+		fprintf(stderr, "opsdeck: backup list: %s\n", err);
+		return 1;
+	}
+	int64_t now = clock_wall_ms();
+	struct strbuf out;
+	strbuf_init(&out, 0);
+	if (json) {
+		json_object *arr = json_object_new_array();
+		for (size_t i = 0; i < n; i++) {
+			json_object *o = json_object_new_object();
+			char when[32];
+			clock_format_iso8601(when, sizeof(when), e[i].modified_ms);
+			json_object_object_add(o, "key", json_object_new_string(e[i].key));
+			json_object_object_add(o, "kind", json_object_new_string(e[i].kind));
+			json_object_object_add(o, "size", json_object_new_int64((int64_t)e[i].size));
+			json_object_object_add(o, "modified", json_object_new_string(when));
+			json_object_object_add(o, "age_seconds",
+			                       json_object_new_int64((now - e[i].modified_ms) / 1000));
+			json_object_object_add(o, "complete", json_object_new_boolean(e[i].complete));
+			json_object_array_add(arr, o);
+		}
+		json_object *doc = json_object_new_object();
+		json_object_object_add(doc, "target",
+		                       json_object_new_string(target && *target ? target
+		                                                                : cfg->backup.target));
+		json_object_object_add(doc, "backups", arr);
+		strbuf_puts(&out, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+		                                                          JSON_C_TO_STRING_SPACED |
+		                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
+		strbuf_putc(&out, '\n');
+		json_object_put(doc);
+	} else {
+		if (n == 0)
+			strbuf_puts(&out, "no backups found\n");
+		else
+			strbuf_printf(&out, "%-10s %-5s %10s %-10s %s\n", "AGE", "KIND", "SIZE",
+			              "STATE", "KEY");
+		for (size_t i = 0; i < n; i++) {
+			int64_t age = (now - e[i].modified_ms) / 1000;
+			char age_text[32], size[32];
+			if (age < 0)
+				age = 0;
+			if (age < 3600)
+				snprintf(age_text, sizeof(age_text), "%lldm", (long long)(age / 60));
+			else if (age < 86400 * 2)
+				snprintf(age_text, sizeof(age_text), "%lldh%02lldm",
+				         (long long)(age / 3600), (long long)(age % 3600 / 60));
+			else
+				snprintf(age_text, sizeof(age_text), "%lldd", (long long)(age / 86400));
+			format_bytes(size, sizeof(size), e[i].size);
+			strbuf_printf(&out, "%-10s %-5s %10s %-10s %s\n", age_text, e[i].kind, size,
+			              e[i].complete ? "complete" : "INCOMPLETE", e[i].key);
+		}
+	}
+	int rc = cli_write_stdout(strbuf_str(&out), out.len) == 0 ? 0 : 1;
+	strbuf_free(&out);
+	backup_entries_free(e, n);
+	return rc;
+}
+
+int cmd_backup(int argc, char **argv, struct cli_options *opts)
+{
+	enum { OPT_TARGET = 2000, OPT_SOURCE, OPT_PATTERN, OPT_JSON };
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{"target", required_argument, NULL, OPT_TARGET},
+		{"source", required_argument, NULL, OPT_SOURCE},
+		{"pattern", required_argument, NULL, OPT_PATTERN},
+		{"json", no_argument, NULL, OPT_JSON},
+		{NULL, 0, NULL, 0},
+	};
+	if (argc < 2) {
+		backup_usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *sub = argv[1];
+	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
+		backup_usage(stdout);
+		return 0;
+	}
+	if (strcmp(sub, "db") != 0 && strcmp(sub, "files") != 0 && strcmp(sub, "list") != 0 &&
+	    strcmp(sub, "verify") != 0) {
+		fprintf(stderr, "opsdeck: backup: unknown action '%s' (db, files, list, verify)\n",
+		        sub);
+		return EXIT_USAGE;
+	}
+	const char *target = NULL, *source = NULL;
+	char *patterns[CONFIG_MAX_PATTERNS];
+	size_t pattern_count = 0;
+	bool json = false;
+	int opt;
+	optind = 1;
+	argc--;
+	argv++;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
+		int common = cli_common_option(opts, opt, optarg);
+		if (common < 0)
+			return EXIT_USAGE;
+		if (common > 0)
+			continue;
+		switch (opt) {
+		case OPT_TARGET:
+			target = optarg;
+			break;
+		case OPT_SOURCE:
+			source = optarg;
+			break;
+		case OPT_PATTERN:
+			if (pattern_count == CONFIG_MAX_PATTERNS) {
+				fprintf(stderr, "opsdeck: backup: at most %d --pattern\n",
+				        CONFIG_MAX_PATTERNS);
+				return EXIT_USAGE;
+			}
+			patterns[pattern_count++] = optarg;
+			break;
+		case OPT_JSON:
+			json = true;
+			break;
+		case 'h':
+			backup_usage(stdout);
+			return 0;
+		default:
+			backup_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	bool is_db = strcmp(sub, "db") == 0, is_files = strcmp(sub, "files") == 0;
+	bool is_list = strcmp(sub, "list") == 0, is_verify = strcmp(sub, "verify") == 0;
+	if ((is_verify && optind + 1 != argc) || (!is_verify && optind != argc) ||
+	    (json && !is_list) || ((source || pattern_count) && !is_files)) {
+		backup_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (target && strncmp(target, "s3://", 5) != 0 && strncmp(target, "file://", 7) != 0) {
+		fprintf(stderr, "opsdeck: backup: --target %s: want s3://bucket/prefix or "
+		                "file:///dir\n", target);
+		return EXIT_USAGE;
+	}
+
+	struct config cfg;
+	if (cli_load_config(opts, &cfg) < 0)
+		return EXIT_USAGE;
+	const char *effective = target && *target ? target : cfg.backup.target;
+	if (!effective || !*effective) {
+		fprintf(stderr, "opsdeck: backup: no target: set [backup] target or give --target "
+		                "URL\n");
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
+	if (probe_global_init() < 0) {
+		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
+	install_signals();
+	struct cli_progress progress = {.tty = isatty(STDERR_FILENO) == 1,
+	                                .what = is_db ? "backup db"
+	                                              : (is_files ? "backup files" : "verify")};
+	struct backup_hooks hooks = {.progress = cli_progress, .cancelled = cli_cancelled,
+	                             .ctx = &progress, .cancel = &backup_cancel};
+	int rc = 1;
+	if (is_list) {
+		rc = run_list(&cfg, target, json);
+	} else if (is_verify) {
+		char message[1200];
+		rc = backup_verify(&cfg, target, argv[optind], &hooks, message, sizeof(message)) == 0
+		         ? 0
+		         : 1;
+		progress_end(&progress);
+		fprintf(rc == 0 ? stdout : stderr, "%s%s\n", rc == 0 ? "" : "opsdeck: ", message);
+	} else {
+		struct backup_result r;
+		int ok = is_db ? backup_db(&cfg, target, &hooks, &r)
+		               : backup_files(&cfg, target, source, pattern_count ? patterns : NULL,
+		                              pattern_count, &hooks, &r);
+		progress_end(&progress);
+		if (ok == 0) {
+			printf("%s\n", r.message);
+			rc = 0;
+		} else {
+			if (backup_signal)
+				fprintf(stderr, "opsdeck: interrupted by signal %d\n", (int)backup_signal);
+			fprintf(stderr, "opsdeck: %s\n", r.message);
+			for (size_t i = 0; i < r.failures && i < 20; i++)
+				fprintf(stderr, "  failed: %s\n", r.failed[i]);
+			if (r.failures > 20)
+				fprintf(stderr, "  ... and %zu more\n", r.failures - 20);
+			rc = 1;
+		}
+		backup_result_free(&r);
+	}
+	fflush(stdout);
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,241 @@
+/* recover.c - `opsdeck recover ACTION [--dry-run] [--yes] [--pid N]` and
+ * `opsdeck recover --list`: the recovery actions from the command line.
+ *
+ * Without --yes, on a terminal, it shows the dry run and asks as the
+ * dashboard does (the action's name typed for a destructive one, y/N
+ * otherwise); without --yes and without a terminal it refuses. After a run
+ * it probes again and prints before → after for the issues the action
+ * addresses.
+ *
+ * Exit status: 0 done (or dry run shown), 1 the action failed or was not
+ * confirmed, 2 usage or configuration errors and refusals (read-only mode,
+ * not configured, no audit log, no terminal to confirm on).
+ */
+#include "cmd/cmd.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag/diagnose.h"
+#include "job/actions.h"
+#include "job/recheck.h"
+#include "probe/probe.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+
+static void recover_usage(FILE *f)
+{
+	fprintf(f, "usage: opsdeck recover ACTION [--dry-run] [--yes] [--pid N]\n"
+	           "       opsdeck recover --list\n"
+	           "Actions:\n");
+	for (size_t i = 0; i < ACTION_COUNT; i++)
+		fprintf(f, "  %-16s %s%s\n", ACTIONS[i].name, ACTIONS[i].summary,
+		        ACTIONS[i].destructive ? " [destructive]" : "");
+	fprintf(f, "  --dry-run   show exactly what it would touch, change nothing\n"
+	           "  --yes       do not ask (needed without a terminal)\n"
+	           "  --pid N     the backend for cancel-query / terminate-query\n");
+}
+
+static void print_line(const char *line, void *arg)
+{
+	(void)arg;
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+static int recover_list(const struct config *cfg)
+{
+	printf("%-16s %-12s %-11s %s\n", "ACTION", "AVAILABLE", "CONFIRM", "WHY NOT / WHAT");
+	for (size_t i = 0; i < ACTION_COUNT; i++) {
+		const struct action *a = &ACTIONS[i];
+		char why[512];
+		bool ok = action_available(a, cfg, why, sizeof(why));
+		const char *state = !ok ? "no" : cfg->recovery.read_only ? "read-only" : "yes";
+		if (ok && cfg->recovery.read_only)
+			snprintf(why, sizeof(why), "read-only mode: dry run only");
+		else if (ok)
+			snprintf(why, sizeof(why), "%s", a->summary);
+		printf("%-16s %-12s %-11s %s\n", a->name, state,
+		       a->destructive ? "type name" : "y/N", why);
+	}
+	return 0;
+}
+
+/* Asks on the terminal; returns 1 when confirmed. */
+static int recover_confirm(const struct action *a)
+{
+	char answer[128];
+	if (a->destructive)
+		printf("%s is destructive. Type its name (%s) to run it, anything else cancels: ",
+		       a->name, a->name);
+	else
+		printf("Run %s? [y/N] ", a->name);
+	fflush(stdout);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return 0;
+	text_trim(answer);
+	if (a->destructive)
+		return strcmp(answer, a->name) == 0;
+	return strcmp(answer, "y") == 0 || strcmp(answer, "Y") == 0 || strcmp(answer, "yes") == 0;
+}
+
+static int status_exit(enum action_status st)
+{
+	return st == ACTION_OK ? 0 : st == ACTION_REFUSED ? EXIT_USAGE : 1;
+}
+
+int cmd_recover(int argc, char **argv, struct cli_options *opts)
+{
+	enum { OPT_DRY_RUN = 2000, OPT_YES, OPT_PID, OPT_LIST };
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{"yes", no_argument, NULL, OPT_YES},
+		{"pid", required_argument, NULL, OPT_PID},
+		{"list", no_argument, NULL, OPT_LIST},
+		{NULL, 0, NULL, 0},
+	};
+	bool dry_run = false, yes = false, list = false;
+	int64_t pid = 0;
+	int opt, rc = EXIT_USAGE;
+	/* 0, not 1: glibc then re-reads the ordering, so options may follow the action
+	 * (main() parsed with "+", which stops at the first non-option). */
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "y", longopts, NULL)) != -1) {
+		int common = cli_common_option(opts, opt, optarg);
+		if (common < 0)
+			return EXIT_USAGE;
+		if (common > 0)
+			continue;
+		switch (opt) {
+		case OPT_DRY_RUN:
+			dry_run = true;
+			break;
+		case 'y':
+		case OPT_YES:
+			yes = true;
+			break;
+		case OPT_LIST:
+			list = true;
+			break;
+		case OPT_PID:
+			if (text_parse_int64(optarg, &pid) < 0 || pid <= 0 || pid > 2147483647) {
+				fprintf(stderr, "opsdeck: --pid: '%s' is not a process id\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			recover_usage(stdout);
+			return 0;
+		default:
+			recover_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if ((list && optind != argc) || (!list && optind + 1 != argc)) {
+		recover_usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	struct config cfg;
+	if (cli_load_config(opts, &cfg) < 0)
+		return EXIT_USAGE;
+	struct snapshot *before = NULL;
+	struct diagnosis *before_issues = NULL;
+	bool probes = false;
+	if (list) {
+		rc = recover_list(&cfg);
+		goto done;
+	}
+	const struct action *a = action_find(argv[optind]);
+	if (!a) {
+		fprintf(stderr, "opsdeck: unknown action '%s' (one of: %s)\n", argv[optind],
+		        recovery_action_names());
+		goto done;
+	}
+	if ((a->needs & ACTION_NEEDS_PID) && pid <= 0) {
+		fprintf(stderr, "opsdeck: %s needs --pid N (the backend's process id, see "
+		                "pg_stat_activity)\n",
+		        a->name);
+		goto done;
+	}
+	if (!(a->needs & ACTION_NEEDS_PID) && pid > 0) {
+		fprintf(stderr, "opsdeck: --pid is only for cancel-query and terminate-query\n");
+		goto done;
+	}
+	if (!dry_run && cfg.recovery.read_only) {
+		/* Refused before anything else (action_execute records it). */
+		char err[1024];
+		struct action_run run = {.cfg = &cfg, .pid = (int)pid};
+		action_execute(a, &run, false, err, sizeof(err));
+		fprintf(stderr, "opsdeck: %s\n", err);
+		goto done;
+	}
+	if (!dry_run && !yes && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "opsdeck: %s changes things and there is no terminal to confirm "
+		                "on; run it with --yes (or --dry-run to see what it would do)\n",
+		        a->name);
+		goto done;
+	}
+
+	char err[1024];
+	struct action_run run = {.cfg = &cfg, .pid = (int)pid, .on_line = print_line};
+	enum action_status st;
+	if (dry_run || !yes) {
+		printf("%s (dry run):\n", a->name);
+		st = action_execute(a, &run, true, err, sizeof(err));
+		if (st != ACTION_OK) {
+			fprintf(stderr, "opsdeck: %s\n", err);
+			rc = status_exit(st);
+			goto done;
+		}
+		if (dry_run) {
+			rc = 0;
+			goto done;
+		}
+		if (!recover_confirm(a)) {
+			printf("not confirmed: %s not run\n", a->name);
+			rc = 1;
+			goto done;
+		}
+	}
+
+	if (probe_global_init() < 0) {
+		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
+		goto done;
+	}
+	probes = true;
+	before = xmalloc(sizeof(*before));
+	before_issues = xmalloc(sizeof(*before_issues));
+	probe_all(&cfg, before);
+	diagnose(before, NULL, &cfg, before_issues);
+
+	printf("%s:\n", a->name);
+	fflush(stdout);
+	st = action_execute(a, &run, false, err, sizeof(err));
+	if (st != ACTION_OK) {
+		fprintf(stderr, "opsdeck: %s: %s\n", a->name, err);
+		rc = status_exit(st);
+		goto done;
+	}
+	printf("done: %s\nre-check:\n", run.summary);
+	fflush(stdout);
+	struct strbuf out;
+	strbuf_init(&out, 0);
+	recheck_run(&cfg, a->name, NULL, before, before_issues, 3, &out);
+	printf("%s", strbuf_str(&out));
+	strbuf_free(&out);
+	rc = 0;
+done:
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = 1;
+	free(before);
+	free(before_issues);
+	if (probes)
+		probe_global_cleanup();
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,293 @@
+/* action_pg.c - the PostgreSQL actions: reconnect-db (terminate the app's
+ * sessions idle in transaction longer than idle_in_tx, so its pool
+ * reconnects), cancel-query and terminate-query (one pid).
+ *
+ * Only the app's own sessions are ever touched: same database and same user
+ * as the configured URL, client backends only, never opsdeck's own session
+ * (pg_backend_pid()), never a superuser's or a replication role's. The
+ * filter is part of the statement that signals, not only of the listing, so
+ * a session that changed in between is left alone. Each statement gets
+ * app.timeout (pg_session.h).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/pgurl.h"
+#include "job/action_impl.h"
+#include "probe/pg_session.h"
+#include "probe/slow_queries.h"
+#include "util/clock.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+
+/* Sessions shown by a listing. */
+#define SHOW_SESSIONS 50
+
+/* pid, user, application_name, age of the state in ms, query head, state. */
+#define SESSION_COLUMNS                                                                            \
+	"a.pid, a.usename, coalesce(a.application_name, ''), "                                     \
+	"(extract(epoch from (now() - coalesce(a.state_change, now()))) * 1000)::bigint, "         \
+	"left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 80), coalesce(a.state, '')"
+#define APP_SESSIONS                                                                               \
+	" FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid"                           \
+	" WHERE a.pid <> pg_backend_pid() AND a.datname = current_database()"                      \
+	" AND a.usename = current_user AND a.backend_type = 'client backend'"                      \
+	" AND NOT r.rolsuper AND NOT r.rolreplication"
+#define IDLE_IN_TX                                                                                 \
+	" AND a.state IN ('idle in transaction', 'idle in transaction (aborted)')"                 \
+	" AND a.state_change < now() - $1::bigint * interval '1 millisecond'"
+
+static const char LIST_IDLE_SQL[] = SLOW_QUERIES_MARKER " SELECT " SESSION_COLUMNS APP_SESSIONS
+    IDLE_IN_TX " ORDER BY a.state_change";
+static const char TERMINATE_IDLE_SQL[] = SLOW_QUERIES_MARKER
+    " SELECT a.pid, pg_terminate_backend(a.pid)" APP_SESSIONS IDLE_IN_TX
+    " AND a.pid = ANY($2::int[])";
+static const char LIST_PID_SQL[] = SLOW_QUERIES_MARKER " SELECT " SESSION_COLUMNS APP_SESSIONS
+    " AND a.pid = $1::int";
+static const char CANCEL_PID_SQL[] = SLOW_QUERIES_MARKER
+    " SELECT a.pid, pg_cancel_backend(a.pid)" APP_SESSIONS " AND a.pid = $1::int";
+static const char TERMINATE_PID_SQL[] = SLOW_QUERIES_MARKER
+    " SELECT a.pid, pg_terminate_backend(a.pid)" APP_SESSIONS " AND a.pid = $1::int";
+
+struct db_conn {
+	struct pgurl url;
+	bool parsed;
+	struct pg_session session;
+	int64_t timeout_ms;
+};
+
+static int db_open(struct action_run *run, struct db_conn *c, char *err, size_t errlen)
+{
+	const struct config *cfg = run->cfg;
+	char why[512];
+	PGresult *rows = NULL;
+	memset(c, 0, sizeof(*c));
+	c->timeout_ms = cfg->app.timeout_ms;
+	if (pgurl_parse(cfg->database.url, (long)c->timeout_ms, &c->url, err, errlen) < 0)
+		return -1;
+	c->parsed = true;
+	pg_session_init(&c->session, c->url.password, c->timeout_ms);
+	if (pg_session_connect(&c->session, &c->url, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "database %s: %s", c->url.redacted, why);
+		return -1;
+	}
+	char sql[128];
+	snprintf(sql, sizeof(sql), SLOW_QUERIES_MARKER " SET statement_timeout = %" PRId64,
+	         c->timeout_ms > 0 ? c->timeout_ms : 1);
+	if (pg_session_query(&c->session, sql, 0, NULL, &rows, NULL, err, errlen) < 0)
+		return -1;
+	PQclear(rows);
+	return 0;
+}
+
+static void db_close(struct db_conn *c)
+{
+	pg_session_close(&c->session);
+	if (c->parsed)
+		pgurl_free(&c->url);
+}
+
+static int db_query(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+                    PGresult **rows, char *err, size_t errlen)
+{
+	c->session.deadline_ms = clock_monotonic_ms() + c->timeout_ms;
+	if (pg_session_query(&c->session, sql, nparams, params, rows, NULL, err, errlen) < 0)
+		return -1;
+	if (!*rows) {
+		snprintf(err, errlen, "the query returned no rows");
+		return -1;
+	}
+	return 0;
+}
+
+/* Says one line per session of a listing (SESSION_COLUMNS) and, when pids is
+ * not NULL, collects "{pid,pid,...}". */
+static void db_say_sessions(struct action_run *run, const PGresult *rows, struct strbuf *pids)
+{
+	int n = PQntuples(rows);
+	if (n > 0)
+		action_say(run, "  %-8s %-12s %-16s %-8s %s", "pid", "user", "application", "age",
+		           "query");
+	for (int i = 0; i < n; i++) {
+		int64_t age_ms = 0;
+		char age[32];
+		(void)text_parse_int64(PQgetvalue(rows, i, 3), &age_ms);
+		text_format_duration(age, sizeof(age), age_ms);
+		if (i < SHOW_SESSIONS)
+			action_say(run, "  %-8s %-12s %-16s %-8s %s (%s)", PQgetvalue(rows, i, 0),
+			           PQgetvalue(rows, i, 1), PQgetvalue(rows, i, 2), age,
+			           PQgetvalue(rows, i, 4), PQgetvalue(rows, i, 5));
+		if (pids) {
+			strbuf_puts(pids, i ? "," : "{");
+			strbuf_puts(pids, PQgetvalue(rows, i, 0));
+		}
+	}
+	if (n > SHOW_SESSIONS)
+		action_say(run, "  ... and %d more", n - SHOW_SESSIONS);
+	if (pids)
+		strbuf_puts(pids, n ? "}" : "{}");
+}
+
+/* Lists the stale sessions; *rows is the listing. */
+static int reconnect_list(struct action_run *run, struct db_conn *c, char param[32],
+                          PGresult **rows, char *err, size_t errlen)
+{
+	char dur[32];
+	snprintf(param, 32, "%" PRId64, run->cfg->thresholds.idle_in_tx_ms);
+	text_format_duration(dur, sizeof(dur), run->cfg->thresholds.idle_in_tx_ms);
+	const char *params[1] = {param};
+	if (db_query(c, LIST_IDLE_SQL, 1, params, rows, err, errlen) < 0)
+		return -1;
+	action_say(run, "%d session%s of user %s in database %s idle in transaction longer than %s",
+	           PQntuples(*rows), PQntuples(*rows) == 1 ? "" : "s", c->url.user, c->url.dbname,
+	           dur);
+	return 0;
+}
+
+int reconnect_db_dry_run(struct action_run *run, char *err, size_t errlen)
+{
+	struct db_conn c;
+	PGresult *rows = NULL;
+	char param[32];
+	int rc = -1;
+	if (db_open(run, &c, err, errlen) < 0 || reconnect_list(run, &c, param, &rows, err, errlen) < 0)
+		goto done;
+	db_say_sessions(run, rows, NULL);
+	action_say(run, "would terminate %s (pg_terminate_backend); the app's pool reconnects",
+	           PQntuples(rows) ? "these sessions" : "nothing");
+	snprintf(run->summary, sizeof(run->summary), "would terminate %d sessions",
+	         PQntuples(rows));
+	run->done = (uint64_t)PQntuples(rows);
+	rc = 0;
+done:
+	PQclear(rows);
+	db_close(&c);
+	return rc;
+}
+
+int reconnect_db_run(struct action_run *run, char *err, size_t errlen)
+{
+	struct db_conn c;
+	PGresult *rows = NULL, *done_rows = NULL;
+	struct strbuf pids;
+	char param[32];
+	int rc = -1;
+	strbuf_init(&pids, 0);
+	if (db_open(run, &c, err, errlen) < 0 || reconnect_list(run, &c, param, &rows, err, errlen) < 0)
+		goto done;
+	db_say_sessions(run, rows, &pids);
+	if (PQntuples(rows) == 0) {
+		snprintf(run->summary, sizeof(run->summary), "no stale session to terminate");
+		action_say(run, "%s", run->summary);
+		rc = 0;
+		goto done;
+	}
+	if (action_cancelled(run))
+		goto done;
+	const char *params[2] = {param, strbuf_str(&pids)};
+	if (db_query(&c, TERMINATE_IDLE_SQL, 2, params, &done_rows, err, errlen) < 0)
+		goto done;
+	int ended = 0;
+	for (int i = 0; i < PQntuples(done_rows); i++) {
+		bool ok = strcmp(PQgetvalue(done_rows, i, 1), "t") == 0;
+		ended += ok;
+		action_say(run, "  pid %s: %s", PQgetvalue(done_rows, i, 0),
+		           ok ? "terminated" : "not terminated");
+	}
+	run->done = (uint64_t)ended;
+	snprintf(run->summary, sizeof(run->summary), "terminated %d of %d stale session%s", ended,
+	         PQntuples(rows), PQntuples(rows) == 1 ? "" : "s");
+	action_say(run, "%s", run->summary);
+	rc = 0;
+done:
+	strbuf_free(&pids);
+	PQclear(rows);
+	PQclear(done_rows);
+	db_close(&c);
+	return rc;
+}
+
+/* Lists the one session of run->pid; fails when it is not the app's. */
+static int pid_list(struct action_run *run, struct db_conn *c, char param[16], PGresult **rows,
+                    char *err, size_t errlen)
+{
+	snprintf(param, 16, "%d", run->pid);
+	const char *params[1] = {param};
+	if (db_query(c, LIST_PID_SQL, 1, params, rows, err, errlen) < 0)
+		return -1;
+	if (PQntuples(*rows) != 1) {
+		snprintf(err, errlen,
+		         "pid %d is not a session of user %s in database %s (or it is opsdeck's own, "
+		         "a superuser's or a replication session)",
+		         run->pid, c->url.user, c->url.dbname);
+		return -1;
+	}
+	db_say_sessions(run, *rows, NULL);
+	return 0;
+}
+
+static int pid_dry_run(struct action_run *run, const char *verb, char *err, size_t errlen)
+{
+	struct db_conn c;
+	PGresult *rows = NULL;
+	char param[16];
+	int rc = -1;
+	if (db_open(run, &c, err, errlen) < 0 || pid_list(run, &c, param, &rows, err, errlen) < 0)
+		goto done;
+	action_say(run, "would %s pid %d", verb, run->pid);
+	snprintf(run->summary, sizeof(run->summary), "would %s pid %d", verb, run->pid);
+	rc = 0;
+done:
+	PQclear(rows);
+	db_close(&c);
+	return rc;
+}
+
+static int pid_run(struct action_run *run, const char *sql, const char *verb, char *err,
+                   size_t errlen)
+{
+	struct db_conn c;
+	PGresult *rows = NULL, *done_rows = NULL;
+	char param[16];
+	int rc = -1;
+	if (db_open(run, &c, err, errlen) < 0 || pid_list(run, &c, param, &rows, err, errlen) < 0)
+		goto done;
+	const char *params[1] = {param};
+	if (db_query(&c, sql, 1, params, &done_rows, err, errlen) < 0)
+		goto done;
+	if (PQntuples(done_rows) != 1 || strcmp(PQgetvalue(done_rows, 0, 1), "t") != 0) {
+		snprintf(err, errlen, "could not %s pid %d (it may have ended)", verb, run->pid);
+		goto done;
+	}
+	snprintf(run->summary, sizeof(run->summary), "%s pid %d: done", verb, run->pid);
+	action_say(run, "%s", run->summary);
+	run->done = 1;
+	rc = 0;
+done:
+	PQclear(rows);
+	PQclear(done_rows);
+	db_close(&c);
+	return rc;
+}
+
+int cancel_query_dry_run(struct action_run *run, char *err, size_t errlen)
+{
+	return pid_dry_run(run, "cancel the running query of", err, errlen);
+}
+
+int cancel_query_run(struct action_run *run, char *err, size_t errlen)
+{
+	return pid_run(run, CANCEL_PID_SQL, "cancel the query of", err, errlen);
+}
+
+int terminate_query_dry_run(struct action_run *run, char *err, size_t errlen)
+{
+	return pid_dry_run(run, "terminate the session of", err, errlen);
+}
+
+int terminate_query_run(struct action_run *run, char *err, size_t errlen)
+{
+	return pid_run(run, TERMINATE_PID_SQL, "terminate", err, errlen);
+}

@@ -1,0 +1,358 @@
+/* actions.c - the registry of recovery actions, their execution with audit
+ * records, and the pure helpers they share (see actions.h).
+ */
+#include "job/actions.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/redact.h"
+#include "job/action_impl.h"
+#include "job/audit.h"
+#include "util/clock.h"
+#include "util/sanitize.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+
+const struct action ACTIONS[] = {
+    {"clear-cache", "remove the cache keys under cache_prefix (or FLUSHDB ASYNC of the selected db)",
+     true, "redis", ACTION_BACKEND_REDIS, ACTION_NEEDS_REDIS, clear_cache_dry_run,
+     clear_cache_run},
+    {"restart-app", "run restart_command (no shell), with a timeout, output captured", true, "app",
+     ACTION_BACKEND_APP, ACTION_NEEDS_RESTART_COMMAND, restart_app_dry_run, restart_app_run},
+    {"reconnect-db",
+     "terminate the app's sessions idle in transaction longer than idle_in_tx", true, "database",
+     ACTION_BACKEND_DATABASE, ACTION_NEEDS_DATABASE, reconnect_db_dry_run, reconnect_db_run},
+    {"cancel-query", "cancel the running query of one of the app's sessions (pg_cancel_backend)",
+     false, "database", ACTION_BACKEND_DATABASE, ACTION_NEEDS_DATABASE | ACTION_NEEDS_PID,
+     cancel_query_dry_run, cancel_query_run},
+    {"terminate-query", "end one of the app's sessions (pg_terminate_backend)", true, "database",
+     ACTION_BACKEND_DATABASE, ACTION_NEEDS_DATABASE | ACTION_NEEDS_PID, terminate_query_dry_run,
+     terminate_query_run},
+};
+const size_t ACTION_COUNT = sizeof(ACTIONS) / sizeof(ACTIONS[0]);
+
+const struct action *action_find(const char *name)
+{
+	for (size_t i = 0; i < ACTION_COUNT; i++)
+		if (strcmp(ACTIONS[i].name, name) == 0)
+			return &ACTIONS[i];
+	return NULL;
+}
+
+static bool config_set(const char *value)
+{
+	return value && value[0];
+}
+
+bool action_available(const struct action *a, const struct config *cfg, char *why, size_t whylen)
+{
+	const char *reason = NULL;
+	if ((a->needs & ACTION_NEEDS_REDIS) && !config_set(cfg->redis.url))
+		reason = config_set(cfg->redis.url_unset_reason) ? cfg->redis.url_unset_reason
+		                                                 : "the redis url is not configured";
+	else if ((a->needs & ACTION_NEEDS_DATABASE) && !config_set(cfg->database.url))
+		reason = config_set(cfg->database.url_unset_reason)
+		             ? cfg->database.url_unset_reason
+		             : "the database url is not configured";
+	else if ((a->needs & ACTION_NEEDS_RESTART_COMMAND) &&
+	         !config_set(cfg->recovery.restart_command))
+		reason = "[recovery] restart_command is not configured (and pm2 is not on PATH)";
+	char split_err[256];
+	char **argv = NULL;
+	if (!reason && (a->needs & ACTION_NEEDS_RESTART_COMMAND)) {
+		if (action_split_command(cfg->recovery.restart_command, &argv, split_err,
+		                         sizeof(split_err)) < 0)
+			reason = split_err;
+		action_argv_free(argv);
+	}
+	if (why && whylen) {
+		if (reason == split_err)
+			snprintf(why, whylen, "[recovery] restart_command: %s", split_err);
+		else
+			text_copy(why, reason ? reason : "", whylen);
+	}
+	return reason == NULL;
+}
+
+void action_target(const struct action *a, const struct config *cfg, char *dst, size_t size)
+{
+	switch (a->backend) {
+	case ACTION_BACKEND_REDIS:
+		url_redact(dst, size, cfg->redis.url ? cfg->redis.url : "");
+		return;
+	case ACTION_BACKEND_DATABASE:
+		url_redact(dst, size, cfg->database.url ? cfg->database.url : "");
+		return;
+	case ACTION_BACKEND_APP:
+		text_copy(dst, cfg->app.name ? cfg->app.name : "app", size);
+		return;
+	}
+	dst[0] = '\0';
+}
+
+/* The audit record's arguments: what parameterises this run. */
+static void action_arguments(const struct action *a, const struct action_run *run, char *dst,
+                             size_t size)
+{
+	const struct config *cfg = run->cfg;
+	char dur[32];
+	dst[0] = '\0';
+	if (a->needs & ACTION_NEEDS_PID)
+		snprintf(dst, size, "pid=%d", run->pid);
+	else if (a->backend == ACTION_BACKEND_REDIS)
+		snprintf(dst, size, "cache_prefix=%s", cfg->redis.cache_prefix ? cfg->redis.cache_prefix : "");
+	else if (a->backend == ACTION_BACKEND_APP)
+		snprintf(dst, size, "%s", cfg->recovery.restart_command ? cfg->recovery.restart_command : "");
+	else if (a->backend == ACTION_BACKEND_DATABASE) {
+		text_format_duration(dur, sizeof(dur), cfg->thresholds.idle_in_tx_ms);
+		snprintf(dst, size, "idle_in_tx=%s", dur);
+	}
+}
+
+static const char *status_word(enum action_status st)
+{
+	switch (st) {
+	case ACTION_OK:
+		return "ok";
+	case ACTION_FAILED:
+		return "failed";
+	case ACTION_REFUSED:
+		return "refused";
+	case ACTION_CANCELLED:
+		return "cancelled";
+	}
+	return "failed";
+}
+
+enum action_status action_execute(const struct action *a, struct action_run *run, bool dry_run,
+                                  char *err, size_t errlen)
+{
+	const struct config *cfg = run->cfg;
+	const char *log = cfg->recovery.audit_log ? cfg->recovery.audit_log : "";
+	char id[AUDIT_ID_SIZE], target[512], args[512], why[512], audit_err[512];
+	enum action_status st;
+	int64_t start_ms = clock_monotonic_ms();
+
+	err[0] = '\0';
+	run->summary[0] = '\0';
+	run->done = 0;
+	audit_new_id(id);
+	action_target(a, cfg, target, sizeof(target));
+	action_arguments(a, run, args, sizeof(args));
+	struct audit_record rec = {
+	    .id = id, .phase = "attempt", .action = a->name, .target = target,
+	    .arguments = args, .dry_run = dry_run, .result = NULL, .detail = NULL,
+	    .duration_ms = -1,
+	};
+
+	why[0] = '\0';
+	if (!dry_run && cfg->recovery.read_only)
+		snprintf(why, sizeof(why),
+		         "read-only mode (--read-only or [recovery] read_only): %s refused", a->name);
+	else if (!action_available(a, cfg, why, sizeof(why)))
+		; /* why is set */
+	else if ((a->needs & ACTION_NEEDS_PID) && run->pid <= 0)
+		snprintf(why, sizeof(why), "%s needs the pid of a backend (--pid N)", a->name);
+	if (why[0]) {
+		/* On record if the log can take it; refused either way. */
+		if (audit_write(log, &rec, audit_err, sizeof(audit_err)) == 0) {
+			rec.phase = "outcome";
+			rec.result = "refused";
+			rec.detail = why;
+			rec.duration_ms = 0;
+			(void)audit_write(log, &rec, audit_err, sizeof(audit_err));
+		}
+		snprintf(err, errlen, "%s", why);
+		return ACTION_REFUSED;
+	}
+
+	if (audit_write(log, &rec, audit_err, sizeof(audit_err)) < 0) {
+		snprintf(err, errlen, "%s; %s not run: an action nobody can account for does not happen",
+		         audit_err, a->name);
+		return ACTION_REFUSED;
+	}
+
+	int rc = dry_run ? a->dry_run(run, err, errlen) : a->run(run, err, errlen);
+	if (rc == 0)
+		st = ACTION_OK;
+	else if (action_cancelled(run))
+		st = ACTION_CANCELLED;
+	else
+		st = ACTION_FAILED;
+	if (st != ACTION_OK && !err[0])
+		snprintf(err, errlen, "%s %s", a->name, status_word(st));
+
+	rec.phase = "outcome";
+	rec.result = status_word(st);
+	rec.detail = st == ACTION_OK ? run->summary : err;
+	rec.duration_ms = clock_monotonic_ms() - start_ms;
+	if (audit_write(log, &rec, audit_err, sizeof(audit_err)) < 0)
+		action_say(run, "warning: the outcome could not be recorded: %s", audit_err);
+	return st;
+}
+
+void action_say(struct action_run *run, const char *fmt, ...)
+{
+	char raw[1024], line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	sanitize_text(line, sizeof(line), raw);
+	redact_text(line, sizeof(line));
+	if (run->out) {
+		strbuf_puts(run->out, line);
+		strbuf_putc(run->out, '\n');
+	}
+	if (run->job)
+		job_report(run->job, run->done, 0, "%s", line);
+	if (run->on_line)
+		run->on_line(line, run->on_line_arg);
+}
+
+bool action_cancelled(const struct action_run *run)
+{
+	return run->job && job_cancelled(run->job);
+}
+
+/* ------------------------------------------------------------ pure helpers */
+
+int action_split_command(const char *line, char ***argv_out, char *err, size_t errlen)
+{
+	char **argv = NULL;
+	int argc = 0;
+	struct strbuf word;
+	bool in_word = false;
+	const char *p = line ? line : "";
+
+	*argv_out = NULL;
+	strbuf_init(&word, 0);
+	for (;;) {
+		char c = *p;
+		if (c == '\0' || c == ' ' || c == '\t' || c == '\n') {
+			if (in_word) {
+				argv = xrealloc(argv, sizeof(*argv) * (size_t)(argc + 2));
+				argv[argc++] = xstrdup(strbuf_str(&word));
+				argv[argc] = NULL;
+				strbuf_reset(&word);
+				in_word = false;
+			}
+			if (c == '\0')
+				break;
+			p++;
+		} else if (c == '\'') {
+			const char *end = strchr(p + 1, '\'');
+			if (!end) {
+				snprintf(err, errlen, "unbalanced single quote in the command line");
+				goto fail;
+			}
+			strbuf_append(&word, p + 1, (size_t)(end - p - 1));
+			in_word = true;
+			p = end + 1;
+		} else if (c == '"') {
+			p++;
+			for (;;) {
+				if (*p == '\0') {
+					snprintf(err, errlen,
+					         "unbalanced double quote in the command line");
+					goto fail;
+				}
+				if (*p == '"')
+					break;
+				if (*p == '\\' && p[1] && strchr("\"\\$`\n", p[1])) {
+					if (p[1] != '\n')
+						strbuf_putc(&word, p[1]);
+					p += 2;
+					continue;
+				}
+				strbuf_putc(&word, *p++);
+			}
+			in_word = true;
+			p++;
+		} else if (c == '\\') {
+			if (p[1] == '\0') {
+				snprintf(err, errlen, "trailing backslash in the command line");
+				goto fail;
+			}
+			if (p[1] != '\n') {
+				strbuf_putc(&word, p[1]);
+				in_word = true;
+			}
+			p += 2;
+		} else {
+			strbuf_putc(&word, c);
+			in_word = true;
+			p++;
+		}
+	}
+	strbuf_free(&word);
+	if (argc == 0) {
+		snprintf(err, errlen, "the command line is empty");
+		return -1;
+	}
+	*argv_out = argv;
+	return argc;
+fail:
+	strbuf_free(&word);
+	action_argv_free(argv);
+	return -1;
+}
+
+void action_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **a = argv; *a; a++)
+		free(*a);
+	free(argv);
+}
+
+void action_argv_format(char *const argv[], char *dst, size_t size)
+{
+	struct strbuf b;
+	strbuf_init(&b, 0);
+	for (size_t i = 0; argv[i]; i++) {
+		const char *w = argv[i];
+		if (i)
+			strbuf_putc(&b, ' ');
+		bool plain = w[0] != '\0';
+		for (const char *q = w; *q; q++)
+			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+			            "@%_-+=:,./",
+			            *q))
+				plain = false;
+		if (plain) {
+			strbuf_puts(&b, w);
+			continue;
+		}
+		strbuf_putc(&b, '\'');
+		for (const char *q = w; *q; q++) {
+			if (*q == '\'')
+				strbuf_puts(&b, "'\\''");
+			else
+				strbuf_putc(&b, *q);
+		}
+		strbuf_putc(&b, '\'');
+	}
+	text_copy(dst, strbuf_str(&b), size);
+	strbuf_free(&b);
+}
+
+int action_glob_escape(const char *prefix, char *dst, size_t size)
+{
+	size_t n = 0;
+	for (const char *p = prefix; *p; p++) {
+		/* A cut pattern would match more than the prefix: refuse. */
+		if (n + 3 > size)
+			return -1;
+		if (strchr("*?[]\\^", *p))
+			dst[n++] = '\\';
+		dst[n++] = *p;
+	}
+	dst[n] = '\0';
+	return 0;
+}

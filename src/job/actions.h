@@ -1,0 +1,126 @@
+/* actions.h - the recovery actions: one table entry each (DESIGN.md
+ * "Recovery actions (contract)").
+ *
+ * An action has a dry run that touches nothing and prints exactly what the
+ * run would touch (keys matched, sessions listed, the command line), and a
+ * run. Both write their lines through action_say(), which collects them in
+ * the run's output and, under a job (runner.h), reports each as progress.
+ * action_execute() is the one way in: it refuses in read-only mode, writes
+ * the audit attempt (no record, no action), runs, and writes the outcome.
+ * Whoever calls it has already asked for confirmation.
+ *
+ * Actions do their own I/O (hiredis, libpq, posix_spawn) on the calling
+ * thread, each call bounded by app.timeout (restart_command by
+ * restart_timeout); never on the UI thread.
+ */
+#ifndef OPSDECK_JOB_ACTIONS_H
+#define OPSDECK_JOB_ACTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "job/runner.h"
+#include "util/strbuf.h"
+
+/* What an action needs configured to be available. */
+enum action_need {
+	ACTION_NEEDS_REDIS = 1 << 0,           /* [redis] url */
+	ACTION_NEEDS_DATABASE = 1 << 1,        /* [database] url */
+	ACTION_NEEDS_RESTART_COMMAND = 1 << 2, /* [recovery] restart_command */
+	ACTION_NEEDS_PID = 1 << 3,             /* a backend pid (--pid N) */
+};
+
+/* The backend an action acts on, re-probed afterwards. */
+enum action_backend {
+	ACTION_BACKEND_REDIS,
+	ACTION_BACKEND_APP,
+	ACTION_BACKEND_DATABASE,
+};
+
+/* One execution of an action. Filled by the caller; `out` collects every
+ * line said (may be NULL); `job` is set when it runs under runner.h. */
+struct action_run {
+	const struct config *cfg; /* borrowed */
+	int pid;                  /* for ACTION_NEEDS_PID, else 0 */
+	struct job *job;          /* may be NULL */
+	struct strbuf *out;       /* may be NULL */
+	/* Called with each line as it is said (the CLI prints it live); may
+	 * be NULL. */
+	void (*on_line)(const char *line, void *arg);
+	void *on_line_arg;
+	uint64_t done;            /* units done so far (keys, sessions) */
+	char summary[256];        /* the run's one-line result: "removed 27 keys" */
+};
+
+struct action {
+	const char *name;      /* "clear-cache" */
+	const char *summary;   /* what it does, one line */
+	bool destructive;      /* the operator types its name to confirm */
+	const char *touches;   /* "redis", "app", "database" (the audit target) */
+	enum action_backend backend;
+	unsigned needs;        /* enum action_need bits */
+	/* Each returns 0, or -1 with the reason in err. */
+	int (*dry_run)(struct action_run *run, char *err, size_t errlen);
+	int (*run)(struct action_run *run, char *err, size_t errlen);
+};
+
+extern const struct action ACTIONS[];
+extern const size_t ACTION_COUNT;
+
+/* The action called `name`, or NULL. */
+const struct action *action_find(const char *name);
+
+/* Whether the action can run with this configuration (read-only mode
+ * aside): true, or false with why not in `why` ("restart_command is not
+ * configured"). */
+bool action_available(const struct action *a, const struct config *cfg, char *why,
+                      size_t whylen);
+
+/* The audit target of an action: the backend's redacted URL, or the restart
+ * command. */
+void action_target(const struct action *a, const struct config *cfg, char *dst, size_t size);
+
+enum action_status {
+	ACTION_OK = 0,
+	ACTION_FAILED,    /* ran and failed (or could not reach its backend) */
+	ACTION_REFUSED,   /* read-only mode, not available, or no audit record */
+	ACTION_CANCELLED, /* cancelled through its job */
+};
+
+/* Audits and runs (or dry-runs) the action. Refused without running when
+ * read_only is set (a dry run is allowed: it changes nothing), when the
+ * action is not available, or when the audit attempt cannot be written.
+ * err receives the reason of anything but ACTION_OK; run->summary the
+ * result line. */
+enum action_status action_execute(const struct action *a, struct action_run *run, bool dry_run,
+                                  char *err, size_t errlen);
+
+/* From an action: one line of output (sanitised, redacted) into run->out
+ * and, under a job, as its progress. */
+void action_say(struct action_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool action_cancelled(const struct action_run *run);
+
+/* Pure helpers, exposed for the tests. */
+
+/* Splits a command line into argv as a POSIX shell would split words:
+ * blanks separate, '...' is literal, "..." keeps \" \\ \$ \` escapes,
+ * a backslash outside quotes escapes the next character. No expansion of
+ * any kind ($, *, ~, ;, |, > are ordinary characters). Returns the number of
+ * words and an allocated NULL-terminated argv (free with
+ * action_argv_free), or -1 with the reason in err (an unbalanced quote, a
+ * trailing backslash, no words). */
+int action_split_command(const char *line, char ***argv_out, char *err, size_t errlen);
+void action_argv_free(char **argv);
+
+/* Writes argv as one line a shell would split back into the same words
+ * (each word single-quoted when it needs it). */
+void action_argv_format(char *const argv[], char *dst, size_t size);
+
+/* Escapes Redis glob metacharacters (* ? [ ] \) in a key prefix so that
+ * SCAN MATCH "<escaped>*" matches exactly the keys starting with it.
+ * Returns 0, or -1 when dst is too small (a cut pattern would match more). */
+int action_glob_escape(const char *prefix, char *dst, size_t size);
+
+#endif

@@ -1,0 +1,199 @@
+/* audit.c - append-only JSON lines of every action (see audit.h).
+ *
+ * A record is built with json-c, redacted field by field, and written with
+ * one write(2) on a descriptor opened O_APPEND: the kernel appends the whole
+ * line atomically with respect to other appenders, so two opsdeck processes
+ * never interleave. The file is opened per record (no descriptor kept open
+ * across a fork, none to reopen after logrotate).
+ */
+#include "job/audit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "config/redact.h"
+#include "util/clock.h"
+#include "util/sanitize.h"
+#include "util/text.h"
+
+/* A field's text as it goes into the log: one line, no terminal controls,
+ * no URL password, no registered secret. */
+static json_object *audit_string(const char *text, size_t cap)
+{
+	char *clean = malloc(cap);
+	char *masked = malloc(cap);
+	json_object *o = NULL;
+	if (!clean || !masked)
+		goto done;
+	sanitize_text(clean, cap, text);
+	url_redact(masked, cap, clean);
+	redact_text(masked, cap);
+	o = json_object_new_string(masked);
+done:
+	free(clean);
+	free(masked);
+	return o;
+}
+
+static void audit_add_string(json_object *obj, const char *key, const char *text, size_t cap)
+{
+	json_object_object_add(obj, key, text ? audit_string(text, cap) : NULL);
+}
+
+/* SUDO_USER (the person behind sudo), else the login name, else the name of
+ * the real uid, else the uid as text. */
+static void audit_user(char *dst, size_t size)
+{
+	const char *sudo = getenv("SUDO_USER");
+	if (sudo && sudo[0]) {
+		text_copy(dst, sudo, size);
+		return;
+	}
+	if (getlogin_r(dst, size) == 0 && dst[0])
+		return;
+	struct passwd pw, *found = NULL;
+	char buf[1024];
+	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &found) == 0 && found) {
+		text_copy(dst, found->pw_name, size);
+		return;
+	}
+	snprintf(dst, size, "%u", (unsigned)getuid());
+}
+
+/* The first field of SSH_CONNECTION ("client_ip client_port server_ip
+ * server_port"), or "" when not over SSH. */
+static void audit_ssh_client(char *dst, size_t size)
+{
+	const char *conn = getenv("SSH_CONNECTION");
+	dst[0] = '\0';
+	if (!conn)
+		return;
+	size_t n = strcspn(conn, " ");
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, conn, n);
+	dst[n] = '\0';
+}
+
+void audit_new_id(char id[AUDIT_ID_SIZE])
+{
+	unsigned char b[16];
+	size_t got = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		while (got < sizeof(b)) {
+			ssize_t n = read(fd, b + got, sizeof(b) - got);
+			if (n <= 0 && errno != EINTR)
+				break;
+			if (n > 0)
+				got += (size_t)n;
+		}
+		/* A read-only descriptor: a failing close loses nothing. */
+		(void)close(fd);
+	}
+	if (got < sizeof(b)) {
+		/* No /dev/urandom: unique enough from time and pid. */
+		uint64_t seed = (uint64_t)clock_monotonic_us() ^ ((uint64_t)getpid() << 32) ^
+		                (uint64_t)clock_wall_ms();
+		for (size_t i = 0; i < sizeof(b); i++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			b[i] = (unsigned char)(seed >> 56);
+		}
+	}
+	b[6] = (unsigned char)((b[6] & 0x0F) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3F) | 0x80); /* variant 10 */
+	snprintf(id, AUDIT_ID_SIZE,
+	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+	         b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+	         b[15]);
+}
+
+int audit_write(const char *path, const struct audit_record *r, char *err, size_t errlen)
+{
+	int rc = -1, fd = -1;
+	json_object *obj = NULL;
+	char *line = NULL;
+
+	if (!path || !path[0]) {
+		snprintf(err, errlen, "no audit log configured ([recovery] audit_log)");
+		goto done;
+	}
+	char now[32], user[256], ssh[128], host[256];
+	clock_format_iso8601(now, sizeof(now), clock_wall_ms());
+	audit_user(user, sizeof(user));
+	audit_ssh_client(ssh, sizeof(ssh));
+	if (gethostname(host, sizeof(host)) != 0)
+		text_copy(host, "unknown", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+
+	obj = json_object_new_object();
+	json_object_object_add(obj, "time", json_object_new_string(now));
+	audit_add_string(obj, "user", user, sizeof(user));
+	json_object_object_add(obj, "uid", json_object_new_int64((int64_t)getuid()));
+	audit_add_string(obj, "ssh_client", ssh[0] ? ssh : NULL, sizeof(ssh));
+	audit_add_string(obj, "host", host, sizeof(host));
+	audit_add_string(obj, "action", r->action ? r->action : "", 128);
+	audit_add_string(obj, "target", r->target, 1024);
+	audit_add_string(obj, "arguments", r->arguments, 2048);
+	json_object_object_add(obj, "dry_run", json_object_new_boolean(r->dry_run));
+	audit_add_string(obj, "phase", r->phase ? r->phase : "", 32);
+	audit_add_string(obj, "result", r->result, 64);
+	audit_add_string(obj, "detail", r->detail, 2048);
+	json_object_object_add(obj, "duration_ms", r->duration_ms >= 0
+	                                               ? json_object_new_int64(r->duration_ms)
+	                                               : NULL);
+	audit_add_string(obj, "id", r->id ? r->id : "", AUDIT_ID_SIZE);
+
+	const char *json = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+	                                                          JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t len = strlen(json);
+	line = malloc(len + 2);
+	if (!line) {
+		snprintf(err, errlen, "audit log %s: out of memory", path);
+		goto done;
+	}
+	memcpy(line, json, len);
+	line[len++] = '\n';
+	line[len] = '\0';
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open the audit log %s: %s", path, strerror(errno));
+		goto done;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "the audit log %s is not a regular file", path);
+		goto done;
+	}
+	ssize_t n;
+	do
+		n = write(fd, line, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		snprintf(err, errlen, "cannot write the audit log %s: %s", path, strerror(errno));
+		goto done;
+	}
+	if ((size_t)n != len) {
+		snprintf(err, errlen, "cannot write the audit log %s: short write (disk full?)",
+		         path);
+		goto done;
+	}
+	rc = 0;
+done:
+	if (fd >= 0 && close(fd) != 0 && rc == 0) {
+		snprintf(err, errlen, "cannot write the audit log %s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	free(line);
+	json_object_put(obj);
+	return rc;
+}

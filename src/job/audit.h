@@ -1,0 +1,39 @@
+/* audit.h - the audit log: one JSON line per attempt and per outcome of
+ * every action (recovery actions, backups).
+ *
+ * Records are appended to [recovery] audit_log with O_APPEND and a single
+ * write(2) each, so concurrent opsdeck processes never interleave lines; the
+ * file is created 0600. If a record cannot be written, the caller must not
+ * run the action: an action nobody can account for does not happen.
+ */
+#ifndef OPSDECK_JOB_AUDIT_H
+#define OPSDECK_JOB_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define AUDIT_ID_SIZE 37
+
+struct audit_record {
+	const char *id;        /* joins an attempt to its outcome (audit_new_id) */
+	const char *phase;     /* "attempt" or "outcome" */
+	const char *action;    /* "clear-cache", "backup-db", ... */
+	const char *target;    /* what it acts on, redacted */
+	const char *arguments; /* e.g. the command line or pid, redacted; may be NULL */
+	bool dry_run;
+	const char *result;    /* outcome: "ok", "failed", "refused", "cancelled"; NULL for attempts */
+	const char *detail;    /* one line, may be NULL */
+	int64_t duration_ms;   /* outcome only; -1 otherwise */
+};
+
+/* A fresh random id (UUID v4 text). */
+void audit_new_id(char id[AUDIT_ID_SIZE]);
+
+/* Appends one record, filling time (UTC ISO-8601), user (SUDO_USER or the
+ * login name), uid, ssh_client (from SSH_CONNECTION) and host. Every string
+ * is redacted (config/redact.h) before it is written. Returns 0, or -1 with
+ * the reason (naming the file) in err. */
+int audit_write(const char *path, const struct audit_record *r, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,958 @@
+/* backup.c - database and file backups, list and verify (see backup.h). */
+#include "job/backup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "config/pgurl.h"
+#include "config/redact.h"
+#include "job/audit.h"
+#include "job/files_walk.h"
+#include "job/gzip_parallel.h"
+#include "job/manifest.h"
+#include "job/pgdump.h"
+#include "job/sink.h"
+#include "util/clock.h"
+
+#define READ_CHUNK (256 * 1024)
+#define PROGRESS_EVERY_MS 250
+#define FILES_POOL 4
+#define FILE_ATTEMPTS 3
+
+/* ------------------------------------------------------------ helpers */
+
+/* snprintf for messages that may be cut short (long keys, long errors):
+ * truncation is fine for a one-line message. */
+static void message_printf(char *dst, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void message_printf(char *dst, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(dst, size, fmt, ap);
+	va_end(ap);
+}
+
+static bool hooks_cancelled(const struct backup_hooks *h)
+{
+	if (h && h->cancel && atomic_load(h->cancel))
+		return true;
+	return h && h->cancelled && h->cancelled(h->ctx);
+}
+
+static void hooks_progress(const struct backup_hooks *h, const struct backup_progress *p)
+{
+	if (h && h->progress)
+		h->progress(h->ctx, p);
+}
+
+void backup_timestamp(char *dst, size_t size, int64_t wall_ms)
+{
+	clock_format_iso8601(dst, size, wall_ms);
+	for (char *p = dst; *p; p++)
+		if (*p == ':' || *p == '.')
+			*p = '-';
+}
+
+void backup_db_name(char *dst, size_t size, const char *database, const char *timestamp,
+                    bool custom)
+{
+	char db[128];
+	message_printf(db, sizeof(db), "%s", database && *database ? database : "postgres");
+	for (char *p = db; *p; p++) {
+		char c = *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			*p = '_';
+	}
+	message_printf(dst, size, "%s_%s%s", db, timestamp, custom ? ".dump.gz" : ".sql.gz");
+}
+
+void backup_result_free(struct backup_result *r)
+{
+	for (size_t i = 0; i < r->failures && r->failed; i++)
+		free(r->failed[i]);
+	free(r->failed);
+	r->failed = NULL;
+}
+
+/* One audit record; attempt when result is NULL. */
+static int audit(const struct config *cfg, const char *id, const char *action, const char *target,
+                 const char *result, const char *detail, int64_t duration_ms, char *err,
+                 size_t errlen)
+{
+	struct audit_record rec = {
+		.id = id,
+		.phase = result ? "outcome" : "attempt",
+		.action = action,
+		.target = target,
+		.arguments = NULL,
+		.dry_run = false,
+		.result = result,
+		.detail = detail,
+		.duration_ms = result ? duration_ms : -1,
+	};
+	return audit_write(cfg->recovery.audit_log, &rec, err, errlen);
+}
+
+static const char *target_of(const struct config *cfg, const char *target)
+{
+	return target && *target ? target : cfg->backup.target;
+}
+
+/* ------------------------------------------------------------ backup db */
+
+struct db_run {
+	struct sink *sink;
+	struct sink_writer *writer;
+	struct sha256 *hash;
+	uint64_t bytes_out;
+};
+
+static int db_out(void *ctx, const void *data, size_t len, char *err, size_t errlen)
+{
+	struct db_run *run = ctx;
+	sha256_update(run->hash, data, len);
+	run->bytes_out += len;
+	return run->sink->ops->write(run->writer, data, len, err, errlen);
+}
+
+static int db_run_pipeline(const struct config *cfg, const struct pgurl *url, struct db_run *run,
+                           const struct backup_hooks *hooks, struct backup_progress *prog,
+                           int64_t t0, char *err, size_t errlen, bool *cancelled)
+{
+	bool custom = cfg->backup.format && strcmp(cfg->backup.format, "custom") == 0;
+	int rc = -1;
+	unsigned char *buf = malloc(READ_CHUNK);
+	struct gzip_parallel *gz =
+	    gzip_parallel_new(cfg->backup.compression_level, 0, db_out, run, err, errlen);
+	struct pgdump *dump = NULL;
+	if (!gz || !buf)
+		goto done;
+	dump = pgdump_start(url, custom, err, errlen);
+	if (!dump)
+		goto done;
+	int64_t last = 0;
+	prog->phase = "dumping";
+	for (;;) {
+		if (hooks_cancelled(hooks)) {
+			*cancelled = true;
+			message_printf(err, errlen, "cancelled");
+			goto done;
+		}
+		ssize_t n = pgdump_read(dump, buf, READ_CHUNK, 200, err, errlen);
+		if (n == PGDUMP_AGAIN)
+			continue;
+		if (n < 0)
+			goto done;
+		if (n == 0)
+			break;
+		if (gzip_parallel_write(gz, buf, (size_t)n, err, errlen) != 0)
+			goto done;
+		int64_t now = clock_monotonic_ms();
+		if (now - last >= PROGRESS_EVERY_MS) {
+			last = now;
+			prog->bytes_in = gzip_parallel_bytes_in(gz);
+			prog->bytes_out = run->bytes_out;
+			prog->elapsed_ms = now - t0;
+			hooks_progress(hooks, prog);
+		}
+	}
+	/* pg_dump must have exited 0 before the object may be confirmed */
+	if (pgdump_wait(dump, err, errlen) != 0)
+		goto done;
+	prog->phase = "finishing";
+	if (gzip_parallel_finish(gz, err, errlen) != 0)
+		goto done;
+	prog->bytes_in = gzip_parallel_bytes_in(gz);
+	prog->bytes_out = run->bytes_out;
+	prog->elapsed_ms = clock_monotonic_ms() - t0;
+	hooks_progress(hooks, prog);
+	rc = 0;
+done:
+	pgdump_free(dump);
+	if (gz)
+		prog->bytes_in = gzip_parallel_bytes_in(gz);
+	gzip_parallel_free(gz);
+	free(buf);
+	return rc;
+}
+
+int backup_db(const struct config *cfg, const char *target, const struct backup_hooks *hooks,
+              struct backup_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	char err[1024] = "";
+	char audit_err[512];
+	char id[AUDIT_ID_SIZE];
+	int64_t t0 = clock_monotonic_ms();
+	int64_t wall0 = clock_wall_ms();
+	const char *url_text = target_of(cfg, target);
+	struct pgurl url;
+	bool have_url = false, audited = false, cancelled = false;
+	struct sink *sink = NULL;
+	struct db_run run = {0};
+	struct manifest m;
+	memset(&m, 0, sizeof(m));
+	char *manifest_text = NULL;
+	int rc = -1;
+	bool custom = cfg->backup.format && strcmp(cfg->backup.format, "custom") == 0;
+	struct backup_progress prog = {.phase = "starting"};
+
+	if (!cfg->database.url || !*cfg->database.url) {
+		message_printf(err, sizeof(err), "no database configured: %s",
+		         cfg->database.url_unset_reason && *cfg->database.url_unset_reason
+		             ? cfg->database.url_unset_reason
+		             : "set [database] url");
+		goto done;
+	}
+	if (pgurl_parse(cfg->database.url, cfg->app.timeout_ms, &url, err, sizeof(err)) != 0)
+		goto done;
+	have_url = true;
+	sink = sink_open(url_text, cfg, err, sizeof(err));
+	if (!sink)
+		goto done;
+	if (hooks && hooks->cancel)
+		sink_set_cancel(sink, hooks->cancel);
+	audit_new_id(id);
+	if (audit(cfg, id, "backup-db", url_text, NULL, NULL, -1, audit_err, sizeof(audit_err)) !=
+	    0) {
+		message_printf(err, sizeof(err), "refusing to back up: cannot write the audit log: %s",
+		         audit_err);
+		goto done;
+	}
+	audited = true;
+
+	char ts[64], name[512];
+	backup_timestamp(ts, sizeof(ts), wall0);
+	backup_db_name(name, sizeof(name), url.dbname, ts, custom);
+	message_printf(r->key, sizeof(r->key), "%s", name);
+	message_printf(r->manifest_key, sizeof(r->manifest_key), "%s.json", name);
+
+	/* versions and the size estimate; a failure here is not fatal: pg_dump
+	 * will say what is wrong with the connection */
+	char server_err[512];
+	if (pgdump_server_info(&url, m.server_version, sizeof(m.server_version), &prog.total,
+	                       server_err, sizeof(server_err)) != 0)
+		prog.total = 0;
+	pgdump_program_version(m.pg_dump_version, sizeof(m.pg_dump_version));
+	hooks_progress(hooks, &prog);
+
+	run.sink = sink;
+	run.hash = sha256_new();
+	run.writer = sink->ops->open(sink, name, err, sizeof(err));
+	if (!run.writer)
+		goto done;
+	if (db_run_pipeline(cfg, &url, &run, hooks, &prog, t0, err, sizeof(err), &cancelled) != 0) {
+		sink->ops->abort(run.writer);
+		run.writer = NULL;
+		goto done;
+	}
+	/* finish frees the writer whatever happens; on failure nothing is left */
+	struct sink_writer *w = run.writer;
+	run.writer = NULL;
+	if (sink->ops->finish(w, err, sizeof(err)) != 0)
+		goto done;
+
+	message_printf(m.kind, sizeof(m.kind), "db");
+	message_printf(m.key, sizeof(m.key), "%s", name);
+	message_printf(m.database, sizeof(m.database), "%s", url.dbname);
+	message_printf(m.format, sizeof(m.format), "%s", custom ? "custom" : "plain");
+	clock_format_iso8601(m.created, sizeof(m.created), wall0);
+	m.duration_ms = clock_monotonic_ms() - t0;
+	m.bytes_in = prog.bytes_in;
+	m.bytes_out = run.bytes_out;
+	sha256_finish_hex(run.hash, m.sha256);
+	run.hash = NULL;
+	m.compression_level = cfg->backup.compression_level;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	m.compression_threads = cpus > GZIP_PARALLEL_MAX_THREADS ? GZIP_PARALLEL_MAX_THREADS
+	                                                         : (cpus > 0 ? (int)cpus : 1);
+	message_printf(m.opsdeck_version, sizeof(m.opsdeck_version), "%s", PACKAGE_VERSION);
+	manifest_text = manifest_to_json(&m);
+	if (sink_put(sink, r->manifest_key, manifest_text, strlen(manifest_text), err,
+	             sizeof(err)) != 0) {
+		/* an object without its manifest looks like a backup but is not one */
+		char rm_err[256];
+		char why[1024];
+		message_printf(why, sizeof(why), "writing the manifest failed: %s", err);
+		if (sink->ops->remove(sink, name, rm_err, sizeof(rm_err)) != 0)
+			message_printf(err, sizeof(err), "%s (and removing %s failed: %s)", why, name,
+			         rm_err);
+		else
+			message_printf(err, sizeof(err), "%s", why);
+		goto done;
+	}
+	r->bytes_in = m.bytes_in;
+	r->bytes_out = m.bytes_out;
+	message_printf(r->sha256, sizeof(r->sha256), "%s", m.sha256);
+	rc = 0;
+done:
+	r->duration_ms = clock_monotonic_ms() - t0;
+	r->cancelled = cancelled;
+	if (rc == 0) {
+		double secs = r->duration_ms > 0 ? (double)r->duration_ms / 1000.0 : 0.001;
+		message_printf(r->message, sizeof(r->message),
+		         "backed up %s to %s/%s: %.1f MB dump, %.1f MB stored (%.0f%%), %.1f s, "
+		         "%.1f MB/s",
+		         url.dbname, sink->display, r->key, (double)r->bytes_in / 1e6,
+		         (double)r->bytes_out / 1e6,
+		         r->bytes_in ? 100.0 * (double)r->bytes_out / (double)r->bytes_in : 0.0,
+		         secs, (double)r->bytes_in / 1e6 / secs);
+	} else {
+		message_printf(r->message, sizeof(r->message), "backup failed%s: %s",
+		         cancelled ? " (cancelled)" : "", err);
+		r->key[0] = '\0';
+		r->manifest_key[0] = '\0';
+	}
+	redact_text(r->message, sizeof(r->message));
+	if (audited &&
+	    audit(cfg, id, "backup-db", url_text, rc == 0 ? "ok" : (cancelled ? "cancelled" : "failed"),
+	          r->message, r->duration_ms, audit_err, sizeof(audit_err)) != 0)
+		fprintf(stderr, "opsdeck: %s\n", audit_err);
+	free(manifest_text);
+	sha256_free(run.hash);
+	if (run.writer)
+		sink->ops->abort(run.writer);
+	sink_free(sink);
+	if (have_url)
+		pgurl_free(&url);
+	return rc;
+}
+
+/* ------------------------------------------------------------ backup files */
+
+struct files_run {
+	const struct config *cfg;
+	struct sink *sink;
+	const char *source;
+	const char *timestamp;
+	const struct files_list *list;
+	const struct backup_hooks *hooks;
+	pthread_mutex_t lock;
+	size_t next;
+	size_t done;
+	uint64_t bytes_in;
+	uint64_t bytes_out;
+	bool stop;
+	struct manifest_file *results; /* per entry; key NULL when it failed */
+	char **errors;                 /* per entry; NULL when it went up */
+};
+
+/* Gzips one file into the sink; 0, or -1 with retry set when another
+ * attempt may help (target errors; not a vanished file). */
+static int file_upload(struct files_run *fr, size_t index, struct manifest_file *out,
+                       bool *retry, char *err, size_t errlen)
+{
+	const struct files_entry *e = &fr->list->entries[index];
+	char *path = NULL, *key = NULL;
+	int fd = -1, rc = -1;
+	struct sink_writer *w = NULL;
+	struct sha256 *hash = NULL;
+	unsigned char *in = malloc(READ_CHUNK), *zout = malloc(READ_CHUNK);
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	bool z_ok = false;
+	*retry = false;
+	if (asprintf(&path, "%s/%s", fr->source, e->path) < 0 ||
+	    asprintf(&key, "%s/%s.gz", fr->timestamp, e->path) < 0 || !in || !zout) {
+		message_printf(err, errlen, "out of memory");
+		goto done;
+	}
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		message_printf(err, errlen, "cannot open: %s", strerror(errno));
+		goto done;
+	}
+	if (deflateInit2(&z, fr->cfg->backup.compression_level, Z_DEFLATED, 15 + 16, 8,
+	                 Z_DEFAULT_STRATEGY) != Z_OK) {
+		message_printf(err, errlen, "gzip: cannot initialise");
+		goto done;
+	}
+	z_ok = true;
+	w = fr->sink->ops->open(fr->sink, key, err, errlen);
+	if (!w) {
+		*retry = true;
+		goto done;
+	}
+	hash = sha256_new();
+	uint64_t size = 0, stored = 0;
+	for (bool eof = false; !eof;) {
+		ssize_t n = read(fd, in, READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			message_printf(err, errlen, "cannot read: %s", strerror(errno));
+			goto done;
+		}
+		eof = n == 0;
+		size += (uint64_t)n;
+		z.next_in = in;
+		z.avail_in = (uInt)n;
+		do {
+			z.next_out = zout;
+			z.avail_out = READ_CHUNK;
+			int zr = deflate(&z, eof ? Z_FINISH : Z_NO_FLUSH);
+			if (zr == Z_STREAM_ERROR) {
+				message_printf(err, errlen, "gzip failed");
+				goto done;
+			}
+			size_t have = READ_CHUNK - z.avail_out;
+			if (have) {
+				sha256_update(hash, zout, have);
+				stored += have;
+				if (fr->sink->ops->write(w, zout, have, err, errlen) != 0) {
+					*retry = true;
+					goto done;
+				}
+			}
+		} while (z.avail_out == 0);
+	}
+	struct sink_writer *finishing = w;
+	w = NULL;
+	if (fr->sink->ops->finish(finishing, err, errlen) != 0) {
+		*retry = true;
+		goto done;
+	}
+	out->path = strdup(e->path);
+	out->key = key;
+	key = NULL;
+	out->size = size;
+	out->stored = stored;
+	sha256_finish_hex(hash, out->sha256);
+	hash = NULL;
+	rc = 0;
+done:
+	if (w)
+		fr->sink->ops->abort(w);
+	sha256_free(hash);
+	if (z_ok)
+		deflateEnd(&z);
+	if (fd >= 0)
+		close(fd);
+	free(in);
+	free(zout);
+	free(path);
+	free(key);
+	return rc;
+}
+
+static void *files_worker(void *arg)
+{
+	struct files_run *fr = arg;
+	for (;;) {
+		pthread_mutex_lock(&fr->lock);
+		if (fr->stop || fr->next >= fr->list->count) {
+			pthread_mutex_unlock(&fr->lock);
+			return NULL;
+		}
+		size_t i = fr->next++;
+		pthread_mutex_unlock(&fr->lock);
+		char err[512] = "";
+		int rc = -1;
+		for (int attempt = 1; attempt <= FILE_ATTEMPTS; attempt++) {
+			bool retry = false;
+			rc = file_upload(fr, i, &fr->results[i], &retry, err, sizeof(err));
+			if (rc == 0 || !retry || fr->stop)
+				break;
+			usleep((useconds_t)(200000 * attempt));
+		}
+		pthread_mutex_lock(&fr->lock);
+		fr->done++;
+		if (rc == 0) {
+			fr->bytes_in += fr->results[i].size;
+			fr->bytes_out += fr->results[i].stored;
+		} else {
+			redact_text(err, sizeof(err));
+			if (asprintf(&fr->errors[i], "%s: %s", fr->list->entries[i].path, err) < 0)
+				fr->errors[i] = NULL;
+		}
+		pthread_mutex_unlock(&fr->lock);
+	}
+}
+
+int backup_files(const struct config *cfg, const char *target, const char *source,
+                 char *const *patterns, size_t pattern_count, const struct backup_hooks *hooks,
+                 struct backup_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	char err[1024] = "", audit_err[512], id[AUDIT_ID_SIZE];
+	int64_t t0 = clock_monotonic_ms(), wall0 = clock_wall_ms();
+	const char *url_text = target_of(cfg, target);
+	struct files_list list = {0};
+	struct sink *sink = NULL;
+	struct files_run fr;
+	memset(&fr, 0, sizeof(fr));
+	pthread_mutex_init(&fr.lock, NULL);
+	pthread_t threads[FILES_POOL];
+	int started = 0;
+	bool audited = false, cancelled = false;
+	char *manifest_text = NULL;
+	int rc = -1;
+	char ts[64];
+	backup_timestamp(ts, sizeof(ts), wall0);
+
+	if (!source || !*source)
+		source = cfg->backup.files_source;
+	if (!patterns || pattern_count == 0) {
+		patterns = cfg->backup.files_patterns;
+		pattern_count = cfg->backup.files_pattern_count;
+	}
+	if (!source || !*source) {
+		message_printf(err, sizeof(err), "no source directory: set [backup] files_source or give "
+		                           "--source DIR");
+		goto done;
+	}
+	sink = sink_open(url_text, cfg, err, sizeof(err));
+	if (!sink)
+		goto done;
+	if (hooks && hooks->cancel)
+		sink_set_cancel(sink, hooks->cancel);
+	if (files_walk(source, patterns, pattern_count, &list, err, sizeof(err)) != 0)
+		goto done;
+	audit_new_id(id);
+	if (audit(cfg, id, "backup-files", url_text, NULL, source, -1, audit_err,
+	          sizeof(audit_err)) != 0) {
+		message_printf(err, sizeof(err), "refusing to back up: cannot write the audit log: %s",
+		         audit_err);
+		goto done;
+	}
+	audited = true;
+	message_printf(r->key, sizeof(r->key), "%s", ts);
+	message_printf(r->manifest_key, sizeof(r->manifest_key), "%s.files.json", ts);
+	r->skipped_links = list.skipped_links;
+
+	fr.cfg = cfg;
+	fr.sink = sink;
+	fr.source = source;
+	fr.timestamp = ts;
+	fr.list = &list;
+	fr.hooks = hooks;
+	fr.results = calloc(list.count ? list.count : 1, sizeof(*fr.results));
+	fr.errors = calloc(list.count ? list.count : 1, sizeof(*fr.errors));
+	int pool = list.count < FILES_POOL ? (int)list.count : FILES_POOL;
+	for (int i = 0; i < pool; i++) {
+		if (pthread_create(&threads[i], NULL, files_worker, &fr) != 0)
+			break;
+		started++;
+	}
+	if (pool > 0 && started == 0) {
+		message_printf(err, sizeof(err), "cannot start upload threads");
+		goto done;
+	}
+	struct backup_progress prog = {.phase = "files", .total = list.total_bytes,
+	                               .files_total = list.count};
+	for (;;) {
+		pthread_mutex_lock(&fr.lock);
+		size_t done_count = fr.done;
+		prog.bytes_in = fr.bytes_in;
+		prog.bytes_out = fr.bytes_out;
+		prog.files_done = fr.done;
+		if (!fr.stop && hooks_cancelled(hooks)) {
+			fr.stop = true;
+			cancelled = true;
+		}
+		bool stop = fr.stop;
+		pthread_mutex_unlock(&fr.lock);
+		prog.elapsed_ms = clock_monotonic_ms() - t0;
+		hooks_progress(hooks, &prog);
+		if (done_count >= list.count || stop)
+			break;
+		usleep(100000);
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	started = 0;
+
+	/* the manifest lists what went up */
+	struct manifest m;
+	memset(&m, 0, sizeof(m));
+	message_printf(m.kind, sizeof(m.kind), "files");
+	message_printf(m.key, sizeof(m.key), "%s", ts);
+	message_printf(m.format, sizeof(m.format), "gzip-each");
+	clock_format_iso8601(m.created, sizeof(m.created), wall0);
+	m.compression_level = cfg->backup.compression_level;
+	m.compression_threads = 1;
+	message_printf(m.opsdeck_version, sizeof(m.opsdeck_version), "%s", PACKAGE_VERSION);
+	struct manifest_file *ok = calloc(list.count ? list.count : 1, sizeof(*ok));
+	r->failed = calloc(list.count ? list.count : 1, sizeof(*r->failed));
+	for (size_t i = 0; i < list.count; i++) {
+		if (fr.results[i].key) {
+			ok[m.file_count++] = fr.results[i];
+		} else {
+			r->failed[r->failures++] =
+			    fr.errors[i] ? fr.errors[i]
+			                 : strdup(cancelled ? "not backed up (cancelled)" : "failed");
+			fr.errors[i] = NULL;
+		}
+	}
+	m.files = ok;
+	m.failures = r->failures;
+	r->files = m.file_count;
+	r->bytes_in = fr.bytes_in;
+	r->bytes_out = fr.bytes_out;
+	m.bytes_in = fr.bytes_in;
+	m.bytes_out = fr.bytes_out;
+	m.duration_ms = clock_monotonic_ms() - t0;
+	if (!cancelled) {
+		manifest_text = manifest_to_json(&m);
+		if (sink_put(sink, r->manifest_key, manifest_text, strlen(manifest_text), err,
+		             sizeof(err)) != 0) {
+			char why[1024];
+			message_printf(why, sizeof(why), "writing the manifest failed: %s", err);
+			message_printf(err, sizeof(err), "%s", why);
+			free(ok);
+			goto done;
+		}
+	}
+	free(ok);
+	if (cancelled) {
+		message_printf(err, sizeof(err), "cancelled after %zu of %zu files", r->files, list.count);
+		goto done;
+	}
+	if (r->failures) {
+		message_printf(err, sizeof(err), "%zu of %zu files failed (first: %s)", r->failures,
+		         list.count, r->failed[0]);
+		goto done;
+	}
+	rc = 0;
+done:
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	r->duration_ms = clock_monotonic_ms() - t0;
+	r->cancelled = cancelled;
+	double secs = r->duration_ms > 0 ? (double)r->duration_ms / 1000.0 : 0.001;
+	if (rc == 0)
+		message_printf(r->message, sizeof(r->message),
+		         "backed up %zu files to %s/%s/: %.1f MB in, %.1f MB stored, %.1f s, "
+		         "%.1f MB/s, 0 failures%s",
+		         r->files, sink->display, r->key, (double)r->bytes_in / 1e6,
+		         (double)r->bytes_out / 1e6, secs, (double)r->bytes_in / 1e6 / secs,
+		         r->skipped_links ? ", symlinks skipped" : "");
+	else
+		message_printf(r->message, sizeof(r->message), "file backup failed: %s", err);
+	redact_text(r->message, sizeof(r->message));
+	if (audited &&
+	    audit(cfg, id, "backup-files", url_text,
+	          rc == 0 ? "ok" : (cancelled ? "cancelled" : "failed"), r->message,
+	          r->duration_ms, audit_err, sizeof(audit_err)) != 0)
+		fprintf(stderr, "opsdeck: %s\n", audit_err);
+	if (fr.results) {
+		for (size_t i = 0; i < list.count; i++) {
+			free(fr.results[i].path);
+			free(fr.results[i].key);
+			free(fr.errors[i]);
+		}
+	}
+	free(fr.results);
+	free(fr.errors);
+	pthread_mutex_destroy(&fr.lock);
+	free(manifest_text);
+	files_list_free(&list);
+	sink_free(sink);
+	return rc;
+}
+
+/* ------------------------------------------------------------ list */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static int entry_find(const struct sink_entry *e, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(e[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int backup_entry_compare(const void *a, const void *b)
+{
+	const struct backup_entry *x = a, *y = b;
+	if (x->modified_ms != y->modified_ms)
+		return x->modified_ms > y->modified_ms ? -1 : 1;
+	return strcmp(y->key, x->key);
+}
+
+int backup_list(const struct config *cfg, const char *target, struct backup_entry **entries,
+                size_t *count, char *err, size_t errlen)
+{
+	*entries = NULL;
+	*count = 0;
+	struct sink *sink = sink_open(target_of(cfg, target), cfg, err, errlen);
+	if (!sink)
+		return -1;
+	struct sink_entry *objs = NULL;
+	size_t n = 0;
+	if (sink->ops->list(sink, &objs, &n, err, errlen) != 0) {
+		sink_free(sink);
+		return -1;
+	}
+	struct backup_entry *out = calloc(n ? n : 1, sizeof(*out));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *key = objs[i].key;
+		char *slash = strchr(key, '/');
+		if (!slash && (ends_with(key, ".sql.gz") || ends_with(key, ".dump.gz"))) {
+			char mkey[1200];
+			message_printf(mkey, sizeof(mkey), "%s.json", key);
+			out[k].key = strdup(key);
+			message_printf(out[k].kind, sizeof(out[k].kind), "db");
+			out[k].size = objs[i].size;
+			out[k].modified_ms = objs[i].modified_ms;
+			out[k].complete = entry_find(objs, n, mkey) >= 0;
+			k++;
+		} else if (slash) {
+			/* a files backup: one entry per directory */
+			size_t dlen = (size_t)(slash - key);
+			struct backup_entry *found = NULL;
+			for (size_t j = 0; j < k; j++)
+				if (strcmp(out[j].kind, "files") == 0 && strlen(out[j].key) == dlen &&
+				    strncmp(out[j].key, key, dlen) == 0)
+					found = &out[j];
+			if (!found) {
+				found = &out[k++];
+				found->key = strndup(key, dlen);
+				message_printf(found->kind, sizeof(found->kind), "files");
+				char mkey[1200];
+				message_printf(mkey, sizeof(mkey), "%s.files.json", found->key);
+				int mi = entry_find(objs, n, mkey);
+				found->complete = mi >= 0;
+				found->modified_ms = mi >= 0 ? objs[mi].modified_ms : 0;
+			}
+			found->size += objs[i].size;
+			if (!found->complete && objs[i].modified_ms > found->modified_ms)
+				found->modified_ms = objs[i].modified_ms;
+		}
+	}
+	sink_entries_free(objs, n);
+	sink_free(sink);
+	if (k)
+		qsort(out, k, sizeof(*out), backup_entry_compare);
+	*entries = out;
+	*count = k;
+	return 0;
+}
+
+void backup_entries_free(struct backup_entry *entries, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(entries[i].key);
+	free(entries);
+}
+
+int backup_newest_age(const struct config *cfg, int64_t now_ms, int64_t *age_ms, char *err,
+                      size_t errlen)
+{
+	struct backup_entry *e = NULL;
+	size_t n = 0;
+	*age_ms = -1;
+	if (backup_list(cfg, NULL, &e, &n, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (e[i].complete && strcmp(e[i].kind, "db") == 0) {
+			*age_ms = now_ms - e[i].modified_ms;
+			if (*age_ms < 0)
+				*age_ms = 0;
+			break;
+		}
+	backup_entries_free(e, n);
+	return 0;
+}
+
+/* ------------------------------------------------------------ verify */
+
+struct verify_run {
+	struct sha256 *hash;
+	z_stream z;
+	bool z_ok;
+	bool z_end;
+	bool z_error;
+	uint64_t stored;
+	uint64_t plain;
+	unsigned char *out;
+	const struct backup_hooks *hooks;
+	int64_t t0;
+	int64_t last;
+	uint64_t total;
+};
+
+static int verify_data(void *ctx, const void *data, size_t len)
+{
+	struct verify_run *v = ctx;
+	sha256_update(v->hash, data, len);
+	v->stored += len;
+	v->z.next_in = (unsigned char *)data;
+	v->z.avail_in = (uInt)len;
+	while (v->z.avail_in > 0 && !v->z_error) {
+		if (v->z_end) {
+			/* data after the end of a gzip member: another member */
+			if (inflateReset(&v->z) != Z_OK) {
+				v->z_error = true;
+				break;
+			}
+			v->z_end = false;
+		}
+		v->z.next_out = v->out;
+		v->z.avail_out = READ_CHUNK;
+		int zr = inflate(&v->z, Z_NO_FLUSH);
+		v->plain += READ_CHUNK - v->z.avail_out;
+		if (zr == Z_STREAM_END)
+			v->z_end = true;
+		else if (zr != Z_OK && zr != Z_BUF_ERROR)
+			v->z_error = true;
+		else if (zr == Z_BUF_ERROR && v->z.avail_out != 0)
+			break;
+	}
+	int64_t now = clock_monotonic_ms();
+	if (v->hooks && now - v->last >= PROGRESS_EVERY_MS) {
+		v->last = now;
+		struct backup_progress p = {.phase = "verifying", .bytes_in = v->plain,
+		                            .bytes_out = v->stored, .total = v->total,
+		                            .elapsed_ms = now - v->t0};
+		hooks_progress(v->hooks, &p);
+	}
+	if (hooks_cancelled(v->hooks))
+		return -1;
+	return 0;
+}
+
+/* Downloads one object and checks it; 0 or -1 with why. */
+static int verify_object(struct sink *sink, const char *key, const char *sha256, uint64_t stored,
+                         uint64_t plain, const struct backup_hooks *hooks, char *err,
+                         size_t errlen)
+{
+	struct verify_run v;
+	memset(&v, 0, sizeof(v));
+	v.hash = sha256_new();
+	v.out = malloc(READ_CHUNK);
+	v.hooks = hooks;
+	v.t0 = clock_monotonic_ms();
+	v.total = plain;
+	int rc = -1;
+	if (inflateInit2(&v.z, 15 + 16) != Z_OK) {
+		message_printf(err, errlen, "gzip: cannot initialise");
+		goto done;
+	}
+	v.z_ok = true;
+	if (sink->ops->get(sink, key, verify_data, &v, err, errlen) != 0) {
+		if (hooks_cancelled(hooks))
+			message_printf(err, errlen, "cancelled");
+		goto done;
+	}
+	char hex[SHA256_HEX_SIZE];
+	sha256_finish_hex(v.hash, hex);
+	v.hash = NULL;
+	if (v.stored != stored) {
+		message_printf(err, errlen, "%s: %llu bytes stored, the manifest says %llu", key,
+		         (unsigned long long)v.stored, (unsigned long long)stored);
+		goto done;
+	}
+	if (strcmp(hex, sha256) != 0) {
+		message_printf(err, errlen, "%s: SHA-256 %s does not match the manifest's %s", key, hex,
+		         sha256);
+		goto done;
+	}
+	if (v.z_error || !v.z_end) {
+		message_printf(err, errlen, "%s: the gzip stream is %s", key,
+		         v.z_error ? "corrupt" : "truncated");
+		goto done;
+	}
+	if (v.plain != plain) {
+		message_printf(err, errlen, "%s: decompresses to %llu bytes, the manifest says %llu", key,
+		         (unsigned long long)v.plain, (unsigned long long)plain);
+		goto done;
+	}
+	rc = 0;
+done:
+	if (v.z_ok)
+		inflateEnd(&v.z);
+	sha256_free(v.hash);
+	free(v.out);
+	return rc;
+}
+
+struct text_buf {
+	char *data;
+	size_t len;
+};
+
+static int collect(void *ctx, const void *data, size_t len)
+{
+	struct text_buf *b = ctx;
+	if (b->len + len > 64 * 1024 * 1024)
+		return -1;
+	b->data = realloc(b->data, b->len + len + 1);
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int backup_verify(const struct config *cfg, const char *target, const char *key,
+                  const struct backup_hooks *hooks, char *message, size_t msglen)
+{
+	char err[1024] = "";
+	char mkey[1200];
+	int rc = -1;
+	struct text_buf text = {0};
+	struct manifest m;
+	memset(&m, 0, sizeof(m));
+	struct sink *sink = sink_open(target_of(cfg, target), cfg, err, sizeof(err));
+	if (!sink)
+		goto done;
+	/* the manifest's key from any of: object, directory, manifest */
+	if (ends_with(key, ".json"))
+		message_printf(mkey, sizeof(mkey), "%s", key);
+	else if (ends_with(key, ".sql.gz") || ends_with(key, ".dump.gz"))
+		message_printf(mkey, sizeof(mkey), "%s.json", key);
+	else
+		message_printf(mkey, sizeof(mkey), "%s.files.json", key);
+	if (sink->ops->get(sink, mkey, collect, &text, err, sizeof(err)) != 0) {
+		char why[1024];
+		message_printf(why, sizeof(why), "no manifest %s (an incomplete backup?): %s", mkey, err);
+		message_printf(err, sizeof(err), "%s", why);
+		goto done;
+	}
+	if (manifest_parse(text.data ? text.data : "", text.len, &m, err, sizeof(err)) != 0)
+		goto done;
+	if (strcmp(m.kind, "db") == 0) {
+		if (verify_object(sink, m.key, m.sha256, m.bytes_out, m.bytes_in, hooks, err,
+		                  sizeof(err)) != 0)
+			goto done;
+		message_printf(message, msglen,
+		         "%s: OK (SHA-256 %.12s... matches, %llu bytes stored, decompresses to %llu "
+		         "bytes)",
+		         m.key, m.sha256, (unsigned long long)m.bytes_out,
+		         (unsigned long long)m.bytes_in);
+	} else {
+		for (size_t i = 0; i < m.file_count; i++)
+			if (verify_object(sink, m.files[i].key, m.files[i].sha256, m.files[i].stored,
+			                  m.files[i].size, hooks, err, sizeof(err)) != 0)
+				goto done;
+		message_printf(message, msglen, "%s: OK (%zu files, SHA-256 and gzip checked)%s", m.key,
+		         m.file_count,
+		         m.failures ? "; note: this backup recorded failed files" : "");
+	}
+	rc = 0;
+done:
+	if (rc != 0)
+		message_printf(message, msglen, "verify failed: %s", err);
+	redact_text(message, msglen);
+	manifest_free_files(&m);
+	free(text.data);
+	sink_free(sink);
+	return rc;
+}

@@ -1,0 +1,107 @@
+/* backup.h - database and file backups, listing and verification: the
+ * orchestration of pgdump -> gzip_parallel -> sink (DESIGN.md "Backups").
+ *
+ * backup_db: pg_dump streams through parallel gzip into the target's object
+ * PREFIX/DB_TIMESTAMP.sql.gz (custom format: .dump.gz); success only when
+ * pg_dump exited 0, the gzip stream was finished and the sink confirmed the
+ * whole object; then the manifest (job/manifest.h) goes next to it. Any
+ * failure or cancellation aborts the upload (or removes the partial file)
+ * and says why; nothing that looks complete is left behind.
+ *
+ * backup_files: every matching file under the source, gzipped to
+ * PREFIX/TIMESTAMP/RELPATH.gz by a small pool of threads, each file retried;
+ * a failure does not stop the others but fails the backup; the manifest
+ * PREFIX/TIMESTAMP.files.json lists what went up.
+ *
+ * Each backup writes an audit record before it starts (refusing to run when
+ * it cannot) and one with its outcome. Hooks (may be NULL) let the caller
+ * show progress and ask for cancellation; they are called from the thread
+ * that called backup_db/backup_files.
+ */
+#ifndef OPSDECK_JOB_BACKUP_H
+#define OPSDECK_JOB_BACKUP_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+
+struct backup_progress {
+	const char *phase;    /* "starting", "dumping", "finishing", "files", "verifying" */
+	uint64_t bytes_in;    /* uncompressed so far */
+	uint64_t bytes_out;   /* compressed so far */
+	uint64_t total;       /* estimate of bytes_in at the end; 0 when unknown */
+	uint64_t files_done;  /* files only */
+	uint64_t files_total;
+	int64_t elapsed_ms;
+};
+
+struct backup_hooks {
+	void (*progress)(void *ctx, const struct backup_progress *p);
+	bool (*cancelled)(void *ctx);
+	void *ctx;
+	/* May be NULL: a flag set (from a signal handler, another thread) to
+	 * cancel; transfers in flight stop at once (sink_set_cancel). */
+	const atomic_int *cancel;
+};
+
+struct backup_result {
+	char key[1024];        /* object (db) or directory (files), relative to the target */
+	char manifest_key[1100];
+	uint64_t bytes_in;
+	uint64_t bytes_out;
+	int64_t duration_ms;
+	char sha256[65];
+	size_t files;          /* files backed up */
+	size_t failures;       /* files that failed */
+	size_t skipped_links;
+	char **failed;         /* "path: reason", failures of them */
+	bool cancelled;
+	char message[1024];    /* one line: the summary, or why it failed */
+};
+
+void backup_result_free(struct backup_result *r);
+
+/* target: a URL, or NULL for [backup] target. 0 ok, -1 failed or cancelled. */
+int backup_db(const struct config *cfg, const char *target, const struct backup_hooks *hooks,
+              struct backup_result *r);
+int backup_files(const struct config *cfg, const char *target, const char *source,
+                 char *const *patterns, size_t pattern_count, const struct backup_hooks *hooks,
+                 struct backup_result *r);
+
+struct backup_entry {
+	char *key;           /* the object (db) or the directory (files) */
+	char kind[8];        /* "db" or "files" */
+	uint64_t size;       /* stored bytes (files: all objects under the directory) */
+	int64_t modified_ms; /* wall clock */
+	bool complete;       /* its manifest exists */
+};
+
+/* The backups at the target, newest first. */
+int backup_list(const struct config *cfg, const char *target, struct backup_entry **entries,
+                size_t *count, char *err, size_t errlen);
+void backup_entries_free(struct backup_entry *entries, size_t count);
+
+/* Downloads key (a db object, a files directory, or either's manifest),
+ * checks the SHA-256 and sizes against the manifest and that every gzip
+ * stream decompresses. 0 ok (message says what was checked), -1 with why. */
+int backup_verify(const struct config *cfg, const char *target, const char *key,
+                  const struct backup_hooks *hooks, char *message, size_t msglen);
+
+/* Age in ms of the newest complete database backup at the target; -1 when
+ * there is none (and 0 returned), -1 returned when the target cannot be
+ * listed. */
+int backup_newest_age(const struct config *cfg, int64_t now_ms, int64_t *age_ms, char *err,
+                      size_t errlen);
+
+/* Pure naming helpers. "2026-11-27T10-25-02-123Z" (ISO-8601, ':' and '.'
+ * replaced by '-', as the seed names it). */
+void backup_timestamp(char *dst, size_t size, int64_t wall_ms);
+/* "shop_2026-...Z.sql.gz" (custom: .dump.gz); characters of the database
+ * name other than [A-Za-z0-9._-] become '_'. */
+void backup_db_name(char *dst, size_t size, const char *database, const char *timestamp,
+                    bool custom);
+
+#endif

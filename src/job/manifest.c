@@ -1,0 +1,219 @@
+/* manifest.c - backup manifests as JSON (json-c) and SHA-256 (libcrypto). */
+#include "job/manifest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <openssl/evp.h>
+
+struct sha256 {
+	EVP_MD_CTX *ctx;
+};
+
+struct sha256 *sha256_new(void)
+{
+	struct sha256 *h = calloc(1, sizeof(*h));
+	h->ctx = EVP_MD_CTX_new();
+	if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1)
+		abort(); /* only when out of memory */
+	return h;
+}
+
+void sha256_update(struct sha256 *h, const void *data, size_t len)
+{
+	EVP_DigestUpdate(h->ctx, data, len);
+}
+
+void sha256_finish_hex(struct sha256 *h, char hex[SHA256_HEX_SIZE])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_DigestFinal_ex(h->ctx, md, &n);
+	for (unsigned int i = 0; i < n && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[64] = '\0';
+	sha256_free(h);
+}
+
+void sha256_free(struct sha256 *h)
+{
+	if (!h)
+		return;
+	EVP_MD_CTX_free(h->ctx);
+	free(h);
+}
+
+static void add_string(json_object *o, const char *name, const char *value)
+{
+	json_object_object_add(o, name, json_object_new_string(value ? value : ""));
+}
+
+static void add_int(json_object *o, const char *name, int64_t value)
+{
+	json_object_object_add(o, name, json_object_new_int64(value));
+}
+
+char *manifest_to_json(const struct manifest *m)
+{
+	json_object *o = json_object_new_object();
+	add_int(o, "manifest_version", MANIFEST_VERSION);
+	add_string(o, "kind", m->kind);
+	add_string(o, "key", m->key);
+	if (strcmp(m->kind, "db") == 0)
+		add_string(o, "database", m->database);
+	add_string(o, "format", m->format);
+	add_string(o, "created", m->created);
+	add_int(o, "duration_ms", m->duration_ms);
+	add_int(o, "bytes_in", (int64_t)m->bytes_in);
+	add_int(o, "bytes_out", (int64_t)m->bytes_out);
+	if (m->sha256[0])
+		add_string(o, "sha256", m->sha256);
+	json_object *c = json_object_new_object();
+	add_string(c, "algorithm", "gzip");
+	add_int(c, "level", m->compression_level);
+	add_int(c, "threads", m->compression_threads);
+	json_object_object_add(o, "compression", c);
+	if (strcmp(m->kind, "db") == 0) {
+		add_string(o, "pg_dump_version", m->pg_dump_version);
+		add_string(o, "server_version", m->server_version);
+	}
+	add_string(o, "opsdeck_version", m->opsdeck_version);
+	if (strcmp(m->kind, "files") == 0) {
+		add_int(o, "file_count", (int64_t)m->file_count);
+		add_int(o, "failures", (int64_t)m->failures);
+		json_object *files = json_object_new_array();
+		for (size_t i = 0; i < m->file_count; i++) {
+			const struct manifest_file *f = &m->files[i];
+			json_object *fo = json_object_new_object();
+			add_string(fo, "path", f->path);
+			add_string(fo, "key", f->key);
+			add_int(fo, "size", (int64_t)f->size);
+			add_int(fo, "stored", (int64_t)f->stored);
+			add_string(fo, "sha256", f->sha256);
+			json_object_array_add(files, fo);
+		}
+		json_object_object_add(o, "files", files);
+	}
+	char *text = strdup(json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return text;
+}
+
+static void get_string(json_object *o, const char *name, char *dst, size_t size)
+{
+	json_object *v;
+	dst[0] = '\0';
+	if (json_object_object_get_ex(o, name, &v) && json_object_is_type(v, json_type_string))
+		snprintf(dst, size, "%s", json_object_get_string(v));
+}
+
+static int64_t get_int(json_object *o, const char *name)
+{
+	json_object *v;
+	if (json_object_object_get_ex(o, name, &v) && json_object_is_type(v, json_type_int))
+		return json_object_get_int64(v);
+	return -1;
+}
+
+static int is_hex64(const char *s)
+{
+	if (strlen(s) != 64)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return 0;
+	return 1;
+}
+
+int manifest_parse(const char *text, size_t len, struct manifest *m, char *err, size_t errlen)
+{
+	memset(m, 0, sizeof(*m));
+	json_tokener *tok = json_tokener_new();
+	json_object *o = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	json_tokener_free(tok);
+	if (!o || jerr != json_tokener_success || !json_object_is_type(o, json_type_object)) {
+		snprintf(err, errlen, "manifest is not a JSON object");
+		json_object_put(o);
+		return -1;
+	}
+	int rc = -1;
+	if (get_int(o, "manifest_version") != MANIFEST_VERSION) {
+		snprintf(err, errlen, "manifest: unknown manifest_version");
+		goto done;
+	}
+	get_string(o, "kind", m->kind, sizeof(m->kind));
+	get_string(o, "key", m->key, sizeof(m->key));
+	get_string(o, "database", m->database, sizeof(m->database));
+	get_string(o, "format", m->format, sizeof(m->format));
+	get_string(o, "created", m->created, sizeof(m->created));
+	get_string(o, "sha256", m->sha256, sizeof(m->sha256));
+	get_string(o, "pg_dump_version", m->pg_dump_version, sizeof(m->pg_dump_version));
+	get_string(o, "server_version", m->server_version, sizeof(m->server_version));
+	get_string(o, "opsdeck_version", m->opsdeck_version, sizeof(m->opsdeck_version));
+	m->duration_ms = get_int(o, "duration_ms");
+	int64_t in = get_int(o, "bytes_in"), out = get_int(o, "bytes_out");
+	if (strcmp(m->kind, "db") != 0 && strcmp(m->kind, "files") != 0) {
+		snprintf(err, errlen, "manifest: kind is neither db nor files");
+		goto done;
+	}
+	if (!m->key[0] || in < 0 || out < 0) {
+		snprintf(err, errlen, "manifest: key, bytes_in or bytes_out missing");
+		goto done;
+	}
+	m->bytes_in = (uint64_t)in;
+	m->bytes_out = (uint64_t)out;
+	if (strcmp(m->kind, "db") == 0 && !is_hex64(m->sha256)) {
+		snprintf(err, errlen, "manifest: sha256 missing or malformed");
+		goto done;
+	}
+	json_object *c;
+	if (json_object_object_get_ex(o, "compression", &c)) {
+		m->compression_level = (int)get_int(c, "level");
+		m->compression_threads = (int)get_int(c, "threads");
+	}
+	json_object *files;
+	if (json_object_object_get_ex(o, "files", &files) &&
+	    json_object_is_type(files, json_type_array)) {
+		size_t n = json_object_array_length(files);
+		m->files = calloc(n ? n : 1, sizeof(*m->files));
+		for (size_t i = 0; i < n; i++) {
+			json_object *fo = json_object_array_get_idx(files, i);
+			struct manifest_file *f = &m->files[m->file_count];
+			char path[4096], key[4096];
+			get_string(fo, "path", path, sizeof(path));
+			get_string(fo, "key", key, sizeof(key));
+			get_string(fo, "sha256", f->sha256, sizeof(f->sha256));
+			int64_t size = get_int(fo, "size"), stored = get_int(fo, "stored");
+			if (!key[0] || size < 0 || stored < 0)
+				continue;
+			f->path = strdup(path);
+			f->key = strdup(key);
+			f->size = (uint64_t)size;
+			f->stored = (uint64_t)stored;
+			m->file_count++;
+		}
+		int64_t failures = get_int(o, "failures");
+		m->failures = failures > 0 ? (size_t)failures : 0;
+	}
+	rc = 0;
+done:
+	json_object_put(o);
+	if (rc != 0)
+		manifest_free_files(m);
+	return rc;
+}
+
+void manifest_free_files(struct manifest *m)
+{
+	for (size_t i = 0; i < m->file_count; i++) {
+		free(m->files[i].path);
+		free(m->files[i].key);
+	}
+	free(m->files);
+	m->files = NULL;
+	m->file_count = 0;
+}

@@ -1,0 +1,353 @@
+/* pgdump.c - run pg_dump and stream its output (see pgdump.h). */
+#include "job/pgdump.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "config/redact.h"
+#include "util/clock.h"
+#include "util/spawn.h"
+#include "util/strbuf.h"
+
+extern char **environ;
+
+struct pgdump {
+	pid_t pid;
+	int out_fd;
+	int err_fd;
+	bool reaped;
+	int status;
+	struct strbuf stderr_text;
+};
+
+static const char *program(void)
+{
+	const char *p = getenv("OPSDECK_PG_DUMP");
+	return p && *p ? p : "pg_dump";
+}
+
+/* conninfo value quoting: 'value' with \ and ' escaped. */
+static void conninfo_add(struct strbuf *b, const char *keyword, const char *value)
+{
+	if (b->len)
+		strbuf_putc(b, ' ');
+	strbuf_puts(b, keyword);
+	strbuf_puts(b, "='");
+	for (const char *p = value; *p; p++) {
+		if (*p == '\'' || *p == '\\')
+			strbuf_putc(b, '\\');
+		strbuf_putc(b, *p);
+	}
+	strbuf_putc(b, '\'');
+}
+
+/* The child's environment: ours without PGPASSWORD, plus the URL's one. */
+static char **child_environment(const struct pgurl *url)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = calloc(n + 2, sizeof(*env));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "PGPASSWORD=", 11) != 0)
+			env[k++] = strdup(environ[i]);
+	if (url->password && *url->password) {
+		char *pw = NULL;
+		if (asprintf(&pw, "PGPASSWORD=%s", url->password) >= 0)
+			env[k++] = pw;
+	}
+	env[k] = NULL;
+	return env;
+}
+
+static void environment_free(char **env)
+{
+	for (size_t i = 0; env && env[i]; i++) {
+		/* the password is in here: do not leave it in freed memory */
+		memset(env[i], 0, strlen(env[i]));
+		free(env[i]);
+	}
+	free(env);
+}
+
+struct pgdump *pgdump_start(const struct pgurl *url, bool custom, char *err, size_t errlen)
+{
+	struct strbuf conninfo;
+	strbuf_init(&conninfo, 0);
+	for (size_t i = 0; i < url->count; i++) {
+		if (strcmp(url->keywords[i], "password") == 0)
+			continue;
+		/* the dump's sessions say who they are */
+		if (strcmp(url->keywords[i], "application_name") == 0) {
+			conninfo_add(&conninfo, "application_name", "opsdeck-backup");
+			continue;
+		}
+		conninfo_add(&conninfo, url->keywords[i], url->values[i]);
+	}
+	char *argv[8];
+	int argc = 0;
+	argv[argc++] = (char *)program();
+	argv[argc++] = "--no-password";
+	if (custom) {
+		argv[argc++] = "--format=custom";
+		argv[argc++] = "--compress=0";
+	}
+	argv[argc++] = "--dbname";
+	argv[argc++] = (char *)strbuf_str(&conninfo);
+	argv[argc] = NULL;
+
+	struct pgdump *d = calloc(1, sizeof(*d));
+	d->pid = -1;
+	d->out_fd = d->err_fd = -1;
+	strbuf_init(&d->stderr_text, PGDUMP_STDERR_CAP);
+	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+	char **env = NULL;
+	posix_spawn_file_actions_t actions;
+	posix_spawnattr_t attr;
+	bool actions_ok = false, attr_ok = false;
+	if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+		snprintf(err, errlen, "cannot run pg_dump: %s", strerror(errno));
+		goto fail;
+	}
+	actions_ok = posix_spawn_file_actions_init(&actions) == 0;
+	attr_ok = posix_spawnattr_init(&attr) == 0;
+	if (!actions_ok || !attr_ok) {
+		snprintf(err, errlen, "cannot run pg_dump: out of memory");
+		goto fail;
+	}
+	posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+	posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+	sigset_t defaults, empty;
+	sigfillset(&defaults);
+	sigemptyset(&empty);
+	posix_spawnattr_setsigdefault(&attr, &defaults);
+	posix_spawnattr_setsigmask(&attr, &empty);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+	                                    POSIX_SPAWN_SETPGROUP);
+	env = child_environment(url);
+	int rc = posix_spawnp(&d->pid, argv[0], &actions, &attr, argv, env);
+	if (rc != 0) {
+		d->pid = -1;
+		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(rc));
+		goto fail;
+	}
+	close(out_pipe[1]);
+	close(err_pipe[1]);
+	d->out_fd = out_pipe[0];
+	d->err_fd = err_pipe[0];
+	fcntl(d->out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(d->err_fd, F_SETFL, O_NONBLOCK);
+	posix_spawn_file_actions_destroy(&actions);
+	posix_spawnattr_destroy(&attr);
+	environment_free(env);
+	strbuf_free(&conninfo);
+	return d;
+
+fail:
+	for (int i = 0; i < 2; i++) {
+		if (out_pipe[i] >= 0)
+			close(out_pipe[i]);
+		if (err_pipe[i] >= 0)
+			close(err_pipe[i]);
+	}
+	if (actions_ok)
+		posix_spawn_file_actions_destroy(&actions);
+	if (attr_ok)
+		posix_spawnattr_destroy(&attr);
+	environment_free(env);
+	strbuf_free(&conninfo);
+	strbuf_free(&d->stderr_text);
+	free(d);
+	return NULL;
+}
+
+static void read_stderr(struct pgdump *d)
+{
+	char chunk[2048];
+	for (;;) {
+		ssize_t n = read(d->err_fd, chunk, sizeof(chunk));
+		if (n > 0) {
+			/* keep the start: pg_dump's first error line is the reason */
+			strbuf_append(&d->stderr_text, chunk, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0 || errno != EAGAIN) {
+			close(d->err_fd);
+			d->err_fd = -1;
+		}
+		return;
+	}
+}
+
+ssize_t pgdump_read(struct pgdump *d, void *buf, size_t len, int timeout_ms, char *err,
+                    size_t errlen)
+{
+	for (;;) {
+		if (d->out_fd < 0)
+			return 0;
+		struct pollfd fds[2] = {{.fd = d->out_fd, .events = POLLIN},
+		                        {.fd = d->err_fd, .events = POLLIN}};
+		int rc = poll(fds, d->err_fd >= 0 ? 2 : 1, timeout_ms);
+		if (rc < 0 && errno == EINTR)
+			return PGDUMP_AGAIN;
+		if (rc < 0) {
+			snprintf(err, errlen, "reading pg_dump: %s", strerror(errno));
+			return -1;
+		}
+		if (rc == 0)
+			return PGDUMP_AGAIN;
+		if (d->err_fd >= 0 && fds[1].revents)
+			read_stderr(d);
+		if (fds[0].revents) {
+			ssize_t n = read(d->out_fd, buf, len);
+			if (n > 0)
+				return n;
+			if (n == 0) {
+				close(d->out_fd);
+				d->out_fd = -1;
+				return 0;
+			}
+			if (errno != EINTR && errno != EAGAIN) {
+				snprintf(err, errlen, "reading pg_dump: %s", strerror(errno));
+				return -1;
+			}
+		}
+	}
+}
+
+static int reap(struct pgdump *d, int64_t timeout_ms)
+{
+	int64_t deadline = clock_monotonic_ms() + timeout_ms;
+	while (!d->reaped) {
+		pid_t r = waitpid(d->pid, &d->status, timeout_ms < 0 ? 0 : WNOHANG);
+		if (r == d->pid) {
+			d->reaped = true;
+			break;
+		}
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (timeout_ms >= 0) {
+			if (clock_monotonic_ms() >= deadline)
+				return -1;
+			usleep(20000);
+		}
+	}
+	return 0;
+}
+
+int pgdump_wait(struct pgdump *d, char *err, size_t errlen)
+{
+	/* the rest of stderr, then the exit status */
+	if (d->err_fd >= 0) {
+		fcntl(d->err_fd, F_SETFL, 0);
+		while (d->err_fd >= 0)
+			read_stderr(d);
+	}
+	reap(d, -1);
+	if (WIFEXITED(d->status) && WEXITSTATUS(d->status) == 0)
+		return 0;
+	char text[1024];
+	snprintf(text, sizeof(text), "%s", strbuf_str(&d->stderr_text));
+	/* one line for people: newlines become "; " */
+	size_t n = strlen(text);
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	for (char *p = text; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	redact_text(text, sizeof(text));
+	if (WIFEXITED(d->status))
+		snprintf(err, errlen, "pg_dump exited with status %d%s%s", WEXITSTATUS(d->status),
+		         *text ? ": " : "", text);
+	else if (WIFSIGNALED(d->status))
+		snprintf(err, errlen, "pg_dump was killed by signal %d%s%s", WTERMSIG(d->status),
+		         *text ? ": " : "", text);
+	else
+		snprintf(err, errlen, "pg_dump failed");
+	return -1;
+}
+
+void pgdump_free(struct pgdump *d)
+{
+	if (!d)
+		return;
+	if (d->out_fd >= 0)
+		close(d->out_fd);
+	if (d->err_fd >= 0)
+		close(d->err_fd);
+	if (d->pid > 0 && !d->reaped) {
+		/* the whole group: pg_dump and anything it started */
+		kill(-d->pid, SIGTERM);
+		if (reap(d, 2000) != 0) {
+			kill(-d->pid, SIGKILL);
+			reap(d, -1);
+		}
+	}
+	strbuf_free(&d->stderr_text);
+	free(d);
+}
+
+void pgdump_program_version(char *buf, size_t len)
+{
+	char *argv[] = {(char *)program(), "--version", NULL};
+	struct strbuf out;
+	strbuf_init(&out, 4096);
+	struct spawn_result result;
+	char err[256];
+	buf[0] = '\0';
+	if (spawn_capture(argv, NULL, 10000, &out, NULL, &result, err, sizeof(err)) == 0 &&
+	    result.exit_status == 0) {
+		snprintf(buf, len, "%s", strbuf_str(&out));
+		char *nl = strchr(buf, '\n');
+		if (nl)
+			*nl = '\0';
+	}
+	strbuf_free(&out);
+}
+
+int pgdump_server_info(const struct pgurl *url, char *version, size_t vlen, uint64_t *db_size,
+                       char *err, size_t errlen)
+{
+	version[0] = '\0';
+	*db_size = 0;
+	PGconn *conn = PQconnectdbParams(url->keywords, url->values, 0);
+	int rc = -1;
+	if (PQstatus(conn) != CONNECTION_OK) {
+		snprintf(err, errlen, "cannot connect to the database: %s", PQerrorMessage(conn));
+		goto done;
+	}
+	PGresult *res = PQexec(conn, "SELECT current_setting('server_version'), "
+	                             "pg_database_size(current_database())");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+		snprintf(version, vlen, "%s", PQgetvalue(res, 0, 0));
+		*db_size = strtoull(PQgetvalue(res, 0, 1), NULL, 10);
+		rc = 0;
+	} else {
+		snprintf(err, errlen, "database: %s", PQerrorMessage(conn));
+	}
+	PQclear(res);
+done:
+	PQfinish(conn);
+	if (rc != 0) {
+		char *nl = strchr(err, '\n');
+		if (nl)
+			*nl = '\0';
+		redact_text(err, errlen);
+	}
+	return rc;
+}

@@ -1,0 +1,93 @@
+/* sink.c - picks the storage driver for a target URL (see sink.h). */
+#include "job/sink.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sink *sink_open(const char *url, const struct config *cfg, char *err, size_t errlen)
+{
+	if (!url || !*url) {
+		snprintf(err, errlen, "no backup target: set [backup] target or give --target URL");
+		return NULL;
+	}
+	if (strncmp(url, "file://", 7) == 0) {
+		const char *dir = url + 7;
+		if (*dir != '/') {
+			snprintf(err, errlen, "target %s: a file:// target needs an absolute path "
+			                      "(file:///var/backups/shop)", url);
+			return NULL;
+		}
+		return sink_file_new(url, dir, err, errlen);
+	}
+	if (strncmp(url, "s3://", 5) == 0) {
+		const char *rest = url + 5;
+		const char *slash = strchr(rest, '/');
+		size_t blen = slash ? (size_t)(slash - rest) : strlen(rest);
+		if (blen == 0) {
+			snprintf(err, errlen, "target %s: no bucket (s3://bucket/prefix)", url);
+			return NULL;
+		}
+		char *bucket = strndup(rest, blen);
+		char *prefix = strdup(slash ? slash + 1 : "");
+		/* no trailing slashes: keys are PREFIX/NAME */
+		size_t plen = strlen(prefix);
+		while (plen > 0 && prefix[plen - 1] == '/')
+			prefix[--plen] = '\0';
+		struct sink *s = sink_s3_new(url, bucket, prefix, cfg, err, errlen);
+		free(bucket);
+		free(prefix);
+		return s;
+	}
+	snprintf(err, errlen, "target %s: unknown scheme (want s3://bucket/prefix or file:///dir)",
+	         url);
+	return NULL;
+}
+
+void sink_free(struct sink *s)
+{
+	if (s)
+		s->ops->free(s);
+}
+
+void sink_set_cancel(struct sink *s, const atomic_int *flag)
+{
+	if (s->ops->set_cancel)
+		s->ops->set_cancel(s, flag);
+}
+
+int sink_put(struct sink *s, const char *key, const void *data, size_t len, char *err,
+             size_t errlen)
+{
+	struct sink_writer *w = s->ops->open(s, key, err, errlen);
+	if (!w)
+		return -1;
+	if (s->ops->write(w, data, len, err, errlen) != 0) {
+		s->ops->abort(w);
+		return -1;
+	}
+	return s->ops->finish(w, err, errlen);
+}
+
+void sink_entries_free(struct sink_entry *entries, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(entries[i].key);
+	free(entries);
+}
+
+bool sink_key_valid(const char *key)
+{
+	if (!key || !*key || *key == '/')
+		return false;
+	const char *seg = key;
+	for (;;) {
+		const char *end = strchr(seg, '/');
+		size_t n = end ? (size_t)(end - seg) : strlen(seg);
+		if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return false;
+		if (!end)
+			return true;
+		seg = end + 1;
+	}
+}

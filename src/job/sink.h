@@ -1,0 +1,95 @@
+/* sink.h - where backups go: a storage driver behind a table of functions,
+ * so the local directory (file://) and S3 are interchangeable (as
+ * pgBackRest's StorageInterface).
+ *
+ * A sink is opened on a target URL (s3://bucket/prefix, file:///dir). Keys
+ * are relative to the target's prefix ("shop_2026-...sql.gz",
+ * "2026-.../uploads/a.png.gz"); the driver adds the prefix.
+ *
+ * Writing an object: open(key) -> writer; write() any number of times;
+ * finish() returns 0 only once the target has confirmed the whole object
+ * (file: written, fsynced and renamed from NAME.partial; S3: single PUT
+ * answered 200, or CompleteMultipartUpload accepted). abort() throws away
+ * whatever was written (partial file removed, multipart upload aborted) and
+ * frees the writer; finish() frees it too, whatever its result — after a
+ * failed finish nothing of the object is left. Several writers may be open
+ * at once, each used from one thread at a time.
+ *
+ * Errors are one line in err, never holding a secret.
+ */
+#ifndef OPSDECK_JOB_SINK_H
+#define OPSDECK_JOB_SINK_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+
+struct sink;
+struct sink_writer;
+
+struct sink_entry {
+	char *key;           /* relative to the prefix */
+	uint64_t size;
+	int64_t modified_ms; /* wall clock */
+};
+
+struct sink_ops {
+	const char *scheme; /* "file", "s3" */
+	struct sink_writer *(*open)(struct sink *s, const char *key, char *err, size_t errlen);
+	int (*write)(struct sink_writer *w, const void *data, size_t len, char *err,
+	             size_t errlen);
+	int (*finish)(struct sink_writer *w, char *err, size_t errlen);
+	void (*abort)(struct sink_writer *w);
+	/* Every object under the prefix (recursively), any order. */
+	int (*list)(struct sink *s, struct sink_entry **entries, size_t *count, char *err,
+	            size_t errlen);
+	/* Streams one object to on_data (non-zero from it stops: an error). */
+	int (*get)(struct sink *s, const char *key,
+	           int (*on_data)(void *ctx, const void *data, size_t len), void *ctx, char *err,
+	           size_t errlen);
+	int (*remove)(struct sink *s, const char *key, char *err, size_t errlen);
+	void (*free)(struct sink *s);
+	/* May be NULL: see sink_set_cancel. */
+	void (*set_cancel)(struct sink *s, const atomic_int *flag);
+};
+
+struct sink {
+	const struct sink_ops *ops;
+	char *url;     /* the target as given (no secrets in it) */
+	char *display; /* what to show people: the URL */
+};
+
+/* Opens the sink for `url` (file:///dir or s3://bucket/prefix), with the S3
+ * endpoint, region and credentials from cfg (config_lookup for AWS_*).
+ * NULL with a reason on an unknown scheme, a missing directory, missing
+ * credentials. */
+struct sink *sink_open(const char *url, const struct config *cfg, char *err, size_t errlen);
+void sink_free(struct sink *s);
+
+/* A flag that, once non-zero, makes transfers in flight stop early with an
+ * error (S3: requests and backoff waits end "cancelled"), so a SIGTERM or the
+ * dashboard's cancel takes effect at once; abort still cleans up (it runs
+ * its own requests without the flag). Borrowed; it must outlive the sink.
+ * Set it before writers are opened. */
+void sink_set_cancel(struct sink *s, const atomic_int *flag);
+
+/* One small object in one go (manifests): open, write, finish. */
+int sink_put(struct sink *s, const char *key, const void *data, size_t len, char *err,
+             size_t errlen);
+
+void sink_entries_free(struct sink_entry *entries, size_t count);
+
+/* The drivers (sink_file.c, sink_s3.c). The path / bucket and prefix are
+ * already split out of the URL. */
+struct sink *sink_file_new(const char *url, const char *dir, char *err, size_t errlen);
+struct sink *sink_s3_new(const char *url, const char *bucket, const char *prefix,
+                         const struct config *cfg, char *err, size_t errlen);
+
+/* Whether key is acceptable as an object name under a target: relative, no
+ * "." or ".." segment, no empty segment, no NUL. */
+bool sink_key_valid(const char *key);
+
+#endif

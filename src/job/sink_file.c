@@ -1,0 +1,315 @@
+/* sink_file.c - the file:// storage driver: a local directory.
+ *
+ * An object is written to DIR/KEY.partial, fsynced, renamed to DIR/KEY and
+ * the directory fsynced, so a crash or a full disk never leaves a file that
+ * looks complete. Parent directories of a key are created (0700). Files are
+ * created 0600: backups hold the whole database.
+ */
+#include "job/sink.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/strbuf.h"
+
+struct file_sink {
+	struct sink base;
+	char *dir;
+};
+
+struct sink_writer {
+	struct file_sink *sink;
+	int fd;
+	char *path;
+	char *partial;
+};
+
+static int make_parents(const char *path, char *err, size_t errlen)
+{
+	char *copy = strdup(path);
+	int rc = 0;
+	for (char *p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0700) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot create %s: %s", copy, strerror(errno));
+			rc = -1;
+			break;
+		}
+		*p = '/';
+	}
+	free(copy);
+	return rc;
+}
+
+static struct sink_writer *file_open(struct sink *s, const char *key, char *err, size_t errlen)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+	if (!sink_key_valid(key)) {
+		snprintf(err, errlen, "invalid object name '%s'", key);
+		return NULL;
+	}
+	struct sink_writer *w = calloc(1, sizeof(*w));
+	w->sink = fs;
+	w->fd = -1;
+	if (asprintf(&w->path, "%s/%s", fs->dir, key) < 0 ||
+	    asprintf(&w->partial, "%s.partial", w->path) < 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (make_parents(w->path, err, errlen) != 0)
+		goto fail;
+	w->fd = open(w->partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (w->fd < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", w->partial, strerror(errno));
+		goto fail;
+	}
+	return w;
+fail:
+	free(w->path);
+	free(w->partial);
+	free(w);
+	return NULL;
+}
+
+static int file_write(struct sink_writer *w, const void *data, size_t len, char *err,
+                      size_t errlen)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write(w->fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errlen, "cannot write %s: %s", w->partial, strerror(errno));
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void writer_free(struct sink_writer *w)
+{
+	free(w->path);
+	free(w->partial);
+	free(w);
+}
+
+static void file_abort(struct sink_writer *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	unlink(w->partial);
+	writer_free(w);
+}
+
+static int file_finish(struct sink_writer *w, char *err, size_t errlen)
+{
+	if (fsync(w->fd) != 0) {
+		snprintf(err, errlen, "cannot write %s: %s", w->partial, strerror(errno));
+		goto fail;
+	}
+	int fd = w->fd;
+	w->fd = -1;
+	if (close(fd) != 0) {
+		snprintf(err, errlen, "cannot write %s: %s", w->partial, strerror(errno));
+		goto fail;
+	}
+	if (rename(w->partial, w->path) != 0) {
+		snprintf(err, errlen, "cannot rename %s: %s", w->partial, strerror(errno));
+		goto fail;
+	}
+	/* make the rename itself durable */
+	char *slash = strrchr(w->path, '/');
+	*slash = '\0';
+	int dfd = open(w->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	*slash = '/';
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	writer_free(w);
+	return 0;
+fail:
+	file_abort(w);
+	return -1;
+}
+
+static int list_dir(const char *root, const char *rel, struct sink_entry **entries, size_t *count,
+                    size_t *cap, char *err, size_t errlen)
+{
+	char *path = NULL;
+	if (asprintf(&path, "%s%s%s", root, *rel ? "/" : "", rel) < 0)
+		return -1;
+	DIR *d = opendir(path);
+	if (!d) {
+		snprintf(err, errlen, "cannot list %s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	int rc = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		char *child_rel = NULL, *child = NULL;
+		if (asprintf(&child_rel, "%s%s%s", rel, *rel ? "/" : "", de->d_name) < 0 ||
+		    asprintf(&child, "%s/%s", root, child_rel) < 0) {
+			free(child_rel);
+			rc = -1;
+			break;
+		}
+		struct stat st;
+		if (lstat(child, &st) == 0) {
+			if (S_ISDIR(st.st_mode)) {
+				rc = list_dir(root, child_rel, entries, count, cap, err, errlen);
+			} else if (S_ISREG(st.st_mode)) {
+				size_t n = strlen(child_rel);
+				if (n < 8 || strcmp(child_rel + n - 8, ".partial") != 0) {
+					if (*count == *cap) {
+						*cap = *cap ? *cap * 2 : 64;
+						*entries = realloc(*entries, *cap * sizeof(**entries));
+					}
+					(*entries)[*count].key = child_rel;
+					(*entries)[*count].size = (uint64_t)st.st_size;
+					(*entries)[*count].modified_ms =
+					    (int64_t)st.st_mtim.tv_sec * 1000 +
+					    st.st_mtim.tv_nsec / 1000000;
+					(*count)++;
+					child_rel = NULL;
+				}
+			}
+		}
+		free(child_rel);
+		free(child);
+		if (rc != 0)
+			break;
+	}
+	closedir(d);
+	free(path);
+	return rc;
+}
+
+static int file_list(struct sink *s, struct sink_entry **entries, size_t *count, char *err,
+                     size_t errlen)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+	size_t cap = 0;
+	*entries = NULL;
+	*count = 0;
+	if (list_dir(fs->dir, "", entries, count, &cap, err, errlen) != 0) {
+		sink_entries_free(*entries, *count);
+		*entries = NULL;
+		*count = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static int file_get(struct sink *s, const char *key,
+                    int (*on_data)(void *ctx, const void *data, size_t len), void *ctx, char *err,
+                    size_t errlen)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+	if (!sink_key_valid(key)) {
+		snprintf(err, errlen, "invalid object name '%s'", key);
+		return -1;
+	}
+	char *path = NULL;
+	if (asprintf(&path, "%s/%s", fs->dir, key) < 0)
+		return -1;
+	int rc = -1;
+	char *buf = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		goto done;
+	}
+	size_t bufsize = 256 * 1024;
+	buf = malloc(bufsize);
+	for (;;) {
+		ssize_t n = read(fd, buf, bufsize);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		if (on_data(ctx, buf, (size_t)n) != 0) {
+			snprintf(err, errlen, "%s: stopped while reading", path);
+			goto done;
+		}
+	}
+	rc = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	free(path);
+	return rc;
+}
+
+static int file_remove(struct sink *s, const char *key, char *err, size_t errlen)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+	char *path = NULL;
+	if (!sink_key_valid(key) || asprintf(&path, "%s/%s", fs->dir, key) < 0) {
+		snprintf(err, errlen, "invalid object name '%s'", key);
+		return -1;
+	}
+	int rc = unlink(path);
+	if (rc != 0)
+		snprintf(err, errlen, "cannot remove %s: %s", path, strerror(errno));
+	free(path);
+	return rc == 0 ? 0 : -1;
+}
+
+static void file_free(struct sink *s)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+	free(fs->dir);
+	free(fs->base.url);
+	free(fs);
+}
+
+static const struct sink_ops FILE_OPS = {
+	.scheme = "file",
+	.open = file_open,
+	.write = file_write,
+	.finish = file_finish,
+	.abort = file_abort,
+	.list = file_list,
+	.get = file_get,
+	.remove = file_remove,
+	.free = file_free,
+};
+
+struct sink *sink_file_new(const char *url, const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "target %s: %s is not a directory", url, dir);
+		return NULL;
+	}
+	struct file_sink *fs = calloc(1, sizeof(*fs));
+	fs->base.ops = &FILE_OPS;
+	fs->base.url = strdup(url);
+	fs->base.display = fs->base.url;
+	fs->dir = strdup(dir);
+	size_t n = strlen(fs->dir);
+	while (n > 1 && fs->dir[n - 1] == '/')
+		fs->dir[--n] = '\0';
+	return &fs->base;
+}

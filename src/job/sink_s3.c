@@ -1,0 +1,365 @@
+/* sink_s3.c - the S3 storage driver, on the client of s3/s3.h.
+ *
+ * A writer buffers one part; an object that ends within the first part goes
+ * up as a single PUT. Past that it becomes a multipart upload: each full
+ * part is uploaded on its own thread while the caller fills the next, with
+ * at most S3_INFLIGHT uploads at once, so memory stays at a few parts.
+ * Parts start at 8 MiB and double every 1,000 parts (8 MiB .. 4 GiB), so a
+ * stream of unknown length never needs more than 10,000 parts (up to ~8 TiB).
+ * finish completes the upload (the client checks for an <Error> in a 200);
+ * any failure aborts it.
+ */
+#include "job/sink.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "s3/s3.h"
+
+#define S3_PART_MIN (8u * 1024 * 1024)
+#define S3_PARTS_PER_STEP 1000
+#define S3_MAX_PARTS 10000
+#define S3_INFLIGHT 2
+
+struct s3_sink {
+	struct sink base;
+	struct s3_client *client;
+	char *prefix; /* "" or "backups/shop" */
+	const atomic_int *cancel;
+};
+
+struct part_upload {
+	bool busy;
+	pthread_t thread;
+	struct s3_multipart *mp;
+	int number;
+	unsigned char *data;
+	size_t len;
+	int rc;
+	char err[256];
+};
+
+struct sink_writer {
+	struct s3_sink *sink;
+	char *key; /* full key, with the prefix */
+	unsigned char *buf;
+	size_t len;
+	size_t cap;
+	int next_part; /* 1-based number of the part in buf */
+	struct s3_multipart *mp;
+	struct part_upload uploads[S3_INFLIGHT];
+	int oldest; /* index of the oldest busy upload */
+	bool failed;
+	char err[256];
+};
+
+static size_t part_size(int number)
+{
+	int step = (number - 1) / S3_PARTS_PER_STEP;
+	return (size_t)S3_PART_MIN << step;
+}
+
+static char *full_key(const struct s3_sink *s, const char *key)
+{
+	char *k = NULL;
+	if (asprintf(&k, "%s%s%s", s->prefix, *s->prefix ? "/" : "", key) < 0)
+		return NULL;
+	return k;
+}
+
+static void *upload_main(void *arg)
+{
+	struct part_upload *u = arg;
+	u->rc = s3_multipart_upload_part(u->mp, u->number, u->data, u->len, u->err,
+	                                 sizeof(u->err));
+	return NULL;
+}
+
+/* Waits for one upload; records its failure in the writer. */
+static void upload_join(struct sink_writer *w, struct part_upload *u)
+{
+	if (!u->busy)
+		return;
+	pthread_join(u->thread, NULL);
+	u->busy = false;
+	free(u->data);
+	u->data = NULL;
+	if (u->rc != 0 && !w->failed) {
+		w->failed = true;
+		snprintf(w->err, sizeof(w->err), "%s", u->err);
+	}
+}
+
+static void uploads_join_all(struct sink_writer *w)
+{
+	for (int i = 0; i < S3_INFLIGHT; i++)
+		upload_join(w, &w->uploads[(w->oldest + i) % S3_INFLIGHT]);
+	w->oldest = 0;
+}
+
+/* Sends the buffered part on its own thread; a fresh buffer takes its place. */
+static int part_send(struct sink_writer *w, char *err, size_t errlen)
+{
+	if (!w->mp) {
+		w->mp = s3_multipart_begin(w->sink->client, w->key, "application/gzip", err, errlen);
+		if (!w->mp)
+			return -1;
+	}
+	if (w->next_part > S3_MAX_PARTS) {
+		snprintf(err, errlen, "%s: more than %d parts", w->key, S3_MAX_PARTS);
+		return -1;
+	}
+	struct part_upload *u = &w->uploads[w->oldest];
+	upload_join(w, u); /* a free slot: wait for the oldest */
+	w->oldest = (w->oldest + 1) % S3_INFLIGHT;
+	if (w->failed) {
+		snprintf(err, errlen, "%s", w->err);
+		return -1;
+	}
+	u->mp = w->mp;
+	u->number = w->next_part++;
+	u->data = w->buf;
+	u->len = w->len;
+	u->rc = 0;
+	u->err[0] = '\0';
+	int rc = pthread_create(&u->thread, NULL, upload_main, u);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start an upload thread: %s", strerror(rc));
+		w->buf = NULL; /* owned by u->data, freed below */
+		free(u->data);
+		u->data = NULL;
+		return -1;
+	}
+	u->busy = true;
+	w->cap = part_size(w->next_part);
+	w->buf = malloc(w->cap);
+	w->len = 0;
+	if (!w->buf) {
+		snprintf(err, errlen, "out of memory for an upload part");
+		return -1;
+	}
+	return 0;
+}
+
+static struct sink_writer *s3w_open(struct sink *s, const char *key, char *err, size_t errlen)
+{
+	struct s3_sink *ss = (struct s3_sink *)s;
+	if (!sink_key_valid(key)) {
+		snprintf(err, errlen, "invalid object name '%s'", key);
+		return NULL;
+	}
+	struct sink_writer *w = calloc(1, sizeof(*w));
+	w->sink = ss;
+	w->key = full_key(ss, key);
+	w->next_part = 1;
+	w->cap = part_size(1);
+	w->buf = malloc(w->cap);
+	if (!w->key || !w->buf) {
+		snprintf(err, errlen, "out of memory");
+		free(w->key);
+		free(w->buf);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static int s3w_write(struct sink_writer *w, const void *data, size_t len, char *err,
+                     size_t errlen)
+{
+	const unsigned char *p = data;
+	if (w->failed) {
+		snprintf(err, errlen, "%s", w->err);
+		return -1;
+	}
+	while (len > 0) {
+		size_t room = w->cap - w->len;
+		size_t n = len < room ? len : room;
+		memcpy(w->buf + w->len, p, n);
+		w->len += n;
+		p += n;
+		len -= n;
+		if (w->len == w->cap && part_send(w, err, errlen) != 0) {
+			w->failed = true;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void writer_free(struct sink_writer *w)
+{
+	s3_multipart_free(w->mp);
+	free(w->buf);
+	free(w->key);
+	free(w);
+}
+
+static void s3w_abort(struct sink_writer *w)
+{
+	uploads_join_all(w);
+	if (w->mp) {
+		char err[256];
+		/* the abort must run even after a cancel: all of this writer's
+		 * uploads have ended, so only this thread uses the client now
+		 * (a file backup's other writers are single PUTs) */
+		struct s3_client *c = w->sink->client;
+		s3_client_set_cancel(c, NULL);
+		int rc = s3_multipart_abort(w->mp, err, sizeof(err));
+		s3_client_set_cancel(c, w->sink->cancel);
+		if (rc != 0)
+			fprintf(stderr, "opsdeck: could not abort the upload of %s: %s\n", w->key,
+			        err);
+	}
+	writer_free(w);
+}
+
+static int s3w_finish(struct sink_writer *w, char *err, size_t errlen)
+{
+	if (w->failed) {
+		snprintf(err, errlen, "%s", w->err);
+		goto fail;
+	}
+	if (!w->mp) {
+		if (s3_put_object(w->sink->client, w->key, w->buf, w->len, "application/octet-stream",
+		                  err, errlen) != 0)
+			goto fail;
+		writer_free(w);
+		return 0;
+	}
+	if (w->len > 0 && part_send(w, err, errlen) != 0)
+		goto fail;
+	uploads_join_all(w);
+	if (w->failed) {
+		snprintf(err, errlen, "%s", w->err);
+		goto fail;
+	}
+	if (s3_multipart_complete(w->mp, err, errlen) != 0)
+		goto fail;
+	writer_free(w);
+	return 0;
+fail:
+	s3w_abort(w);
+	return -1;
+}
+
+static int s3_list(struct sink *s, struct sink_entry **entries, size_t *count, char *err,
+                   size_t errlen)
+{
+	struct s3_sink *ss = (struct s3_sink *)s;
+	char *prefix = NULL;
+	if (asprintf(&prefix, "%s%s", ss->prefix, *ss->prefix ? "/" : "") < 0)
+		return -1;
+	struct s3_object *objects = NULL;
+	size_t n = 0;
+	*entries = NULL;
+	*count = 0;
+	if (s3_list_objects(ss->client, prefix, &objects, &n, err, errlen) != 0) {
+		free(prefix);
+		return -1;
+	}
+	size_t plen = strlen(prefix);
+	*entries = calloc(n ? n : 1, sizeof(**entries));
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(objects[i].key, prefix, plen) != 0 || !objects[i].key[plen])
+			continue;
+		struct sink_entry *e = &(*entries)[(*count)++];
+		e->key = strdup(objects[i].key + plen);
+		e->size = objects[i].size;
+		e->modified_ms = objects[i].last_modified_ms;
+	}
+	s3_objects_free(objects, n);
+	free(prefix);
+	return 0;
+}
+
+static int s3_get(struct sink *s, const char *key,
+                  int (*on_data)(void *ctx, const void *data, size_t len), void *ctx, char *err,
+                  size_t errlen)
+{
+	struct s3_sink *ss = (struct s3_sink *)s;
+	if (!sink_key_valid(key)) {
+		snprintf(err, errlen, "invalid object name '%s'", key);
+		return -1;
+	}
+	char *k = full_key(ss, key);
+	int rc = s3_get_object(ss->client, k, on_data, ctx, err, errlen);
+	free(k);
+	return rc;
+}
+
+static int s3_remove(struct sink *s, const char *key, char *err, size_t errlen)
+{
+	struct s3_sink *ss = (struct s3_sink *)s;
+	char *k = full_key(ss, key);
+	int rc = s3_delete_object(ss->client, k, err, errlen);
+	free(k);
+	return rc;
+}
+
+static void s3_sink_free(struct sink *s)
+{
+	struct s3_sink *ss = (struct s3_sink *)s;
+	s3_client_free(ss->client);
+	free(ss->prefix);
+	free(ss->base.url);
+	free(ss);
+}
+
+static void s3_set_cancel(struct sink *s, const atomic_int *flag)
+{
+	struct s3_sink *ss = (struct s3_sink *)s;
+	ss->cancel = flag;
+	s3_client_set_cancel(ss->client, flag);
+}
+
+static const struct sink_ops S3_OPS = {
+	.scheme = "s3",
+	.open = s3w_open,
+	.write = s3w_write,
+	.finish = s3w_finish,
+	.abort = s3w_abort,
+	.list = s3_list,
+	.get = s3_get,
+	.remove = s3_remove,
+	.free = s3_sink_free,
+	.set_cancel = s3_set_cancel,
+};
+
+struct sink *sink_s3_new(const char *url, const char *bucket, const char *prefix,
+                         const struct config *cfg, char *err, size_t errlen)
+{
+	const char *access = config_lookup(cfg, "AWS_ACCESS_KEY_ID");
+	const char *secret = config_lookup(cfg, "AWS_SECRET_ACCESS_KEY");
+	const char *token = config_lookup(cfg, "AWS_SESSION_TOKEN");
+	if (!access || !*access || !secret || !*secret) {
+		snprintf(err, errlen, "target %s: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be "
+		                      "set (environment or the app's env_file)", url);
+		return NULL;
+	}
+	const char *region = cfg->backup.region && *cfg->backup.region ? cfg->backup.region : NULL;
+	if (!region)
+		region = config_lookup(cfg, "AWS_REGION");
+	struct s3_config sc = {
+		.endpoint = cfg->backup.s3_endpoint,
+		.region = region && *region ? region : "us-east-1",
+		.bucket = bucket,
+		.access_key = access,
+		.secret_key = secret,
+		.session_token = token,
+		.timeout_ms = 0,
+		.max_attempts = 0,
+	};
+	struct s3_client *client = s3_client_new(&sc, err, errlen);
+	if (!client)
+		return NULL;
+	struct s3_sink *ss = calloc(1, sizeof(*ss));
+	ss->base.ops = &S3_OPS;
+	ss->base.url = strdup(url);
+	ss->base.display = ss->base.url;
+	ss->client = client;
+	ss->prefix = strdup(prefix);
+	return &ss->base;
+}

@@ -1,0 +1,366 @@
+/* xml.c - S3's XML replies, read with expat (see xml.h).
+ *
+ * Why expat and not a hand parser: keys in a listing come back with entities
+ * (&amp;, &lt;, &#x2603;) and may sit in CDATA; getting every such case right
+ * by hand is the kind of code that breaks on the first odd file name, and
+ * expat is small, everywhere, and already guards against entity expansion
+ * attacks. A document type declaration is refused outright: S3 never sends
+ * one.
+ *
+ * One walker does the work: it keeps the path of open elements by local name
+ * (any "prefix:" dropped), collects the text of the current element, and
+ * calls a per-reply handler at each end tag.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "s3/xml.h"
+
+#include <expat.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#define XML_MAX_DEPTH 8
+#define XML_NAME_MAX 64
+#define XML_TEXT_MAX 65536
+
+struct xml_walk {
+	XML_Parser parser;
+	char path[XML_MAX_DEPTH][XML_NAME_MAX]; /* path[0] is the root */
+	int depth;                              /* elements open */
+	int too_deep;                           /* elements open beyond XML_MAX_DEPTH */
+	struct strbuf text;
+	char root[XML_NAME_MAX];
+	/* name: the element just closed; depth: its depth (1 = root). */
+	void (*on_end)(struct xml_walk *w, const char *name, int depth, const char *text);
+	void *ctx;
+	char failure[128]; /* set by a handler to stop with a reason */
+};
+
+static const char *local_name(const char *name)
+{
+	const char *colon = strrchr(name, ':');
+	return colon ? colon + 1 : name;
+}
+
+static void XMLCALL on_start(void *data, const XML_Char *name, const XML_Char **attrs)
+{
+	(void)attrs;
+	struct xml_walk *w = data;
+	if (w->depth >= XML_MAX_DEPTH) {
+		w->too_deep++;
+		return;
+	}
+	snprintf(w->path[w->depth], XML_NAME_MAX, "%s", local_name(name));
+	if (w->depth == 0)
+		snprintf(w->root, sizeof(w->root), "%s", w->path[0]);
+	w->depth++;
+	strbuf_reset(&w->text);
+}
+
+static void XMLCALL on_end(void *data, const XML_Char *name)
+{
+	(void)name;
+	struct xml_walk *w = data;
+	if (w->too_deep > 0) {
+		w->too_deep--;
+		return;
+	}
+	if (w->on_end)
+		w->on_end(w, w->path[w->depth - 1], w->depth, strbuf_str(&w->text));
+	w->depth--;
+	strbuf_reset(&w->text);
+	if (w->failure[0])
+		XML_StopParser(w->parser, XML_FALSE);
+}
+
+static void XMLCALL on_text(void *data, const XML_Char *s, int len)
+{
+	struct xml_walk *w = data;
+	if (w->too_deep == 0)
+		strbuf_append(&w->text, s, (size_t)len);
+}
+
+static void XMLCALL on_doctype(void *data, const XML_Char *name, const XML_Char *sysid,
+                               const XML_Char *pubid, int has_internal_subset)
+{
+	(void)name;
+	(void)sysid;
+	(void)pubid;
+	(void)has_internal_subset;
+	struct xml_walk *w = data;
+	snprintf(w->failure, sizeof(w->failure), "a document type declaration");
+	XML_StopParser(w->parser, XML_FALSE);
+}
+
+/* Parses xml[0..len) through w's handler. Returns 0, or -1 with a reason
+ * in err (a syntax error, a handler's failure, or a missing root). */
+static int xml_walk_run(struct xml_walk *w, const char *xml, size_t len, char *err,
+                        size_t errlen)
+{
+	int rc = -1;
+	w->parser = XML_ParserCreate("UTF-8");
+	w->depth = 0;
+	w->too_deep = 0;
+	w->root[0] = '\0';
+	w->failure[0] = '\0';
+	strbuf_init(&w->text, XML_TEXT_MAX);
+	if (!w->parser) {
+		snprintf(err, errlen, "out of memory for the XML parser");
+		goto done;
+	}
+	XML_SetUserData(w->parser, w);
+	XML_SetElementHandler(w->parser, on_start, on_end);
+	XML_SetCharacterDataHandler(w->parser, on_text);
+	XML_SetStartDoctypeDeclHandler(w->parser, on_doctype);
+	if (len > INT32_MAX) {
+		snprintf(err, errlen, "XML reply too large");
+		goto done;
+	}
+	if (XML_Parse(w->parser, xml, (int)len, XML_TRUE) != XML_STATUS_OK) {
+		if (w->failure[0])
+			snprintf(err, errlen, "bad XML reply: %s", w->failure);
+		else
+			snprintf(err, errlen, "bad XML reply: %s at line %lu",
+			         XML_ErrorString(XML_GetErrorCode(w->parser)),
+			         (unsigned long)XML_GetCurrentLineNumber(w->parser));
+		goto done;
+	}
+	if (w->failure[0]) {
+		snprintf(err, errlen, "bad XML reply: %s", w->failure);
+		goto done;
+	}
+	rc = 0;
+done:
+	if (w->parser)
+		XML_ParserFree(w->parser);
+	w->parser = NULL;
+	strbuf_free(&w->text);
+	return rc;
+}
+
+/* ------------------------------------------------------------ <Error> */
+
+static void error_end(struct xml_walk *w, const char *name, int depth, const char *text)
+{
+	struct s3_xml_error *e = w->ctx;
+	if (depth != 2 || strcmp(w->path[0], "Error") != 0)
+		return;
+	if (strcmp(name, "Code") == 0)
+		snprintf(e->code, sizeof(e->code), "%s", text);
+	else if (strcmp(name, "Message") == 0)
+		snprintf(e->message, sizeof(e->message), "%s", text);
+}
+
+int s3_xml_parse_error(const char *xml, size_t len, struct s3_xml_error *e)
+{
+	char err[128];
+	struct xml_walk w = {.on_end = error_end, .ctx = e};
+	e->code[0] = '\0';
+	e->message[0] = '\0';
+	if (!xml || len == 0)
+		return 0;
+	if (xml_walk_run(&w, xml, len, err, sizeof(err)) < 0 || strcmp(w.root, "Error") != 0) {
+		e->code[0] = '\0';
+		e->message[0] = '\0';
+		return 0;
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------------ UploadId */
+
+static void upload_id_end(struct xml_walk *w, const char *name, int depth, const char *text)
+{
+	char **id = w->ctx;
+	if (depth == 2 && strcmp(name, "UploadId") == 0 && !*id)
+		*id = xstrdup(text);
+}
+
+/* The reason for a document that has the wrong root: S3's own words when it
+ * is an <Error>. */
+static void describe_unexpected(const char *xml, size_t len, const char *root,
+                                const char *wanted, char *err, size_t errlen)
+{
+	struct s3_xml_error e;
+	if (s3_xml_parse_error(xml, len, &e))
+		snprintf(err, errlen, "%s%s%s", e.code[0] ? e.code : "Error",
+		         e.message[0] ? ": " : "", e.message);
+	else
+		snprintf(err, errlen, "expected %s in the reply, got <%s>", wanted,
+		         root[0] ? root : "nothing");
+}
+
+int s3_xml_parse_upload_id(const char *xml, size_t len, char **upload_id, char *err,
+                           size_t errlen)
+{
+	*upload_id = NULL;
+	char *id = NULL;
+	struct xml_walk w = {.on_end = upload_id_end, .ctx = &id};
+	if (xml_walk_run(&w, xml, len, err, errlen) < 0)
+		goto fail;
+	if (strcmp(w.root, "InitiateMultipartUploadResult") != 0) {
+		describe_unexpected(xml, len, w.root, "InitiateMultipartUploadResult", err, errlen);
+		goto fail;
+	}
+	if (!id || !id[0]) {
+		snprintf(err, errlen, "no UploadId in InitiateMultipartUploadResult");
+		goto fail;
+	}
+	*upload_id = id;
+	return 0;
+fail:
+	free(id);
+	return -1;
+}
+
+/* ------------------------------------------------------------ Complete */
+
+int s3_xml_check_complete(const char *xml, size_t len, char *err, size_t errlen)
+{
+	struct xml_walk w = {0};
+	if (len == 0) {
+		snprintf(err, errlen, "empty reply to CompleteMultipartUpload");
+		return -1;
+	}
+	if (xml_walk_run(&w, xml, len, err, errlen) < 0)
+		return -1;
+	if (strcmp(w.root, "CompleteMultipartUploadResult") != 0) {
+		describe_unexpected(xml, len, w.root, "CompleteMultipartUploadResult", err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ listing */
+
+struct list_parse {
+	struct s3_xml_list_page *page;
+	char *key;
+	uint64_t size;
+	int64_t modified_ms;
+	bool have_size;
+};
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 19)
+		return -1;
+	*out = strtoull(s, NULL, 10);
+	return 0;
+}
+
+static void list_end(struct xml_walk *w, const char *name, int depth, const char *text)
+{
+	struct list_parse *lp = w->ctx;
+	struct s3_xml_list_page *page = lp->page;
+	if (strcmp(w->path[0], "ListBucketResult") != 0)
+		return;
+	if (depth == 3 && strcmp(w->path[1], "Contents") == 0) {
+		if (strcmp(name, "Key") == 0) {
+			free(lp->key);
+			lp->key = xstrdup(text);
+		} else if (strcmp(name, "Size") == 0) {
+			if (parse_u64(text, &lp->size) < 0)
+				snprintf(w->failure, sizeof(w->failure), "bad Size '%.32s'", text);
+			lp->have_size = true;
+		} else if (strcmp(name, "LastModified") == 0) {
+			if (s3_xml_parse_time(text, &lp->modified_ms) < 0)
+				snprintf(w->failure, sizeof(w->failure), "bad LastModified '%.40s'",
+				         text);
+		}
+		return;
+	}
+	if (depth != 2)
+		return;
+	if (strcmp(name, "Contents") == 0) {
+		if (!lp->key || !lp->have_size) {
+			snprintf(w->failure, sizeof(w->failure), "a Contents without Key or Size");
+			return;
+		}
+		if (page->count == page->cap) {
+			page->cap = page->cap ? page->cap * 2 : 64;
+			page->objects = xrealloc(page->objects, page->cap * sizeof(*page->objects));
+		}
+		page->objects[page->count++] = (struct s3_object){
+		    .key = lp->key, .size = lp->size, .last_modified_ms = lp->modified_ms};
+		lp->key = NULL;
+		lp->size = 0;
+		lp->modified_ms = 0;
+		lp->have_size = false;
+	} else if (strcmp(name, "IsTruncated") == 0) {
+		page->truncated = strcmp(text, "true") == 0;
+	} else if (strcmp(name, "NextContinuationToken") == 0) {
+		free(page->next_token);
+		page->next_token = text[0] ? xstrdup(text) : NULL;
+	}
+}
+
+int s3_xml_parse_list(const char *xml, size_t len, struct s3_xml_list_page *page, char *err,
+                      size_t errlen)
+{
+	struct list_parse lp = {.page = page};
+	struct xml_walk w = {.on_end = list_end, .ctx = &lp};
+	page->truncated = false;
+	free(page->next_token);
+	page->next_token = NULL;
+	int rc = xml_walk_run(&w, xml, len, err, errlen);
+	free(lp.key);
+	if (rc < 0)
+		return -1;
+	if (strcmp(w.root, "ListBucketResult") != 0) {
+		describe_unexpected(xml, len, w.root, "ListBucketResult", err, errlen);
+		return -1;
+	}
+	if (page->truncated && !page->next_token) {
+		snprintf(err, errlen, "a truncated listing without NextContinuationToken");
+		return -1;
+	}
+	return 0;
+}
+
+int s3_xml_parse_time(const char *text, int64_t *ms)
+{
+	int year, month, day, hour, minute, second, used = 0;
+	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute,
+	           &second, &used) != 6 ||
+	    used != 19)
+		return -1;
+	const char *p = text + used;
+	int64_t millis = 0;
+	if (*p == '.') {
+		int digits = 0;
+		p++;
+		while (*p >= '0' && *p <= '9') {
+			if (digits < 3)
+				millis = millis * 10 + (*p - '0');
+			digits++;
+			p++;
+		}
+		if (digits == 0)
+			return -1;
+		for (; digits < 3; digits++)
+			millis *= 10;
+	}
+	if (strcmp(p, "Z") != 0)
+		return -1;
+	if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
+	    second > 60)
+		return -1;
+	struct tm tm = {.tm_year = year - 1900,
+	                .tm_mon = month - 1,
+	                .tm_mday = day,
+	                .tm_hour = hour,
+	                .tm_min = minute,
+	                .tm_sec = second};
+	time_t t = timegm(&tm);
+	*ms = (int64_t)t * 1000 + millis;
+	return 0;
+}

@@ -1,0 +1,105 @@
+# shellcheck shell=bash
+# tests/integration/backup_lib.sh - helpers for the backup tests; source it
+# after lib.sh and stack_use/stack_private.
+#
+#   bk_config FILE TARGET [DATABASE_URL]   an opsdeck.conf for backups to TARGET
+#                           (audit log in the test dir, the stack's S3 endpoint
+#                           or $BK_ENDPOINT)
+#   bk_psql DB SQL          SQL as the app role in database DB (rows unaligned)
+#   bk_createdb NAME        a fresh database owned by app (dropped at exit)
+#   bk_big_db NAME MB       bk_createdb + a table of MB MiB of random bytes
+#                           (its plain dump is about twice that, hex)
+#   bk_proxy_start          s3proxy.py in front of the stack's s3rver:
+#                           sets BK_ENDPOINT, BK_CONTROL (fault rules, JSON),
+#                           BK_PROXY_LOG, BK_PROXY_PID; skips without botocore
+#   bk_proxy_faults JSON    write the fault rules
+#   bk_proxy_ops OP         the proxy's log lines of operation OP
+#   bk_proxy_sig_ok         assert every request the proxy saw was signed right
+#   bk_fake_pg_dump FILE MB SLEEP   a pg_dump stand-in: MB MiB of random bytes,
+#                           then sleeps SLEEP s (for SIGTERM / S3-down tests)
+#   bk_s3_keys PREFIX       the keys under PREFIX in the stack's bucket
+
+BK_ENDPOINT=
+
+bk_config() {
+	local file=$1 target=$2 dburl=${3:-${DATABASE_URL:-}} base
+	base=$(stack_config "[database]" "url = $dburl") || exit 1
+	printf '%s\n\n[backup]\ntarget = %s\ns3_endpoint = %s\n\n[recovery]\naudit_log = %s\n' \
+		"$base" "$target" "${BK_ENDPOINT:-${S3_ENDPOINT:-}}" "$TEST_DIR/audit.jsonl" |
+		write_config "$file"
+}
+
+bk_psql() {
+	PGPASSWORD=$PGPASSWORD "${PG_BINDIR:+$PG_BINDIR/}psql" -X -q -A -t -v ON_ERROR_STOP=1 \
+		-h 127.0.0.1 -p "$PGPORT" -U app -d "$1" -c "$2"
+}
+
+bk_createdb() {
+	psql_super "CREATE DATABASE \"$1\" OWNER app" >/dev/null
+	on_exit psql_super "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)"
+}
+
+bk_big_db() {
+	local name=$1 mb=$2
+	bk_createdb "$name"
+	bk_psql "$name" "CREATE TABLE blobs (id int PRIMARY KEY, data bytea);
+		INSERT INTO blobs SELECT g / 4096, decode(string_agg(md5(random()::text), ''), 'hex')
+		FROM generate_series(0, $mb * 65536 - 1) g GROUP BY g / 4096;" >/dev/null
+}
+
+bk_proxy_start() {
+	"$_LIB_PY" -c 'import botocore' 2>/dev/null || skip "python3-botocore is not installed"
+	local port dir
+	port=$("$_LIB_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	dir=$TEST_DIR/proxy
+	mkdir -p "$dir"
+	BK_CONTROL=$dir/control.json
+	BK_PROXY_LOG=$dir/requests.jsonl
+	: >"$BK_CONTROL"
+	setsid "$_LIB_PY" "$OPSDECK_SRCDIR/tests/stack/s3proxy.py" --port "$port" \
+		--upstream "$S3_ENDPOINT" --control "$BK_CONTROL" --log "$BK_PROXY_LOG" \
+		${S3_DIR:+--s3-dir "$S3_DIR"} </dev/null >"$dir/proxy.out" 2>&1 &
+	BK_PROXY_PID=$!
+	on_exit kill "$BK_PROXY_PID"
+	BK_ENDPOINT=http://127.0.0.1:$port
+	local i
+	for i in $(seq 1 100); do
+		curl -sf "$BK_ENDPOINT/__s3proxy/health" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	cat "$dir/proxy.out" >&2
+	fail "s3proxy did not start"
+	finish
+}
+
+bk_proxy_faults() {
+	printf '%s\n' "$1" >"$BK_CONTROL.tmp" && mv "$BK_CONTROL.tmp" "$BK_CONTROL"
+}
+
+bk_proxy_ops() {
+	grep "\"op\": *\"$1\"" "$BK_PROXY_LOG" || true
+}
+
+bk_proxy_sig_ok() {
+	local total bad
+	total=$(wc -l <"$BK_PROXY_LOG")
+	bad=$(grep -v '"sig": *"ok"' "$BK_PROXY_LOG" | grep -c . || true)
+	assert_gt "$total" 0 "requests seen by the verifying proxy"
+	assert_eq "$bad" 0 "requests whose signature botocore rejected"
+}
+
+bk_fake_pg_dump() {
+	local file=$1 mb=$2 sleep_s=$3
+	cat >"$file" <<EOF
+#!/bin/sh
+if [ "\$1" = --version ]; then echo "pg_dump (PostgreSQL) 15 (fake)"; exit 0; fi
+echo \$\$ >"$TEST_DIR/fake_pg_dump.pid"
+head -c ${mb}M /dev/urandom
+exec sleep $sleep_s
+EOF
+	chmod +x "$file"
+}
+
+bk_s3_keys() {
+	s3 ls "$1" | awk '{print $2}'
+}

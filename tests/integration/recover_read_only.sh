@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Read-only mode (--read-only or [recovery] read_only = true) refuses every
+# action with exit 2 and a clear reason, and changes nothing; a dry run is
+# still allowed (it only reads). opsdeck's own PostgreSQL session is
+# read-only too.
+. "$OPSDECK_SRCDIR/tests/integration/lib.sh"
+require_cmd redis-cli
+stack_use pg,redis
+rcli() { REDISCLI_AUTH=$REDIS_PASSWORD redis-cli --no-auth-warning -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
+
+marker=$TEST_DIR/ran
+write_stack_config opsdeck.conf "[recovery]" "audit_log = $TEST_DIR/audit.jsonl" \
+	"restart_command = touch $marker"
+write_stack_config ro.conf "[recovery]" "audit_log = $TEST_DIR/audit.jsonl" \
+	"restart_command = touch $marker" "read_only = true"
+cache_before=$(rcli --scan --pattern 'cache:*' | wc -l)
+
+for conf in "opsdeck.conf --read-only" "ro.conf"; do
+	for action in clear-cache restart-app reconnect-db "cancel-query --pid 1" "terminate-query --pid 1"; do
+		# shellcheck disable=SC2086
+		assert_exit 2 "$OPSDECK" -c $conf recover $action --yes
+		assert_contains "$ERR" "read-only mode"
+	done
+	# shellcheck disable=SC2086
+	assert_exit 0 "$OPSDECK" -c $conf recover --list
+	assert_match "$OUT" "clear-cache +read-only"
+done
+[ ! -e "$marker" ] && pass "restart_command never ran" || fail "restart_command ran"
+assert_eq "$(rcli --scan --pattern 'cache:*' | wc -l)" "$cache_before" "no cache key removed"
+
+assert_exit 0 "$OPSDECK" -c ro.conf recover clear-cache --dry-run
+assert_contains "$OUT" "keys matched"
+
+assert_exit 0 "$OPSDECK" -c ro.conf audit --json
+assert_eq "$(json_get "$OUT" 'd[0:0] or [r["result"] for r in d if r["phase"] == "outcome"].count("refused")')" 10 "refusals on record"
+finish

@@ -1,0 +1,158 @@
+/* test_actions.c - the pure parts of the recovery actions: command-line
+ * splitting and quoting, glob escaping, the registry and availability. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "job/actions.h"
+
+static void check_split(const char *line, int argc, const char *const *want)
+{
+	char **argv = NULL;
+	char err[128];
+	assert_int_equal(action_split_command(line, &argv, err, sizeof(err)), argc);
+	for (int i = 0; i < argc; i++)
+		assert_string_equal(argv[i], want[i]);
+	assert_null(argv[argc]);
+	action_argv_free(argv);
+}
+
+static void check_split_fails(const char *line, const char *why)
+{
+	char **argv = (char **)1;
+	char err[128];
+	assert_int_equal(action_split_command(line, &argv, err, sizeof(err)), -1);
+	assert_null(argv);
+	assert_non_null(strstr(err, why));
+}
+
+static void test_split_words(void **state)
+{
+	(void)state;
+	check_split("pm2 restart all", 3, (const char *[]){"pm2", "restart", "all"});
+	check_split("  a\t b  ", 2, (const char *[]){"a", "b"});
+	check_split("/usr/bin/printf '%s|' 'a;b' '$(x)'", 4,
+	            (const char *[]){"/usr/bin/printf", "%s|", "a;b", "$(x)"});
+}
+
+static void test_split_quotes(void **state)
+{
+	(void)state;
+	check_split("a'b'c \"d\"e", 2, (const char *[]){"abc", "de"});
+	check_split("'' \"\"", 2, (const char *[]){"", ""});
+	check_split("\"a \\\"q\\\" \\\\ \\$ \\x\"", 1, (const char *[]){"a \"q\" \\ $ \\x"});
+	check_split("'no \\ escape'", 1, (const char *[]){"no \\ escape"});
+	check_split("a\\ b c\\'d", 2, (const char *[]){"a b", "c'd"});
+	check_split("x ; y | z > f && $HOME *", 10,
+	            (const char *[]){"x", ";", "y", "|", "z", ">", "f", "&&", "$HOME", "*"});
+}
+
+static void test_split_errors(void **state)
+{
+	(void)state;
+	check_split_fails("pm2 restart 'all", "unbalanced single quote");
+	check_split_fails("echo \"abc", "unbalanced double quote");
+	check_split_fails("echo abc\\", "trailing backslash");
+	check_split_fails("   ", "empty");
+	check_split_fails("", "empty");
+	check_split_fails(NULL, "empty");
+}
+
+static void test_format_round_trip(void **state)
+{
+	(void)state;
+	const char *lines[] = {"pm2 restart all", "/usr/bin/printf '%s|' 'a;b' '$(x)'",
+	                       "say \"it's\" '' x\\ y"};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		char **a = NULL, **b = NULL, err[128], text[512];
+		int n = action_split_command(lines[i], &a, err, sizeof(err));
+		assert_true(n > 0);
+		action_argv_format(a, text, sizeof(text));
+		assert_int_equal(action_split_command(text, &b, err, sizeof(err)), n);
+		for (int k = 0; k < n; k++)
+			assert_string_equal(a[k], b[k]);
+		action_argv_free(a);
+		action_argv_free(b);
+	}
+	char *argv[] = {"pm2", "restart", "all", NULL};
+	char text[64];
+	action_argv_format(argv, text, sizeof(text));
+	assert_string_equal(text, "pm2 restart all");
+}
+
+static void test_glob_escape(void **state)
+{
+	(void)state;
+	char out[64];
+	assert_int_equal(action_glob_escape("cache:", out, sizeof(out)), 0);
+	assert_string_equal(out, "cache:");
+	assert_int_equal(action_glob_escape("c*x?[a]\\^", out, sizeof(out)), 0);
+	assert_string_equal(out, "c\\*x\\?\\[a\\]\\\\\\^");
+	assert_int_equal(action_glob_escape("", out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	/* too long: refused rather than cut (a cut pattern matches more) */
+	assert_int_equal(action_glob_escape("abcdefgh", out, 6), -1);
+}
+
+static void test_registry(void **state)
+{
+	(void)state;
+	const char *names[] = {"clear-cache", "restart-app", "reconnect-db", "cancel-query",
+	                       "terminate-query"};
+	assert_int_equal(ACTION_COUNT, 5);
+	for (size_t i = 0; i < 5; i++) {
+		const struct action *a = action_find(names[i]);
+		assert_non_null(a);
+		assert_non_null(a->dry_run);
+		assert_non_null(a->run);
+		assert_true(recovery_action_known(names[i]));
+	}
+	assert_null(action_find("flush-everything"));
+	assert_false(action_find("cancel-query")->destructive);
+	assert_true(action_find("terminate-query")->destructive);
+	assert_true(action_find("clear-cache")->destructive);
+}
+
+static void test_available(void **state)
+{
+	(void)state;
+	struct config cfg;
+	char why[256];
+	config_defaults(&cfg);
+	assert_false(action_available(action_find("clear-cache"), &cfg, why, sizeof(why)));
+	assert_string_not_equal(why, "");
+	assert_false(action_available(action_find("restart-app"), &cfg, why, sizeof(why)));
+	assert_non_null(strstr(why, "restart_command"));
+	free(cfg.recovery.restart_command);
+	cfg.recovery.restart_command = strdup("pm2 restart 'all");
+	assert_false(action_available(action_find("restart-app"), &cfg, why, sizeof(why)));
+	assert_non_null(strstr(why, "unbalanced"));
+	free(cfg.recovery.restart_command);
+	cfg.recovery.restart_command = strdup("pm2 restart all");
+	assert_true(action_available(action_find("restart-app"), &cfg, why, sizeof(why)));
+	assert_string_equal(why, "");
+	free(cfg.database.url);
+	cfg.database.url = strdup("postgres://app@127.0.0.1/shop");
+	assert_true(action_available(action_find("reconnect-db"), &cfg, why, sizeof(why)));
+	config_free(&cfg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split_words),
+		cmocka_unit_test(test_split_quotes),
+		cmocka_unit_test(test_split_errors),
+		cmocka_unit_test(test_format_round_trip),
+		cmocka_unit_test(test_glob_escape),
+		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_available),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

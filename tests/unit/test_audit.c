@@ -1,0 +1,173 @@
+/* test_audit.c - audit records: fields, redaction, one line each, mode 0600,
+ * and refusal when the log cannot be written. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "config/redact.h"
+#include "job/audit.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_audit.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/audit.jsonl", f->dir);
+	*state = f;
+	redact_clear();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	unlink(f->path);
+	rmdir(f->dir);
+	free(f);
+	redact_clear();
+	return 0;
+}
+
+/* Reads the file's lines; returns how many, each parsed into objs. */
+static int read_records(const char *path, json_object **objs, int max)
+{
+	FILE *fp = fopen(path, "r");
+	assert_non_null(fp);
+	char line[8192];
+	int n = 0;
+	while (n < max && fgets(line, sizeof(line), fp)) {
+		assert_non_null(strchr(line, '\n'));
+		objs[n] = json_tokener_parse(line);
+		assert_non_null(objs[n]);
+		n++;
+	}
+	fclose(fp);
+	return n;
+}
+
+static const char *field(json_object *o, const char *key)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static void test_new_id_is_uuid_v4(void **state)
+{
+	(void)state;
+	char a[AUDIT_ID_SIZE], b[AUDIT_ID_SIZE];
+	audit_new_id(a);
+	audit_new_id(b);
+	assert_int_equal(strlen(a), 36);
+	assert_int_equal(a[8], '-');
+	assert_int_equal(a[14], '4');
+	assert_non_null(strchr("89ab", a[19]));
+	assert_string_not_equal(a, b);
+}
+
+static void test_attempt_and_outcome(void **state)
+{
+	struct fixture *f = *state;
+	char id[AUDIT_ID_SIZE], err[256];
+	audit_new_id(id);
+	setenv("SUDO_USER", "alice", 1);
+	setenv("SSH_CONNECTION", "203.0.113.7 52044 10.0.0.2 22", 1);
+	struct audit_record attempt = {
+	    .id = id, .phase = "attempt", .action = "clear-cache",
+	    .target = "redis://app:pw12345@127.0.0.1:6379/0", .arguments = "prefix=cache:",
+	    .dry_run = false, .result = NULL, .detail = NULL, .duration_ms = -1,
+	};
+	assert_int_equal(audit_write(f->path, &attempt, err, sizeof(err)), 0);
+	struct audit_record outcome = attempt;
+	outcome.phase = "outcome";
+	outcome.result = "ok";
+	outcome.detail = "removed 27 keys\nsecond line";
+	outcome.duration_ms = 12;
+	assert_int_equal(audit_write(f->path, &outcome, err, sizeof(err)), 0);
+	unsetenv("SUDO_USER");
+	unsetenv("SSH_CONNECTION");
+
+	struct stat st;
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	json_object *recs[4];
+	assert_int_equal(read_records(f->path, recs, 4), 2);
+	assert_string_equal(field(recs[0], "phase"), "attempt");
+	assert_string_equal(field(recs[0], "id"), id);
+	assert_string_equal(field(recs[1], "id"), id);
+	assert_string_equal(field(recs[0], "user"), "alice");
+	assert_string_equal(field(recs[0], "ssh_client"), "203.0.113.7");
+	assert_string_equal(field(recs[0], "action"), "clear-cache");
+	assert_string_equal(field(recs[0], "target"), "redis://app:***@127.0.0.1:6379/0");
+	assert_string_equal(field(recs[0], "arguments"), "prefix=cache:");
+	assert_null(field(recs[0], "result"));
+	assert_null(field(recs[0], "duration_ms"));
+	assert_string_equal(field(recs[0], "dry_run"), "false");
+	assert_non_null(field(recs[0], "time"));
+	assert_non_null(field(recs[0], "host"));
+	assert_non_null(field(recs[0], "uid"));
+	assert_string_equal(field(recs[1], "result"), "ok");
+	assert_string_equal(field(recs[1], "detail"), "removed 27 keys second line");
+	assert_string_equal(field(recs[1], "duration_ms"), "12");
+	json_object_put(recs[0]);
+	json_object_put(recs[1]);
+}
+
+static void test_registered_secret_redacted(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+	redact_register("sekrit-token");
+	struct audit_record r = {
+	    .id = "x", .phase = "attempt", .action = "restart-app", .target = "app",
+	    .arguments = "deploy --token sekrit-token", .duration_ms = -1,
+	};
+	assert_int_equal(audit_write(f->path, &r, err, sizeof(err)), 0);
+	json_object *recs[1];
+	assert_int_equal(read_records(f->path, recs, 1), 1);
+	assert_string_equal(field(recs[0], "arguments"), "deploy --token ***");
+	json_object_put(recs[0]);
+}
+
+static void test_unwritable_refused(void **state)
+{
+	struct fixture *f = *state;
+	char err[256], path[256];
+	struct audit_record r = {.id = "x", .phase = "attempt", .action = "a", .duration_ms = -1};
+	snprintf(path, sizeof(path), "%s/missing/audit.jsonl", f->dir);
+	assert_int_equal(audit_write(path, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, path));
+	/* a directory */
+	assert_int_equal(audit_write(f->dir, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, f->dir));
+	assert_int_equal(audit_write("", &r, err, sizeof(err)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_id_is_uuid_v4),
+		cmocka_unit_test_setup_teardown(test_attempt_and_outcome, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_registered_secret_redacted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unwritable_refused, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

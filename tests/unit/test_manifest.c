@@ -1,0 +1,132 @@
+/* test_manifest.c - manifests round-trip through JSON, bad ones are refused,
+ * and SHA-256 matches the published test vector. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "job/manifest.h"
+
+static void test_sha256_vectors(void **state)
+{
+	(void)state;
+	char hex[SHA256_HEX_SIZE];
+	struct sha256 *h = sha256_new();
+	sha256_update(h, "abc", 3);
+	sha256_finish_hex(h, hex);
+	assert_string_equal(hex,
+	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	h = sha256_new();
+	sha256_finish_hex(h, hex);
+	assert_string_equal(hex,
+	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	/* in pieces */
+	h = sha256_new();
+	sha256_update(h, "a", 1);
+	sha256_update(h, "bc", 2);
+	sha256_finish_hex(h, hex);
+	assert_string_equal(hex,
+	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_free(NULL);
+}
+
+static void test_db_round_trip(void **state)
+{
+	(void)state;
+	struct manifest m;
+	memset(&m, 0, sizeof(m));
+	strcpy(m.kind, "db");
+	strcpy(m.key, "shop_2026-11-27T10-25-02-123Z.sql.gz");
+	strcpy(m.database, "shop");
+	strcpy(m.format, "plain");
+	strcpy(m.created, "2026-11-27T10:25:02.123Z");
+	m.duration_ms = 1234;
+	m.bytes_in = 5000000000ull; /* past 32 bits */
+	m.bytes_out = 700000000ull;
+	strcpy(m.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	m.compression_level = 6;
+	m.compression_threads = 4;
+	strcpy(m.pg_dump_version, "pg_dump (PostgreSQL) 15.8");
+	strcpy(m.server_version, "15.8");
+	strcpy(m.opsdeck_version, "0.1.0");
+	char *text = manifest_to_json(&m);
+	struct manifest back;
+	char err[256];
+	assert_int_equal(manifest_parse(text, strlen(text), &back, err, sizeof(err)), 0);
+	assert_string_equal(back.kind, "db");
+	assert_string_equal(back.key, m.key);
+	assert_string_equal(back.database, "shop");
+	assert_string_equal(back.sha256, m.sha256);
+	assert_int_equal(back.bytes_in, m.bytes_in);
+	assert_int_equal(back.bytes_out, m.bytes_out);
+	assert_int_equal(back.duration_ms, 1234);
+	assert_int_equal(back.compression_level, 6);
+	assert_string_equal(back.server_version, "15.8");
+	assert_string_equal(back.pg_dump_version, "pg_dump (PostgreSQL) 15.8");
+	manifest_free_files(&back);
+	free(text);
+}
+
+static void test_files_round_trip(void **state)
+{
+	(void)state;
+	struct manifest_file files[2] = {
+	    {.path = "a b/ü+%.txt", .key = "T/a b/ü+%.txt.gz", .size = 10, .stored = 30},
+	    {.path = "x", .key = "T/x.gz", .size = 0, .stored = 20},
+	};
+	strcpy(files[0].sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	strcpy(files[1].sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	struct manifest m;
+	memset(&m, 0, sizeof(m));
+	strcpy(m.kind, "files");
+	strcpy(m.key, "T");
+	m.files = files;
+	m.file_count = 2;
+	m.failures = 1;
+	char *text = manifest_to_json(&m);
+	struct manifest back;
+	char err[256];
+	assert_int_equal(manifest_parse(text, strlen(text), &back, err, sizeof(err)), 0);
+	assert_int_equal(back.file_count, 2);
+	assert_int_equal(back.failures, 1);
+	assert_string_equal(back.files[0].path, "a b/ü+%.txt");
+	assert_string_equal(back.files[0].key, "T/a b/ü+%.txt.gz");
+	assert_int_equal(back.files[0].stored, 30);
+	manifest_free_files(&back);
+	free(text);
+}
+
+static void test_bad_manifests_refused(void **state)
+{
+	(void)state;
+	struct manifest m;
+	char err[256];
+	static const char *bad[] = {
+	    "",
+	    "[]",
+	    "{\"manifest_version\": 2, \"kind\": \"db\"}",
+	    "{\"manifest_version\": 1, \"kind\": \"other\", \"key\": \"k\", \"bytes_in\": 1, "
+	    "\"bytes_out\": 1}",
+	    "{\"manifest_version\": 1, \"kind\": \"db\", \"key\": \"k\", \"bytes_in\": 1, "
+	    "\"bytes_out\": 1, \"sha256\": \"XYZ\"}",
+	    "{\"manifest_version\": 1, \"kind\": \"db\", \"key\": \"k\", \"bytes_in\": 1}",
+	    "{\"manifest_version\": 1, \"kind\": \"db\", \"key\": ",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(manifest_parse(bad[i], strlen(bad[i]), &m, err, sizeof(err)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_sha256_vectors),
+	    cmocka_unit_test(test_db_round_trip),
+	    cmocka_unit_test(test_files_round_trip),
+	    cmocka_unit_test(test_bad_manifests_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
