@@ -6,12 +6,7 @@
  */
 #include "cmd/cmd.h"
 
-#include <getopt.h>
-#include <stdio.h>
-
-#include "diag/diagnose.h"
 #include "out/out.h"
-#include "probe/probe.h"
 
 static void check_usage(FILE *f)
 {
@@ -23,25 +18,9 @@ static void check_usage(FILE *f)
 int cmd_check(int argc, char **argv, struct cli_options *opts)
 {
 	static const struct option longopts[] = {CLI_COMMON_LONG, {NULL, 0, NULL, 0}};
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		int common = cli_common_option(opts, opt, optarg);
-		if (common < 0)
-			return PLUGIN_UNKNOWN;
-		if (common > 0)
-			continue;
-		if (opt == 'h') {
-			check_usage(stdout);
-			return 0;
-		}
-		check_usage(stderr);
-		return PLUGIN_UNKNOWN;
-	}
-	if (optind < argc) {
-		fprintf(stdout, "OPSDECK UNKNOWN - unexpected argument '%s'\n", argv[optind]);
-		return PLUGIN_UNKNOWN;
-	}
+	int parsed = cli_parse(argc, argv, opts, longopts, NULL, NULL, check_usage, 0);
+	if (parsed != 0)
+		return parsed > 0 ? 0 : PLUGIN_UNKNOWN;
 
 	struct config cfg;
 	char err[1024];
@@ -49,22 +28,19 @@ int cmd_check(int argc, char **argv, struct cli_options *opts)
 		printf("OPSDECK UNKNOWN - configuration: %s\n", err);
 		return PLUGIN_UNKNOWN;
 	}
-	if (probe_global_init() < 0) {
+	struct snapshot snap;
+	struct diagnosis diagnosis;
+	if (cli_probe_once(&cfg, &snap, &diagnosis) < 0) {
 		printf("OPSDECK UNKNOWN - cannot initialise libcurl\n");
 		config_free(&cfg);
 		return PLUGIN_UNKNOWN;
 	}
-	struct snapshot snap;
-	struct diagnosis diagnosis;
-	probe_all(&cfg, &snap);
-	diagnose(&snap, NULL, &cfg, &diagnosis);
 	struct strbuf out;
 	strbuf_init(&out, 0);
 	enum plugin_state state = out_nagios(&snap, &diagnosis, &out);
 	if (cli_write_stdout(strbuf_str(&out), out.len) < 0)
 		state = PLUGIN_UNKNOWN;
 	strbuf_free(&out);
-	probe_global_cleanup();
 	config_free(&cfg);
 	return (int)state;
 }

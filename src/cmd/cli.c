@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diag/diagnose.h"
+#include "probe/probe.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -70,5 +72,47 @@ int cli_write_stdout(const char *text, size_t len)
 		text += n;
 		len -= (size_t)n;
 	}
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli_options *opts, const struct option *longopts,
+              int (*on_option)(int opt, const char *arg, void *ctx), void *ctx,
+              void (*usage)(FILE *f), int max_arguments)
+{
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
+		int common = cli_common_option(opts, opt, optarg);
+		if (common < 0)
+			return -1;
+		if (common > 0)
+			continue;
+		if (opt == 'h') {
+			usage(stdout);
+			return 1;
+		}
+		if (opt == '?' || !on_option || on_option(opt, optarg, ctx) < 0) {
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (argc - optind > max_arguments) {
+		fprintf(stderr, "opsdeck: %s: unexpected argument '%s'\n", argv[0],
+		        argv[optind + max_arguments]);
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagnosis *diagnosis)
+{
+	if (probe_global_init() < 0) {
+		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
+		return -1;
+	}
+	probe_all(cfg, snap);
+	diagnose(snap, NULL, cfg, diagnosis);
+	probe_global_cleanup();
 	return 0;
 }

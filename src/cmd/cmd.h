@@ -9,7 +9,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <getopt.h>
+#include <stdio.h>
+
 #include "config/config.h"
+#include "model/issue.h"
+#include "model/snapshot.h"
 
 /* Usage and configuration errors, for every verb. */
 #define EXIT_USAGE 2
@@ -40,6 +45,20 @@ int cli_common_option(struct cli_options *opts, int opt, const char *arg);
 /* Loads the configuration as the options say and applies the command-line
  * overrides. On error prints one line to stderr and returns -1. */
 int cli_load_config(const struct cli_options *opts, struct config *cfg);
+
+/* Parses a verb's argv: the common options and the verb's own `longopts`
+ * (which must start with CLI_COMMON_LONG), handing each of the verb's
+ * options to on_option (0 ok, -1 to reject it). Accepts at most
+ * max_arguments operands, left at argv[optind..]. Returns 0 to go on,
+ * 1 when --help was shown (exit 0), -1 on a usage error (already printed
+ * with the usage; exit EXIT_USAGE). */
+int cli_parse(int argc, char **argv, struct cli_options *opts, const struct option *longopts,
+              int (*on_option)(int opt, const char *arg, void *ctx), void *ctx,
+              void (*usage)(FILE *f), int max_arguments);
+
+/* One poll for the one-shot verbs: every probe (in parallel), then the
+ * diagnosis. Returns 0, or -1 (after printing why) if libcurl cannot start. */
+int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagnosis *diagnosis);
 
 /* Writes the whole text to stdout; returns 0, or -1 (after printing why) if
  * stdout could not take it (a closed pipe, a full disk). */

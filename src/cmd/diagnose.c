@@ -7,14 +7,11 @@
  */
 #include "cmd/cmd.h"
 
-#include <getopt.h>
-#include <stdio.h>
-
 #include <json-c/json.h>
 
-#include "diag/diagnose.h"
 #include "out/out.h"
-#include "probe/probe.h"
+
+enum { OPT_JSON = 2000 };
 
 static void diagnose_usage(FILE *f)
 {
@@ -23,50 +20,35 @@ static void diagnose_usage(FILE *f)
 	           "with a recommendation for each. Exit 0 ok, 1 warning, 2 error.\n");
 }
 
+static int diagnose_option(int opt, const char *arg, void *ctx)
+{
+	if (opt != OPT_JSON)
+		return -1;
+	*(bool *)ctx = true;
+	return 0;
+}
+
 int cmd_diagnose(int argc, char **argv, struct cli_options *opts)
 {
-	enum { OPT_JSON = 2000 };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONG,
 		{"json", no_argument, NULL, OPT_JSON},
 		{NULL, 0, NULL, 0},
 	};
 	bool json = false;
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		int common = cli_common_option(opts, opt, optarg);
-		if (common < 0)
-			return EXIT_USAGE;
-		if (common > 0)
-			continue;
-		if (opt == OPT_JSON) {
-			json = true;
-		} else if (opt == 'h') {
-			diagnose_usage(stdout);
-			return 0;
-		} else {
-			diagnose_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		diagnose_usage(stderr);
-		return EXIT_USAGE;
-	}
+	int parsed = cli_parse(argc, argv, opts, longopts, diagnose_option, &json, diagnose_usage, 0);
+	if (parsed != 0)
+		return parsed > 0 ? 0 : EXIT_USAGE;
 
 	struct config cfg;
 	if (cli_load_config(opts, &cfg) < 0)
 		return EXIT_USAGE;
-	if (probe_global_init() < 0) {
-		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
+	struct snapshot snap;
+	struct diagnosis diagnosis;
+	if (cli_probe_once(&cfg, &snap, &diagnosis) < 0) {
 		config_free(&cfg);
 		return EXIT_USAGE;
 	}
-	struct snapshot snap;
-	struct diagnosis diagnosis;
-	probe_all(&cfg, &snap);
-	diagnose(&snap, NULL, &cfg, &diagnosis);
 
 	struct strbuf out;
 	strbuf_init(&out, 0);
@@ -88,7 +70,6 @@ int cmd_diagnose(int argc, char **argv, struct cli_options *opts)
 	if (cli_write_stdout(strbuf_str(&out), out.len) < 0)
 		rc = EXIT_USAGE;
 	strbuf_free(&out);
-	probe_global_cleanup();
 	config_free(&cfg);
 	return rc;
 }

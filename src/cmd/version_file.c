@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,40 +202,39 @@ done:
 	return rc;
 }
 
+enum { OPT_PACKAGE = 2000, OPT_OUT };
+
+struct version_file_options {
+	const char *package;
+	const char *out;
+};
+
+static int version_file_option(int opt, const char *arg, void *ctx)
+{
+	struct version_file_options *vo = ctx;
+	if (opt == OPT_PACKAGE)
+		vo->package = arg;
+	else if (opt == OPT_OUT)
+		vo->out = arg;
+	else
+		return -1;
+	return 0;
+}
+
 int cmd_version_file(int argc, char **argv, struct cli_options *opts)
 {
-	enum { OPT_PACKAGE = 2000, OPT_OUT };
 	static const struct option longopts[] = {
 		CLI_COMMON_LONG,
 		{"package", required_argument, NULL, OPT_PACKAGE},
 		{"out", required_argument, NULL, OPT_OUT},
 		{NULL, 0, NULL, 0},
 	};
-	const char *package = "package.json", *out = "public/version.json";
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		int common = cli_common_option(opts, opt, optarg);
-		if (common < 0)
-			return EXIT_USAGE;
-		if (common > 0)
-			continue;
-		if (opt == OPT_PACKAGE) {
-			package = optarg;
-		} else if (opt == OPT_OUT) {
-			out = optarg;
-		} else if (opt == 'h') {
-			version_file_usage(stdout);
-			return 0;
-		} else {
-			version_file_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		version_file_usage(stderr);
-		return EXIT_USAGE;
-	}
+	struct version_file_options vo = {"package.json", "public/version.json"};
+	int parsed = cli_parse(argc, argv, opts, longopts, version_file_option, &vo,
+	                       version_file_usage, 0);
+	if (parsed != 0)
+		return parsed > 0 ? 0 : EXIT_USAGE;
+	const char *package = vo.package, *out = vo.out;
 
 	char err[1024];
 	char *version = NULL, *commit = NULL, *doc = NULL;
