@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "config/redact.h"
+#include "util/percent.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -100,47 +101,6 @@ static bool in_list(const char *const *list, size_t n, const char *s)
 		if (strcmp(list[i], s) == 0)
 			return true;
 	return false;
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decodes [s, s+n) into a new string. In the query, '+' is a space,
- * as Prisma (form encoding) reads it. Returns NULL on a bad escape or %00. */
-static char *percent_decode(const char *s, size_t n, bool plus_is_space)
-{
-	char *out = xmalloc(n + 1);
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			if (i + 2 >= n) {
-				free(out);
-				return NULL;
-			}
-			int h = hex_value(s[i + 1]);
-			int l = h < 0 ? -1 : hex_value(s[i + 2]);
-			if (h < 0 || l < 0 || (h == 0 && l == 0)) {
-				free(out);
-				return NULL;
-			}
-			out[o++] = (char)(h * 16 + l);
-			i += 2;
-		} else if (plus_is_space && s[i] == '+') {
-			out[o++] = ' ';
-		} else {
-			out[o++] = s[i];
-		}
-	}
-	out[o] = '\0';
-	return out;
 }
 
 /* State shared by the steps of one parse. */

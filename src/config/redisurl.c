@@ -21,44 +21,11 @@
 #include <strings.h>
 
 #include "config/redact.h"
+#include "util/percent.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #define REDIS_DEFAULT_PORT 6379
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decodes [s, s+n); NULL on a bad escape or %00. */
-static char *percent_decode(const char *s, size_t n)
-{
-	char *out = xmalloc(n + 1);
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] != '%') {
-			out[o++] = s[i];
-			continue;
-		}
-		int h = i + 2 < n ? hex_value(s[i + 1]) : -1;
-		int l = h < 0 ? -1 : hex_value(s[i + 2]);
-		if (h < 0 || l < 0 || (h == 0 && l == 0)) {
-			free(out);
-			return NULL;
-		}
-		out[o++] = (char)(h * 16 + l);
-		i += 2;
-	}
-	out[o] = '\0';
-	return out;
-}
 
 /* A decimal number in [min, max] with nothing else around it. */
 static bool parse_number(const char *s, size_t n, long min, long max, long *out)
@@ -118,8 +85,8 @@ static int parse_userinfo(struct parse *p, const char *s, size_t n, struct strbu
 {
 	const char *colon = memchr(s, ':', n);
 	if (colon) {
-		char *user = percent_decode(s, (size_t)(colon - s));
-		char *pass = percent_decode(colon + 1, (size_t)(s + n - colon - 1));
+		char *user = percent_decode(s, (size_t)(colon - s), false);
+		char *pass = percent_decode(colon + 1, (size_t)(s + n - colon - 1), false);
 		if (!user || !pass) {
 			free(user);
 			free(pass);
@@ -133,7 +100,7 @@ static int parse_userinfo(struct parse *p, const char *s, size_t n, struct strbu
 		strbuf_puts(redacted, *p->out->password ? ":" REDACT_MASK "@" : ":@");
 		return 0;
 	}
-	char *pass = percent_decode(s, n);
+	char *pass = percent_decode(s, n, false);
 	if (!pass) {
 		fail(p, "invalid percent-encoding in the Redis URL's password");
 		return -1;
@@ -173,7 +140,7 @@ static int parse_hostport(struct parse *p, const char *s, size_t n)
 		fail(p, "no host in the Redis URL (e.g. redis://127.0.0.1:6379)");
 		return -1;
 	}
-	char *decoded = percent_decode(host, (size_t)(host_end - host));
+	char *decoded = percent_decode(host, (size_t)(host_end - host), false);
 	if (!decoded) {
 		fail(p, "invalid percent-encoding in the Redis URL's host");
 		return -1;
@@ -238,7 +205,7 @@ static int parse_query(struct parse *p, const char *q, struct strbuf *redacted)
 		first = false;
 		if (strcmp(name, "password") == 0) {
 			strbuf_puts(redacted, "password=" REDACT_MASK);
-			char *pass = percent_decode(value, value_len);
+			char *pass = percent_decode(value, value_len, false);
 			if (!pass) {
 				fail(p, "invalid percent-encoding in the Redis URL's password");
 				return -1;
@@ -250,7 +217,7 @@ static int parse_query(struct parse *p, const char *q, struct strbuf *redacted)
 				if (parse_db(p, value, value_len) < 0)
 					return -1;
 			} else if (strcmp(name, "username") == 0) {
-				char *user = percent_decode(value, value_len);
+				char *user = percent_decode(value, value_len, false);
 				if (!user) {
 					fail(p, "invalid percent-encoding in the Redis URL's user "
 					        "name");
@@ -343,7 +310,7 @@ int redisurl_parse(const char *url, struct redisurl *out, char *err, size_t errl
 			goto done;
 		}
 		size_t path_len = strcspn(rest, "?");
-		char *path = path_len ? percent_decode(rest, path_len) : NULL;
+		char *path = path_len ? percent_decode(rest, path_len, false) : NULL;
 		if (!path || path[0] != '/' || path[1] == '\0') {
 			free(path);
 			fail(&p, "no socket path in the unix:// Redis URL (e.g. "
