@@ -14,6 +14,8 @@
  * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_SESSION_TOKEN,
  * and S3_TIMEOUT_MS, S3_MAX_ATTEMPTS, S3_LIST_PAGE_SIZE. Retries are logged
  * to stderr as "retry: ..."; a failure prints "s3_tool: REASON" and exits 1.
+ * SIGTERM or SIGINT cancels what is in flight (s3_client_set_cancel); a
+ * multipart upload is then aborted.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -21,6 +23,8 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +33,14 @@
 #include "util/xalloc.h"
 
 #define ERR_LEN 1024
+
+static atomic_int cancel_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&cancel_requested, 1);
+}
 
 static void die(const char *reason)
 {
@@ -188,6 +200,11 @@ int main(int argc, char **argv)
 	if (!c)
 		die(err);
 	s3_client_set_log(c, log_retry, NULL);
+	s3_client_set_cancel(c, &cancel_requested);
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	s3_client_set_list_page_size(c, atoi(env("S3_LIST_PAGE_SIZE")));
 	const char *verb = argv[1];
 	int rc = 0;

@@ -58,8 +58,8 @@ static int64_t parse_time_ms(const char *text)
 static void audit_line(json_object *o, struct strbuf *out)
 {
 	char clean[1024];
-	const char *keys[] = {"time", "user", "ssh_client", "action", "phase",
-	                      "result", "target", "arguments", "detail", "id"};
+	const char *keys[] = {"time",   "user",   "ssh_client", "action", "phase",
+	                      "result", "target", "arguments",  "detail", "id"};
 	char v[10][1024];
 	for (size_t i = 0; i < 10; i++)
 		sanitize_text(v[i], sizeof(v[i]), field(o, keys[i]));
@@ -89,10 +89,10 @@ int cmd_audit(int argc, char **argv, struct cli_options *opts)
 {
 	enum { OPT_JSON = 2000, OPT_SINCE };
 	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{"json", no_argument, NULL, OPT_JSON},
-		{"since", required_argument, NULL, OPT_SINCE},
-		{NULL, 0, NULL, 0},
+	    CLI_COMMON_LONG,
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"since", required_argument, NULL, OPT_SINCE},
+	    {NULL, 0, NULL, 0},
 	};
 	bool json = false;
 	int64_t since_ms = 0;
@@ -108,8 +108,9 @@ int cmd_audit(int argc, char **argv, struct cli_options *opts)
 			json = true;
 		} else if (opt == OPT_SINCE) {
 			if (text_parse_duration_ms(optarg, &since_ms) < 0 || since_ms <= 0) {
-				fprintf(stderr, "opsdeck: --since: '%s' is not a duration (e.g. 1h, "
-				                "30m, 2d)\n",
+				fprintf(stderr,
+				        "opsdeck: --since: '%s' is not a duration (e.g. 1h, "
+				        "30m, 2d)\n",
 				        optarg);
 				return EXIT_USAGE;
 			}
@@ -142,7 +143,8 @@ int cmd_audit(int argc, char **argv, struct cli_options *opts)
 
 	fp = path[0] ? fopen(path, "r") : NULL;
 	if (!fp && path[0] && errno != ENOENT) {
-		fprintf(stderr, "opsdeck: cannot read the audit log %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "opsdeck: cannot read the audit log %s: %s\n", path,
+		        strerror(errno));
 		goto done;
 	}
 	while (fp && getline(&line, &cap, fp) >= 0) {
@@ -166,7 +168,8 @@ int cmd_audit(int argc, char **argv, struct cli_options *opts)
 		}
 	}
 	if (fp && ferror(fp)) {
-		fprintf(stderr, "opsdeck: cannot read the audit log %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "opsdeck: cannot read the audit log %s: %s\n", path,
+		        strerror(errno));
 		goto done;
 	}
 	if (skipped)

@@ -78,7 +78,16 @@ static void cli_progress(void *ctx, const struct backup_progress *p)
 	double frac = p->total ? (double)p->bytes_in / (double)p->total : 0.0;
 	if (frac > 0.99)
 		frac = 0.99; /* the size is an estimate: never claim 100% early */
-	if (p->total && bps > 0 && p->bytes_in < p->total) {
+	bool running = strcmp(p->phase, "dumping") == 0 || strcmp(p->phase, "files") == 0 ||
+	               strcmp(p->phase, "verifying") == 0;
+	if (!c->tty && strcmp(p->phase, "starting") == 0) {
+		char total[32];
+		format_bytes(total, sizeof(total), p->total);
+		fprintf(stderr, "opsdeck: %s: starting%s%s\n", c->what,
+		        p->total ? ", database size " : "", p->total ? total : "");
+		return;
+	}
+	if (running && p->total && bps > 0 && p->bytes_in < p->total) {
 		long left = (long)((double)(p->total - p->bytes_in) / bps);
 		snprintf(eta, sizeof(eta), " ETA %ld:%02ld", left / 60, left % 60);
 	}

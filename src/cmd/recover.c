@@ -91,12 +91,12 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 {
 	enum { OPT_DRY_RUN = 2000, OPT_YES, OPT_PID, OPT_LIST };
 	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-		{"yes", no_argument, NULL, OPT_YES},
-		{"pid", required_argument, NULL, OPT_PID},
-		{"list", no_argument, NULL, OPT_LIST},
-		{NULL, 0, NULL, 0},
+	    CLI_COMMON_LONG,
+	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	    {"yes", no_argument, NULL, OPT_YES},
+	    {"pid", required_argument, NULL, OPT_PID},
+	    {"list", no_argument, NULL, OPT_LIST},
+	    {NULL, 0, NULL, 0},
 	};
 	bool dry_run = false, yes = false, list = false;
 	int64_t pid = 0;
@@ -123,7 +123,8 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 			break;
 		case OPT_PID:
 			if (text_parse_int64(optarg, &pid) < 0 || pid <= 0 || pid > 2147483647) {
-				fprintf(stderr, "opsdeck: --pid: '%s' is not a process id\n", optarg);
+				fprintf(stderr, "opsdeck: --pid: '%s' is not a process id\n",
+				        optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -157,8 +158,9 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 		goto done;
 	}
 	if ((a->needs & ACTION_NEEDS_PID) && pid <= 0) {
-		fprintf(stderr, "opsdeck: %s needs --pid N (the backend's process id, see "
-		                "pg_stat_activity)\n",
+		fprintf(stderr,
+		        "opsdeck: %s needs --pid N (the backend's process id, see "
+		        "pg_stat_activity)\n",
 		        a->name);
 		goto done;
 	}
@@ -175,8 +177,9 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 		goto done;
 	}
 	if (!dry_run && !yes && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		fprintf(stderr, "opsdeck: %s changes things and there is no terminal to confirm "
-		                "on; run it with --yes (or --dry-run to see what it would do)\n",
+		fprintf(stderr,
+		        "opsdeck: %s changes things and there is no terminal to confirm "
+		        "on; run it with --yes (or --dry-run to see what it would do)\n",
 		        a->name);
 		goto done;
 	}

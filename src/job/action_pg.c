@@ -39,13 +39,13 @@
 	" AND a.state IN ('idle in transaction', 'idle in transaction (aborted)')"                 \
 	" AND a.state_change < now() - $1::bigint * interval '1 millisecond'"
 
-static const char LIST_IDLE_SQL[] = SLOW_QUERIES_MARKER " SELECT " SESSION_COLUMNS APP_SESSIONS
-    IDLE_IN_TX " ORDER BY a.state_change";
-static const char TERMINATE_IDLE_SQL[] = SLOW_QUERIES_MARKER
-    " SELECT a.pid, pg_terminate_backend(a.pid)" APP_SESSIONS IDLE_IN_TX
-    " AND a.pid = ANY($2::int[])";
-static const char LIST_PID_SQL[] = SLOW_QUERIES_MARKER " SELECT " SESSION_COLUMNS APP_SESSIONS
-    " AND a.pid = $1::int";
+static const char LIST_IDLE_SQL[] = SLOW_QUERIES_MARKER
+    " SELECT " SESSION_COLUMNS APP_SESSIONS IDLE_IN_TX " ORDER BY a.state_change";
+static const char TERMINATE_IDLE_SQL[] =
+    SLOW_QUERIES_MARKER " SELECT a.pid, pg_terminate_backend(a.pid)" APP_SESSIONS IDLE_IN_TX
+                        " AND a.pid = ANY($2::int[])";
+static const char LIST_PID_SQL[] =
+    SLOW_QUERIES_MARKER " SELECT " SESSION_COLUMNS APP_SESSIONS " AND a.pid = $1::int";
 static const char CANCEL_PID_SQL[] = SLOW_QUERIES_MARKER
     " SELECT a.pid, pg_cancel_backend(a.pid)" APP_SESSIONS " AND a.pid = $1::int";
 static const char TERMINATE_PID_SQL[] = SLOW_QUERIES_MARKER
@@ -152,7 +152,8 @@ int reconnect_db_dry_run(struct action_run *run, char *err, size_t errlen)
 	PGresult *rows = NULL;
 	char param[32];
 	int rc = -1;
-	if (db_open(run, &c, err, errlen) < 0 || reconnect_list(run, &c, param, &rows, err, errlen) < 0)
+	if (db_open(run, &c, err, errlen) < 0 ||
+	    reconnect_list(run, &c, param, &rows, err, errlen) < 0)
 		goto done;
 	db_say_sessions(run, rows, NULL);
 	action_say(run, "would terminate %s (pg_terminate_backend); the app's pool reconnects",
@@ -175,7 +176,8 @@ int reconnect_db_run(struct action_run *run, char *err, size_t errlen)
 	char param[32];
 	int rc = -1;
 	strbuf_init(&pids, 0);
-	if (db_open(run, &c, err, errlen) < 0 || reconnect_list(run, &c, param, &rows, err, errlen) < 0)
+	if (db_open(run, &c, err, errlen) < 0 ||
+	    reconnect_list(run, &c, param, &rows, err, errlen) < 0)
 		goto done;
 	db_say_sessions(run, rows, &pids);
 	if (PQntuples(rows) == 0) {
@@ -218,10 +220,11 @@ static int pid_list(struct action_run *run, struct db_conn *c, char param[16], P
 	if (db_query(c, LIST_PID_SQL, 1, params, rows, err, errlen) < 0)
 		return -1;
 	if (PQntuples(*rows) != 1) {
-		snprintf(err, errlen,
-		         "pid %d is not a session of user %s in database %s (or it is opsdeck's own, "
-		         "a superuser's or a replication session)",
-		         run->pid, c->url.user, c->url.dbname);
+		snprintf(
+		    err, errlen,
+		    "pid %d is not a session of user %s in database %s (or it is opsdeck's own, "
+		    "a superuser's or a replication session)",
+		    run->pid, c->url.user, c->url.dbname);
 		return -1;
 	}
 	db_say_sessions(run, *rows, NULL);
@@ -245,8 +248,9 @@ done:
 	return rc;
 }
 
-static int pid_run(struct action_run *run, const char *sql, const char *verb, char *err,
-                   size_t errlen)
+/* verb: "cancel the query of"; done: "cancelled the query of". */
+static int pid_run(struct action_run *run, const char *sql, const char *verb, const char *done_text,
+                   char *err, size_t errlen)
 {
 	struct db_conn c;
 	PGresult *rows = NULL, *done_rows = NULL;
@@ -261,7 +265,7 @@ static int pid_run(struct action_run *run, const char *sql, const char *verb, ch
 		snprintf(err, errlen, "could not %s pid %d (it may have ended)", verb, run->pid);
 		goto done;
 	}
-	snprintf(run->summary, sizeof(run->summary), "%s pid %d: done", verb, run->pid);
+	snprintf(run->summary, sizeof(run->summary), "%s pid %d", done_text, run->pid);
 	action_say(run, "%s", run->summary);
 	run->done = 1;
 	rc = 0;
@@ -279,7 +283,8 @@ int cancel_query_dry_run(struct action_run *run, char *err, size_t errlen)
 
 int cancel_query_run(struct action_run *run, char *err, size_t errlen)
 {
-	return pid_run(run, CANCEL_PID_SQL, "cancel the query of", err, errlen);
+	return pid_run(run, CANCEL_PID_SQL, "cancel the query of", "cancelled the query of", err,
+	               errlen);
 }
 
 int terminate_query_dry_run(struct action_run *run, char *err, size_t errlen)
@@ -289,5 +294,6 @@ int terminate_query_dry_run(struct action_run *run, char *err, size_t errlen)
 
 int terminate_query_run(struct action_run *run, char *err, size_t errlen)
 {
-	return pid_run(run, TERMINATE_PID_SQL, "terminate", err, errlen);
+	return pid_run(run, TERMINATE_PID_SQL, "terminate", "terminated the session of", err,
+	               errlen);
 }

@@ -109,7 +109,8 @@ int clear_cache_dry_run(struct action_run *run, char *err, size_t errlen)
 		goto done;
 	if (!c.pattern[0]) {
 		long long n = cache_dbsize(&c);
-		action_say(run, "no cache_prefix configured: would run FLUSHDB ASYNC on database %d "
+		action_say(run,
+		           "no cache_prefix configured: would run FLUSHDB ASYNC on database %d "
 		           "of %s (%lld keys); other databases are not touched",
 		           c.url.db, c.url.redacted, n);
 		snprintf(run->summary, sizeof(run->summary), "would flush database %d (%lld keys)",
@@ -140,8 +141,10 @@ int clear_cache_dry_run(struct action_run *run, char *err, size_t errlen)
 	} while (strcmp(cursor, "0") != 0);
 	if (matched > SHOW_KEYS)
 		action_say(run, "  ... and %" PRIu64 " more", matched - SHOW_KEYS);
-	action_say(run, "%" PRIu64 " key%s matched; keys outside the prefix and other databases "
-	           "are not touched", matched, matched == 1 ? "" : "s");
+	action_say(run,
+	           "%" PRIu64 " key%s matched; keys outside the prefix and other databases "
+	           "are not touched",
+	           matched, matched == 1 ? "" : "s");
 	snprintf(run->summary, sizeof(run->summary), "would remove %" PRIu64 " keys", matched);
 	run->done = matched;
 	rc = 0;
@@ -153,8 +156,8 @@ done:
 }
 
 /* UNLINK the keys of one SCAN reply; adds the number removed. */
-static int cache_unlink(struct cache_conn *c, const redisReply *keys, uint64_t *removed,
-                        char *err, size_t errlen)
+static int cache_unlink(struct cache_conn *c, const redisReply *keys, uint64_t *removed, char *err,
+                        size_t errlen)
 {
 	size_t n = keys->elements;
 	if (n == 0)
@@ -197,9 +200,10 @@ int clear_cache_run(struct action_run *run, char *err, size_t errlen)
 		long long before = cache_dbsize(&c);
 		if (!(r = cache_call(&c, 2, argv, NULL, err, errlen)))
 			goto done;
-		action_say(run, "FLUSHDB ASYNC on database %d: %lld keys removed", c.url.db, before);
-		snprintf(run->summary, sizeof(run->summary),
-		         "flushed database %d (%lld keys)", c.url.db, before);
+		action_say(run, "FLUSHDB ASYNC on database %d: %lld keys removed", c.url.db,
+		           before);
+		snprintf(run->summary, sizeof(run->summary), "flushed database %d (%lld keys)",
+		         c.url.db, before);
 		rc = 0;
 		goto done;
 	}

@@ -18,14 +18,14 @@
 #include "util/xalloc.h"
 
 const struct action ACTIONS[] = {
-    {"clear-cache", "remove the cache keys under cache_prefix (or FLUSHDB ASYNC of the selected db)",
-     true, "redis", ACTION_BACKEND_REDIS, ACTION_NEEDS_REDIS, clear_cache_dry_run,
-     clear_cache_run},
+    {"clear-cache",
+     "remove the cache keys under cache_prefix (or FLUSHDB ASYNC of the selected db)", true,
+     "redis", ACTION_BACKEND_REDIS, ACTION_NEEDS_REDIS, clear_cache_dry_run, clear_cache_run},
     {"restart-app", "run restart_command (no shell), with a timeout, output captured", true, "app",
      ACTION_BACKEND_APP, ACTION_NEEDS_RESTART_COMMAND, restart_app_dry_run, restart_app_run},
-    {"reconnect-db",
-     "terminate the app's sessions idle in transaction longer than idle_in_tx", true, "database",
-     ACTION_BACKEND_DATABASE, ACTION_NEEDS_DATABASE, reconnect_db_dry_run, reconnect_db_run},
+    {"reconnect-db", "terminate the app's sessions idle in transaction longer than idle_in_tx",
+     true, "database", ACTION_BACKEND_DATABASE, ACTION_NEEDS_DATABASE, reconnect_db_dry_run,
+     reconnect_db_run},
     {"cancel-query", "cancel the running query of one of the app's sessions (pg_cancel_backend)",
      false, "database", ACTION_BACKEND_DATABASE, ACTION_NEEDS_DATABASE | ACTION_NEEDS_PID,
      cancel_query_dry_run, cancel_query_run},
@@ -52,8 +52,9 @@ bool action_available(const struct action *a, const struct config *cfg, char *wh
 {
 	const char *reason = NULL;
 	if ((a->needs & ACTION_NEEDS_REDIS) && !config_set(cfg->redis.url))
-		reason = config_set(cfg->redis.url_unset_reason) ? cfg->redis.url_unset_reason
-		                                                 : "the redis url is not configured";
+		reason = config_set(cfg->redis.url_unset_reason)
+		             ? cfg->redis.url_unset_reason
+		             : "the redis url is not configured";
 	else if ((a->needs & ACTION_NEEDS_DATABASE) && !config_set(cfg->database.url))
 		reason = config_set(cfg->database.url_unset_reason)
 		             ? cfg->database.url_unset_reason
@@ -104,9 +105,11 @@ static void action_arguments(const struct action *a, const struct action_run *ru
 	if (a->needs & ACTION_NEEDS_PID)
 		snprintf(dst, size, "pid=%d", run->pid);
 	else if (a->backend == ACTION_BACKEND_REDIS)
-		snprintf(dst, size, "cache_prefix=%s", cfg->redis.cache_prefix ? cfg->redis.cache_prefix : "");
+		snprintf(dst, size, "cache_prefix=%s",
+		         cfg->redis.cache_prefix ? cfg->redis.cache_prefix : "");
 	else if (a->backend == ACTION_BACKEND_APP)
-		snprintf(dst, size, "%s", cfg->recovery.restart_command ? cfg->recovery.restart_command : "");
+		snprintf(dst, size, "%s",
+		         cfg->recovery.restart_command ? cfg->recovery.restart_command : "");
 	else if (a->backend == ACTION_BACKEND_DATABASE) {
 		text_format_duration(dur, sizeof(dur), cfg->thresholds.idle_in_tx_ms);
 		snprintf(dst, size, "idle_in_tx=%s", dur);
@@ -144,15 +147,22 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 	action_target(a, cfg, target, sizeof(target));
 	action_arguments(a, run, args, sizeof(args));
 	struct audit_record rec = {
-	    .id = id, .phase = "attempt", .action = a->name, .target = target,
-	    .arguments = args, .dry_run = dry_run, .result = NULL, .detail = NULL,
+	    .id = id,
+	    .phase = "attempt",
+	    .action = a->name,
+	    .target = target,
+	    .arguments = args,
+	    .dry_run = dry_run,
+	    .result = NULL,
+	    .detail = NULL,
 	    .duration_ms = -1,
 	};
 
 	why[0] = '\0';
 	if (!dry_run && cfg->recovery.read_only)
 		snprintf(why, sizeof(why),
-		         "read-only mode (--read-only or [recovery] read_only): %s refused", a->name);
+		         "read-only mode (--read-only or [recovery] read_only): %s refused",
+		         a->name);
 	else if (!action_available(a, cfg, why, sizeof(why)))
 		; /* why is set */
 	else if ((a->needs & ACTION_NEEDS_PID) && run->pid <= 0)
@@ -171,7 +181,8 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 	}
 
 	if (audit_write(log, &rec, audit_err, sizeof(audit_err)) < 0) {
-		snprintf(err, errlen, "%s; %s not run: an action nobody can account for does not happen",
+		snprintf(err, errlen,
+		         "%s; %s not run: an action nobody can account for does not happen",
 		         audit_err, a->name);
 		return ACTION_REFUSED;
 	}
@@ -247,7 +258,8 @@ int action_split_command(const char *line, char ***argv_out, char *err, size_t e
 		} else if (c == '\'') {
 			const char *end = strchr(p + 1, '\'');
 			if (!end) {
-				snprintf(err, errlen, "unbalanced single quote in the command line");
+				snprintf(err, errlen,
+				         "unbalanced single quote in the command line");
 				goto fail;
 			}
 			strbuf_append(&word, p + 1, (size_t)(end - p - 1));

@@ -50,17 +50,17 @@ struct action_run {
 	 * be NULL. */
 	void (*on_line)(const char *line, void *arg);
 	void *on_line_arg;
-	uint64_t done;            /* units done so far (keys, sessions) */
-	char summary[256];        /* the run's one-line result: "removed 27 keys" */
+	uint64_t done;     /* units done so far (keys, sessions) */
+	char summary[256]; /* the run's one-line result: "removed 27 keys" */
 };
 
 struct action {
-	const char *name;      /* "clear-cache" */
-	const char *summary;   /* what it does, one line */
-	bool destructive;      /* the operator types its name to confirm */
-	const char *touches;   /* "redis", "app", "database" (the audit target) */
+	const char *name;    /* "clear-cache" */
+	const char *summary; /* what it does, one line */
+	bool destructive;    /* the operator types its name to confirm */
+	const char *touches; /* "redis", "app", "database" (the audit target) */
 	enum action_backend backend;
-	unsigned needs;        /* enum action_need bits */
+	unsigned needs; /* enum action_need bits */
 	/* Each returns 0, or -1 with the reason in err. */
 	int (*dry_run)(struct action_run *run, char *err, size_t errlen);
 	int (*run)(struct action_run *run, char *err, size_t errlen);
@@ -75,8 +75,7 @@ const struct action *action_find(const char *name);
 /* Whether the action can run with this configuration (read-only mode
  * aside): true, or false with why not in `why` ("restart_command is not
  * configured"). */
-bool action_available(const struct action *a, const struct config *cfg, char *why,
-                      size_t whylen);
+bool action_available(const struct action *a, const struct config *cfg, char *why, size_t whylen);
 
 /* The audit target of an action: the backend's redacted URL, or the restart
  * command. */

@@ -147,13 +147,12 @@ int audit_write(const char *path, const struct audit_record *r, char *err, size_
 	audit_add_string(obj, "phase", r->phase ? r->phase : "", 32);
 	audit_add_string(obj, "result", r->result, 64);
 	audit_add_string(obj, "detail", r->detail, 2048);
-	json_object_object_add(obj, "duration_ms", r->duration_ms >= 0
-	                                               ? json_object_new_int64(r->duration_ms)
-	                                               : NULL);
+	json_object_object_add(obj, "duration_ms",
+	                       r->duration_ms >= 0 ? json_object_new_int64(r->duration_ms) : NULL);
 	audit_add_string(obj, "id", r->id ? r->id : "", AUDIT_ID_SIZE);
 
 	const char *json = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
-	                                                          JSON_C_TO_STRING_NOSLASHESCAPE);
+	                                                           JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t len = strlen(json);
 	line = malloc(len + 2);
 	if (!line) {

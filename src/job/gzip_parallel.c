@@ -226,7 +226,9 @@ struct gzip_parallel *gzip_parallel_new(int level, int threads, gzip_parallel_ou
 	g->out = out;
 	g->ctx = ctx;
 	g->crc = (uint32_t)crc32(0L, Z_NULL, 0);
-	g->ring_size = (size_t)threads * 2;
+	/* enough blocks that workers never wait for the reader to refill a
+	 * slot (pigz keeps 2p+3 input buffers) */
+	g->ring_size = (size_t)threads * 4 + 4;
 	g->ring = calloc(g->ring_size, sizeof(*g->ring));
 	if (!g->ring)
 		goto fail_alloc;

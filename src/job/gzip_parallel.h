@@ -9,7 +9,7 @@
  * whole input (crc32_combine of the blocks' CRCs) and its length mod 2^32:
  * the output is one ordinary gzip member that gunzip, zlib and pg tools read.
  *
- * Memory is bounded: at most 2*N blocks are in flight; gzip_parallel_write
+ * Memory is bounded: at most 4*N+4 blocks are in flight; gzip_parallel_write
  * waits for the oldest to be compressed (and hands it to `out`) before it
  * accepts more. `out` is always called on the caller's thread, in order;
  * a non-zero return from it is an error that gzip_parallel_write/finish

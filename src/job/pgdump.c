@@ -149,6 +149,8 @@ struct pgdump *pgdump_start(const struct pgurl *url, bool custom, char *err, siz
 	d->out_fd = out_pipe[0];
 	d->err_fd = err_pipe[0];
 	fcntl(d->out_fd, F_SETFL, O_NONBLOCK);
+	/* a deeper pipe: pg_dump keeps writing while we compress (best effort) */
+	fcntl(d->out_fd, F_SETPIPE_SZ, 1024 * 1024);
 	fcntl(d->err_fd, F_SETFL, O_NONBLOCK);
 	posix_spawn_file_actions_destroy(&actions);
 	posix_spawnattr_destroy(&attr);

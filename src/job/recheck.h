@@ -1,5 +1,5 @@
 /* recheck.h - after an action: probe again and show, for the issues the
- * action addresses, before → after ("error_rate: error rate 7.2 % → 0.4 %,
+ * action addresses, before -> after ("error_rate: error rate 7.2 % -> 0.4 %,
  * issue cleared" or "still present").
  *
  * recheck_compare() is pure (snapshots and diagnoses in, lines out);
@@ -34,7 +34,7 @@ int recheck_compare(const char *action, const char *focus_id, const struct snaps
  * issue is still present it probes again, up to `attempts` times, a second
  * apart (a restarted app takes a moment). Returns the number still present. */
 int recheck_run(const struct config *cfg, const char *action, const char *focus_id,
-                const struct snapshot *before, const struct diagnosis *before_issues,
-                int attempts, struct strbuf *out);
+                const struct snapshot *before, const struct diagnosis *before_issues, int attempts,
+                struct strbuf *out);
 
 #endif

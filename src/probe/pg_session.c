@@ -60,8 +60,8 @@ void pg_session_reason(const struct pg_session *s, const char *message, char *er
 }
 
 /* Explains why waiting for the socket ended (probe_wait_fd's result). */
-static void pg_session_describe_wait(const struct pg_session *s, int ready, const char *phase, char *err,
-                          size_t errlen)
+static void pg_session_describe_wait(const struct pg_session *s, int ready, const char *phase,
+                                     char *err, size_t errlen)
 {
 	if (ready < 0)
 		snprintf(err, errlen, "poll: %s", strerror(errno));
@@ -117,9 +117,8 @@ int pg_session_connect(struct pg_session *s, const struct pgurl *u, char *err, s
  * error result's message, a connection error, or a timeout; sqlstate (may be
  * NULL) then holds the server's SQLSTATE, or "" when the failure was not the
  * server's. */
-int pg_session_query(struct pg_session *s, const char *sql, int nparams,
-                    const char *const *params, PGresult **rows, char sqlstate[6], char *err,
-                    size_t errlen)
+int pg_session_query(struct pg_session *s, const char *sql, int nparams, const char *const *params,
+                     PGresult **rows, char sqlstate[6], char *err, size_t errlen)
 {
 	PGconn *conn = s->conn;
 	int rc = 0;
@@ -133,9 +132,8 @@ int pg_session_query(struct pg_session *s, const char *sql, int nparams,
 		return -1;
 	}
 
-	int sent = nparams > 0
-	               ? PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0)
-	               : PQsendQuery(conn, sql);
+	int sent = nparams > 0 ? PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0)
+	                       : PQsendQuery(conn, sql);
 	if (!sent) {
 		pg_session_reason(s, PQerrorMessage(conn), err, errlen);
 		s->broken = true;
@@ -169,7 +167,8 @@ int pg_session_query(struct pg_session *s, const char *sql, int nparams,
 		while (PQisBusy(conn)) {
 			int ready = probe_wait_fd(PQsocket(conn), POLLIN, s->deadline_ms);
 			if (ready <= 0) {
-				pg_session_describe_wait(s, ready, "waiting for a reply", err, errlen);
+				pg_session_describe_wait(s, ready, "waiting for a reply", err,
+				                         errlen);
 				s->broken = true;
 				PQclear(*rows);
 				*rows = NULL;
@@ -207,7 +206,6 @@ int pg_session_query(struct pg_session *s, const char *sql, int nparams,
 	}
 	return rc;
 }
-
 
 void pg_session_close(struct pg_session *s)
 {

@@ -45,9 +45,8 @@ int pg_session_connect(struct pg_session *s, const struct pgurl *u, char *err, s
  * error result's message, a connection error, or a timeout; sqlstate (may be
  * NULL) then holds the server's SQLSTATE, or "" when the failure was not the
  * server's. After a timeout or connection error the session is `broken`. */
-int pg_session_query(struct pg_session *s, const char *sql, int nparams,
-                     const char *const *params, PGresult **rows, char sqlstate[6], char *err,
-                     size_t errlen);
+int pg_session_query(struct pg_session *s, const char *sql, int nparams, const char *const *params,
+                     PGresult **rows, char sqlstate[6], char *err, size_t errlen);
 
 /* Turns a libpq message into one short line for the operator (the last
  * attempt's line, without "connection to server ... failed:" and "FATAL:"),

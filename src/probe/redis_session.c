@@ -20,8 +20,8 @@
 
 /* Copies text from the server or hiredis into err: one line, no controls,
  * no password. */
-static void redis_session_reason(const struct redis_session *s, char *err, size_t errlen, const char *prefix,
-                       const char *text)
+static void redis_session_reason(const struct redis_session *s, char *err, size_t errlen,
+                                 const char *prefix, const char *text)
 {
 	char clean[SNAPSHOT_TEXT];
 	sanitize_text(clean, sizeof(clean), text);
@@ -30,8 +30,8 @@ static void redis_session_reason(const struct redis_session *s, char *err, size_
 }
 
 /* Explains why waiting for the socket ended (probe_wait_fd's result). */
-static void redis_session_describe_wait(const struct redis_session *s, int ready, const char *command, char *err,
-                          size_t errlen)
+static void redis_session_describe_wait(const struct redis_session *s, int ready,
+                                        const char *command, char *err, size_t errlen)
 {
 	if (ready < 0)
 		snprintf(err, errlen, "poll: %s", strerror(errno));
@@ -101,7 +101,8 @@ redisReply *redis_session_call_len(struct redis_session *s, int argc, const char
 
 /* Opens the connection without blocking (bar DNS, see above) and waits for
  * it to be established. Returns 0, or -1 with the reason in err. */
-static int redis_session_connect(struct redis_session *s, const struct redisurl *u, char *err, size_t errlen)
+static int redis_session_connect(struct redis_session *s, const struct redisurl *u, char *err,
+                                 size_t errlen)
 {
 	s->ctx = u->socket[0] ? redisConnectUnixNonBlock(u->socket)
 	                      : redisConnectNonBlock(u->host, u->port);
@@ -159,7 +160,6 @@ static void sigpipe_restore(const sigset_t *saved, bool was_pending)
 	}
 	pthread_sigmask(SIG_SETMASK, saved, NULL);
 }
-
 
 int redis_session_open(struct redis_session *s, const struct redisurl *u, int64_t timeout_ms,
                        char *err, size_t errlen)

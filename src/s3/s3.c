@@ -37,12 +37,12 @@
 #include "util/xalloc.h"
 
 #define S3_DEFAULT_TIMEOUT_MS 30000L
-#define S3_DEFAULT_ATTEMPTS 5
-#define S3_BACKOFF_BASE_MS 200
-#define S3_BACKOFF_CAP_MS 5000
-#define S3_REPLY_LIMIT ((size_t)16 * 1024 * 1024) /* an XML reply: a list page */
-#define S3_ERROR_BODY_LIMIT ((size_t)64 * 1024)
-#define S3_ETAG_MAX 256
+#define S3_DEFAULT_ATTEMPTS   5
+#define S3_BACKOFF_BASE_MS    200
+#define S3_BACKOFF_CAP_MS     5000
+#define S3_REPLY_LIMIT        ((size_t)16 * 1024 * 1024) /* an XML reply: a list page */
+#define S3_ERROR_BODY_LIMIT   ((size_t)64 * 1024)
+#define S3_ETAG_MAX           256
 
 struct s3_client {
 	char *base;        /* "http://127.0.0.1:9000", "https://b.s3.r.amazonaws.com" */
@@ -85,11 +85,13 @@ struct s3_call {
 	const char *what; /* "PUT b/k": how errors name the call */
 	int (*on_data)(void *ctx, const void *data, size_t len); /* streams a 2xx body */
 	void *data_ctx;
+	bool uncancellable; /* the cleanup (abort) runs even when cancelled */
 	/* results */
 	long status;
 	struct strbuf reply; /* a 2xx body when there is no on_data */
 	char etag[S3_ETAG_MAX];
-	uint64_t delivered; /* bytes given to on_data, over all attempts */
+	char object_etag[S3_ETAG_MAX]; /* of the first body streamed: If-Match on resume */
+	uint64_t delivered;            /* bytes given to on_data, over all attempts */
 	int attempts;
 };
 
@@ -98,9 +100,9 @@ struct s3_transfer {
 	struct s3_call *call;
 	CURL *curl;
 	size_t read_offset;
-	bool resumed;       /* sent with a Range from call->delivered */
-	bool status_seen;   /* the first body byte decided what the body is */
-	uint64_t skip;      /* bytes to drop: a resumed GET answered 200 */
+	bool resumed;     /* sent with a Range from call->delivered */
+	bool status_seen; /* the first body byte decided what the body is */
+	uint64_t skip;    /* bytes to drop: a resumed GET answered 200 */
 	bool caller_stopped;
 	bool reply_truncated;
 	bool cancelled;
@@ -202,9 +204,26 @@ void s3_client_set_list_page_size(struct s3_client *c, int max_keys)
 	c->list_page_size = max_keys < 0 ? 0 : max_keys > 1000 ? 1000 : max_keys;
 }
 
+char *s3_object_url(const struct s3_client *c, const char *key)
+{
+	struct strbuf url;
+	strbuf_init(&url, 0);
+	strbuf_puts(&url, c->base);
+	strbuf_puts(&url, c->path_prefix);
+	strbuf_putc(&url, '/');
+	if (key)
+		s3_uri_encode(&url, key, strlen(key), true);
+	return strbuf_take(&url);
+}
+
 static bool cancelled(const struct s3_client *c)
 {
 	return c->cancel && atomic_load(c->cancel) != 0;
+}
+
+static bool call_cancelled(const struct s3_call *call)
+{
+	return !call->uncancellable && cancelled(call->client);
 }
 
 /* ------------------------------------------------------------ curl callbacks */
@@ -259,6 +278,8 @@ static size_t write_reply(char *data, size_t size, size_t nmemb, void *userdata)
 		/* A server that ignored our Range sends the whole object again. */
 		if (t->resumed && status == 200)
 			t->skip = call->delivered;
+		if (!t->resumed)
+			memcpy(call->object_etag, call->etag, sizeof(call->object_etag));
 	}
 	if (t->skip) {
 		size_t drop = t->skip < n ? (size_t)t->skip : n;
@@ -308,7 +329,7 @@ static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, cur
 	(void)ultotal;
 	(void)ulnow;
 	struct s3_transfer *t = userdata;
-	if (cancelled(t->call->client)) {
+	if (call_cancelled(t->call)) {
 		t->cancelled = true;
 		return 1;
 	}
@@ -381,8 +402,8 @@ static CURLcode transfer_once(struct s3_call *call, struct s3_transfer *t, char 
 	if (t->resumed) {
 		snprintf(range, sizeof(range), "bytes=%" PRIu64 "-", call->delivered);
 		signed_list[n++] = (struct sigv4_header){"range", range};
-		if (call->etag[0])
-			signed_list[n++] = (struct sigv4_header){"if-match", call->etag};
+		if (call->object_etag[0])
+			signed_list[n++] = (struct sigv4_header){"if-match", call->object_etag};
 	}
 	struct sigv4_request req = {.method = call->method,
 	                            .canonical_uri = strbuf_str(&path),
@@ -406,6 +427,10 @@ static CURLcode transfer_once(struct s3_call *call, struct s3_transfer *t, char 
 	/* No "Expect: 100-continue" round trip: parts are at most a few MiB
 	 * and the proxy in the tests need not speak it. */
 	headers = curl_slist_append(headers, "Expect:");
+	/* Nor curl's default form type on a POST: CreateMultipartUpload would
+	 * give it to the object. */
+	if (headers && !call->content_type && strcmp(call->method, "POST") == 0)
+		headers = curl_slist_append(headers, "Content-Type:");
 	if (failed || !headers)
 		goto done;
 
@@ -503,11 +528,12 @@ static long backoff_ms(int retry, uint64_t *seed)
 	return (long)(*seed % (uint64_t)ceiling);
 }
 
-/* Sleeps ms, waking early when the call is cancelled. Returns -1 then. */
-static int wait_ms(const struct s3_client *c, long ms)
+/* Sleeps ms, waking early when the client is cancelled (unless
+ * uncancellable). Returns -1 then. */
+static int wait_ms(const struct s3_client *c, bool uncancellable, long ms)
 {
 	while (ms > 0) {
-		if (cancelled(c))
+		if (!uncancellable && cancelled(c))
 			return -1;
 		long slice = ms < 50 ? ms : 50;
 		struct timespec ts = {.tv_sec = 0, .tv_nsec = slice * 1000000L};
@@ -515,13 +541,13 @@ static int wait_ms(const struct s3_client *c, long ms)
 		}
 		ms -= slice;
 	}
-	return cancelled(c) ? -1 : 0;
+	return !uncancellable && cancelled(c) ? -1 : 0;
 }
 
 /* The one place where curl's codes and S3's replies become reasons. */
 static void describe_failure(const struct s3_call *call, CURLcode rc, const char *curl_err,
-                             const struct s3_transfer *t, const struct s3_xml_error *e,
-                             char *out, size_t outlen)
+                             const struct s3_transfer *t, const struct s3_xml_error *e, char *out,
+                             size_t outlen)
 {
 	char detail[400];
 	if (t->cancelled) {
@@ -529,13 +555,13 @@ static void describe_failure(const struct s3_call *call, CURLcode rc, const char
 	} else if (t->caller_stopped) {
 		snprintf(detail, sizeof(detail), "stopped by the receiver of the data");
 	} else if (t->reply_truncated) {
-		snprintf(detail, sizeof(detail), "reply larger than %zu MiB",
-		         S3_REPLY_LIMIT >> 20);
+		snprintf(detail, sizeof(detail), "reply larger than %zu MiB", S3_REPLY_LIMIT >> 20);
 	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
 		snprintf(detail, sizeof(detail), "no progress for %ld ms (timed out)",
 		         call->client->timeout_ms);
 	} else if (rc != CURLE_OK) {
-		snprintf(detail, sizeof(detail), "%s", curl_err[0] ? curl_err : curl_easy_strerror(rc));
+		snprintf(detail, sizeof(detail), "%s",
+		         curl_err[0] ? curl_err : curl_easy_strerror(rc));
 	} else if (e->code[0]) {
 		snprintf(detail, sizeof(detail), "HTTP %ld %s%s%s", call->status, e->code,
 		         e->message[0] ? ": " : "", e->message);
@@ -603,7 +629,7 @@ static int s3_call_run(struct s3_call *call, char *err, size_t errlen)
 			redact_text(line, sizeof(line));
 			c->log(c->log_ctx, line);
 		}
-		if (wait_ms(c, delay) < 0) {
+		if (wait_ms(c, call->uncancellable, delay) < 0) {
 			snprintf(err, errlen, "%s: cancelled", call->what);
 			goto done;
 		}
@@ -834,8 +860,8 @@ done:
 	return m;
 }
 
-int s3_multipart_upload_part(struct s3_multipart *m, int part_number, const void *data,
-                             size_t len, char *err, size_t errlen)
+int s3_multipart_upload_part(struct s3_multipart *m, int part_number, const void *data, size_t len,
+                             char *err, size_t errlen)
 {
 	struct s3_client *c = m->client;
 	if (part_number < 1 || part_number > S3_MAX_PARTS) {
@@ -887,12 +913,23 @@ static void xml_escape(struct strbuf *out, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': strbuf_puts(out, "&amp;"); break;
-		case '<': strbuf_puts(out, "&lt;"); break;
-		case '>': strbuf_puts(out, "&gt;"); break;
-		case '"': strbuf_puts(out, "&quot;"); break;
-		case '\'': strbuf_puts(out, "&apos;"); break;
-		default: strbuf_putc(out, *s);
+		case '&':
+			strbuf_puts(out, "&amp;");
+			break;
+		case '<':
+			strbuf_puts(out, "&lt;");
+			break;
+		case '>':
+			strbuf_puts(out, "&gt;");
+			break;
+		case '"':
+			strbuf_puts(out, "&quot;");
+			break;
+		case '\'':
+			strbuf_puts(out, "&apos;");
+			break;
+		default:
+			strbuf_putc(out, *s);
 		}
 	}
 }
@@ -964,7 +1001,7 @@ int s3_multipart_complete(struct s3_multipart *m, char *err, size_t errlen)
 		if (!again)
 			goto done;
 		uint64_t seed = (uint64_t)clock_monotonic_us() | 1;
-		if (wait_ms(c, backoff_ms(attempt, &seed)) < 0) {
+		if (wait_ms(c, false, backoff_ms(attempt, &seed)) < 0) {
 			snprintf(err, errlen, "%s: cancelled", what);
 			goto done;
 		}
@@ -987,6 +1024,7 @@ int s3_multipart_abort(struct s3_multipart *m, char *err, size_t errlen)
 	struct s3_call call;
 	call_init(&call, c, "DELETE", m->key, what);
 	call.query = query;
+	call.uncancellable = true;
 	int rc = s3_call_run(&call, err, errlen);
 	/* Gone already (an earlier attempt of ours went through): aborted. */
 	if (rc < 0 && call.status == 404)

@@ -36,8 +36,8 @@
 #include <stdint.h>
 
 struct s3_config {
-	const char *endpoint;      /* "" or NULL for AWS; else e.g. http://127.0.0.1:9000 */
-	const char *region;        /* e.g. us-east-1 */
+	const char *endpoint; /* "" or NULL for AWS; else e.g. http://127.0.0.1:9000 */
+	const char *region;   /* e.g. us-east-1 */
 	const char *bucket;
 	const char *access_key;
 	const char *secret_key;    /* a secret: never printed */
@@ -51,7 +51,7 @@ struct s3_client;
 /* S3's limits for multipart uploads: every part but the last at least
  * S3_MIN_PART_SIZE, part numbers 1..S3_MAX_PARTS, an object at most 5 TiB. */
 #define S3_MIN_PART_SIZE ((size_t)5 * 1024 * 1024)
-#define S3_MAX_PARTS 10000
+#define S3_MAX_PARTS     10000
 
 /* Copies what it needs from cfg. NULL with a reason on a bad configuration. */
 struct s3_client *s3_client_new(const struct s3_config *cfg, char *err, size_t errlen);
@@ -61,18 +61,27 @@ void s3_client_free(struct s3_client *c);
  * SlowDown; retry 2 of 5 in 340 ms"), one redacted line each, from the
  * calling thread (so log must be thread-safe). NULL to stop. Set it before
  * sharing the client between threads. */
-void s3_client_set_log(struct s3_client *c, void (*log)(void *ctx, const char *line),
-                       void *ctx);
+void s3_client_set_log(struct s3_client *c, void (*log)(void *ctx, const char *line), void *ctx);
 
 /* Optional: a flag that, once non-zero, makes every transfer in flight and
  * every backoff wait stop with an error ("cancelled"), e.g. from a SIGTERM
  * handler (atomic_int is lock-free here, so safe to store to from one) or
- * the dashboard's cancel. Borrowed; it must outlive the client. */
+ * the dashboard's cancel. s3_multipart_abort is the exception: it is the
+ * cleanup after a cancel, so it runs (bounded by timeout_ms and
+ * max_attempts) whatever the flag says. Borrowed; it must outlive the
+ * client. */
 void s3_client_set_cancel(struct s3_client *c, const atomic_int *cancel);
 
 /* Optional: the page size of s3_list_objects (max-keys, 1..1000; 0 for the
  * server's default of 1000). Tests use small pages to exercise paging. */
 void s3_client_set_list_page_size(struct s3_client *c, int max_keys);
+
+/* The URL requests for key go to: http://endpoint/bucket/key (path style)
+ * with an endpoint, https://bucket.s3.REGION.amazonaws.com/key on AWS (path
+ * style on s3.REGION.amazonaws.com for a bucket with dots, which the
+ * certificate does not cover). The key is percent-encoded, '/' kept. For
+ * messages and tests; holds no secret. The caller frees it. */
+char *s3_object_url(const struct s3_client *c, const char *key);
 
 /* One PUT of a whole object (small objects, manifests). */
 int s3_put_object(struct s3_client *c, const char *key, const void *data, size_t len,
@@ -84,8 +93,8 @@ int s3_put_object(struct s3_client *c, const char *key, const void *data, size_t
 struct s3_multipart;
 struct s3_multipart *s3_multipart_begin(struct s3_client *c, const char *key,
                                         const char *content_type, char *err, size_t errlen);
-int s3_multipart_upload_part(struct s3_multipart *m, int part_number, const void *data,
-                             size_t len, char *err, size_t errlen);
+int s3_multipart_upload_part(struct s3_multipart *m, int part_number, const void *data, size_t len,
+                             char *err, size_t errlen);
 int s3_multipart_complete(struct s3_multipart *m, char *err, size_t errlen);
 int s3_multipart_abort(struct s3_multipart *m, char *err, size_t errlen);
 void s3_multipart_free(struct s3_multipart *m);

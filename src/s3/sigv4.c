@@ -95,8 +95,8 @@ void sigv4_canonical_query(struct strbuf *out, const char *query)
 				pairs = xrealloc(pairs, cap * sizeof(*pairs));
 			}
 			pairs[count].name = canonical_component(p, name_len);
-			pairs[count].value = eq ? canonical_component(eq + 1, n - name_len - 1)
-			                        : xstrdup("");
+			pairs[count].value =
+			    eq ? canonical_component(eq + 1, n - name_len - 1) : xstrdup("");
 			count++;
 		}
 		p += n;

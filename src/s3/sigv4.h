@@ -23,7 +23,7 @@
 
 #include "util/strbuf.h"
 
-#define SIGV4_SHA256_HEX_LEN 64 /* without the NUL */
+#define SIGV4_SHA256_HEX_LEN   64 /* without the NUL */
 #define SIGV4_UNSIGNED_PAYLOAD "UNSIGNED-PAYLOAD"
 /* SHA-256 of the empty string, the payload hash of a request without a body. */
 #define SIGV4_EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -39,7 +39,7 @@ struct sigv4_request {
 	const char *query;         /* as sent, without '?'; NULL or "" when none */
 	const struct sigv4_header *headers; /* every header to sign; must include host */
 	size_t header_count;
-	const char *payload_hash;  /* lowercase hex SHA-256 of the body, or UNSIGNED-PAYLOAD */
+	const char *payload_hash; /* lowercase hex SHA-256 of the body, or UNSIGNED-PAYLOAD */
 };
 
 struct sigv4_credentials {

@@ -128,8 +128,8 @@ int s3_endpoint_parse(const char *url, struct s3_endpoint *endpoint, char *err, 
 		snprintf(err, errlen, "the S3 endpoint must start with http:// or https://");
 		return -1;
 	}
-	size_t n = strcspn(rest, "/?#@");
-	if (rest[n] == '@') {
+	size_t n = strcspn(rest, "/?#");
+	if (strchr(rest, '@')) {
 		snprintf(err, errlen, "the S3 endpoint may not hold a user or password");
 		return -1;
 	}
@@ -146,8 +146,8 @@ int s3_endpoint_parse(const char *url, struct s3_endpoint *endpoint, char *err, 
 	const char *colon = strrchr(host_port, ':');
 	if (colon && !strchr(colon, ']')) {
 		const char *port = colon + 1;
-		if (*port == '\0' || strspn(port, "0123456789") != strlen(port) ||
-		    atol(port) < 1 || atol(port) > 65535) {
+		if (*port == '\0' || strspn(port, "0123456789") != strlen(port) || atol(port) < 1 ||
+		    atol(port) > 65535) {
 			snprintf(err, errlen, "the S3 endpoint has a bad port");
 			free(host_port);
 			return -1;

@@ -29,8 +29,7 @@ int s3_xml_parse_error(const char *xml, size_t len, struct s3_xml_error *e);
 
 /* The UploadId of an InitiateMultipartUploadResult, into *upload_id
  * (caller frees). Returns 0, or -1 with a reason in err. */
-int s3_xml_parse_upload_id(const char *xml, size_t len, char **upload_id, char *err,
-                           size_t errlen);
+int s3_xml_parse_upload_id(const char *xml, size_t len, char **upload_id, char *err, size_t errlen);
 
 /* Whether a CompleteMultipartUpload reply confirms the object: 0 for a
  * CompleteMultipartUploadResult; -1 for an <Error> (err gets "Code: Message")
@@ -41,8 +40,8 @@ struct s3_xml_list_page {
 	struct s3_object *objects; /* grown by the parser */
 	size_t count;
 	size_t cap;
-	bool truncated;           /* IsTruncated was "true" */
-	char *next_token;         /* NextContinuationToken, or NULL */
+	bool truncated;   /* IsTruncated was "true" */
+	char *next_token; /* NextContinuationToken, or NULL */
 };
 
 /* Appends the Contents of one ListBucketResult (ListObjectsV2) page to

@@ -17,7 +17,9 @@
 #include "model/history.h"
 #include "probe/probe.h"
 #include "ui/activity.h"
+#include "ui/backup_menu.h"
 #include "ui/panels.h"
+#include "ui/recovery.h"
 #include "ui/term.h"
 #include "ui/theme.h"
 #include "ui/workers.h"
@@ -40,6 +42,8 @@ struct dashboard {
 	struct diagnosis diag;
 	struct history history;
 	struct activity_log activity;
+	struct recovery *recovery;     /* the guided recovery flow (recovery.h) */
+	struct backup_menu *backups;   /* the b menu (backup_menu.h) */
 	struct ui_state state;
 	struct theme theme;
 	struct grid grid;
@@ -260,62 +264,28 @@ static void dashboard_draw(struct dashboard *d)
 
 /* ---------------------------------------------------------------- keys */
 
-static void dashboard_open_dialog(struct dashboard *d, const char *title, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void dashboard_open_dialog(struct dashboard *d, const char *title, const char *fmt, ...)
-{
-	d->state.dialog = DIALOG_TEXT;
-	d->state.dialog_scroll = 0;
-	text_copy(d->state.dialog_title, title, sizeof(d->state.dialog_title));
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(d->state.dialog_text, sizeof(d->state.dialog_text), fmt, ap);
-	va_end(ap);
-}
-
+/* r: the actions suggested for the selected issue (from the Slow queries
+ * panel: cancel-query / terminate-query of a pid), through recovery.c. */
 static void dashboard_recovery_dialog(struct dashboard *d)
 {
 	const struct issue *is = NULL;
 	int sel = d->state.selected[PANEL_ISSUES];
-	if (d->diag.count > 0)
+	if (d->state.focus != PANEL_SLOW_QUERIES) {
+		if (d->diag.count == 0) {
+			dashboard_message(d, "no issue is open: nothing to recover from");
+			return;
+		}
 		is = &d->diag.issues[sel >= 0 && sel < d->diag.count ? sel : 0];
-	char actions[160] = "";
-	for (int i = 0; is != NULL && i < is->action_count; i++) {
-		size_t len = strlen(actions);
-		snprintf(actions + len, sizeof(actions) - len, "%s%s", i ? ", " : "", is->actions[i]);
 	}
-	const char *audit = d->cfg->recovery.audit_log;
-	dashboard_open_dialog(
-	    d, "Guided recovery",
-	    "%s%s%s%s\n\n"
-	    "This dialog is where guided recovery will take place: pick one of the "
-	    "suggested actions (clear-cache, restart-app, reconnect-db, cancel-query), see a "
-	    "dry run of exactly what it would do, confirm it (typing its name when it is "
-	    "destructive), watch it run, and see whether the issue cleared after opsdeck "
-	    "probes again. Every attempt and outcome is written to the audit log (%s).%s",
-	    is != NULL ? "Selected issue: " : "No issue is open: there is nothing to recover from.",
-	    is != NULL ? is->message : "", is != NULL ? "\nSuggested actions: " : "",
-	    is != NULL ? (actions[0] ? actions : "none for this kind of issue") : "",
-	    audit != NULL && audit[0] ? audit : "not configured",
-	    d->cfg->recovery.read_only ? "\n\nRead-only mode is on: actions will be refused." : "");
+	char why[256];
+	if (recovery_open(d->recovery, is, &d->view.snap, &d->diag, &d->state, &d->activity, why,
+	                  sizeof(why)) < 0)
+		dashboard_message(d, "%s", why);
 }
 
 static void dashboard_backup_dialog(struct dashboard *d)
 {
-	const char *target = d->cfg->backup.target;
-	dashboard_open_dialog(
-	    d, "Backups",
-	    "Target: %s\n\n"
-	    "This menu is where backups will be started and listed: a database backup "
-	    "(pg_dump, compressed with gzip, streamed to the target with no copy on local "
-	    "disk), a files backup of %s, and the backups already at the target, newest "
-	    "first. A backup runs in the background with a progress bar, can be cancelled, "
-	    "and is reported successful only once the target confirmed the complete object.",
-	    target != NULL && target[0] ? target : "not configured (set [backup] target)",
-	    d->cfg->backup.files_source != NULL && d->cfg->backup.files_source[0]
-	        ? d->cfg->backup.files_source
-	        : "the files source ([backup] files_source)");
+	backup_menu_open(d->backups, &d->state);
 }
 
 static void dashboard_move(struct dashboard *d, int delta, bool to_end)
@@ -349,6 +319,14 @@ static void dashboard_key(struct dashboard *d, const struct ui_key_event *ev)
 	bool in_dialog = st->dialog != DIALOG_NONE;
 	if (ev->key != UI_KEY_RESIZE)
 		st->message[0] = '\0';
+	if (recovery_active(d->recovery) && ev->key != UI_KEY_RESIZE) {
+		recovery_key(d->recovery, ev, st, &d->activity);
+		return;
+	}
+	if (backup_menu_active(d->backups) && ev->key != UI_KEY_RESIZE) {
+		backup_menu_key(d->backups, ev, st, &d->activity);
+		return;
+	}
 	switch (ev->key) {
 	case UI_KEY_ESCAPE:
 		st->dialog = DIALOG_NONE;
@@ -490,6 +468,9 @@ static int dashboard_loop(struct dashboard *d, int wake_fd)
 		if (n > 0 && (fds[1].revents & POLLIN)) {
 			dashboard_drain(wake_fd, NULL);
 			dashboard_update(d);
+			if (recovery_poll(d->recovery, &d->state, &d->activity))
+				workers_refresh(d->workers);
+			backup_menu_poll(d->backups, &d->state, &d->activity);
 			dirty = true;
 		}
 		if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)) && !(fds[0].revents & POLLIN))
@@ -557,6 +538,9 @@ int dashboard_run(const struct cli_options *opts)
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 	handlers = true;
+	d->recovery = recovery_new(&cfg, wake[1]);
+	d->backups = backup_menu_new(&cfg, wake[1]);
+	d->state.read_only = cfg.recovery.read_only;
 
 	if (term_open(&d->term, err, sizeof(err)) < 0) {
 		fprintf(stderr, "opsdeck: %s; try `opsdeck status`\n", err);
@@ -579,6 +563,11 @@ int dashboard_run(const struct cli_options *opts)
 	/* the terminal first, so the operator has the prompt back at once */
 	term_close(d->term);
 	d->term = NULL;
+	/* a running action is asked to stop and waited for: it uses cfg */
+	recovery_free(d->recovery);
+	d->recovery = NULL;
+	backup_menu_free(d->backups);
+	d->backups = NULL;
 	if (workers_stop(d->workers, 300) == 0)
 		cfg_in_use = false;
 	d->workers = NULL;
@@ -592,6 +581,10 @@ done:
 	if (d != NULL) {
 		term_close(d->term);
 		grid_free(&d->grid);
+		recovery_free(d->recovery);
+		d->recovery = NULL;
+		backup_menu_free(d->backups);
+		d->backups = NULL;
 	}
 	if (!cfg_in_use) {
 		/* Threads still inside a probe read cfg, wake[1] and d: those are

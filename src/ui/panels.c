@@ -774,7 +774,7 @@ static void ui_draw_keybar(struct grid *g, const struct ui_view *v)
 		const char *key, *what;
 	} keys[] = {
 	    {"q", "Quit"},     {"?", "Help"},     {"Tab", "Focus"},   {"Enter", "Details"},
-	    {"r", "Recover"},  {"b", "Backup"},   {"Spc", "Refresh"}, {"p", v->state->paused ? "Resume" : "Pause"},
+	    {"r", v->state->read_only ? "Recover(off)" : "Recover"},  {"b", "Backup"},   {"Spc", "Refresh"}, {"p", v->state->paused ? "Resume" : "Pause"},
 	    {"+-", interval},  {"t", v->state->theme_name},
 	};
 	int x = 0;
@@ -792,6 +792,16 @@ static void ui_draw_dialog(struct grid *g, const struct ui_view *v)
 	const struct ui_state *st = v->state;
 	const char *title = st->dialog == DIALOG_HELP ? "Help" : st->dialog_title;
 	const char *text = st->dialog == DIALOG_HELP ? panels_help_text(v->utf8) : st->dialog_text;
+	char help[UI_DIALOG_TEXT];
+	if (st->dialog == DIALOG_HELP && st->read_only) {
+		/* The r line says it is disabled, and why. */
+		const char *line = strstr(text, "guided recovery for the selected issue");
+		if (line != NULL) {
+			snprintf(help, sizeof(help), "%.*sDISABLED (read-only mode): %s", (int)(line - text),
+			         text, line);
+			text = help;
+		}
+	}
 	int w = g->width - 4 < 78 ? g->width - 4 : 78;
 	if (w < 20)
 		w = g->width;
@@ -812,8 +822,10 @@ static void ui_draw_dialog(struct grid *g, const struct ui_view *v)
 		first = 0;
 	struct ui_wrap_out o = {g, x + 2, y + 1, x + w - 2, first, rows, 0, UI_DIALOG};
 	ui_wrap(&o, text, w - 4);
-	grid_printf(g, x + 2, y + h - 2, x + w - 2, UI_DIALOG, "%s",
-	            lines > rows ? "Esc close  Up/Down scroll" : "Esc close");
+	const char *footer = lines > rows ? "Esc close  Up/Down scroll" : "Esc close";
+	if (st->dialog == DIALOG_TEXT && st->dialog_footer[0] != '\0')
+		footer = st->dialog_footer;
+	grid_printf(g, x + 2, y + h - 2, x + w - 2, UI_DIALOG, "%s", footer);
 }
 
 void panels_draw(struct grid *g, const struct ui_view *v)

@@ -170,6 +170,9 @@ int term_read_key(struct term *t, struct ui_key_event *ev)
 		case KEY_BTAB:
 			ev->key = UI_KEY_BACKTAB;
 			break;
+		case KEY_BACKSPACE:
+			ev->key = UI_KEY_BACKSPACE;
+			break;
 		case KEY_RESIZE:
 			/* What the terminal shows may not be what curses believes:
 			 * a frame drawn for the old size wraps on the new one. Clear
@@ -203,6 +206,10 @@ int term_read_key(struct term *t, struct ui_key_event *ev)
 		break;
 	case 27:
 		ev->key = UI_KEY_ESCAPE;
+		break;
+	case 8:
+	case 127:
+		ev->key = UI_KEY_BACKSPACE;
 		break;
 	case 12: /* ^L: repaint everything */
 		t->repaint = true;

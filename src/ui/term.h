@@ -31,6 +31,7 @@ enum ui_key {
 	UI_KEY_BACKTAB,
 	UI_KEY_RESIZE,
 	UI_KEY_CLICK, /* a mouse click at (x, y) */
+	UI_KEY_BACKSPACE, /* Backspace, DEL or ^H: for the text prompts */
 };
 
 struct ui_key_event {

@@ -91,6 +91,20 @@ assert_exit 0 "$OPSDECK" -c s3.conf backup list
 assert_contains "$OUT" complete
 [ -z "${BK_PROXY_LOG:-}" ] || bk_proxy_sig_ok
 
+# ---- format = custom: pg_dump -Fc, stored as .dump.gz, read by pg_restore
+mkdir -p custom
+bk_config custom.conf "file://$TEST_DIR/custom" "" "format = custom"
+assert_exit 0 "$OPSDECK" -c custom.conf backup db
+cobj=$(cd custom && ls -- *.dump.gz 2>/dev/null)
+assert_match "$cobj" '^shop_.*Z\.dump\.gz$' "custom format key"
+assert_eq "$(json_get "$(cat "custom/$cobj.json")" format)" custom "manifest format"
+if gunzip -c "custom/$cobj" | "${PG_BINDIR:+$PG_BINDIR/}pg_restore" --list >toc.txt 2>&1; then
+	pass "pg_restore reads the custom dump"
+else
+	fail "pg_restore --list failed: $(head -3 toc.txt)"
+fi
+assert_contains "$(cat toc.txt)" "RequestLog" "the custom dump's table of contents"
+
 # ---- pg_dump never got the password on its command line
 assert_not_contains "$(cat pg_dump.argv)" "$PGPASSWORD" "pg_dump's argv"
 assert_not_contains "$(cat pg_dump.argv)" "password=" "pg_dump's argv"

@@ -2,7 +2,8 @@
 # tests/integration/backup_lib.sh - helpers for the backup tests; source it
 # after lib.sh and stack_use/stack_private.
 #
-#   bk_config FILE TARGET [DATABASE_URL]   an opsdeck.conf for backups to TARGET
+#   bk_config FILE TARGET [DATABASE_URL [LINES]]  an opsdeck.conf for backups to
+#                           TARGET (LINES: more [backup] keys, e.g. "format = custom")
 #                           (audit log in the test dir, the stack's S3 endpoint
 #                           or $BK_ENDPOINT)
 #   bk_psql DB SQL          SQL as the app role in database DB (rows unaligned)
@@ -12,6 +13,7 @@
 #   bk_proxy_start          s3proxy.py in front of the stack's s3rver:
 #                           sets BK_ENDPOINT, BK_CONTROL (fault rules, JSON),
 #                           BK_PROXY_LOG, BK_PROXY_PID; skips without botocore
+#   bk_proxy_stop           stop it (S3 "goes away")
 #   bk_proxy_faults JSON    write the fault rules
 #   bk_proxy_ops OP         the proxy's log lines of operation OP
 #   bk_proxy_sig_ok         assert every request the proxy saw was signed right
@@ -22,10 +24,10 @@
 BK_ENDPOINT=
 
 bk_config() {
-	local file=$1 target=$2 dburl=${3:-${DATABASE_URL:-}} base
+	local file=$1 target=$2 dburl=${3:-${DATABASE_URL:-}} extra=${4:-} base
 	base=$(stack_config "[database]" "url = $dburl") || exit 1
-	printf '%s\n\n[backup]\ntarget = %s\ns3_endpoint = %s\n\n[recovery]\naudit_log = %s\n' \
-		"$base" "$target" "${BK_ENDPOINT:-${S3_ENDPOINT:-}}" "$TEST_DIR/audit.jsonl" |
+	printf '%s\n\n[backup]\ntarget = %s\ns3_endpoint = %s\n%s\n[recovery]\naudit_log = %s\n' \
+		"$base" "$target" "${BK_ENDPOINT:-${S3_ENDPOINT:-}}" "$extra" "$TEST_DIR/audit.jsonl" |
 		write_config "$file"
 }
 
@@ -60,7 +62,7 @@ bk_proxy_start() {
 		--upstream "$S3_ENDPOINT" --control "$BK_CONTROL" --log "$BK_PROXY_LOG" \
 		${S3_DIR:+--s3-dir "$S3_DIR"} </dev/null >"$dir/proxy.out" 2>&1 &
 	BK_PROXY_PID=$!
-	on_exit kill "$BK_PROXY_PID"
+	on_exit bk_proxy_stop
 	BK_ENDPOINT=http://127.0.0.1:$port
 	local i
 	for i in $(seq 1 100); do
@@ -70,6 +72,10 @@ bk_proxy_start() {
 	cat "$dir/proxy.out" >&2
 	fail "s3proxy did not start"
 	finish
+}
+
+bk_proxy_stop() {
+	kill "$BK_PROXY_PID" 2>/dev/null || true
 }
 
 bk_proxy_faults() {
@@ -101,5 +107,5 @@ EOF
 }
 
 bk_s3_keys() {
-	s3 ls "$1" | awk '{print $2}'
+	s3 ls "$1" | cut -d' ' -f2-
 }

@@ -14,8 +14,10 @@ bk_proxy_start
 
 db=bk_big_$$
 bk_big_db "$db" 10 # ~21 MB of dump, ~11 MB gzipped: two parts
-sum_sql='SELECT count(*) || md5(string_agg(md5(data), '','' ORDER BY id)) FROM blobs'
+sum_sql="SELECT count(*) || ' ' || md5(string_agg(md5(data), ',' ORDER BY id)) FROM blobs"
 want=$(bk_psql "$db" "$sum_sql")
+assert_match "$want" '^160 [0-9a-f]{32}$' "source checksum"
+
 dburl="postgresql://app:$PGPASSWORD@127.0.0.1:$PGPORT/$db"
 
 # ---- retried faults
@@ -87,7 +89,7 @@ for _ in $(seq 1 100); do
 	bk_proxy_ops UploadPart | grep -q "$prefix" && break
 	sleep 0.1
 done
-kill "$BK_PROXY_PID"
+bk_proxy_stop
 t0=$(date +%s)
 rc=0
 wait "$pid" || rc=$?

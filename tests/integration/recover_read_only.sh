@@ -28,6 +28,11 @@ done
 [ ! -e "$marker" ] && pass "restart_command never ran" || fail "restart_command ran"
 assert_eq "$(rcli --scan --pattern 'cache:*' | wc -l)" "$cache_before" "no cache key removed"
 
+# The probe's own session runs SET default_transaction_read_only in this
+# mode: the database check still works.
+assert_exit 0 "$OPSDECK" -c ro.conf status --json
+assert_eq "$(json_get "$OUT" checks.database.state)" ok "database probe ok in read-only mode"
+
 assert_exit 0 "$OPSDECK" -c ro.conf recover clear-cache --dry-run
 assert_contains "$OUT" "keys matched"
 

@@ -146,13 +146,10 @@ static void test_available(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_split_words),
-		cmocka_unit_test(test_split_quotes),
-		cmocka_unit_test(test_split_errors),
-		cmocka_unit_test(test_format_round_trip),
-		cmocka_unit_test(test_glob_escape),
-		cmocka_unit_test(test_registry),
-		cmocka_unit_test(test_available),
+	    cmocka_unit_test(test_split_words),  cmocka_unit_test(test_split_quotes),
+	    cmocka_unit_test(test_split_errors), cmocka_unit_test(test_format_round_trip),
+	    cmocka_unit_test(test_glob_escape),  cmocka_unit_test(test_registry),
+	    cmocka_unit_test(test_available),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,9 +90,15 @@ static void test_attempt_and_outcome(void **state)
 	setenv("SUDO_USER", "alice", 1);
 	setenv("SSH_CONNECTION", "203.0.113.7 52044 10.0.0.2 22", 1);
 	struct audit_record attempt = {
-	    .id = id, .phase = "attempt", .action = "clear-cache",
-	    .target = "redis://app:pw12345@127.0.0.1:6379/0", .arguments = "prefix=cache:",
-	    .dry_run = false, .result = NULL, .detail = NULL, .duration_ms = -1,
+	    .id = id,
+	    .phase = "attempt",
+	    .action = "clear-cache",
+	    .target = "redis://app:pw12345@127.0.0.1:6379/0",
+	    .arguments = "prefix=cache:",
+	    .dry_run = false,
+	    .result = NULL,
+	    .detail = NULL,
+	    .duration_ms = -1,
 	};
 	assert_int_equal(audit_write(f->path, &attempt, err, sizeof(err)), 0);
 	struct audit_record outcome = attempt;
@@ -137,8 +143,12 @@ static void test_registered_secret_redacted(void **state)
 	char err[256];
 	redact_register("sekrit-token");
 	struct audit_record r = {
-	    .id = "x", .phase = "attempt", .action = "restart-app", .target = "app",
-	    .arguments = "deploy --token sekrit-token", .duration_ms = -1,
+	    .id = "x",
+	    .phase = "attempt",
+	    .action = "restart-app",
+	    .target = "app",
+	    .arguments = "deploy --token sekrit-token",
+	    .duration_ms = -1,
 	};
 	assert_int_equal(audit_write(f->path, &r, err, sizeof(err)), 0);
 	json_object *recs[1];
@@ -164,10 +174,10 @@ static void test_unwritable_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_new_id_is_uuid_v4),
-		cmocka_unit_test_setup_teardown(test_attempt_and_outcome, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_registered_secret_redacted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unwritable_refused, setup, teardown),
+	    cmocka_unit_test(test_new_id_is_uuid_v4),
+	    cmocka_unit_test_setup_teardown(test_attempt_and_outcome, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_registered_secret_redacted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unwritable_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -152,12 +152,9 @@ static void test_free_null(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ok_with_result),
-		cmocka_unit_test(test_failure_default_result),
-		cmocka_unit_test(test_cancel),
-		cmocka_unit_test(test_lines_sanitised),
-		cmocka_unit_test(test_wake_fd),
-		cmocka_unit_test(test_free_null),
+	    cmocka_unit_test(test_ok_with_result), cmocka_unit_test(test_failure_default_result),
+	    cmocka_unit_test(test_cancel),         cmocka_unit_test(test_lines_sanitised),
+	    cmocka_unit_test(test_wake_fd),        cmocka_unit_test(test_free_null),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

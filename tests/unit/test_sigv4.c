@@ -21,13 +21,16 @@
 
 #define ACCESS_KEY "AKIDEXAMPLE"
 #define SECRET_KEY "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-#define DATE "20150830T123600Z"
+#define DATE       "20150830T123600Z"
 #define UNRESERVED "-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 #define STS_TOKEN                                                                                  \
 	"AQoDYXdzEPT//////////"                                                                    \
-	"wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUu" \
-	"wthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75" \
-	"YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc" \
+	"wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YU" \
+	"u"                                                                                        \
+	"wthAx7mSEI/qkPpKPi/"                                                                      \
+	"kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75"                   \
+	"YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+"                   \
+	"scqKmlzm8FDrypNC9Yjc"                                                                     \
 	"8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA=="
 #define S3_TOKEN "IQoJb3JpZ2luX2VjEXAMPLETOKEN//+="
 
@@ -44,6 +47,8 @@ struct vector {
 	const char *signature;
 };
 
+/* One vector per block reads better than clang-format's one field a line. */
+/* clang-format off */
 #define HOST_AND_DATE {"Host", "example.amazonaws.com"}, {"X-Amz-Date", DATE}
 #define S3_HOST_AND_DATE {"Host", "examplebucket.s3.amazonaws.com"}, {"X-Amz-Date", DATE}
 #define HELLO_SHA256 "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
@@ -121,6 +126,7 @@ static const struct vector VECTORS[] = {
      NULL, SIGV4_EMPTY_SHA256, "host;x-amz-content-sha256;x-amz-date;x-amz-security-token",
      "6ca2f0f665db2c40468a2522bb2fd4673b9c2d7002feba62f74ba4d5e20bec0e"},
 };
+/* clang-format on */
 
 static size_t header_count(const struct vector *v)
 {
@@ -195,7 +201,8 @@ static void test_signing_key(void **state)
 	sigv4_signing_key(SECRET_KEY, "20150830", "us-east-1", "iam", key);
 	for (int i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", key[i]);
-	assert_string_equal(hex, "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9");
+	assert_string_equal(hex,
+	                    "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9");
 }
 
 static void check_query(const char *in, const char *expect)
@@ -262,9 +269,9 @@ static void test_format_date(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_vectors),          cmocka_unit_test(test_get_vanilla_steps),
-	    cmocka_unit_test(test_signing_key),      cmocka_unit_test(test_canonical_query),
-	    cmocka_unit_test(test_sha256),           cmocka_unit_test(test_rejects_bad_input),
+	    cmocka_unit_test(test_vectors),     cmocka_unit_test(test_get_vanilla_steps),
+	    cmocka_unit_test(test_signing_key), cmocka_unit_test(test_canonical_query),
+	    cmocka_unit_test(test_sha256),      cmocka_unit_test(test_rejects_bad_input),
 	    cmocka_unit_test(test_format_date),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

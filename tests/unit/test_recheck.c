@@ -1,0 +1,102 @@
+/* test_recheck.c - before -> after lines for the issues an action
+ * addresses (the pure part of job/recheck.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "job/recheck.h"
+
+static void add_issue(struct diagnosis *d, enum issue_type type, const char *id,
+                      const char *message, const char *action)
+{
+	struct issue *i = &d->issues[d->count++];
+	memset(i, 0, sizeof(*i));
+	i->type = type;
+	strcpy(i->id, id);
+	strcpy(i->message, message);
+	if (action) {
+		strcpy(i->actions[0], action);
+		i->action_count = 1;
+	}
+}
+
+struct fixture {
+	struct snapshot before, after;
+	struct diagnosis before_issues, after_issues;
+	struct strbuf out;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	snapshot_init(&f->before);
+	snapshot_init(&f->after);
+	strbuf_init(&f->out, 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	strbuf_free(&f->out);
+	free(f);
+	return 0;
+}
+
+static void test_cleared_with_figures(void **state)
+{
+	struct fixture *f = *state;
+	f->before.requests.error_rate = 0.072;
+	f->after.requests.error_rate = 0.004;
+	add_issue(&f->before_issues, ISSUE_ERROR_RATE, "error_rate", "Error rate 7.2%",
+	          "restart-app");
+	add_issue(&f->before_issues, ISSUE_STORAGE_FULL, "storage_full:/", "disk", NULL);
+	add_issue(&f->after_issues, ISSUE_STORAGE_FULL, "storage_full:/", "disk", NULL);
+	int present = recheck_compare("restart-app", NULL, &f->before, &f->before_issues,
+	                              &f->after, &f->after_issues, &f->out);
+	assert_int_equal(present, 0);
+	assert_string_equal(strbuf_str(&f->out),
+	                    "error_rate: error rate 7.2 % -> 0.4 %, issue cleared\n");
+}
+
+static void test_still_present(void **state)
+{
+	struct fixture *f = *state;
+	f->before.health.status_code = 500;
+	f->after.health.status_code = 502;
+	add_issue(&f->before_issues, ISSUE_APP_DOWN, "app_down", "HTTP 500", "restart-app");
+	add_issue(&f->after_issues, ISSUE_APP_DOWN, "app_down", "HTTP 502", "restart-app");
+	int present = recheck_compare("clear-cache", "app_down", &f->before, &f->before_issues,
+	                              &f->after, &f->after_issues, &f->out);
+	assert_int_equal(present, 1);
+	assert_string_equal(strbuf_str(&f->out),
+	                    "app_down: health HTTP 500 -> 502, still present\n"
+	                    "  now: HTTP 502\n");
+}
+
+static void test_nothing_relevant(void **state)
+{
+	struct fixture *f = *state;
+	add_issue(&f->after_issues, ISSUE_STORAGE_FULL, "storage_full:/", "disk", NULL);
+	assert_int_equal(recheck_compare("clear-cache", NULL, &f->before, &f->before_issues,
+	                                 &f->after, &f->after_issues, &f->out),
+	                 0);
+	assert_string_equal(strbuf_str(&f->out),
+	                    "no issue that clear-cache addresses was present before; now 1 issue\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_cleared_with_figures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_still_present, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nothing_relevant, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,254 @@
+/* test_s3_xml.c - reading S3's XML replies (src/s3/xml.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "s3/xml.h"
+
+#define NS "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\""
+
+static void test_error_document(void **state)
+{
+	(void)state;
+	const char *xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	                  "<Error><Code>NoSuchKey</Code><Message>The resource you requested does "
+	                  "not exist</Message><Resource>/mybucket/myfoto.jpg</Resource>"
+	                  "<RequestId>4442587FB7D0A2F9</RequestId></Error>";
+	struct s3_xml_error e;
+	assert_int_equal(s3_xml_parse_error(xml, strlen(xml), &e), 1);
+	assert_string_equal(e.code, "NoSuchKey");
+	assert_string_equal(e.message, "The resource you requested does not exist");
+}
+
+static void test_error_signature_fields_ignored(void **state)
+{
+	(void)state;
+	/* AWS's SignatureDoesNotMatch carries the signature we sent and the
+	 * string to sign: only Code and Message are ever read. */
+	const char *xml = "<Error><Code>SignatureDoesNotMatch</Code><Message>The request "
+	                  "signature we calculated does not match</Message>"
+	                  "<SignatureProvided>deadbeef</SignatureProvided>"
+	                  "<StringToSign>AWS4-HMAC-SHA256</StringToSign></Error>";
+	struct s3_xml_error e;
+	assert_int_equal(s3_xml_parse_error(xml, strlen(xml), &e), 1);
+	assert_string_equal(e.code, "SignatureDoesNotMatch");
+	assert_null(strstr(e.message, "deadbeef"));
+}
+
+static void test_error_with_html_entity(void **state)
+{
+	(void)state;
+	/* s3rver escapes keys with HTML entities XML does not know. */
+	const char *xml =
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>"
+	    "<Message>The specified key does not exist.</Message>"
+	    "<Key>it/small &amp; &uuml;.bin</Key></Error>";
+	struct s3_xml_error e;
+	assert_int_equal(s3_xml_parse_error(xml, strlen(xml), &e), 1);
+	assert_string_equal(e.code, "NoSuchKey");
+	assert_string_equal(e.message, "The specified key does not exist.");
+	const char *odd = "<Error><Code>No Such<b>Key</b></Code></Error>&uuml;";
+	assert_int_equal(s3_xml_parse_error(odd, strlen(odd), &e), 0);
+	assert_string_equal(e.code, "");
+}
+
+static void test_not_an_error(void **state)
+{
+	(void)state;
+	struct s3_xml_error e;
+	const char *other = "<ListBucketResult><Code>x</Code></ListBucketResult>";
+	assert_int_equal(s3_xml_parse_error(other, strlen(other), &e), 0);
+	assert_string_equal(e.code, "");
+	assert_int_equal(s3_xml_parse_error("not xml", 7, &e), 0);
+	assert_int_equal(s3_xml_parse_error("", 0, &e), 0);
+	assert_int_equal(s3_xml_parse_error(NULL, 0, &e), 0);
+	const char *html = "<html><body>502 Bad Gateway</body></html>";
+	assert_int_equal(s3_xml_parse_error(html, strlen(html), &e), 0);
+}
+
+static void test_upload_id(void **state)
+{
+	(void)state;
+	const char *xml =
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<InitiateMultipartUploadResult " NS ">"
+	    "<Bucket>example-bucket</Bucket><Key>example-object</Key>"
+	    "<UploadId>VXBsb2FkIElEIGZvciA2aWWpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA&amp;x</UploadId>"
+	    "</InitiateMultipartUploadResult>";
+	char *id = NULL;
+	char err[256];
+	assert_int_equal(s3_xml_parse_upload_id(xml, strlen(xml), &id, err, sizeof(err)), 0);
+	assert_string_equal(id, "VXBsb2FkIElEIGZvciA2aWWpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA&x");
+	free(id);
+}
+
+static void test_upload_id_missing_or_error(void **state)
+{
+	(void)state;
+	char *id = NULL;
+	char err[256];
+	const char *empty = "<InitiateMultipartUploadResult><Bucket>b</Bucket>"
+	                    "</InitiateMultipartUploadResult>";
+	assert_int_equal(s3_xml_parse_upload_id(empty, strlen(empty), &id, err, sizeof(err)), -1);
+	assert_null(id);
+	assert_non_null(strstr(err, "no UploadId"));
+	const char *error =
+	    "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
+	assert_int_equal(s3_xml_parse_upload_id(error, strlen(error), &id, err, sizeof(err)), -1);
+	assert_string_equal(err, "AccessDenied: Access Denied");
+	assert_int_equal(s3_xml_parse_upload_id("<a>", 3, &id, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bad XML"));
+}
+
+static void test_complete_ok(void **state)
+{
+	(void)state;
+	/* AWS sends whitespace while it works, before the document. */
+	const char *xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	                  "<CompleteMultipartUploadResult " NS ">"
+	                  "<Location>http://b.s3.amazonaws.com/k</Location><Bucket>b</Bucket>"
+	                  "<Key>k</Key><ETag>\"3858f62230ac3c915f300c664312c11f-9\"</ETag>"
+	                  "</CompleteMultipartUploadResult>";
+	char err[256];
+	assert_int_equal(s3_xml_check_complete(xml, strlen(xml), err, sizeof(err)), 0);
+}
+
+static void test_complete_error_in_200(void **state)
+{
+	(void)state;
+	const char *xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\n\n"
+	                  "<Error><Code>InternalError</Code><Message>We encountered an internal "
+	                  "error. Please try again.</Message><RequestId>656c76696e6727732072657175"
+	                  "</RequestId></Error>";
+	char err[256];
+	assert_int_equal(s3_xml_check_complete(xml, strlen(xml), err, sizeof(err)), -1);
+	assert_string_equal(err, "InternalError: We encountered an internal error. Please try "
+	                         "again.");
+	assert_int_equal(s3_xml_check_complete("", 0, err, sizeof(err)), -1);
+	assert_int_equal(s3_xml_check_complete("<Other/>", 8, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "<Other>"));
+	/* cut short: the connection dropped mid-document */
+	const char *cut = "<CompleteMultipartUploadResult><Bucket>b</Bu";
+	assert_int_equal(s3_xml_check_complete(cut, strlen(cut), err, sizeof(err)), -1);
+}
+
+static void test_list_page(void **state)
+{
+	(void)state;
+	const char *xml =
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult " NS ">"
+	    "<Name>bucket</Name><Prefix>shop/</Prefix><KeyCount>2</KeyCount>"
+	    "<MaxKeys>2</MaxKeys><IsTruncated>true</IsTruncated>"
+	    "<NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</"
+	    "NextContinuationToken>"
+	    "<Contents><Key>shop/db_2024.sql.gz</Key><LastModified>2009-10-12T17:50:30.000Z"
+	    "</LastModified><ETag>\"fba9dede5f27731c9771645a39863328\"</ETag><Size>434234</Size>"
+	    "<StorageClass>STANDARD</StorageClass><Owner><ID>x</ID><Key>not a key</Key></Owner>"
+	    "</Contents>"
+	    "<Contents><Key>shop/a &amp; b &lt;c&gt; &#x2603;.gz</Key>"
+	    "<LastModified>2024-02-29T00:00:01Z</LastModified><Size>0</Size></Contents>"
+	    "</ListBucketResult>";
+	struct s3_xml_list_page page = {0};
+	char err[256];
+	assert_int_equal(s3_xml_parse_list(xml, strlen(xml), &page, err, sizeof(err)), 0);
+	assert_int_equal(page.count, 2);
+	assert_true(page.truncated);
+	assert_string_equal(page.next_token, "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=");
+	assert_string_equal(page.objects[0].key, "shop/db_2024.sql.gz");
+	assert_int_equal(page.objects[0].size, 434234);
+	assert_int_equal(page.objects[0].last_modified_ms, 1255369830000LL);
+	assert_string_equal(page.objects[1].key, "shop/a & b <c> \xE2\x98\x83.gz");
+	assert_int_equal(page.objects[1].size, 0);
+	assert_int_equal(page.objects[1].last_modified_ms, 1709164801000LL);
+
+	/* the next page appends and clears the token */
+	const char *last = "<ListBucketResult><IsTruncated>false</IsTruncated><Contents>"
+	                   "<Key>shop/z</Key><Size>18446744073709551615</Size></Contents>"
+	                   "</ListBucketResult>";
+	assert_int_equal(s3_xml_parse_list(last, strlen(last), &page, err, sizeof(err)), 0);
+	assert_int_equal(page.count, 3);
+	assert_false(page.truncated);
+	assert_null(page.next_token);
+	assert_int_equal(page.objects[2].size, UINT64_MAX);
+	s3_objects_free(page.objects, page.count);
+}
+
+static void test_list_empty_and_bad(void **state)
+{
+	(void)state;
+	struct s3_xml_list_page page = {0};
+	char err[256];
+	const char *empty = "<ListBucketResult><Name>b</Name><KeyCount>0</KeyCount>"
+	                    "<IsTruncated>false</IsTruncated></ListBucketResult>";
+	assert_int_equal(s3_xml_parse_list(empty, strlen(empty), &page, err, sizeof(err)), 0);
+	assert_int_equal(page.count, 0);
+
+	const char *no_token =
+	    "<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>";
+	assert_int_equal(s3_xml_parse_list(no_token, strlen(no_token), &page, err, sizeof(err)),
+	                 -1);
+	assert_non_null(strstr(err, "NextContinuationToken"));
+
+	const char *bad_size = "<ListBucketResult><Contents><Key>k</Key><Size>-1</Size>"
+	                       "</Contents></ListBucketResult>";
+	assert_int_equal(s3_xml_parse_list(bad_size, strlen(bad_size), &page, err, sizeof(err)),
+	                 -1);
+	assert_non_null(strstr(err, "Size"));
+
+	const char *no_key = "<ListBucketResult><Contents><Size>1</Size></Contents>"
+	                     "</ListBucketResult>";
+	assert_int_equal(s3_xml_parse_list(no_key, strlen(no_key), &page, err, sizeof(err)), -1);
+
+	const char *error = "<Error><Code>NoSuchBucket</Code><Message>gone</Message></Error>";
+	assert_int_equal(s3_xml_parse_list(error, strlen(error), &page, err, sizeof(err)), -1);
+	assert_string_equal(err, "NoSuchBucket: gone");
+
+	/* entity expansion is refused, not expanded */
+	const char *bomb = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaa\">"
+	                   "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+	                   "<ListBucketResult><Contents><Key>&b;</Key><Size>1</Size></Contents>"
+	                   "</ListBucketResult>";
+	assert_int_equal(s3_xml_parse_list(bomb, strlen(bomb), &page, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "document type"));
+	s3_objects_free(page.objects, page.count);
+	free(page.next_token);
+}
+
+static void test_parse_time(void **state)
+{
+	(void)state;
+	int64_t ms = 0;
+	assert_int_equal(s3_xml_parse_time("1970-01-01T00:00:00.000Z", &ms), 0);
+	assert_int_equal(ms, 0);
+	assert_int_equal(s3_xml_parse_time("2009-10-12T17:50:30.5Z", &ms), 0);
+	assert_int_equal(ms, 1255369830500LL);
+	assert_int_equal(s3_xml_parse_time("2009-10-12T17:50:30.123456Z", &ms), 0);
+	assert_int_equal(ms, 1255369830123LL);
+	assert_int_equal(s3_xml_parse_time("2009-10-12T17:50:30", &ms), -1);
+	assert_int_equal(s3_xml_parse_time("2009-10-12 17:50:30Z", &ms), -1);
+	assert_int_equal(s3_xml_parse_time("2009-13-12T17:50:30Z", &ms), -1);
+	assert_int_equal(s3_xml_parse_time("2009-10-12T17:50:30.Z", &ms), -1);
+	assert_int_equal(s3_xml_parse_time("", &ms), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_error_document),
+	    cmocka_unit_test(test_error_signature_fields_ignored),
+	    cmocka_unit_test(test_error_with_html_entity),
+	    cmocka_unit_test(test_not_an_error),
+	    cmocka_unit_test(test_upload_id),
+	    cmocka_unit_test(test_upload_id_missing_or_error),
+	    cmocka_unit_test(test_complete_ok),
+	    cmocka_unit_test(test_complete_error_in_200),
+	    cmocka_unit_test(test_list_page),
+	    cmocka_unit_test(test_list_empty_and_bad),
+	    cmocka_unit_test(test_parse_time),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
