@@ -99,14 +99,15 @@ static void cli_progress(void *ctx, const struct backup_progress *p)
 		char bar[31];
 		int filled = p->total ? (int)(frac * 30) : 0;
 		for (int i = 0; i < 30; i++)
-			bar[i] = p->total ? (i < filled ? '#' : '.') : (i == (p->elapsed_ms / 200) % 30 ? '#' : '.');
+			bar[i] = p->total ? (i < filled ? '#' : '.')
+			                  : (i == (p->elapsed_ms / 200) % 30 ? '#' : '.');
 		bar[30] = '\0';
 		fprintf(stderr, "\r\033[K%s [%s] %s -> %s  %s/s%s%s", c->what, bar, in, out, rate,
 		        files, eta);
 		c->drew = true;
 	} else {
-		fprintf(stderr, "opsdeck: %s: %s: %s read, %s stored, %s/s%s%s\n", c->what, p->phase,
-		        in, out, rate, files, eta);
+		fprintf(stderr, "opsdeck: %s: %s: %s read, %s stored, %s/s%s%s\n", c->what,
+		        p->phase, in, out, rate, files, eta);
 	}
 	fflush(stderr);
 }
@@ -158,21 +159,24 @@ static int run_list(const struct config *cfg, const char *target, bool json)
 			clock_format_iso8601(when, sizeof(when), e[i].modified_ms);
 			json_object_object_add(o, "key", json_object_new_string(e[i].key));
 			json_object_object_add(o, "kind", json_object_new_string(e[i].kind));
-			json_object_object_add(o, "size", json_object_new_int64((int64_t)e[i].size));
+			json_object_object_add(o, "size",
+			                       json_object_new_int64((int64_t)e[i].size));
 			json_object_object_add(o, "modified", json_object_new_string(when));
-			json_object_object_add(o, "age_seconds",
-			                       json_object_new_int64((now - e[i].modified_ms) / 1000));
-			json_object_object_add(o, "complete", json_object_new_boolean(e[i].complete));
+			json_object_object_add(
+			    o, "age_seconds",
+			    json_object_new_int64((now - e[i].modified_ms) / 1000));
+			json_object_object_add(o, "complete",
+			                       json_object_new_boolean(e[i].complete));
 			json_object_array_add(arr, o);
 		}
 		json_object *doc = json_object_new_object();
-		json_object_object_add(doc, "target",
-		                       json_object_new_string(target && *target ? target
-		                                                                : cfg->backup.target));
+		json_object_object_add(
+		    doc, "target",
+		    json_object_new_string(target && *target ? target : cfg->backup.target));
 		json_object_object_add(doc, "backups", arr);
-		strbuf_puts(&out, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-		                                                          JSON_C_TO_STRING_SPACED |
-		                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
+		strbuf_puts(&out, json_object_to_json_string_ext(
+		                      doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+		                               JSON_C_TO_STRING_NOSLASHESCAPE));
 		strbuf_putc(&out, '\n');
 		json_object_put(doc);
 	} else {
@@ -187,12 +191,14 @@ static int run_list(const struct config *cfg, const char *target, bool json)
 			if (age < 0)
 				age = 0;
 			if (age < 3600)
-				snprintf(age_text, sizeof(age_text), "%lldm", (long long)(age / 60));
+				snprintf(age_text, sizeof(age_text), "%lldm",
+				         (long long)(age / 60));
 			else if (age < 86400 * 2)
 				snprintf(age_text, sizeof(age_text), "%lldh%02lldm",
 				         (long long)(age / 3600), (long long)(age % 3600 / 60));
 			else
-				snprintf(age_text, sizeof(age_text), "%lldd", (long long)(age / 86400));
+				snprintf(age_text, sizeof(age_text), "%lldd",
+				         (long long)(age / 86400));
 			format_bytes(size, sizeof(size), e[i].size);
 			strbuf_printf(&out, "%-10s %-5s %10s %-10s %s\n", age_text, e[i].kind, size,
 			              e[i].complete ? "complete" : "INCOMPLETE", e[i].key);
@@ -208,12 +214,12 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 {
 	enum { OPT_TARGET = 2000, OPT_SOURCE, OPT_PATTERN, OPT_JSON };
 	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{"target", required_argument, NULL, OPT_TARGET},
-		{"source", required_argument, NULL, OPT_SOURCE},
-		{"pattern", required_argument, NULL, OPT_PATTERN},
-		{"json", no_argument, NULL, OPT_JSON},
-		{NULL, 0, NULL, 0},
+	    CLI_COMMON_LONG,
+	    {"target", required_argument, NULL, OPT_TARGET},
+	    {"source", required_argument, NULL, OPT_SOURCE},
+	    {"pattern", required_argument, NULL, OPT_PATTERN},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {NULL, 0, NULL, 0},
 	};
 	if (argc < 2) {
 		backup_usage(stderr);
@@ -278,8 +284,10 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 		return EXIT_USAGE;
 	}
 	if (target && strncmp(target, "s3://", 5) != 0 && strncmp(target, "file://", 7) != 0) {
-		fprintf(stderr, "opsdeck: backup: --target %s: want s3://bucket/prefix or "
-		                "file:///dir\n", target);
+		fprintf(stderr,
+		        "opsdeck: backup: --target %s: want s3://bucket/prefix or "
+		        "file:///dir\n",
+		        target);
 		return EXIT_USAGE;
 	}
 
@@ -302,16 +310,19 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 	struct cli_progress progress = {.tty = isatty(STDERR_FILENO) == 1,
 	                                .what = is_db ? "backup db"
 	                                              : (is_files ? "backup files" : "verify")};
-	struct backup_hooks hooks = {.progress = cli_progress, .cancelled = cli_cancelled,
-	                             .ctx = &progress, .cancel = &backup_cancel};
+	struct backup_hooks hooks = {.progress = cli_progress,
+	                             .cancelled = cli_cancelled,
+	                             .ctx = &progress,
+	                             .cancel = &backup_cancel};
 	int rc = 1;
 	if (is_list) {
 		rc = run_list(&cfg, target, json);
 	} else if (is_verify) {
 		char message[1200];
-		rc = backup_verify(&cfg, target, argv[optind], &hooks, message, sizeof(message)) == 0
-		         ? 0
-		         : 1;
+		rc =
+		    backup_verify(&cfg, target, argv[optind], &hooks, message, sizeof(message)) == 0
+		        ? 0
+		        : 1;
 		progress_end(&progress);
 		fprintf(rc == 0 ? stdout : stderr, "%s%s\n", rc == 0 ? "" : "opsdeck: ", message);
 	} else {
@@ -325,7 +336,8 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 			rc = 0;
 		} else {
 			if (backup_signal)
-				fprintf(stderr, "opsdeck: interrupted by signal %d\n", (int)backup_signal);
+				fprintf(stderr, "opsdeck: interrupted by signal %d\n",
+				        (int)backup_signal);
 			fprintf(stderr, "opsdeck: %s\n", r.message);
 			for (size_t i = 0; i < r.failures && i < 20; i++)
 				fprintf(stderr, "  failed: %s\n", r.failed[i]);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "diag/diagnose.h"
+#include "job/backup.h"
 #include "probe/probe.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -112,6 +113,8 @@ int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagn
 		return -1;
 	}
 	probe_all(cfg, snap);
+	/* the newest backup's age ("no backup in 24 h"): listed once, quickly */
+	backup_probe(cfg, NULL, &snap->backup);
 	diagnose(snap, NULL, cfg, diagnosis);
 	probe_global_cleanup();
 	return 0;

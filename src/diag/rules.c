@@ -402,6 +402,49 @@ static void rule_version(const struct rule_context *ctx)
 	RECOMMEND(i, "Finish the deploy or restart the app so it serves the build on disk.");
 }
 
+/* ------------------------------------------------------------ backups */
+
+#define BACKUP_MAX_AGE_MS (24 * 3600 * 1000LL)
+
+/* No successful database backup in the last 24 h (or none at all, or the
+ * target cannot be listed), when a target is configured and was listed. */
+static void rule_backup_stale(const struct rule_context *ctx)
+{
+	const struct backup_status *b = &ctx->now->backup;
+	if (!b->listed)
+		return;
+	if (b->error[0]) {
+		struct issue *i = add_issue(ctx, ISSUE_BACKUP_STALE, SEVERITY_MEDIUM, NULL);
+		if (!i)
+			return;
+		MESSAGE(i, "The backups at %s cannot be listed: %s", b->target, b->error);
+		RECOMMEND(i, "Check the target, its credentials (AWS_*) and the endpoint; then run "
+		             "opsdeck backup list.");
+		return;
+	}
+	if (b->newest_ms <= 0) {
+		struct issue *i = add_issue(ctx, ISSUE_BACKUP_STALE, SEVERITY_MEDIUM, NULL);
+		if (!i)
+			return;
+		MESSAGE(i, "No complete database backup at %s", b->target);
+		RECOMMEND(i, "Run opsdeck backup db (or press b), and schedule it (cron, a systemd "
+		             "timer) at least daily.");
+		return;
+	}
+	int64_t age = ctx->now->taken_at_ms - b->newest_ms;
+	if (age <= BACKUP_MAX_AGE_MS)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_BACKUP_STALE, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	char when[32];
+	text_format_duration(when, sizeof(when), age);
+	MESSAGE(i, "No successful database backup in the last 24 h: the newest, %s, is %s old",
+	        b->newest_key, when);
+	RECOMMEND(i, "Run opsdeck backup db now, then find out why the scheduled backup stopped "
+	             "(its log, the audit log).");
+}
+
 /* ------------------------------------------------------------ engine */
 
 static void (*const rules[])(const struct rule_context *) = {
@@ -410,7 +453,7 @@ static void (*const rules[])(const struct rule_context *) = {
 	rule_p95_response,   rule_slow_queries,  rule_query_stats,
 	rule_request_log,    rule_redis_memory,  rule_redis_evictions,
 	rule_redis_bgsave,   rule_connections,   rule_idle_in_transaction,
-	rule_lock_waiters,   rule_version,
+	rule_lock_waiters,   rule_version,       rule_backup_stale,
 };
 
 /* Most severe first; equal severities keep rule order (a stable sort). */

@@ -19,6 +19,7 @@
 #include "probe/pg_session.h"
 #include "probe/slow_queries.h"
 #include "util/clock.h"
+#include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 
@@ -46,6 +47,9 @@ static const char TERMINATE_IDLE_SQL[] =
                         " AND a.pid = ANY($2::int[])";
 static const char LIST_PID_SQL[] =
     SLOW_QUERIES_MARKER " SELECT " SESSION_COLUMNS APP_SESSIONS " AND a.pid = $1::int";
+static const char LIST_BUSY_SQL[] =
+    SLOW_QUERIES_MARKER " SELECT " SESSION_COLUMNS APP_SESSIONS " AND a.state <> 'idle'"
+                        " ORDER BY a.state <> 'active', a.state_change LIMIT 50";
 static const char CANCEL_PID_SQL[] = SLOW_QUERIES_MARKER
     " SELECT a.pid, pg_cancel_backend(a.pid)" APP_SESSIONS " AND a.pid = $1::int";
 static const char TERMINATE_PID_SQL[] = SLOW_QUERIES_MARKER
@@ -296,4 +300,32 @@ int terminate_query_run(struct action_run *run, char *err, size_t errlen)
 {
 	return pid_run(run, TERMINATE_PID_SQL, "terminate", "terminated the session of", err,
 	               errlen);
+}
+
+int action_list_sessions(const struct config *cfg, struct action_session *out, int max, char *err,
+                         size_t errlen)
+{
+	struct action_run run = {.cfg = cfg};
+	struct db_conn c;
+	PGresult *rows = NULL;
+	int n = -1;
+	if (db_open(&run, &c, err, errlen) < 0 ||
+	    db_query(&c, LIST_BUSY_SQL, 0, NULL, &rows, err, errlen) < 0)
+		goto done;
+	n = 0;
+	for (int i = 0; i < PQntuples(rows) && n < max; i++, n++) {
+		struct action_session *s = &out[n];
+		int64_t value = 0;
+		(void)text_parse_int64(PQgetvalue(rows, i, 0), &value);
+		s->pid = (int)value;
+		sanitize_text(s->user, sizeof(s->user), PQgetvalue(rows, i, 1));
+		sanitize_text(s->application, sizeof(s->application), PQgetvalue(rows, i, 2));
+		(void)text_parse_int64(PQgetvalue(rows, i, 3), &s->age_ms);
+		sanitize_text(s->query, sizeof(s->query), PQgetvalue(rows, i, 4));
+		sanitize_text(s->state, sizeof(s->state), PQgetvalue(rows, i, 5));
+	}
+done:
+	PQclear(rows);
+	db_close(&c);
+	return n;
 }

@@ -101,6 +101,23 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 void action_say(struct action_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool action_cancelled(const struct action_run *run);
 
+/* One of the app's sessions, as the PostgreSQL actions see them. */
+struct action_session {
+	int pid;
+	char user[64];
+	char application[64];
+	int64_t age_ms;  /* in its current state */
+	char state[32];  /* "active", "idle in transaction", ... */
+	char query[128]; /* head of its query, sanitised */
+};
+
+/* Lists the app's sessions that are not idle (active first, oldest first),
+ * with the same exclusions as cancel-query and terminate-query, so the
+ * operator can pick a pid. Reads only; not an action, not audited. Returns
+ * how many were stored in out (at most max), or -1 with the reason in err. */
+int action_list_sessions(const struct config *cfg, struct action_session *out, int max, char *err,
+                         size_t errlen);
+
 /* Pure helpers, exposed for the tests. */
 
 /* Splits a command line into argv as a POSIX shell would split words:

@@ -21,12 +21,13 @@
 #include "job/manifest.h"
 #include "job/pgdump.h"
 #include "job/sink.h"
+#include "model/snapshot.h"
 #include "util/clock.h"
 
-#define READ_CHUNK (256 * 1024)
+#define READ_CHUNK        (256 * 1024)
 #define PROGRESS_EVERY_MS 250
-#define FILES_POOL 4
-#define FILE_ATTEMPTS 3
+#define FILES_POOL        4
+#define FILE_ATTEMPTS     3
 
 /* ------------------------------------------------------------ helpers */
 
@@ -91,15 +92,15 @@ static int audit(const struct config *cfg, const char *id, const char *action, c
                  size_t errlen)
 {
 	struct audit_record rec = {
-		.id = id,
-		.phase = result ? "outcome" : "attempt",
-		.action = action,
-		.target = target,
-		.arguments = NULL,
-		.dry_run = false,
-		.result = result,
-		.detail = detail,
-		.duration_ms = result ? duration_ms : -1,
+	    .id = id,
+	    .phase = result ? "outcome" : "attempt",
+	    .action = action,
+	    .target = target,
+	    .arguments = NULL,
+	    .dry_run = false,
+	    .result = result,
+	    .detail = detail,
+	    .duration_ms = result ? duration_ms : -1,
 	};
 	return audit_write(cfg->recovery.audit_log, &rec, err, errlen);
 }
@@ -210,9 +211,9 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 
 	if (!cfg->database.url || !*cfg->database.url) {
 		message_printf(err, sizeof(err), "no database configured: %s",
-		         cfg->database.url_unset_reason && *cfg->database.url_unset_reason
-		             ? cfg->database.url_unset_reason
-		             : "set [database] url");
+		               cfg->database.url_unset_reason && *cfg->database.url_unset_reason
+		                   ? cfg->database.url_unset_reason
+		                   : "set [database] url");
 		goto done;
 	}
 	if (pgurl_parse(cfg->database.url, cfg->app.timeout_ms, &url, err, sizeof(err)) != 0)
@@ -226,8 +227,8 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 	audit_new_id(id);
 	if (audit(cfg, id, "backup-db", url_text, NULL, NULL, -1, audit_err, sizeof(audit_err)) !=
 	    0) {
-		message_printf(err, sizeof(err), "refusing to back up: cannot write the audit log: %s",
-		         audit_err);
+		message_printf(err, sizeof(err),
+		               "refusing to back up: cannot write the audit log: %s", audit_err);
 		goto done;
 	}
 	audited = true;
@@ -286,8 +287,8 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 		char why[1024];
 		message_printf(why, sizeof(why), "writing the manifest failed: %s", err);
 		if (sink->ops->remove(sink, name, rm_err, sizeof(rm_err)) != 0)
-			message_printf(err, sizeof(err), "%s (and removing %s failed: %s)", why, name,
-			         rm_err);
+			message_printf(err, sizeof(err), "%s (and removing %s failed: %s)", why,
+			               name, rm_err);
 		else
 			message_printf(err, sizeof(err), "%s", why);
 		goto done;
@@ -301,23 +302,24 @@ done:
 	r->cancelled = cancelled;
 	if (rc == 0) {
 		double secs = r->duration_ms > 0 ? (double)r->duration_ms / 1000.0 : 0.001;
-		message_printf(r->message, sizeof(r->message),
-		         "backed up %s to %s/%s: %.1f MB dump, %.1f MB stored (%.0f%%), %.1f s, "
-		         "%.1f MB/s",
-		         url.dbname, sink->display, r->key, (double)r->bytes_in / 1e6,
-		         (double)r->bytes_out / 1e6,
-		         r->bytes_in ? 100.0 * (double)r->bytes_out / (double)r->bytes_in : 0.0,
-		         secs, (double)r->bytes_in / 1e6 / secs);
+		message_printf(
+		    r->message, sizeof(r->message),
+		    "backed up %s to %s/%s: %.1f MB dump, %.1f MB stored (%.0f%%), %.1f s, "
+		    "%.1f MB/s",
+		    url.dbname, sink->display, r->key, (double)r->bytes_in / 1e6,
+		    (double)r->bytes_out / 1e6,
+		    r->bytes_in ? 100.0 * (double)r->bytes_out / (double)r->bytes_in : 0.0, secs,
+		    (double)r->bytes_in / 1e6 / secs);
 	} else {
 		message_printf(r->message, sizeof(r->message), "backup failed%s: %s",
-		         cancelled ? " (cancelled)" : "", err);
+		               cancelled ? " (cancelled)" : "", err);
 		r->key[0] = '\0';
 		r->manifest_key[0] = '\0';
 	}
 	redact_text(r->message, sizeof(r->message));
-	if (audited &&
-	    audit(cfg, id, "backup-db", url_text, rc == 0 ? "ok" : (cancelled ? "cancelled" : "failed"),
-	          r->message, r->duration_ms, audit_err, sizeof(audit_err)) != 0)
+	if (audited && audit(cfg, id, "backup-db", url_text,
+	                     rc == 0 ? "ok" : (cancelled ? "cancelled" : "failed"), r->message,
+	                     r->duration_ms, audit_err, sizeof(audit_err)) != 0)
 		fprintf(stderr, "opsdeck: %s\n", audit_err);
 	free(manifest_text);
 	sha256_free(run.hash);
@@ -350,8 +352,8 @@ struct files_run {
 
 /* Gzips one file into the sink; 0, or -1 with retry set when another
  * attempt may help (target errors; not a vanished file). */
-static int file_upload(struct files_run *fr, size_t index, struct manifest_file *out,
-                       bool *retry, char *err, size_t errlen)
+static int file_upload(struct files_run *fr, size_t index, struct manifest_file *out, bool *retry,
+                       char *err, size_t errlen)
 {
 	const struct files_entry *e = &fr->list->entries[index];
 	char *path = NULL, *key = NULL;
@@ -508,8 +510,9 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 		pattern_count = cfg->backup.files_pattern_count;
 	}
 	if (!source || !*source) {
-		message_printf(err, sizeof(err), "no source directory: set [backup] files_source or give "
-		                           "--source DIR");
+		message_printf(err, sizeof(err),
+		               "no source directory: set [backup] files_source or give "
+		               "--source DIR");
 		goto done;
 	}
 	sink = sink_open(url_text, cfg, err, sizeof(err));
@@ -522,8 +525,8 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 	audit_new_id(id);
 	if (audit(cfg, id, "backup-files", url_text, NULL, source, -1, audit_err,
 	          sizeof(audit_err)) != 0) {
-		message_printf(err, sizeof(err), "refusing to back up: cannot write the audit log: %s",
-		         audit_err);
+		message_printf(err, sizeof(err),
+		               "refusing to back up: cannot write the audit log: %s", audit_err);
 		goto done;
 	}
 	audited = true;
@@ -549,8 +552,8 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 		message_printf(err, sizeof(err), "cannot start upload threads");
 		goto done;
 	}
-	struct backup_progress prog = {.phase = "files", .total = list.total_bytes,
-	                               .files_total = list.count};
+	struct backup_progress prog = {
+	    .phase = "files", .total = list.total_bytes, .files_total = list.count};
 	for (;;) {
 		pthread_mutex_lock(&fr.lock);
 		size_t done_count = fr.done;
@@ -590,8 +593,9 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 			ok[m.file_count++] = fr.results[i];
 		} else {
 			r->failed[r->failures++] =
-			    fr.errors[i] ? fr.errors[i]
-			                 : strdup(cancelled ? "not backed up (cancelled)" : "failed");
+			    fr.errors[i]
+			        ? fr.errors[i]
+			        : strdup(cancelled ? "not backed up (cancelled)" : "failed");
 			fr.errors[i] = NULL;
 		}
 	}
@@ -603,7 +607,9 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 	m.bytes_in = fr.bytes_in;
 	m.bytes_out = fr.bytes_out;
 	m.duration_ms = clock_monotonic_ms() - t0;
-	if (!cancelled) {
+	/* a manifest only for a run where every file went up: a run with
+	 * failures stays incomplete (list says so) and exits non-zero */
+	if (!cancelled && r->failures == 0) {
 		manifest_text = manifest_to_json(&m);
 		if (sink_put(sink, r->manifest_key, manifest_text, strlen(manifest_text), err,
 		             sizeof(err)) != 0) {
@@ -616,12 +622,13 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 	}
 	free(ok);
 	if (cancelled) {
-		message_printf(err, sizeof(err), "cancelled after %zu of %zu files", r->files, list.count);
+		message_printf(err, sizeof(err), "cancelled after %zu of %zu files", r->files,
+		               list.count);
 		goto done;
 	}
 	if (r->failures) {
 		message_printf(err, sizeof(err), "%zu of %zu files failed (first: %s)", r->failures,
-		         list.count, r->failed[0]);
+		               list.count, r->failed[0]);
 		goto done;
 	}
 	rc = 0;
@@ -633,18 +640,17 @@ done:
 	double secs = r->duration_ms > 0 ? (double)r->duration_ms / 1000.0 : 0.001;
 	if (rc == 0)
 		message_printf(r->message, sizeof(r->message),
-		         "backed up %zu files to %s/%s/: %.1f MB in, %.1f MB stored, %.1f s, "
-		         "%.1f MB/s, 0 failures%s",
-		         r->files, sink->display, r->key, (double)r->bytes_in / 1e6,
-		         (double)r->bytes_out / 1e6, secs, (double)r->bytes_in / 1e6 / secs,
-		         r->skipped_links ? ", symlinks skipped" : "");
+		               "backed up %zu files to %s/%s/: %.1f MB in, %.1f MB stored, %.1f s, "
+		               "%.1f MB/s, 0 failures%s",
+		               r->files, sink->display, r->key, (double)r->bytes_in / 1e6,
+		               (double)r->bytes_out / 1e6, secs, (double)r->bytes_in / 1e6 / secs,
+		               r->skipped_links ? ", symlinks skipped" : "");
 	else
 		message_printf(r->message, sizeof(r->message), "file backup failed: %s", err);
 	redact_text(r->message, sizeof(r->message));
-	if (audited &&
-	    audit(cfg, id, "backup-files", url_text,
-	          rc == 0 ? "ok" : (cancelled ? "cancelled" : "failed"), r->message,
-	          r->duration_ms, audit_err, sizeof(audit_err)) != 0)
+	if (audited && audit(cfg, id, "backup-files", url_text,
+	                     rc == 0 ? "ok" : (cancelled ? "cancelled" : "failed"), r->message,
+	                     r->duration_ms, audit_err, sizeof(audit_err)) != 0)
 		fprintf(stderr, "opsdeck: %s\n", audit_err);
 	if (fr.results) {
 		for (size_t i = 0; i < list.count; i++) {
@@ -686,20 +692,16 @@ static int backup_entry_compare(const void *a, const void *b)
 	return strcmp(y->key, x->key);
 }
 
-int backup_list(const struct config *cfg, const char *target, struct backup_entry **entries,
-                size_t *count, char *err, size_t errlen)
+/* The backups in an open sink, newest first. */
+static int list_sink(struct sink *sink, struct backup_entry **entries, size_t *count, char *err,
+                     size_t errlen)
 {
 	*entries = NULL;
 	*count = 0;
-	struct sink *sink = sink_open(target_of(cfg, target), cfg, err, errlen);
-	if (!sink)
-		return -1;
 	struct sink_entry *objs = NULL;
 	size_t n = 0;
-	if (sink->ops->list(sink, &objs, &n, err, errlen) != 0) {
-		sink_free(sink);
+	if (sink->ops->list(sink, &objs, &n, err, errlen) != 0)
 		return -1;
-	}
 	struct backup_entry *out = calloc(n ? n : 1, sizeof(*out));
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -719,7 +721,8 @@ int backup_list(const struct config *cfg, const char *target, struct backup_entr
 			size_t dlen = (size_t)(slash - key);
 			struct backup_entry *found = NULL;
 			for (size_t j = 0; j < k; j++)
-				if (strcmp(out[j].kind, "files") == 0 && strlen(out[j].key) == dlen &&
+				if (strcmp(out[j].kind, "files") == 0 &&
+				    strlen(out[j].key) == dlen &&
 				    strncmp(out[j].key, key, dlen) == 0)
 					found = &out[j];
 			if (!found) {
@@ -738,7 +741,6 @@ int backup_list(const struct config *cfg, const char *target, struct backup_entr
 		}
 	}
 	sink_entries_free(objs, n);
-	sink_free(sink);
 	if (k)
 		qsort(out, k, sizeof(*out), backup_entry_compare);
 	*entries = out;
@@ -746,30 +748,54 @@ int backup_list(const struct config *cfg, const char *target, struct backup_entr
 	return 0;
 }
 
+int backup_list(const struct config *cfg, const char *target, struct backup_entry **entries,
+                size_t *count, char *err, size_t errlen)
+{
+	*entries = NULL;
+	*count = 0;
+	struct sink *sink = sink_open(target_of(cfg, target), cfg, err, errlen);
+	if (!sink)
+		return -1;
+	int rc = list_sink(sink, entries, count, err, errlen);
+	sink_free(sink);
+	return rc;
+}
+
+void backup_probe(const struct config *cfg, const atomic_int *cancel, struct backup_status *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!cfg->backup.target || !*cfg->backup.target)
+		return;
+	out->listed = true;
+	url_redact(out->target, sizeof(out->target), cfg->backup.target);
+	char err[512] = "";
+	struct backup_entry *e = NULL;
+	size_t n = 0;
+	struct sink *sink = sink_open_quick(cfg->backup.target, cfg, err, sizeof(err));
+	if (sink && cancel)
+		sink_set_cancel(sink, cancel);
+	if (!sink || list_sink(sink, &e, &n, err, sizeof(err)) != 0) {
+		redact_text(err, sizeof(err));
+		message_printf(out->error, sizeof(out->error), "%s",
+		               err[0] ? err : "listing failed");
+		sink_free(sink);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (e[i].complete && strcmp(e[i].kind, "db") == 0) {
+			out->newest_ms = e[i].modified_ms > 0 ? e[i].modified_ms : 1;
+			message_printf(out->newest_key, sizeof(out->newest_key), "%s", e[i].key);
+			break;
+		}
+	backup_entries_free(e, n);
+	sink_free(sink);
+}
+
 void backup_entries_free(struct backup_entry *entries, size_t count)
 {
 	for (size_t i = 0; i < count; i++)
 		free(entries[i].key);
 	free(entries);
-}
-
-int backup_newest_age(const struct config *cfg, int64_t now_ms, int64_t *age_ms, char *err,
-                      size_t errlen)
-{
-	struct backup_entry *e = NULL;
-	size_t n = 0;
-	*age_ms = -1;
-	if (backup_list(cfg, NULL, &e, &n, err, errlen) != 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (e[i].complete && strcmp(e[i].kind, "db") == 0) {
-			*age_ms = now_ms - e[i].modified_ms;
-			if (*age_ms < 0)
-				*age_ms = 0;
-			break;
-		}
-	backup_entries_free(e, n);
-	return 0;
 }
 
 /* ------------------------------------------------------------ verify */
@@ -819,8 +845,10 @@ static int verify_data(void *ctx, const void *data, size_t len)
 	int64_t now = clock_monotonic_ms();
 	if (v->hooks && now - v->last >= PROGRESS_EVERY_MS) {
 		v->last = now;
-		struct backup_progress p = {.phase = "verifying", .bytes_in = v->plain,
-		                            .bytes_out = v->stored, .total = v->total,
+		struct backup_progress p = {.phase = "verifying",
+		                            .bytes_in = v->plain,
+		                            .bytes_out = v->stored,
+		                            .total = v->total,
 		                            .elapsed_ms = now - v->t0};
 		hooks_progress(v->hooks, &p);
 	}
@@ -831,8 +859,7 @@ static int verify_data(void *ctx, const void *data, size_t len)
 
 /* Downloads one object and checks it; 0 or -1 with why. */
 static int verify_object(struct sink *sink, const char *key, const char *sha256, uint64_t stored,
-                         uint64_t plain, const struct backup_hooks *hooks, char *err,
-                         size_t errlen)
+                         uint64_t plain, const struct backup_hooks *hooks, char *err, size_t errlen)
 {
 	struct verify_run v;
 	memset(&v, 0, sizeof(v));
@@ -857,22 +884,23 @@ static int verify_object(struct sink *sink, const char *key, const char *sha256,
 	v.hash = NULL;
 	if (v.stored != stored) {
 		message_printf(err, errlen, "%s: %llu bytes stored, the manifest says %llu", key,
-		         (unsigned long long)v.stored, (unsigned long long)stored);
+		               (unsigned long long)v.stored, (unsigned long long)stored);
 		goto done;
 	}
 	if (strcmp(hex, sha256) != 0) {
-		message_printf(err, errlen, "%s: SHA-256 %s does not match the manifest's %s", key, hex,
-		         sha256);
+		message_printf(err, errlen, "%s: SHA-256 %s does not match the manifest's %s", key,
+		               hex, sha256);
 		goto done;
 	}
 	if (v.z_error || !v.z_end) {
 		message_printf(err, errlen, "%s: the gzip stream is %s", key,
-		         v.z_error ? "corrupt" : "truncated");
+		               v.z_error ? "corrupt" : "truncated");
 		goto done;
 	}
 	if (v.plain != plain) {
-		message_printf(err, errlen, "%s: decompresses to %llu bytes, the manifest says %llu", key,
-		         (unsigned long long)v.plain, (unsigned long long)plain);
+		message_printf(err, errlen,
+		               "%s: decompresses to %llu bytes, the manifest says %llu", key,
+		               (unsigned long long)v.plain, (unsigned long long)plain);
 		goto done;
 	}
 	rc = 0;
@@ -922,7 +950,8 @@ int backup_verify(const struct config *cfg, const char *target, const char *key,
 		message_printf(mkey, sizeof(mkey), "%s.files.json", key);
 	if (sink->ops->get(sink, mkey, collect, &text, err, sizeof(err)) != 0) {
 		char why[1024];
-		message_printf(why, sizeof(why), "no manifest %s (an incomplete backup?): %s", mkey, err);
+		message_printf(why, sizeof(why), "no manifest %s (an incomplete backup?): %s", mkey,
+		               err);
 		message_printf(err, sizeof(err), "%s", why);
 		goto done;
 	}
@@ -932,19 +961,21 @@ int backup_verify(const struct config *cfg, const char *target, const char *key,
 		if (verify_object(sink, m.key, m.sha256, m.bytes_out, m.bytes_in, hooks, err,
 		                  sizeof(err)) != 0)
 			goto done;
-		message_printf(message, msglen,
-		         "%s: OK (SHA-256 %.12s... matches, %llu bytes stored, decompresses to %llu "
-		         "bytes)",
-		         m.key, m.sha256, (unsigned long long)m.bytes_out,
-		         (unsigned long long)m.bytes_in);
+		message_printf(
+		    message, msglen,
+		    "%s: OK (SHA-256 %.12s... matches, %llu bytes stored, decompresses to %llu "
+		    "bytes)",
+		    m.key, m.sha256, (unsigned long long)m.bytes_out,
+		    (unsigned long long)m.bytes_in);
 	} else {
 		for (size_t i = 0; i < m.file_count; i++)
-			if (verify_object(sink, m.files[i].key, m.files[i].sha256, m.files[i].stored,
-			                  m.files[i].size, hooks, err, sizeof(err)) != 0)
+			if (verify_object(sink, m.files[i].key, m.files[i].sha256,
+			                  m.files[i].stored, m.files[i].size, hooks, err,
+			                  sizeof(err)) != 0)
 				goto done;
-		message_printf(message, msglen, "%s: OK (%zu files, SHA-256 and gzip checked)%s", m.key,
-		         m.file_count,
-		         m.failures ? "; note: this backup recorded failed files" : "");
+		message_printf(message, msglen, "%s: OK (%zu files, SHA-256 and gzip checked)%s",
+		               m.key, m.file_count,
+		               m.failures ? "; note: this backup recorded failed files" : "");
 	}
 	rc = 0;
 done:

@@ -10,7 +10,8 @@
  *
  * backup_files: every matching file under the source, gzipped to
  * PREFIX/TIMESTAMP/RELPATH.gz by a small pool of threads, each file retried;
- * a failure does not stop the others but fails the backup; the manifest
+ * a failure does not stop the others but fails the backup (and then no
+ * manifest is written: the run is listed as incomplete); the manifest
  * PREFIX/TIMESTAMP.files.json lists what went up.
  *
  * Each backup writes an audit record before it starts (refusing to run when
@@ -29,11 +30,11 @@
 #include "config/config.h"
 
 struct backup_progress {
-	const char *phase;    /* "starting", "dumping", "finishing", "files", "verifying" */
-	uint64_t bytes_in;    /* uncompressed so far */
-	uint64_t bytes_out;   /* compressed so far */
-	uint64_t total;       /* estimate of bytes_in at the end; 0 when unknown */
-	uint64_t files_done;  /* files only */
+	const char *phase;   /* "starting", "dumping", "finishing", "files", "verifying" */
+	uint64_t bytes_in;   /* uncompressed so far */
+	uint64_t bytes_out;  /* compressed so far */
+	uint64_t total;      /* estimate of bytes_in at the end; 0 when unknown */
+	uint64_t files_done; /* files only */
 	uint64_t files_total;
 	int64_t elapsed_ms;
 };
@@ -48,18 +49,18 @@ struct backup_hooks {
 };
 
 struct backup_result {
-	char key[1024];        /* object (db) or directory (files), relative to the target */
+	char key[1024]; /* object (db) or directory (files), relative to the target */
 	char manifest_key[1100];
 	uint64_t bytes_in;
 	uint64_t bytes_out;
 	int64_t duration_ms;
 	char sha256[65];
-	size_t files;          /* files backed up */
-	size_t failures;       /* files that failed */
+	size_t files;    /* files backed up */
+	size_t failures; /* files that failed */
 	size_t skipped_links;
-	char **failed;         /* "path: reason", failures of them */
+	char **failed; /* "path: reason", failures of them */
 	bool cancelled;
-	char message[1024];    /* one line: the summary, or why it failed */
+	char message[1024]; /* one line: the summary, or why it failed */
 };
 
 void backup_result_free(struct backup_result *r);
@@ -90,11 +91,12 @@ void backup_entries_free(struct backup_entry *entries, size_t count);
 int backup_verify(const struct config *cfg, const char *target, const char *key,
                   const struct backup_hooks *hooks, char *message, size_t msglen);
 
-/* Age in ms of the newest complete database backup at the target; -1 when
- * there is none (and 0 returned), -1 returned when the target cannot be
- * listed. */
-int backup_newest_age(const struct config *cfg, int64_t now_ms, int64_t *age_ms, char *err,
-                      size_t errlen);
+/* Fills out (model/snapshot.h) from a quick listing of [backup] target;
+ * leaves it "not listed" when no target is configured. For one-shot
+ * commands and the dashboard's occasional look, not every poll. cancel
+ * (may be NULL), once set, stops the listing at once. */
+struct backup_status;
+void backup_probe(const struct config *cfg, const atomic_int *cancel, struct backup_status *out);
 
 /* Pure naming helpers. "2026-11-27T10-25-02-123Z" (ISO-8601, ':' and '.'
  * replaced by '-', as the seed names it). */

@@ -38,7 +38,8 @@ static int walk_dir(struct walk *w, int dfd, const char *rel)
 {
 	DIR *d = fdopendir(dfd);
 	if (!d) {
-		snprintf(w->err, w->errlen, "cannot read %s: %s", *rel ? rel : ".", strerror(errno));
+		snprintf(w->err, w->errlen, "cannot read %s: %s", *rel ? rel : ".",
+		         strerror(errno));
 		close(dfd);
 		return -1;
 	}
@@ -75,7 +76,8 @@ static int walk_dir(struct walk *w, int dfd, const char *rel)
 				struct files_list *o = w->out;
 				if (o->count == w->cap) {
 					w->cap = w->cap ? w->cap * 2 : 256;
-					o->entries = realloc(o->entries, w->cap * sizeof(*o->entries));
+					o->entries =
+					    realloc(o->entries, w->cap * sizeof(*o->entries));
 				}
 				o->entries[o->count].path = child;
 				o->entries[o->count].size = (uint64_t)st.st_size;

@@ -208,8 +208,8 @@ static int submit(struct gzip_parallel *g, bool last, char *err, size_t errlen)
 	return 0;
 }
 
-struct gzip_parallel *gzip_parallel_new(int level, int threads, gzip_parallel_out_fn out,
-                                        void *ctx, char *err, size_t errlen)
+struct gzip_parallel *gzip_parallel_new(int level, int threads, gzip_parallel_out_fn out, void *ctx,
+                                        char *err, size_t errlen)
 {
 	if (threads <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);

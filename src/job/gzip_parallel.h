@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GZIP_PARALLEL_BLOCK (128 * 1024)
+#define GZIP_PARALLEL_BLOCK       (128 * 1024)
 #define GZIP_PARALLEL_MAX_THREADS 16
 
 /* Receives compressed bytes in order; 0 ok, else an error (err filled). */
@@ -32,8 +32,8 @@ struct gzip_parallel;
 
 /* level 1..9 (0 stores), threads 1..GZIP_PARALLEL_MAX_THREADS (0: one per
  * CPU). NULL with a reason when threads cannot start. */
-struct gzip_parallel *gzip_parallel_new(int level, int threads, gzip_parallel_out_fn out,
-                                        void *ctx, char *err, size_t errlen);
+struct gzip_parallel *gzip_parallel_new(int level, int threads, gzip_parallel_out_fn out, void *ctx,
+                                        char *err, size_t errlen);
 int gzip_parallel_write(struct gzip_parallel *g, const void *data, size_t len, char *err,
                         size_t errlen);
 /* Compresses what is left, writes the trailer. Call once. */

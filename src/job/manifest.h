@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define MANIFEST_VERSION 1
-#define SHA256_HEX_SIZE 65
+#define SHA256_HEX_SIZE  65
 
 struct manifest_file {
 	char *path;      /* relative to files_source */
@@ -26,14 +26,14 @@ struct manifest_file {
 };
 
 struct manifest {
-	char kind[8];            /* "db" or "files" */
-	char key[512];           /* the object (db) or the directory (files), relative */
-	char database[128];      /* db only */
-	char format[16];         /* "plain" or "custom" (db); "gzip-each" (files) */
-	char created[32];        /* ISO-8601 UTC, when the backup started */
+	char kind[8];       /* "db" or "files" */
+	char key[512];      /* the object (db) or the directory (files), relative */
+	char database[128]; /* db only */
+	char format[16];    /* "plain" or "custom" (db); "gzip-each" (files) */
+	char created[32];   /* ISO-8601 UTC, when the backup started */
 	int64_t duration_ms;
-	uint64_t bytes_in;       /* uncompressed */
-	uint64_t bytes_out;      /* compressed, as stored */
+	uint64_t bytes_in;            /* uncompressed */
+	uint64_t bytes_out;           /* compressed, as stored */
 	char sha256[SHA256_HEX_SIZE]; /* of the compressed object (db) */
 	int compression_level;
 	int compression_threads;

@@ -21,7 +21,7 @@
 #include "config/pgurl.h"
 
 #define PGDUMP_STDERR_CAP 8192
-#define PGDUMP_AGAIN (-2)
+#define PGDUMP_AGAIN      (-2)
 
 struct pgdump;
 

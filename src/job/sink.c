@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct sink *sink_open(const char *url, const struct config *cfg, char *err, size_t errlen)
+static struct sink *open_with(const char *url, const struct config *cfg, long timeout_ms,
+                              int attempts, char *err, size_t errlen)
 {
 	if (!url || !*url) {
 		snprintf(err, errlen, "no backup target: set [backup] target or give --target URL");
@@ -14,8 +15,10 @@ struct sink *sink_open(const char *url, const struct config *cfg, char *err, siz
 	if (strncmp(url, "file://", 7) == 0) {
 		const char *dir = url + 7;
 		if (*dir != '/') {
-			snprintf(err, errlen, "target %s: a file:// target needs an absolute path "
-			                      "(file:///var/backups/shop)", url);
+			snprintf(err, errlen,
+			         "target %s: a file:// target needs an absolute path "
+			         "(file:///var/backups/shop)",
+			         url);
 			return NULL;
 		}
 		return sink_file_new(url, dir, err, errlen);
@@ -34,7 +37,8 @@ struct sink *sink_open(const char *url, const struct config *cfg, char *err, siz
 		size_t plen = strlen(prefix);
 		while (plen > 0 && prefix[plen - 1] == '/')
 			prefix[--plen] = '\0';
-		struct sink *s = sink_s3_new(url, bucket, prefix, cfg, err, errlen);
+		struct sink *s =
+		    sink_s3_new(url, bucket, prefix, cfg, timeout_ms, attempts, err, errlen);
 		free(bucket);
 		free(prefix);
 		return s;
@@ -42,6 +46,17 @@ struct sink *sink_open(const char *url, const struct config *cfg, char *err, siz
 	snprintf(err, errlen, "target %s: unknown scheme (want s3://bucket/prefix or file:///dir)",
 	         url);
 	return NULL;
+}
+
+struct sink *sink_open(const char *url, const struct config *cfg, char *err, size_t errlen)
+{
+	return open_with(url, cfg, 0, 0, err, errlen); /* the S3 client's defaults */
+}
+
+struct sink *sink_open_quick(const char *url, const struct config *cfg, char *err, size_t errlen)
+{
+	long timeout = cfg->app.timeout_ms > 0 ? (long)cfg->app.timeout_ms : 3000;
+	return open_with(url, cfg, timeout, 2, err, errlen);
 }
 
 void sink_free(struct sink *s)
@@ -84,7 +99,8 @@ bool sink_key_valid(const char *key)
 	for (;;) {
 		const char *end = strchr(seg, '/');
 		size_t n = end ? (size_t)(end - seg) : strlen(seg);
-		if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+		if (n == 0 || (n == 1 && seg[0] == '.') ||
+		    (n == 2 && seg[0] == '.' && seg[1] == '.'))
 			return false;
 		if (!end)
 			return true;

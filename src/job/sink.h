@@ -31,7 +31,7 @@ struct sink;
 struct sink_writer;
 
 struct sink_entry {
-	char *key;           /* relative to the prefix */
+	char *key; /* relative to the prefix */
 	uint64_t size;
 	int64_t modified_ms; /* wall clock */
 };
@@ -39,8 +39,7 @@ struct sink_entry {
 struct sink_ops {
 	const char *scheme; /* "file", "s3" */
 	struct sink_writer *(*open)(struct sink *s, const char *key, char *err, size_t errlen);
-	int (*write)(struct sink_writer *w, const void *data, size_t len, char *err,
-	             size_t errlen);
+	int (*write)(struct sink_writer *w, const void *data, size_t len, char *err, size_t errlen);
 	int (*finish)(struct sink_writer *w, char *err, size_t errlen);
 	void (*abort)(struct sink_writer *w);
 	/* Every object under the prefix (recursively), any order. */
@@ -67,6 +66,9 @@ struct sink {
  * NULL with a reason on an unknown scheme, a missing directory, missing
  * credentials. */
 struct sink *sink_open(const char *url, const struct config *cfg, char *err, size_t errlen);
+/* The same for a quick look (a listing for the diagnosis): each request is
+ * bounded by [app] timeout and tried twice at most. */
+struct sink *sink_open_quick(const char *url, const struct config *cfg, char *err, size_t errlen);
 void sink_free(struct sink *s);
 
 /* A flag that, once non-zero, makes transfers in flight stop early with an
@@ -86,7 +88,8 @@ void sink_entries_free(struct sink_entry *entries, size_t count);
  * already split out of the URL. */
 struct sink *sink_file_new(const char *url, const char *dir, char *err, size_t errlen);
 struct sink *sink_s3_new(const char *url, const char *bucket, const char *prefix,
-                         const struct config *cfg, char *err, size_t errlen);
+                         const struct config *cfg, long timeout_ms, int max_attempts, char *err,
+                         size_t errlen);
 
 /* Whether key is acceptable as an object name under a target: relative, no
  * "." or ".." segment, no empty segment, no NUL. */

@@ -80,8 +80,7 @@ fail:
 	return NULL;
 }
 
-static int file_write(struct sink_writer *w, const void *data, size_t len, char *err,
-                      size_t errlen)
+static int file_write(struct sink_writer *w, const void *data, size_t len, char *err, size_t errlen)
 {
 	const char *p = data;
 	while (len > 0) {
@@ -178,7 +177,8 @@ static int list_dir(const char *root, const char *rel, struct sink_entry **entri
 				if (n < 8 || strcmp(child_rel + n - 8, ".partial") != 0) {
 					if (*count == *cap) {
 						*cap = *cap ? *cap * 2 : 64;
-						*entries = realloc(*entries, *cap * sizeof(**entries));
+						*entries =
+						    realloc(*entries, *cap * sizeof(**entries));
 					}
 					(*entries)[*count].key = child_rel;
 					(*entries)[*count].size = (uint64_t)st.st_size;
@@ -285,15 +285,15 @@ static void file_free(struct sink *s)
 }
 
 static const struct sink_ops FILE_OPS = {
-	.scheme = "file",
-	.open = file_open,
-	.write = file_write,
-	.finish = file_finish,
-	.abort = file_abort,
-	.list = file_list,
-	.get = file_get,
-	.remove = file_remove,
-	.free = file_free,
+    .scheme = "file",
+    .open = file_open,
+    .write = file_write,
+    .finish = file_finish,
+    .abort = file_abort,
+    .list = file_list,
+    .get = file_get,
+    .remove = file_remove,
+    .free = file_free,
 };
 
 struct sink *sink_file_new(const char *url, const char *dir, char *err, size_t errlen)

@@ -18,10 +18,10 @@
 
 #include "s3/s3.h"
 
-#define S3_PART_MIN (8u * 1024 * 1024)
+#define S3_PART_MIN       (8u * 1024 * 1024)
 #define S3_PARTS_PER_STEP 1000
-#define S3_MAX_PARTS 10000
-#define S3_INFLIGHT 2
+#define S3_MAX_PARTS      10000
+#define S3_INFLIGHT       2
 
 struct s3_sink {
 	struct sink base;
@@ -72,8 +72,7 @@ static char *full_key(const struct s3_sink *s, const char *key)
 static void *upload_main(void *arg)
 {
 	struct part_upload *u = arg;
-	u->rc = s3_multipart_upload_part(u->mp, u->number, u->data, u->len, u->err,
-	                                 sizeof(u->err));
+	u->rc = s3_multipart_upload_part(u->mp, u->number, u->data, u->len, u->err, sizeof(u->err));
 	return NULL;
 }
 
@@ -103,7 +102,8 @@ static void uploads_join_all(struct sink_writer *w)
 static int part_send(struct sink_writer *w, char *err, size_t errlen)
 {
 	if (!w->mp) {
-		w->mp = s3_multipart_begin(w->sink->client, w->key, "application/gzip", err, errlen);
+		w->mp =
+		    s3_multipart_begin(w->sink->client, w->key, "application/gzip", err, errlen);
 		if (!w->mp)
 			return -1;
 	}
@@ -166,8 +166,7 @@ static struct sink_writer *s3w_open(struct sink *s, const char *key, char *err, 
 	return w;
 }
 
-static int s3w_write(struct sink_writer *w, const void *data, size_t len, char *err,
-                     size_t errlen)
+static int s3w_write(struct sink_writer *w, const void *data, size_t len, char *err, size_t errlen)
 {
 	const unsigned char *p = data;
 	if (w->failed) {
@@ -223,8 +222,8 @@ static int s3w_finish(struct sink_writer *w, char *err, size_t errlen)
 		goto fail;
 	}
 	if (!w->mp) {
-		if (s3_put_object(w->sink->client, w->key, w->buf, w->len, "application/octet-stream",
-		                  err, errlen) != 0)
+		if (s3_put_object(w->sink->client, w->key, w->buf, w->len,
+		                  "application/octet-stream", err, errlen) != 0)
 			goto fail;
 		writer_free(w);
 		return 0;
@@ -316,41 +315,44 @@ static void s3_set_cancel(struct sink *s, const atomic_int *flag)
 }
 
 static const struct sink_ops S3_OPS = {
-	.scheme = "s3",
-	.open = s3w_open,
-	.write = s3w_write,
-	.finish = s3w_finish,
-	.abort = s3w_abort,
-	.list = s3_list,
-	.get = s3_get,
-	.remove = s3_remove,
-	.free = s3_sink_free,
-	.set_cancel = s3_set_cancel,
+    .scheme = "s3",
+    .open = s3w_open,
+    .write = s3w_write,
+    .finish = s3w_finish,
+    .abort = s3w_abort,
+    .list = s3_list,
+    .get = s3_get,
+    .remove = s3_remove,
+    .free = s3_sink_free,
+    .set_cancel = s3_set_cancel,
 };
 
 struct sink *sink_s3_new(const char *url, const char *bucket, const char *prefix,
-                         const struct config *cfg, char *err, size_t errlen)
+                         const struct config *cfg, long timeout_ms, int max_attempts, char *err,
+                         size_t errlen)
 {
 	const char *access = config_lookup(cfg, "AWS_ACCESS_KEY_ID");
 	const char *secret = config_lookup(cfg, "AWS_SECRET_ACCESS_KEY");
 	const char *token = config_lookup(cfg, "AWS_SESSION_TOKEN");
 	if (!access || !*access || !secret || !*secret) {
-		snprintf(err, errlen, "target %s: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be "
-		                      "set (environment or the app's env_file)", url);
+		snprintf(err, errlen,
+		         "target %s: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be "
+		         "set (environment or the app's env_file)",
+		         url);
 		return NULL;
 	}
 	const char *region = cfg->backup.region && *cfg->backup.region ? cfg->backup.region : NULL;
 	if (!region)
-		region = config_lookup(cfg, "AWS_REGION");
+		region = config_lookup(cfg, "AWS_DEFAULT_REGION");
 	struct s3_config sc = {
-		.endpoint = cfg->backup.s3_endpoint,
-		.region = region && *region ? region : "us-east-1",
-		.bucket = bucket,
-		.access_key = access,
-		.secret_key = secret,
-		.session_token = token,
-		.timeout_ms = 0,
-		.max_attempts = 0,
+	    .endpoint = cfg->backup.s3_endpoint,
+	    .region = region && *region ? region : "us-east-1",
+	    .bucket = bucket,
+	    .access_key = access,
+	    .secret_key = secret,
+	    .session_token = token,
+	    .timeout_ms = timeout_ms,
+	    .max_attempts = max_attempts,
 	};
 	struct s3_client *client = s3_client_new(&sc, err, errlen);
 	if (!client)

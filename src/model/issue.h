@@ -38,7 +38,8 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	X(ISSUE_IDLE_IN_TRANSACTION, "idle_in_transaction", "reconnect-db")                        \
 	X(ISSUE_LOCK_WAITERS, "lock_waiters", "cancel-query")                                      \
 	X(ISSUE_VERSION_UNKNOWN, "version_unknown", "")                                            \
-	X(ISSUE_VERSION_MISMATCH, "version_mismatch", "restart-app")
+	X(ISSUE_VERSION_MISMATCH, "version_mismatch", "restart-app")                               \
+	X(ISSUE_BACKUP_STALE, "backup_stale", "")
 
 enum issue_type {
 #define ISSUE_TYPE_ENUM(id, name, actions) id,

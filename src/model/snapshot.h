@@ -170,6 +170,18 @@ struct slow_query_status {
 	struct slow_query items[SNAPSHOT_SLOW_QUERIES];
 };
 
+/* The newest complete database backup at [backup] target (job/backup.c
+ * backup_probe). Listing a target costs requests, so it is not done every
+ * poll: one-shot `diagnose` lists once, the dashboard every few minutes;
+ * `listed` false means nothing is known (and no rule looks). */
+struct backup_status {
+	bool listed;
+	int64_t newest_ms;    /* wall clock of the newest complete db backup; 0: none */
+	char newest_key[256];
+	char target[256];     /* the target listed (no secrets in it) */
+	char error[256];      /* why the listing failed, or "" */
+};
+
 struct snapshot {
 	int64_t taken_at_ms;          /* wall clock when the poll started */
 	int64_t duration_ms;          /* how long the whole poll took */
@@ -181,6 +193,7 @@ struct snapshot {
 	struct storage_status storage;
 	struct request_metrics requests;
 	struct slow_query_status slow_queries;
+	struct backup_status backup;
 };
 
 /* The overall state of the health checks (database, redis, health,

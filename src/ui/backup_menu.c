@@ -10,6 +10,7 @@
 
 #include "job/backup.h"
 #include "job/runner.h"
+#include "model/snapshot.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -39,6 +40,14 @@ struct backup_menu {
 	struct menu_task *task;
 	int64_t last_activity_ms;
 	char result[UI_DIALOG_TEXT];
+	/* the periodic listing for the diagnosis */
+	pthread_mutex_t status_lock;
+	struct backup_status status;
+	pthread_t probe_thread;
+	bool probe_started; /* a thread to join */
+	atomic_bool probe_running;
+	atomic_int probe_cancel; /* set when the menu is freed */
+	int64_t probe_at_ms; /* monotonic, of the last start; 0: never */
 };
 
 static const char *target_text(const struct config *cfg)
@@ -91,9 +100,10 @@ static void task_progress(void *ctx, const struct backup_progress *p)
 		         (unsigned long long)p->files_total, (double)p->bytes_in / 1e6,
 		         (double)p->bytes_out / 1e6);
 	else
-		snprintf(line, sizeof(line), "%s: %.1f MB read, %.1f MB stored, %.1f MB/s", p->phase,
-		         (double)p->bytes_in / 1e6, (double)p->bytes_out / 1e6,
-		         p->elapsed_ms > 0 ? (double)p->bytes_in / 1e3 / (double)p->elapsed_ms : 0.0);
+		snprintf(line, sizeof(line), "%s: %.1f MB read, %.1f MB stored, %.1f MB/s",
+		         p->phase, (double)p->bytes_in / 1e6, (double)p->bytes_out / 1e6,
+		         p->elapsed_ms > 0 ? (double)p->bytes_in / 1e3 / (double)p->elapsed_ms
+		                           : 0.0);
 	job_report(t->job, p->bytes_in, p->total, "%s", line);
 }
 
@@ -122,9 +132,9 @@ static int task_list(struct menu_task *t, char *out, size_t outlen, char *err, s
 	for (size_t i = 0; i < n && used < outlen; i++) {
 		char age[32];
 		text_format_duration(age, sizeof(age), now - e[i].modified_ms);
-		used += (size_t)snprintf(out + used, outlen - used, "%-10s %-5s %9.1f MB  %-10s %s\n",
-		                         age, e[i].kind, (double)e[i].size / 1e6,
-		                         e[i].complete ? "complete" : "INCOMPLETE", e[i].key);
+		used += (size_t)snprintf(
+		    out + used, outlen - used, "%-10s %-5s %9.1f MB  %-10s %s\n", age, e[i].kind,
+		    (double)e[i].size / 1e6, e[i].complete ? "complete" : "INCOMPLETE", e[i].key);
 	}
 	backup_entries_free(e, n);
 	return 0;
@@ -134,8 +144,8 @@ static int task_work(struct job *job, void *arg)
 {
 	struct menu_task *t = arg;
 	t->job = job;
-	struct backup_hooks hooks = {.progress = task_progress, .cancelled = task_cancelled,
-	                             .ctx = t, .cancel = &t->cancel};
+	struct backup_hooks hooks = {
+	    .progress = task_progress, .cancelled = task_cancelled, .ctx = t, .cancel = &t->cancel};
 	char err[1024] = "";
 	int rc = -1;
 	if (t->kind == KIND_DB || t->kind == KIND_FILES) {
@@ -169,7 +179,8 @@ static int task_work(struct job *job, void *arg)
 				rc = backup_verify(t->cfg, NULL, e[i].key, &hooks, message,
 				                   sizeof(message));
 			else
-				snprintf(message, sizeof(message), "no complete database backup to verify");
+				snprintf(message, sizeof(message),
+				         "no complete database backup to verify");
 			backup_entries_free(e, n);
 		} else {
 			snprintf(message, sizeof(message), "verify failed: %s", err);
@@ -194,7 +205,46 @@ struct backup_menu *backup_menu_new(const struct config *cfg, int wake_fd)
 		abort();
 	m->cfg = cfg;
 	m->wake_fd = wake_fd;
+	pthread_mutex_init(&m->status_lock, NULL);
 	return m;
+}
+
+static void *probe_main(void *arg)
+{
+	struct backup_menu *m = arg;
+	struct backup_status st;
+	backup_probe(m->cfg, &m->probe_cancel, &st);
+	pthread_mutex_lock(&m->status_lock);
+	m->status = st;
+	pthread_mutex_unlock(&m->status_lock);
+	atomic_store(&m->probe_running, false);
+	return NULL;
+}
+
+/* Starts a listing when none runs and the last is old enough (or force). */
+static void probe_maybe(struct backup_menu *m, bool force)
+{
+	if (!m->cfg->backup.target || !*m->cfg->backup.target || atomic_load(&m->probe_running))
+		return;
+	int64_t now = clock_monotonic_ms();
+	if (!force && m->probe_at_ms && now - m->probe_at_ms < BACKUP_MENU_PROBE_MS)
+		return;
+	if (m->probe_started)
+		pthread_join(m->probe_thread, NULL);
+	m->probe_started = false;
+	m->probe_at_ms = now;
+	atomic_store(&m->probe_running, true);
+	if (pthread_create(&m->probe_thread, NULL, probe_main, m) == 0)
+		m->probe_started = true;
+	else
+		atomic_store(&m->probe_running, false);
+}
+
+void backup_menu_status(struct backup_menu *m, struct backup_status *out)
+{
+	pthread_mutex_lock(&m->status_lock);
+	*out = m->status;
+	pthread_mutex_unlock(&m->status_lock);
 }
 
 static void task_end(struct backup_menu *m)
@@ -216,6 +266,10 @@ void backup_menu_free(struct backup_menu *m)
 		job_cancel(m->task->job);
 		task_end(m);
 	}
+	atomic_store(&m->probe_cancel, 1); /* a listing in flight stops at once */
+	if (m->probe_started)
+		pthread_join(m->probe_thread, NULL);
+	pthread_mutex_destroy(&m->status_lock);
 	free(m);
 }
 
@@ -292,8 +346,9 @@ static void confirm(struct backup_menu *m, struct ui_state *st, enum menu_kind k
 	m->kind = kind;
 	if (!m->cfg->backup.target || !*m->cfg->backup.target) {
 		m->step = STEP_DONE;
-		show(m, st, "Esc close", "No backup target: set [backup] target in the "
-		                         "configuration (s3://bucket/prefix or file:///dir).");
+		show(m, st, "Esc close",
+		     "No backup target: set [backup] target in the "
+		     "configuration (s3://bucket/prefix or file:///dir).");
 		return;
 	}
 	if (kind == KIND_LIST) {
@@ -326,8 +381,10 @@ void backup_menu_key(struct backup_menu *m, const struct ui_key_event *ev, struc
 			hide(m, st);
 		} else if (ch == 'd' || ch == 'f' || ch == 'l' || ch == 'v') {
 			confirm(m, st,
-			        ch == 'd' ? KIND_DB : ch == 'f' ? KIND_FILES : ch == 'l' ? KIND_LIST
-			                                                      : KIND_VERIFY);
+			        ch == 'd'   ? KIND_DB
+			        : ch == 'f' ? KIND_FILES
+			        : ch == 'l' ? KIND_LIST
+			                    : KIND_VERIFY);
 			if (m->step == STEP_CONFIRM && m->kind == KIND_LIST)
 				start(m, st, log);
 		}
@@ -356,8 +413,8 @@ void backup_menu_key(struct backup_menu *m, const struct ui_key_event *ev, struc
 				job_cancel(m->task->job);
 			}
 			m->step = STEP_RUNNING;
-			activity_add(log, clock_wall_ms(), UI_WARNING, "%s: cancel asked by the operator",
-			             KIND_TITLES[m->kind]);
+			activity_add(log, clock_wall_ms(), UI_WARNING,
+			             "%s: cancel asked by the operator", KIND_TITLES[m->kind]);
 			show_running(m, st);
 		} else if (esc || ch == 'n') {
 			m->step = STEP_RUNNING;
@@ -377,6 +434,7 @@ void backup_menu_key(struct backup_menu *m, const struct ui_key_event *ev, struc
 
 void backup_menu_poll(struct backup_menu *m, struct ui_state *st, struct activity_log *log)
 {
+	probe_maybe(m, false);
 	if (!m->task)
 		return;
 	struct job_progress p;
@@ -401,7 +459,10 @@ void backup_menu_poll(struct backup_menu *m, struct ui_state *st, struct activit
 	pthread_mutex_lock(&m->task->lock);
 	text_copy(m->result, m->task->text, sizeof(m->result));
 	pthread_mutex_unlock(&m->task->lock);
+	bool was_backup = m->kind == KIND_DB || m->kind == KIND_FILES;
 	task_end(m);
+	if (was_backup)
+		probe_maybe(m, true); /* the diagnosis sees the new backup */
 	m->step = STEP_DONE;
 	if (m->shown)
 		show(m, st, "Esc close  Up/Down scroll", "%s", m->result);

@@ -35,6 +35,14 @@ bool backup_menu_active(const struct backup_menu *m);
 /* A key while active; always consumed. */
 void backup_menu_key(struct backup_menu *m, const struct ui_key_event *ev, struct ui_state *st,
                      struct activity_log *log);
+/* The newest backup's age for the diagnosis: copies the latest listing
+ * into out (nothing known yet: out->listed false). A listing runs on its
+ * own thread every BACKUP_MENU_PROBE_MS (started from backup_menu_poll) and
+ * after each backup. */
+#define BACKUP_MENU_PROBE_MS (5 * 60 * 1000)
+struct backup_status;
+void backup_menu_status(struct backup_menu *m, struct backup_status *out);
+
 /* After a wake-up: takes the job's progress and result. */
 void backup_menu_poll(struct backup_menu *m, struct ui_state *st, struct activity_log *log);
 

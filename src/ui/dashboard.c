@@ -183,6 +183,7 @@ static void dashboard_update(struct dashboard *d)
 	struct snapshot before = d->view.snap;
 	workers_copy(d->workers, &d->view);
 	struct snapshot *s = &d->view.snap;
+	backup_menu_status(d->backups, &s->backup);
 	text_copy(s->app_name, d->cfg->app.name, sizeof(s->app_name));
 	s->taken_at_ms = d->view.published_at_ms;
 	int64_t now = clock_wall_ms();

@@ -26,6 +26,8 @@
 #define OUTPUT_CAP 65536
 /* Output lines shown while a job runs (the newest). */
 #define LIVE_LINES 14
+/* Sessions offered for cancel-query / terminate-query. */
+#define PICK_SESSIONS 12
 
 enum recovery_step {
 	STEP_NONE = 0,
@@ -43,6 +45,7 @@ struct recovery_task {
 	const struct action *action;
 	int pid;
 	bool dry_run;
+	bool list_sessions; /* only list the app's busy sessions (the pid step) */
 	char focus_id[64];
 	struct snapshot before;
 	struct diagnosis before_issues;
@@ -52,8 +55,10 @@ struct recovery_task {
 	enum action_status status;
 	char err[512];
 	char summary[256];
-	char *recheck; /* before → after lines, or NULL */
+	char *recheck; /* before -> after lines, or NULL */
 	int still_present;
+	struct action_session sessions[PICK_SESSIONS];
+	int session_count; /* -1: the listing failed (err) */
 };
 
 struct recovery {
@@ -69,6 +74,10 @@ struct recovery {
 	int pid;          /* for cancel-query / terminate-query */
 	char input[64];   /* the pid or the typed confirmation being typed */
 	char notice[256]; /* one line under the prompt */
+	struct action_session sessions[PICK_SESSIONS]; /* the pid step's choices */
+	int session_count;                             /* -1 while listing */
+	int session_selected;
+	char sessions_err[256];
 	struct snapshot *before;
 	struct diagnosis *before_issues;
 	struct job *job;
@@ -89,6 +98,11 @@ static void task_line(const char *line, void *arg)
 static int task_work(struct job *job, void *arg)
 {
 	struct recovery_task *t = arg;
+	if (t->list_sessions) {
+		t->session_count = action_list_sessions(t->cfg, t->sessions, PICK_SESSIONS, t->err,
+		                                        sizeof(t->err));
+		return t->session_count < 0 ? -1 : 0;
+	}
 	struct action_run run = {
 	    .cfg = t->cfg,
 	    .pid = t->pid,
@@ -225,11 +239,28 @@ static void recovery_render(struct recovery *r, struct ui_state *st)
 	case STEP_PID:
 		snprintf(st->dialog_title, sizeof(st->dialog_title), "Recovery: %s", name);
 		strbuf_printf(&b,
-		              "%s acts on one backend of the app's: its process id, as "
-		              "pg_stat_activity shows it. opsdeck's own session, superusers' and "
-		              "replication sessions are never touched.\n\nPID: %s_",
-		              name, r->input);
-		snprintf(st->dialog_footer, sizeof(st->dialog_footer), "Enter dry run  Esc cancel");
+		              "%s acts on one session of the app's. opsdeck's own session, "
+		              "superusers' and replication sessions are never touched.\n\n",
+		              name);
+		if (r->session_count < 0)
+			strbuf_puts(&b, "Listing the app's busy sessions...\n");
+		else if (r->sessions_err[0])
+			strbuf_printf(&b, "Cannot list the sessions: %s\n", r->sessions_err);
+		else if (r->session_count == 0)
+			strbuf_puts(&b, "None of the app's sessions is busy right now.\n");
+		else
+			strbuf_printf(&b, "  %-8s %-8s %-20s %s\n", "pid", "age", "state", "query");
+		for (int i = 0; i < r->session_count; i++) {
+			const struct action_session *se = &r->sessions[i];
+			char age[32];
+			text_format_duration(age, sizeof(age), se->age_ms);
+			strbuf_printf(&b, "%s %-8d %-8s %-20s %.60s\n",
+			              i == r->session_selected ? ">" : " ", se->pid, age, se->state,
+			              se->query);
+		}
+		strbuf_printf(&b, "\nPID: %s_", r->input);
+		snprintf(st->dialog_footer, sizeof(st->dialog_footer),
+		         "Up/Down pick  digits type  Enter dry run  Esc cancel");
 		break;
 	case STEP_PREVIEW:
 		snprintf(st->dialog_title, sizeof(st->dialog_title), "Recovery: %s (dry run)",
@@ -283,7 +314,8 @@ static void recovery_render(struct recovery *r, struct ui_state *st)
 }
 
 /* Starts the dry run or the run as a job. */
-static int recovery_start(struct recovery *r, bool dry_run, struct activity_log *log)
+static int recovery_start(struct recovery *r, bool dry_run, bool list_sessions,
+                          struct activity_log *log)
 {
 	recovery_end_job(r);
 	struct recovery_task *t = xcalloc(1, sizeof(*t));
@@ -291,6 +323,7 @@ static int recovery_start(struct recovery *r, bool dry_run, struct activity_log 
 	t->action = r->action;
 	t->pid = r->action->needs & ACTION_NEEDS_PID ? r->pid : 0;
 	t->dry_run = dry_run;
+	t->list_sessions = list_sessions;
 	text_copy(t->focus_id, r->issue_id, sizeof(t->focus_id));
 	t->before = *r->before;
 	t->before_issues = *r->before_issues;
@@ -303,7 +336,7 @@ static int recovery_start(struct recovery *r, bool dry_run, struct activity_log 
 		             r->action->name);
 		return -1;
 	}
-	if (!dry_run)
+	if (!dry_run && !list_sessions)
 		activity_add(log, clock_wall_ms(), UI_WARNING, "recovery: %s started%s%s",
 		             r->action->name, r->issue_id[0] ? " for " : "", r->issue_id);
 	return 0;
@@ -362,10 +395,18 @@ static void recovery_choose(struct recovery *r, struct ui_state *st, struct acti
 	r->input[0] = r->notice[0] = '\0';
 	if (a->needs & ACTION_NEEDS_PID) {
 		r->step = STEP_PID;
+		r->session_count = -1;
+		r->session_selected = 0;
+		r->sessions_err[0] = '\0';
+		if (recovery_start(r, true, true, log) < 0) {
+			r->session_count = 0;
+			text_copy(r->sessions_err, "cannot start the listing",
+			          sizeof(r->sessions_err));
+		}
 		return;
 	}
 	r->step = STEP_PREVIEW;
-	if (recovery_start(r, true, log) < 0)
+	if (recovery_start(r, true, false, log) < 0)
 		r->step = STEP_DONE;
 }
 
@@ -422,8 +463,14 @@ void recovery_key(struct recovery *r, const struct ui_key_event *ev, struct ui_s
 			recovery_close(r, st);
 			return;
 		}
-		if (ev->key == UI_KEY_CHAR && ev->ch >= '0' && ev->ch <= '9' &&
-		    strlen(r->input) < 10)
+		if ((ev->key == UI_KEY_UP || ev->key == UI_KEY_DOWN) && r->session_count > 0) {
+			int n = r->session_selected + (ev->key == UI_KEY_UP ? -1 : 1);
+			if (n >= 0 && n < r->session_count)
+				r->session_selected = n;
+			snprintf(r->input, sizeof(r->input), "%d",
+			         r->sessions[r->session_selected].pid);
+		} else if (ev->key == UI_KEY_CHAR && ev->ch >= '0' && ev->ch <= '9' &&
+		           strlen(r->input) < 10)
 			input_add(r, ev->ch);
 		else if (ev->key == UI_KEY_BACKSPACE)
 			input_backspace(r);
@@ -431,7 +478,7 @@ void recovery_key(struct recovery *r, const struct ui_key_event *ev, struct ui_s
 			r->pid = atoi(r->input);
 			r->input[0] = '\0';
 			r->step = STEP_PREVIEW;
-			if (recovery_start(r, true, log) < 0)
+			if (recovery_start(r, true, false, log) < 0)
 				r->step = STEP_DONE;
 		}
 		break;
@@ -449,7 +496,7 @@ void recovery_key(struct recovery *r, const struct ui_key_event *ev, struct ui_s
 		if (!r->action->destructive) {
 			if (ev->key == UI_KEY_CHAR && (ev->ch == 'y' || ev->ch == 'Y')) {
 				r->step = STEP_RUN;
-				if (recovery_start(r, false, log) < 0)
+				if (recovery_start(r, false, false, log) < 0)
 					r->step = STEP_DONE;
 			} else if (ev->key == UI_KEY_ENTER ||
 			           (ev->key == UI_KEY_CHAR && (ev->ch == 'n' || ev->ch == 'N'))) {
@@ -465,7 +512,7 @@ void recovery_key(struct recovery *r, const struct ui_key_event *ev, struct ui_s
 		else if (ev->key == UI_KEY_ENTER) {
 			if (strcmp(r->input, r->action->name) == 0) {
 				r->step = STEP_RUN;
-				if (recovery_start(r, false, log) < 0)
+				if (recovery_start(r, false, false, log) < 0)
 					r->step = STEP_DONE;
 			} else {
 				snprintf(
@@ -500,7 +547,7 @@ void recovery_key(struct recovery *r, const struct ui_key_event *ev, struct ui_s
 
 bool recovery_poll(struct recovery *r, struct ui_state *st, struct activity_log *log)
 {
-	if (!r->job || (r->step != STEP_PREVIEW && r->step != STEP_RUN))
+	if (!r->job || (r->step != STEP_PREVIEW && r->step != STEP_RUN && r->step != STEP_PID))
 		return false;
 	struct job_progress p;
 	job_progress(r->job, &p);
@@ -511,6 +558,16 @@ bool recovery_poll(struct recovery *r, struct ui_state *st, struct activity_log 
 	job_free(r->job);
 	r->job = NULL;
 	struct recovery_task *t = r->task;
+	if (r->step == STEP_PID) {
+		r->session_count = t->session_count < 0 ? 0 : t->session_count;
+		memcpy(r->sessions, t->sessions, sizeof(r->sessions));
+		if (t->session_count < 0)
+			text_copy(r->sessions_err, t->err, sizeof(r->sessions_err));
+		if (r->session_count > 0 && !r->input[0])
+			snprintf(r->input, sizeof(r->input), "%d", r->sessions[0].pid);
+		recovery_render(r, st);
+		return false;
+	}
 	bool was_run = r->step == STEP_RUN;
 	int64_t now = clock_wall_ms();
 	if (!was_run) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # backup db failures end with exit 1, a clear reason, no secret shown and
 # nothing at the target that looks like a backup: a database that does not
-# exist, a wrong password (file:// and S3), a full local disk (tmpfs), no
-# target configured (exit 2).
+# exist, a wrong password (file:// and S3), pg_dump killed, a full local
+# disk (tmpfs), no target configured (exit 2).
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 . "$OPSDECK_SRCDIR/tests/integration/backup_lib.sh"
 stack_use pg,s3
@@ -30,6 +30,23 @@ assert_exit 1 "$OPSDECK" -c s3.conf backup db
 assert_contains "$ERR" "password authentication failed"
 assert_not_contains "$OUT$ERR" "$wrong"
 assert_eq "$(bk_s3_keys "$prefix/")" "" "no object in the bucket"
+
+# ---- pg_dump killed mid-dump
+bk_fake_pg_dump "$TEST_DIR/fake_pg_dump" 2 60
+bk_config c.conf "file://$TEST_DIR/target"
+OPSDECK_PG_DUMP=$TEST_DIR/fake_pg_dump "$OPSDECK" -c c.conf backup db >out.txt 2>err.txt &
+pid=$!
+for _ in $(seq 1 100); do
+	[ -s "$TEST_DIR/fake_pg_dump.pid" ] && ls target/*.partial >/dev/null 2>&1 && break
+	sleep 0.1
+done
+sleep 0.3
+kill -KILL "$(cat "$TEST_DIR/fake_pg_dump.pid")"
+rc=0
+wait "$pid" || rc=$?
+assert_eq "$rc" 1 "exit status when pg_dump is killed"
+assert_contains "$(cat err.txt)" "pg_dump was killed by signal 9"
+assert_eq "$(ls -A target)" "" "no partial file left"
 
 # ---- no target
 bk_config none.conf ""

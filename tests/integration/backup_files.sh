@@ -71,6 +71,9 @@ assert_contains "$ERR" "1 of $nfiles files failed"
 assert_contains "$ERR" "a/b/c/deep.png"
 keys=$(bk_s3_keys "$prefix/")
 assert_eq "$(printf '%s\n' "$keys" | grep -c '\.gz$')" $((nfiles - 1)) "the other files went up"
+assert_eq "$(printf '%s\n' "$keys" | grep -c '\.files\.json$')" 0 "no manifest for a run with a failure"
+assert_exit 0 "$OPSDECK" -c s3.conf backup list --json
+assert_eq "$(json_get "$OUT" backups.0.complete)" false "list: the failed run is incomplete"
 bk_proxy_faults ''
 assert_exit 0 "$OPSDECK" -c s3.conf backup files --source "$src"
 keys=$(bk_s3_keys "$prefix/")

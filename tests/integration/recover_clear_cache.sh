@@ -71,4 +71,16 @@ assert_exit 0 "$OPSDECK" -c flush.conf recover clear-cache --yes
 sleep 0.3
 assert_eq "$(keys 1)" "" "database 1 flushed"
 assert_ne "$(keys 0)" "" "database 0 untouched by the flush"
+
+# A hung Redis: the action fails within the timeout instead of hanging.
+write_stack_config hung.conf "timeout = 1s" "[recovery]" "audit_log = $audit"
+kill -STOP "$REDIS_PID"
+on_exit kill -CONT "$REDIS_PID"
+elapsed_ms "$OPSDECK" -c hung.conf recover clear-cache --yes >/dev/null
+kill -CONT "$REDIS_PID"
+assert_eq "$RC" 1 "a hung redis fails the action"
+assert_contains "$ERR" "timed out after 1.0 s"
+assert_lt "$ELAPSED_MS" 8000 "bounded by the timeout (ms)"
+assert_exit 0 "$OPSDECK" -c hung.conf audit --json
+assert_eq "$(json_get "$OUT" 'd[-1]["result"]')" failed "the failure is on record"
 finish

@@ -71,6 +71,18 @@ assert_eq "$(json_get "$OUT" 'd[0:0] or sorted(d[0].keys())')" \
 assert_exit 0 "$OPSDECK" -c meta.conf audit --since 1h
 assert_eq "$(printf '%s\n' "$OUT" | wc -l)" 10 "--since 1h keeps every record"
 
+# Concurrent writers never interleave: one write(2) per record, O_APPEND.
+long=$(printf 'x%.0s' $(seq 1 3000))
+conf long.conf "/bin/echo $long"
+before=$(wc -l <"$audit")
+for i in $(seq 1 16); do
+	"$OPSDECK" -c long.conf recover restart-app --dry-run >/dev/null 2>&1 &
+done
+wait
+assert_eq "$(($(wc -l <"$audit") - before))" 32 "16 concurrent dry runs, 32 records"
+assert_exit 0 "$OPSDECK" -c long.conf audit --json
+assert_not_contains "$ERR" "skipped" "every line is a whole record"
+
 # An audit log that cannot be written blocks the action.
 marker=$TEST_DIR/ran
 conf blocked.conf "touch $marker" "audit_log = $TEST_DIR/no/such/dir/audit.jsonl"

@@ -2,6 +2,7 @@
 # cancel-query from the dashboard: r on the Slow queries panel offers
 # cancel-query and terminate-query, asks for the pid, shows the session as
 # its dry run, takes y (not destructive: y/N), and cancels that query only.
+# The pid step lists the app's busy sessions to pick from.
 . "$OPSDECK_SRCDIR/tests/tui/lib.sh"
 require_cmd psql
 stack_private pg
@@ -29,8 +30,14 @@ assert_screen "Recovery: choose an action"
 assert_contains "$SCREEN" "cancel-query: cancel the running query"
 assert_contains "$SCREEN" "terminate-query [destructive]"
 tui_keys 1
+assert_screen "> $busy"
+assert_contains "$SCREEN" "SELECT pg_sleep(30);"
+assert_contains "$SCREEN" "active"
+# The first busy session is offered; typing a pid works too.
+tui_keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace
 assert_screen "PID: _"
 tui_keys -l "$busy"
+assert_screen "PID: ${busy}_"
 tui_keys Enter
 assert_screen "would cancel the running query of pid $busy"
 assert_contains "$SCREEN" "pg_sleep"

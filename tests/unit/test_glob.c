@@ -7,7 +7,7 @@
 
 #include "job/glob.h"
 
-#define MATCH(p, s) assert_true(glob_match(p, s))
+#define MATCH(p, s)    assert_true(glob_match(p, s))
 #define NO_MATCH(p, s) assert_false(glob_match(p, s))
 
 static void test_literal(void **state)
@@ -47,7 +47,7 @@ static void test_question_and_class(void **state)
 	NO_MATCH("[!a-c]x", "bx");
 	MATCH("[^a-c]x", "zx");
 	MATCH("[]]", "]");
-	MATCH("a[", "a[");   /* no closing bracket: literal */
+	MATCH("a[", "a["); /* no closing bracket: literal */
 	NO_MATCH("[a/b]", "/");
 }
 

@@ -40,8 +40,8 @@ static int collect(void *ctx, const void *data, size_t len, char *err, size_t er
 static unsigned char *make_input(size_t len, unsigned seed)
 {
 	unsigned char *p = malloc(len ? len : 1);
-	static const char words[][8] = {"INSERT ", "INTO ", "VALUES ", "(1, ", "'abc'", "), ",
-	                                "\n", "COPY ", "\t42\t", "NULL"};
+	static const char words[][8] = {"INSERT ", "INTO ", "VALUES ", "(1, ",   "'abc'",
+	                                "), ",     "\n",    "COPY ",   "\t42\t", "NULL"};
 	srand(seed);
 	size_t i = 0;
 	while (i < len) {
@@ -69,7 +69,7 @@ static void assert_gunzips_to(const unsigned char *gz, size_t gzlen, const unsig
 	int rc = inflate(&z, Z_FINISH);
 	assert_int_equal(rc, Z_STREAM_END); /* CRC and length verified by zlib */
 	assert_int_equal(z.total_out, inlen);
-	assert_int_equal(z.avail_in, 0);    /* nothing after the member */
+	assert_int_equal(z.avail_in, 0); /* nothing after the member */
 	assert_memory_equal(out, in, inlen ? inlen : 0);
 	inflateEnd(&z);
 	free(out);

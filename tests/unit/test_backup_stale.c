@@ -1,0 +1,116 @@
+/* test_backup_stale.c - the rule "no successful backup in the last 24 h"
+ * (diag/rules.c rule_backup_stale) on hand-built snapshots. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "diag/diagnose.h"
+
+#define HOUR_MS (3600 * 1000LL)
+#define NOW_MS  (1800000000000LL)
+
+static struct config cfg;
+
+static int setup(void **state)
+{
+	config_defaults(&cfg);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	config_free(&cfg);
+	return 0;
+}
+
+static const struct issue *find_stale(const struct diagnosis *d)
+{
+	for (int i = 0; i < d->count; i++)
+		if (d->issues[i].type == ISSUE_BACKUP_STALE)
+			return &d->issues[i];
+	return NULL;
+}
+
+static void listed(struct snapshot *s, int64_t newest_ms)
+{
+	snapshot_init(s);
+	s->taken_at_ms = NOW_MS;
+	s->backup.listed = true;
+	snprintf(s->backup.target, sizeof(s->backup.target), "s3://bucket/shop");
+	s->backup.newest_ms = newest_ms;
+	snprintf(s->backup.newest_key, sizeof(s->backup.newest_key), "shop_x.sql.gz");
+}
+
+static void test_not_listed_never_fires(void **state)
+{
+	struct snapshot s;
+	struct diagnosis d;
+	snapshot_init(&s);
+	s.taken_at_ms = NOW_MS;
+	diagnose(&s, NULL, &cfg, &d);
+	assert_null(find_stale(&d));
+}
+
+static void test_recent_backup_is_fine(void **state)
+{
+	struct snapshot s;
+	struct diagnosis d;
+	listed(&s, NOW_MS - 23 * HOUR_MS);
+	diagnose(&s, NULL, &cfg, &d);
+	assert_null(find_stale(&d));
+}
+
+static void test_old_backup_fires(void **state)
+{
+	struct snapshot s;
+	struct diagnosis d;
+	listed(&s, NOW_MS - 30 * HOUR_MS);
+	diagnose(&s, NULL, &cfg, &d);
+	const struct issue *i = find_stale(&d);
+	assert_non_null(i);
+	assert_int_equal(i->severity, SEVERITY_MEDIUM);
+	assert_string_equal(i->id, "backup_stale");
+	assert_non_null(strstr(i->message, "last 24 h"));
+	assert_non_null(strstr(i->message, "shop_x.sql.gz"));
+	assert_non_null(strstr(i->recommendation, "opsdeck backup db"));
+}
+
+static void test_no_backup_at_all_fires(void **state)
+{
+	struct snapshot s;
+	struct diagnosis d;
+	listed(&s, 0);
+	diagnose(&s, NULL, &cfg, &d);
+	const struct issue *i = find_stale(&d);
+	assert_non_null(i);
+	assert_non_null(strstr(i->message, "No complete database backup at s3://bucket/shop"));
+}
+
+static void test_listing_error_fires(void **state)
+{
+	struct snapshot s;
+	struct diagnosis d;
+	listed(&s, 0);
+	snprintf(s.backup.error, sizeof(s.backup.error), "HTTP 403 AccessDenied");
+	diagnose(&s, NULL, &cfg, &d);
+	const struct issue *i = find_stale(&d);
+	assert_non_null(i);
+	assert_non_null(strstr(i->message, "cannot be listed: HTTP 403 AccessDenied"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_not_listed_never_fires),
+	    cmocka_unit_test(test_recent_backup_is_fine),
+	    cmocka_unit_test(test_old_backup_fires),
+	    cmocka_unit_test(test_no_backup_at_all_fires),
+	    cmocka_unit_test(test_listing_error_fires),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
