@@ -112,6 +112,13 @@ static void cli_progress(void *ctx, const struct backup_progress *p)
 	fflush(stderr);
 }
 
+/* Retries from the S3 client, from any thread: one fprintf is atomic. */
+static void cli_log(void *ctx, const char *line)
+{
+	struct cli_progress *c = ctx;
+	fprintf(stderr, "%sopsdeck: %s: %s\n", c->tty ? "\r\033[K" : "", c->what, line);
+}
+
 static void progress_end(struct cli_progress *c)
 {
 	if (c->tty && c->drew)
@@ -306,14 +313,16 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 		config_free(&cfg);
 		return EXIT_USAGE;
 	}
-	install_signals();
+	if (!is_list)
+		install_signals(); /* a listing is short: Ctrl-C just ends it */
 	struct cli_progress progress = {.tty = isatty(STDERR_FILENO) == 1,
 	                                .what = is_db ? "backup db"
 	                                              : (is_files ? "backup files" : "verify")};
 	struct backup_hooks hooks = {.progress = cli_progress,
 	                             .cancelled = cli_cancelled,
 	                             .ctx = &progress,
-	                             .cancel = &backup_cancel};
+	                             .cancel = &backup_cancel,
+	                             .log = cli_log};
 	int rc = 1;
 	if (is_list) {
 		rc = run_list(&cfg, target, json);

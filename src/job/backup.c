@@ -224,6 +224,8 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 		goto done;
 	if (hooks && hooks->cancel)
 		sink_set_cancel(sink, hooks->cancel);
+	if (hooks && hooks->log)
+		sink_set_log(sink, hooks->log, hooks->ctx);
 	audit_new_id(id);
 	if (audit(cfg, id, "backup-db", url_text, NULL, NULL, -1, audit_err, sizeof(audit_err)) !=
 	    0) {
@@ -520,6 +522,8 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 		goto done;
 	if (hooks && hooks->cancel)
 		sink_set_cancel(sink, hooks->cancel);
+	if (hooks && hooks->log)
+		sink_set_log(sink, hooks->log, hooks->ctx);
 	if (files_walk(source, patterns, pattern_count, &list, err, sizeof(err)) != 0)
 		goto done;
 	audit_new_id(id);
@@ -941,6 +945,8 @@ int backup_verify(const struct config *cfg, const char *target, const char *key,
 	struct sink *sink = sink_open(target_of(cfg, target), cfg, err, sizeof(err));
 	if (!sink)
 		goto done;
+	if (hooks && hooks->cancel)
+		sink_set_cancel(sink, hooks->cancel);
 	/* the manifest's key from any of: object, directory, manifest */
 	if (ends_with(key, ".json"))
 		message_printf(mkey, sizeof(mkey), "%s", key);

@@ -46,6 +46,9 @@ struct backup_hooks {
 	/* May be NULL: a flag set (from a signal handler, another thread) to
 	 * cancel; transfers in flight stop at once (sink_set_cancel). */
 	const atomic_int *cancel;
+	/* May be NULL: retries and other notes, one line each, from any
+	 * thread (so it must be thread-safe). */
+	void (*log)(void *ctx, const char *line);
 };
 
 struct backup_result {

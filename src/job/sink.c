@@ -71,6 +71,12 @@ void sink_set_cancel(struct sink *s, const atomic_int *flag)
 		s->ops->set_cancel(s, flag);
 }
 
+void sink_set_log(struct sink *s, void (*log)(void *ctx, const char *line), void *ctx)
+{
+	if (s->ops->set_log)
+		s->ops->set_log(s, log, ctx);
+}
+
 int sink_put(struct sink *s, const char *key, const void *data, size_t len, char *err,
              size_t errlen)
 {

@@ -53,6 +53,8 @@ struct sink_ops {
 	void (*free)(struct sink *s);
 	/* May be NULL: see sink_set_cancel. */
 	void (*set_cancel)(struct sink *s, const atomic_int *flag);
+	/* May be NULL: see sink_set_log. */
+	void (*set_log)(struct sink *s, void (*log)(void *ctx, const char *line), void *ctx);
 };
 
 struct sink {
@@ -79,6 +81,11 @@ void sink_free(struct sink *s);
 void sink_set_cancel(struct sink *s, const atomic_int *flag);
 
 /* One small object in one go (manifests): open, write, finish. */
+/* Where retries are reported (S3: "UploadPart 3 of k: HTTP 503 ...; retry 2
+ * of 5 in 340 ms"), one redacted line each, from any thread: log must be
+ * thread-safe. Set it before writers are opened. */
+void sink_set_log(struct sink *s, void (*log)(void *ctx, const char *line), void *ctx);
+
 int sink_put(struct sink *s, const char *key, const void *data, size_t len, char *err,
              size_t errlen);
 

@@ -314,6 +314,11 @@ static void s3_set_cancel(struct sink *s, const atomic_int *flag)
 	s3_client_set_cancel(ss->client, flag);
 }
 
+static void s3_set_log(struct sink *s, void (*log)(void *ctx, const char *line), void *ctx)
+{
+	s3_client_set_log(((struct s3_sink *)s)->client, log, ctx);
+}
+
 static const struct sink_ops S3_OPS = {
     .scheme = "s3",
     .open = s3w_open,
@@ -325,6 +330,7 @@ static const struct sink_ops S3_OPS = {
     .remove = s3_remove,
     .free = s3_sink_free,
     .set_cancel = s3_set_cancel,
+    .set_log = s3_set_log,
 };
 
 struct sink *sink_s3_new(const char *url, const char *bucket, const char *prefix,

@@ -47,7 +47,7 @@ struct backup_menu {
 	bool probe_started; /* a thread to join */
 	atomic_bool probe_running;
 	atomic_int probe_cancel; /* set when the menu is freed */
-	int64_t probe_at_ms; /* monotonic, of the last start; 0: never */
+	int64_t probe_at_ms;     /* monotonic, of the last start; 0: never */
 };
 
 static const char *target_text(const struct config *cfg)

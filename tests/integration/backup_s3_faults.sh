@@ -4,6 +4,7 @@
 #   restores, and every request's signature passes botocore's check);
 # - a CompleteMultipartUpload answered 200 with an <Error> fails the backup,
 #   the upload is aborted and no object is left;
+# - a manifest that cannot be written: the object is deleted again;
 # - S3 going away mid-upload fails cleanly (exit 1, reason, no object);
 # - SIGTERM mid-backup: pg_dump stopped, upload aborted, exit non-zero.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
@@ -28,6 +29,8 @@ bk_proxy_faults '{"rules": [
   {"op": "UploadPart", "part": [2], "from": 1, "to": 1, "action": "reset"},
   {"op": "CreateMultipartUpload", "from": 1, "to": 1, "action": "status", "status": 503}]}'
 assert_exit 0 "$OPSDECK" -c c.conf backup db
+assert_match "$ERR" 'UploadPart.*HTTP 500.*retry' "retries are reported"
+assert_no_secrets "$OUT$ERR"
 key=$(bk_s3_keys "$prefix/" | grep '\.sql\.gz$')
 assert_ne "$key" "" "the object exists"
 assert_ge "$(bk_proxy_ops UploadPart | grep -c '"status": 500')" 2 "500s on part 1 were seen"
@@ -55,12 +58,21 @@ assert_ge "$(bk_proxy_ops AbortMultipartUpload | grep -c .)" 1 "the upload was a
 assert_contains "$(tail -1 audit.jsonl)" '"result":"failed"' "audit outcome"
 bk_proxy_faults ''
 
+# ---- the manifest cannot be written: the object is removed again
+prefix=manifest-fails-$$
+bk_config c.conf "s3://$S3_BUCKET/$prefix" "$dburl"
+bk_proxy_faults '{"rules": [{"op": "PutObject", "key": ".sql.gz.json", "action": "status", "status": 500}]}'
+assert_exit 1 "$OPSDECK" -c c.conf backup db
+assert_contains "$ERR" "writing the manifest failed"
+assert_eq "$(bk_s3_keys "$prefix/")" "" "no object without its manifest"
+bk_proxy_faults ''
+
 # ---- SIGTERM mid-backup
 fake=$TEST_DIR/fake_pg_dump
 bk_fake_pg_dump "$fake" 20 120
 prefix=sigterm-$$
 bk_config c.conf "s3://$S3_BUCKET/$prefix" "$dburl"
-aborts_before=$(bk_proxy_ops AbortMultipartUpload | grep -c . || true)
+aborts_before=$(bk_proxy_ops AbortMultipartUpload | grep -c '"status": 204' || true)
 OPSDECK_PG_DUMP=$fake "$OPSDECK" -c c.conf backup db >out.txt 2>err.txt &
 pid=$!
 for _ in $(seq 1 100); do
@@ -76,7 +88,9 @@ assert_contains "$(cat err.txt)" "cancelled"
 fake_pid=$(cat "$TEST_DIR/fake_pg_dump.pid")
 if kill -0 "$fake_pid" 2>/dev/null; then fail "pg_dump still runs"; else pass "pg_dump stopped"; fi
 assert_eq "$(bk_s3_keys "$prefix/")" "" "no object after SIGTERM"
-assert_gt "$(bk_proxy_ops AbortMultipartUpload | grep -c .)" "$aborts_before" "the upload was aborted"
+assert_gt "$(bk_proxy_ops AbortMultipartUpload | grep -c '"status": 204')" "$aborts_before" "the upload was aborted (204)"
+assert_eq "$(find "$S3_DIR/$S3_BUCKET/._S3rver_uploads" -mindepth 1 -maxdepth 1 2>/dev/null | grep -c .)" 0 \
+	"no multipart upload left in s3rver's store"
 assert_contains "$(tail -1 audit.jsonl)" '"result":"cancelled"' "audit outcome"
 
 # ---- S3 goes away mid-upload
