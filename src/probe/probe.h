@@ -32,9 +32,14 @@ void probe_global_cleanup(void);
  * version - the GET of version_url, or the read of version_file;
  * storage - all statvfs calls together. */
 /* Connects once and fills the activity figures, and, when not NULL, the
- * request-log metrics and the slow queries, all on that one connection. */
+ * request-log metrics and the slow queries, all on that one connection.
+ * `window` (NULL for one-shot verbs) is state kept by a caller that polls:
+ * with it the request-log metrics come from request_window.h, reading only
+ * the minutes since the previous call; without it, from one query over the
+ * whole window (request_log_sql). */
+struct request_window;
 void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
-              struct slow_query_status *slow_queries);
+              struct slow_query_status *slow_queries, struct request_window *window);
 void probe_redis(const struct config *cfg, struct redis_status *out);
 void probe_health(const struct config *cfg, struct http_status *out);
 void probe_version(const struct config *cfg, struct version_status *out);

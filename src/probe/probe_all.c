@@ -37,7 +37,8 @@ struct probe_job {
 
 static void run_pg(const struct probe_job *job)
 {
-	probe_pg(job->cfg, &job->out->database, &job->out->requests, &job->out->slow_queries);
+	probe_pg(job->cfg, &job->out->database, &job->out->requests, &job->out->slow_queries,
+	         NULL);
 }
 
 static void run_redis(const struct probe_job *job)

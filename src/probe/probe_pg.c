@@ -34,6 +34,7 @@
 #include "probe/pg_parse.h"
 #include "probe/pg_session.h"
 #include "probe/request_log.h"
+#include "probe/request_window.h"
 #include "probe/slow_queries.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
@@ -132,11 +133,57 @@ static void request_query_failed(struct request_metrics *m, const char *sqlstate
 	check_set_error(&m->check, CHECK_UNHEALTHY, "%s", line);
 }
 
+/* The incremental path: the window query for the minutes since the
+ * previous poll, applied to w, then the figures from w. On any failure w is
+ * reset, so the next poll reads the whole window again. */
+static void pg_request_window(struct pg_session *s, const struct config *cfg,
+                              const struct request_log_names *names,
+                              const struct request_log_plan *plan, struct request_window *w,
+                              struct request_metrics *m)
+{
+	char err[SNAPSHOT_TEXT] = "", sqlstate[6] = "";
+	char params[REQUEST_LOG_WINDOW_PARAM_COUNT][REQUEST_LOG_PARAM_SIZE];
+	PGresult *rows = NULL;
+	const char **values = NULL;
+	char *sql = NULL;
+
+	request_window_prepare(w, cfg->database.request_log, plan->window_ms);
+	if (!(sql = request_log_window_sql(names))) {
+		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: cannot build the query");
+		goto failed;
+	}
+	int64_t since_ms = request_window_since(w);
+	request_log_window_params(plan->window_ms, since_ms, params);
+	const char *window_params[REQUEST_LOG_WINDOW_PARAM_COUNT] = {params[0], params[1]};
+	int64_t start_us = clock_monotonic_us();
+	if (pg_session_query(s, sql, REQUEST_LOG_WINDOW_PARAM_COUNT, window_params, &rows, sqlstate,
+	                     err, sizeof(err)) < 0) {
+		request_query_failed(m, sqlstate, err, names);
+		goto failed;
+	}
+	m->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
+	if (!(values = pg_values(rows, REQUEST_WINDOW_COL_COUNT, "the window query", err,
+	                         sizeof(err))) ||
+	    request_window_apply(w, plan->window_ms, since_ms, values, PQntuples(rows), err,
+	                         sizeof(err)) < 0) {
+		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: %s", err);
+		goto failed;
+	}
+	request_window_metrics(w, plan, m);
+	goto done;
+failed:
+	request_window_reset(w);
+done:
+	free(values);
+	PQclear(rows);
+	free(sql);
+}
+
 /* The request-log metrics: the index check (which also finds a missing
- * table), then the one metrics query. Fills m; never fails the database
- * check. */
+ * table), then the one metrics query, or with a window the incremental
+ * one. Fills m; never fails the database check. */
 static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
-                               struct request_metrics *m)
+                               struct request_metrics *m, struct request_window *window)
 {
 	char err[SNAPSHOT_TEXT] = "", sqlstate[6] = "";
 	char *table = NULL, *timestamp = NULL, *duration = NULL, *status = NULL, *sql = NULL;
@@ -169,13 +216,20 @@ static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
 		may_scan = request_log_parse_index(values, &names, m, err, sizeof(err));
 	if (may_scan < 0)
 		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: %s", err);
-	if (may_scan <= 0)
+	if (may_scan <= 0) {
+		if (window)
+			request_window_reset(window);
 		goto done; /* a reason is in m->check */
+	}
 	free(values);
 	values = NULL;
 	PQclear(rows);
 	rows = NULL;
 
+	if (window) {
+		pg_request_window(s, cfg, &names, &plan, window, m);
+		goto done;
+	}
 	if (!(sql = request_log_sql(&names))) {
 		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: cannot build the query");
 		goto done;
@@ -281,7 +335,7 @@ static void pg_part_skipped(struct check_common *c, const struct check_common *d
 }
 
 void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
-              struct slow_query_status *slow_queries)
+              struct slow_query_status *slow_queries, struct request_window *window)
 {
 	const char *url = cfg->database.url ? cfg->database.url : "";
 	struct pgurl u;
@@ -325,7 +379,7 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 	}
 	out->check.state = CHECK_OK;
 	if (requests)
-		pg_request_metrics(&s, cfg, requests);
+		pg_request_metrics(&s, cfg, requests, window);
 	if (slow_queries)
 		pg_slow_queries(&s, slow_queries);
 done:

@@ -93,6 +93,42 @@ void request_log_params(const struct request_log_plan *plan,
 	snprintf(params[2], REQUEST_LOG_PARAM_SIZE, "%d", plan->bucket_count);
 }
 
+/* Two ranges, so each is an index range scan: the oldest minute from the
+ * window's exact start to the minute's end, and everything from the later
+ * of $2 and that end. The epoch of a timestamp without time zone is that of
+ * the same wall-clock time in UTC. */
+char *request_log_window_sql(const struct request_log_names *q)
+{
+	if (!is_quoted_identifier(q->table) || !is_quoted_identifier(q->timestamp) ||
+	    !is_quoted_identifier(q->duration) || !is_quoted_identifier(q->status))
+		return NULL;
+	const char *lo = "((now() AT TIME ZONE 'UTC') - $1::bigint * interval '1 millisecond')";
+	struct strbuf b;
+	strbuf_init(&b, 0);
+	strbuf_puts(&b, "/* opsdeck */ SELECT floor(date_part('epoch', t) / 60)::bigint, d,"
+	                " count(*), count(*) FILTER (WHERE s >= 500), NULL::bigint FROM (");
+	strbuf_printf(&b,
+	              "SELECT %s AS t, %s AS d, %s AS s FROM %s WHERE %s >= %s"
+	              " AND %s < date_trunc('minute', %s) + interval '1 minute'",
+	              q->timestamp, q->duration, q->status, q->table, q->timestamp, lo,
+	              q->timestamp, lo);
+	strbuf_printf(&b,
+	              " UNION ALL SELECT %s, %s, %s FROM %s WHERE %s >= greatest('epoch'::timestamp"
+	              " + $2::bigint * interval '1 millisecond', date_trunc('minute', %s)"
+	              " + interval '1 minute')",
+	              q->timestamp, q->duration, q->status, q->table, q->timestamp, lo);
+	strbuf_puts(&b, ") AS r GROUP BY 1, 2 UNION ALL SELECT NULL, NULL, NULL, NULL,"
+	                " floor(date_part('epoch', now()) * 1000)::bigint");
+	return strbuf_take(&b);
+}
+
+void request_log_window_params(int64_t window_ms, int64_t since_ms,
+                               char params[REQUEST_LOG_WINDOW_PARAM_COUNT][REQUEST_LOG_PARAM_SIZE])
+{
+	snprintf(params[0], REQUEST_LOG_PARAM_SIZE, "%" PRId64, window_ms);
+	snprintf(params[1], REQUEST_LOG_PARAM_SIZE, "%" PRId64, since_ms);
+}
+
 static void fill_bucket_starts(struct request_metrics *out, int64_t end_ms)
 {
 	for (int i = 0; i < out->bucket_count; i++)

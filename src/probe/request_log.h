@@ -70,6 +70,21 @@ char *request_log_sql(const struct request_log_names *quoted);
 void request_log_params(const struct request_log_plan *plan,
                         char params[REQUEST_LOG_PARAM_COUNT][REQUEST_LOG_PARAM_SIZE]);
 
+/* The window query of the dashboard's incremental path (request_window.h):
+ * per (Unix minute, duration) the count and the 5xx count, for the rows of
+ * the window's oldest minute from the window's start (now() - $1 ms) and
+ * the rows from max($2, the minute after it) on, each range read once
+ * through the "timestamp" index, then one hashed GROUP BY; plus one row,
+ * minute NULL, carrying now() in Unix ms (floored). Parameters, as text: $1
+ * window in ms, $2 since (Unix ms, UTC wall clock; 0 for the whole window).
+ * Columns of enum request_window_column. Allocated, or NULL as
+ * request_log_sql. */
+char *request_log_window_sql(const struct request_log_names *quoted);
+
+#define REQUEST_LOG_WINDOW_PARAM_COUNT 2
+void request_log_window_params(int64_t window_ms, int64_t since_ms,
+                               char params[REQUEST_LOG_WINDOW_PARAM_COUNT][REQUEST_LOG_PARAM_SIZE]);
+
 enum request_log_column {
 	REQUEST_COL_BUCKET,   /* 0..count-1, oldest first; NULL on the total row */
 	REQUEST_COL_REQUESTS, /* count(*) */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "probe/probe.h"
+#include "probe/request_window.h"
 #include "util/clock.h"
 
 struct worker {
@@ -51,11 +52,13 @@ union worker_part {
 	struct storage_status storage;
 };
 
-static void worker_probe(const struct config *cfg, enum ui_check check, union worker_part *part)
+/* window: the database worker's request-log state, kept across its polls. */
+static void worker_probe(const struct config *cfg, enum ui_check check, union worker_part *part,
+                         struct request_window *window)
 {
 	switch (check) {
 	case UI_CHECK_DATABASE:
-		probe_pg(cfg, &part->db.pg, &part->db.requests, &part->db.slow);
+		probe_pg(cfg, &part->db.pg, &part->db.requests, &part->db.slow, window);
 		break;
 	case UI_CHECK_REDIS:
 		probe_redis(cfg, &part->redis);
@@ -118,6 +121,8 @@ static void *worker_main(void *arg)
 	struct workers *ws = w->owner;
 	union worker_part *part = malloc(sizeof(*part));
 	int64_t next_due = 0; /* probe at once */
+	struct request_window window;
+	request_window_init(&window);
 
 	pthread_mutex_lock(&ws->mutex);
 	while (!ws->stop && part != NULL) {
@@ -127,7 +132,7 @@ static void *worker_main(void *arg)
 			w->started_at_ms = now;
 			pthread_mutex_unlock(&ws->mutex);
 			memset(part, 0, sizeof(*part));
-			worker_probe(ws->cfg, w->check, part);
+			worker_probe(ws->cfg, w->check, part, &window);
 			pthread_mutex_lock(&ws->mutex);
 			worker_publish(ws, w->check, part);
 			ws->generation[w->check]++;
@@ -153,6 +158,7 @@ static void *worker_main(void *arg)
 	pthread_cond_broadcast(&ws->cond);
 	pthread_mutex_unlock(&ws->mutex);
 	free(part);
+	request_window_free(&window);
 	return NULL;
 }
 

@@ -56,6 +56,38 @@ assert_eq "$(json_py 'r["timestamp_index_missing"]')" false "the seed's index is
 assert_eq "$(json_get "$json" checks.database.state)" ok "database ok"
 assert_no_secrets "$json"
 
+# The dashboard's incremental path (request_window.h) gives the figures of
+# the one-shot query: tests/request_window_tool polls with a window, inserts
+# 300 requests stamped in the last 20 s (every third a 500, durations up to
+# 2 s, so p99 moves) and turns older ones of the current minute into 503s,
+# polls again (reading only the last minutes), then probes once without a
+# window, and compares.
+WINDOW_TOOL=$(dirname "$OPSDECK")/tests/request_window_tool
+if [ -x "$WINDOW_TOOL" ]; then
+	cat >insert.sql <<'SQL'
+INSERT INTO "RequestLog" ("timestamp", "duration", "statusCode", "path")
+SELECT (now() AT TIME ZONE 'UTC') - make_interval(secs => g / 15.0),
+       (g * 7919) % 2000, CASE WHEN g % 3 = 0 THEN 500 ELSE 200 END, '/api/late'
+  FROM generate_series(0, 299) AS g;
+UPDATE "RequestLog" SET "statusCode" = 503 WHERE "path" = '/api/products'
+   AND "timestamp" >= date_trunc('minute', now() AT TIME ZONE 'UTC');
+SQL
+	rc=0
+	out=$(PGPASSWORD=$PGPASSWORD "$WINDOW_TOOL" opsdeck.conf \
+		"\"${PG_BINDIR:+$PG_BINDIR/}psql\" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $PGPORT -U app -d shop -f insert.sql >/dev/null") ||
+		rc=$?
+	printf '%s\n' "$out" | sed 's/^/  /'
+	assert_eq "$rc" 0 "incremental: the tool ran"
+	assert_contains "$out" "first requests=3600 errors=0 "
+	assert_contains "$out" "incremental requests=3900 "
+	assert_eq "$(printf '%s\n' "$out" | grep -c '^since=[1-9]')" 1 "incremental: the second poll read only recent minutes"
+	assert_eq "$(printf '%s\n' "$out" | tail -n 1)" same "incremental = one-shot"
+	psql_app "DELETE FROM \"RequestLog\" WHERE \"path\" = '/api/late'"
+	psql_app "UPDATE \"RequestLog\" SET \"statusCode\" = 200 WHERE \"statusCode\" = 503"
+else
+	echo "  (tests/request_window_tool not built: incremental check skipped)"
+fi
+
 # The same hour with every tenth request a 503: error rate 0.1.
 psql_app 'UPDATE "RequestLog" SET "statusCode" = 503 WHERE id % 10 = 0'
 status_json
