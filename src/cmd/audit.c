@@ -10,7 +10,6 @@
 #include "cmd/cmd.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,47 +84,44 @@ static void audit_line(json_object *o, struct strbuf *out)
 	strbuf_printf(out, " [%.8s]\n", v[9]);
 }
 
+enum { OPT_JSON = 2000, OPT_SINCE };
+
+struct audit_options {
+	bool json;
+	int64_t since_ms;
+};
+
+static int audit_option(int opt, const char *arg, void *ctx)
+{
+	struct audit_options *ao = ctx;
+	if (opt == OPT_JSON) {
+		ao->json = true;
+		return 0;
+	}
+	if (opt != OPT_SINCE)
+		return -1;
+	if (text_parse_duration_ms(arg, &ao->since_ms) < 0 || ao->since_ms <= 0) {
+		fprintf(stderr, "opsdeck: --since: '%s' is not a duration (e.g. 1h, 30m, 2d)\n",
+		        arg);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_audit(int argc, char **argv, struct cli_options *opts)
 {
-	enum { OPT_JSON = 2000, OPT_SINCE };
 	static const struct option longopts[] = {
 	    CLI_COMMON_LONG,
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"since", required_argument, NULL, OPT_SINCE},
 	    {NULL, 0, NULL, 0},
 	};
-	bool json = false;
-	int64_t since_ms = 0;
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		int common = cli_common_option(opts, opt, optarg);
-		if (common < 0)
-			return EXIT_USAGE;
-		if (common > 0)
-			continue;
-		if (opt == OPT_JSON) {
-			json = true;
-		} else if (opt == OPT_SINCE) {
-			if (text_parse_duration_ms(optarg, &since_ms) < 0 || since_ms <= 0) {
-				fprintf(stderr,
-				        "opsdeck: --since: '%s' is not a duration (e.g. 1h, "
-				        "30m, 2d)\n",
-				        optarg);
-				return EXIT_USAGE;
-			}
-		} else if (opt == 'h') {
-			audit_usage(stdout);
-			return 0;
-		} else {
-			audit_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		audit_usage(stderr);
-		return EXIT_USAGE;
-	}
+	struct audit_options ao = {false, 0};
+	int parsed = cli_parse(argc, argv, opts, longopts, NULL, audit_option, &ao, audit_usage, 0);
+	if (parsed != 0)
+		return parsed > 0 ? 0 : EXIT_USAGE;
+	bool json = ao.json;
+	int64_t since_ms = ao.since_ms;
 
 	struct config cfg;
 	if (cli_load_config(opts, &cfg) < 0)

@@ -11,7 +11,6 @@
  */
 #include "cmd/cmd.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 
 #include "job/backup.h"
 #include "probe/probe.h"
+#include "s3/url.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
 
@@ -217,9 +217,42 @@ static int run_list(const struct config *cfg, const char *target, bool json)
 	return rc;
 }
 
+enum { OPT_TARGET = 2000, OPT_SOURCE, OPT_PATTERN, OPT_JSON };
+
+struct backup_options {
+	const char *target, *source;
+	char *patterns[CONFIG_MAX_PATTERNS];
+	size_t pattern_count;
+	bool json;
+};
+
+static int backup_option(int opt, const char *arg, void *ctx)
+{
+	struct backup_options *bo = ctx;
+	switch (opt) {
+	case OPT_TARGET:
+		bo->target = arg;
+		return 0;
+	case OPT_SOURCE:
+		bo->source = arg;
+		return 0;
+	case OPT_PATTERN:
+		if (bo->pattern_count == CONFIG_MAX_PATTERNS) {
+			fprintf(stderr, "opsdeck: backup: at most %d --pattern\n",
+			        CONFIG_MAX_PATTERNS);
+			return -1;
+		}
+		bo->patterns[bo->pattern_count++] = (char *)arg;
+		return 0;
+	case OPT_JSON:
+		bo->json = true;
+		return 0;
+	}
+	return -1;
+}
+
 int cmd_backup(int argc, char **argv, struct cli_options *opts)
 {
-	enum { OPT_TARGET = 2000, OPT_SOURCE, OPT_PATTERN, OPT_JSON };
 	static const struct option longopts[] = {
 	    CLI_COMMON_LONG,
 	    {"target", required_argument, NULL, OPT_TARGET},
@@ -243,46 +276,17 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 		        sub);
 		return EXIT_USAGE;
 	}
-	const char *target = NULL, *source = NULL;
-	char *patterns[CONFIG_MAX_PATTERNS];
-	size_t pattern_count = 0;
-	bool json = false;
-	int opt;
-	optind = 1;
+	struct backup_options bo = {0};
 	argc--;
 	argv++;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		int common = cli_common_option(opts, opt, optarg);
-		if (common < 0)
-			return EXIT_USAGE;
-		if (common > 0)
-			continue;
-		switch (opt) {
-		case OPT_TARGET:
-			target = optarg;
-			break;
-		case OPT_SOURCE:
-			source = optarg;
-			break;
-		case OPT_PATTERN:
-			if (pattern_count == CONFIG_MAX_PATTERNS) {
-				fprintf(stderr, "opsdeck: backup: at most %d --pattern\n",
-				        CONFIG_MAX_PATTERNS);
-				return EXIT_USAGE;
-			}
-			patterns[pattern_count++] = optarg;
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		case 'h':
-			backup_usage(stdout);
-			return 0;
-		default:
-			backup_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
+	int parsed =
+	    cli_parse(argc, argv, opts, longopts, NULL, backup_option, &bo, backup_usage, 1);
+	if (parsed != 0)
+		return parsed > 0 ? 0 : EXIT_USAGE;
+	const char *target = bo.target, *source = bo.source;
+	char **patterns = bo.patterns;
+	size_t pattern_count = bo.pattern_count;
+	bool json = bo.json;
 	bool is_db = strcmp(sub, "db") == 0, is_files = strcmp(sub, "files") == 0;
 	bool is_list = strcmp(sub, "list") == 0, is_verify = strcmp(sub, "verify") == 0;
 	if ((is_verify && optind + 1 != argc) || (!is_verify && optind != argc) ||
@@ -290,11 +294,9 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 		backup_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (target && strncmp(target, "s3://", 5) != 0 && strncmp(target, "file://", 7) != 0) {
-		fprintf(stderr,
-		        "opsdeck: backup: --target %s: want s3://bucket/prefix or "
-		        "file:///dir\n",
-		        target);
+	char why[256];
+	if (target && s3_backup_target_check(target, why, sizeof(why)) < 0) {
+		fprintf(stderr, "opsdeck: backup: --target '%s' %s\n", target, why);
 		return EXIT_USAGE;
 	}
 

@@ -18,7 +18,7 @@ static void check_usage(FILE *f)
 int cmd_check(int argc, char **argv, struct cli_options *opts)
 {
 	static const struct option longopts[] = {CLI_COMMON_LONG, {NULL, 0, NULL, 0}};
-	int parsed = cli_parse(argc, argv, opts, longopts, NULL, NULL, check_usage, 0);
+	int parsed = cli_parse(argc, argv, opts, longopts, NULL, NULL, NULL, check_usage, 0);
 	if (parsed != 0)
 		return parsed > 0 ? 0 : PLUGIN_UNKNOWN;
 

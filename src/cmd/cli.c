@@ -11,6 +11,7 @@
 #include "diag/diagnose.h"
 #include "job/backup.h"
 #include "probe/probe.h"
+#include "util/file.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -62,27 +63,25 @@ int cli_load_config(const struct cli_options *opts, struct config *cfg)
 
 int cli_write_stdout(const char *text, size_t len)
 {
-	while (len > 0) {
-		ssize_t n = write(STDOUT_FILENO, text, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			fprintf(stderr, "opsdeck: cannot write the output: %s\n", strerror(errno));
-			return -1;
-		}
-		text += n;
-		len -= (size_t)n;
+	if (file_write_all(STDOUT_FILENO, text, len) < 0) {
+		fprintf(stderr, "opsdeck: cannot write the output: %s\n", strerror(errno));
+		return -1;
 	}
 	return 0;
 }
 
 int cli_parse(int argc, char **argv, struct cli_options *opts, const struct option *longopts,
-              int (*on_option)(int opt, const char *arg, void *ctx), void *ctx,
-              void (*usage)(FILE *f), int max_arguments)
+              const char *extra_short, int (*on_option)(int opt, const char *arg, void *ctx),
+              void *ctx, void (*usage)(FILE *f), int max_arguments)
 {
+	char shortopts[32];
+	snprintf(shortopts, sizeof(shortopts), "%s%s", CLI_COMMON_SHORT,
+	         extra_short ? extra_short : "");
 	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
+	/* 0, not 1: glibc then re-initialises fully (main() parsed with "+", which
+	 * stops at the verb), so options may follow the operands. */
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		int common = cli_common_option(opts, opt, optarg);
 		if (common < 0)
 			return -1;

@@ -46,15 +46,16 @@ int cli_common_option(struct cli_options *opts, int opt, const char *arg);
  * overrides. On error prints one line to stderr and returns -1. */
 int cli_load_config(const struct cli_options *opts, struct config *cfg);
 
-/* Parses a verb's argv: the common options and the verb's own `longopts`
- * (which must start with CLI_COMMON_LONG), handing each of the verb's
- * options to on_option (0 ok, -1 to reject it). Accepts at most
+/* Parses a verb's argv: the common options, the verb's own `longopts`
+ * (which must start with CLI_COMMON_LONG) and short options `extra_short`
+ * (getopt syntax, or NULL), before or after the operands, handing each of
+ * the verb's options to on_option (0 ok, -1 to reject it). Accepts at most
  * max_arguments operands, left at argv[optind..]. Returns 0 to go on,
  * 1 when --help was shown (exit 0), -1 on a usage error (already printed
  * with the usage; exit EXIT_USAGE). */
 int cli_parse(int argc, char **argv, struct cli_options *opts, const struct option *longopts,
-              int (*on_option)(int opt, const char *arg, void *ctx), void *ctx,
-              void (*usage)(FILE *f), int max_arguments);
+              const char *extra_short, int (*on_option)(int opt, const char *arg, void *ctx),
+              void *ctx, void (*usage)(FILE *f), int max_arguments);
 
 /* One poll for the one-shot verbs: every probe (in parallel), then the
  * diagnosis. Returns 0, or -1 (after printing why) if libcurl cannot start. */

@@ -36,7 +36,7 @@ int cmd_diagnose(int argc, char **argv, struct cli_options *opts)
 		{NULL, 0, NULL, 0},
 	};
 	bool json = false;
-	int parsed = cli_parse(argc, argv, opts, longopts, diagnose_option, &json, diagnose_usage, 0);
+	int parsed = cli_parse(argc, argv, opts, longopts, NULL, diagnose_option, &json, diagnose_usage, 0);
 	if (parsed != 0)
 		return parsed > 0 ? 0 : EXIT_USAGE;
 

@@ -13,7 +13,6 @@
  */
 #include "cmd/cmd.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,9 +86,39 @@ static int status_exit(enum action_status st)
 	return st == ACTION_OK ? 0 : st == ACTION_REFUSED ? EXIT_USAGE : 1;
 }
 
+enum { OPT_DRY_RUN = 2000, OPT_YES, OPT_PID, OPT_LIST };
+
+struct recover_options {
+	bool dry_run, yes, list;
+	int64_t pid;
+};
+
+static int recover_option(int opt, const char *arg, void *ctx)
+{
+	struct recover_options *ro = ctx;
+	switch (opt) {
+	case OPT_DRY_RUN:
+		ro->dry_run = true;
+		return 0;
+	case 'y':
+	case OPT_YES:
+		ro->yes = true;
+		return 0;
+	case OPT_LIST:
+		ro->list = true;
+		return 0;
+	case OPT_PID:
+		if (text_parse_int64(arg, &ro->pid) < 0 || ro->pid <= 0 || ro->pid > 2147483647) {
+			fprintf(stderr, "opsdeck: --pid: '%s' is not a process id\n", arg);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
 int cmd_recover(int argc, char **argv, struct cli_options *opts)
 {
-	enum { OPT_DRY_RUN = 2000, OPT_YES, OPT_PID, OPT_LIST };
 	static const struct option longopts[] = {
 	    CLI_COMMON_LONG,
 	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
@@ -98,44 +127,14 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 	    {"list", no_argument, NULL, OPT_LIST},
 	    {NULL, 0, NULL, 0},
 	};
-	bool dry_run = false, yes = false, list = false;
-	int64_t pid = 0;
-	int opt, rc = EXIT_USAGE;
-	/* 0, not 1: glibc then re-reads the ordering, so options may follow the action
-	 * (main() parsed with "+", which stops at the first non-option). */
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "y", longopts, NULL)) != -1) {
-		int common = cli_common_option(opts, opt, optarg);
-		if (common < 0)
-			return EXIT_USAGE;
-		if (common > 0)
-			continue;
-		switch (opt) {
-		case OPT_DRY_RUN:
-			dry_run = true;
-			break;
-		case 'y':
-		case OPT_YES:
-			yes = true;
-			break;
-		case OPT_LIST:
-			list = true;
-			break;
-		case OPT_PID:
-			if (text_parse_int64(optarg, &pid) < 0 || pid <= 0 || pid > 2147483647) {
-				fprintf(stderr, "opsdeck: --pid: '%s' is not a process id\n",
-				        optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			recover_usage(stdout);
-			return 0;
-		default:
-			recover_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
+	struct recover_options ro = {false, false, false, 0};
+	int rc = EXIT_USAGE;
+	int parsed =
+	    cli_parse(argc, argv, opts, longopts, "y", recover_option, &ro, recover_usage, 1);
+	if (parsed != 0)
+		return parsed > 0 ? 0 : EXIT_USAGE;
+	bool dry_run = ro.dry_run, yes = ro.yes, list = ro.list;
+	int64_t pid = ro.pid;
 	if ((list && optind != argc) || (!list && optind + 1 != argc)) {
 		recover_usage(stderr);
 		return EXIT_USAGE;

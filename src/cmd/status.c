@@ -52,7 +52,7 @@ int cmd_status(int argc, char **argv, struct cli_options *opts)
 		{NULL, 0, NULL, 0},
 	};
 	struct status_options so = {FORMAT_TEXT, 0};
-	int parsed = cli_parse(argc, argv, opts, longopts, status_option, &so, status_usage, 0);
+	int parsed = cli_parse(argc, argv, opts, longopts, NULL, status_option, &so, status_usage, 0);
 	if (parsed != 0)
 		return parsed > 0 ? 0 : EXIT_USAGE;
 

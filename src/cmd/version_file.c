@@ -22,6 +22,7 @@
 #include <json-c/json.h>
 
 #include "util/clock.h"
+#include "util/file.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/text.h"
@@ -38,44 +39,10 @@ static void version_file_usage(FILE *f)
 }
 
 /* Reads a whole small file; returns NULL with the reason in err. */
-static char *read_small_file(const char *path, size_t max, char *err, size_t errlen)
-{
-	char *text = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	struct strbuf b;
-	strbuf_init(&b, max + 1);
-	char chunk[8192];
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		strbuf_append(&b, chunk, (size_t)n);
-		if (b.len > max) {
-			snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
-			goto done;
-		}
-	}
-	text = strbuf_take(&b);
-done:
-	strbuf_free(&b);
-	close(fd);
-	return text;
-}
-
 static int package_version(const char *path, char **version, char *err, size_t errlen)
 {
-	char *text = read_small_file(path, PACKAGE_JSON_MAX, err, errlen);
-	if (!text)
+	char *text = NULL;
+	if (file_read_text(path, path, PACKAGE_JSON_MAX, 0, &text, NULL, NULL, err, errlen) != 0)
 		return -1;
 	int rc = -1;
 	json_tokener *tok = json_tokener_new();
@@ -148,20 +115,6 @@ static char *version_document(const char *version, const char *build, const char
 	return strbuf_take(&b);
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Replaces `path` with `data` atomically: readers see the old file or the
  * new one, never a mix, even if the machine crashes. */
 static int write_atomically(const char *path, const char *data, char *err, size_t errlen)
@@ -174,7 +127,7 @@ static int write_atomically(const char *path, const char *data, char *err, size_
 		snprintf(err, errlen, "cannot create a file in %s: %s", dir, strerror(errno));
 		goto done;
 	}
-	if (write_all(fd, data, strlen(data)) < 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+	if (file_write_all(fd, data, strlen(data)) < 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
@@ -230,7 +183,7 @@ int cmd_version_file(int argc, char **argv, struct cli_options *opts)
 		{NULL, 0, NULL, 0},
 	};
 	struct version_file_options vo = {"package.json", "public/version.json"};
-	int parsed = cli_parse(argc, argv, opts, longopts, version_file_option, &vo,
+	int parsed = cli_parse(argc, argv, opts, longopts, NULL, version_file_option, &vo,
 	                       version_file_usage, 0);
 	if (parsed != 0)
 		return parsed > 0 ? 0 : EXIT_USAGE;

@@ -32,6 +32,8 @@
 #include "config/pgurl.h"
 #include "config/redact.h"
 #include "config/redisurl.h"
+#include "s3/url.h"
+#include "util/file.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/text.h"
@@ -309,66 +311,17 @@ static const char *lookup_nothing(void *ctx, const char *name)
 static int read_text_file(const char *path, bool absent_ok, const char *prefix, char **text,
                           struct stat *st, char *err, size_t errlen)
 {
-	*text = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (absent_ok && (errno == ENOENT || errno == ENOTDIR))
-			return 0;
-		fail(err, errlen, "%s%s: %s", prefix, path, strerror(errno));
-		return -1;
-	}
-	int rc = -1;
-	char *buf = NULL;
-	if (fstat(fd, st) < 0) {
-		fail(err, errlen, "%s%s: %s", prefix, path, strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st->st_mode)) {
-		fail(err, errlen, "%s%s: not a regular file", prefix, path);
-		goto done;
-	}
-	size_t alloc = (size_t)st->st_size + 1, len = 0;
-	if (alloc > CONFIG_MAX_SIZE + 1)
-		alloc = CONFIG_MAX_SIZE + 1;
-	buf = xmalloc(alloc + 1);
-	for (;;) {
-		if (len == alloc) {
-			if (alloc > CONFIG_MAX_SIZE) {
-				fail(err, errlen,
-				     "%s%s: larger than %d bytes; is it the right file?", prefix,
-				     path, CONFIG_MAX_SIZE);
-				goto done;
-			}
-			alloc = alloc * 2 > CONFIG_MAX_SIZE + 1 ? CONFIG_MAX_SIZE + 1 : alloc * 2;
-			buf = xrealloc(buf, alloc + 1);
-		}
-		ssize_t n = read(fd, buf + len, alloc - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			fail(err, errlen, "%s%s: %s", prefix, path, strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	if (strlen(buf) != len) {
-		int line = 1;
-		for (const char *c = buf; *c; c++)
-			line += *c == '\n';
-		fail(err, errlen, "%s%s:%d: NUL byte in the file (is it a text file?)", prefix,
-		     path, line);
-		goto done;
-	}
-	*text = buf;
-	buf = NULL;
-	rc = 1;
-done:
-	free(buf);
-	close(fd); /* opened read-only: nothing to lose */
-	return rc;
+	char *name = xasprintf("%s%s", prefix, path);
+	int rc = file_read_text(path, name, CONFIG_MAX_SIZE, FILE_READ_TEXT, text, NULL, st, err,
+	                        errlen);
+	if (rc == FILE_TOO_LARGE)
+		fail(err, errlen, "%s: larger than %d bytes; is it the right file?", name,
+		     CONFIG_MAX_SIZE);
+	bool absent = rc == -1 && (errno == ENOENT || errno == ENOTDIR);
+	free(name);
+	if (rc == 0)
+		return 1;
+	return absent && absent_ok ? 0 : -1;
 }
 
 static bool readable_by_others(const struct stat *st)
@@ -635,17 +588,6 @@ static bool valid_http_url(const char *url)
 	return host < at && *host != ':';
 }
 
-static bool valid_bucket(const char *s, size_t n)
-{
-	if (n < 3 || n > 63)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-' ||
-		      s[i] == '.'))
-			return false;
-	return isalnum((unsigned char)s[0]) && isalnum((unsigned char)s[n - 1]);
-}
-
 static int check_value(struct config *cfg, const struct config_key *k, const char *origin,
                        char *err, size_t errlen)
 {
@@ -705,28 +647,11 @@ static int check_value(struct config *cfg, const struct config_key *k, const cha
 		}
 		return 0;
 	case CHECK_BACKUP_TARGET:
-		if (!*value)
-			return 0;
-		if (strncmp(value, "s3://", 5) == 0) {
-			const char *bucket = value + 5;
-			size_t n = strcspn(bucket, "/");
-			if (!valid_bucket(bucket, n)) {
-				fail(
-				    err, errlen,
-				    "%s: '%s' does not name a valid S3 bucket (3 to 63 characters: "
-				    "lowercase letters, digits, '.' and '-')",
-				    origin, shown);
-				return -1;
-			}
-			return 0;
+		if (*value && s3_backup_target_check(value, why, sizeof(why)) < 0) {
+			fail(err, errlen, "%s: '%s' %s", origin, shown, why);
+			return -1;
 		}
-		if (strncmp(value, "file:///", 8) == 0 ||
-		    strncmp(value, "file://localhost/", 17) == 0)
-			return 0;
-		fail(err, errlen,
-		     "%s: '%s' is not a backup target (use s3://bucket/prefix or file:///dir)",
-		     origin, shown);
-		return -1;
+		return 0;
 	case CHECK_BACKUP_FORMAT:
 		if (strcmp(value, "plain") != 0 && strcmp(value, "custom") != 0) {
 			fail(err, errlen, "%s: '%s' is not a backup format (use plain or custom)",
@@ -869,7 +794,8 @@ static int literal_secret_line(const struct load_state *ls)
 		if (expand_vars(e->value, lookup_nothing, NULL, &literal, NULL, 0, why,
 		                sizeof(why)) < 0)
 			literal = xstrdup(e->value);
-		bool secret = url_has_password(literal);
+		/* user:pass@ in a URL, or libpq's password= / sslpassword= */
+		bool secret = url_has_password(literal) || strstr(literal, "password=") != NULL;
 		free(literal);
 		if (secret)
 			return e->line;

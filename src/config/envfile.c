@@ -9,18 +9,15 @@
 #include "config/envfile.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "config/redact.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -246,65 +243,16 @@ fail:
 
 struct envfile *envfile_load(const char *path, char *err, size_t errlen)
 {
-	struct envfile *env = NULL;
 	char *text = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto done;
-	}
-	if (st.st_size > ENVFILE_MAX_SIZE) {
+	int rc = file_read_text(path, path, ENVFILE_MAX_SIZE, FILE_READ_TEXT, &text, NULL, NULL,
+	                        err, errlen);
+	if (rc == FILE_TOO_LARGE)
 		snprintf(err, errlen, "%s: larger than %d bytes; is it really a .env file?", path,
 		         ENVFILE_MAX_SIZE);
-		goto done;
-	}
-	/* Read until EOF rather than trusting st_size, with the same cap. */
-	size_t alloc = (size_t)st.st_size + 1, len = 0;
-	text = xmalloc(alloc + 1);
-	for (;;) {
-		if (len == alloc) {
-			if (alloc > ENVFILE_MAX_SIZE) {
-				snprintf(err, errlen,
-				         "%s: larger than %d bytes; is it really a .env file?",
-				         path, ENVFILE_MAX_SIZE);
-				goto done;
-			}
-			alloc *= 2;
-			text = xrealloc(text, alloc + 1);
-		}
-		ssize_t n = read(fd, text + len, alloc - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	text[len] = '\0';
-	if (strlen(text) != len) {
-		int line = 1;
-		for (const char *c = text; *c; c++)
-			line += *c == '\n';
-		snprintf(err, errlen, "%s:%d: NUL byte in the file (is it a text file?)", path,
-		         line);
-		goto done;
-	}
-	env = envfile_parse(path, text, err, errlen);
-done:
+	if (rc != 0)
+		return NULL;
+	struct envfile *env = envfile_parse(path, text, err, errlen);
 	free(text);
-	close(fd); /* read-only: nothing to lose */
 	return env;
 }
 

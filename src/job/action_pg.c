@@ -35,7 +35,8 @@
 	" FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid"                           \
 	" WHERE a.pid <> pg_backend_pid() AND a.datname = current_database()"                      \
 	" AND a.usename = current_user AND a.backend_type = 'client backend'"                      \
-	" AND NOT r.rolsuper AND NOT r.rolreplication"
+	" AND NOT r.rolsuper AND NOT r.rolreplication"                                             \
+	" AND a.application_name NOT IN ('opsdeck', 'opsdeck-backup')"
 #define IDLE_IN_TX                                                                                 \
 	" AND a.state IN ('idle in transaction', 'idle in transaction (aborted)')"                 \
 	" AND a.state_change < now() - $1::bigint * interval '1 millisecond'"

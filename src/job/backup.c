@@ -244,8 +244,9 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 	/* versions and the size estimate; a failure here is not fatal: pg_dump
 	 * will say what is wrong with the connection */
 	char server_err[512];
-	if (pgdump_server_info(&url, m.server_version, sizeof(m.server_version), &prog.total,
-	                       server_err, sizeof(server_err)) != 0)
+	if (pgdump_server_info(&url, cfg->app.timeout_ms, m.server_version,
+	                       sizeof(m.server_version), &prog.total, server_err,
+	                       sizeof(server_err)) != 0)
 		prog.total = 0;
 	pgdump_program_version(m.pg_dump_version, sizeof(m.pg_dump_version));
 	hooks_progress(hooks, &prog);

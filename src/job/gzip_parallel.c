@@ -344,8 +344,3 @@ uint64_t gzip_parallel_bytes_out(const struct gzip_parallel *g)
 {
 	return g->bytes_out;
 }
-
-int gzip_parallel_threads(const struct gzip_parallel *g)
-{
-	return g->thread_count;
-}

@@ -44,6 +44,5 @@ void gzip_parallel_free(struct gzip_parallel *g);
 /* Totals so far: bytes taken in, bytes handed to `out`. */
 uint64_t gzip_parallel_bytes_in(const struct gzip_parallel *g);
 uint64_t gzip_parallel_bytes_out(const struct gzip_parallel *g);
-int gzip_parallel_threads(const struct gzip_parallel *g);
 
 #endif

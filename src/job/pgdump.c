@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +14,10 @@
 #include <libpq-fe.h>
 
 #include "config/redact.h"
+#include "probe/pg_session.h"
 #include "util/clock.h"
 #include "util/spawn.h"
+#include "util/sanitize.h"
 #include "util/strbuf.h"
 
 extern char **environ;
@@ -113,35 +114,15 @@ struct pgdump *pgdump_start(const struct pgurl *url, bool custom, char *err, siz
 	strbuf_init(&d->stderr_text, PGDUMP_STDERR_CAP);
 	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
 	char **env = NULL;
-	posix_spawn_file_actions_t actions;
-	posix_spawnattr_t attr;
-	bool actions_ok = false, attr_ok = false;
 	if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
 		snprintf(err, errlen, "cannot run pg_dump: %s", strerror(errno));
 		goto fail;
 	}
-	actions_ok = posix_spawn_file_actions_init(&actions) == 0;
-	attr_ok = posix_spawnattr_init(&attr) == 0;
-	if (!actions_ok || !attr_ok) {
-		snprintf(err, errlen, "cannot run pg_dump: out of memory");
-		goto fail;
-	}
-	posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-	posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-	sigset_t defaults, empty;
-	sigfillset(&defaults);
-	sigemptyset(&empty);
-	posix_spawnattr_setsigdefault(&attr, &defaults);
-	posix_spawnattr_setsigmask(&attr, &empty);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
-	                                    POSIX_SPAWN_SETPGROUP);
 	env = child_environment(url);
-	int rc = posix_spawnp(&d->pid, argv[0], &actions, &attr, argv, env);
-	if (rc != 0) {
+	/* its own process group: pgdump_free stops pg_dump and anything it started */
+	if (spawn_start(argv, NULL, env, true, out_pipe[1], err_pipe[1], &d->pid, err, errlen) <
+	    0) {
 		d->pid = -1;
-		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(rc));
 		goto fail;
 	}
 	close(out_pipe[1]);
@@ -152,8 +133,6 @@ struct pgdump *pgdump_start(const struct pgurl *url, bool custom, char *err, siz
 	/* a deeper pipe: pg_dump keeps writing while we compress (best effort) */
 	fcntl(d->out_fd, F_SETPIPE_SZ, 1024 * 1024);
 	fcntl(d->err_fd, F_SETFL, O_NONBLOCK);
-	posix_spawn_file_actions_destroy(&actions);
-	posix_spawnattr_destroy(&attr);
 	environment_free(env);
 	strbuf_free(&conninfo);
 	return d;
@@ -165,10 +144,6 @@ fail:
 		if (err_pipe[i] >= 0)
 			close(err_pipe[i]);
 	}
-	if (actions_ok)
-		posix_spawn_file_actions_destroy(&actions);
-	if (attr_ok)
-		posix_spawnattr_destroy(&attr);
 	environment_free(env);
 	strbuf_free(&conninfo);
 	strbuf_free(&d->stderr_text);
@@ -269,9 +244,9 @@ int pgdump_wait(struct pgdump *d, char *err, size_t errlen)
 	size_t n = strlen(text);
 	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
 		text[--n] = '\0';
-	for (char *p = text; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
+	/* pg_dump relays server messages and object names: data, not
+	 * terminal input. Newlines become spaces, controls '?'. */
+	sanitize_text(text, sizeof(text), text);
 	redact_text(text, sizeof(text));
 	if (WIFEXITED(d->status))
 		snprintf(err, errlen, "pg_dump exited with status %d%s%s", WEXITSTATUS(d->status),
@@ -322,34 +297,38 @@ void pgdump_program_version(char *buf, size_t len)
 	strbuf_free(&out);
 }
 
-int pgdump_server_info(const struct pgurl *url, char *version, size_t vlen, uint64_t *db_size,
-                       char *err, size_t errlen)
+int pgdump_server_info(const struct pgurl *url, int64_t timeout_ms, char *version, size_t vlen,
+                       uint64_t *db_size, char *err, size_t errlen)
 {
 	version[0] = '\0';
 	*db_size = 0;
-	PGconn *conn = PQconnectdbParams(url->keywords, url->values, 0);
+	struct pg_session session;
+	PGresult *rows = NULL;
+	char why[512];
 	int rc = -1;
-	if (PQstatus(conn) != CONNECTION_OK) {
-		snprintf(err, errlen, "cannot connect to the database: %s", PQerrorMessage(conn));
+	pg_session_init(&session, url->password ? url->password : "", timeout_ms);
+	if (pg_session_connect(&session, url, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "cannot connect to the database: %s", why);
 		goto done;
 	}
-	PGresult *res = PQexec(conn, "SELECT current_setting('server_version'), "
-	                             "pg_database_size(current_database())");
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
-		snprintf(version, vlen, "%s", PQgetvalue(res, 0, 0));
-		*db_size = strtoull(PQgetvalue(res, 0, 1), NULL, 10);
-		rc = 0;
-	} else {
-		snprintf(err, errlen, "database: %s", PQerrorMessage(conn));
+	if (pg_session_query(&session,
+	                     "SELECT current_setting('server_version'), "
+	                     "pg_database_size(current_database())",
+	                     0, NULL, &rows, NULL, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "database: %s", why);
+		goto done;
 	}
-	PQclear(res);
+	if (!rows || PQntuples(rows) != 1) {
+		snprintf(err, errlen, "database: no server version returned");
+		goto done;
+	}
+	snprintf(version, vlen, "%s", PQgetvalue(rows, 0, 0));
+	*db_size = strtoull(PQgetvalue(rows, 0, 1), NULL, 10);
+	rc = 0;
 done:
-	PQfinish(conn);
-	if (rc != 0) {
-		char *nl = strchr(err, '\n');
-		if (nl)
-			*nl = '\0';
+	PQclear(rows);
+	pg_session_close(&session);
+	if (rc != 0)
 		redact_text(err, errlen);
-	}
 	return rc;
 }

@@ -46,9 +46,10 @@ void pgdump_free(struct pgdump *d);
 /* "pg_dump (PostgreSQL) 15.8" into buf, or "" when it cannot run. */
 void pgdump_program_version(char *buf, size_t len);
 
-/* The server's version and the database's size (pg_database_size) over
- * libpq; -1 with a reason (redacted) when it cannot connect. */
-int pgdump_server_info(const struct pgurl *url, char *version, size_t vlen, uint64_t *db_size,
-                       char *err, size_t errlen);
+/* The server's version and the database's size (pg_database_size) over one
+ * pg_session, connect and query within timeout_ms; -1 with a reason (one
+ * line, password masked) when it cannot connect or the query fails. */
+int pgdump_server_info(const struct pgurl *url, int64_t timeout_ms, char *version, size_t vlen,
+                       uint64_t *db_size, char *err, size_t errlen);
 
 #endif

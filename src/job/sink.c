@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "s3/url.h"
+
 static struct sink *open_with(const char *url, const struct config *cfg, long timeout_ms,
                               int attempts, char *err, size_t errlen)
 {
@@ -12,40 +14,27 @@ static struct sink *open_with(const char *url, const struct config *cfg, long ti
 		snprintf(err, errlen, "no backup target: set [backup] target or give --target URL");
 		return NULL;
 	}
-	if (strncmp(url, "file://", 7) == 0) {
-		const char *dir = url + 7;
-		if (*dir != '/') {
-			snprintf(err, errlen,
-			         "target %s: a file:// target needs an absolute path "
-			         "(file:///var/backups/shop)",
-			         url);
-			return NULL;
-		}
+	char why[256];
+	if (s3_backup_target_check(url, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "target %s %s", url, why);
+		return NULL;
+	}
+	const char *dir = s3_file_target_dir(url);
+	if (dir)
 		return sink_file_new(url, dir, err, errlen);
+	struct s3_target t;
+	if (s3_target_parse(url, &t, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "target %s %s", url, why);
+		return NULL;
 	}
-	if (strncmp(url, "s3://", 5) == 0) {
-		const char *rest = url + 5;
-		const char *slash = strchr(rest, '/');
-		size_t blen = slash ? (size_t)(slash - rest) : strlen(rest);
-		if (blen == 0) {
-			snprintf(err, errlen, "target %s: no bucket (s3://bucket/prefix)", url);
-			return NULL;
-		}
-		char *bucket = strndup(rest, blen);
-		char *prefix = strdup(slash ? slash + 1 : "");
-		/* no trailing slashes: keys are PREFIX/NAME */
-		size_t plen = strlen(prefix);
-		while (plen > 0 && prefix[plen - 1] == '/')
-			prefix[--plen] = '\0';
-		struct sink *s =
-		    sink_s3_new(url, bucket, prefix, cfg, timeout_ms, attempts, err, errlen);
-		free(bucket);
-		free(prefix);
-		return s;
-	}
-	snprintf(err, errlen, "target %s: unknown scheme (want s3://bucket/prefix or file:///dir)",
-	         url);
-	return NULL;
+	/* no trailing slashes: keys are PREFIX/NAME */
+	size_t plen = strlen(t.prefix);
+	while (plen > 0 && t.prefix[plen - 1] == '/')
+		t.prefix[--plen] = '\0';
+	struct sink *s =
+	    sink_s3_new(url, t.bucket, t.prefix, cfg, timeout_ms, attempts, err, errlen);
+	s3_target_free(&t);
+	return s;
 }
 
 struct sink *sink_open(const char *url, const struct config *cfg, char *err, size_t errlen)

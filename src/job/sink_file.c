@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/file.h"
 #include "util/strbuf.h"
 
 struct file_sink {
@@ -82,17 +83,9 @@ fail:
 
 static int file_write(struct sink_writer *w, const void *data, size_t len, char *err, size_t errlen)
 {
-	const char *p = data;
-	while (len > 0) {
-		ssize_t n = write(w->fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errlen, "cannot write %s: %s", w->partial, strerror(errno));
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
+	if (file_write_all(w->fd, data, len) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", w->partial, strerror(errno));
+		return -1;
 	}
 	return 0;
 }

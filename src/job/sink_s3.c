@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "s3/s3.h"
+#include "util/sanitize.h"
 
 #define S3_PART_MIN       (8u * 1024 * 1024)
 #define S3_PARTS_PER_STEP 1000
@@ -28,6 +29,9 @@ struct s3_sink {
 	struct s3_client *client;
 	char *prefix; /* "" or "backups/shop" */
 	const atomic_int *cancel;
+	/* where a failed abort is reported: the job's log, else stderr */
+	void (*log)(void *ctx, const char *line);
+	void *log_ctx;
 };
 
 struct part_upload {
@@ -200,17 +204,19 @@ static void s3w_abort(struct sink_writer *w)
 {
 	uploads_join_all(w);
 	if (w->mp) {
+		/* s3_multipart_abort runs even after a cancel: the cleanup is
+		 * what a cancel asks for. */
 		char err[256];
-		/* the abort must run even after a cancel: all of this writer's
-		 * uploads have ended, so only this thread uses the client now
-		 * (a file backup's other writers are single PUTs) */
-		struct s3_client *c = w->sink->client;
-		s3_client_set_cancel(c, NULL);
-		int rc = s3_multipart_abort(w->mp, err, sizeof(err));
-		s3_client_set_cancel(c, w->sink->cancel);
-		if (rc != 0)
-			fprintf(stderr, "opsdeck: could not abort the upload of %s: %s\n", w->key,
-			        err);
+		if (s3_multipart_abort(w->mp, err, sizeof(err)) != 0) {
+			char key[256], line[640];
+			sanitize_text(key, sizeof(key), w->key);
+			snprintf(line, sizeof(line), "could not abort the upload of %s: %s", key,
+			         err);
+			if (w->sink->log)
+				w->sink->log(w->sink->log_ctx, line);
+			else
+				fprintf(stderr, "opsdeck: %s\n", line);
+		}
 	}
 	writer_free(w);
 }
@@ -316,7 +322,10 @@ static void s3_set_cancel(struct sink *s, const atomic_int *flag)
 
 static void s3_set_log(struct sink *s, void (*log)(void *ctx, const char *line), void *ctx)
 {
-	s3_client_set_log(((struct s3_sink *)s)->client, log, ctx);
+	struct s3_sink *ss = (struct s3_sink *)s;
+	ss->log = log;
+	ss->log_ctx = ctx;
+	s3_client_set_log(ss->client, log, ctx);
 }
 
 static const struct sink_ops S3_OPS = {

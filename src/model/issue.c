@@ -41,14 +41,6 @@ const char *diagnosis_status_name(enum diagnosis_status status)
 	return "unknown";
 }
 
-int issue_type_from_name(const char *name)
-{
-	for (int i = 0; i < ISSUE_TYPE_COUNT; i++)
-		if (strcmp(ISSUE_TYPES[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
 bool recovery_action_known(const char *name)
 {
 	for (size_t i = 0; i < sizeof(RECOVERY_ACTIONS) / sizeof(RECOVERY_ACTIONS[0]); i++)

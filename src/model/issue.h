@@ -55,9 +55,6 @@ struct issue_type_info {
 
 extern const struct issue_type_info ISSUE_TYPES[ISSUE_TYPE_COUNT];
 
-/* The type called `name`, or -1. */
-int issue_type_from_name(const char *name);
-
 /* The recovery actions opsdeck knows (the recovery issue implements them). */
 bool recovery_action_known(const char *name);
 /* "clear-cache, restart-app, ..." for messages. */

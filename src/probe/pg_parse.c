@@ -124,3 +124,18 @@ int pg_activity_parse(const char *const values[PG_COL_COUNT], struct pg_status *
 	*out = p;
 	return 0;
 }
+
+bool pg_is_quoted_identifier(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 3 || s[0] != '"' || s[n - 1] != '"')
+		return false;
+	for (size_t i = 1; i < n - 1; i++) {
+		if (s[i] != '"')
+			continue;
+		if (i + 1 >= n - 1 || s[i + 1] != '"')
+			return false;
+		i++;
+	}
+	return true;
+}

@@ -1,4 +1,5 @@
-/* pg_parse.h - turn the pg_stat_activity aggregate row into figures. Pure.
+/* pg_parse.h - turn the pg_stat_activity aggregate row into figures, and
+ * check the identifiers spliced into SQL text. Pure.
  *
  * PG_ACTIVITY_SQL is the one query the PostgreSQL probe runs over
  * pg_stat_activity: it returns a single row with the columns in the order of
@@ -7,6 +8,7 @@
 #ifndef OPSDECK_PROBE_PG_PARSE_H
 #define OPSDECK_PROBE_PG_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model/snapshot.h"
@@ -32,5 +34,9 @@ enum pg_activity_column {
  * err if a value is malformed. */
 int pg_activity_parse(const char *const values[PG_COL_COUNT], struct pg_status *out, char *err,
                       size_t errlen);
+
+/* Whether s is a quoted identifier as PQescapeIdentifier writes it: "...",
+ * with every inner '"' doubled. Only such text may be spliced into SQL. */
+bool pg_is_quoted_identifier(const char *s);
 
 #endif

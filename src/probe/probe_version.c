@@ -4,17 +4,15 @@
  * failure, and diagnosis treats it as a warning. */
 #include "probe/probe.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "config/redact.h"
 #include "probe/http_client.h"
 #include "probe/version_json.h"
 #include "util/clock.h"
+#include "util/file.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/text.h"
@@ -70,55 +68,27 @@ done:
 /* Reads and parses version_file. Returns 0, or -1 with the reason in why. */
 static int version_from_file(const char *path, struct version_status *out, char *why, size_t whylen)
 {
-	int rc = -1;
-	char buf[VERSION_MAX_BYTES + 1];
+	char *text = NULL;
 	size_t len = 0;
 	char reason[SNAPSHOT_TEXT];
 	int64_t start_us = clock_monotonic_us();
 
-	/* O_NONBLOCK: a FIFO put where the file should be must not hang us. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(why, whylen, "%s", strerror(errno));
-		goto done;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		snprintf(why, whylen, "%s", strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(why, whylen, "not a regular file");
-		goto done;
-	}
-	/* Read one byte past the limit to tell "exactly 64 KiB" from "more". */
-	while (len < sizeof(buf)) {
-		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(why, whylen, "%s", strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > VERSION_MAX_BYTES) {
+	/* FILE_READ_NONBLOCK: a FIFO put where the file should be must not hang us. */
+	int rc = file_read_text(path, NULL, VERSION_MAX_BYTES, FILE_READ_NONBLOCK, &text, &len,
+	                        NULL, why, whylen);
+	if (rc == FILE_TOO_LARGE)
 		snprintf(why, whylen, "larger than %d KiB", VERSION_MAX_KIB);
-		goto done;
-	}
-	if (version_json_parse(buf, len, out, reason, sizeof(reason)) < 0) {
+	if (rc != 0)
+		return -1;
+	rc = -1;
+	if (version_json_parse(text, len, out, reason, sizeof(reason)) < 0) {
 		snprintf(why, whylen, "%s", reason);
 		goto done;
 	}
 	out->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
 	rc = 0;
 done:
-	if (fd >= 0 && close(fd) < 0 && rc == 0) {
-		snprintf(why, whylen, "%s", strerror(errno));
-		rc = -1;
-	}
+	free(text);
 	return rc;
 }
 

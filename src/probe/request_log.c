@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "probe/pg_parse.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/text.h"
@@ -29,23 +30,6 @@ void request_log_plan(int64_t window_ms, struct request_log_plan *out)
 	out->bucket_count = (int)count;
 }
 
-/* A quoted identifier as PQescapeIdentifier writes it: "...", with every
- * inner '"' doubled. Anything else must not reach the SQL text. */
-static bool is_quoted_identifier(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (n < 3 || s[0] != '"' || s[n - 1] != '"')
-		return false;
-	for (size_t i = 1; i < n - 1; i++) {
-		if (s[i] != '"')
-			continue;
-		if (i + 1 >= n - 1 || s[i + 1] != '"')
-			return false;
-		i++;
-	}
-	return true;
-}
-
 /* One scan of the window, one aggregation: GROUP BY ROLLUP (k) gives the
  * per-bucket rows and the total row (k NULL) in a single pass. The rows come
  * from the index in timestamp order, so the sort by bucket the rollup needs
@@ -62,8 +46,8 @@ static bool is_quoted_identifier(const char *s)
  * transaction's start, so every mention of it is the same instant. */
 char *request_log_sql(const struct request_log_names *q)
 {
-	if (!is_quoted_identifier(q->table) || !is_quoted_identifier(q->timestamp) ||
-	    !is_quoted_identifier(q->duration) || !is_quoted_identifier(q->status))
+	if (!pg_is_quoted_identifier(q->table) || !pg_is_quoted_identifier(q->timestamp) ||
+	    !pg_is_quoted_identifier(q->duration) || !pg_is_quoted_identifier(q->status))
 		return NULL;
 	const char *now_utc = "(now() AT TIME ZONE 'UTC')";
 	struct strbuf b;
@@ -99,8 +83,8 @@ void request_log_params(const struct request_log_plan *plan,
  * the same wall-clock time in UTC. */
 char *request_log_window_sql(const struct request_log_names *q)
 {
-	if (!is_quoted_identifier(q->table) || !is_quoted_identifier(q->timestamp) ||
-	    !is_quoted_identifier(q->duration) || !is_quoted_identifier(q->status))
+	if (!pg_is_quoted_identifier(q->table) || !pg_is_quoted_identifier(q->timestamp) ||
+	    !pg_is_quoted_identifier(q->duration) || !pg_is_quoted_identifier(q->status))
 		return NULL;
 	const char *lo = "((now() AT TIME ZONE 'UTC') - $1::bigint * interval '1 millisecond')";
 	struct strbuf b;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/pg_parse.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/text.h"
@@ -102,29 +103,13 @@ int slow_queries_parse_catalog(const char *const *values, int rows,
 	return 0;
 }
 
-/* Same rule as request_log.c: only PQescapeIdentifier's output goes in. */
-static bool is_quoted_identifier(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (n < 3 || s[0] != '"' || s[n - 1] != '"')
-		return false;
-	for (size_t i = 1; i < n - 1; i++) {
-		if (s[i] != '"')
-			continue;
-		if (i + 1 >= n - 1 || s[i + 1] != '"')
-			return false;
-		i++;
-	}
-	return true;
-}
-
 /* Only this database's statements: the view shows every database's to a
  * role with pg_read_all_stats, and the operator looks at this app. A NULL
  * text (the server could not read its texts file) is kept. */
 char *slow_queries_sql(const char *quoted_schema, const char *quoted_mean, const char *quoted_total)
 {
-	if (!is_quoted_identifier(quoted_schema) || !is_quoted_identifier(quoted_mean) ||
-	    !is_quoted_identifier(quoted_total))
+	if (!pg_is_quoted_identifier(quoted_schema) || !pg_is_quoted_identifier(quoted_mean) ||
+	    !pg_is_quoted_identifier(quoted_total))
 		return NULL;
 	struct strbuf b;
 	strbuf_init(&b, 0);

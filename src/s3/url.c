@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/percent.h"
 #include "util/xalloc.h"
 
 static bool is_unreserved(unsigned char c)
@@ -31,23 +32,12 @@ void s3_uri_encode(struct strbuf *out, const char *s, size_t n, bool keep_slash)
 	}
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 void s3_uri_decode(struct strbuf *out, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		int hi, lo;
-		if (s[i] == '%' && i + 2 < n && (hi = hex_value(s[i + 1])) >= 0 &&
-		    (lo = hex_value(s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < n && (hi = percent_hex_value(s[i + 1])) >= 0 &&
+		    (lo = percent_hex_value(s[i + 2])) >= 0) {
 			strbuf_putc(out, (char)(hi * 16 + lo));
 			i += 2;
 		} else {
@@ -77,7 +67,7 @@ int s3_target_parse(const char *url, struct s3_target *target, char *err, size_t
 	target->bucket = NULL;
 	target->prefix = NULL;
 	if (strncmp(url, "s3://", 5) != 0) {
-		snprintf(err, errlen, "not an s3:// target");
+		snprintf(err, errlen, "is not an s3:// target");
 		return -1;
 	}
 	const char *bucket = url + 5;
@@ -86,7 +76,8 @@ int s3_target_parse(const char *url, struct s3_target *target, char *err, size_t
 	char *name = xstrndup(bucket, bucket_len);
 	if (!s3_bucket_name_valid(name)) {
 		snprintf(err, errlen,
-		         "bad bucket name in the s3:// target (3-63 of a-z, 0-9, '.', '-')");
+		         "does not name a valid S3 bucket (3 to 63 characters: "
+		         "lowercase letters, digits, '.' and '-')");
 		free(name);
 		return -1;
 	}
@@ -94,13 +85,37 @@ int s3_target_parse(const char *url, struct s3_target *target, char *err, size_t
 	while (*prefix == '/')
 		prefix++;
 	if (strchr(prefix, '?') || strchr(prefix, '#')) {
-		snprintf(err, errlen, "the s3:// target's prefix may not hold '?' or '#'");
+		snprintf(err, errlen, "may not hold '?' or '#' in its s3:// prefix");
 		free(name);
 		return -1;
 	}
 	target->bucket = name;
 	target->prefix = xstrdup(prefix);
 	return 0;
+}
+
+const char *s3_file_target_dir(const char *url)
+{
+	if (strncmp(url, "file:///", 8) == 0)
+		return url + 7;
+	if (strncmp(url, "file://localhost/", 17) == 0)
+		return url + 16;
+	return NULL;
+}
+
+int s3_backup_target_check(const char *url, char *err, size_t errlen)
+{
+	if (strncmp(url, "s3://", 5) == 0) {
+		struct s3_target t;
+		if (s3_target_parse(url, &t, err, errlen) < 0)
+			return -1;
+		s3_target_free(&t);
+		return 0;
+	}
+	if (s3_file_target_dir(url))
+		return 0;
+	snprintf(err, errlen, "is not a backup target (use s3://bucket/prefix or file:///dir)");
+	return -1;
 }
 
 void s3_target_free(struct s3_target *target)

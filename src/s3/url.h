@@ -21,10 +21,20 @@ struct s3_target {
 	char *prefix; /* "" or the key prefix, without a leading '/' */
 };
 
-/* Parses "s3://bucket[/prefix]". A trailing '/' on the prefix is kept
- * (it is part of the key). Returns 0, or -1 with a reason in err. */
+/* Parses "s3://bucket[/prefix]". Leading '/'s of the prefix are dropped; a
+ * trailing '/' is kept (it is part of the key). Returns 0, or -1 with a
+ * reason in err, phrased to follow the quoted target ("does not name ..."). */
 int s3_target_parse(const char *url, struct s3_target *target, char *err, size_t errlen);
 void s3_target_free(struct s3_target *target);
+
+/* The directory of a "file:///dir" or "file://localhost/dir" backup target:
+ * a pointer into url starting with '/', or NULL if url is not one. */
+const char *s3_file_target_dir(const char *url);
+
+/* Checks a backup target the one way both the configuration and sink_open
+ * read it: s3_target_parse for s3://, s3_file_target_dir for file://.
+ * Returns 0, or -1 with a reason in err phrased as for s3_target_parse. */
+int s3_backup_target_check(const char *url, char *err, size_t errlen);
 
 /* Whether a bucket name is one S3 accepts (3..63 bytes of lowercase letters,
  * digits, '.' and '-', starting and ending with a letter or digit). */

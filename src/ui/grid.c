@@ -44,11 +44,6 @@ static struct grid_cell *grid_cell_at(struct grid *g, int x, int y)
 	return &g->cells[(size_t)y * (size_t)g->width + (size_t)x];
 }
 
-const struct grid_cell *grid_at(const struct grid *g, int x, int y)
-{
-	return grid_cell_at((struct grid *)g, x, y);
-}
-
 /* Decodes one UTF-8 sequence at s; sets *len to the bytes used (>= 1).
  * Invalid or truncated sequences give '?' and consume one byte. */
 static uint32_t grid_decode_utf8(const unsigned char *s, int *len)
@@ -127,16 +122,6 @@ void grid_fill(struct grid *g, int x, int y, int w, int h, uint32_t ch, enum ui_
 				c->ch = ch;
 				c->element = (uint8_t)element;
 			}
-		}
-}
-
-void grid_paint(struct grid *g, int x, int y, int w, int h, enum ui_element element)
-{
-	for (int row = y; row < y + h; row++)
-		for (int col = x; col < x + w; col++) {
-			struct grid_cell *c = grid_cell_at(g, col, row);
-			if (c != NULL)
-				c->element = (uint8_t)element;
 		}
 }
 

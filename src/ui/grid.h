@@ -46,16 +46,10 @@ int grid_printf(struct grid *g, int x, int y, int end, enum ui_element element, 
 /* Fills a rectangle with one code point. */
 void grid_fill(struct grid *g, int x, int y, int w, int h, uint32_t ch, enum ui_element element);
 
-/* Recolours a rectangle, keeping the characters. */
-void grid_paint(struct grid *g, int x, int y, int w, int h, enum ui_element element);
-
 /* A box with a title in the top border; `utf8` picks line-drawing
  * characters, else + - |. */
 void grid_box(struct grid *g, int x, int y, int w, int h, const char *title,
               enum ui_element border, enum ui_element title_element, bool utf8);
-
-/* The cell at (x, y), or NULL outside. */
-const struct grid_cell *grid_at(const struct grid *g, int x, int y);
 
 /* The grid as UTF-8 text, one line per row, trailing blanks removed, each
  * line ending in '\n'. Allocated; the caller frees it. */

@@ -82,6 +82,14 @@ struct recovery {
 	struct diagnosis *before_issues;
 	struct job *job;
 	struct recovery_task *task;
+	/* Jobs the operator walked away from (Esc during a dry run or the pid
+	 * listing) that were still waiting on a backend: reaped by
+	 * recovery_poll once they end, so Esc never waits on the network. */
+	struct {
+		struct job *job;
+		struct recovery_task *task;
+	} abandoned[8];
+	int abandoned_count;
 };
 
 /* ------------------------------------------------------------ the task */
@@ -158,10 +166,38 @@ struct recovery *recovery_new(const struct config *cfg, int wake_fd)
 	return r;
 }
 
+/* Frees the abandoned jobs that have ended; with `wait`, all of them. */
+static void recovery_reap(struct recovery *r, bool wait)
+{
+	int kept = 0;
+	for (int i = 0; i < r->abandoned_count; i++) {
+		struct job_progress p;
+		job_progress(r->abandoned[i].job, &p);
+		if (p.state == JOB_RUNNING && !wait) {
+			r->abandoned[kept++] = r->abandoned[i];
+			continue;
+		}
+		job_free(r->abandoned[i].job);
+		task_free(r->abandoned[i].task);
+	}
+	r->abandoned_count = kept;
+}
+
 static void recovery_end_job(struct recovery *r)
 {
 	if (r->job) {
 		job_cancel(r->job);
+		struct job_progress p;
+		job_progress(r->job, &p);
+		int n = sizeof(r->abandoned) / sizeof(r->abandoned[0]);
+		if (p.state == JOB_RUNNING && r->abandoned_count < n) {
+			r->abandoned[r->abandoned_count].job = r->job;
+			r->abandoned[r->abandoned_count].task = r->task;
+			r->abandoned_count++;
+			r->job = NULL;
+			r->task = NULL;
+			return;
+		}
 		job_free(r->job);
 		r->job = NULL;
 	}
@@ -174,6 +210,7 @@ void recovery_free(struct recovery *r)
 	if (!r)
 		return;
 	recovery_end_job(r);
+	recovery_reap(r, true);
 	free(r->before);
 	free(r->before_issues);
 	free(r);
@@ -547,6 +584,7 @@ void recovery_key(struct recovery *r, const struct ui_key_event *ev, struct ui_s
 
 bool recovery_poll(struct recovery *r, struct ui_state *st, struct activity_log *log)
 {
+	recovery_reap(r, false);
 	if (!r->job || (r->step != STEP_PREVIEW && r->step != STEP_RUN && r->step != STEP_PID))
 		return false;
 	struct job_progress p;

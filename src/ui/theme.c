@@ -4,13 +4,13 @@
 #include "ui/theme.h"
 
 #include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "util/file.h"
 #include "util/text.h"
 
 #ifndef PKGDATADIR
@@ -24,13 +24,6 @@ static const char *const UI_ELEMENT_NAMES[UI_ELEMENT_COUNT] = {
 	UI_ELEMENT_LIST(UI_ELEMENT_NAME)
 #undef UI_ELEMENT_NAME
 };
-
-const char *ui_element_name(enum ui_element element)
-{
-	if ((int)element < 0 || element >= UI_ELEMENT_COUNT)
-		return NULL;
-	return UI_ELEMENT_NAMES[element];
-}
 
 static const char *const COLOR_NAMES[8] = {"black", "red",     "green", "yellow",
                                            "blue",  "magenta", "cyan",  "white"};
@@ -307,29 +300,6 @@ static int theme_dirs(char dirs[3][1024])
 	return n;
 }
 
-static int theme_read_file(const char *path, char **text)
-{
-	*text = NULL;
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return -1;
-	char *buf = malloc(THEME_FILE_MAX + 1);
-	if (buf == NULL) {
-		fclose(f);
-		return -1;
-	}
-	size_t n = fread(buf, 1, THEME_FILE_MAX, f);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return -1;
-	}
-	buf[n] = '\0';
-	*text = buf;
-	return 0;
-}
-
 int theme_load(struct theme *t, const char *name, char *err, size_t errlen)
 {
 	char path[1024 + THEME_NAME_MAX + 16] = "";
@@ -362,8 +332,7 @@ int theme_load(struct theme *t, const char *name, char *err, size_t errlen)
 		return -1;
 	}
 	char *text;
-	if (theme_read_file(path, &text) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (file_read_text(path, path, THEME_FILE_MAX, 0, &text, NULL, NULL, err, errlen) != 0) {
 		theme_builtin_default(t);
 		return -1;
 	}

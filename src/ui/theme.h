@@ -42,9 +42,6 @@ enum ui_element {
 	UI_ELEMENT_COUNT
 };
 
-/* The element's name in theme files, or NULL. */
-const char *ui_element_name(enum ui_element element);
-
 #define THEME_COLOR_DEFAULT (-1)
 
 struct theme_style {

@@ -39,8 +39,8 @@ static void drain(int *fd, struct strbuf *buf)
 	}
 }
 
-static int start_child(char *const argv[], const char *cwd, int out_fd, int err_fd, pid_t *pid,
-                       char *errbuf, size_t errlen)
+int spawn_start(char *const argv[], const char *cwd, char *const envp[], bool new_process_group,
+                int out_fd, int err_fd, pid_t *pid, char *errbuf, size_t errlen)
 {
 	posix_spawn_file_actions_t actions;
 	posix_spawnattr_t attr;
@@ -65,8 +65,13 @@ static int start_child(char *const argv[], const char *cwd, int out_fd, int err_
 	rc = posix_spawnattr_setsigdefault(&attr, &defaults);
 	if (!rc)
 		rc = posix_spawnattr_setsigmask(&attr, &empty);
+	short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+	if (!rc && new_process_group) {
+		rc = posix_spawnattr_setpgroup(&attr, 0);
+		flags |= POSIX_SPAWN_SETPGROUP;
+	}
 	if (!rc)
-		rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+		rc = posix_spawnattr_setflags(&attr, flags);
 	if (!rc)
 		rc = posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	if (!rc)
@@ -76,7 +81,7 @@ static int start_child(char *const argv[], const char *cwd, int out_fd, int err_
 	if (!rc && cwd)
 		rc = posix_spawn_file_actions_addchdir_np(&actions, cwd);
 	if (!rc)
-		rc = posix_spawnp(pid, argv[0], &actions, &attr, argv, environ);
+		rc = posix_spawnp(pid, argv[0], &actions, &attr, argv, envp ? envp : environ);
 	posix_spawn_file_actions_destroy(&actions);
 	posix_spawnattr_destroy(&attr);
 	if (rc) {
@@ -101,7 +106,7 @@ int spawn_capture(char *const argv[], const char *cwd, int64_t timeout_ms, struc
 		snprintf(errbuf, errlen, "cannot run %s: pipe: %s", argv[0], strerror(errno));
 		goto fail;
 	}
-	if (start_child(argv, cwd, out_pipe[1], err_pipe[1], &pid, errbuf, errlen) < 0)
+	if (spawn_start(argv, cwd, NULL, false, out_pipe[1], err_pipe[1], &pid, errbuf, errlen) < 0)
 		goto fail;
 	close_fd(&out_pipe[1]);
 	close_fd(&err_pipe[1]);

@@ -6,7 +6,10 @@
 #ifndef OPSDECK_UTIL_SPAWN_H
 #define OPSDECK_UTIL_SPAWN_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "util/strbuf.h"
 
@@ -26,5 +29,15 @@ struct spawn_result {
  * if it could not be started, with the reason in errbuf. */
 int spawn_capture(char *const argv[], const char *cwd, int64_t timeout_ms, struct strbuf *out,
                   struct strbuf *err, struct spawn_result *result, char *errbuf, size_t errlen);
+
+/* Starts argv[0] (looked up in PATH) with argv, in `cwd` (NULL: the current
+ * directory), environment envp (NULL: ours), stdin from /dev/null, stdout
+ * on out_fd and stderr on err_fd (both borrowed: the caller closes its
+ * copies), default signal handling and an empty signal mask; in a process
+ * group of its own when new_process_group (so kill(-pid) reaches what it
+ * starts). Does not wait. Returns 0 with *pid set, or -1 with the reason in
+ * errbuf. */
+int spawn_start(char *const argv[], const char *cwd, char *const envp[], bool new_process_group,
+                int out_fd, int err_fd, pid_t *pid, char *errbuf, size_t errlen);
 
 #endif

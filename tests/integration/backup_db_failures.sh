@@ -54,6 +54,8 @@ assert_exit 2 "$OPSDECK" -c none.conf backup db
 assert_contains "$ERR" "no target"
 assert_exit 2 "$OPSDECK" -c c.conf backup db --target ftp://x/y
 assert_exit 2 "$OPSDECK" -c c.conf backup frobnicate
+# options may follow the operands
+assert_exit 0 "$OPSDECK" -c c.conf backup verify KEY --help
 assert_exit 1 "$OPSDECK" -c c.conf backup db --target "file://$TEST_DIR/missing-dir"
 assert_contains "$ERR" "is not a directory"
 

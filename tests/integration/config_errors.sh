@@ -38,6 +38,12 @@ assert_contains "$err" "chmod 600"
 assert_not_contains "$err" "S3cretPw"
 chmod 600 secret.conf
 assert_exit 0 "$OPSDECK" -c secret.conf status
+# The same for a password given as a query parameter.
+printf '[database]\nurl = postgresql://app@127.0.0.1:1/shop?password=QueryPw123\n' > query.conf
+chmod 644 query.conf
+err=$("$OPSDECK" -c query.conf status 2>&1 >/dev/null) && rc=0 || rc=$?
+assert_eq "$rc" 2 "a ?password= in a group/other-readable file is refused"
+assert_not_contains "$err" "QueryPw123"
 # Without a literal secret the mode does not matter.
 printf '[app]\nname = shop\n' > plain.conf
 chmod 644 plain.conf

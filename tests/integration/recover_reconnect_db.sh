@@ -23,10 +23,12 @@ session stale app "$PGPASSWORD" 'BEGIN;\nSELECT 1;\n'
 session busy app "$PGPASSWORD" 'SELECT pg_sleep(60);\n'
 session idle app "$PGPASSWORD" 'SELECT 1;\n'
 session superstale postgres "$PG_SUPERUSER_PASSWORD" 'BEGIN;\nSELECT 1;\n'
+# a backup's pg_dump holds a transaction open as the app's user: never ended
+session opsdeck-backup app "$PGPASSWORD" 'BEGIN;\nSELECT 1;\n'
 sleep 2
 session fresh app "$PGPASSWORD" 'BEGIN;\nSELECT 1;\n'
 sleep 0.5
-for n in stale busy idle superstale fresh; do
+for n in stale busy idle superstale fresh opsdeck-backup; do
 	[ -n "$(pid_of $n)" ] || fail "session $n did not start"
 done
 
@@ -37,6 +39,7 @@ assert_contains "$OUT" "1 session of user app in database shop idle in transacti
 assert_match "$OUT" "$(pid_of stale) +app +stale "
 assert_not_contains "$OUT" "superstale"
 assert_not_contains "$OUT" "fresh"
+assert_not_contains "$OUT" "opsdeck-backup"
 stale=$(pid_of stale)
 
 assert_exit 0 "$OPSDECK" -c opsdeck.conf recover reconnect-db --yes
@@ -45,7 +48,7 @@ assert_contains "$OUT" "terminated 1 of 1 stale session"
 assert_contains "$OUT" "re-check:"
 sleep 0.3
 assert_eq "$(pid_of stale)" "" "the stale session is gone"
-for n in busy idle superstale fresh; do
+for n in busy idle superstale fresh opsdeck-backup; do
 	assert_ne "$(pid_of $n)" "" "session $n survives"
 done
 

@@ -684,8 +684,8 @@ static void test_malformed_urls(void **state)
 	                 "url: invalid port '0' in the Redis URL (use 1 to 65535)");
 	check_file_error(
 	    fx, "[redis]\nurl = rediss://h\n", 2,
-	    "url: rediss:// (TLS) needs hiredis with TLS support, which this build does "
-	    "not have");
+	    "url: rediss:// (TLS) is not supported: opsdeck connects to Redis over plain TCP "
+	    "(use a local redis:// or an stunnel)");
 	check_file_error(
 	    fx, "[backup]\ntarget = ftp://host/dir\n", 2,
 	    "target: 'ftp://host/dir' is not a backup target (use s3://bucket/prefix or "
