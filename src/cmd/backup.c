@@ -25,6 +25,7 @@
 #include "probe/probe.h"
 #include "s3/url.h"
 #include "util/clock.h"
+#include "util/sanitize.h"
 #include "util/strbuf.h"
 
 #define LOG_EVERY_MS 5000
@@ -112,11 +113,23 @@ static void cli_progress(void *ctx, const struct backup_progress *p)
 	fflush(stderr);
 }
 
+/* Prints one line of text that may hold names from outside (object keys,
+ * uploaded file names, server messages): sanitised first, so a crafted name
+ * cannot drive the operator's terminal. */
+static void print_sanitised(FILE *f, const char *prefix, const char *text)
+{
+	char clean[2048];
+	sanitize_text(clean, sizeof(clean), text);
+	fprintf(f, "%s%s\n", prefix, clean);
+}
+
 /* Retries from the S3 client, from any thread: one fprintf is atomic. */
 static void cli_log(void *ctx, const char *line)
 {
 	struct cli_progress *c = ctx;
-	fprintf(stderr, "%sopsdeck: %s: %s\n", c->tty ? "\r\033[K" : "", c->what, line);
+	char clean[1024];
+	sanitize_text(clean, sizeof(clean), line);
+	fprintf(stderr, "%sopsdeck: %s: %s\n", c->tty ? "\r\033[K" : "", c->what, clean);
 }
 
 static void progress_end(struct cli_progress *c)
@@ -133,6 +146,9 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A dropped SSH session must abort the upload and record the outcome
+	 * too, not leave a half-written backup behind. */
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 static void backup_usage(FILE *f)
@@ -207,8 +223,10 @@ static int run_list(const struct config *cfg, const char *target, bool json)
 				snprintf(age_text, sizeof(age_text), "%lldd",
 				         (long long)(age / 86400));
 			format_bytes(size, sizeof(size), e[i].size);
+			char key[1024];
+			sanitize_text(key, sizeof(key), e[i].key);
 			strbuf_printf(&out, "%-10s %-5s %10s %-10s %s\n", age_text, e[i].kind, size,
-			              e[i].complete ? "complete" : "INCOMPLETE", e[i].key);
+			              e[i].complete ? "complete" : "INCOMPLETE", key);
 		}
 	}
 	int rc = cli_write_stdout(strbuf_str(&out), out.len) == 0 ? 0 : 1;
@@ -335,7 +353,7 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 		        ? 0
 		        : 1;
 		progress_end(&progress);
-		fprintf(rc == 0 ? stdout : stderr, "%s%s\n", rc == 0 ? "" : "opsdeck: ", message);
+		print_sanitised(rc == 0 ? stdout : stderr, rc == 0 ? "" : "opsdeck: ", message);
 	} else {
 		struct backup_result r;
 		int ok = is_db ? backup_db(&cfg, target, &hooks, &r)
@@ -343,15 +361,15 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 		                              pattern_count, &hooks, &r);
 		progress_end(&progress);
 		if (ok == 0) {
-			printf("%s\n", r.message);
+			print_sanitised(stdout, "", r.message);
 			rc = 0;
 		} else {
 			if (backup_signal)
 				fprintf(stderr, "opsdeck: interrupted by signal %d\n",
 				        (int)backup_signal);
-			fprintf(stderr, "opsdeck: %s\n", r.message);
+			print_sanitised(stderr, "opsdeck: ", r.message);
 			for (size_t i = 0; i < r.failures && i < 20; i++)
-				fprintf(stderr, "  failed: %s\n", r.failed[i]);
+				print_sanitised(stderr, "  failed: ", r.failed[i]);
 			if (r.failures > 20)
 				fprintf(stderr, "  ... and %zu more\n", r.failures - 20);
 			rc = 1;

@@ -72,7 +72,7 @@ static int git_short_head(const char *dir, char **hash, char *err, size_t errlen
 	struct spawn_result res;
 	char why[256];
 	int rc = -1;
-	if (spawn_capture(argv, dir, GIT_TIMEOUT_MS, &out, &errout, &res, why, sizeof(why)) < 0) {
+	if (spawn_capture(argv, dir, GIT_TIMEOUT_MS, NULL, &out, &errout, &res, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "cannot read the commit: %s", why);
 	} else if (res.exit_status != 0) {
 		char first[256];

@@ -103,7 +103,7 @@ int restart_app_run(struct action_run *run, char *err, size_t errlen)
 		goto done;
 	action_argv_format(argv, line, sizeof(line));
 	action_say(run, "running %s", line);
-	if (spawn_capture(argv, NULL, run->cfg->recovery.restart_timeout_ms, &out, &errout, &res,
+	if (spawn_capture(argv, NULL, run->cfg->recovery.restart_timeout_ms, run->cancel, &out, &errout, &res,
 	                  why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "cannot run %s: %s", argv[0], why);
 		goto done;
@@ -115,6 +115,8 @@ int restart_app_run(struct action_run *run, char *err, size_t errlen)
 		char limit[32];
 		text_format_duration(limit, sizeof(limit), run->cfg->recovery.restart_timeout_ms);
 		snprintf(err, errlen, "%s timed out after %s and was killed", argv[0], limit);
+	} else if (res.cancelled) {
+		snprintf(err, errlen, "%s was stopped: opsdeck was interrupted", argv[0]);
 	} else if (res.signal) {
 		snprintf(err, errlen, "%s was killed by signal %d", argv[0], res.signal);
 	} else if (res.exit_status != 0) {

@@ -227,7 +227,7 @@ void action_say(struct action_run *run, const char *fmt, ...)
 
 bool action_cancelled(const struct action_run *run)
 {
-	return run->job && job_cancelled(run->job);
+	return (run->job && job_cancelled(run->job)) || (run->cancel && atomic_load(run->cancel));
 }
 
 /* ------------------------------------------------------------ pure helpers */

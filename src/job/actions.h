@@ -16,6 +16,7 @@
 #ifndef OPSDECK_JOB_ACTIONS_H
 #define OPSDECK_JOB_ACTIONS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +46,7 @@ struct action_run {
 	const struct config *cfg; /* borrowed */
 	int pid;                  /* for ACTION_NEEDS_PID, else 0 */
 	struct job *job;          /* may be NULL */
+	const atomic_int *cancel; /* may be NULL: set (by a signal) to stop between steps */
 	struct strbuf *out;       /* may be NULL */
 	/* Called with each line as it is said (the CLI prints it live); may
 	 * be NULL. */

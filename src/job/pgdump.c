@@ -287,7 +287,7 @@ void pgdump_program_version(char *buf, size_t len)
 	struct spawn_result result;
 	char err[256];
 	buf[0] = '\0';
-	if (spawn_capture(argv, NULL, 10000, &out, NULL, &result, err, sizeof(err)) == 0 &&
+	if (spawn_capture(argv, NULL, 10000, NULL, &out, NULL, &result, err, sizeof(err)) == 0 &&
 	    result.exit_status == 0) {
 		snprintf(buf, len, "%s", strbuf_str(&out));
 		char *nl = strchr(buf, '\n');

@@ -17,6 +17,11 @@
 extern char **environ;
 
 #define KILL_GRACE_MS 1000
+/* How often the wait looks at the child and the cancel flag. */
+#define POLL_TICK_MS 100
+/* What is read after the command exits, if something it left running
+ * keeps its output open. */
+#define DRAIN_AFTER_EXIT_MS 200
 
 static void close_fd(int *fd)
 {
@@ -91,12 +96,21 @@ int spawn_start(char *const argv[], const char *cwd, char *const envp[], bool ne
 	return 0;
 }
 
-int spawn_capture(char *const argv[], const char *cwd, int64_t timeout_ms, struct strbuf *out,
-                  struct strbuf *err, struct spawn_result *result, char *errbuf, size_t errlen)
+/* Signals the child's whole process group: what it started goes too. */
+static void kill_group(pid_t pid, int signo)
+{
+	if (kill(-pid, signo) < 0)
+		kill(pid, signo);
+}
+
+int spawn_capture(char *const argv[], const char *cwd, int64_t timeout_ms,
+                  const atomic_int *cancel, struct strbuf *out, struct strbuf *err,
+                  struct spawn_result *result, char *errbuf, size_t errlen)
 {
 	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
 	pid_t pid = -1;
-	int ret = -1;
+	int ret = -1, status = 0;
+	bool reaped = false;
 
 	memset(result, 0, sizeof(*result));
 	result->exit_status = -1;
@@ -106,37 +120,45 @@ int spawn_capture(char *const argv[], const char *cwd, int64_t timeout_ms, struc
 		snprintf(errbuf, errlen, "cannot run %s: pipe: %s", argv[0], strerror(errno));
 		goto fail;
 	}
-	if (spawn_start(argv, cwd, NULL, false, out_pipe[1], err_pipe[1], &pid, errbuf, errlen) < 0)
+	if (spawn_start(argv, cwd, NULL, true, out_pipe[1], err_pipe[1], &pid, errbuf, errlen) < 0)
 		goto fail;
 	close_fd(&out_pipe[1]);
 	close_fd(&err_pipe[1]);
 
 	int64_t deadline = timeout_ms > 0 ? started + timeout_ms : -1;
-	int64_t kill_at = -1;
+	int64_t kill_at = -1;   /* SIGKILL time once SIGTERM went out */
+	int64_t exited_at = -1; /* when the child itself ended */
 	while (out_pipe[0] >= 0 || err_pipe[0] >= 0) {
-		struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-		int wait_ms = -1;
 		int64_t now = clock_monotonic_ms();
-		if (deadline >= 0 && !result->timed_out) {
-			if (now >= deadline) {
+		if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
+			reaped = true;
+			exited_at = now;
+		}
+		/* A daemon the command left behind may hold the pipes open: once
+		 * the command has exited, take what is already there and stop. */
+		if (exited_at >= 0 && now - exited_at >= DRAIN_AFTER_EXIT_MS)
+			break;
+		bool stop = (deadline >= 0 && now >= deadline) || (cancel && atomic_load(cancel));
+		if (stop && kill_at < 0 && !reaped) {
+			if (deadline >= 0 && now >= deadline)
 				result->timed_out = 1;
-				kill(pid, SIGTERM);
-				kill_at = now + KILL_GRACE_MS;
-			} else {
-				wait_ms = (int)(deadline - now);
-			}
+			else
+				result->cancelled = 1;
+			kill_group(pid, SIGTERM);
+			kill_at = now + KILL_GRACE_MS;
 		}
-		if (kill_at >= 0) {
-			if (now >= kill_at) {
-				kill(pid, SIGKILL);
-				break; /* a grandchild may hold the pipes open */
-			}
-			wait_ms = (int)(kill_at - now);
+		if (kill_at >= 0 && now >= kill_at) {
+			kill_group(pid, SIGKILL);
+			break;
 		}
+		int wait_ms = POLL_TICK_MS;
+		if (deadline >= 0 && kill_at < 0 && deadline - now < wait_ms)
+			wait_ms = (int)(deadline - now > 0 ? deadline - now : 0);
+		struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
 		int n = poll(fds, 2, wait_ms);
 		if (n < 0 && errno != EINTR) {
 			snprintf(errbuf, errlen, "%s: poll: %s", argv[0], strerror(errno));
-			kill(pid, SIGKILL);
+			kill_group(pid, SIGKILL);
 			break;
 		}
 		if (n > 0) {
@@ -147,8 +169,7 @@ int spawn_capture(char *const argv[], const char *cwd, int64_t timeout_ms, struc
 		}
 	}
 
-	int status;
-	while (waitpid(pid, &status, 0) < 0) {
+	while (!reaped && waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			snprintf(errbuf, errlen, "%s: waitpid: %s", argv[0], strerror(errno));
 			goto fail;
