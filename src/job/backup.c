@@ -43,6 +43,15 @@ static void message_printf(char *dst, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The outcome could not be recorded: say so in the result the operator
+ * sees (the CLI prints it; under the dashboard, stderr is the screen). */
+static void note_audit_failure(struct backup_result *r, const char *why)
+{
+	size_t len = strlen(r->message);
+	snprintf(r->message + len, sizeof(r->message) - len, "; the audit log was not written: %s",
+	         why);
+}
+
 static bool hooks_cancelled(const struct backup_hooks *h)
 {
 	if (h && h->cancel && atomic_load(h->cancel))
@@ -323,7 +332,7 @@ done:
 	if (audited && audit(cfg, id, "backup-db", url_text,
 	                     rc == 0 ? "ok" : (cancelled ? "cancelled" : "failed"), r->message,
 	                     r->duration_ms, audit_err, sizeof(audit_err)) != 0)
-		fprintf(stderr, "opsdeck: %s\n", audit_err);
+		note_audit_failure(r, audit_err);
 	free(manifest_text);
 	sha256_free(run.hash);
 	if (run.writer)
@@ -656,7 +665,7 @@ done:
 	if (audited && audit(cfg, id, "backup-files", url_text,
 	                     rc == 0 ? "ok" : (cancelled ? "cancelled" : "failed"), r->message,
 	                     r->duration_ms, audit_err, sizeof(audit_err)) != 0)
-		fprintf(stderr, "opsdeck: %s\n", audit_err);
+		note_audit_failure(r, audit_err);
 	if (fr.results) {
 		for (size_t i = 0; i < list.count; i++) {
 			free(fr.results[i].path);
