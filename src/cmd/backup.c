@@ -3,7 +3,7 @@
  *
  * Progress goes to stderr: a progress bar (bytes, rate, ETA) on a tty, a
  * plain log line every few seconds otherwise. The result is one line on
- * stdout (success) or stderr (failure). SIGINT and SIGTERM cancel a running
+ * stdout (success) or stderr (failure). SIGINT, SIGTERM and SIGHUP cancel a running
  * backup: pg_dump is stopped, the upload aborted, and the exit status is 1.
  *
  * Exit status: 0 success, 1 the backup (or verification) failed, 2 usage
@@ -11,7 +11,6 @@
  */
 #include "cmd/cmd.h"
 
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,15 +29,6 @@
 
 #define LOG_EVERY_MS 5000
 
-static volatile sig_atomic_t backup_signal;
-static atomic_int backup_cancel;
-
-static void on_signal(int sig)
-{
-	backup_signal = sig;
-	atomic_store(&backup_cancel, 1);
-}
-
 struct cli_progress {
 	bool tty;
 	const char *what;
@@ -48,7 +38,7 @@ struct cli_progress {
 
 static bool cli_cancelled(void *ctx)
 {
-	return backup_signal != 0;
+	return atomic_load(&cli_interrupted) != 0;
 }
 
 static void format_bytes(char *dst, size_t size, uint64_t n)
@@ -136,19 +126,6 @@ static void progress_end(struct cli_progress *c)
 {
 	if (c->tty && c->drew)
 		fprintf(stderr, "\r\033[K");
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* A dropped SSH session must abort the upload and record the outcome
-	 * too, not leave a half-written backup behind. */
-	sigaction(SIGHUP, &sa, NULL);
 }
 
 static void backup_usage(FILE *f)
@@ -334,14 +311,14 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 		return EXIT_USAGE;
 	}
 	if (!is_list)
-		install_signals(); /* a listing is short: Ctrl-C just ends it */
+		cli_catch_interrupts(); /* a listing is short: Ctrl-C just ends it */
 	struct cli_progress progress = {.tty = isatty(STDERR_FILENO) == 1,
 	                                .what = is_db ? "backup db"
 	                                              : (is_files ? "backup files" : "verify")};
 	struct backup_hooks hooks = {.progress = cli_progress,
 	                             .cancelled = cli_cancelled,
 	                             .ctx = &progress,
-	                             .cancel = &backup_cancel,
+	                             .cancel = &cli_interrupted,
 	                             .log = cli_log};
 	int rc = 1;
 	if (is_list) {
@@ -364,9 +341,9 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 			print_sanitised(stdout, "", r.message);
 			rc = 0;
 		} else {
-			if (backup_signal)
+			if (atomic_load(&cli_interrupted))
 				fprintf(stderr, "opsdeck: interrupted by signal %d\n",
-				        (int)backup_signal);
+				        atomic_load(&cli_interrupted));
 			print_sanitised(stderr, "opsdeck: ", r.message);
 			for (size_t i = 0; i < r.failures && i < 20; i++)
 				print_sanitised(stderr, "  failed: ", r.failed[i]);

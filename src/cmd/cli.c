@@ -3,6 +3,7 @@
 #include "cmd/cmd.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,4 +118,22 @@ int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagn
 	diagnose(snap, NULL, cfg, diagnosis);
 	probe_global_cleanup();
 	return 0;
+}
+
+atomic_int cli_interrupted;
+
+static void cli_on_interrupt(int signo)
+{
+	atomic_store(&cli_interrupted, signo);
+}
+
+void cli_catch_interrupts(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cli_on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }

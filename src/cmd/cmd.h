@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <getopt.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "config/config.h"
@@ -60,6 +61,14 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, const struct opti
 /* One poll for the one-shot verbs: every probe (in parallel), then the
  * diagnosis. Returns 0, or -1 (after printing why) if libcurl cannot start. */
 int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagnosis *diagnosis);
+
+/* The signal (SIGINT, SIGTERM or SIGHUP) that asked the running work to
+ * stop, or 0 — once cli_catch_interrupts() is installed. Long work (a
+ * backup, a recovery action) takes &cli_interrupted as its cancel flag, so
+ * Ctrl-C or a dropped SSH session stops it cleanly and its outcome is still
+ * recorded. */
+extern atomic_int cli_interrupted;
+void cli_catch_interrupts(void);
 
 /* Writes the whole text to stdout; returns 0, or -1 (after printing why) if
  * stdout could not take it (a closed pipe, a full disk). */

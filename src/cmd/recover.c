@@ -13,8 +13,6 @@
  */
 #include "cmd/cmd.h"
 
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,26 +24,6 @@
 #include "probe/probe.h"
 #include "util/text.h"
 #include "util/xalloc.h"
-
-/* Set by SIGINT, SIGTERM or SIGHUP while an action runs: it stops after
- * its current step and its outcome is still written to the audit log. */
-static atomic_int recover_interrupted;
-
-static void on_signal(int signo)
-{
-	atomic_store(&recover_interrupted, signo);
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
 
 static void recover_usage(FILE *f)
 {
@@ -207,7 +185,7 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 
 	char err[1024];
 	struct action_run run = {
-		.cfg = &cfg, .pid = (int)pid, .on_line = print_line, .cancel = &recover_interrupted};
+		.cfg = &cfg, .pid = (int)pid, .on_line = print_line, .cancel = &cli_interrupted};
 	enum action_status st;
 	if (dry_run || !yes) {
 		printf("%s (dry run):\n", a->name);
@@ -240,7 +218,7 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 
 	printf("%s:\n", a->name);
 	fflush(stdout);
-	install_signals();
+	cli_catch_interrupts();
 	st = action_execute(a, &run, false, err, sizeof(err));
 	if (st != ACTION_OK) {
 		fprintf(stderr, "opsdeck: %s: %s\n", a->name, err);
