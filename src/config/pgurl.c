@@ -594,17 +594,9 @@ int pgurl_parse(const char *url, long timeout_ms, struct pgurl *out, char *err, 
 	if (!param_get(&params, "application_name"))
 		pgurl_set(out, "application_name", "opsdeck");
 
-	if (p.quiet) {
-		/* The password may sit outside the authority: mask by pattern. Each
-		 * mask replaces at least one byte, so 3 times the size is room. */
-		char *text = strbuf_take(&redacted);
-		size_t size = strlen(text) * 3 + 1;
-		out->redacted = xmalloc(size);
-		url_redact(out->redacted, size, text);
-		free(text);
-	} else {
-		out->redacted = strbuf_take(&redacted);
-	}
+	/* With the password outside the authority (a query parameter), mask
+	 * by pattern too. */
+	out->redacted = p.quiet ? url_redact_take(strbuf_take(&redacted)) : strbuf_take(&redacted);
 	rc = 0;
 done:
 	param_list_free(&params);

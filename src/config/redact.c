@@ -243,3 +243,14 @@ void url_redact(char *dst, size_t size, const char *url)
 	free(full);
 	strbuf_free(&out);
 }
+
+char *url_redact_take(char *text)
+{
+	/* Each mask replaces at least one byte, so three times the size is
+	 * room enough. */
+	size_t size = strlen(text) * 3 + 1;
+	char *masked = xmalloc(size);
+	url_redact(masked, size, text);
+	free(text);
+	return masked;
+}

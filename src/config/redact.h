@@ -26,6 +26,10 @@ void url_redact(char *dst, size_t size, const char *url);
  * literally in a file. Returns 1 or 0. */
 int url_has_password(const char *text);
 
+/* Takes a URL in an allocated string and returns it (allocated, owned by
+ * the caller) with any password masked; `text` is freed. */
+char *url_redact_take(char *text);
+
 /* Remembers a secret; values shorter than 3 bytes are ignored (masking "a"
  * everywhere would garble text and hide nothing). Thread-safe. */
 void redact_register(const char *secret);

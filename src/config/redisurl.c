@@ -332,15 +332,9 @@ int redisurl_parse(const char *url, struct redisurl *out, char *err, size_t errl
 	if (*rest == '?' && parse_query(&p, rest + 1, &redacted) < 0)
 		goto done;
 
-	if (p.quiet) {
-		char *text = strbuf_take(&redacted);
-		size_t size = strlen(text) * 3 + 1;
-		out->redacted = xmalloc(size);
-		url_redact(out->redacted, size, text);
-		free(text);
-	} else {
-		out->redacted = strbuf_take(&redacted);
-	}
+	/* With the password outside the authority (a query parameter), mask
+	 * by pattern too. */
+	out->redacted = p.quiet ? url_redact_take(strbuf_take(&redacted)) : strbuf_take(&redacted);
 	rc = 0;
 done:
 	strbuf_free(&redacted);
