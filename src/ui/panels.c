@@ -343,24 +343,47 @@ struct ui_area {
 	int x, y, w, h; /* inside the border */
 };
 
+/* What a panel shows before it has figures: "waiting N s..." while its
+ * probe is slow, "waiting for the first poll", "not configured: why", and,
+ * when unhealthy_default is given, the error wrapped over the panel.
+ * Returns true when it drew one of these (the panel has nothing else to
+ * show). */
+static bool ui_draw_placeholder(struct grid *g, const struct ui_view *v, struct ui_area a,
+                                enum ui_check which, const struct check_common *c,
+                                const char *unhealthy_default)
+{
+	int end = a.x + a.w;
+	if (c->state == CHECK_PENDING && v->waiting_ms[which] > 1000) {
+		grid_printf(g, a.x, a.y, end, UI_WARNING, "waiting %.1f s%s",
+		            (double)v->waiting_ms[which] / 1000.0, ui_ellipsis(v));
+		return true;
+	}
+	switch (c->state) {
+	case CHECK_PENDING:
+		grid_printf(g, a.x, a.y, end, UI_UNKNOWN, "waiting for the first poll%s",
+		            ui_ellipsis(v));
+		return true;
+	case CHECK_NOT_CONFIGURED:
+		grid_printf(g, a.x, a.y, end, UI_DIM, "not configured: %s", c->error);
+		return true;
+	case CHECK_UNHEALTHY:
+		if (!unhealthy_default)
+			return false;
+		struct ui_wrap_out o = {g, a.x, a.y, end, 0, a.h, 0, UI_WARNING};
+		ui_wrap(&o, c->error[0] ? c->error : unhealthy_default, a.w);
+		return true;
+	case CHECK_OK:
+		break;
+	}
+	return false;
+}
+
 static void ui_draw_version(struct grid *g, const struct ui_view *v, struct ui_area a)
 {
 	const struct version_status *ver = &v->snap->version;
 	int end = a.x + a.w, y = a.y;
-	if (v->waiting_ms[UI_CHECK_VERSION] > 1000 && ver->check.state == CHECK_PENDING) {
-		grid_printf(g, a.x, y, end, UI_UNKNOWN, "waiting %.1f s%s",
-		            (double)v->waiting_ms[UI_CHECK_VERSION] / 1000.0, ui_ellipsis(v));
+	if (ui_draw_placeholder(g, v, a, UI_CHECK_VERSION, &ver->check, NULL))
 		return;
-	}
-	if (ver->check.state == CHECK_PENDING) {
-		grid_printf(g, a.x, y, end, UI_UNKNOWN, "waiting for the first poll%s",
-		            ui_ellipsis(v));
-		return;
-	}
-	if (ver->check.state == CHECK_NOT_CONFIGURED) {
-		grid_printf(g, a.x, y, end, UI_DIM, "not configured: %s", ver->check.error);
-		return;
-	}
 	enum ui_severity sev = ui_check_severity(v, UI_CHECK_VERSION, ver->check.state);
 	int n = ui_draw_mark(g, v, a.x, y, end, sev);
 	grid_printf(g, a.x + n + 1, y, end, UI_TITLE, "%s", ver->version);
@@ -507,27 +530,8 @@ static void ui_draw_performance(struct grid *g, const struct ui_view *v, struct 
 	int end = a.x + a.w, y = a.y, bottom = a.y + a.h;
 	char window[32];
 	text_format_duration(window, sizeof(window), m->window_ms);
-	if (v->waiting_ms[UI_CHECK_DATABASE] > 1000 && m->check.state == CHECK_PENDING) {
-		grid_printf(g, a.x, y, end, UI_WARNING, "waiting %.1f s%s",
-		            (double)v->waiting_ms[UI_CHECK_DATABASE] / 1000.0, ui_ellipsis(v));
+	if (ui_draw_placeholder(g, v, a, UI_CHECK_DATABASE, &m->check, "request log unreadable"))
 		return;
-	}
-	switch (m->check.state) {
-	case CHECK_PENDING:
-		grid_printf(g, a.x, y, end, UI_UNKNOWN, "waiting for the first poll%s",
-		            ui_ellipsis(v));
-		return;
-	case CHECK_NOT_CONFIGURED:
-		grid_printf(g, a.x, y, end, UI_DIM, "not configured: %s", m->check.error);
-		return;
-	case CHECK_UNHEALTHY: {
-		struct ui_wrap_out o = {g, a.x, y, end, 0, a.h, 0, UI_WARNING};
-		ui_wrap(&o, m->check.error[0] ? m->check.error : "request log unreadable", a.w);
-		return;
-	}
-	case CHECK_OK:
-		break;
-	}
 	if (m->requests == 0) {
 		grid_printf(g, a.x, y++, end, UI_DIM, "no traffic in the last %s", window);
 	} else {
@@ -589,23 +593,9 @@ static void ui_draw_slow_queries(struct grid *g, const struct ui_view *v, struct
 {
 	const struct slow_query_status *sq = &v->snap->slow_queries;
 	int end = a.x + a.w, y = a.y;
-	switch (sq->check.state) {
-	case CHECK_PENDING:
-		grid_printf(g, a.x, y, end, UI_UNKNOWN, "waiting for the first poll%s",
-		            ui_ellipsis(v));
+	if (ui_draw_placeholder(g, v, a, UI_CHECK_DATABASE, &sq->check,
+	                        "pg_stat_statements unreadable"))
 		return;
-	case CHECK_NOT_CONFIGURED:
-		grid_printf(g, a.x, y, end, UI_DIM, "not configured: %s", sq->check.error);
-		return;
-	case CHECK_UNHEALTHY: {
-		struct ui_wrap_out o = {g, a.x, y, end, 0, a.h, 0, UI_WARNING};
-		ui_wrap(&o, sq->check.error[0] ? sq->check.error : "pg_stat_statements unreadable",
-		        a.w);
-		return;
-	}
-	case CHECK_OK:
-		break;
-	}
 	if (sq->count == 0) {
 		grid_printf(g, a.x, y, end, UI_OK, "no statement slower than %lld ms on average",
 		            (long long)sq->threshold_ms);
