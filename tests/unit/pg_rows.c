@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "pg_rows.h"
 
 static int hex_digit(char c)
@@ -98,16 +99,11 @@ void rows_parse(struct rows *r, const char *data, int columns)
 
 void rows_load(struct rows *r, const char *name, int columns)
 {
-	char path[512];
-	snprintf(path, sizeof(path), "%s/pg/%s", FIXTURES, name);
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	static char data[65536];
-	size_t n = fread(data, 1, sizeof(data) - 1, f);
-	assert_true(n < sizeof(data) - 1);
-	data[n] = '\0';
-	fclose(f);
+	char rel[256];
+	snprintf(rel, sizeof(rel), "pg/%s", name);
+	char *data = fixture_read(rel, NULL);
 	rows_parse(r, data, columns);
+	free(data);
 }
 
 void rows_free(struct rows *r)

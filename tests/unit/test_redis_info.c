@@ -10,31 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "model/snapshot.h"
 #include "probe/redis_info.h"
 
-#ifndef FIXTURES
-#error "FIXTURES must name the tests/fixtures directory"
-#endif
-
-/* Reads a whole fixture file; the caller frees it. */
+/* Reads FIXTURES/redis/NAME; the caller frees it. */
 static char *read_fixture(const char *name, size_t *len)
 {
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/redis/%s", FIXTURES, name);
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	long size = ftell(f);
-	assert_true(size > 0);
-	rewind(f);
-	char *data = malloc((size_t)size + 1);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
-	data[size] = '\0';
-	fclose(f);
-	*len = (size_t)size;
-	return data;
+	char rel[256];
+	snprintf(rel, sizeof(rel), "redis/%s", name);
+	return fixture_read(rel, len);
 }
 
 /* What snapshot_init leaves in a redis_status. */
