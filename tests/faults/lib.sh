@@ -31,6 +31,7 @@
 #   fault_quit                press q and wait for the program to end
 #   assert_terminal_usable    after the program ended: main screen, cursor
 #                             visible, echo and icanon set on its tty
+#   fault_cpu_ms PID          CPU time (user + system) PID used so far, in ms
 . "$OPSDECK_SRCDIR/tests/tui/lib.sh"
 
 FAULT_INTERVAL=${FAULT_INTERVAL:-2}
@@ -116,4 +117,18 @@ assert_terminal_usable() {
 	*" icanon "*" echo "*) pass "the tty has icanon and echo on" ;;
 	*) fail "the tty is left raw: $settings" ;;
 	esac
+}
+
+# fault_cpu_ms PID: the CPU time (user + system, in ms) PID has used so far,
+# from /proc/PID/stat; for checking that a process went back to idle.
+fault_cpu_ms() {
+	local stat ticks
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || {
+		echo 0
+		return 1
+	}
+	# fields 14 and 15 after the "(comm)" field, which may hold spaces
+	read -r -a f <<<"${stat##*) }"
+	ticks=$((f[11] + f[12]))
+	echo $((ticks * 1000 / $(getconf CLK_TCK)))
 }
