@@ -52,7 +52,7 @@ no_secret_on_screen "unknown key"
 
 # 3. The loaded text again, but readable by group and others.
 n=$(line_of '://[^/]*:[^@/]*@')
-cat loaded.conf | rewrite
+rewrite <loaded.conf
 chmod 0644 opsdeck.conf
 assert_reported "opsdeck.conf: holds a password (line $n) but is readable by group or others" \
 	"world-readable"
