@@ -4,7 +4,8 @@
  * Text: one line per record, oldest first. --json: the records as one JSON
  * array. --since keeps the records of the last DUR (e.g. 1h, 2d). Lines that
  * are not records (a torn write, an edit by hand) are skipped and counted on
- * stderr. Every field is sanitised before it is printed: the file is data.
+ * stderr. Every field is sanitised before it is printed, in both forms:
+ * the file is data.
  * A missing log is an empty one. Exit 0, or 2 when the log cannot be read.
  */
 #include "cmd/cmd.h"
@@ -21,6 +22,7 @@
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 static void audit_usage(FILE *f)
 {
@@ -34,6 +36,39 @@ static const char *field(json_object *o, const char *key)
 	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
 		return "";
 	return json_object_get_string(v);
+}
+
+/* A copy of v with every string (keys included) sanitised, for --json:
+ * json-c escapes C0 controls but passes C1 controls, bidirectional
+ * controls and invalid UTF-8 through as they are. Returns a new reference. */
+static json_object *audit_clean(json_object *v)
+{
+	if (json_object_is_type(v, json_type_string)) {
+		const char *text = json_object_get_string(v);
+		size_t size = strlen(text) + 1;
+		char *clean = xmalloc(size);
+		sanitize_text(clean, size, text);
+		json_object *copy = json_object_new_string(clean);
+		free(clean);
+		return copy;
+	}
+	if (json_object_is_type(v, json_type_array)) {
+		json_object *copy = json_object_new_array();
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			json_object_array_add(copy, audit_clean(json_object_array_get_idx(v, i)));
+		return copy;
+	}
+	if (json_object_is_type(v, json_type_object)) {
+		json_object *copy = json_object_new_object();
+		json_object_object_foreach(v, key, value)
+		{
+			char name[256];
+			sanitize_text(name, sizeof(name), key);
+			json_object_object_add(copy, name, audit_clean(value));
+		}
+		return copy;
+	}
+	return json_object_get(v); /* numbers, booleans, null */
 }
 
 /* "2026-11-27T09:29:25.123Z" to epoch milliseconds, or -1. */
@@ -156,9 +191,10 @@ int cmd_audit(int argc, char **argv, struct cli_options *opts)
 			json_object_put(o);
 			continue;
 		}
-		if (json)
-			json_object_array_add(array, o);
-		else {
+		if (json) {
+			json_object_array_add(array, audit_clean(o));
+			json_object_put(o);
+		} else {
 			audit_line(o, &out);
 			json_object_put(o);
 		}

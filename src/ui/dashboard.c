@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/config.h"
 #include "diag/diagnose.h"
 #include "model/history.h"
 #include "probe/probe.h"
@@ -47,6 +48,7 @@ struct dashboard {
 	struct ui_state state;
 	struct theme theme;
 	struct grid grid;
+	struct config_watch watch;     /* the config file on disk (config.h) */
 	bool utf8;
 	bool quit;
 	int exit_status;
@@ -261,6 +263,20 @@ static void dashboard_draw(struct dashboard *d)
 	dashboard_fill_view(d, &v);
 	panels_draw(&d->grid, &v);
 	term_draw(d->term, &d->grid);
+}
+
+/* The configuration file changed on disk: say what the new one is worth.
+ * The loaded configuration stays in use whatever the file now holds. */
+static bool dashboard_check_config(struct dashboard *d)
+{
+	char msg[sizeof(d->state.message)];
+	enum config_watch_event event = config_watch_check(&d->watch, msg, sizeof(msg));
+	if (event == CONFIG_WATCH_UNCHANGED)
+		return false;
+	activity_add(&d->activity, clock_wall_ms(),
+	             event == CONFIG_WATCH_INVALID ? UI_WARNING : UI_NORMAL, "%s", msg);
+	dashboard_message(d, "%s", msg);
+	return true;
 }
 
 /* ---------------------------------------------------------------- keys */
@@ -482,6 +498,8 @@ static int dashboard_loop(struct dashboard *d, int wake_fd)
 			dashboard_key(d, &ev);
 			dirty = true;
 		}
+		if (dashboard_check_config(d))
+			dirty = true;
 		int64_t second = clock_monotonic_ms() / 1000;
 		if (second != last_second) {
 			last_second = second;
@@ -560,6 +578,7 @@ int dashboard_run(const struct cli_options *opts)
 		goto done;
 	}
 	cfg_in_use = true;
+	config_watch_init(&d->watch, &cfg);
 	status = dashboard_loop(d, wake[0]);
 	/* the terminal first, so the operator has the prompt back at once */
 	term_close(d->term);
@@ -582,6 +601,7 @@ done:
 	if (d != NULL) {
 		term_close(d->term);
 		grid_free(&d->grid);
+		config_watch_free(&d->watch);
 		recovery_free(d->recovery);
 		d->recovery = NULL;
 		backup_menu_free(d->backups);

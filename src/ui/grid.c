@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/sanitize.h"
+
 int grid_init(struct grid *g, int width, int height)
 {
 	g->width = 0;
@@ -44,53 +46,27 @@ static struct grid_cell *grid_cell_at(struct grid *g, int x, int y)
 	return &g->cells[(size_t)y * (size_t)g->width + (size_t)x];
 }
 
-/* Decodes one UTF-8 sequence at s; sets *len to the bytes used (>= 1).
- * Invalid or truncated sequences give '?' and consume one byte. */
-static uint32_t grid_decode_utf8(const unsigned char *s, int *len)
-{
-	unsigned char c = s[0];
-	int need;
-	uint32_t cp;
-	*len = 1;
-	if (c < 0x80)
-		return c;
-	if ((c & 0xe0) == 0xc0) {
-		need = 1;
-		cp = c & 0x1f;
-	} else if ((c & 0xf0) == 0xe0) {
-		need = 2;
-		cp = c & 0x0f;
-	} else if ((c & 0xf8) == 0xf0) {
-		need = 3;
-		cp = c & 0x07;
-	} else {
-		return '?';
-	}
-	for (int i = 1; i <= need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return '?';
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	*len = need + 1;
-	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp > 0x10ffff)
-		return '?';
-	return cp;
-}
-
 int grid_put(struct grid *g, int x, int y, int end, const char *text, enum ui_element element)
 {
 	if (end > g->width)
 		end = g->width;
 	if (y < 0 || y >= g->height || text == NULL)
 		return 0;
-	const unsigned char *s = (const unsigned char *)text;
+	const char *s = text;
+	size_t left = strlen(text);
 	int written = 0;
-	while (*s != '\0' && x < end) {
-		int len;
-		uint32_t cp = grid_decode_utf8(s, &len);
-		s += len;
-		if (cp < 0x20 || cp == 0x7f)
+	while (left > 0 && x < end) {
+		/* the sanitiser's rules, so no cell holds what it would refuse */
+		uint32_t cp;
+		size_t len = sanitize_decode(s, left, &cp);
+		if (len == 0) {
+			len = 1;
 			cp = '?';
+		} else if (sanitize_is_control(cp)) {
+			cp = '?';
+		}
+		s += len;
+		left -= len;
 		struct grid_cell *c = grid_cell_at(g, x, y);
 		if (c != NULL) {
 			c->ch = cp;

@@ -39,9 +39,16 @@ static size_t utf8_sequence(const unsigned char *s, size_t left, uint32_t *cp)
 	return n;
 }
 
-static bool is_control(uint32_t cp)
+bool sanitize_is_control(uint32_t cp)
 {
-	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0x200E || cp == 0x200F || cp == 0x061C;
+}
+
+size_t sanitize_decode(const char *s, size_t left, uint32_t *cp)
+{
+	return left == 0 ? 0 : utf8_sequence((const unsigned char *)s, left, cp);
 }
 
 char *sanitize_bytes(char *dst, size_t size, const char *src, size_t len)
@@ -59,7 +66,7 @@ char *sanitize_bytes(char *dst, size_t size, const char *src, size_t len)
 			emit = "?", emit_len = 1, n = 1;
 		} else if (cp == '\n' || cp == '\t' || cp == '\r') {
 			emit = " ", emit_len = 1;
-		} else if (is_control(cp)) {
+		} else if (sanitize_is_control(cp)) {
 			emit = "?", emit_len = 1;
 		} else {
 			emit = (const char *)s + i, emit_len = n;

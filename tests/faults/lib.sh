@@ -31,6 +31,10 @@
 #   fault_quit                press q and wait for the program to end
 #   assert_terminal_usable    after the program ended: main screen, cursor
 #                             visible, echo and icanon set on its tty
+#   fault_cpu_ms PID          CPU time (user + system) PID used so far, in ms
+#   fault_dashboard_recorded W H FILE RAW [ARGS...]
+#                             fault_dashboard, with every byte opsdeck writes
+#                             to the terminal recorded in RAW (pipe-pane)
 . "$OPSDECK_SRCDIR/tests/tui/lib.sh"
 
 FAULT_INTERVAL=${FAULT_INTERVAL:-2}
@@ -116,4 +120,41 @@ assert_terminal_usable() {
 	*" icanon "*" echo "*) pass "the tty has icanon and echo on" ;;
 	*) fail "the tty is left raw: $settings" ;;
 	esac
+}
+
+# fault_cpu_ms PID: the CPU time (user + system, in ms) PID has used so far,
+# from /proc/PID/stat; for checking that a process went back to idle.
+fault_cpu_ms() {
+	local stat ticks f
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || {
+		echo 0
+		return 1
+	}
+	# fields 14 and 15 after the "(comm)" field, which may hold spaces
+	read -r -a f <<<"${stat##*) }"
+	ticks=$((f[11] + f[12]))
+	echo $((ticks * 1000 / $(getconf CLK_TCK)))
+}
+
+# fault_dashboard_recorded W H FILE RAW [ARGS...]: fault_dashboard, with
+# every byte opsdeck writes to the terminal appended to RAW (tmux
+# pipe-pane), from its first byte on: opsdeck waits for the pipe to be set up.
+fault_dashboard_recorded() {
+	local w=$1 h=$2 file=$3 raw=$4 real=$OPSDECK go
+	shift 4
+	go=$(mktemp -u "$TEST_DIR/go.XXXXXX")
+	printf '#!/bin/sh\nwhile [ ! -e %q ]; do sleep 0.05; done\nexec %q "$@"\n' "$go" "$real" \
+		>"$TEST_DIR/recorded-opsdeck"
+	chmod +x "$TEST_DIR/recorded-opsdeck"
+	OPSDECK=$TEST_DIR/recorded-opsdeck
+	: >"$raw"
+	tui_start "$w" "$h" -c "$file" "$@"
+	OPSDECK=$real
+	_tui pipe-pane -o -t tui "cat >> $(printf %q "$raw")"
+	touch "$go"
+	if ! tui_wait "opsdeck" 10; then
+		fail "the dashboard did not draw a first frame within 10 s; the pane is:"
+		printf '%s\n' "$SCREEN" | sed 's/^/    | /' >&2
+		return 1
+	fi
 }

@@ -953,6 +953,123 @@ static void test_load_into_garbage_and_free_twice(void **state)
 	config_free(NULL);
 }
 
+/* ------------------------------------------------------------ watching */
+
+static void test_stamp_equal(void **state)
+{
+	(void)state;
+	struct config_stamp a = {.exists = true,
+	                         .device = 1,
+	                         .inode = 2,
+	                         .size = 3,
+	                         .mode = 0100600,
+	                         .modified_ns = 4,
+	                         .changed_ns = 5};
+	struct config_stamp b = a;
+	assert_true(config_stamp_equal(&a, &b));
+	b.inode = 9; /* replaced by rename */
+	assert_false(config_stamp_equal(&a, &b));
+	b = a, b.size = 9; /* rewritten */
+	assert_false(config_stamp_equal(&a, &b));
+	b = a, b.modified_ns = 9;
+	assert_false(config_stamp_equal(&a, &b));
+	b = a, b.mode = 0100644, b.changed_ns = 9; /* chmod */
+	assert_false(config_stamp_equal(&a, &b));
+	b = a, b.device = 9;
+	assert_false(config_stamp_equal(&a, &b));
+	struct config_stamp gone = {.exists = false}, gone_too = {.exists = false, .size = 7};
+	assert_false(config_stamp_equal(&a, &gone));
+	assert_false(config_stamp_equal(&gone, &a));
+	assert_true(config_stamp_equal(&gone, &gone_too)); /* nothing else counts */
+}
+
+#define WATCHED_TEXT                                                                             \
+	"[app]\nname = shop\n[database]\nurl = postgresql://app:" SECRET "@db:5432/shop\n"
+
+/* Each rewrite below changes the size, so the stamp differs even when two
+ * writes fall in the same tick of the file system's clock. */
+static void test_watch_reports_each_change(void **state)
+{
+	struct fixture *fx = *state;
+	const char *path = write_file(fx, "opsdeck.conf", WATCHED_TEXT, 0600);
+	char saved[PATH_MAX];
+	snprintf(saved, sizeof(saved), "%s", path);
+	struct config cfg;
+	load_ok(saved, &cfg);
+	struct config_watch w;
+	config_watch_init(&w, &cfg);
+	char msg[256] = "";
+	assert_int_equal(config_watch_check(&w, msg, sizeof(msg)), CONFIG_WATCH_UNCHANGED);
+	assert_string_equal(msg, "");
+
+	write_file(fx, "opsdeck.conf", "[app]\nname = shop\n[database\n", 0600);
+	assert_int_equal(config_watch_check(&w, msg, sizeof(msg)), CONFIG_WATCH_INVALID);
+	char expect[PATH_MAX + 128];
+	snprintf(expect, sizeof(expect),
+	         "config invalid, still using the loaded one: %s:3: malformed section header",
+	         saved);
+	assert_true(strncmp(msg, expect, strlen(expect)) == 0);
+	assert_int_equal(config_watch_check(&w, msg, sizeof(msg)), CONFIG_WATCH_UNCHANGED);
+
+	write_file(fx, "opsdeck.conf", "[app]\nname = shop\ntiemout = 3s\n", 0600);
+	assert_int_equal(config_watch_check(&w, msg, sizeof(msg)), CONFIG_WATCH_INVALID);
+	snprintf(expect, sizeof(expect),
+	         "config invalid, still using the loaded one: %s:3: unknown key 'tiemout' in [app]",
+	         saved);
+	assert_true(strncmp(msg, expect, strlen(expect)) == 0);
+
+	/* a password others may read: refused, and the password never shown */
+	write_file(fx, "opsdeck.conf", WATCHED_TEXT "; shared\n", 0644);
+	assert_int_equal(config_watch_check(&w, msg, sizeof(msg)), CONFIG_WATCH_INVALID);
+	assert_non_null(strstr(msg, "holds a password (line 4) but is readable by group"));
+	assert_null(strstr(msg, SECRET));
+
+	/* back to the text in use, then a different valid one */
+	write_file(fx, "opsdeck.conf", WATCHED_TEXT, 0600);
+	assert_int_equal(config_watch_check(&w, msg, sizeof(msg)), CONFIG_WATCH_IN_USE);
+	snprintf(expect, sizeof(expect), "config %s is valid and the same as the one in use", saved);
+	assert_string_equal(msg, expect);
+	write_file(fx, "opsdeck.conf", WATCHED_TEXT "[nosuch]\n", 0600);
+	assert_int_equal(config_watch_check(&w, msg, sizeof(msg)), CONFIG_WATCH_INVALID);
+	write_file(fx, "opsdeck.conf", "[app]\nname = other\n", 0600);
+	assert_int_equal(config_watch_check(&w, msg, sizeof(msg)), CONFIG_WATCH_VALID);
+	snprintf(expect, sizeof(expect),
+	         "config %s changed and is valid; restart opsdeck to apply it", saved);
+	assert_string_equal(msg, expect);
+
+	/* removed, then a FIFO in its place: reported, and nothing blocks */
+	assert_int_equal(unlink(saved), 0);
+	assert_int_equal(config_watch_check(&w, msg, sizeof(msg)), CONFIG_WATCH_INVALID);
+	assert_non_null(strstr(msg, "No such file or directory"));
+	assert_int_equal(mkfifo(saved, 0600), 0);
+	assert_int_equal(config_watch_check(&w, msg, sizeof(msg)), CONFIG_WATCH_INVALID);
+	snprintf(expect, sizeof(expect),
+	         "config invalid, still using the loaded one: %s: not a regular file", saved);
+	assert_string_equal(msg, expect);
+
+	/* the configuration in use never changed */
+	assert_string_equal(cfg.app.name, "shop");
+	assert_string_equal(cfg.database.url, "postgresql://app:" SECRET "@db:5432/shop");
+	config_watch_free(&w);
+	config_watch_free(&w);
+	config_free(&cfg);
+}
+
+static void test_watch_nothing_without_a_file(void **state)
+{
+	(void)state;
+	struct config cfg;
+	load_ok(NULL, &cfg); /* no file anywhere: built-in defaults */
+	assert_string_equal(cfg.path, "");
+	struct config_watch w;
+	config_watch_init(&w, &cfg);
+	char msg[64] = "";
+	assert_int_equal(config_watch_check(&w, msg, sizeof(msg)), CONFIG_WATCH_UNCHANGED);
+	assert_string_equal(msg, "");
+	config_watch_free(&w);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	original_path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
@@ -1000,6 +1117,9 @@ int main(void)
 	    T(test_env_file_without_secret_may_be_shared),
 	    T(test_errors_never_show_the_password),
 	    T(test_load_into_garbage_and_free_twice),
+	    T(test_stamp_equal),
+	    T(test_watch_reports_each_change),
+	    T(test_watch_nothing_without_a_file),
 	};
 #undef T
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -68,6 +68,41 @@ static void test_bytes_stop_at_length(void **state)
 	assert_string_equal(out, "abc");
 }
 
+static void test_bidi_controls_replaced(void **state)
+{
+	(void)state;
+	char out[64];
+	/* RLO, LRE, PDF, RLI, PDI, LRM, RLM, ALM: they reorder the line */
+	sanitize_text(out, sizeof(out),
+	              "a\xe2\x80\xae" "b\xe2\x80\xaa" "c\xe2\x80\xac" "d\xe2\x81\xa7"
+	              "e\xe2\x81\xa9" "f\xe2\x80\x8e" "g\xe2\x80\x8f" "h\xd8\x9c" "i");
+	assert_string_equal(out, "a?b?c?d?e?f?g?h?i");
+	/* their neighbours stay: en dash U+2013, narrow no-break space U+202F */
+	assert_string_equal(sanitize_text(out, sizeof(out), "1\xe2\x80\x93" "2\xe2\x80\xaf" "3"),
+	                    "1\xe2\x80\x93" "2\xe2\x80\xaf" "3");
+}
+
+static void test_decode_one_character(void **state)
+{
+	(void)state;
+	uint32_t cp = 0;
+	assert_int_equal(sanitize_decode("A", 1, &cp), 1);
+	assert_int_equal(cp, 'A');
+	assert_int_equal(sanitize_decode("\xe2\x9c\x93", 3, &cp), 3);
+	assert_int_equal(cp, 0x2713);
+	assert_int_equal(sanitize_decode("\xe2\x9c", 2, &cp), 0);         /* truncated */
+	assert_int_equal(sanitize_decode("\xc0\x9b", 2, &cp), 0);         /* overlong ESC */
+	assert_int_equal(sanitize_decode("\xe0\x80\x9b", 3, &cp), 0);     /* overlong ESC */
+	assert_int_equal(sanitize_decode("\xed\xa0\x80", 3, &cp), 0);     /* surrogate */
+	assert_int_equal(sanitize_decode("\xf4\x90\x80\x80", 4, &cp), 0); /* > U+10FFFF */
+	assert_int_equal(sanitize_decode("", 0, &cp), 0);
+	assert_true(sanitize_is_control(0x1b));
+	assert_true(sanitize_is_control(0x9b));
+	assert_true(sanitize_is_control(0x202e));
+	assert_false(sanitize_is_control(0x2713));
+	assert_false(sanitize_is_control(' '));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -78,6 +113,8 @@ int main(void)
 		cmocka_unit_test(test_never_splits_a_character),
 		cmocka_unit_test(test_in_place),
 		cmocka_unit_test(test_bytes_stop_at_length),
+		cmocka_unit_test(test_bidi_controls_replaced),
+		cmocka_unit_test(test_decode_one_character),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
