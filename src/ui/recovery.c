@@ -115,6 +115,8 @@ static int task_work(struct job *job, void *arg)
 	    .cfg = t->cfg,
 	    .pid = t->pid,
 	    .job = job,
+	    /* so that Esc or a signal stops a running restart_command too */
+	    .cancel = job_cancel_flag(job),
 	    .on_line = task_line,
 	    .on_line_arg = t,
 	};
