@@ -135,6 +135,7 @@ assert_terminal_usable() {
 	esac
 }
 
+# shellcheck disable=SC2034 # FAULT_RC is for the caller
 fault_wait_exit() {
 	local pid=$1 what=${2:-the process} deadline
 	deadline=$(($(_tui_now_ms) + $(_fault_deadline) * 1000))

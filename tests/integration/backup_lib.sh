@@ -65,12 +65,12 @@ bk_proxy_start() {
 }
 
 _bk_proxy_launch() {
-	local dir=$TEST_DIR/proxy i
+	local dir=$TEST_DIR/proxy
 	setsid "$_LIB_PY" "$OPSDECK_SRCDIR/tests/stack/s3proxy.py" --port "${BK_ENDPOINT##*:}" \
 		--upstream "$S3_ENDPOINT" --control "$BK_CONTROL" --log "$BK_PROXY_LOG" \
 		${S3_DIR:+--s3-dir "$S3_DIR"} </dev/null >>"$dir/proxy.out" 2>&1 &
 	BK_PROXY_PID=$!
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		curl -sf "$BK_ENDPOINT/__s3proxy/health" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
