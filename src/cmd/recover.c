@@ -201,6 +201,8 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 		}
 		if (!recover_confirm(a)) {
 			printf("not confirmed: %s not run\n", a->name);
+			if (action_record_declined(a, &run, err, sizeof(err)) != 0)
+				fprintf(stderr, "opsdeck: warning: not recorded: %s\n", err);
 			rc = 1;
 			goto done;
 		}

@@ -206,6 +206,34 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 	return st;
 }
 
+int action_record_declined(const struct action *a, struct action_run *run, char *err, size_t errlen)
+{
+	const struct config *cfg = run->cfg;
+	const char *log = cfg->recovery.audit_log ? cfg->recovery.audit_log : "";
+	char id[AUDIT_ID_SIZE], target[512], args[512];
+	audit_new_id(id);
+	action_target(a, cfg, target, sizeof(target));
+	action_arguments(a, run, args, sizeof(args));
+	struct audit_record rec = {
+	    .id = id,
+	    .phase = "attempt",
+	    .action = a->name,
+	    .target = target,
+	    .arguments = args,
+	    .dry_run = false,
+	    .result = NULL,
+	    .detail = NULL,
+	    .duration_ms = -1,
+	};
+	if (audit_write(log, &rec, err, errlen) < 0)
+		return -1;
+	rec.phase = "outcome";
+	rec.result = "declined";
+	rec.detail = "not confirmed by the operator: not run";
+	rec.duration_ms = 0;
+	return audit_write(log, &rec, err, errlen) < 0 ? -1 : 0;
+}
+
 void action_say(struct action_run *run, const char *fmt, ...)
 {
 	char raw[1024], line[1024];

@@ -98,6 +98,12 @@ enum action_status {
 enum action_status action_execute(const struct action *a, struct action_run *run, bool dry_run,
                                   char *err, size_t errlen);
 
+/* Records that the operator declined the confirmation after the dry run:
+ * an attempt and its outcome "declined", joined by id, so the audit trail
+ * shows who backed off. Nothing runs. 0, or -1 with the reason in err. */
+int action_record_declined(const struct action *a, struct action_run *run, char *err,
+                           size_t errlen);
+
 /* From an action: one line of output (sanitised, redacted) into run->out
  * and, under a job, as its progress. */
 void action_say(struct action_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

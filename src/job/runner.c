@@ -27,7 +27,7 @@ struct job {
 	pthread_mutex_t lock;
 	struct job_progress progress; /* under lock */
 	bool result_set;              /* under lock: job_set_result() was called */
-	atomic_bool cancel;
+	atomic_int cancel;
 	int (*fn)(struct job *job, void *arg);
 	void *arg;
 	void (*free_arg)(void *arg);
@@ -95,7 +95,7 @@ struct job *job_start(const char *title, int (*fn)(struct job *job, void *arg), 
 	job->progress.state = JOB_RUNNING;
 	sanitize_text(job->progress.title, sizeof(job->progress.title), title ? title : "job");
 	job->progress.started_ms = clock_wall_ms();
-	atomic_init(&job->cancel, false);
+	atomic_init(&job->cancel, 0);
 	job->fn = fn;
 	job->arg = arg;
 	job->free_arg = free_arg;
@@ -143,10 +143,15 @@ bool job_cancelled(const struct job *job)
 	return atomic_load(&((struct job *)job)->cancel);
 }
 
+const atomic_int *job_cancel_flag(const struct job *job)
+{
+	return &job->cancel;
+}
+
 void job_cancel(struct job *job)
 {
 	if (job)
-		atomic_store(&job->cancel, true);
+		atomic_store(&job->cancel, 1);
 }
 
 void job_progress(const struct job *job, struct job_progress *out)

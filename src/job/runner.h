@@ -11,6 +11,7 @@
 #ifndef OPSDECK_JOB_RUNNER_H
 #define OPSDECK_JOB_RUNNER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -46,6 +47,9 @@ void job_report(struct job *job, uint64_t done, uint64_t total, const char *fmt,
 void job_set_result(struct job *job, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* From the worker: whether cancellation was asked for. */
 bool job_cancelled(const struct job *job);
+/* The flag job_cancel() sets, for code that waits on something of its own
+ * (a child process, a transfer) and takes an atomic_int to stop early. */
+const atomic_int *job_cancel_flag(const struct job *job);
 
 /* From any thread. */
 void job_cancel(struct job *job);

@@ -115,6 +115,8 @@ static int task_work(struct job *job, void *arg)
 	    .cfg = t->cfg,
 	    .pid = t->pid,
 	    .job = job,
+	    /* so that Esc or a signal stops a running restart_command too */
+	    .cancel = job_cancel_flag(job),
 	    .on_line = task_line,
 	    .on_line_arg = t,
 	};
@@ -469,6 +471,15 @@ static void recovery_cancel(struct recovery *r, struct ui_state *st, struct acti
 	if (r->action && (r->step == STEP_CONFIRM || r->step == STEP_PREVIEW))
 		activity_add(log, clock_wall_ms(), UI_NORMAL,
 		             "recovery: %s cancelled by the operator", r->action->name);
+	if (r->action && r->step == STEP_CONFIRM) {
+		/* the dry run was shown and the operator backed off: on record
+		 * (a local append, as quick as the Activity line) */
+		char err[512];
+		struct action_run run = {.cfg = r->cfg, .pid = r->pid};
+		if (action_record_declined(r->action, &run, err, sizeof(err)) != 0)
+			activity_add(log, clock_wall_ms(), UI_WARNING,
+			             "recovery: the audit log was not written: %s", err);
+	}
 	recovery_close(r, st);
 }
 

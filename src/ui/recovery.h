@@ -6,8 +6,8 @@
  * UI thread only starts them, reads their progress after a wake-up and draws
  * it. Everything is recorded in Activity, and by the actions themselves in
  * the audit log. Esc cancels at any step before the run; during the run it
- * asks the job to stop between steps. All functions are for the UI thread;
- * no curses here.
+ * asks the job to stop (a running restart_command is killed). All
+ * functions are for the UI thread; no curses here.
  */
 #ifndef OPSDECK_UI_RECOVERY_H
 #define OPSDECK_UI_RECOVERY_H

@@ -35,6 +35,23 @@
 #   fault_dashboard_recorded W H FILE RAW [ARGS...]
 #                             fault_dashboard, with every byte opsdeck writes
 #                             to the terminal recorded in RAW (pipe-pane)
+#   fault_wait_exit PID [WHAT]
+#                             wait (two intervals at most) for PID, a
+#                             background child of the test, to end; FAULT_RC
+#                             gets its exit status (it is killed, and the
+#                             check fails, if it is still running)
+#   fault_signal_dashboard SIG
+#                             send SIG (TERM, HUP, INT) to the dashboard and
+#                             check that it ends within two intervals with
+#                             status 128 + the signal's number
+#   assert_group_gone PGID [WHAT]
+#                             no process is left in process group PGID
+#                             (zombies aside: they have ended)
+#   fault_running PID         0 when PID runs (exists and is not a zombie)
+#   assert_audit_outcome FILE ACTION RESULT [WHAT]
+#                             the newest run (not dry run) of ACTION in the
+#                             audit log FILE has an attempt and an outcome,
+#                             joined by id, and the outcome is RESULT
 . "$OPSDECK_SRCDIR/tests/tui/lib.sh"
 
 FAULT_INTERVAL=${FAULT_INTERVAL:-2}
@@ -157,4 +174,72 @@ fault_dashboard_recorded() {
 		printf '%s\n' "$SCREEN" | sed 's/^/    | /' >&2
 		return 1
 	fi
+# shellcheck disable=SC2034 # FAULT_RC is for the caller
+fault_wait_exit() {
+	local pid=$1 what=${2:-the process} deadline
+	deadline=$(($(_tui_now_ms) + $(_fault_deadline) * 1000))
+	while kill -0 "$pid" 2>/dev/null && [ "$(_tui_now_ms)" -lt "$deadline" ]; do
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		fail "$what still runs two intervals ($(_fault_deadline) s) later"
+		kill -KILL "$pid" 2>/dev/null || true
+	else
+		pass "$what ended within two intervals"
+	fi
+	FAULT_RC=0
+	wait "$pid" || FAULT_RC=$?
+}
+
+fault_signal_dashboard() {
+	local sig=$1 pid
+	pid=$(tui_pid)
+	if [ -z "$pid" ]; then
+		fail "no dashboard process to send SIG$sig to"
+		return 1
+	fi
+	kill -s "$sig" "$pid"
+	if tui_wait "EXIT=" "$(_fault_deadline)"; then
+		pass "the dashboard ended $WAITED_MS ms after SIG$sig"
+	else
+		fail "the dashboard still runs two intervals after SIG$sig"
+		return 1
+	fi
+	assert_contains "$SCREEN" "EXIT=$((128 + $(kill -l "$sig")))" "exit status after SIG$sig"
+}
+
+assert_group_gone() {
+	local pgid=$1 what=${2:-process group $1} left
+	# a zombie has ended: only its parent has not reaped it yet
+	left=$(ps -e -o pid=,pgid=,stat=,args= | awk -v g="$pgid" '$2 == g && $3 !~ /^Z/')
+	if [ -z "$left" ]; then
+		pass "$what: no process left"
+	else
+		fail "$what: processes left: $left"
+		pkill -KILL -g "$pgid" 2>/dev/null || true
+	fi
+}
+
+assert_audit_outcome() {
+	local file=$1 action=$2 result=$3 what=${4:-audit} got
+	got=$("$_LIB_PY" - "$file" "$action" <<'PY'
+import json, sys
+records = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+runs = [r for r in records if r.get("action") == sys.argv[2] and not r.get("dry_run")]
+outcomes = [r for r in runs if r.get("phase") == "outcome"]
+if not outcomes:
+    print("no outcome")
+    sys.exit()
+last = outcomes[-1]
+attempts = [r for r in runs if r.get("phase") == "attempt" and r.get("id") == last.get("id")]
+print(last.get("result") if attempts else "outcome without its attempt")
+PY
+)
+	assert_eq "$got" "$result" "$what: $action outcome, joined to its attempt"
+}
+
+fault_running() {
+	local state
+	state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ]
 }

@@ -14,6 +14,7 @@
 #                           sets BK_ENDPOINT, BK_CONTROL (fault rules, JSON),
 #                           BK_PROXY_LOG, BK_PROXY_PID; skips without botocore
 #   bk_proxy_stop           stop it (S3 "goes away")
+#   bk_proxy_restart        start it again on the same port (S3 is back)
 #   bk_proxy_faults JSON    write the fault rules
 #   bk_proxy_ops OP         the proxy's log lines of operation OP
 #   bk_proxy_sig_ok         assert every request the proxy saw was signed right
@@ -58,14 +59,18 @@ bk_proxy_start() {
 	BK_CONTROL=$dir/control.json
 	BK_PROXY_LOG=$dir/requests.jsonl
 	: >"$BK_CONTROL"
-	setsid "$_LIB_PY" "$OPSDECK_SRCDIR/tests/stack/s3proxy.py" --port "$port" \
-		--upstream "$S3_ENDPOINT" --control "$BK_CONTROL" --log "$BK_PROXY_LOG" \
-		${S3_DIR:+--s3-dir "$S3_DIR"} </dev/null >"$dir/proxy.out" 2>&1 &
-	BK_PROXY_PID=$!
 	on_exit bk_proxy_stop
 	BK_ENDPOINT=http://127.0.0.1:$port
-	local i
-	for i in $(seq 1 100); do
+	_bk_proxy_launch
+}
+
+_bk_proxy_launch() {
+	local dir=$TEST_DIR/proxy
+	setsid "$_LIB_PY" "$OPSDECK_SRCDIR/tests/stack/s3proxy.py" --port "${BK_ENDPOINT##*:}" \
+		--upstream "$S3_ENDPOINT" --control "$BK_CONTROL" --log "$BK_PROXY_LOG" \
+		${S3_DIR:+--s3-dir "$S3_DIR"} </dev/null >>"$dir/proxy.out" 2>&1 &
+	BK_PROXY_PID=$!
+	for _ in $(seq 1 100); do
 		curl -sf "$BK_ENDPOINT/__s3proxy/health" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
@@ -74,8 +79,13 @@ bk_proxy_start() {
 	finish
 }
 
+bk_proxy_restart() {
+	_bk_proxy_launch
+}
+
 bk_proxy_stop() {
 	kill "$BK_PROXY_PID" 2>/dev/null || true
+	wait "$BK_PROXY_PID" 2>/dev/null || true
 }
 
 bk_proxy_faults() {

@@ -263,7 +263,7 @@ stack_config() {
 		if [[ $line =~ ^[[:space:]]*\[([a-z_]+)\][[:space:]]*$ ]]; then
 			section=${BASH_REMATCH[1]}
 			case " ${sections[*]} " in *" $section "*) ;; *) sections+=("$section") ;; esac
-		elif [[ $line =~ ^[[:space:]]*([a-z_]+)[[:space:]]*=[[:space:]]*(.*)$ ]]; then
+		elif [[ $line =~ ^[[:space:]]*([a-z0-9_]+)[[:space:]]*=[[:space:]]*(.*)$ ]]; then
 			_cfg_set "$section" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
 		else
 			echo "lib.sh: stack_config: cannot use line '$line' (want 'key = value' or '[section]')" >&2

@@ -50,12 +50,13 @@ tui_keys Escape
 assert_screen "recovery: restart-app done"
 assert_screen "re-check: app_down"
 
-# The audit log: two dry runs and the run, attempt and outcome each.
+# The audit log: two dry runs, the declined confirmation and the run,
+# attempt and outcome each.
 run "$OPSDECK" -c opsdeck.conf audit --json
 assert_eq "$(json_get "$OUT" 'd[0:0] or [(r["phase"], r["dry_run"], r["result"]) for r in d]')" \
-	'[["attempt", true, null], ["outcome", true, "ok"], ["attempt", true, null], ["outcome", true, "ok"], ["attempt", false, null], ["outcome", false, "ok"]]' \
-	"audit: two dry runs, then the run"
-assert_eq "$(json_get "$OUT" 'd[4]["id"] == d[5]["id"]')" true "attempt and outcome joined"
+	'[["attempt", true, null], ["outcome", true, "ok"], ["attempt", false, null], ["outcome", false, "declined"], ["attempt", true, null], ["outcome", true, "ok"], ["attempt", false, null], ["outcome", false, "ok"]]' \
+	"audit: a dry run, declined, a dry run, then the run"
+assert_eq "$(json_get "$OUT" 'd[2]["id"] == d[3]["id"] and d[6]["id"] == d[7]["id"]')" true "attempt and outcome joined"
 tui_keys q
 assert_screen "EXIT=0"
 
@@ -84,6 +85,7 @@ tui_keys -l "nope"
 tui_keys Enter
 assert_screen "not confirmed: restart-app not run"
 assert_screen "EXIT=1"
+assert_contains "$(tail -1 "$audit")" '"result":"declined"' "declined on the command line: on record"
 assert_eq "$(cat "$APP_DIR/health_mode")" 500 "not confirmed: nothing ran"
 _tui_kill "$TUI_SOCKET"
 TUI_SOCKET="$TUI_SOCKET-2"
