@@ -174,6 +174,8 @@ fault_dashboard_recorded() {
 		printf '%s\n' "$SCREEN" | sed 's/^/    | /' >&2
 		return 1
 	fi
+}
+
 # shellcheck disable=SC2034 # FAULT_RC is for the caller
 fault_wait_exit() {
 	local pid=$1 what=${2:-the process} deadline
