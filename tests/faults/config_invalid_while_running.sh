@@ -32,7 +32,7 @@ no_secret_on_screen() {
 }
 
 fault_dashboard 160 40 opsdeck.conf
-assert_reported "redis ok" "loaded"
+assert_reported "OK   redis" "loaded"
 
 # 1. A syntax error: the [redis] header loses its bracket.
 n=$(line_of '^\[redis\]$')
@@ -42,7 +42,7 @@ assert_reported "config invalid, still using the loaded one: opsdeck.conf:$n: ma
 assert_contains "$(printf '%s\n' "$SCREEN" | tail -n 1)" "opsdeck.conf:$n:" "the key bar"
 no_secret_on_screen "syntax error"
 assert_alive
-assert_contains "$SCREEN" "redis ok" "the checks still run on the loaded configuration"
+assert_contains "$SCREEN" "OK   redis" "the checks still run on the loaded configuration"
 
 # 2. An unknown key in [app].
 n=$(($(line_of '^timeout = ') + 1))
