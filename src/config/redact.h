@@ -16,7 +16,9 @@
 /* Writes url with its password (if any) replaced by "***" into dst; text
  * that is not a URL is copied unchanged (but still passed through
  * redact_text()). Works on running text too: every URL in it is masked, and
- * so is the value of a conninfo-style "password=..." (or sslpassword=...).
+ * so is the value of a conninfo-style "password=..." (or sslpassword=...)
+ * and of a query parameter whose name says it holds a credential (?token=,
+ * &api_key=, &secret=, &auth=, &X-Amz-Signature=, ...).
  * When in doubt it masks more (a password with an unencoded '/' hides the
  * rest of the URL). Always terminates dst. */
 void url_redact(char *dst, size_t size, const char *url);
