@@ -254,6 +254,14 @@ int url_has_password(const char *text)
 	return text && next_url_password(text, text, &pass, &pass_end);
 }
 
+int text_has_credential(const char *text)
+{
+	const char *value, *value_end;
+	return text && (next_url_password(text, text, &value, &value_end) ||
+	                next_conninfo_password(text, &value, &value_end) ||
+	                next_query_secret(text, &value, &value_end));
+}
+
 void url_redact(char *dst, size_t size, const char *url)
 {
 	if (!dst || size == 0)

@@ -28,6 +28,12 @@ void url_redact(char *dst, size_t size, const char *url);
  * literally in a file. Returns 1 or 0. */
 int url_has_password(const char *text);
 
+/* Whether text holds anything url_redact() would mask: a URL's password,
+ * a conninfo-style password= value or a credential in a URL's query string
+ * (?token=...). The config loader uses it to find a secret written
+ * literally in a file. Returns 1 or 0. */
+int text_has_credential(const char *text);
+
 /* Takes a URL in an allocated string and returns it (allocated, owned by
  * the caller) with any password masked; `text` is freed. */
 char *url_redact_take(char *text);
