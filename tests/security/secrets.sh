@@ -293,15 +293,18 @@ leak_check 2 "world-readable env file" od_b status
 chmod 600 app/.env
 
 # ---------------------------------------------------------------- pg_dump's command line
-# A lock held on a table keeps the real pg_dump waiting, so its /proc
-# entries can be read while the backup runs.
-PGPASSWORD=$PG_SUPERUSER_PASSWORD "${PG_BINDIR:+$PG_BINDIR/}psql" -X -q -h 127.0.0.1 -p "$PGPORT" \
-	-U postgres -d shop -c 'BEGIN; LOCK TABLE "RequestLog" IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(8); COMMIT;' \
+# A lock held on a table keeps the real pg_dump waiting until it is
+# released, so its /proc entries can be read while the backup runs.
+PGAPPNAME=opsdeck-test-lock PGPASSWORD=$PG_SUPERUSER_PASSWORD "${PG_BINDIR:+$PG_BINDIR/}psql" -X -q \
+	-h 127.0.0.1 -p "$PGPORT" -U postgres -d shop \
+	-c 'BEGIN; LOCK TABLE "RequestLog" IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(600); COMMIT;' \
 	>/dev/null 2>&1 &
 lock_pid=$!
 on_exit stop_pid "$lock_pid"
-for _ in $(seq 1 100); do
-	[ "$(psql_super "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation = '\"RequestLog\"'::regclass")" -ge 1 ] && break
+# count_sessions WHERE: sessions of pg_stat_activity matching WHERE
+count_sessions() { psql_super "SELECT count(*) FROM pg_stat_activity WHERE $1"; }
+for _ in $(seq 1 200); do
+	[ "$(count_sessions "application_name = 'opsdeck-test-lock' AND wait_event = 'PgSleep'")" -ge 1 ] && break
 	sleep 0.1
 done
 # an environment of its own, so that what pg_dump inherits is only what
@@ -310,26 +313,33 @@ env -i PATH="$PATH" HOME="$HOME" LC_ALL=C TZ=UTC "$OPSDECK" -c "$TEST_DIR/b.conf
 	backup db --target "file://$TEST_DIR/target" >outputs/locked.out 2>outputs/locked.err &
 backup_pid=$!
 on_exit stop_pid "$backup_pid"
-dump_pid=
-for _ in $(seq 1 100); do
-	dump_pid=$(pgrep -P "$backup_pid" -x pg_dump | head -n 1)
-	[ -n "$dump_pid" ] && grep -q . "/proc/$dump_pid/cmdline" 2>/dev/null && break
-	sleep 0.05
+waiting=no
+for _ in $(seq 1 300); do
+	if [ "$(count_sessions "application_name = 'opsdeck-backup' AND wait_event_type = 'Lock'")" -ge 1 ]; then
+		waiting=yes
+		break
+	fi
+	sleep 0.1
 done
+assert_eq "$waiting" yes "pg_dump waits on the lock"
+dump_pid=$(pgrep -P "$backup_pid" -x pg_dump | head -n 1)
 if [ -z "$dump_pid" ]; then
 	fail "no pg_dump child seen while the backup ran"
 else
 	cmdline=$(tr '\0' ' ' <"/proc/$dump_pid/cmdline")
 	environment=$(tr '\0' '\n' <"/proc/$dump_pid/environ")
-	assert_contains "$cmdline" "pg_dump" "pg_dump's command line"
+	assert_contains "$cmdline" "--dbname" "pg_dump's command line"
 	assert_contains "$cmdline" "port='$PGPORT'" "pg_dump's command line names the server"
 	assert_no_secrets "$cmdline" "pg_dump's command line"
 	assert_not_contains "$cmdline" "password=" "pg_dump's command line"
 	# the password goes in the child's environment, and only that one
-	assert_contains "$environment" "PGPASSWORD=$P_DB" "pg_dump's environment"
+	assert_eq "$(printf '%s\n' "$environment" | grep -cxF "PGPASSWORD=$P_DB")" 1 \
+		"pg_dump's environment holds the password as PGPASSWORD"
 	assert_no_secrets "$(printf '%s\n' "$environment" | grep -v "^PGPASSWORD=")" \
 		"pg_dump's environment besides PGPASSWORD"
 fi
+psql_super "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+	WHERE application_name = 'opsdeck-test-lock'" >/dev/null
 rc=0
 wait "$backup_pid" || rc=$?
 assert_eq "$rc" 0 "the backup that waited on the lock"
