@@ -396,6 +396,14 @@ if command -v tmux >/dev/null 2>&1; then
 	tui_keys Escape
 	tui_keys q
 	shot "after quit" "EXIT=0"
+	# and with every backend unreachable: the errors on the screen
+	_tui_kill "$TUI_SOCKET"
+	TUI_SOCKET="$TUI_SOCKET-down"
+	tui_start 160 50 -c "$TEST_DIR/down.conf"
+	shot "unreachable backends" "connection refused"
+	tui_keys b l
+	shot "unreachable S3: backup list" "after 5 attempts" 30
+	tui_keys Escape q
 	assert_gt "$(grep -c '^=== ' "$screens")" 15 "screens captured"
 	# the screens searched are those of a working session
 	assert_contains "$(cat "$screens")" "backed up shop to s3://$S3_BUCKET/secrets-a/" "the dashboard's backup"
