@@ -2,12 +2,16 @@
 # The config-permission rule (opsdeck.conf(5), SECRETS): a configuration
 # file or env file that holds a secret and that group or others can read is
 # refused with one line naming the file, the line and `chmod 600 FILE`, with
-# each verb's documented exit status (check: UNKNOWN, 3); the same file at
+# each verb's documented exit status (check: UNKNOWN, 3; the dashboard too); the same file at
 # 0600 is accepted, and so is a file without secrets at 0644. Covers what
 # tests/integration/config_errors.sh does not: each verb, group-only and
 # other-only bits, Redis and token secrets, ${VAR} references, symlinks, the
 # env file (named or ./.env) and the per-user config file.
-. "$OPSDECK_SRCDIR/tests/integration/lib.sh"
+if command -v tmux >/dev/null 2>&1; then
+	. "$OPSDECK_SRCDIR/tests/tui/lib.sh" # the dashboard needs a terminal
+else
+	. "$OPSDECK_SRCDIR/tests/integration/lib.sh"
+fi
 
 # No backend is needed: nothing listens on port 1, and probes fail fast.
 base() {
@@ -59,6 +63,15 @@ assert_exit 3 "$OPSDECK" -c db.conf check
 assert_match "$OUT" "^OPSDECK UNKNOWN - .*db\.conf.*chmod 600 db\.conf" "check's line"
 assert_eq "$(printf '%s\n' "$OUT" | wc -l)" 1 "check prints one line"
 assert_not_contains "$OUT$ERR" "Sekr1t" "check"
+# the dashboard, on a terminal, refuses it the same way
+if command -v tmux >/dev/null 2>&1; then
+	tui_start 120 20 -c db.conf
+	assert_screen "EXIT=2"
+	assert_contains "$SCREEN" "db.conf: holds a password (line $line)" "the dashboard"
+	assert_contains "$SCREEN" "chmod 600 db.conf" "the dashboard"
+	assert_not_contains "$SCREEN" "Sekr1t" "the dashboard"
+	_tui_kill "$TUI_SOCKET"
+fi
 # nothing ran: no audit record of the refused actions
 assert_eq "$(cat audit.jsonl 2>/dev/null)" "" "no audit record from a refused config"
 
