@@ -794,8 +794,9 @@ static int literal_secret_line(const struct load_state *ls)
 		if (expand_vars(e->value, lookup_nothing, NULL, &literal, NULL, 0, why,
 		                sizeof(why)) < 0)
 			literal = xstrdup(e->value);
-		/* user:pass@ in a URL, or libpq's password= / sslpassword= */
-		bool secret = url_has_password(literal) || strstr(literal, "password=") != NULL;
+		/* user:pass@ in a URL, libpq's password= / sslpassword=, or a
+		 * credential in a URL's query string (?token=) */
+		bool secret = text_has_credential(literal) || strstr(literal, "password=") != NULL;
 		free(literal);
 		if (secret)
 			return e->line;

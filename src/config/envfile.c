@@ -281,7 +281,7 @@ int envfile_holds_secret(const struct envfile *env)
 		return 0;
 	for (size_t i = 0; i < env->count; i++) {
 		const struct envfile_var *v = &env->vars[i];
-		if ((*v->value && name_looks_secret(v->name)) || url_has_password(v->value))
+		if ((*v->value && name_looks_secret(v->name)) || text_has_credential(v->value))
 			return v->line;
 	}
 	return 0;

@@ -57,12 +57,14 @@ int expand_vars(const char *in, expand_lookup_fn lookup, void *ctx, char **out, 
 		size_t n = (size_t)(close - name);
 		if (n > EXPAND_MAX_NAME || !valid_name(name, n)) {
 			const char *shell = strpbrk(name, ":-+?=");
+			/* Shown without what follows the operator: a default is
+			 * often the very URL or password the variable stands for. */
 			if (shell && shell < close && valid_name(name, (size_t)(shell - name)))
-				snprintf(err, errlen,
-				         "${%.*s}: only plain ${NAME} is supported (no defaults or "
-				         "other "
-				         "shell forms)",
-				         (int)(n < 60 ? n : 60), name);
+				snprintf(
+				    err, errlen,
+				    "${%.*s%.*s...}: only plain ${NAME} is supported (no defaults "
+				    "or other shell forms)",
+				    (int)(shell - name), name, (int)strspn(shell, ":-+?="), shell);
 			else
 				snprintf(err, errlen,
 				         "${%.*s} is not a valid variable name (use letters, "

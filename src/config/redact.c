@@ -205,10 +205,61 @@ static bool next_conninfo_password(const char *from, const char **value, const c
 	return false;
 }
 
+/* Whether a query parameter's name says its value is a credential. */
+static bool secret_parameter_name(const char *name, size_t len)
+{
+	static const char *const words[] = {"token",     "secret", "passw",      "key",
+	                                    "signature", "auth",   "credential", "sig"};
+	char lower[64];
+	if (len >= sizeof(lower))
+		len = sizeof(lower) - 1;
+	for (size_t i = 0; i < len; i++)
+		lower[i] = (char)tolower((unsigned char)name[i]);
+	lower[len] = '\0';
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(lower, words[i]))
+			return true;
+	return false;
+}
+
+/* Finds the value of a URL query parameter that carries a credential
+ * (?token=..., &api_key=..., &X-Amz-Signature=...) at or after `from`: the
+ * value runs to the next '&', '#' or the end of the URL. */
+static bool next_query_secret(const char *from, const char **value, const char **value_end)
+{
+	for (const char *p = from; *p; p++) {
+		if (*p != '?' && *p != '&')
+			continue;
+		const char *name = p + 1;
+		const char *q = name;
+		while (isalnum((unsigned char)*q) || *q == '_' || *q == '-' || *q == '.')
+			q++;
+		if (q == name || *q != '=' || !secret_parameter_name(name, (size_t)(q - name)))
+			continue;
+		const char *start = ++q;
+		while (*q != '&' && *q != '#' && !ends_token(*q))
+			q++;
+		if (start < q) {
+			*value = start;
+			*value_end = q;
+			return true;
+		}
+	}
+	return false;
+}
+
 int url_has_password(const char *text)
 {
 	const char *pass, *pass_end;
 	return text && next_url_password(text, text, &pass, &pass_end);
+}
+
+int text_has_credential(const char *text)
+{
+	const char *value, *value_end;
+	return text && (next_url_password(text, text, &value, &value_end) ||
+	                next_conninfo_password(text, &value, &value_end) ||
+	                next_query_secret(text, &value, &value_end));
 }
 
 void url_redact(char *dst, size_t size, const char *url)
@@ -221,14 +272,21 @@ void url_redact(char *dst, size_t size, const char *url)
 	strbuf_init(&out, 0);
 	const char *p = url;
 	for (;;) {
-		const char *u = NULL, *u_end = NULL, *c = NULL, *c_end = NULL;
+		const char *u = NULL, *u_end = NULL, *c = NULL, *c_end = NULL, *q = NULL,
+		           *q_end = NULL;
 		bool has_u = next_url_password(url, p, &u, &u_end);
 		bool has_c = next_conninfo_password(p, &c, &c_end);
-		if (!has_u && !has_c)
+		bool has_q = next_query_secret(p, &q, &q_end);
+		if (!has_u && !has_c && !has_q)
 			break;
 		if (!has_u || (has_c && c < u)) {
 			u = c;
 			u_end = c_end;
+			has_u = has_c;
+		}
+		if (!has_u || (has_q && q < u)) {
+			u = q;
+			u_end = q_end;
 		}
 		strbuf_append(&out, p, (size_t)(u - p));
 		strbuf_puts(&out, REDACT_MASK);

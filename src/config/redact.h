@@ -16,7 +16,9 @@
 /* Writes url with its password (if any) replaced by "***" into dst; text
  * that is not a URL is copied unchanged (but still passed through
  * redact_text()). Works on running text too: every URL in it is masked, and
- * so is the value of a conninfo-style "password=..." (or sslpassword=...).
+ * so is the value of a conninfo-style "password=..." (or sslpassword=...)
+ * and of a query parameter whose name says it holds a credential (?token=,
+ * &api_key=, &secret=, &auth=, &X-Amz-Signature=, ...).
  * When in doubt it masks more (a password with an unencoded '/' hides the
  * rest of the URL). Always terminates dst. */
 void url_redact(char *dst, size_t size, const char *url);
@@ -25,6 +27,12 @@ void url_redact(char *dst, size_t size, const char *url);
  * or redis://pass@host). The config loader uses it to find a secret written
  * literally in a file. Returns 1 or 0. */
 int url_has_password(const char *text);
+
+/* Whether text holds anything url_redact() would mask: a URL's password,
+ * a conninfo-style password= value or a credential in a URL's query string
+ * (?token=...). The config loader uses it to find a secret written
+ * literally in a file. Returns 1 or 0. */
+int text_has_credential(const char *text);
 
 /* Takes a URL in an allocated string and returns it (allocated, owned by
  * the caller) with any password masked; `text` is freed. */

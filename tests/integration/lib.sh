@@ -66,7 +66,11 @@
 #   assert_json TEXT [WHAT]                   TEXT parses as JSON
 #   assert_prometheus TEXT [WHAT]             TEXT passes prometheus_check.py
 #   assert_no_secrets TEXT [WHAT]             none of the stack's passwords or
-#                                             keys appears in TEXT
+#                                             keys, nor a secret added with
+#                                             secrets_add, appears in TEXT,
+#                                             plain, percent-encoded or in
+#                                             base64
+#   secrets_add SECRET...     more secrets for assert_no_secrets to look for
 #   json_get TEXT PATH        print the value at a dotted PATH of the JSON TEXT
 #                             (checks.database.state, paths.0.path): strings
 #                             bare, others as JSON; nothing and status 1 when
@@ -513,28 +517,66 @@ assert_gt() {
 	fi
 }
 
-# The stack's secrets: passwords and keys (not user names or ports).
+# The stack's secrets: passwords and keys (not user names or ports), and
+# those a test added with secrets_add.
+_LIB_EXTRA_SECRETS=()
+secrets_add() { _LIB_EXTRA_SECRETS+=("$@"); }
+
 _lib_secrets() {
 	local v
 	for v in "${PGPASSWORD:-}" "${PG_SUPERUSER_PASSWORD:-}" "${REDIS_PASSWORD:-}" \
-		"${REDIS_APP_PASSWORD:-}" "${AWS_SECRET_ACCESS_KEY:-}"; do
+		"${REDIS_APP_PASSWORD:-}" "${AWS_SECRET_ACCESS_KEY:-}" "${_LIB_EXTRA_SECRETS[@]}"; do
 		[ -z "$v" ] || echo "$v"
 	done
 }
 
+# Sets _LIB_FORMS to each secret's forms, one "FORM<TAB>TEXT" line each:
+# plain, percent-encoded (as in a URL) and base64 (as in an Authorization
+# header); computed again only when the secrets change.
+_LIB_FORMS_KEY=""
+_LIB_FORMS=""
+_lib_secret_forms() {
+	local key
+	key=$(_lib_secrets)
+	if [ "$key" != "$_LIB_FORMS_KEY" ]; then
+		_LIB_FORMS=$(printf '%s\n' "$key" | "$_LIB_PY" -c '
+import base64, sys, urllib.parse
+seen = set()
+for secret in sys.stdin.read().splitlines():
+    forms = [("plain", secret), ("percent-encoded", urllib.parse.quote(secret, safe="")),
+             ("percent-encoded", urllib.parse.quote_plus(secret, safe=""))]
+    # base64 at each of the three alignments (user:secret in Basic auth is
+    # not aligned), whole groups only: the bytes around the secret change
+    # the groups it shares with them
+    for k in range(3):
+        data = b"\0" * k + secret.encode()
+        text = base64.b64encode(data[:len(data) // 3 * 3]).decode()[4 if k else 0:]
+        if len(text) >= 8:
+            forms.append(("base64", text))
+    for name, text in forms:
+        if text not in seen:
+            seen.add(text)
+            print("%s\t%s" % (name, text))
+')
+		_LIB_FORMS_KEY=$key
+	fi
+}
+
 assert_no_secrets() {
-	local what=${2:-output} secret leaked=0 n=0
-	while IFS= read -r secret; do
+	local what=${2:-output} form secret leaked=0 n=0
+	_lib_secret_forms
+	while IFS=$'\t' read -r form secret; do
+		[ -n "$secret" ] || continue
 		n=$((n + 1))
 		if [[ $1 == *"$secret"* ]]; then
 			leaked=1
-			fail "$what shows a secret of the stack (${secret:0:4}...)"
+			fail "$what shows a secret ($form: ${secret:0:4}...)"
 		fi
-	done < <(_lib_secrets)
+	done <<<"$_LIB_FORMS"
 	if [ "$n" -eq 0 ]; then
-		fail "assert_no_secrets: no stack secrets known (call stack_use first)"
+		fail "assert_no_secrets: no secrets known (call stack_use or secrets_add first)"
 	elif [ "$leaked" -eq 0 ]; then
-		pass "$what shows none of the stack's $n secrets"
+		pass "$what shows none of $n secrets' forms"
 	fi
 }
 

@@ -727,10 +727,9 @@ static void test_good_urls(void **state)
 static void test_expansion_errors(void **state)
 {
 	struct fixture *fx = *state;
-	check_file_error(
-	    fx, "[database]\nurl = ${DATABASE_URL:-postgres://h/db}\n", 2,
-	    "url: ${DATABASE_URL:-postgres://h/db}: only plain ${NAME} is supported (no "
-	    "defaults or other shell forms)");
+	check_file_error(fx, "[database]\nurl = ${DATABASE_URL:-postgres://app:hunter2@h/db}\n", 2,
+	                 "url: ${DATABASE_URL:-...}: only plain ${NAME} is supported (no "
+	                 "defaults or other shell forms)");
 	check_file_error(fx, "[app]\nname = ${OOPS\n", 2,
 	                 "name: unterminated ${ (close it with }, or write $${ for a literal ${)");
 	check_file_error(

@@ -92,6 +92,35 @@ static void test_conninfo_password(void **state)
 	check_url_redact("password=", "password=");
 }
 
+static void test_query_parameter_secrets(void **state)
+{
+	(void)state;
+	check_url_redact("http://127.0.0.1:3000/api/health?token=abc123",
+	                 "http://127.0.0.1:3000/api/health?token=***");
+	check_url_redact("https://h/v?x=1&access_token=t0k&y=2#frag",
+	                 "https://h/v?x=1&access_token=***&y=2#frag");
+	check_url_redact("GET https://h/p?API_KEY=k3y&Secret=s3c failed",
+	                 "GET https://h/p?API_KEY=***&Secret=*** failed");
+	check_url_redact("https://h/o?X-Amz-Signature=f00d", "https://h/o?X-Amz-Signature=***");
+	/* Other parameters and empty values stay. */
+	check_url_redact("http://h/api/health?verbose=1&token=",
+	                 "http://h/api/health?verbose=1&token=");
+	check_url_redact("http://h/a?schema=public", "http://h/a?schema=public");
+}
+
+static void test_text_has_credential(void **state)
+{
+	(void)state;
+	assert_true(text_has_credential("postgres://u:pw@h/db"));
+	assert_true(text_has_credential("host=h password=pw"));
+	assert_true(text_has_credential("http://h/api/health?token=t0k"));
+	assert_true(text_has_credential("http://h/v?x=1&api_key=k"));
+	assert_false(text_has_credential("http://h/api/health?verbose=1"));
+	assert_false(text_has_credential("postgres://u@h/db?schema=public"));
+	assert_false(text_has_credential(""));
+	assert_false(text_has_credential(NULL));
+}
+
 static void test_registry_masks_every_occurrence(void **state)
 {
 	(void)state;
@@ -241,6 +270,8 @@ int main(void)
 	    cmocka_unit_test(test_unencoded_specials_in_password),
 	    cmocka_unit_test(test_redis_password_only_form),
 	    cmocka_unit_test(test_conninfo_password),
+	    cmocka_unit_test(test_query_parameter_secrets),
+	    cmocka_unit_test(test_text_has_credential),
 	    cmocka_unit_test_teardown(test_registry_masks_every_occurrence, clear_registry),
 	    cmocka_unit_test_teardown(test_registry_longest_first, clear_registry),
 	    cmocka_unit_test_teardown(test_registry_ignores_short_and_null, clear_registry),
