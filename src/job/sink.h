@@ -80,12 +80,12 @@ void sink_free(struct sink *s);
  * Set it before writers are opened. */
 void sink_set_cancel(struct sink *s, const atomic_int *flag);
 
-/* One small object in one go (manifests): open, write, finish. */
 /* Where retries are reported (S3: "UploadPart 3 of k: HTTP 503 ...; retry 2
  * of 5 in 340 ms"), one redacted line each, from any thread: log must be
  * thread-safe. Set it before writers are opened. */
 void sink_set_log(struct sink *s, void (*log)(void *ctx, const char *line), void *ctx);
 
+/* One small object in one go (manifests): open, write, finish. */
 int sink_put(struct sink *s, const char *key, const void *data, size_t len, char *err,
              size_t errlen);
 

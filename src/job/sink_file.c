@@ -68,7 +68,14 @@ static struct sink_writer *file_open(struct sink *s, const char *key, char *err,
 	}
 	if (make_parents(w->path, err, errlen) != 0)
 		goto fail;
-	w->fd = open(w->partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* A .partial left by a killed run is stale; one planted as a symlink in
+	 * a shared target must not redirect the write: remove whatever is there
+	 * and create the file afresh, never following a link. */
+	if (unlink(w->partial) != 0 && errno != ENOENT) {
+		snprintf(err, errlen, "cannot remove the stale %s: %s", w->partial, strerror(errno));
+		goto fail;
+	}
+	w->fd = open(w->partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (w->fd < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", w->partial, strerror(errno));
 		goto fail;
