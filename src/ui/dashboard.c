@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/watch.h"
 #include "diag/diagnose.h"
 #include "model/history.h"
 #include "probe/probe.h"
@@ -48,7 +49,7 @@ struct dashboard {
 	struct ui_state state;
 	struct theme theme;
 	struct grid grid;
-	struct config_watch watch;     /* the config file on disk (config.h) */
+	struct config_watch watch;     /* the config file on disk (watch.h) */
 	bool utf8;
 	bool quit;
 	int exit_status;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/watch.h"
 #include "config/redact.h"
 
 #define SECRET "Hunter2Pw"
