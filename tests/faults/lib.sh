@@ -31,6 +31,12 @@
 #   fault_quit                press q and wait for the program to end
 #   assert_terminal_usable    after the program ended: main screen, cursor
 #                             visible, echo and icanon set on its tty
+#   assert_verbs FILE PATH STATE CODE
+#                             the one-shot verbs on config FILE agree with
+#                             the screen: `status --json` has STATE at the
+#                             dotted PATH (checks.redis.state, version.state)
+#                             and `check` exits CODE (0 OK .. 3 UNKNOWN);
+#                             FAULT_JSON keeps the status document
 . "$OPSDECK_SRCDIR/tests/tui/lib.sh"
 
 FAULT_INTERVAL=${FAULT_INTERVAL:-2}
@@ -116,4 +122,15 @@ assert_terminal_usable() {
 	*" icanon "*" echo "*) pass "the tty has icanon and echo on" ;;
 	*) fail "the tty is left raw: $settings" ;;
 	esac
+}
+
+FAULT_JSON=""
+
+assert_verbs() {
+	local file=$1 path=$2 state=$3 code=$4
+	run "$OPSDECK" -c "$file" status --json
+	FAULT_JSON=$OUT
+	assert_eq "$(json_get "$FAULT_JSON" "$path")" "$state" "status --json $path"
+	run "$OPSDECK" -c "$file" check
+	assert_eq "$RC" "$code" "check exit status (${OUT%% - *})"
 }
