@@ -142,11 +142,15 @@ static int ui_issue_check(enum issue_type type)
 	}
 }
 
-/* The row's severity: the check's state, raised by the issues about it. */
+/* The row's severity: the check's state, raised by the issues about it.
+ * An unknown version is a warning, as for `check` and the Issues panel: the
+ * app may serve fine, opsdeck only cannot tell what is deployed. */
 static enum ui_severity ui_check_severity(const struct ui_view *v, enum ui_check check,
                                           enum check_state state)
 {
 	enum ui_severity sev = ui_severity_of_state(state);
+	if (check == UI_CHECK_VERSION && sev == UI_SEV_CRIT)
+		sev = UI_SEV_WARN;
 	if (v->diag == NULL || sev != UI_SEV_OK)
 		return sev;
 	for (int i = 0; i < v->diag->count; i++)
