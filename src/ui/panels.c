@@ -412,6 +412,9 @@ static void ui_draw_version(struct grid *g, const struct ui_view *v, struct ui_a
 	else if (ver->check.state != CHECK_OK)
 		grid_printf(g, a.x, y, end, UI_CRITICAL, "%s",
 		            ver->url_error[0] ? ver->url_error : ver->check.error);
+	else if (ver->source == VERSION_SOURCE_FILE && ver->url_error[0] != '\0')
+		grid_printf(g, a.x, y, end, UI_WARNING, "from version_file; version_url: %s",
+		            ver->url_error);
 	else
 		grid_printf(g, a.x, y, end, UI_DIM, "from %s", source);
 }
