@@ -48,6 +48,7 @@ fault_dashboard 120 40 file.conf
 assert_reported "from version_url" "fallback: before"
 app_mode version garbage
 assert_reported "from version_file" "fallback: garbage"
+assert_reported "version_url: not a JSON object" "fallback: the reason"
 assert_contains "$SCREEN" "+ OK   1.4.2" "fallback: the file's version"
 assert_alive
 assert_verbs file.conf version.state ok 0
