@@ -111,7 +111,16 @@ static int redis_session_connect(struct redis_session *s, const struct redisurl 
 		return -1;
 	}
 	if (s->ctx->err) {
-		redis_session_reason(s, err, errlen, "", s->ctx->errstr);
+		/* On TCP, REDIS_ERR_OTHER here is a failed getaddrinfo(), whose
+		 * text alone ("Name or service not known") does not say which
+		 * name could not be resolved. */
+		char text[REASON_SIZE];
+		if (!u->socket[0] && s->ctx->err == REDIS_ERR_OTHER)
+			snprintf(text, sizeof(text), "could not resolve host %s: %s", u->host,
+			         s->ctx->errstr);
+		else
+			snprintf(text, sizeof(text), "%s", s->ctx->errstr);
+		redis_session_reason(s, err, errlen, "", text);
 		return -1;
 	}
 	int ready = probe_wait_fd(s->ctx->fd, POLLOUT, s->deadline_ms);
