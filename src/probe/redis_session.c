@@ -2,6 +2,7 @@
  * redis_session.h). */
 #include "probe/redis_session.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -104,23 +105,37 @@ redisReply *redis_session_call_len(struct redis_session *s, int argc, const char
 static int redis_session_connect(struct redis_session *s, const struct redisurl *u, char *err,
                                  size_t errlen)
 {
+	/* hiredis resolves a host name with a blocking getaddrinfo() that no
+	 * deadline bounds (see probe_resolve): resolve it here, as hiredis
+	 * would (IPv4 first, else IPv6), and hand hiredis the address. */
+	char addr[INET6_ADDRSTRLEN + 1] = "";
+	if (!u->socket[0]) {
+		char why[128];
+		int n = probe_resolve(u->host, AF_INET, 1, s->deadline_ms, addr, sizeof(addr), why,
+		                      sizeof(why));
+		if (n == PROBE_RESOLVE_FAILED)
+			n = probe_resolve(u->host, AF_INET6, 1, s->deadline_ms, addr, sizeof(addr),
+			                  why, sizeof(why));
+		if (n == PROBE_RESOLVE_TIMEOUT) {
+			snprintf(err, errlen, "timed out after %s resolving %s", s->timeout_text,
+			         u->host);
+			return -1;
+		}
+		if (n < 0) {
+			char text[512];
+			snprintf(text, sizeof(text), "could not resolve host %s: %s", u->host, why);
+			redis_session_reason(s, err, errlen, "", text);
+			return -1;
+		}
+	}
 	s->ctx = u->socket[0] ? redisConnectUnixNonBlock(u->socket)
-	                      : redisConnectNonBlock(u->host, u->port);
+	                      : redisConnectNonBlock(addr, u->port);
 	if (!s->ctx) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	if (s->ctx->err) {
-		/* On TCP, REDIS_ERR_OTHER here is a failed getaddrinfo(), whose
-		 * text alone ("Name or service not known") does not say which
-		 * name could not be resolved. */
-		char text[REASON_SIZE];
-		if (!u->socket[0] && s->ctx->err == REDIS_ERR_OTHER)
-			snprintf(text, sizeof(text), "could not resolve host %s: %s", u->host,
-			         s->ctx->errstr);
-		else
-			snprintf(text, sizeof(text), "%s", s->ctx->errstr);
-		redis_session_reason(s, err, errlen, "", text);
+		redis_session_reason(s, err, errlen, "", s->ctx->errstr);
 		return -1;
 	}
 	int ready = probe_wait_fd(s->ctx->fd, POLLOUT, s->deadline_ms);
