@@ -100,7 +100,7 @@ redisReply *redis_session_call_len(struct redis_session *s, int argc, const char
 	return r;
 }
 
-/* Opens the connection without blocking (bar DNS, see above) and waits for
+/* Opens the connection without blocking and waits for
  * it to be established. Returns 0, or -1 with the reason in err. */
 static int redis_session_connect(struct redis_session *s, const struct redisurl *u, char *err,
                                  size_t errlen)
