@@ -167,7 +167,11 @@ int http_get(const char *url, long timeout_ms, size_t body_cap, struct http_resp
 	/* Probes run on threads: NOSIGNAL keeps curl from using SIGALRM for
 	 * DNS timeouts. PROTOCOLS_STR keeps a URL from a config file away from
 	 * file://, gopher:// and the rest. FORBID_REUSE: each poll is a fresh
-	 * look at the server, as a monitor's should be. */
+	 * look at the server, as a monitor's should be. QUICK_EXIT: after a
+	 * timeout, leave a resolver thread still waiting for getaddrinfo() to
+	 * finish on its own; by default the cleanup waits for it, for as long
+	 * as an unresponsive resolver takes (10 s and more), whatever the
+	 * timeout. */
 	const struct {
 		CURLoption option;
 		enum { OPT_LONG, OPT_POINTER, OPT_FUNCTION } kind;
@@ -182,6 +186,7 @@ int http_get(const char *url, long timeout_ms, size_t body_cap, struct http_resp
 	    {CURLOPT_PROTOCOLS_STR, OPT_POINTER, "PROTOCOLS_STR", 0, "http,https"},
 	    {CURLOPT_FOLLOWLOCATION, OPT_LONG, "FOLLOWLOCATION", 0, NULL},
 	    {CURLOPT_FORBID_REUSE, OPT_LONG, "FORBID_REUSE", 1, NULL},
+	    {CURLOPT_QUICK_EXIT, OPT_LONG, "QUICK_EXIT", 1, NULL},
 	    {CURLOPT_USERAGENT, OPT_POINTER, "USERAGENT", 0, "opsdeck/" PACKAGE_VERSION},
 	    {CURLOPT_ERRORBUFFER, OPT_POINTER, "ERRORBUFFER", 0, errbuf},
 	    {CURLOPT_WRITEDATA, OPT_POINTER, "WRITEDATA", 0, &sink},

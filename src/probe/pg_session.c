@@ -1,10 +1,13 @@
 /* pg_session.c - a libpq connection against one deadline (see pg_session.h). */
 #include "probe/pg_session.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "probe/probe.h"
 #include "util/clock.h"
@@ -69,11 +72,86 @@ static void pg_session_describe_wait(const struct pg_session *s, int ready, cons
 		snprintf(err, errlen, "timed out after %s %s", s->timeout_text, phase);
 }
 
+/* The most addresses of one host name handed to libpq. */
+#define PG_SESSION_MAX_ADDRESSES 8
+
+/* The connection parameters, with u's host name resolved. */
+struct pg_session_params {
+	const char *keywords[PGURL_MAX_PARAMS + 2];
+	const char *values[PGURL_MAX_PARAMS + 2];
+	char hostaddr[PG_SESSION_MAX_ADDRESSES * (INET6_ADDRSTRLEN + 1)];
+	char *hosts; /* malloc'ed: the host once per address */
+};
+
+/* libpq resolves a host name with a blocking getaddrinfo() that no deadline
+ * bounds (see probe_resolve), so the name is resolved here, within the
+ * deadline, and libpq gets the addresses as hostaddr, with host repeated
+ * once for each: host still names the server for authentication, TLS and
+ * the passfile. A socket directory, a list of hosts or an explicit hostaddr
+ * is left to libpq. Returns 0, or -1 with the reason in err. */
+static int pg_session_resolve(const struct pg_session *s, const struct pgurl *u,
+                              struct pg_session_params *p, char *err, size_t errlen)
+{
+	size_t n = 0;
+	bool resolve =
+	    u->host[0] && u->host[0] != '/' && u->host[0] != '@' && !strchr(u->host, ',');
+	for (size_t i = 0; u->keywords[i]; i++)
+		if (strcmp(u->keywords[i], "hostaddr") == 0)
+			resolve = false;
+	p->hosts = NULL;
+	if (resolve) {
+		char why[256];
+		int count =
+		    probe_resolve(u->host, AF_UNSPEC, PG_SESSION_MAX_ADDRESSES, s->deadline_ms,
+		                  p->hostaddr, sizeof(p->hostaddr), why, sizeof(why));
+		char text[512];
+		if (count == PROBE_RESOLVE_TIMEOUT) {
+			snprintf(text, sizeof(text), "timed out after %s resolving %s",
+			         s->timeout_text, u->host);
+			pg_session_reason(s, text, err, errlen);
+			return -1;
+		}
+		if (count < 0) {
+			/* libpq's own words for it */
+			snprintf(text, sizeof(text),
+			         "could not translate host name \"%s\" to address: %s", u->host,
+			         why);
+			pg_session_reason(s, text, err, errlen);
+			return -1;
+		}
+		size_t host_len = strlen(u->host);
+		p->hosts = malloc((host_len + 1) * (size_t)count);
+		if (!p->hosts) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		for (int i = 0; i < count; i++) {
+			memcpy(p->hosts + i * (host_len + 1), u->host, host_len);
+			p->hosts[i * (host_len + 1) + host_len] = i + 1 < count ? ',' : '\0';
+		}
+	}
+	for (size_t i = 0; u->keywords[i]; i++) {
+		p->keywords[n] = u->keywords[i];
+		p->values[n++] =
+		    p->hosts && strcmp(u->keywords[i], "host") == 0 ? p->hosts : u->values[i];
+	}
+	if (p->hosts) {
+		p->keywords[n] = "hostaddr";
+		p->values[n++] = p->hostaddr;
+	}
+	p->keywords[n] = p->values[n] = NULL;
+	return 0;
+}
+
 /* Connects within the deadline. Returns 0, or -1 with the reason in err.
  * s->conn is set whenever libpq allocated one, to be PQfinish'ed. */
 int pg_session_connect(struct pg_session *s, const struct pgurl *u, char *err, size_t errlen)
 {
-	s->conn = PQconnectStartParams(u->keywords, u->values, 0);
+	struct pg_session_params params;
+	if (pg_session_resolve(s, u, &params, err, errlen) != 0)
+		return -1;
+	s->conn = PQconnectStartParams(params.keywords, params.values, 0);
+	free(params.hosts);
 	if (!s->conn) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

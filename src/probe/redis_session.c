@@ -2,6 +2,7 @@
  * redis_session.h). */
 #include "probe/redis_session.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -99,13 +100,36 @@ redisReply *redis_session_call_len(struct redis_session *s, int argc, const char
 	return r;
 }
 
-/* Opens the connection without blocking (bar DNS, see above) and waits for
+/* Opens the connection without blocking and waits for
  * it to be established. Returns 0, or -1 with the reason in err. */
 static int redis_session_connect(struct redis_session *s, const struct redisurl *u, char *err,
                                  size_t errlen)
 {
+	/* hiredis resolves a host name with a blocking getaddrinfo() that no
+	 * deadline bounds (see probe_resolve): resolve it here, as hiredis
+	 * would (IPv4 first, else IPv6), and hand hiredis the address. */
+	char addr[INET6_ADDRSTRLEN + 1] = "";
+	if (!u->socket[0]) {
+		char why[128];
+		int n = probe_resolve(u->host, AF_INET, 1, s->deadline_ms, addr, sizeof(addr), why,
+		                      sizeof(why));
+		if (n == PROBE_RESOLVE_FAILED)
+			n = probe_resolve(u->host, AF_INET6, 1, s->deadline_ms, addr, sizeof(addr),
+			                  why, sizeof(why));
+		if (n == PROBE_RESOLVE_TIMEOUT) {
+			snprintf(err, errlen, "timed out after %s resolving %s", s->timeout_text,
+			         u->host);
+			return -1;
+		}
+		if (n < 0) {
+			char text[512];
+			snprintf(text, sizeof(text), "could not resolve host %s: %s", u->host, why);
+			redis_session_reason(s, err, errlen, "", text);
+			return -1;
+		}
+	}
 	s->ctx = u->socket[0] ? redisConnectUnixNonBlock(u->socket)
-	                      : redisConnectNonBlock(u->host, u->port);
+	                      : redisConnectNonBlock(addr, u->port);
 	if (!s->ctx) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

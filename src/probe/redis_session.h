@@ -5,9 +5,9 @@
  * the whole exchange: a server that trickles a byte now and then could hold
  * a caller for ever. So the context is non-blocking and every wait is a
  * poll() against one deadline (deadline_ms, CLOCK_MONOTONIC), which a caller
- * may move on between steps. The exception is name resolution, which hiredis
- * 0.14 does with a blocking getaddrinfo() inside redisConnectNonBlock(); with
- * Redis on 127.0.0.1 or a socket, as usual, that costs nothing.
+ * may move on between steps. Name resolution, which hiredis 0.14 would do
+ * with a blocking getaddrinfo() inside redisConnectNonBlock(), is done
+ * beforehand within the same deadline (probe_resolve in probe.h).
  *
  * While a session is open, SIGPIPE is blocked on the calling thread (hiredis
  * writes with write(2) and a closed connection must not kill opsdeck), so

@@ -142,11 +142,15 @@ static int ui_issue_check(enum issue_type type)
 	}
 }
 
-/* The row's severity: the check's state, raised by the issues about it. */
+/* The row's severity: the check's state, raised by the issues about it.
+ * An unknown version is a warning, as for `check` and the Issues panel: the
+ * app may serve fine, opsdeck only cannot tell what is deployed. */
 static enum ui_severity ui_check_severity(const struct ui_view *v, enum ui_check check,
                                           enum check_state state)
 {
 	enum ui_severity sev = ui_severity_of_state(state);
+	if (check == UI_CHECK_VERSION && sev == UI_SEV_CRIT)
+		sev = UI_SEV_WARN;
 	if (v->diag == NULL || sev != UI_SEV_OK)
 		return sev;
 	for (int i = 0; i < v->diag->count; i++)
@@ -408,6 +412,9 @@ static void ui_draw_version(struct grid *g, const struct ui_view *v, struct ui_a
 	else if (ver->check.state != CHECK_OK)
 		grid_printf(g, a.x, y, end, UI_CRITICAL, "%s",
 		            ver->url_error[0] ? ver->url_error : ver->check.error);
+	else if (ver->source == VERSION_SOURCE_FILE && ver->url_error[0] != '\0')
+		grid_printf(g, a.x, y, end, UI_WARNING, "from version_file; version_url: %s",
+		            ver->url_error);
 	else
 		grid_printf(g, a.x, y, end, UI_DIM, "from %s", source);
 }

@@ -52,6 +52,12 @@
 #                             the newest run (not dry run) of ACTION in the
 #                             audit log FILE has an attempt and an outcome,
 #                             joined by id, and the outcome is RESULT
+#   assert_verbs FILE PATH STATE CODE
+#                             the one-shot verbs on config FILE agree with
+#                             the screen: `status --json` has STATE at the
+#                             dotted PATH (checks.redis.state, version.state)
+#                             and `check` exits CODE (0 OK .. 3 UNKNOWN);
+#                             FAULT_JSON keeps the status document
 . "$OPSDECK_SRCDIR/tests/tui/lib.sh"
 
 FAULT_INTERVAL=${FAULT_INTERVAL:-2}
@@ -244,4 +250,15 @@ fault_running() {
 	local state
 	state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
 	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+FAULT_JSON=""
+
+assert_verbs() {
+	local file=$1 path=$2 state=$3 code=$4
+	run "$OPSDECK" -c "$file" status --json
+	FAULT_JSON=$OUT
+	assert_eq "$(json_get "$FAULT_JSON" "$path")" "$state" "status --json $path"
+	run "$OPSDECK" -c "$file" check
+	assert_eq "$RC" "$code" "check exit status (${OUT%% - *})"
 }

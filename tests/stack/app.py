@@ -10,10 +10,13 @@ Serves the two endpoints opsdeck probes, as the seed's app does:
 Tests flip its behaviour without a restart by writing switch files in ROOT,
 read on every request:
 
-  ROOT/health_mode   ok | 500 | slow | hang
+  ROOT/health_mode   ok | 500 | slow | hang | huge
                      slow: answers 200 after ROOT/slow_seconds (default 2)
                      hang: reads the request and never answers (other
                            requests are still served: one thread each)
+                     huge: 200 with a JSON body of HUGE_BODY_BYTES (1 MiB):
+                           {"status":"ok","padding":"xxx..."}, for a client
+                           that must read only a bounded amount
   ROOT/version_mode  ok | garbage | truncated | missing | 500
                      garbage: 200 with a body that is not JSON
                      truncated: 200 with the first half of version.json
@@ -34,6 +37,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 VERSION_ERROR = {"error": "Failed to read version info"}
+HUGE_BODY_BYTES = 1024 * 1024
 
 
 def read_switch(root, name, default):
@@ -98,6 +102,14 @@ class Handler(BaseHTTPRequestHandler):
             # up (its EOF is not noticed) or the server exits.
             self.server.stopping.wait()
             self.close_connection = True
+        elif mode == "huge":
+            head = b'{"status":"ok","padding":"'
+            tail = b'"}'
+            padding = b"x" * (HUGE_BODY_BYTES - len(head) - len(tail))
+            try:
+                self.send_body(200, head + padding + tail)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client read what it wanted and hung up
         else:
             self.send_body(200, {"status": "ok"})
 
