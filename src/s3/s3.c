@@ -439,6 +439,9 @@ static CURLcode transfer_once(struct s3_call *call, struct s3_transfer *t, char 
 	curl_easy_setopt(curl, CURLOPT_URL, strbuf_str(&url));
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	/* after a timeout, leave a resolver thread stuck in getaddrinfo() to end
+	 * alone instead of waiting for it, as the probes' HTTP client does */
+	curl_easy_setopt(curl, CURLOPT_QUICK_EXIT, 1L);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
