@@ -191,7 +191,8 @@ static int parse_assignment(struct env_parser *ps, struct envfile *env)
 	char *name = xstrndup(name_start, name_len);
 	skip_blanks(ps);
 	if (*ps->p != '=') {
-		fail_at(ps, line, "expected '=' after %s", name);
+		/* Nor is a name without '=': it might be a stray secret too. */
+		fail_at(ps, line, "expected NAME=value");
 		free(name);
 		return -1;
 	}

@@ -51,6 +51,9 @@ static void job_wake(const struct job *job)
 /* vsnprintf into a scratch buffer, then sanitize into dst (one line, no
  * terminal controls). */
 static void job_format_line(char *dst, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void job_format_line(char *dst, size_t size, const char *fmt, va_list ap)
 {
 	char raw[1024];
 	vsnprintf(raw, sizeof(raw), fmt, ap);

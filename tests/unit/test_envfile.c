@@ -138,7 +138,10 @@ static void test_errors(void **state)
 	check_error("A='open", ".env:1: unterminated single quote in the value of A");
 	check_error("A=`open", ".env:1: unterminated back quote in the value of A");
 	check_error("A=\"x\" y\n", ".env:1: unexpected text after the closing quote of A");
-	check_error("A=1\n\nB 2\n", ".env:3: expected '=' after B");
+	check_error("A=1\n\nB 2\n", ".env:3: expected NAME=value");
+	/* A line without '=' is not quoted back, even when it looks like a
+	 * name: it might be a stray secret (a token pasted on its own line). */
+	check_error("A=1\nsk_live_51HxQf2eZvKYlo2C0a9b8c7d\n", ".env:2: expected NAME=value");
 	check_error("1A=x\n", ".env:1: expected NAME=value");
 	check_error("=x\n", ".env:1: expected NAME=value");
 	check_error("A=a\001b\n", ".env:1: control character (byte 0x01) in the line");
