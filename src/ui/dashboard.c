@@ -512,11 +512,26 @@ static int dashboard_loop(struct dashboard *d, int wake_fd)
 	return 0;
 }
 
+/* What probe threads that did not stop in time still use when
+ * dashboard_run returns: kept until the process exits. */
+static struct {
+	struct config *cfg;
+	struct dashboard *d;
+} dashboard_left_running;
+
 int dashboard_run(const struct cli_options *opts)
 {
-	struct config cfg;
-	if (cli_load_config(opts, &cfg) < 0)
+	/* on the heap, not the stack: probe threads that do not stop in time
+	 * keep reading it after this function returns */
+	struct config *cfg = calloc(1, sizeof(*cfg));
+	if (cfg == NULL) {
+		fprintf(stderr, "opsdeck: out of memory\n");
+		return 1;
+	}
+	if (cli_load_config(opts, cfg) < 0) {
+		free(cfg);
 		return EXIT_USAGE;
+	}
 	int status = 1;
 	bool cfg_in_use = false;
 	int wake[2] = {-1, -1};
@@ -528,12 +543,12 @@ int dashboard_run(const struct cli_options *opts)
 		fprintf(stderr, "opsdeck: out of memory\n");
 		goto done;
 	}
-	d->cfg = &cfg;
+	d->cfg = cfg;
 	d->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	d->environment = config_lookup(&cfg, "NODE_ENV");
+	d->environment = config_lookup(cfg, "NODE_ENV");
 	if (d->environment == NULL)
 		d->environment = "";
-	d->state.interval_ms = cfg.ui.interval_ms > 0 ? cfg.ui.interval_ms : 2000;
+	d->state.interval_ms = cfg->ui.interval_ms > 0 ? cfg->ui.interval_ms : 2000;
 	d->state.focus = PANEL_HEALTH;
 	snapshot_init(&d->view.snap);
 	snapshot_init(&d->previous);
@@ -541,7 +556,7 @@ int dashboard_run(const struct cli_options *opts)
 	activity_init(&d->activity);
 	const char *no_color = getenv("NO_COLOR");
 	bool mono = opts->no_color || (no_color != NULL && no_color[0] != '\0');
-	dashboard_apply_theme(d, mono ? "mono" : cfg.ui.theme);
+	dashboard_apply_theme(d, mono ? "mono" : cfg->ui.theme);
 
 	if (probe_global_init() < 0) {
 		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
@@ -558,9 +573,9 @@ int dashboard_run(const struct cli_options *opts)
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 	handlers = true;
-	d->recovery = recovery_new(&cfg, wake[1]);
-	d->backups = backup_menu_new(&cfg, wake[1]);
-	d->state.read_only = cfg.recovery.read_only;
+	d->recovery = recovery_new(cfg, wake[1]);
+	d->backups = backup_menu_new(cfg, wake[1]);
+	d->state.read_only = cfg->recovery.read_only;
 
 	if (term_open(&d->term, err, sizeof(err)) < 0) {
 		fprintf(stderr, "opsdeck: %s; try `opsdeck status`\n", err);
@@ -572,14 +587,14 @@ int dashboard_run(const struct cli_options *opts)
 	text_format_duration(interval, sizeof(interval), d->state.interval_ms);
 	activity_add(&d->activity, clock_wall_ms(), UI_NORMAL, "opsdeck %s started, refresh every %s",
 	             PACKAGE_VERSION, interval);
-	if (workers_start(&d->workers, &cfg, d->state.interval_ms, wake[1], err, sizeof(err)) < 0) {
+	if (workers_start(&d->workers, cfg, d->state.interval_ms, wake[1], err, sizeof(err)) < 0) {
 		term_close(d->term);
 		d->term = NULL;
 		fprintf(stderr, "opsdeck: %s\n", err);
 		goto done;
 	}
 	cfg_in_use = true;
-	config_watch_init(&d->watch, &cfg);
+	config_watch_init(&d->watch, cfg);
 	status = dashboard_loop(d, wake[0]);
 	/* the terminal first, so the operator has the prompt back at once */
 	term_close(d->term);
@@ -608,15 +623,19 @@ done:
 		backup_menu_free(d->backups);
 		d->backups = NULL;
 	}
-	if (!cfg_in_use) {
+	if (cfg_in_use) {
 		/* Threads still inside a probe read cfg, wake[1] and d: those are
-		 * left to the process exit. */
+		 * left to the process exit, reachable from here meanwhile. */
+		dashboard_left_running.cfg = cfg;
+		dashboard_left_running.d = d;
+	} else {
 		free(d);
 		for (int i = 0; i < 2; i++) {
 			if (wake[i] >= 0)
 				close(wake[i]);
 		}
-		config_free(&cfg);
+		config_free(cfg);
+		free(cfg);
 		probe_global_cleanup();
 	}
 	return status;
