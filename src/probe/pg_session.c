@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "probe/probe.h"
+#include "probe/resolve.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 

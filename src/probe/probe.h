@@ -67,24 +67,6 @@ void probe_format_seconds(char *dst, size_t size, int64_t ms);
  * redact_register does. NULL or "" does nothing. */
 void probe_mask_secret(char *s, size_t size, const char *secret);
 
-/* What probe_resolve() returns besides a count of addresses. */
-enum { PROBE_RESOLVE_FAILED = -1, PROBE_RESOLVE_TIMEOUT = -2 };
-
-/* Looks host up (getaddrinfo, SOCK_STREAM, `family` AF_UNSPEC, AF_INET or
- * AF_INET6) before the CLOCK_MONOTONIC deadline and writes at most `max`
- * of its addresses, numeric and in getaddrinfo's order, comma-separated,
- * to out. A numeric host is copied as it is. Returns how many were written
- * (> 0), PROBE_RESOLVE_FAILED with gai_strerror's text in err, or
- * PROBE_RESOLVE_TIMEOUT when the deadline passed first.
- *
- * getaddrinfo() cannot be cancelled and waits for an unresponsive resolver
- * as long as resolv.conf says (5 s a try, twice, by default), whatever the
- * probe's timeout; libpq and hiredis call it before they go non-blocking.
- * So the lookup runs on a detached thread; one still running at the
- * deadline is left to finish and free itself. */
-int probe_resolve(const char *host, int family, int max, int64_t deadline_ms, char *out,
-                  size_t outlen, char *err, size_t errlen);
-
 /* Resets a check before a probe fills it: pending, latency unknown, no
  * target, no error. */
 void probe_check_begin(struct check_common *c);

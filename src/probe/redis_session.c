@@ -13,6 +13,7 @@
 
 #include "model/snapshot.h"
 #include "probe/probe.h"
+#include "probe/resolve.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 

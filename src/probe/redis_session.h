@@ -7,7 +7,7 @@
  * poll() against one deadline (deadline_ms, CLOCK_MONOTONIC), which a caller
  * may move on between steps. Name resolution, which hiredis 0.14 would do
  * with a blocking getaddrinfo() inside redisConnectNonBlock(), is done
- * beforehand within the same deadline (probe_resolve in probe.h).
+ * beforehand within the same deadline (probe_resolve in resolve.h).
  *
  * While a session is open, SIGPIPE is blocked on the calling thread (hiredis
  * writes with write(2) and a closed connection must not kill opsdeck), so
