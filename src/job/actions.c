@@ -131,22 +131,20 @@ static const char *status_word(enum action_status st)
 	return "failed";
 }
 
-enum action_status action_execute(const struct action *a, struct action_run *run, bool dry_run,
-                                  char *err, size_t errlen)
-{
-	const struct config *cfg = run->cfg;
-	const char *log = cfg->recovery.audit_log ? cfg->recovery.audit_log : "";
-	char id[AUDIT_ID_SIZE], target[512], args[512], why[512], audit_err[512];
-	enum action_status st;
-	int64_t start_ms = clock_monotonic_ms();
+/* The size of an audit record's target and arguments. */
+#define ACTION_AUDIT_FIELD 512
 
-	err[0] = '\0';
-	run->summary[0] = '\0';
-	run->done = 0;
+/* The audit record of one attempt at `a`: a fresh id, the target and the
+ * arguments, in the caller's buffers (AUDIT_ID_SIZE and ACTION_AUDIT_FIELD
+ * bytes). */
+static struct audit_record action_audit_attempt(const struct action *a,
+                                                const struct action_run *run, bool dry_run,
+                                                char *id, char *target, char *args)
+{
 	audit_new_id(id);
-	action_target(a, cfg, target, sizeof(target));
-	action_arguments(a, run, args, sizeof(args));
-	struct audit_record rec = {
+	action_target(a, run->cfg, target, ACTION_AUDIT_FIELD);
+	action_arguments(a, run, args, ACTION_AUDIT_FIELD);
+	return (struct audit_record){
 	    .id = id,
 	    .phase = "attempt",
 	    .action = a->name,
@@ -157,6 +155,36 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 	    .detail = NULL,
 	    .duration_ms = -1,
 	};
+}
+
+/* An attempt that never ran, and why (refused, declined): both records, or
+ * -1 with the reason in err when the log cannot take them. */
+static int action_audit_not_run(const char *log, struct audit_record *rec, const char *result,
+                                const char *detail, char *err, size_t errlen)
+{
+	if (audit_write(log, rec, err, errlen) < 0)
+		return -1;
+	rec->phase = "outcome";
+	rec->result = result;
+	rec->detail = detail;
+	rec->duration_ms = 0;
+	return audit_write(log, rec, err, errlen) < 0 ? -1 : 0;
+}
+
+enum action_status action_execute(const struct action *a, struct action_run *run, bool dry_run,
+                                  char *err, size_t errlen)
+{
+	const struct config *cfg = run->cfg;
+	const char *log = cfg->recovery.audit_log ? cfg->recovery.audit_log : "";
+	char id[AUDIT_ID_SIZE], target[ACTION_AUDIT_FIELD], args[ACTION_AUDIT_FIELD], why[512],
+	    audit_err[512];
+	enum action_status st;
+	int64_t start_ms = clock_monotonic_ms();
+
+	err[0] = '\0';
+	run->summary[0] = '\0';
+	run->done = 0;
+	struct audit_record rec = action_audit_attempt(a, run, dry_run, id, target, args);
 
 	why[0] = '\0';
 	if (!dry_run && cfg->recovery.read_only)
@@ -169,13 +197,7 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 		snprintf(why, sizeof(why), "%s needs the pid of a backend (--pid N)", a->name);
 	if (why[0]) {
 		/* On record if the log can take it; refused either way. */
-		if (audit_write(log, &rec, audit_err, sizeof(audit_err)) == 0) {
-			rec.phase = "outcome";
-			rec.result = "refused";
-			rec.detail = why;
-			rec.duration_ms = 0;
-			(void)audit_write(log, &rec, audit_err, sizeof(audit_err));
-		}
+		(void)action_audit_not_run(log, &rec, "refused", why, audit_err, sizeof(audit_err));
 		snprintf(err, errlen, "%s", why);
 		return ACTION_REFUSED;
 	}
@@ -210,28 +232,10 @@ int action_record_declined(const struct action *a, struct action_run *run, char 
 {
 	const struct config *cfg = run->cfg;
 	const char *log = cfg->recovery.audit_log ? cfg->recovery.audit_log : "";
-	char id[AUDIT_ID_SIZE], target[512], args[512];
-	audit_new_id(id);
-	action_target(a, cfg, target, sizeof(target));
-	action_arguments(a, run, args, sizeof(args));
-	struct audit_record rec = {
-	    .id = id,
-	    .phase = "attempt",
-	    .action = a->name,
-	    .target = target,
-	    .arguments = args,
-	    .dry_run = false,
-	    .result = NULL,
-	    .detail = NULL,
-	    .duration_ms = -1,
-	};
-	if (audit_write(log, &rec, err, errlen) < 0)
-		return -1;
-	rec.phase = "outcome";
-	rec.result = "declined";
-	rec.detail = "not confirmed by the operator: not run";
-	rec.duration_ms = 0;
-	return audit_write(log, &rec, err, errlen) < 0 ? -1 : 0;
+	char id[AUDIT_ID_SIZE], target[ACTION_AUDIT_FIELD], args[ACTION_AUDIT_FIELD];
+	struct audit_record rec = action_audit_attempt(a, run, false, id, target, args);
+	return action_audit_not_run(log, &rec, "declined", "not confirmed by the operator: not run",
+	                            err, errlen);
 }
 
 void action_say(struct action_run *run, const char *fmt, ...)
