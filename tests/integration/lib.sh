@@ -81,6 +81,9 @@
 #   pass MSG / fail MSG       count a check by hand
 #   skip REASON               exit 77 (automake: skipped)
 #   require_cmd NAME...       skip the test if a program is missing
+#   built_with_asan           0 when $OPSDECK has AddressSanitizer in it (its
+#                             memory figures then mean nothing: freed memory
+#                             sits in ASan's quarantine)
 #   finish                    print the tally; exit 0 if nothing failed, else 1
 
 # ---------------------------------------------------------------- set-up
@@ -363,6 +366,12 @@ write_config() {
 	local file=$1
 	(umask 077 && cat >"$file")
 	chmod 0600 "$file"
+}
+
+# ASan's runtime is linked in (clang) or a shared library (gcc); either way
+# the program's dynamic symbol table refers to __asan_init.
+built_with_asan() {
+	nm -D "$OPSDECK" 2>/dev/null | grep -q '__asan_init'
 }
 
 require_cmd() {

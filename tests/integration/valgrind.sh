@@ -8,9 +8,7 @@
 . "$OPSDECK_SRCDIR/tests/integration/backup_lib.sh"
 require_cmd valgrind nm gunzip
 
-# ASan's runtime is linked in (clang) or a shared library (gcc); either way
-# the program's dynamic symbol table refers to __asan_init.
-if nm -D "$OPSDECK" 2>/dev/null | grep -q '__asan_init'; then
+if built_with_asan; then
 	skip "$OPSDECK is built with AddressSanitizer, which cannot run under valgrind"
 fi
 
