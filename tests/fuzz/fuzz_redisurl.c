@@ -1,0 +1,50 @@
+/* fuzz_redisurl.c - feeds arbitrary text to redisurl_parse() as REDIS_URL.
+ *
+ * Beyond not crashing: an error has a message and leaves the struct empty;
+ * a success gives a port in 1..65535, a non-negative db, either a host or
+ * a socket, a redacted URL that shows the password fewer times than the
+ * input did (url_redact() on the input too), and fields that round-trip:
+ * the redacted URL parses again to the same host, port, socket, user, db
+ * and TLS flag, with "***" (or nothing) for the password. */
+#include "fuzz.h"
+
+#include "config/redact.h"
+#include "config/redisurl.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *url = fuzz_string(data, size);
+	struct redisurl u;
+	char err[512] = "";
+	if (redisurl_parse(url, &u, err, sizeof(err)) < 0) {
+		FUZZ_CHECK(err[0] != '\0');
+		FUZZ_CHECK(u.redacted == NULL && u.password == NULL);
+		redisurl_free(&u);
+		free(url);
+		return 0;
+	}
+	FUZZ_CHECK(u.port >= 1 && u.port <= 65535);
+	FUZZ_CHECK(u.db >= 0);
+	FUZZ_CHECK((*u.host != '\0') != (*u.socket != '\0'));
+	fuzz_check_masked(url, u.redacted, u.password);
+	char shown[4096];
+	url_redact(shown, sizeof(shown), url);
+	if (strlen(url) < sizeof(shown) / 2)
+		fuzz_check_masked(url, shown, u.password);
+
+	struct redisurl again;
+	if (redisurl_parse(u.redacted, &again, err, sizeof(err)) < 0) {
+		fprintf(stderr, "redacted URL does not parse: %s\n", err);
+		abort();
+	}
+	FUZZ_CHECK(strcmp(again.host, u.host) == 0);
+	FUZZ_CHECK(again.port == u.port);
+	FUZZ_CHECK(strcmp(again.socket, u.socket) == 0);
+	FUZZ_CHECK(strcmp(again.username, u.username) == 0);
+	FUZZ_CHECK(again.db == u.db && again.tls == u.tls);
+	FUZZ_CHECK(*u.password ? strcmp(again.password, "***") == 0 : *again.password == '\0');
+	redisurl_free(&again);
+	redisurl_free(&u);
+	free(url);
+	return 0;
+}
