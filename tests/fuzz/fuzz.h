@@ -95,6 +95,21 @@ static inline size_t fuzz_count(const char *haystack, const char *needle)
 	return n;
 }
 
+/* Whether a URL is one whose redacted form must parse back to the same
+ * fields: one "://", and at most one '@', inside the authority. Otherwise
+ * url_redact() masks by pattern and may hide more than the password (see
+ * config/redact.h), which is allowed. */
+static inline bool fuzz_url_unambiguous(const char *url)
+{
+	const char *scheme_end = strstr(url, "://");
+	if (!scheme_end || strstr(scheme_end + 3, "://"))
+		return false;
+	const char *at = strchr(url, '@');
+	if (!at)
+		return true;
+	return !strchr(at + 1, '@') && at < scheme_end + 3 + strcspn(scheme_end + 3, "/?#");
+}
+
 /* Whether a password is worth looking for in output: long enough not to
  * turn up by chance, and written the same encoded or not (so counting it
  * in the input counts where it was written). */
