@@ -6,7 +6,8 @@
  * url_redact() on the input does the same), room for the keywords the
  * probe adds, and, for an unambiguous URL (fuzz_url_unambiguous), fields
  * that round-trip: the redacted URL parses again to the same host, port,
- * user, database and schema, with "***" (or nothing) for the password. */
+ * user, database and schema, with "***" for the password (or nothing,
+ * when there was none). */
 #include "fuzz.h"
 
 #include "config/pgurl.h"
@@ -26,7 +27,9 @@ static void check_round_trip(const struct pgurl *u)
 	FUZZ_CHECK(strcmp(again.user, u->user) == 0);
 	FUZZ_CHECK(strcmp(again.dbname, u->dbname) == 0);
 	FUZZ_CHECK(strcmp(again.schema, u->schema) == 0);
-	FUZZ_CHECK(*u->password ? strcmp(again.password, "***") == 0 : *again.password == '\0');
+	/* An empty "password=" in the query is masked too (masking more is
+	 * allowed), so it comes back as "***". */
+	FUZZ_CHECK(strcmp(again.password, "***") == 0 || (!*u->password && !*again.password));
 	pgurl_free(&again);
 }
 
