@@ -110,6 +110,15 @@ static inline bool fuzz_url_unambiguous(const char *url)
 	return !strchr(at + 1, '@') && at < scheme_end + 3 + strcspn(scheme_end + 3, "/?#");
 }
 
+/* Whether url_redact() sees text as one URL: it reads running text, where a
+ * quote, backtick, '<', '>' or blank ends a URL, so a user name holding one
+ * of those hides the password's URL from it (the registered secrets still
+ * mask the password then, see redact_text). */
+static inline bool fuzz_one_token(const char *text)
+{
+	return strpbrk(text, "\"'`<> \t\n\v\f\r") == NULL;
+}
+
 /* Whether a password is worth looking for in output: long enough not to
  * turn up by chance, and written the same encoded or not (so counting it
  * in the input counts where it was written). */
