@@ -548,9 +548,10 @@ int pgurl_parse(const char *url, long timeout_ms, struct pgurl *out, char *err, 
 	}
 	if (*rest == '?') {
 		strbuf_putc(&redacted, '?');
+		size_t query_start = redacted.len;
 		if (parse_query(&p, rest + 1, &params, &redacted) < 0)
 			goto done;
-		if (strbuf_str(&redacted)[redacted.len - 1] == '?')
+		if (redacted.len == query_start) /* an empty query: drop the '?' */
 			redacted.data[--redacted.len] = '\0';
 	}
 
