@@ -3,8 +3,8 @@
  * Beyond not crashing: an error has a message and leaves the struct empty;
  * a success gives NULL-terminated keyword/value arrays within the limit, a
  * redacted URL that shows the password fewer times than the input did (and
- * url_redact() on the input does the same when it is one token), room for
- * the keywords the probe adds, and, for an unambiguous URL
+ * url_redact() on the input does the same when it is one unambiguous
+ * token), room for the keywords the probe adds, and, for an unambiguous URL
  * (fuzz_url_unambiguous), fields that round-trip: the redacted URL parses
  * again to the same host, port, user, database and schema, with "***" for
  * the password (or nothing, when there was none). */
@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_masked(url, u.redacted, u.password);
 	char shown[4096];
 	url_redact(shown, sizeof(shown), url);
-	if (strlen(url) < sizeof(shown) / 2 && fuzz_one_token(url))
+	if (strlen(url) < sizeof(shown) / 2 && fuzz_one_token(url) && fuzz_url_unambiguous(url))
 		fuzz_check_masked(url, shown, u.password);
 
 	/* Room for what the probe adds. */

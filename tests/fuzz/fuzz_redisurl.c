@@ -3,11 +3,11 @@
  * Beyond not crashing: an error has a message and leaves the struct empty;
  * a success gives a port in 1..65535, a non-negative db, either a host or
  * a socket, a redacted URL that shows the password fewer times than the
- * input did (url_redact() on the input too, when it is one token), and,
- * for an unambiguous URL (fuzz_url_unambiguous), fields that round-trip:
- * the redacted URL parses again to the same host, port, socket, user, db
- * and TLS flag, with "***" for the password (or nothing, when there was
- * none). */
+ * input did (url_redact() on the input too, when it is one unambiguous
+ * token), and, for an unambiguous URL (fuzz_url_unambiguous), fields that
+ * round-trip: the redacted URL parses again to the same host, port,
+ * socket, user, db and TLS flag, with "***" for the password (or nothing,
+ * when there was none). */
 #include "fuzz.h"
 
 #include "config/redact.h"
@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_masked(url, u.redacted, u.password);
 	char shown[4096];
 	url_redact(shown, sizeof(shown), url);
-	if (strlen(url) < sizeof(shown) / 2 && fuzz_one_token(url))
+	if (strlen(url) < sizeof(shown) / 2 && fuzz_one_token(url) && fuzz_url_unambiguous(url))
 		fuzz_check_masked(url, shown, u.password);
 
 	if (fuzz_url_unambiguous(url))
