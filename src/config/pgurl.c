@@ -335,6 +335,7 @@ static int parse_query(struct parse *p, const char *q, struct param_list *params
 {
 	char msg[256];
 	struct pgurl *out = p->out;
+	size_t query_start = redacted->len; /* just after the '?' */
 	while (*q) {
 		const char *piece_end = strchr(q, '&');
 		if (!piece_end)
@@ -362,7 +363,7 @@ static int parse_query(struct parse *p, const char *q, struct param_list *params
 			return -1;
 		}
 		bool secret = strcmp(key, "password") == 0 || strcmp(key, "sslpassword") == 0;
-		if (redacted->len && strbuf_str(redacted)[redacted->len - 1] != '?')
+		if (redacted->len > query_start)
 			strbuf_putc(redacted, '&');
 		if (secret) {
 			strbuf_append(redacted, q, (size_t)(eq - q));

@@ -441,6 +441,11 @@ static void test_redacted_query_keeps_its_last_byte(void **state)
 	assert_string_equal(u.schema, "a?");
 	assert_string_equal(u.redacted, "postgresql://h/db?schema=a?");
 	pgurl_free(&u);
+	parse_ok("postgresql://h/db?application_name=a?&password=secretpw&sslmode=require", 3000,
+	         &u);
+	assert_string_equal(u.redacted,
+	                    "postgresql://h/db?application_name=a?&password=***&sslmode=require");
+	pgurl_free(&u);
 }
 
 static void test_too_many_parameters(void **state)
