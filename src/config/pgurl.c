@@ -335,6 +335,7 @@ static int parse_query(struct parse *p, const char *q, struct param_list *params
 {
 	char msg[256];
 	struct pgurl *out = p->out;
+	size_t query_start = redacted->len; /* just after the '?' */
 	while (*q) {
 		const char *piece_end = strchr(q, '&');
 		if (!piece_end)
@@ -362,7 +363,7 @@ static int parse_query(struct parse *p, const char *q, struct param_list *params
 			return -1;
 		}
 		bool secret = strcmp(key, "password") == 0 || strcmp(key, "sslpassword") == 0;
-		if (redacted->len && strbuf_str(redacted)[redacted->len - 1] != '?')
+		if (redacted->len > query_start)
 			strbuf_putc(redacted, '&');
 		if (secret) {
 			strbuf_append(redacted, q, (size_t)(eq - q));
@@ -548,9 +549,10 @@ int pgurl_parse(const char *url, long timeout_ms, struct pgurl *out, char *err, 
 	}
 	if (*rest == '?') {
 		strbuf_putc(&redacted, '?');
+		size_t query_start = redacted.len;
 		if (parse_query(&p, rest + 1, &params, &redacted) < 0)
 			goto done;
-		if (strbuf_str(&redacted)[redacted.len - 1] == '?')
+		if (redacted.len == query_start) /* an empty query: drop the '?' */
 			redacted.data[--redacted.len] = '\0';
 	}
 

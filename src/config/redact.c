@@ -112,8 +112,9 @@ static bool ends_token(char c)
  * If the authority has no '@' but one appears later in the token, the
  * password probably holds an unencoded '/' or '?': everything up to that last
  * '@' is then treated as user information, masking too much rather than
- * leaking. For redis:// the form "redis://secret@host" has no user name:
- * the whole user information is the password. */
+ * leaking. For redis:// (and rediss://, unix://, which redisurl.c reads the
+ * same way) the form "redis://secret@host" has no user name: the whole user
+ * information is the password. */
 static bool find_url_password(const char *scheme, const char *sep, const char **pass,
                               const char **pass_end)
 {
@@ -142,7 +143,8 @@ static bool find_url_password(const char *scheme, const char *sep, const char **
 	}
 	size_t scheme_len = (size_t)(sep - scheme);
 	if ((scheme_len == 5 && strncasecmp(scheme, "redis", 5) == 0) ||
-	    (scheme_len == 6 && strncasecmp(scheme, "rediss", 6) == 0)) {
+	    (scheme_len == 6 && strncasecmp(scheme, "rediss", 6) == 0) ||
+	    (scheme_len == 4 && strncasecmp(scheme, "unix", 4) == 0)) {
 		*pass = auth;
 		*pass_end = at;
 		return *pass < *pass_end;

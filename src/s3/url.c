@@ -128,6 +128,20 @@ void s3_target_free(struct s3_target *target)
 	target->prefix = NULL;
 }
 
+/* A host name or IPv4 address, or an IPv6 address in brackets: what may
+ * go into a Host header and a signed request. */
+static bool endpoint_host_valid(const char *host, size_t n)
+{
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
+		return n > 2 && strspn(host + 1, "0123456789abcdefABCDEF:.") == n - 2;
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_unreserved((unsigned char)host[i]) || host[i] == '~')
+			return false;
+	return true;
+}
+
 int s3_endpoint_parse(const char *url, struct s3_endpoint *endpoint, char *err, size_t errlen)
 {
 	endpoint->https = false;
@@ -159,7 +173,14 @@ int s3_endpoint_parse(const char *url, struct s3_endpoint *endpoint, char *err, 
 	char *host_port = xstrndup(rest, n);
 	/* A default port is left out of Host, as clients (and signers) do. */
 	const char *colon = strrchr(host_port, ':');
-	if (colon && !strchr(colon, ']')) {
+	if (colon && strchr(colon, ']'))
+		colon = NULL; /* inside an IPv6 address */
+	if (!endpoint_host_valid(host_port, colon ? (size_t)(colon - host_port) : n)) {
+		snprintf(err, errlen, "the S3 endpoint has a bad host name");
+		free(host_port);
+		return -1;
+	}
+	if (colon) {
 		const char *port = colon + 1;
 		if (*port == '\0' || strspn(port, "0123456789") != strlen(port) || atol(port) < 1 ||
 		    atol(port) > 65535) {

@@ -375,6 +375,11 @@ int s3_xml_parse_list(const char *xml, size_t len, struct s3_xml_list_page *page
 
 int s3_xml_parse_time(const char *text, int64_t *ms)
 {
+	/* sscanf's %d would also take a sign or blanks ("+009", " 1"). */
+	static const char form[] = "dddd-dd-ddTdd:dd:dd";
+	for (size_t i = 0; i < sizeof(form) - 1; i++)
+		if (form[i] == 'd' ? !(text[i] >= '0' && text[i] <= '9') : text[i] != form[i])
+			return -1;
 	int year, month, day, hour, minute, second, used = 0;
 	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second,
 	           &used) != 6 ||

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <string.h>
+
 #include "job/glob.h"
 
 #define MATCH(p, s)    assert_true(glob_match(p, s))
@@ -84,6 +86,15 @@ static void test_many_stars_terminate(void **state)
 	(void)state;
 	/* backtracking must not explode on a hostile pattern */
 	NO_MATCH("*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	/* 24 stars over 200 a's: untold years of backtracking unless failed
+	 * positions are remembered; the same through "**" and segments. */
+	char path[256];
+	memset(path, 'a', 200);
+	path[200] = '\0';
+	NO_MATCH("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", path);
+	MATCH("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*", path);
+	path[100] = '/';
+	NO_MATCH("**/**/**/*a*a*a*a*a*a*a*a*a*a*a*a**a*a*a*a*a*a*a*b", path);
 }
 
 int main(void)

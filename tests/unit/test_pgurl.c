@@ -429,6 +429,25 @@ static void test_slash_in_password_that_parses_is_still_hidden(void **state)
 	pgurl_free(&u);
 }
 
+static void test_redacted_query_keeps_its_last_byte(void **state)
+{
+	(void)state;
+	struct pgurl u;
+	parse_ok("postgresql://h/db?", 3000, &u);
+	assert_string_equal(u.redacted, "postgresql://h/db");
+	pgurl_free(&u);
+	/* A '?' ending the last value is part of it, not an empty query. */
+	parse_ok("postgresql://h/db?schema=a?", 3000, &u);
+	assert_string_equal(u.schema, "a?");
+	assert_string_equal(u.redacted, "postgresql://h/db?schema=a?");
+	pgurl_free(&u);
+	parse_ok("postgresql://h/db?application_name=a?&password=secretpw&sslmode=require", 3000,
+	         &u);
+	assert_string_equal(u.redacted,
+	                    "postgresql://h/db?application_name=a?&password=***&sslmode=require");
+	pgurl_free(&u);
+}
+
 static void test_too_many_parameters(void **state)
 {
 	(void)state;
@@ -519,6 +538,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_urls),
 	    cmocka_unit_test(test_error_messages),
 	    cmocka_unit_test(test_slash_in_password_that_parses_is_still_hidden),
+	    cmocka_unit_test(test_redacted_query_keeps_its_last_byte),
 	    cmocka_unit_test(test_too_many_parameters),
 	    cmocka_unit_test(test_pgurl_set),
 	};

@@ -76,6 +76,8 @@ static void test_redis_password_only_form(void **state)
 	(void)state;
 	check_url_redact("redis://s3cret@cache:6379", "redis://***@cache:6379");
 	check_url_redact("rediss://s3cret@cache:6379", "rediss://***@cache:6379");
+	/* redisurl.c reads unix://secret@/path the same way. */
+	check_url_redact("unix://s3cret@/tmp/r.sock?db=1", "unix://***@/tmp/r.sock?db=1");
 	/* Elsewhere a lone user name is not a secret. */
 	check_url_redact("ftp://anonymous@host/", "ftp://anonymous@host/");
 }
@@ -208,6 +210,7 @@ static void test_url_has_password(void **state)
 	assert_true(url_has_password("x = postgresql://app:pw@db:5432/shop?schema=public"));
 	assert_true(url_has_password("redis://:pw@h"));
 	assert_true(url_has_password("redis://pw@h"));
+	assert_true(url_has_password("unix://pw@/run/redis.sock"));
 	assert_false(url_has_password("postgres://u@h/db"));
 	assert_false(url_has_password("postgres://u:@h/db"));
 	assert_false(url_has_password("http://127.0.0.1:3000/api/health"));

@@ -185,6 +185,13 @@ static void test_endpoint_rejects(void **state)
 	assert_int_equal(s3_endpoint_parse("http://host:99999", &ep, err, sizeof(err)), -1);
 	assert_int_equal(s3_endpoint_parse("http://host:", &ep, err, sizeof(err)), -1);
 	assert_int_equal(s3_endpoint_parse("http://user:secret@host", &ep, err, sizeof(err)), -1);
+	/* Only a name, an IPv4 address or a bracketed IPv6 address before the port. */
+	assert_int_equal(
+	    s3_endpoint_parse("https://s3.example\xa1:-x.com:443/", &ep, err, sizeof(err)), -1);
+	assert_int_equal(s3_endpoint_parse("http://a:b:9000", &ep, err, sizeof(err)), -1);
+	assert_int_equal(s3_endpoint_parse("http://ho st", &ep, err, sizeof(err)), -1);
+	assert_int_equal(s3_endpoint_parse("http://[::1", &ep, err, sizeof(err)), -1);
+	assert_int_equal(s3_endpoint_parse("http://:9000", &ep, err, sizeof(err)), -1);
 	assert_null(strstr(err, "secret"));
 	assert_null(ep.base);
 }

@@ -233,6 +233,10 @@ static void test_parse_time(void **state)
 	assert_int_equal(s3_xml_parse_time("2009-13-12T17:50:30Z", &ms), -1);
 	assert_int_equal(s3_xml_parse_time("2009-10-12T17:50:30.Z", &ms), -1);
 	assert_int_equal(s3_xml_parse_time("", &ms), -1);
+	/* digits only where digits belong: no sign, no blank */
+	assert_int_equal(s3_xml_parse_time("+009-10-12T17:50:30.000Z", &ms), -1);
+	assert_int_equal(s3_xml_parse_time("2009-10-12T 7:50:30Z", &ms), -1);
+	assert_int_equal(s3_xml_parse_time("2009-10-12T17:-5:30Z", &ms), -1);
 }
 
 int main(void)
