@@ -264,37 +264,71 @@ int text_has_credential(const char *text)
 	                next_query_secret(text, &value, &value_end));
 }
 
+/* A stretch of text to mask. */
+struct redact_span {
+	const char *start, *end;
+};
+
+static int span_compare(const void *a, const void *b)
+{
+	const struct redact_span *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Adds every match of one kind of credential in text to *spans: kind 0 URL
+ * passwords, 1 conninfo passwords, 2 query-string credentials. */
+static void collect_spans(const char *text, int kind, struct redact_span **spans, size_t *count,
+                          size_t *alloc)
+{
+	const char *from = text, *start, *end;
+	for (;;) {
+		bool found = kind == 0   ? next_url_password(text, from, &start, &end)
+		             : kind == 1 ? next_conninfo_password(from, &start, &end)
+		                         : next_query_secret(from, &start, &end);
+		if (!found)
+			return;
+		if (*count == *alloc) {
+			*alloc = *alloc ? 2 * *alloc : 8;
+			*spans = xrealloc(*spans, *alloc * sizeof(**spans));
+		}
+		(*spans)[(*count)++] = (struct redact_span){start, end};
+		from = end;
+	}
+}
+
 void url_redact(char *dst, size_t size, const char *url)
 {
 	if (!dst || size == 0)
 		return;
 	if (!url)
 		url = "";
+	/* Every credential of each kind is found on the whole text, and the
+	 * union of them is masked: one kind's match may overlap or precede
+	 * another's (a "&password=" inside a URL's user information), and
+	 * masking one must not hide the other from the search. */
+	struct redact_span *spans = NULL;
+	size_t count = 0, alloc = 0;
+	for (int kind = 0; kind < 3; kind++)
+		collect_spans(url, kind, &spans, &count, &alloc);
+	if (count > 1)
+		qsort(spans, count, sizeof(*spans), span_compare);
+
 	struct strbuf out;
 	strbuf_init(&out, 0);
 	const char *p = url;
-	for (;;) {
-		const char *u = NULL, *u_end = NULL, *c = NULL, *c_end = NULL, *q = NULL,
-		           *q_end = NULL;
-		bool has_u = next_url_password(url, p, &u, &u_end);
-		bool has_c = next_conninfo_password(p, &c, &c_end);
-		bool has_q = next_query_secret(p, &q, &q_end);
-		if (!has_u && !has_c && !has_q)
-			break;
-		if (!has_u || (has_c && c < u)) {
-			u = c;
-			u_end = c_end;
-			has_u = has_c;
-		}
-		if (!has_u || (has_q && q < u)) {
-			u = q;
-			u_end = q_end;
-		}
-		strbuf_append(&out, p, (size_t)(u - p));
+	for (size_t i = 0; i < count;) {
+		const char *start = spans[i].start, *end = spans[i].end;
+		for (i++; i < count && spans[i].start <= end; i++)
+			if (spans[i].end > end)
+				end = spans[i].end;
+		if (start < p) /* inside the previous mask */
+			start = p;
+		strbuf_append(&out, p, (size_t)(start - p));
 		strbuf_puts(&out, REDACT_MASK);
-		p = u_end;
+		p = end > p ? end : p;
 	}
 	strbuf_puts(&out, p);
+	free(spans);
 	/* Mask registered secrets before truncating, so that a cut cannot leave
 	 * the start of a secret behind. */
 	char *full = strbuf_take(&out);

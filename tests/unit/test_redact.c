@@ -108,6 +108,11 @@ static void test_query_parameter_secrets(void **state)
 	check_url_redact("http://h/api/health?verbose=1&token=",
 	                 "http://h/api/health?verbose=1&token=");
 	check_url_redact("http://h/a?schema=public", "http://h/a?schema=public");
+	/* A credential-like parameter before a URL's password (here inside its
+	 * user name) is masked, and so is the password after it. */
+	check_url_redact("postgresql://u&api_token=x&v:pw123@h/db",
+	                 "postgresql://u&api_token=***&v:***@h/db");
+	check_url_redact("password=one postgres://a:two@h", "password=*** postgres://a:***@h");
 }
 
 static void test_text_has_credential(void **state)
