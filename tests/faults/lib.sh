@@ -73,11 +73,15 @@ fault_dashboard() {
 	local w=$1 h=$2 file=$3
 	shift 3
 	tui_start "$w" "$h" -c "$file" "$@"
-	if ! tui_wait "opsdeck" 10; then
-		fail "the dashboard did not draw a first frame within 10 s; the pane is:"
-		printf '%s\n' "$SCREEN" | sed 's/^/    | /' >&2
-		return 1
-	fi
+	_fault_first_frame
+}
+
+# Waits for the dashboard's first frame; a failed check and 1 if it does not come.
+_fault_first_frame() {
+	tui_wait "opsdeck" 10 && return 0
+	fail "the dashboard did not draw a first frame within 10 s; the pane is:"
+	tui_show_screen
+	return 1
 }
 
 # Two intervals, in whole seconds for tui_wait.
@@ -89,7 +93,7 @@ assert_reported() {
 		pass "${what:+$what: }screen shows '$text' after ${WAITED_MS} ms"
 	else
 		fail "${what:+$what: }screen does not show '$text' within two intervals ($(_fault_deadline) s); it is:"
-		printf '%s\n' "$SCREEN" | sed 's/^/    | /' >&2
+		tui_show_screen
 	fi
 }
 
@@ -99,7 +103,7 @@ assert_cleared() {
 		pass "${what:+$what: }screen stopped showing '$text' after ${WAITED_MS} ms"
 	else
 		fail "${what:+$what: }screen still shows '$text' after two intervals ($(_fault_deadline) s); it is:"
-		printf '%s\n' "$SCREEN" | sed 's/^/    | /' >&2
+		tui_show_screen
 	fi
 }
 
@@ -113,7 +117,7 @@ assert_alive() {
 		fi
 	fi
 	fail "the dashboard does not answer keys; the pane is:"
-	printf '%s\n' "$SCREEN" | sed 's/^/    | /' >&2
+	tui_show_screen
 }
 
 fault_quit() {
@@ -175,11 +179,7 @@ fault_dashboard_recorded() {
 	OPSDECK=$real
 	_tui pipe-pane -o -t tui "cat >> $(printf %q "$raw")"
 	touch "$go"
-	if ! tui_wait "opsdeck" 10; then
-		fail "the dashboard did not draw a first frame within 10 s; the pane is:"
-		printf '%s\n' "$SCREEN" | sed 's/^/    | /' >&2
-		return 1
-	fi
+	_fault_first_frame
 }
 
 # shellcheck disable=SC2034 # FAULT_RC is for the caller

@@ -16,6 +16,8 @@
 #   tui_resize W H
 #   tui_pid                   the opsdeck process (the pane shell's child)
 #   tui_alternate             1 while the pane is in the alternate screen
+#   tui_show_screen           the last capture (SCREEN), indented, on stderr,
+#                             for a failure message
 #   assert_screen TEXT [SECONDS] / assert_screen_gone TEXT [SECONDS]
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 require_cmd tmux
@@ -78,12 +80,14 @@ tui_pid() {
 	pgrep -P "$shell" -x opsdeck | head -n 1
 }
 
+tui_show_screen() { printf '%s\n' "$SCREEN" | sed 's/^/    | /' >&2; }
+
 assert_screen() {
 	if tui_wait "$1" "${2:-5}"; then
 		pass "screen shows '$1' (${WAITED_MS} ms)"
 	else
 		fail "screen does not show '$1' within ${2:-5} s; it is:"
-		printf '%s\n' "$SCREEN" | sed 's/^/    | /' >&2
+		tui_show_screen
 	fi
 }
 
@@ -92,6 +96,6 @@ assert_screen_gone() {
 		pass "screen no longer shows '$1'"
 	else
 		fail "screen still shows '$1' after ${2:-5} s; it is:"
-		printf '%s\n' "$SCREEN" | sed 's/^/    | /' >&2
+		tui_show_screen
 	fi
 }
