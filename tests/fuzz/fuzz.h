@@ -50,8 +50,8 @@ static inline char *fuzz_bytes(const uint8_t *data, size_t size)
 }
 
 /* Whether s is what sanitize_text() promises: valid UTF-8 (no overlong
- * forms, surrogates or code points above U+10FFFF) with no C0 control, DEL
- * or C1 control. */
+ * forms, surrogates or code points above U+10FFFF) with no C0 control, DEL,
+ * C1 control or bidirectional control. */
 static inline bool fuzz_text_is_clean(const char *text)
 {
 	const unsigned char *s = (const unsigned char *)text;
@@ -77,6 +77,10 @@ static inline bool fuzz_text_is_clean(const char *text)
 		if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 			return false;
 		if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
+			return false;
+		/* bidirectional controls reorder what follows on the screen */
+		if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+		    cp == 0x200E || cp == 0x200F || cp == 0x061C)
 			return false;
 		s += n;
 	}
