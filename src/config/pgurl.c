@@ -5,6 +5,13 @@
  * the app's DATABASE_URL cannot be handed to it as is. Parsing it here also
  * lets opsdeck show the URL without its password and explain a bad one
  * without ever quoting the password back.
+ *
+ * Where the password ends follows url_userinfo_end() (redact.h): the user
+ * information runs to the last '@' before the query string, so an unencoded
+ * '@', '/', ':', '#' or '?' in a password is read as the app's driver would
+ * want it, and the host is never a piece of the password. An '@' inside the
+ * query string could be the end of a password holding "?name=": such a URL
+ * is refused, quoting nothing, and no host is looked up.
  */
 #include "config/pgurl.h"
 
@@ -108,9 +115,10 @@ struct parse {
 	struct pgurl *out;
 	char *err;
 	size_t errlen;
-	/* The URL has an '@' only after the host part: its password probably
-	 * holds an unencoded '/' or '?', so pieces of it may sit anywhere. Error
-	 * messages then quote nothing from the URL. */
+	/* The URL holds more than one '@': a password with an unencoded '@'
+	 * that was perhaps misplaced, so error messages quote nothing from it.
+	 * Ports, hosts and database names are never quoted: "user:password"
+	 * with its "@host" missing reads as "host:port". */
 	bool quiet;
 };
 
@@ -121,13 +129,7 @@ static const char *shown(const struct parse *p, const char *s)
 
 static void fail(struct parse *p, const char *msg)
 {
-	if (p->quiet)
-		snprintf(p->err, p->errlen,
-		         "%s (a user name or password holding '/', '?', '#' or '@' must be "
-		         "percent-encoded, e.g. / as %%2F)",
-		         msg);
-	else
-		snprintf(p->err, p->errlen, "%s", msg);
+	snprintf(p->err, p->errlen, "%s", msg);
 }
 
 static ssize_t find_keyword(const struct pgurl *u, const char *keyword)
@@ -211,7 +213,6 @@ static bool valid_port(const char *s)
 static int parse_hosts(struct parse *p, const char *s, size_t n, struct strbuf *hosts,
                        struct strbuf *ports)
 {
-	char msg[256];
 	bool any_port = false;
 	struct strbuf port_list;
 	strbuf_init(&port_list, 0);
@@ -271,11 +272,8 @@ static int parse_hosts(struct parse *p, const char *s, size_t n, struct strbuf *
 		if (port) {
 			char *port_text = xstrndup(port, (size_t)(item_end - port));
 			if (!valid_port(port_text)) {
-				snprintf(msg, sizeof(msg),
-				         "invalid port '%.20s' in the URL (use 1 to 65535)",
-				         shown(p, port_text));
 				free(port_text);
-				fail(p, msg);
+				fail(p, "invalid port in the URL's host (use 1 to 65535)");
 				goto done;
 			}
 			strbuf_puts(&port_list, port_text);
@@ -428,12 +426,9 @@ static int parse_query(struct parse *p, const char *q, struct param_list *params
 			field = &out->dbname;
 		if (field) {
 			if (field == &out->port && *value && !valid_port(value)) {
-				snprintf(msg, sizeof(msg),
-				         "invalid port '%.20s' in the URL (use 1 to 65535)",
-				         shown(p, value));
 				free(key);
 				free(value);
-				fail(p, msg);
+				fail(p, "invalid port in the URL's query (use 1 to 65535)");
 				return -1;
 			}
 			free(*field);
@@ -494,16 +489,19 @@ int pgurl_parse(const char *url, long timeout_ms, struct pgurl *out, char *err, 
 		}
 	}
 	const char *auth = url + scheme_len;
-	const char *auth_end = auth + strcspn(auth, "/?");
-	const char *at = NULL;
-	for (const char *c = auth; c < auth_end; c++)
-		if (*c == '@')
-			at = c; /* the last one: an unencoded '@' in a password still works */
-	if (!at && strchr(auth_end, '@'))
-		p.quiet = true;
+	const char *query_at;
+	const char *at = url_userinfo_end(auth, &query_at);
+	if (query_at) {
+		fail(&p,
+		     "the URL has an '@' in its query string, so where its password ends is "
+		     "ambiguous (percent-encode '@' as %40 in the password and in query values)");
+		goto done;
+	}
+	p.quiet = at && memchr(auth, '@', (size_t)(at - auth));
+	const char *hostpart = at ? at + 1 : auth;
+	const char *auth_end = hostpart + strcspn(hostpart, "/?");
 
 	strbuf_append(&redacted, url, scheme_len);
-	const char *hostpart = auth;
 	if (at) {
 		const char *colon = memchr(auth, ':', (size_t)(at - auth));
 		const char *user_end = colon ? colon : at;
@@ -526,7 +524,6 @@ int pgurl_parse(const char *url, long timeout_ms, struct pgurl *out, char *err, 
 			strbuf_puts(&redacted, ":" REDACT_MASK);
 		}
 		strbuf_putc(&redacted, '@');
-		hostpart = at + 1;
 	}
 	if (parse_hosts(&p, hostpart, (size_t)(auth_end - hostpart), &hosts, &ports) < 0)
 		goto done;
@@ -596,9 +593,7 @@ int pgurl_parse(const char *url, long timeout_ms, struct pgurl *out, char *err, 
 	if (!param_get(&params, "application_name"))
 		pgurl_set(out, "application_name", "opsdeck");
 
-	/* With the password outside the authority (a query parameter), mask
-	 * by pattern too. */
-	out->redacted = p.quiet ? url_redact_take(strbuf_take(&redacted)) : strbuf_take(&redacted);
+	out->redacted = strbuf_take(&redacted);
 	rc = 0;
 done:
 	param_list_free(&params);

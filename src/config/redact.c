@@ -105,34 +105,45 @@ static bool ends_token(char c)
 	       c == '>' || c == '`';
 }
 
+/* Whether a '?' at q starts a query string: a parameter name, then '='. */
+static bool starts_query(const char *q)
+{
+	const char *c = q + 1;
+	while (isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.' || *c == '~' ||
+	       *c == '%')
+		c++;
+	return c > q + 1 && *c == '=';
+}
+
+const char *url_userinfo_end(const char *rest, const char **query_at)
+{
+	const char *query = rest;
+	while ((query = strchr(query, '?')) != NULL && !starts_query(query))
+		query++;
+	const char *at = NULL;
+	for (const char *c = rest; *c && c != query; c++)
+		if (*c == '@')
+			at = c;
+	*query_at = query ? strchr(query, '@') : NULL;
+	return at;
+}
+
 /* For a URL whose "://" is at `sep` (scheme starting at `scheme`), finds the
- * password: sets [*pass, *pass_end) and returns true when there is one. A
- * well-formed URL has it in the authority (before the first '/', '?' or '#',
- * up to the last '@' there, so an unencoded '@' in the password is handled).
- * If the authority has no '@' but one appears later in the token, the
- * password probably holds an unencoded '/' or '?': everything up to that last
- * '@' is then treated as user information, masking too much rather than
- * leaking. For redis:// (and rediss://, unix://, which redisurl.c reads the
- * same way) the form "redis://secret@host" has no user name: the whole user
- * information is the password. */
+ * password: sets [*pass, *pass_end) and returns true when there is one. The
+ * user information is taken to end at the last '@' of the URL token, even
+ * one in its query string: the parsers refuse such a URL as ambiguous
+ * (url_userinfo_end), and here masking too much is the safe side. For
+ * redis:// (and rediss://, unix://, which redisurl.c reads the same way) the
+ * form "redis://secret@host" has no user name: the whole user information is
+ * the password. */
 static bool find_url_password(const char *scheme, const char *sep, const char **pass,
                               const char **pass_end)
 {
 	const char *auth = sep + 3;
-	const char *end = auth;
-	while (!ends_token(*end))
-		end++;
-	const char *auth_end = auth;
-	while (auth_end < end && *auth_end != '/' && *auth_end != '?' && *auth_end != '#')
-		auth_end++;
 	const char *at = NULL;
-	for (const char *p = auth; p < auth_end; p++)
+	for (const char *p = auth; !ends_token(*p); p++)
 		if (*p == '@')
 			at = p;
-	if (!at)
-		for (const char *p = auth_end; p < end; p++)
-			if (*p == '@')
-				at = p;
 	if (!at)
 		return false;
 	const char *colon = memchr(auth, ':', (size_t)(at - auth));
@@ -336,15 +347,4 @@ void url_redact(char *dst, size_t size, const char *url)
 	text_copy(dst, full, size);
 	free(full);
 	strbuf_free(&out);
-}
-
-char *url_redact_take(char *text)
-{
-	/* Each mask replaces at least one byte, so three times the size is
-	 * room enough. */
-	size_t size = strlen(text) * 3 + 1;
-	char *masked = xmalloc(size);
-	url_redact(masked, size, text);
-	free(text);
-	return masked;
 }

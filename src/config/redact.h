@@ -19,9 +19,22 @@
  * so is the value of a conninfo-style "password=..." (or sslpassword=...)
  * and of a query parameter whose name says it holds a credential (?token=,
  * &api_key=, &secret=, &auth=, &X-Amz-Signature=, ...).
- * When in doubt it masks more (a password with an unencoded '/' hides the
- * rest of the URL). Always terminates dst. */
+ * A URL's password runs from the ':' in its user information to the last '@'
+ * of the URL, wherever that is: when in doubt it masks more (an '@' in a
+ * query string hides what comes before it). Always terminates dst. */
 void url_redact(char *dst, size_t size, const char *url);
+
+/* Where the user information of a URL ends. `rest` is the URL after its
+ * "scheme://". The rule, shared by every URL parser (opsdeck.conf(5), "URLs"):
+ * the query string starts at the first '?' followed by a parameter name and
+ * '=' ("?sslmode=", "?db="); the user information ends at the last '@' before
+ * it. So a password may hold '@', '/', ':', '#' and a '?' that does not start
+ * "?name=", all unencoded, and the host is what follows the last such '@'.
+ * Returns that '@', or NULL when there is none. *query_at is set to the first
+ * '@' after the start of the query string, or NULL: with one there, the
+ * password might run on into the query, so the URL is ambiguous and its
+ * parser refuses it without guessing a host. */
+const char *url_userinfo_end(const char *rest, const char **query_at);
 
 /* Whether text holds a URL with a password in it (scheme://user:pass@host,
  * or redis://pass@host). The config loader uses it to find a secret written
@@ -33,10 +46,6 @@ int url_has_password(const char *text);
  * (?token=...). The config loader uses it to find a secret written
  * literally in a file. Returns 1 or 0. */
 int text_has_credential(const char *text);
-
-/* Takes a URL in an allocated string and returns it (allocated, owned by
- * the caller) with any password masked; `text` is freed. */
-char *url_redact_take(char *text);
 
 /* Remembers a secret; values shorter than 3 bytes are ignored (masking "a"
  * everywhere would garble text and hide nothing). Thread-safe. */

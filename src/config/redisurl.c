@@ -5,7 +5,11 @@
  *   redis://password@host...          (no ':' in the user part: a password)
  *   rediss://...                      (TLS, when hiredis has it)
  *   unix://[[user]:password@]/path/to/redis.sock[?db=N][&password=...]
- * Errors never quote the password back.
+ * The user information ends at the last '@' before the query string
+ * (url_userinfo_end in redact.h, as for PostgreSQL URLs), so a password may
+ * hold '@', '/', ':', '#' or '?' unencoded; a URL with an '@' inside its
+ * query string is refused as ambiguous. Errors never quote the password
+ * back, nor a port or database number (a misplaced password lands there).
  */
 #ifdef HAVE_CONFIG_H
 /* Angle brackets: the build's config.h, not this directory's config/config.h. */
@@ -48,18 +52,12 @@ struct parse {
 	struct redisurl *out;
 	char *err;
 	size_t errlen;
-	bool quiet; /* see pgurl.c: the password may be outside the user part */
+	bool quiet; /* more than one '@': quote nothing (see pgurl.c) */
 };
 
 static void fail(struct parse *p, const char *msg)
 {
-	if (p->quiet)
-		snprintf(p->err, p->errlen,
-		         "%s (a password holding '/', '?', '#' or '@' must be percent-encoded, "
-		         "e.g. / as %%2F)",
-		         msg);
-	else
-		snprintf(p->err, p->errlen, "%s", msg);
+	snprintf(p->err, p->errlen, "%s", msg);
 }
 
 /* A reason quoting one piece of the URL at the "%s" in `pattern`; the piece
@@ -149,11 +147,7 @@ static int parse_hostport(struct parse *p, const char *s, size_t n)
 	if (port) {
 		long v;
 		if (!parse_number(port, (size_t)(end - port), 1, 65535, &v)) {
-			char text[24];
-			snprintf(text, sizeof(text), "%.*s",
-			         (int)(end - port < 20 ? end - port : 20), port);
-			fail_quoting(p, "invalid port '%s' in the Redis URL (use 1 to 65535)",
-			             text);
+			fail(p, "invalid port in the Redis URL (use 1 to 65535)");
 			return -1;
 		}
 		p->out->port = (int)v;
@@ -165,11 +159,7 @@ static int parse_db(struct parse *p, const char *s, size_t n)
 {
 	long v;
 	if (!parse_number(s, n, 0, 2147483647L, &v)) {
-		char text[24];
-		snprintf(text, sizeof(text), "%.*s", (int)(n < 20 ? n : 20), s);
-		fail_quoting(p,
-		             "invalid database number '%s' in the Redis URL (use e.g. /0 or ?db=0)",
-		             text);
+		fail(p, "invalid database number in the Redis URL (use e.g. /0 or ?db=0)");
 		return -1;
 	}
 	p->out->db = (int)v;
@@ -286,19 +276,19 @@ int redisurl_parse(const char *url, struct redisurl *out, char *err, size_t errl
 	}
 	strbuf_append(&redacted, url, scheme_len);
 	const char *auth = url + scheme_len;
-	const char *auth_end = auth + strcspn(auth, "/?");
-	const char *at = NULL;
-	for (const char *c = auth; c < auth_end; c++)
-		if (*c == '@')
-			at = c;
-	if (!at && strchr(auth_end, '@'))
-		p.quiet = true;
-	const char *hostpart = auth;
-	if (at) {
-		if (parse_userinfo(&p, auth, (size_t)(at - auth), &redacted) < 0)
-			goto done;
-		hostpart = at + 1;
+	const char *query_at;
+	const char *at = url_userinfo_end(auth, &query_at);
+	if (query_at) {
+		fail(&p, "the Redis URL has an '@' in its query string, so where its password ends "
+		         "is ambiguous (percent-encode '@' as %40 in the password and in query "
+		         "values)");
+		goto done;
 	}
+	p.quiet = at && memchr(auth, '@', (size_t)(at - auth));
+	const char *hostpart = at ? at + 1 : auth;
+	const char *auth_end = hostpart + strcspn(hostpart, "/?");
+	if (at && parse_userinfo(&p, auth, (size_t)(at - auth), &redacted) < 0)
+		goto done;
 	const char *rest = auth_end;
 	if (is_unix) {
 		if (hostpart != auth_end) {
@@ -332,9 +322,7 @@ int redisurl_parse(const char *url, struct redisurl *out, char *err, size_t errl
 	if (*rest == '?' && parse_query(&p, rest + 1, &redacted) < 0)
 		goto done;
 
-	/* With the password outside the authority (a query parameter), mask
-	 * by pattern too. */
-	out->redacted = p.quiet ? url_redact_take(strbuf_take(&redacted)) : strbuf_take(&redacted);
+	out->redacted = strbuf_take(&redacted);
 	rc = 0;
 done:
 	strbuf_free(&redacted);

@@ -381,8 +381,15 @@ static void test_bad_urls(void **state)
 	    "postgresql://u:" SECRET "@h/db?port=x",
 	    "postgresql://u:" SECRET " x@h/db",
 	    "postgresql://u:" SECRET "\t@h/db",
-	    "postgresql://u:S3cr/3tPW@h/db",
-	    "postgresql://u:S3cr?3tPW@h/db",
+	    /* a port, a host or a database name may be a misplaced password */
+	    "postgresql://u:S3cr3tPW/db",
+	    "postgresql://u:S3cr3tPW",
+	    "postgresql://app:ab@cd:S3cr3tPW/x",
+	    "postgresql://u:p@h/db?port=S3cr3tPW",
+	    /* an '@' in the query: the password may run on into it */
+	    "postgresql://u:S3cr@3tPW@h/db?application_name=a@b",
+	    "postgresql://u:S3cr?sslmode=3tPW@h/db",
+	    "postgresql://u:S3cr@h?x=3tPW@h2/db",
 	    "",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -403,7 +410,7 @@ static void test_error_messages(void **state)
 	(void)state;
 	char err[512];
 	parse_fails("postgresql://u:p@h:54x32/db", err, sizeof(err));
-	assert_string_equal(err, "invalid port '54x32' in the URL (use 1 to 65535)");
+	assert_string_equal(err, "invalid port in the URL's host (use 1 to 65535)");
 	parse_fails("http://h/db", err, sizeof(err));
 	assert_string_equal(
 	    err, "not a PostgreSQL URL (it must start with postgresql:// or postgres://)");
@@ -411,21 +418,116 @@ static void test_error_messages(void **state)
 	assert_string_equal(err, "query parameter 'sslmode' has no value (use name=value)");
 	parse_fails("postgresql://u:p%zz@h/db", err, sizeof(err));
 	assert_string_equal(err, "invalid percent-encoding in the URL's password");
-	/* An unencoded '/' in the password: the message hints at encoding
-	 * and quotes nothing. */
-	parse_fails("postgresql://u:ab/cd@h/db", err, sizeof(err));
-	assert_non_null(strstr(err, "percent-encoded"));
-	assert_non_null(strstr(err, "(not shown)"));
+	/* An '@' in the query string: refused, quoting nothing. */
+	parse_fails("postgresql://u:pw@h/db?application_name=me@there", err, sizeof(err));
+	assert_string_equal(err, "the URL has an '@' in its query string, so where its password "
+	                         "ends is ambiguous (percent-encode '@' as %40 in the password "
+	                         "and in query values)");
+	parse_fails("postgresql://h/db?application_name=me@there", err, sizeof(err));
+	assert_non_null(strstr(err, "%40"));
+	/* More than one '@': nothing from the URL is quoted. */
+	parse_fails("postgresql://u:a@b@h/db?sslmode=bogus", err, sizeof(err));
+	assert_non_null(strstr(err, "'(not shown)'"));
+	assert_null(strstr(err, "bogus"));
+}
+
+/* Passwords holding every reserved character, unencoded: the user
+ * information ends at the last '@' before the query string. */
+static void test_reserved_characters_in_password(void **state)
+{
+	(void)state;
+	static const char *const passwords[] = {
+	    "hunter2@SECRETPART/xyz",
+	    "ab@cd:TOPSECRET99/x",
+	    "p@ss",
+	    "pa/ss",
+	    "pa:ss",
+	    "pa?ss",
+	    "pa#ss",
+	    "pa?ss&x",
+	    "/@:?#",
+	    "a/b?c#d:e@f",
+	    "x@y?z@w",
+	    "@@@",
+	    "end?",
+	    "1234/5678",
+	    "h:5432/db?",
+	};
+	for (size_t i = 0; i < sizeof(passwords) / sizeof(passwords[0]); i++) {
+		char url[256];
+		struct pgurl u;
+		snprintf(url, sizeof(url),
+		         "postgresql://app:%s@127.0.0.1:5432/shop?sslmode=disable", passwords[i]);
+		parse_ok(url, 3000, &u);
+		assert_string_equal(u.user, "app");
+		assert_string_equal(u.password, passwords[i]);
+		assert_string_equal(u.host, "127.0.0.1");
+		assert_string_equal(u.port, "5432");
+		assert_string_equal(u.dbname, "shop");
+		assert_string_equal(kw(&u, "sslmode"), "disable");
+		assert_string_equal(u.redacted,
+		                    "postgresql://app:***@127.0.0.1:5432/shop?sslmode=disable");
+		pgurl_free(&u);
+		/* without a query, a port or a database too */
+		snprintf(url, sizeof(url), "postgres://app:%s@db.internal", passwords[i]);
+		parse_ok(url, 3000, &u);
+		assert_string_equal(u.password, passwords[i]);
+		assert_string_equal(u.host, "db.internal");
+		assert_string_equal(u.port, "");
+		assert_string_equal(u.dbname, "");
+		assert_string_equal(u.redacted, "postgres://app:***@db.internal");
+		pgurl_free(&u);
+	}
+}
+
+/* The issue's example, field by field. */
+static void test_password_with_at_and_slash(void **state)
+{
+	(void)state;
+	struct pgurl u;
+	parse_ok("postgresql://app:hunter2@SECRETPART/xyz@127.0.0.1:5432/shop", 3000, &u);
+	assert_string_equal(u.user, "app");
+	assert_string_equal(u.password, "hunter2@SECRETPART/xyz");
+	assert_string_equal(u.host, "127.0.0.1");
+	assert_string_equal(u.port, "5432");
+	assert_string_equal(u.dbname, "shop");
+	assert_string_equal(kw(&u, "host"), "127.0.0.1");
+	assert_string_equal(kw(&u, "password"), "hunter2@SECRETPART/xyz");
+	assert_string_equal(u.redacted, "postgresql://app:***@127.0.0.1:5432/shop");
+	pgurl_free(&u);
+}
+
+/* A '?' that is not followed by "name=" is part of the user information
+ * when an '@' comes after it; one that is starts the query. */
+static void test_where_the_query_starts(void **state)
+{
+	(void)state;
+	struct pgurl u;
+	parse_ok("postgresql://u:p@h/db?schema=a?b&sslmode=require", 3000, &u);
+	assert_string_equal(u.password, "p");
+	assert_string_equal(u.schema, "a?b");
+	pgurl_free(&u);
+	parse_ok("postgresql://u:p?x@h/db?schema=s", 3000, &u);
+	assert_string_equal(u.password, "p?x");
+	assert_string_equal(u.host, "h");
+	assert_string_equal(u.schema, "s");
+	pgurl_free(&u);
+	/* No '@' at all: no user information, the query as before. */
+	parse_ok("postgresql:///shop?host=/var/run/postgresql", 3000, &u);
+	assert_string_equal(u.host, "/var/run/postgresql");
+	assert_string_equal(u.dbname, "shop");
+	pgurl_free(&u);
 }
 
 static void test_slash_in_password_that_parses_is_still_hidden(void **state)
 {
 	(void)state;
 	struct pgurl u;
-	/* "12" looks like a port, so this parses; the redacted form must still
-	 * hide what follows. */
+	/* "12" looks like a port, but the user information runs to the '@'. */
 	parse_ok("postgresql://u:12/3tPW@h/db", 3000, &u);
-	assert_null(strstr(u.redacted, "3tPW"));
+	assert_string_equal(u.password, "12/3tPW");
+	assert_string_equal(u.host, "h");
+	assert_string_equal(u.redacted, "postgresql://u:***@h/db");
 	pgurl_free(&u);
 }
 
@@ -537,6 +639,9 @@ int main(void)
 	    cmocka_unit_test(test_unknown_parameter_is_named),
 	    cmocka_unit_test(test_bad_urls),
 	    cmocka_unit_test(test_error_messages),
+	    cmocka_unit_test(test_reserved_characters_in_password),
+	    cmocka_unit_test(test_password_with_at_and_slash),
+	    cmocka_unit_test(test_where_the_query_starts),
 	    cmocka_unit_test(test_slash_in_password_that_parses_is_still_hidden),
 	    cmocka_unit_test(test_redacted_query_keeps_its_last_byte),
 	    cmocka_unit_test(test_too_many_parameters),

@@ -71,6 +71,52 @@ static void test_unencoded_specials_in_password(void **state)
 	assert_null(strstr(out, "pa?ss"));
 }
 
+/* A password holding '@' and then '/', ':', '?' or '#': everything up to the
+ * last '@' is masked, not just up to the first. */
+static void test_password_with_at_then_reserved(void **state)
+{
+	(void)state;
+	check_url_redact("postgresql://app:hunter2@SECRETPART/xyz@127.0.0.1:5432/shop",
+	                 "postgresql://app:***@127.0.0.1:5432/shop");
+	check_url_redact("postgresql://app:ab@cd:TOPSECRET99/x@127.0.0.1:5432/shop",
+	                 "postgresql://app:***@127.0.0.1:5432/shop");
+	check_url_redact("redis://:ab@cd:SECRETX/y@127.0.0.1:6379/0",
+	                 "redis://:***@127.0.0.1:6379/0");
+	check_url_redact("redis://ab@cd/SECRETX@cache", "redis://***@cache");
+	check_url_redact("postgres://u:a@b?c#d:e/f@h/db?sslmode=require",
+	                 "postgres://u:***@h/db?sslmode=require");
+	check_url_redact("postgres://u:a@b#SECRETX@h/db", "postgres://u:***@h/db");
+	check_url_redact("failed: postgresql://app:hunter2@SECRETPART/xyz@127.0.0.1/shop: refused",
+	                 "failed: postgresql://app:***@127.0.0.1/shop: refused");
+	/* An '@' in the query string: masked up to it (the parsers refuse such
+	 * a URL as ambiguous). */
+	check_url_redact("postgres://u:p@SECRETX/db?application_name=a@b", "postgres://u:***@b");
+}
+
+static void test_userinfo_end(void **state)
+{
+	(void)state;
+	const char *query_at;
+	const char *rest = "app:hunter2@SECRETPART/xyz@127.0.0.1:5432/shop";
+	assert_ptr_equal(url_userinfo_end(rest, &query_at), strstr(rest, "@127"));
+	assert_null(query_at);
+	rest = "u:p?x@h/db?sslmode=require";
+	assert_ptr_equal(url_userinfo_end(rest, &query_at), strchr(rest, '@'));
+	assert_null(query_at);
+	rest = "u:p@h/db?application_name=me@there";
+	assert_ptr_equal(url_userinfo_end(rest, &query_at), strchr(rest, '@'));
+	assert_ptr_equal(query_at, strrchr(rest, '@'));
+	rest = "h/db?application_name=me@there";
+	assert_null(url_userinfo_end(rest, &query_at));
+	assert_ptr_equal(query_at, strchr(rest, '@'));
+	rest = "h:5432/db";
+	assert_null(url_userinfo_end(rest, &query_at));
+	assert_null(query_at);
+	rest = "u:p?=x?&y@h";
+	assert_ptr_equal(url_userinfo_end(rest, &query_at), strchr(rest, '@'));
+	assert_null(query_at);
+}
+
 static void test_redis_password_only_form(void **state)
 {
 	(void)state;
@@ -276,6 +322,8 @@ int main(void)
 	    cmocka_unit_test(test_url_without_password_unchanged),
 	    cmocka_unit_test(test_urls_inside_text),
 	    cmocka_unit_test(test_unencoded_specials_in_password),
+	    cmocka_unit_test(test_password_with_at_then_reserved),
+	    cmocka_unit_test(test_userinfo_end),
 	    cmocka_unit_test(test_redis_password_only_form),
 	    cmocka_unit_test(test_conninfo_password),
 	    cmocka_unit_test(test_query_parameter_secrets),

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "config/redisurl.h"
@@ -168,10 +169,9 @@ static void test_error_messages(void **state)
 	(void)state;
 	char err[512];
 	parse_fails("redis://h:63a79", err, sizeof(err));
-	assert_string_equal(err, "invalid port '63a79' in the Redis URL (use 1 to 65535)");
+	assert_string_equal(err, "invalid port in the Redis URL (use 1 to 65535)");
 	parse_fails("redis://h/x", err, sizeof(err));
-	assert_string_equal(err,
-	                    "invalid database number 'x' in the Redis URL (use e.g. /0 or ?db=0)");
+	assert_string_equal(err, "invalid database number in the Redis URL (use e.g. /0 or ?db=0)");
 	parse_fails("redis://h?timeout=3", err, sizeof(err));
 	assert_string_equal(err, "unknown query parameter 'timeout' in the Redis URL (known: db, "
 	                         "username, password)");
@@ -180,6 +180,65 @@ static void test_error_messages(void **state)
 	                    "not a Redis URL (it must start with redis://, rediss:// or unix://)");
 	parse_fails("redis://:pw@", err, sizeof(err));
 	assert_string_equal(err, "no host in the Redis URL (e.g. redis://127.0.0.1:6379)");
+	parse_fails("redis://:pw@h?username=me@there", err, sizeof(err));
+	assert_string_equal(err, "the Redis URL has an '@' in its query string, so where its "
+	                         "password ends is ambiguous (percent-encode '@' as %40 in the "
+	                         "password and in query values)");
+	/* More than one '@': nothing from the URL is quoted. */
+	parse_fails("redis://:a@b@h?colour=blue", err, sizeof(err));
+	assert_non_null(strstr(err, "(not shown)"));
+	assert_null(strstr(err, "colour"));
+}
+
+/* Passwords holding every reserved character, unencoded: the user
+ * information ends at the last '@' before the query string. */
+static void test_reserved_characters_in_password(void **state)
+{
+	(void)state;
+	static const char *const passwords[] = {
+	    "ab@cd:SECRETX/y",
+	    "hunter2@SECRETPART/xyz",
+	    "p@ss",
+	    "pa/ss",
+	    "pa:ss",
+	    "pa?ss",
+	    "pa#ss",
+	    "/@:?#",
+	    "a/b?c#d:e@f",
+	    "x@y?z@w",
+	    "@@@",
+	    "6379/0",
+	};
+	for (size_t i = 0; i < sizeof(passwords) / sizeof(passwords[0]); i++) {
+		char url[256];
+		struct redisurl u;
+		snprintf(url, sizeof(url), "redis://app:%s@127.0.0.1:6380/2?db=3", passwords[i]);
+		parse_ok(url, &u);
+		assert_string_equal(u.username, "app");
+		assert_string_equal(u.password, passwords[i]);
+		assert_string_equal(u.host, "127.0.0.1");
+		assert_int_equal(u.port, 6380);
+		assert_int_equal(u.db, 3);
+		assert_string_equal(u.redacted, "redis://app:***@127.0.0.1:6380/2?db=3");
+		redisurl_free(&u);
+		/* the password-only form (where a ':' would end a user name
+		 * instead), and a unix socket */
+		if (!strchr(passwords[i], ':')) {
+			snprintf(url, sizeof(url), "redis://%s@cache", passwords[i]);
+			parse_ok(url, &u);
+			assert_string_equal(u.password, passwords[i]);
+			assert_string_equal(u.host, "cache");
+			assert_int_equal(u.port, 6379);
+			assert_string_equal(u.redacted, "redis://***@cache");
+			redisurl_free(&u);
+		}
+		snprintf(url, sizeof(url), "unix://:%s@/run/redis.sock?db=1", passwords[i]);
+		parse_ok(url, &u);
+		assert_string_equal(u.password, passwords[i]);
+		assert_string_equal(u.socket, "/run/redis.sock");
+		assert_string_equal(u.redacted, "unix://:***@/run/redis.sock?db=1");
+		redisurl_free(&u);
+	}
 }
 
 static void test_bad_urls_never_show_the_password(void **state)
@@ -200,8 +259,14 @@ static void test_bad_urls_never_show_the_password(void **state)
 	    "redis://:" SECRET "@[::1]x",
 	    "redis://:" SECRET "@",
 	    "redis://:" SECRET " @h",
-	    "redis://:S3cr/3tPW@h",
-	    "redis://:S3cr?3tPW@h",
+	    /* a port or a db number may be a misplaced password */
+	    "redis://:S3cr3tPW",
+	    "redis://u:S3cr3tPW/0",
+	    "redis://:ab@cd:S3cr3tPW/y",
+	    "redis://:ab@cd/S3cr3tPW",
+	    /* an '@' in the query: the password may run on into it */
+	    "redis://:S3cr?db=3tPW@h",
+	    "redis://:S3cr@h?password=3tPW@x",
 	    "unix://h/tmp/s.sock",
 	    "unix://",
 	    "unix:///tmp/s.sock?password=" SECRET "%zz",
@@ -241,6 +306,7 @@ int main(void)
 	    cmocka_unit_test(test_unix_socket),
 	    cmocka_unit_test(test_rediss),
 	    cmocka_unit_test(test_error_messages),
+	    cmocka_unit_test(test_reserved_characters_in_password),
 	    cmocka_unit_test(test_bad_urls_never_show_the_password),
 	    cmocka_unit_test(test_free_is_safe),
 	};
