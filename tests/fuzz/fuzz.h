@@ -99,21 +99,6 @@ static inline size_t fuzz_count(const char *haystack, const char *needle)
 	return n;
 }
 
-/* Whether a URL is one whose redacted form must parse back to the same
- * fields: one "://", and at most one '@', inside the authority. Otherwise
- * url_redact() masks by pattern and may hide more than the password (see
- * config/redact.h), which is allowed. */
-static inline bool fuzz_url_unambiguous(const char *url)
-{
-	const char *scheme_end = strstr(url, "://");
-	if (!scheme_end || strstr(scheme_end + 3, "://"))
-		return false;
-	const char *at = strchr(url, '@');
-	if (!at)
-		return true;
-	return !strchr(at + 1, '@') && at < scheme_end + 3 + strcspn(scheme_end + 3, "/?#");
-}
-
 /* Whether url_redact() sees text as one URL: it reads running text, where a
  * quote, backtick, '<', '>' or blank ends a URL, so a user name holding one
  * of those hides the password's URL from it (the registered secrets still
@@ -150,6 +135,72 @@ static inline void fuzz_check_masked(const char *input, const char *redacted, co
 	if (fuzz_count(redacted, password) >= before) {
 		fprintf(stderr, "password shown in \"%s\"\n", redacted);
 		abort();
+	}
+}
+
+/* Checks that a redacted form of a URL shows its password fewer times than
+ * the URL does, for a password that may hold any reserved character ('@',
+ * '/', ':', '?', '#'...) written unencoded: checked when the URL holds no
+ * '%', so that the password is written in it as it is, and the password no
+ * '*' (the mask, "***", next to an '@' would show "***@" again). */
+static inline void fuzz_check_hidden(const char *url, const char *redacted, const char *password)
+{
+	if (strchr(url, '%') || strlen(password) < 4 || strchr(password, '*'))
+		return;
+	size_t before = fuzz_count(url, password);
+	if (before > 0 && fuzz_count(redacted, password) >= before) {
+		fprintf(stderr, "password \"%s\" shown in \"%s\"\n", password, redacted);
+		abort();
+	}
+}
+
+/* Whether needle occurs in s read as a query string (%XX decoded, '+' as a
+ * space), as parsers decode the names they quote. */
+static inline bool fuzz_in_decoded(const char *s, const char *needle)
+{
+	char *decoded = malloc(strlen(s) + 1);
+	if (!decoded)
+		abort();
+	size_t n = 0;
+	for (const char *c = s; *c; c++) {
+		unsigned hex;
+		if (c[0] == '%' && c[1] && c[2] && sscanf(c + 1, "%2x", &hex) == 1 && hex) {
+			decoded[n++] = (char)hex;
+			c += 2;
+		} else {
+			decoded[n++] = *c == '+' ? ' ' : *c;
+		}
+	}
+	decoded[n] = '\0';
+	bool found = strstr(decoded, needle) != NULL;
+	free(decoded);
+	return found;
+}
+
+/* Checks that an error about a URL quotes nothing that could be its
+ * password: every piece it quotes ('...') comes from the part of the URL
+ * from its last '@' on, which no reading of the URL puts in a password
+ * (the whole URL after "://" when it has no '@'). The messages' own quoted
+ * punctuation ('[', ']', '@') is not a piece of the URL. */
+static inline void fuzz_check_error_quotes(const char *url, const char *err)
+{
+	const char *tail = strrchr(url, '@');
+	if (!tail)
+		tail = strstr(url, "://") ? strstr(url, "://") + 3 : url;
+	for (const char *open = strchr(err, '\''); open; open = strchr(open, '\'')) {
+		const char *close = strchr(open + 1, '\'');
+		if (!close)
+			break;
+		size_t len = (size_t)(close - open - 1);
+		char piece[128];
+		snprintf(piece, sizeof(piece), "%.*s", (int)(len < 127 ? len : 127), open + 1);
+		if (piece[strspn(piece, "[]@")] && strcmp(piece, "(not shown)") != 0 &&
+		    !strstr(tail, piece) && !fuzz_in_decoded(tail, piece)) {
+			fprintf(stderr, "error quotes '%s' from before the last '@': %s\n", piece,
+			        err);
+			abort();
+		}
+		open = close + 1;
 	}
 }
 

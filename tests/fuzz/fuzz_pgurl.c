@@ -1,13 +1,15 @@
 /* fuzz_pgurl.c - feeds arbitrary text to pgurl_parse() as DATABASE_URL.
  *
- * Beyond not crashing: an error has a message and leaves the struct empty;
- * a success gives NULL-terminated keyword/value arrays within the limit, a
- * redacted URL that shows the password fewer times than the input did (and
- * url_redact() on the input does the same when it is one unambiguous
- * token), room for the keywords the probe adds, and, for an unambiguous URL
- * (fuzz_url_unambiguous), fields that round-trip: the redacted URL parses
- * again to the same host, port, user, database and schema, with "***" for
- * the password (or nothing, when there was none). */
+ * Beyond not crashing: an error has a message, leaves the struct empty and
+ * quotes nothing from before the URL's last '@' (where any reading of the
+ * URL may have put the password); a success gives NULL-terminated
+ * keyword/value arrays within the limit, a redacted URL that shows the
+ * password fewer times than the input did, also when it holds '@', '/',
+ * ':', '?' or '#' unencoded (and url_redact() on the input does the same
+ * when it is one token), room for the keywords the probe adds, and fields
+ * that round-trip: the redacted URL parses again to the same host, port,
+ * user, database and schema, with "***" for the password (or nothing, when
+ * there was none). */
 #include "fuzz.h"
 
 #include "config/pgurl.h"
@@ -40,6 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512] = "";
 	if (pgurl_parse(url, 3000, &u, err, sizeof(err)) < 0) {
 		FUZZ_CHECK(err[0] != '\0');
+		fuzz_check_error_quotes(url, err);
 		FUZZ_CHECK(u.count == 0 && u.redacted == NULL && u.password == NULL);
 		pgurl_free(&u);
 		free(url);
@@ -50,16 +53,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < u.count; i++)
 		FUZZ_CHECK(u.keywords[i] && u.values[i]);
 	fuzz_check_masked(url, u.redacted, u.password);
+	fuzz_check_hidden(url, u.redacted, u.password);
 	char shown[4096];
 	url_redact(shown, sizeof(shown), url);
-	if (strlen(url) < sizeof(shown) / 2 && fuzz_one_token(url) && fuzz_url_unambiguous(url))
+	if (strlen(url) < sizeof(shown) / 2 && fuzz_one_token(url)) {
 		fuzz_check_masked(url, shown, u.password);
+		fuzz_check_hidden(url, shown, u.password);
+	}
 
 	/* Room for what the probe adds. */
 	pgurl_set(&u, "options", "-c statement_timeout=5000");
 
-	if (fuzz_url_unambiguous(url))
-		check_round_trip(&u);
+	check_round_trip(&u);
 	pgurl_free(&u);
 	free(url);
 	return 0;

@@ -1,13 +1,13 @@
 /* fuzz_redisurl.c - feeds arbitrary text to redisurl_parse() as REDIS_URL.
  *
- * Beyond not crashing: an error has a message and leaves the struct empty;
- * a success gives a port in 1..65535, a non-negative db, either a host or
- * a socket, a redacted URL that shows the password fewer times than the
- * input did (url_redact() on the input too, when it is one unambiguous
- * token), and, for an unambiguous URL (fuzz_url_unambiguous), fields that
- * round-trip: the redacted URL parses again to the same host, port,
- * socket, user, db and TLS flag, with "***" for the password (or nothing,
- * when there was none). */
+ * Beyond not crashing: an error has a message, leaves the struct empty and
+ * quotes nothing from before the URL's last '@'; a success gives a port in
+ * 1..65535, a non-negative db, either a host or a socket, a redacted URL
+ * that shows the password fewer times than the input did, also when it
+ * holds '@', '/', ':', '?' or '#' unencoded (url_redact() on the input too,
+ * when it is one token), and fields that round-trip: the redacted URL parses
+ * again to the same host, port, socket, user, db and TLS flag, with "***"
+ * for the password (or nothing, when there was none). */
 #include "fuzz.h"
 
 #include "config/redact.h"
@@ -40,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512] = "";
 	if (redisurl_parse(url, &u, err, sizeof(err)) < 0) {
 		FUZZ_CHECK(err[0] != '\0');
+		fuzz_check_error_quotes(url, err);
 		FUZZ_CHECK(u.redacted == NULL && u.password == NULL);
 		redisurl_free(&u);
 		free(url);
@@ -49,13 +50,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(u.db >= 0);
 	FUZZ_CHECK((*u.host != '\0') != (*u.socket != '\0'));
 	fuzz_check_masked(url, u.redacted, u.password);
+	fuzz_check_hidden(url, u.redacted, u.password);
 	char shown[4096];
 	url_redact(shown, sizeof(shown), url);
-	if (strlen(url) < sizeof(shown) / 2 && fuzz_one_token(url) && fuzz_url_unambiguous(url))
+	if (strlen(url) < sizeof(shown) / 2 && fuzz_one_token(url)) {
 		fuzz_check_masked(url, shown, u.password);
+		fuzz_check_hidden(url, shown, u.password);
+	}
 
-	if (fuzz_url_unambiguous(url))
-		check_round_trip(&u);
+	check_round_trip(&u);
 	redisurl_free(&u);
 	free(url);
 	return 0;
