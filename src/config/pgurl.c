@@ -489,17 +489,13 @@ int pgurl_parse(const char *url, long timeout_ms, struct pgurl *out, char *err, 
 		}
 	}
 	const char *auth = url + scheme_len;
-	const char *query_at;
-	const char *at = url_userinfo_end(auth, &query_at);
-	if (query_at) {
-		fail(&p,
-		     "the URL has an '@' in its query string, so where its password ends is "
-		     "ambiguous (percent-encode '@' as %40 in the password and in query values)");
+	struct url_authority split;
+	if (url_split_authority(auth, &split) < 0) {
+		fail(&p, "the URL " URL_AMBIGUOUS_REASON);
 		goto done;
 	}
-	p.quiet = at && memchr(auth, '@', (size_t)(at - auth));
-	const char *hostpart = at ? at + 1 : auth;
-	const char *auth_end = hostpart + strcspn(hostpart, "/?");
+	p.quiet = split.several_at;
+	const char *at = split.at, *hostpart = split.host, *auth_end = split.host_end;
 
 	strbuf_append(&redacted, url, scheme_len);
 	if (at) {

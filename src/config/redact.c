@@ -128,6 +128,16 @@ const char *url_userinfo_end(const char *rest, const char **query_at)
 	return at;
 }
 
+int url_split_authority(const char *rest, struct url_authority *out)
+{
+	const char *query_at;
+	out->at = url_userinfo_end(rest, &query_at);
+	out->host = out->at ? out->at + 1 : rest;
+	out->host_end = out->host + strcspn(out->host, "/?");
+	out->several_at = out->at && memchr(rest, '@', (size_t)(out->at - rest));
+	return query_at ? -1 : 0;
+}
+
 /* For a URL whose "://" is at `sep` (scheme starting at `scheme`), finds the
  * password: sets [*pass, *pass_end) and returns true when there is one. The
  * user information is taken to end at the last '@' of the URL token, even

@@ -9,6 +9,7 @@
 #ifndef OPSDECK_CONFIG_REDACT_H
 #define OPSDECK_CONFIG_REDACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define REDACT_MASK "***"
@@ -35,6 +36,24 @@ void url_redact(char *dst, size_t size, const char *url);
  * password might run on into the query, so the URL is ambiguous and its
  * parser refuses it without guessing a host. */
 const char *url_userinfo_end(const char *rest, const char **query_at);
+
+/* How a parser says it refuses an ambiguous URL, after "the URL". */
+#define URL_AMBIGUOUS_REASON                                                                       \
+	"has an '@' in its query string, so where its password ends is ambiguous "                 \
+	"(percent-encode '@' as %40 in the password and in query values)"
+
+/* A URL's authority, split by url_userinfo_end()'s rule. */
+struct url_authority {
+	const char *at;       /* the '@' ending the user information, or NULL */
+	const char *host;     /* where the host part starts (after `at`) */
+	const char *host_end; /* the first '/' or '?' after it, or the end */
+	bool several_at;      /* the user information holds an '@' too: error
+	                       * messages then quote nothing from the URL */
+};
+
+/* Splits `rest`, the URL after its "scheme://". Returns 0, or -1 when the
+ * URL is ambiguous (an '@' inside its query string). */
+int url_split_authority(const char *rest, struct url_authority *out);
 
 /* Whether text holds a URL with a password in it (scheme://user:pass@host,
  * or redis://pass@host). The config loader uses it to find a secret written

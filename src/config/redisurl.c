@@ -276,17 +276,13 @@ int redisurl_parse(const char *url, struct redisurl *out, char *err, size_t errl
 	}
 	strbuf_append(&redacted, url, scheme_len);
 	const char *auth = url + scheme_len;
-	const char *query_at;
-	const char *at = url_userinfo_end(auth, &query_at);
-	if (query_at) {
-		fail(&p, "the Redis URL has an '@' in its query string, so where its password ends "
-		         "is ambiguous (percent-encode '@' as %40 in the password and in query "
-		         "values)");
+	struct url_authority split;
+	if (url_split_authority(auth, &split) < 0) {
+		fail(&p, "the Redis URL " URL_AMBIGUOUS_REASON);
 		goto done;
 	}
-	p.quiet = at && memchr(auth, '@', (size_t)(at - auth));
-	const char *hostpart = at ? at + 1 : auth;
-	const char *auth_end = hostpart + strcspn(hostpart, "/?");
+	p.quiet = split.several_at;
+	const char *at = split.at, *hostpart = split.host, *auth_end = split.host_end;
 	if (at && parse_userinfo(&p, auth, (size_t)(at - auth), &redacted) < 0)
 		goto done;
 	const char *rest = auth_end;
