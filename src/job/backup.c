@@ -28,6 +28,8 @@
 #define PROGRESS_EVERY_MS 250
 #define FILES_POOL        4
 #define FILE_ATTEMPTS     3
+#define NAME_ATTEMPTS     5 /* ids drawn before giving up on a free name */
+#define RUN_ID_DIGITS     8 /* of the audit id, in a backup's name */
 
 /* ------------------------------------------------------------ helpers */
 
@@ -85,6 +87,51 @@ void backup_db_name(char *dst, size_t size, const char *database, const char *ti
 			*p = '_';
 	}
 	message_printf(dst, size, "%s_%s%s", db, timestamp, custom ? ".dump.gz" : ".sql.gz");
+}
+
+int backup_name_pick(struct sink *sink, const char *database, const char *timestamp, bool custom,
+                     void (*new_id)(char *id), char *id, char *name, size_t size, char *err,
+                     size_t errlen)
+{
+	for (int attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
+		char stamp[128];
+		new_id(id);
+		message_printf(stamp, sizeof(stamp), "%s_%.*s", timestamp, RUN_ID_DIGITS, id);
+		if (database)
+			backup_db_name(name, size, database, stamp, custom);
+		else
+			message_printf(name, size, "%s", stamp);
+		bool taken = false;
+		if (sink->ops->taken(sink, name, &taken, err, errlen) != 0)
+			return -1;
+		if (!taken)
+			return 0;
+	}
+	message_printf(err, errlen, "no free name for the backup after %d tries (last: %s)",
+	               NAME_ATTEMPTS, name);
+	return -1;
+}
+
+/* Makes the target ready for writing. What that took (a directory created)
+ * goes to the log hook once, else stays in note for the result's message. */
+static int target_prepare(struct sink *sink, const struct backup_hooks *hooks, char *note,
+                          size_t notelen, char *err, size_t errlen)
+{
+	if (sink_prepare(sink, note, notelen, err, errlen) != 0)
+		return -1;
+	if (note[0] && hooks && hooks->log) {
+		hooks->log(hooks->ctx, note);
+		note[0] = '\0';
+	}
+	return 0;
+}
+
+/* Adds the note target_prepare kept to the result's message. */
+static void message_add_note(struct backup_result *r, const char *note)
+{
+	size_t len = strlen(r->message);
+	if (note[0])
+		snprintf(r->message + len, sizeof(r->message) - len, " (%s)", note);
 }
 
 void backup_result_free(struct backup_result *r)
@@ -204,6 +251,7 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 	char err[1024] = "";
 	char audit_err[512];
 	char id[AUDIT_ID_SIZE];
+	char note[512] = "";
 	int64_t t0 = clock_monotonic_ms();
 	int64_t wall0 = clock_wall_ms();
 	const char *url_text = target_of(cfg, target);
@@ -235,7 +283,11 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 		sink_set_cancel(sink, hooks->cancel);
 	if (hooks && hooks->log)
 		sink_set_log(sink, hooks->log, hooks->ctx);
-	audit_new_id(id);
+	char ts[64], name[512];
+	backup_timestamp(ts, sizeof(ts), wall0);
+	if (backup_name_pick(sink, url.dbname, ts, custom, audit_new_id, id, name, sizeof(name),
+	                     err, sizeof(err)) != 0)
+		goto done;
 	if (audit(cfg, id, "backup-db", url_text, NULL, NULL, -1, audit_err, sizeof(audit_err)) !=
 	    0) {
 		message_printf(err, sizeof(err),
@@ -243,10 +295,8 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 		goto done;
 	}
 	audited = true;
-
-	char ts[64], name[512];
-	backup_timestamp(ts, sizeof(ts), wall0);
-	backup_db_name(name, sizeof(name), url.dbname, ts, custom);
+	if (target_prepare(sink, hooks, note, sizeof(note), err, sizeof(err)) != 0)
+		goto done;
 	message_printf(r->key, sizeof(r->key), "%s", name);
 	message_printf(r->manifest_key, sizeof(r->manifest_key), "%s.json", name);
 
@@ -328,6 +378,7 @@ done:
 		r->key[0] = '\0';
 		r->manifest_key[0] = '\0';
 	}
+	message_add_note(r, note);
 	redact_text(r->message, sizeof(r->message));
 	if (audited && audit(cfg, id, "backup-db", url_text,
 	                     rc == 0 ? "ok" : (cancelled ? "cancelled" : "failed"), r->message,
@@ -499,7 +550,7 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
                  struct backup_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	char err[1024] = "", audit_err[512], id[AUDIT_ID_SIZE];
+	char err[1024] = "", audit_err[512], id[AUDIT_ID_SIZE], note[512] = "";
 	int64_t t0 = clock_monotonic_ms(), wall0 = clock_wall_ms();
 	const char *url_text = target_of(cfg, target);
 	struct files_list list = {0};
@@ -512,8 +563,8 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 	bool audited = false, cancelled = false;
 	char *manifest_text = NULL;
 	int rc = -1;
-	char ts[64];
-	backup_timestamp(ts, sizeof(ts), wall0);
+	char stamp[64], ts[128] = "";
+	backup_timestamp(stamp, sizeof(stamp), wall0);
 
 	if (!source || !*source)
 		source = cfg->backup.files_source;
@@ -536,7 +587,10 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 		sink_set_log(sink, hooks->log, hooks->ctx);
 	if (files_walk(source, patterns, pattern_count, &list, err, sizeof(err)) != 0)
 		goto done;
-	audit_new_id(id);
+	/* ts: the run's directory, "TIMESTAMP_ID" */
+	if (backup_name_pick(sink, NULL, stamp, false, audit_new_id, id, ts, sizeof(ts), err,
+	                     sizeof(err)) != 0)
+		goto done;
 	if (audit(cfg, id, "backup-files", url_text, NULL, source, -1, audit_err,
 	          sizeof(audit_err)) != 0) {
 		message_printf(err, sizeof(err),
@@ -544,6 +598,8 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 		goto done;
 	}
 	audited = true;
+	if (target_prepare(sink, hooks, note, sizeof(note), err, sizeof(err)) != 0)
+		goto done;
 	message_printf(r->key, sizeof(r->key), "%s", ts);
 	message_printf(r->manifest_key, sizeof(r->manifest_key), "%s.files.json", ts);
 	r->skipped_links = list.skipped_links;
@@ -661,6 +717,7 @@ done:
 		               r->skipped_links ? ", symlinks skipped" : "");
 	else
 		message_printf(r->message, sizeof(r->message), "file backup failed: %s", err);
+	message_add_note(r, note);
 	redact_text(r->message, sizeof(r->message));
 	if (audited && audit(cfg, id, "backup-files", url_text,
 	                     rc == 0 ? "ok" : (cancelled ? "cancelled" : "failed"), r->message,

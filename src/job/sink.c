@@ -66,6 +66,13 @@ void sink_set_log(struct sink *s, void (*log)(void *ctx, const char *line), void
 		s->ops->set_log(s, log, ctx);
 }
 
+int sink_prepare(struct sink *s, char *note, size_t notelen, char *err, size_t errlen)
+{
+	if (notelen)
+		note[0] = '\0';
+	return s->ops->prepare ? s->ops->prepare(s, note, notelen, err, errlen) : 0;
+}
+
 int sink_put(struct sink *s, const char *key, const void *data, size_t len, char *err,
              size_t errlen)
 {

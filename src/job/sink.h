@@ -8,8 +8,12 @@
  *
  * Writing an object: open(key) -> writer; write() any number of times;
  * finish() returns 0 only once the target has confirmed the whole object
- * (file: written, fsynced and renamed from NAME.partial; S3: single PUT
- * answered 200, or CompleteMultipartUpload accepted). abort() throws away
+ * (file: written, fsynced and renamed from NAME.partial, never over an
+ * existing file; S3: single PUT answered 200, or CompleteMultipartUpload
+ * accepted). A file writer never touches a NAME.partial it did not create:
+ * two writers of one key fail rather than mix their bytes. S3 has no such
+ * guard (the last writer wins), so callers pick names nobody uses: see
+ * taken(). abort() throws away
  * whatever was written (partial file removed, multipart upload aborted) and
  * frees the writer; finish() frees it too, whatever its result — after a
  * failed finish nothing of the object is left. Several writers may be open
@@ -50,6 +54,14 @@ struct sink_ops {
 	           int (*on_data)(void *ctx, const void *data, size_t len), void *ctx, char *err,
 	           size_t errlen);
 	int (*remove)(struct sink *s, const char *key, char *err, size_t errlen);
+	/* Whether name is in use: an object is named name or starts with it
+	 * (name.json, name/..., a name.partial being written). 0 with *taken
+	 * set, -1 with why. */
+	int (*taken)(struct sink *s, const char *name, bool *taken, char *err, size_t errlen);
+	/* May be NULL: makes the target ready for writing (file: creates a
+	 * missing directory 0700, with its parents). note gets one line saying
+	 * what was done, or "" when nothing was needed. 0, or -1 with why. */
+	int (*prepare)(struct sink *s, char *note, size_t notelen, char *err, size_t errlen);
 	void (*free)(struct sink *s);
 	/* May be NULL: see sink_set_cancel. */
 	void (*set_cancel)(struct sink *s, const atomic_int *flag);
@@ -65,8 +77,9 @@ struct sink {
 
 /* Opens the sink for `url` (file:///dir or s3://bucket/prefix), with the S3
  * endpoint, region and credentials from cfg (config_lookup for AWS_*).
- * NULL with a reason on an unknown scheme, a missing directory, missing
- * credentials. */
+ * NULL with a reason on an unknown scheme, a file:// path that exists and
+ * is not a directory, missing credentials. A missing directory is no error
+ * here: sink_prepare creates it, reading from it fails. */
 struct sink *sink_open(const char *url, const struct config *cfg, char *err, size_t errlen);
 /* The same for a quick look (a listing for the diagnosis): each request is
  * bounded by [app] timeout and tried twice at most. */
@@ -84,6 +97,9 @@ void sink_set_cancel(struct sink *s, const atomic_int *flag);
  * of 5 in 340 ms"), one redacted line each, from any thread: log must be
  * thread-safe. Set it before writers are opened. */
 void sink_set_log(struct sink *s, void (*log)(void *ctx, const char *line), void *ctx);
+
+/* Before the first write: sink_ops.prepare, when the driver has one. */
+int sink_prepare(struct sink *s, char *note, size_t notelen, char *err, size_t errlen);
 
 /* One small object in one go (manifests): open, write, finish. */
 int sink_put(struct sink *s, const char *key, const void *data, size_t len, char *err,

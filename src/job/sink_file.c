@@ -2,8 +2,11 @@
  *
  * An object is written to DIR/KEY.partial, fsynced, renamed to DIR/KEY and
  * the directory fsynced, so a crash or a full disk never leaves a file that
- * looks complete. Parent directories of a key are created (0700). Files are
- * created 0600: backups hold the whole database.
+ * looks complete. The .partial is created with O_EXCL and the rename never
+ * replaces a file (RENAME_NOREPLACE, or link + unlink), so two runs that
+ * chose the same key fail instead of publishing each other's bytes.
+ * A missing DIR and the parent directories of a key are created (0700).
+ * Files are created 0600: backups hold the whole database.
  */
 #include "job/sink.h"
 
@@ -68,16 +71,18 @@ static struct sink_writer *file_open(struct sink *s, const char *key, char *err,
 	}
 	if (make_parents(w->path, err, errlen) != 0)
 		goto fail;
-	/* A .partial left by a killed run is stale; one planted as a symlink in
-	 * a shared target must not redirect the write: remove whatever is there
-	 * and create the file afresh, never following a link. */
-	if (unlink(w->partial) != 0 && errno != ENOENT) {
-		snprintf(err, errlen, "cannot remove the stale %s: %s", w->partial, strerror(errno));
+	struct stat st;
+	if (lstat(w->path, &st) == 0) {
+		snprintf(err, errlen, "cannot create %s: it exists already", w->path);
 		goto fail;
 	}
+	/* O_EXCL: a .partial that is there belongs to another run writing the
+	 * same key (or to a killed one); it is never removed or followed. */
 	w->fd = open(w->partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (w->fd < 0) {
-		snprintf(err, errlen, "cannot create %s: %s", w->partial, strerror(errno));
+		snprintf(err, errlen, "cannot create %s: %s", w->partial,
+		         errno == EEXIST ? "another run is writing it, or a killed one left it"
+		                         : strerror(errno));
 		goto fail;
 	}
 	return w;
@@ -112,6 +117,25 @@ static void file_abort(struct sink_writer *w)
 	writer_free(w);
 }
 
+/* Renames partial to path unless path exists. RENAME_NOREPLACE where the
+ * kernel and the filesystem have it; else link(2), which fails on an
+ * existing path too, then unlink(2) of the partial. 0, or -1 with errno. */
+static int publish(const char *partial, const char *path)
+{
+#ifdef HAVE_RENAMEAT2
+	if (renameat2(AT_FDCWD, partial, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		return -1;
+#endif
+	if (link(partial, path) != 0)
+		return -1;
+	/* The object is in place; a .partial name left beside it is ignored by
+	 * the listing and only keeps its name from being chosen again. */
+	(void)unlink(partial);
+	return 0;
+}
+
 static int file_finish(struct sink_writer *w, char *err, size_t errlen)
 {
 	if (fsync(w->fd) != 0) {
@@ -124,8 +148,9 @@ static int file_finish(struct sink_writer *w, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot write %s: %s", w->partial, strerror(errno));
 		goto fail;
 	}
-	if (rename(w->partial, w->path) != 0) {
-		snprintf(err, errlen, "cannot rename %s: %s", w->partial, strerror(errno));
+	if (publish(w->partial, w->path) != 0) {
+		snprintf(err, errlen, "cannot rename %s: %s", w->partial,
+		         errno == EEXIST ? "another run wrote that key" : strerror(errno));
 		goto fail;
 	}
 	/* make the rename itself durable */
@@ -207,6 +232,11 @@ static int file_list(struct sink *s, struct sink_entry **entries, size_t *count,
 	size_t cap = 0;
 	*entries = NULL;
 	*count = 0;
+	if (access(fs->dir, F_OK) != 0 && errno == ENOENT) {
+		snprintf(err, errlen,
+		         "the target directory %s does not exist (a backup creates it)", fs->dir);
+		return -1;
+	}
 	if (list_dir(fs->dir, "", entries, count, &cap, err, errlen) != 0) {
 		sink_entries_free(*entries, *count);
 		*entries = NULL;
@@ -276,6 +306,78 @@ static int file_remove(struct sink *s, const char *key, char *err, size_t errlen
 	return rc == 0 ? 0 : -1;
 }
 
+static int file_taken(struct sink *s, const char *name, bool *taken, char *err, size_t errlen)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+	*taken = false;
+	if (!sink_key_valid(name)) {
+		snprintf(err, errlen, "invalid object name '%s'", name);
+		return -1;
+	}
+	const char *slash = strrchr(name, '/');
+	const char *base = slash ? slash + 1 : name;
+	char *dir = NULL;
+	if (asprintf(&dir, "%s/%.*s", fs->dir, slash ? (int)(slash - name) : 0, name) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	DIR *d = opendir(dir);
+	if (!d) {
+		int e = errno;
+		if (e != ENOENT)
+			snprintf(err, errlen, "cannot list %s: %s", dir, strerror(e));
+		free(dir);
+		return e == ENOENT ? 0 : -1;
+	}
+	size_t n = strlen(base);
+	struct dirent *de;
+	while (!*taken && (de = readdir(d)) != NULL)
+		*taken = strncmp(de->d_name, base, n) == 0;
+	closedir(d);
+	free(dir);
+	return 0;
+}
+
+/* 0 when dir is a directory, 1 when it does not exist (yet), -1 with why. */
+static int target_check(const char *url, const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(dir, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		snprintf(err, errlen, "target %s: %s exists and is not a directory", url, dir);
+		return -1;
+	}
+	if (errno == ENOENT)
+		return 1;
+	snprintf(err, errlen, "target %s: cannot use %s: %s", url, dir, strerror(errno));
+	return -1;
+}
+
+static int file_prepare(struct sink *s, char *note, size_t notelen, char *err, size_t errlen)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+	int state = target_check(fs->base.url, fs->dir, err, errlen);
+	if (state <= 0)
+		return state;
+	if (make_parents(fs->dir, err, errlen) != 0)
+		return -1;
+	if (mkdir(fs->dir, 0700) == 0) {
+		snprintf(note, notelen, "created the target directory %s (mode 0700)", fs->dir);
+		return 0;
+	}
+	if (errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", fs->dir, strerror(errno));
+		return -1;
+	}
+	/* another run may have created it in the meantime */
+	state = target_check(fs->base.url, fs->dir, err, errlen);
+	if (state > 0)
+		snprintf(err, errlen, "cannot create %s: a dangling symbolic link is in the way",
+		         fs->dir);
+	return state == 0 ? 0 : -1;
+}
+
 static void file_free(struct sink *s)
 {
 	struct file_sink *fs = (struct file_sink *)s;
@@ -293,16 +395,15 @@ static const struct sink_ops FILE_OPS = {
     .list = file_list,
     .get = file_get,
     .remove = file_remove,
+    .taken = file_taken,
+    .prepare = file_prepare,
     .free = file_free,
 };
 
 struct sink *sink_file_new(const char *url, const char *dir, char *err, size_t errlen)
 {
-	struct stat st;
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "target %s: %s is not a directory", url, dir);
+	if (target_check(url, dir, err, errlen) < 0)
 		return NULL;
-	}
 	struct file_sink *fs = calloc(1, sizeof(*fs));
 	fs->base.ops = &FILE_OPS;
 	fs->base.url = strdup(url);

@@ -304,6 +304,32 @@ static int s3_remove(struct sink *s, const char *key, char *err, size_t errlen)
 	return rc;
 }
 
+/* A LIST with name as the prefix: it sees name itself, name.json and
+ * name/..., where a HEAD would see only the first. S3 cannot refuse a PUT
+ * over an existing key everywhere (s3rver ignores If-None-Match), so this
+ * look before writing, with names that hold a random part, is the guard. */
+static int s3_taken(struct sink *s, const char *name, bool *taken, char *err, size_t errlen)
+{
+	struct s3_sink *ss = (struct s3_sink *)s;
+	*taken = false;
+	if (!sink_key_valid(name)) {
+		snprintf(err, errlen, "invalid object name '%s'", name);
+		return -1;
+	}
+	char *k = full_key(ss, name);
+	if (!k) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	struct s3_object *objects = NULL;
+	size_t n = 0;
+	int rc = s3_list_objects(ss->client, k, &objects, &n, err, errlen);
+	*taken = rc == 0 && n > 0;
+	s3_objects_free(objects, n);
+	free(k);
+	return rc;
+}
+
 static void s3_sink_free(struct sink *s)
 {
 	struct s3_sink *ss = (struct s3_sink *)s;
@@ -337,6 +363,7 @@ static const struct sink_ops S3_OPS = {
     .list = s3_list,
     .get = s3_get,
     .remove = s3_remove,
+    .taken = s3_taken,
     .free = s3_sink_free,
     .set_cancel = s3_set_cancel,
     .set_log = s3_set_log,

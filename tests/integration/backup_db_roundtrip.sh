@@ -43,7 +43,7 @@ restore_and_compare() { # GZFILE NAME
 mkdir -p target
 bk_config opsdeck.conf "file://$TEST_DIR/target"
 assert_exit 0 "$OPSDECK" -c opsdeck.conf backup db
-assert_match "$OUT" '^backed up shop to file://.*/shop_[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}-[0-9]{2}-[0-9]{2}-[0-9]{3}Z\.sql\.gz' "summary"
+assert_match "$OUT" '^backed up shop to file://.*/shop_[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}-[0-9]{2}-[0-9]{2}-[0-9]{3}Z_[0-9a-f]{8}\.sql\.gz' "summary"
 assert_no_secrets "$OUT$ERR"
 obj=$(cd target && ls -- *.sql.gz)
 assert_eq "$(cd target && ls)" "$obj
@@ -96,7 +96,7 @@ mkdir -p custom
 bk_config custom.conf "file://$TEST_DIR/custom" "" "format = custom"
 assert_exit 0 "$OPSDECK" -c custom.conf backup db
 cobj=$(cd custom && ls -- *.dump.gz 2>/dev/null)
-assert_match "$cobj" '^shop_.*Z\.dump\.gz$' "custom format key"
+assert_match "$cobj" '^shop_.*Z_[0-9a-f]{8}\.dump\.gz$' "custom format key"
 assert_eq "$(json_get "$(cat "custom/$cobj.json")" format)" custom "manifest format"
 if gunzip -c "custom/$cobj" | "${PG_BINDIR:+$PG_BINDIR/}pg_restore" --list >toc.txt 2>&1; then
 	pass "pg_restore reads the custom dump"

@@ -41,7 +41,7 @@ assert_exit 0 "$OPSDECK" -c c.conf backup files --source "$src"
 assert_contains "$OUT" "backed up $nfiles files"
 assert_contains "$OUT" "0 failures"
 run_dir=$(cd target && ls -d -- */ | tr -d /)
-assert_match "$run_dir" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9-]+Z$' "run directory"
+assert_match "$run_dir" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9-]+Z_[0-9a-f]{8}$' "run directory"
 check_tree file "$(cd "target/$run_dir" && find . -type f | sed 's|^\./||' | sort)"
 assert_eq "$(gunzip -c "target/$run_dir/ünï/naïve café.txt.gz")" unicode "a file's content"
 cmp <(gunzip -c "target/$run_dir/a/b/random.bin.gz") "$src/a/b/random.bin" && pass "binary file intact" || fail "binary file differs"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every file opsdeck creates gets the mode doc/opsdeck.1 (FILES) states,
 # whatever the umask: the audit log 0600; a file:// backup's objects,
-# manifests and NAME.partial while it is written 0600, its directories 0700;
+# manifests and NAME.partial while it is written 0600, its directories 0700
+# (a missing target directory too, with its parents);
 # version-file's output 0644 (the app serves it). A permissive umask (000)
 # must not widen any of them. The read-only verbs create no file at all.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
@@ -52,6 +53,12 @@ for mask in 022 000; do
 	manifests=("$dir"/target/*.sql.gz.json)
 	assert_eq "${#objects[@]}" 1 "umask $mask: one database backup"
 	assert_mode 600 "${objects[@]}" "${manifests[@]}" "$dir/log/audit.jsonl"
+
+	# ---- a missing target directory: created 0700, with its parents
+	bk_config "$dir/new.conf" "file://$dir/new/sub" "${DATABASE_URL:-}"
+	assert_exit 0 with_umask "$mask" "$OPSDECK" -c "$dir/new.conf" backup db
+	assert_mode 700 "$dir/new" "$dir/new/sub"
+	assert_mode 600 "$dir"/new/sub/*.sql.gz "$dir"/new/sub/*.sql.gz.json
 
 	# ---- backup files: every object, every directory, the manifest
 	assert_exit 0 with_umask "$mask" "$OPSDECK" -c "$dir/c.conf" backup files

@@ -1,5 +1,6 @@
-/* test_sink_file.c - the file:// sink (src/job/sink_file.c): what it leaves
- * behind a key, whatever was at KEY.partial before. */
+/* test_sink_file.c - the file:// sink (src/job/sink_file.c): it never
+ * removes, follows or replaces what is at KEY.partial or KEY, tells which
+ * names are taken, and creates a missing target 0700. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,22 +68,30 @@ static char *read_text(const char *path)
 	char *text = NULL;
 	size_t len = 0;
 	char err[256];
-	assert_int_equal(
-	    file_read_text(path, path, 1 << 20, FILE_READ_TEXT, &text, &len, NULL, err, sizeof(err)),
-	    0);
+	assert_int_equal(file_read_text(path, path, 1 << 20, FILE_READ_TEXT, &text, &len, NULL, err,
+	                                sizeof(err)),
+	                 0);
 	return text;
 }
 
-static void test_stale_partial_is_replaced(void **state)
+static void assert_text(const char *path, const char *want)
+{
+	char *text = read_text(path);
+	assert_string_equal(text, want);
+	free(text);
+}
+
+/* Another run's KEY.partial (or a killed run's) is neither removed nor
+ * written: the new writer fails and the file stays as it was. */
+static void test_existing_partial_is_left_alone(void **state)
 {
 	struct target *t = *state;
 	char err[256] = "";
-	write_text(t->partial, "left by a killed run, much longer than the new object");
-	assert_int_equal(sink_put(t->sink, "db.sql.gz", "new", 3, err, sizeof(err)), 0);
-	char *text = read_text(t->key_path);
-	assert_string_equal(text, "new");
-	free(text);
-	assert_int_not_equal(access(t->partial, F_OK), 0);
+	write_text(t->partial, "another run is writing this");
+	assert_int_equal(sink_put(t->sink, "db.sql.gz", "new", 3, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "another run is writing it"));
+	assert_text(t->partial, "another run is writing this");
+	assert_int_not_equal(access(t->key_path, F_OK), 0);
 }
 
 static void test_planted_symlink_is_not_followed(void **state)
@@ -91,27 +100,114 @@ static void test_planted_symlink_is_not_followed(void **state)
 	char err[256] = "";
 	write_text(t->victim, "someone else's file");
 	assert_int_equal(symlink(t->victim, t->partial), 0);
-	assert_int_equal(sink_put(t->sink, "db.sql.gz", "backup", 6, err, sizeof(err)), 0);
+	assert_int_equal(sink_put(t->sink, "db.sql.gz", "backup", 6, err, sizeof(err)), -1);
 
-	char *victim = read_text(t->victim);
-	assert_string_equal(victim, "someone else's file");
-	free(victim);
+	assert_text(t->victim, "someone else's file");
 	struct stat st;
-	assert_int_equal(lstat(t->key_path, &st), 0);
-	assert_true(S_ISREG(st.st_mode));
-	assert_int_equal(st.st_mode & 07777, 0600);
-	char *text = read_text(t->key_path);
-	assert_string_equal(text, "backup");
-	free(text);
+	assert_int_equal(lstat(t->partial, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_not_equal(access(t->key_path, F_OK), 0);
+}
+
+static void test_existing_object_is_not_replaced(void **state)
+{
+	struct target *t = *state;
+	char err[256] = "";
+	write_text(t->key_path, "a complete backup");
+	assert_int_equal(sink_put(t->sink, "db.sql.gz", "new", 3, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "exists already"));
+	assert_text(t->key_path, "a complete backup");
+	assert_int_not_equal(access(t->partial, F_OK), 0);
+}
+
+/* A key published by someone else while this writer wrote: finish fails,
+ * the other object stays whole, this writer's .partial is gone. */
+static void test_publish_never_replaces(void **state)
+{
+	struct target *t = *state;
+	char err[256] = "";
+	struct sink_writer *w = t->sink->ops->open(t->sink, "db.sql.gz", err, sizeof(err));
+	assert_non_null(w);
+	assert_int_equal(t->sink->ops->write(w, "mine", 4, err, sizeof(err)), 0);
+	write_text(t->key_path, "published first");
+	assert_int_equal(t->sink->ops->finish(w, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "another run wrote that key"));
+	assert_text(t->key_path, "published first");
+	assert_int_not_equal(access(t->partial, F_OK), 0);
+}
+
+static void test_taken(void **state)
+{
+	struct target *t = *state;
+	char err[256] = "", path[160];
+	bool taken = true;
+	assert_int_equal(t->sink->ops->taken(t->sink, "db.sql.gz", &taken, err, sizeof(err)), 0);
+	assert_false(taken);
+	write_text(t->partial, "being written");
+	assert_int_equal(t->sink->ops->taken(t->sink, "db.sql.gz", &taken, err, sizeof(err)), 0);
+	assert_true(taken);
+	/* a files backup's directory */
+	snprintf(path, sizeof(path), "%s/run", t->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(t->sink->ops->taken(t->sink, "run", &taken, err, sizeof(err)), 0);
+	assert_true(taken);
+	assert_int_equal(t->sink->ops->taken(t->sink, "other", &taken, err, sizeof(err)), 0);
+	assert_false(taken);
+	/* under a directory that does not exist: free */
+	assert_int_equal(t->sink->ops->taken(t->sink, "none/x", &taken, err, sizeof(err)), 0);
+	assert_false(taken);
+	assert_int_equal(rmdir(path), 0);
+}
+
+/* A missing target is no error until it is written: prepare creates it and
+ * its parents 0700 and says so, once. */
+static void test_prepare_creates_the_target(void **state)
+{
+	struct target *t = *state;
+	char err[256] = "", note[256] = "", dir[96], deep[112];
+	snprintf(dir, sizeof(dir), "%s/a", t->dir);
+	snprintf(deep, sizeof(deep), "%s/a/b", t->dir);
+	struct sink *s = sink_file_new("file:///test/a/b", deep, err, sizeof(err));
+	assert_non_null(s);
+	assert_int_equal(sink_prepare(s, note, sizeof(note), err, sizeof(err)), 0);
+	assert_non_null(strstr(note, "created the target directory"));
+	assert_non_null(strstr(note, deep));
+	struct stat st;
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(stat(deep, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(sink_prepare(s, note, sizeof(note), err, sizeof(err)), 0);
+	assert_string_equal(note, "");
+	sink_free(s);
+	assert_int_equal(rmdir(deep), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_not_a_directory(void **state)
+{
+	struct target *t = *state;
+	char err[256] = "";
+	write_text(t->victim, "a file");
+	assert_null(sink_file_new("file:///test", t->victim, err, sizeof(err)));
+	assert_non_null(strstr(err, "exists and is not a directory"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_stale_partial_is_replaced, target_setup,
+	    cmocka_unit_test_setup_teardown(test_existing_partial_is_left_alone, target_setup,
 	                                    target_teardown),
 	    cmocka_unit_test_setup_teardown(test_planted_symlink_is_not_followed, target_setup,
 	                                    target_teardown),
+	    cmocka_unit_test_setup_teardown(test_existing_object_is_not_replaced, target_setup,
+	                                    target_teardown),
+	    cmocka_unit_test_setup_teardown(test_publish_never_replaces, target_setup,
+	                                    target_teardown),
+	    cmocka_unit_test_setup_teardown(test_taken, target_setup, target_teardown),
+	    cmocka_unit_test_setup_teardown(test_prepare_creates_the_target, target_setup,
+	                                    target_teardown),
+	    cmocka_unit_test_setup_teardown(test_not_a_directory, target_setup, target_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
