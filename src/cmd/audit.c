@@ -5,7 +5,7 @@
  * array. --since keeps the records of the last DUR (e.g. 1h, 2d). Lines that
  * are not records (a torn write, an edit by hand) are skipped and counted on
  * stderr. Every field is sanitised before it is printed, in both forms:
- * the file is data.
+ * the file is data. --path prints the log's file name and nothing else.
  * A missing log is an empty one. Exit 0, or 2 when the log cannot be read.
  */
 #include "cmd/cmd.h"
@@ -26,8 +26,9 @@
 
 static void audit_usage(FILE *f)
 {
-	fprintf(f, "usage: opsdeck audit [-c FILE] [--since DUR] [--json]\n"
-	           "Prints the audit log of recovery actions and backups, oldest first.\n");
+	fprintf(f, "usage: opsdeck audit [-c FILE] [--since DUR] [--json] [--path]\n"
+	           "Prints the audit log of recovery actions and backups, oldest first;\n"
+	           "--path prints which file that is.\n");
 }
 
 static const char *field(json_object *o, const char *key)
@@ -119,10 +120,34 @@ static void audit_line(json_object *o, struct strbuf *out)
 	strbuf_printf(out, " [%.8s]\n", v[9]);
 }
 
-enum { OPT_JSON = 2000, OPT_SINCE };
+/* A line of the log as a record. A line that is not one counts as skipped;
+ * a record glued to the end of a torn one (a short write of an older
+ * opsdeck) is still read, and only the torn part is skipped. NULL when the
+ * line holds no record. */
+static json_object *audit_parse_line(const char *line, int *skipped)
+{
+	const char *start = line;
+	for (;;) {
+		json_object *o = json_tokener_parse(start);
+		if (o && json_object_is_type(o, json_type_object)) {
+			if (start != line)
+				(*skipped)++;
+			return o;
+		}
+		json_object_put(o);
+		start = strstr(start + 1, "{\"time\":");
+		if (!start) {
+			(*skipped)++;
+			return NULL;
+		}
+	}
+}
+
+enum { OPT_JSON = 2000, OPT_SINCE, OPT_PATH };
 
 struct audit_options {
 	bool json;
+	bool path;
 	int64_t since_ms;
 };
 
@@ -131,6 +156,10 @@ static int audit_option(int opt, const char *arg, void *ctx)
 	struct audit_options *ao = ctx;
 	if (opt == OPT_JSON) {
 		ao->json = true;
+		return 0;
+	}
+	if (opt == OPT_PATH) {
+		ao->path = true;
 		return 0;
 	}
 	if (opt != OPT_SINCE)
@@ -149,9 +178,10 @@ int cmd_audit(int argc, char **argv, struct cli_options *opts)
 	    CLI_COMMON_LONG,
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"since", required_argument, NULL, OPT_SINCE},
+	    {"path", no_argument, NULL, OPT_PATH},
 	    {NULL, 0, NULL, 0},
 	};
-	struct audit_options ao = {false, 0};
+	struct audit_options ao = {false, false, 0};
 	int parsed = cli_parse(argc, argv, opts, longopts, NULL, audit_option, &ao, audit_usage, 0);
 	if (parsed != 0)
 		return parsed > 0 ? 0 : EXIT_USAGE;
@@ -163,6 +193,20 @@ int cmd_audit(int argc, char **argv, struct cli_options *opts)
 		return EXIT_USAGE;
 	int rc = EXIT_USAGE;
 	const char *path = cfg.recovery.audit_log ? cfg.recovery.audit_log : "";
+	if (ao.path) {
+		/* The file actions append to, whether it exists yet or not. */
+		if (!path[0]) {
+			fprintf(stderr, "opsdeck: no audit log: [recovery] audit_log is empty and "
+			                "there is no home directory for the default\n");
+			config_free(&cfg);
+			return EXIT_USAGE;
+		}
+		char clean[4096];
+		sanitize_text(clean, sizeof(clean), path);
+		printf("%s\n", clean);
+		config_free(&cfg);
+		return 0;
+	}
 	FILE *fp = NULL;
 	char *line = NULL;
 	size_t cap = 0;
@@ -181,12 +225,9 @@ int cmd_audit(int argc, char **argv, struct cli_options *opts)
 	while (fp && getline(&line, &cap, fp) >= 0) {
 		if (!text_trim(line)[0])
 			continue;
-		json_object *o = json_tokener_parse(line);
-		if (!o || !json_object_is_type(o, json_type_object)) {
-			json_object_put(o);
-			skipped++;
+		json_object *o = audit_parse_line(line, &skipped);
+		if (!o)
 			continue;
-		}
 		if (cutoff > 0 && parse_time_ms(field(o, "time")) < cutoff) {
 			json_object_put(o);
 			continue;

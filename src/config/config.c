@@ -29,6 +29,7 @@
 
 #include "config/expand.h"
 #include "config/ini.h"
+#include "config/paths.h"
 #include "config/pgurl.h"
 #include "config/redact.h"
 #include "config/redisurl.h"
@@ -149,7 +150,7 @@ static const struct config_key keys[] = {
 
     /* NULL default: "pm2 restart all" when pm2 is on PATH, else "". */
     {KEY("recovery", "restart_command", TYPE_STRING, recovery.restart_command, NULL)},
-    {KEY("recovery", "audit_log", TYPE_STRING, recovery.audit_log, "/var/log/opsdeck/audit.jsonl")},
+    {KEY("recovery", "audit_log", TYPE_STRING, recovery.audit_log, NULL)}, /* config/paths.h */
     {KEY("recovery", "read_only", TYPE_BOOL, recovery.read_only, "false")},
     {KEY("recovery", "restart_timeout", TYPE_DURATION, recovery.restart_timeout_ms, "60s"), .min = 1,
      .max = 3600e3},
@@ -950,6 +951,9 @@ void config_defaults(struct config *cfg)
 	}
 	if (!*cfg->backup.region)
 		set_string(&cfg->backup.region, "us-east-1");
+	char *audit_log = paths_default_audit_log();
+	set_string(&cfg->recovery.audit_log, audit_log ? audit_log : "");
+	free(audit_log);
 }
 
 int config_load_file(struct config *cfg, const char *path, char *err, size_t errlen)

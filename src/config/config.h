@@ -85,7 +85,7 @@ struct config_actions {
 
 struct config_recovery {
 	char *restart_command;   /* "" when not configured */
-	char *audit_log;         /* default /var/log/opsdeck/audit.jsonl */
+	char *audit_log;         /* default: config/paths.h */
 	bool read_only;
 	int64_t restart_timeout_ms; /* restart_command's limit; default 60 s */
 };

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,13 @@
 
 #include <json-c/json.h>
 
+#include "config/paths.h"
 #include "config/redact.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
+#include "util/file.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 /* A field's text as it goes into the log: one line, no terminal controls,
  * no URL password, no registered secret. */
@@ -116,6 +120,99 @@ void audit_new_id(char id[AUDIT_ID_SIZE])
 	         b[15]);
 }
 
+/* Creates the log's directory (0700) when it is missing: with its parents
+ * for the default location (config/paths.h), otherwise only when its parent
+ * exists, so that a mistyped audit_log is an error and not a new tree. */
+static int audit_make_dir(const char *path, char *err, size_t errlen)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	int rc = 0;
+	if (slash && slash != dir) {
+		*slash = '\0';
+		char *default_log = paths_default_audit_log();
+		bool is_default = default_log && strcmp(default_log, path) == 0;
+		free(default_log);
+		char why[512];
+		if (file_make_dir(dir, is_default, why, sizeof(why)) < 0) {
+			if (errno == ENOENT)
+				snprintf(
+				    err, errlen,
+				    "cannot create the directory of the audit log %s ([recovery] "
+				    "audit_log): %s does not exist",
+				    path, dir);
+			else
+				snprintf(err, errlen, "audit log %s ([recovery] audit_log): %s",
+				         path, why);
+			rc = -1;
+		}
+	}
+	free(dir);
+	return rc;
+}
+
+/* Opens the log for appending, creating it 0600 (and its directory 0700).
+ * A log that group or others may read or write is refused, not tightened:
+ * someone made it so, and records of who did what must not leak or be
+ * forged. Returns the descriptor, or -1 with the reason in err. */
+static int audit_open(const char *path, char *err, size_t errlen)
+{
+	const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
+	int fd = open(path, flags, 0600);
+	if (fd < 0 && errno == ENOENT) {
+		if (audit_make_dir(path, err, errlen) < 0)
+			return -1;
+		fd = open(path, flags, 0600);
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open the audit log %s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "the audit log %s is not a regular file", path);
+		(void)close(fd);
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		snprintf(err, errlen,
+		         "the audit log %s has mode %04o: group or others may read or change it "
+		         "(chmod 600 %s)",
+		         path, (unsigned)(st.st_mode & 07777), path);
+		(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Appends one whole line with a single write(2). A short write (a full
+ * disk, a file size limit) is taken back with ftruncate, so that no torn
+ * line is left for the next record to be glued to — unless another process
+ * appended after it, whose record must not be cut. Returns 0 or -1. */
+static int audit_append(int fd, const char *path, const char *line, size_t len, char *err,
+                        size_t errlen)
+{
+	ssize_t n;
+	do
+		n = write(fd, line, len);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0 && (size_t)n == len)
+		return 0;
+	int saved = errno;
+	if (n > 0) {
+		off_t end = lseek(fd, 0, SEEK_CUR);
+		struct stat st;
+		if (end >= n && fstat(fd, &st) == 0 && st.st_size == end)
+			(void)ftruncate(fd, end - n);
+		snprintf(err, errlen, "cannot write the audit log %s: short write (disk full?)",
+		         path);
+	} else {
+		snprintf(err, errlen, "cannot write the audit log %s: %s", path,
+		         n < 0 ? strerror(saved) : "nothing written");
+	}
+	return -1;
+}
+
 int audit_write(const char *path, const struct audit_record *r, char *err, size_t errlen)
 {
 	int rc = -1, fd = -1;
@@ -163,29 +260,11 @@ int audit_write(const char *path, const struct audit_record *r, char *err, size_
 	line[len++] = '\n';
 	line[len] = '\0';
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open the audit log %s: %s", path, strerror(errno));
+	fd = audit_open(path, err, errlen);
+	if (fd < 0)
 		goto done;
-	}
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "the audit log %s is not a regular file", path);
+	if (audit_append(fd, path, line, len, err, errlen) < 0)
 		goto done;
-	}
-	ssize_t n;
-	do
-		n = write(fd, line, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		snprintf(err, errlen, "cannot write the audit log %s: %s", path, strerror(errno));
-		goto done;
-	}
-	if ((size_t)n != len) {
-		snprintf(err, errlen, "cannot write the audit log %s: short write (disk full?)",
-		         path);
-		goto done;
-	}
 	rc = 0;
 done:
 	if (fd >= 0 && close(fd) != 0 && rc == 0) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/xalloc.h"
@@ -132,4 +133,42 @@ int file_write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* mkdir 0700 whatever the umask: chmod after, since mkdir applies it. */
+static int make_one_dir(const char *dir)
+{
+	if (mkdir(dir, 0700) != 0)
+		return -1;
+	return chmod(dir, 0700);
+}
+
+int file_make_dir(const char *dir, bool parents, char *err, size_t errlen)
+{
+	if (make_one_dir(dir) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || !parents)
+		goto fail;
+	char *copy = xstrdup(dir);
+	for (char *p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (make_one_dir(copy) != 0 && errno != EEXIST) {
+			int saved = errno;
+			snprintf(err, errlen, "cannot create %s: %s", copy, strerror(saved));
+			free(copy);
+			errno = saved;
+			return -1;
+		}
+		*p = '/';
+	}
+	free(copy);
+	if (make_one_dir(dir) == 0 || errno == EEXIST)
+		return 0;
+fail:;
+	int saved = errno;
+	snprintf(err, errlen, "cannot create %s: %s", dir, strerror(saved));
+	errno = saved;
+	return -1;
 }

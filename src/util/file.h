@@ -7,6 +7,7 @@
 #ifndef OPSDECK_UTIL_FILE_H
 #define OPSDECK_UTIL_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -30,5 +31,11 @@ int file_read_text(const char *path, const char *name, size_t max, int flags, ch
 /* Writes all of buf[0..len) to fd, retrying on EINTR and short writes.
  * Returns 0, or -1 with errno set. */
 int file_write_all(int fd, const void *buf, size_t len);
+
+/* Creates the directory dir with mode 0700 (umask notwithstanding), and
+ * with parents, any missing directory above it too (0700 as well). An
+ * existing directory is left as it is. Returns 0, or -1 with errno set and
+ * "cannot create DIR: reason" in err. */
+int file_make_dir(const char *dir, bool parents, char *err, size_t errlen);
 
 #endif

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -162,13 +164,110 @@ static void test_unwritable_refused(void **state)
 	struct fixture *f = *state;
 	char err[256], path[256];
 	struct audit_record r = {.id = "x", .phase = "attempt", .action = "a", .duration_ms = -1};
-	snprintf(path, sizeof(path), "%s/missing/audit.jsonl", f->dir);
+	/* A configured log whose directory's parent is missing: one clear error
+	 * naming the key and the path, and nothing created. */
+	snprintf(path, sizeof(path), "%s/missing/deeper/audit.jsonl", f->dir);
 	assert_int_equal(audit_write(path, &r, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "[recovery] audit_log"));
+	snprintf(path, sizeof(path), "%s/missing", f->dir);
+	assert_int_equal(access(path, F_OK), -1);
 	/* a directory */
 	assert_int_equal(audit_write(f->dir, &r, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, f->dir));
 	assert_int_equal(audit_write("", &r, err, sizeof(err)), -1);
+}
+
+static void record_attempt(struct audit_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = "0123";
+	r->phase = "attempt";
+	r->action = "clear-cache";
+	r->target = "redis";
+	r->duration_ms = -1;
+}
+
+/* A missing directory whose parent exists is created 0700, whatever the
+ * umask; the log in it 0600. */
+static void test_missing_dir_created(void **state)
+{
+	struct fixture *f = *state;
+	char err[256], dir[256], path[300];
+	struct audit_record r;
+	record_attempt(&r);
+	snprintf(dir, sizeof(dir), "%s/logs", f->dir);
+	snprintf(path, sizeof(path), "%s/audit.jsonl", dir);
+	mode_t old = umask(0);
+	int rc = audit_write(path, &r, err, sizeof(err));
+	umask(old);
+	assert_int_equal(rc, 0);
+	struct stat st;
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* A log others may read is refused and left as it is, not tightened. */
+static void test_loose_mode_refused(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+	struct audit_record r;
+	record_attempt(&r);
+	FILE *fp = fopen(f->path, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	assert_int_equal(chmod(f->path, 0644), 0);
+	assert_int_equal(audit_write(f->path, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "0644"));
+	assert_non_null(strstr(err, "chmod 600"));
+	struct stat st;
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(st.st_size, 0);
+}
+
+/* A short write (here: the file size limit, as a full disk would) is
+ * refused and taken back: no torn line is left, and the next record starts
+ * on a line of its own. */
+static void test_short_write_taken_back(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+	struct audit_record r;
+	record_attempt(&r);
+	assert_int_equal(audit_write(f->path, &r, err, sizeof(err)), 0);
+	struct stat before;
+	assert_int_equal(stat(f->path, &before), 0);
+
+	struct rlimit old, small;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = (rlim_t)before.st_size + 20;
+	void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	int rc = audit_write(f->path, &r, err, sizeof(err));
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, old_handler);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "short write"));
+	struct stat after;
+	assert_int_equal(stat(f->path, &after), 0);
+	assert_int_equal(after.st_size, before.st_size);
+
+	r.phase = "outcome";
+	r.result = "ok";
+	r.duration_ms = 5;
+	assert_int_equal(audit_write(f->path, &r, err, sizeof(err)), 0);
+	json_object *recs[2];
+	assert_int_equal(read_records(f->path, recs, 2), 2);
+	assert_string_equal(field(recs[1], "phase"), "outcome");
+	json_object_put(recs[0]);
+	json_object_put(recs[1]);
 }
 
 int main(void)
@@ -178,6 +277,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_attempt_and_outcome, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_registered_secret_redacted, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unwritable_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_dir_created, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_loose_mode_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_short_write_taken_back, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
