@@ -32,7 +32,8 @@ int cli_common_option(struct cli_options *opts, int opt, const char *arg)
 		opts->no_color = true;
 		return 1;
 	case CLI_OPT_INTERVAL:
-		if (text_parse_duration_ms(arg, &opts->interval_ms) < 0 || opts->interval_ms < 250) {
+		if (text_parse_duration_ms(arg, &opts->interval_ms) < 0 ||
+		    opts->interval_ms < 250) {
 			fprintf(stderr,
 			        "opsdeck: --interval: '%s' is not a duration of at least 250ms "
 			        "(use e.g. 2s, 500ms, 1m)\n",
@@ -121,10 +122,13 @@ int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagn
 }
 
 atomic_int cli_interrupted;
+atomic_int cli_abandoned;
 
 static void cli_on_interrupt(int signo)
 {
-	atomic_store(&cli_interrupted, signo);
+	int none = 0;
+	if (!atomic_compare_exchange_strong(&cli_interrupted, &none, signo))
+		atomic_store(&cli_abandoned, signo);
 }
 
 void cli_catch_interrupts(void)
