@@ -8,7 +8,10 @@
 #     upload id), never a credential;
 #   - SIGTERM, then SIGTERM again: the second one gives up the abort, and
 #     opsdeck exits within 2 s of it, with the same note.
-# Then the servers are let go again (SIGCONT).
+# The same from the dashboard, with a backup started from its menu: it ends
+# with 128 + the signal, prints the note on the terminal after leaving the
+# screen, and the audit log has it. Each time, the servers are then let go
+# again (SIGCONT).
 . "$OPSDECK_SRCDIR/tests/faults/lib.sh"
 . "$OPSDECK_SRCDIR/tests/integration/backup_lib.sh"
 stack_private s3
@@ -96,4 +99,52 @@ run_case() {
 
 run_case "one SIGTERM, S3 hung" hung-$$ no 15000
 run_case "SIGTERM twice, S3 hung" twice-$$ yes 2000
+
+# dash_case WHAT PREFIX SECOND_SIGNAL LIMIT_MS: the same from the dashboard.
+dash_case() {
+	local what=$1 prefix=$2 second=$3 limit=$4 before id pid start screen
+	fault_config "$prefix.conf" "[database]" "url = postgresql://app:x@127.0.0.1:1/shop" \
+		"[backup]" "target = s3://$S3_BUCKET/$prefix" "s3_endpoint = $BK_ENDPOINT" \
+		"[recovery]" "audit_log = $audit"
+	before=$(ls "$uploads" 2>/dev/null | tr '\n' ' ')
+	TUI_SOCKET="opsdeck-tui-$TEST_NAME-$$-$prefix"
+	TUI_ENV="OPSDECK_PG_DUMP=$OPSDECK_PG_DUMP" fault_dashboard 120 40 "$prefix.conf"
+	pid=$(tui_pid)
+	tui_keys b
+	tui_wait "back up the database" 5
+	tui_keys d
+	tui_wait "Start? (y / Esc)" 5
+	tui_keys y
+	id=$(upload_started "$before") || {
+		fail "$what: no multipart upload started"
+		tui_show_screen
+		_tui_kill "$TUI_SOCKET"
+		return
+	}
+	s3_stop
+	kill -TERM "$pid"
+	if [ "$second" = yes ]; then
+		sleep 0.5
+		kill -TERM "$pid"
+	fi
+	start=$(_tui_now_ms)
+	if tui_wait "EXIT=" $(((limit + 5000) / 1000)); then
+		ENDED_MS=$(($(_tui_now_ms) - start))
+		assert_le "$ENDED_MS" "$limit" "$what: the dashboard ended within $limit ms (took $ENDED_MS ms)"
+	else
+		fail "$what: the dashboard still runs $((limit + 5000)) ms after the signal"
+	fi
+	screen=$(_tui capture-pane -p -J -t tui)
+	assert_contains "$screen" "EXIT=143" "$what: exit status 128 + SIGTERM"
+	assert_contains "$screen" "upload id $id" "$what: the terminal names the upload left behind"
+	assert_audit_outcome "$audit" backup-db cancelled "$what"
+	assert_contains "$(outcome_detail)" "upload id $id" "$what: the audit outcome names it"
+	assert_no_secrets "$screen$(cat "$audit")" "$what"
+	assert_terminal_usable
+	_tui_kill "$TUI_SOCKET"
+	s3_resume
+}
+
+dash_case "dashboard, one SIGTERM, S3 hung" dash-hung-$$ no 15000
+dash_case "dashboard, SIGTERM twice, S3 hung" dash-twice-$$ yes 2000
 finish
