@@ -27,11 +27,14 @@ s3_stop() { kill -STOP "$S3_PID" "$BK_PROXY_PID"; }
 s3_resume() { kill -CONT "$S3_PID" "$BK_PROXY_PID" 2>/dev/null || true; }
 on_exit s3_resume
 
+# upload_ids: the multipart uploads in the store, on one line.
+upload_ids() { find "$uploads" -mindepth 1 -maxdepth 1 -printf '%f ' 2>/dev/null || true; }
+
 # upload_started BEFORE: waits for a multipart upload not in BEFORE (a list
 # of upload ids) to hold a first part; prints its id.
 upload_started() {
-	local i d id
-	for i in $(seq 1 300); do
+	local d id
+	for _ in $(seq 1 300); do
 		for d in "$uploads"/*/; do
 			id=$(basename "$d")
 			[ -f "$d/1" ] && [[ " $1 " != *" $id "* ]] && echo "$id" && return 0
@@ -65,11 +68,31 @@ print(outcomes[-1].get("detail", "") if outcomes else "")
 PY
 }
 
+# interrupt PID SECOND_SIGNAL: stops S3, then SIGTERM to PID (twice, half a
+# second apart, when SECOND_SIGNAL is yes).
+interrupt() {
+	s3_stop
+	kill -TERM "$1"
+	if [ "$2" = yes ]; then
+		sleep 0.5
+		kill -TERM "$1"
+	fi
+}
+
+# assert_left_named WHAT ID TEXT: TEXT (what opsdeck printed) and the audit
+# log's outcome name upload ID, the outcome is "cancelled", no secret shows.
+assert_left_named() {
+	assert_contains "$3" "upload id $2" "$1: the result names the upload left behind"
+	assert_audit_outcome "$audit" backup-db cancelled "$1"
+	assert_contains "$(outcome_detail)" "upload id $2" "$1: the audit outcome names it"
+	assert_no_secrets "$3$(cat "$audit")" "$1"
+}
+
 # run_case WHAT PREFIX SECOND_SIGNAL LIMIT_MS
 run_case() {
 	local what=$1 prefix=$2 second=$3 limit=$4 before id pid
 	bk_config "$prefix.conf" "s3://$S3_BUCKET/$prefix" "postgresql://app:x@127.0.0.1:1/shop"
-	before=$(ls "$uploads" 2>/dev/null | tr '\n' ' ')
+	before=$(upload_ids)
 	"$OPSDECK" -c "$prefix.conf" backup db >"$prefix.out" 2>"$prefix.err" &
 	pid=$!
 	id=$(upload_started "$before") || {
@@ -77,12 +100,7 @@ run_case() {
 		kill -KILL "$pid"
 		return
 	}
-	s3_stop
-	kill -TERM "$pid"
-	if [ "$second" = yes ]; then
-		sleep 0.5
-		kill -TERM "$pid"
-	fi
+	interrupt "$pid" "$second"
 	wait_end "$pid" $((limit + 5000))
 	assert_le "$ENDED_MS" "$limit" "$what: opsdeck ended within $limit ms (took $ENDED_MS ms)"
 	assert_eq "$FAULT_RC" 1 "$what: exit status"
@@ -90,10 +108,7 @@ run_case() {
 	err=$(cat "$prefix.err")
 	assert_contains "$err" "backup failed (cancelled)" "$what"
 	assert_contains "$err" "s3://$S3_BUCKET/$prefix/" "$what: the result names the object"
-	assert_contains "$err" "upload id $id" "$what: the result names the upload left behind"
-	assert_audit_outcome "$audit" backup-db cancelled "$what"
-	assert_contains "$(outcome_detail)" "upload id $id" "$what: the audit outcome names it"
-	assert_no_secrets "$(cat "$prefix.out" "$prefix.err" "$audit")" "$what"
+	assert_left_named "$what" "$id" "$(cat "$prefix.out" "$prefix.err")"
 	s3_resume
 }
 
@@ -106,7 +121,7 @@ dash_case() {
 	fault_config "$prefix.conf" "[database]" "url = postgresql://app:x@127.0.0.1:1/shop" \
 		"[backup]" "target = s3://$S3_BUCKET/$prefix" "s3_endpoint = $BK_ENDPOINT" \
 		"[recovery]" "audit_log = $audit"
-	before=$(ls "$uploads" 2>/dev/null | tr '\n' ' ')
+	before=$(upload_ids)
 	TUI_SOCKET="opsdeck-tui-$TEST_NAME-$$-$prefix"
 	TUI_ENV="OPSDECK_PG_DUMP=$OPSDECK_PG_DUMP" fault_dashboard 120 40 "$prefix.conf"
 	pid=$(tui_pid)
@@ -121,12 +136,7 @@ dash_case() {
 		_tui_kill "$TUI_SOCKET"
 		return
 	}
-	s3_stop
-	kill -TERM "$pid"
-	if [ "$second" = yes ]; then
-		sleep 0.5
-		kill -TERM "$pid"
-	fi
+	interrupt "$pid" "$second"
 	start=$(_tui_now_ms)
 	if tui_wait "EXIT=" $(((limit + 5000) / 1000)); then
 		ENDED_MS=$(($(_tui_now_ms) - start))
@@ -136,10 +146,7 @@ dash_case() {
 	fi
 	screen=$(_tui capture-pane -p -J -t tui)
 	assert_contains "$screen" "EXIT=143" "$what: exit status 128 + SIGTERM"
-	assert_contains "$screen" "upload id $id" "$what: the terminal names the upload left behind"
-	assert_audit_outcome "$audit" backup-db cancelled "$what"
-	assert_contains "$(outcome_detail)" "upload id $id" "$what: the audit outcome names it"
-	assert_no_secrets "$screen$(cat "$audit")" "$what"
+	assert_left_named "$what" "$id" "$screen"
 	assert_terminal_usable
 	_tui_kill "$TUI_SOCKET"
 	s3_resume
