@@ -83,7 +83,8 @@ void sink_free(struct sink *s);
 /* A flag that, once non-zero, makes transfers in flight stop early with an
  * error (S3: requests and backoff waits end "cancelled"), so a SIGTERM or the
  * dashboard's cancel takes effect at once; abort still cleans up (it runs
- * its own requests without the flag). Borrowed; it must outlive the sink.
+ * its own requests without the flag, 10 s at most once the flag is set).
+ * Borrowed; it must outlive the sink.
  * Set it before writers are opened. */
 void sink_set_cancel(struct sink *s, const atomic_int *flag);
 
