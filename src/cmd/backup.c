@@ -4,7 +4,9 @@
  * Progress goes to stderr: a progress bar (bytes, rate, ETA) on a tty, a
  * plain log line every few seconds otherwise. The result is one line on
  * stdout (success) or stderr (failure). SIGINT, SIGTERM and SIGHUP cancel a running
- * backup: pg_dump is stopped, the upload aborted, and the exit status is 1.
+ * backup: pg_dump is stopped, the upload aborted (10 s at most), and the exit
+ * status is 1. A second signal gives up the abort: the upload left behind is
+ * named in the result (and the audit record).
  *
  * Exit status: 0 success, 1 the backup (or verification) failed, 2 usage
  * or configuration error.
@@ -319,6 +321,7 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 	                             .cancelled = cli_cancelled,
 	                             .ctx = &progress,
 	                             .cancel = &cli_interrupted,
+	                             .abandon = &cli_abandoned,
 	                             .log = cli_log};
 	int rc = 1;
 	if (is_list) {
@@ -344,6 +347,11 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 			if (atomic_load(&cli_interrupted))
 				fprintf(stderr, "opsdeck: interrupted by signal %d\n",
 				        atomic_load(&cli_interrupted));
+			if (atomic_load(&cli_abandoned))
+				fprintf(
+				    stderr,
+				    "opsdeck: interrupted again by signal %d: cleanup given up\n",
+				    atomic_load(&cli_abandoned));
 			print_sanitised(stderr, "opsdeck: ", r.message);
 			for (size_t i = 0; i < r.failures && i < 20; i++)
 				print_sanitised(stderr, "  failed: ", r.failed[i]);

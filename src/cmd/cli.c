@@ -3,6 +3,7 @@
 #include "cmd/cmd.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,8 @@ int cli_common_option(struct cli_options *opts, int opt, const char *arg)
 		opts->no_color = true;
 		return 1;
 	case CLI_OPT_INTERVAL:
-		if (text_parse_duration_ms(arg, &opts->interval_ms) < 0 || opts->interval_ms < 250) {
+		if (text_parse_duration_ms(arg, &opts->interval_ms) < 0 ||
+		    opts->interval_ms < 250) {
 			fprintf(stderr,
 			        "opsdeck: --interval: '%s' is not a duration of at least 250ms "
 			        "(use e.g. 2s, 500ms, 1m)\n",
@@ -106,25 +108,50 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, const struct opti
 	return 0;
 }
 
+/* The listing of the backups for their freshness, beside the probes. */
+struct freshness {
+	const struct config *cfg;
+	struct backup_status status;
+};
+
+static void *freshness_main(void *arg)
+{
+	struct freshness *f = arg;
+	backup_probe(f->cfg, NULL, &f->status);
+	return NULL;
+}
+
 int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagnosis *diagnosis)
 {
 	if (probe_global_init() < 0) {
 		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
 		return -1;
 	}
+	/* the newest backup's age ("no backup in 24 h"): listed once, quickly
+	 * (within [app] timeout, as every probe), on its own thread so that a
+	 * hung S3 adds nothing to the probes' time */
+	struct freshness f = {.cfg = cfg};
+	pthread_t thread;
+	bool threaded = pthread_create(&thread, NULL, freshness_main, &f) == 0;
 	probe_all(cfg, snap);
-	/* the newest backup's age ("no backup in 24 h"): listed once, quickly */
-	backup_probe(cfg, NULL, &snap->backup);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else
+		freshness_main(&f);
+	snap->backup = f.status;
 	diagnose(snap, NULL, cfg, diagnosis);
 	probe_global_cleanup();
 	return 0;
 }
 
 atomic_int cli_interrupted;
+atomic_int cli_abandoned;
 
 static void cli_on_interrupt(int signo)
 {
-	atomic_store(&cli_interrupted, signo);
+	int none = 0;
+	if (!atomic_compare_exchange_strong(&cli_interrupted, &none, signo))
+		atomic_store(&cli_abandoned, signo);
 }
 
 void cli_catch_interrupts(void)

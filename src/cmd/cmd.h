@@ -37,7 +37,9 @@ enum { CLI_OPT_READ_ONLY = 1000, CLI_OPT_THEME, CLI_OPT_INTERVAL, CLI_OPT_NO_COL
 	    {"read-only", no_argument, NULL, CLI_OPT_READ_ONLY},                                   \
 	    {"theme", required_argument, NULL, CLI_OPT_THEME},                                     \
 	    {"interval", required_argument, NULL, CLI_OPT_INTERVAL},                               \
-	    {"no-color", no_argument, NULL, CLI_OPT_NO_COLOR}
+	{                                                                                          \
+		"no-color", no_argument, NULL, CLI_OPT_NO_COLOR                                    \
+	}
 
 /* Applies one of the common options; returns 1 if `opt` was one, 0 if not,
  * -1 (after printing why) if its argument is bad. */
@@ -58,16 +60,21 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, const struct opti
               const char *extra_short, int (*on_option)(int opt, const char *arg, void *ctx),
               void *ctx, void (*usage)(FILE *f), int max_arguments);
 
-/* One poll for the one-shot verbs: every probe (in parallel), then the
- * diagnosis. Returns 0, or -1 (after printing why) if libcurl cannot start. */
+/* One poll for the one-shot verbs: every probe and the listing of the
+ * backups (for their freshness), all in parallel and each bounded by [app]
+ * timeout, then the diagnosis. Returns 0, or -1 (after printing why) if
+ * libcurl cannot start. */
 int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagnosis *diagnosis);
 
 /* The signal (SIGINT, SIGTERM or SIGHUP) that asked the running work to
  * stop, or 0 — once cli_catch_interrupts() is installed. Long work (a
  * backup, a recovery action) takes &cli_interrupted as its cancel flag, so
  * Ctrl-C or a dropped SSH session stops it cleanly and its outcome is still
- * recorded. */
+ * recorded. A later signal goes to cli_abandoned: the work gives up its
+ * cleanup too (an S3 abort in flight) and ends at once, naming what it left
+ * behind. */
 extern atomic_int cli_interrupted;
+extern atomic_int cli_abandoned;
 void cli_catch_interrupts(void);
 
 /* Writes the whole text to stdout; returns 0, or -1 (after printing why) if

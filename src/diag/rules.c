@@ -417,7 +417,8 @@ static void rule_backup_stale(const struct rule_context *ctx)
 		struct issue *i = add_issue(ctx, ISSUE_BACKUP_STALE, SEVERITY_MEDIUM, NULL);
 		if (!i)
 			return;
-		MESSAGE(i, "The backups at %s cannot be listed: %s", b->target, b->error);
+		MESSAGE(i, "Backup freshness unknown: the backups at %s cannot be listed: %s",
+		        b->target, b->error);
 		RECOMMEND(i, "Check the target, its credentials (AWS_*) and the endpoint; then run "
 		             "opsdeck backup list.");
 		return;

@@ -54,6 +54,31 @@ static void note_audit_failure(struct backup_result *r, const char *why)
 	         why);
 }
 
+/* Adds to err what a failed cleanup left at the target (an upload that
+ * could not be aborted), so that the result and the audit record name it. */
+static void note_leftover(struct sink *sink, char *err, size_t errlen)
+{
+	char left[600];
+	if (!sink || !sink_leftover(sink, left, sizeof(left)))
+		return;
+	size_t len = strlen(err);
+	message_printf(err + len, errlen - len,
+	               "; left behind: %s; abort it (aws s3api abort-multipart-upload) or let "
+	               "an S3 lifecycle rule remove it",
+	               left);
+}
+
+/* The cancel flags of the hooks, on the sink (before any writer opens). */
+static void hooks_to_sink(const struct backup_hooks *h, struct sink *sink)
+{
+	if (h && h->cancel)
+		sink_set_cancel(sink, h->cancel);
+	if (h && h->abandon)
+		sink_set_abandon(sink, h->abandon);
+	if (h && h->log)
+		sink_set_log(sink, h->log, h->ctx);
+}
+
 static bool hooks_cancelled(const struct backup_hooks *h)
 {
 	if (h && h->cancel && atomic_load(h->cancel))
@@ -279,10 +304,7 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 	sink = sink_open(url_text, cfg, err, sizeof(err));
 	if (!sink)
 		goto done;
-	if (hooks && hooks->cancel)
-		sink_set_cancel(sink, hooks->cancel);
-	if (hooks && hooks->log)
-		sink_set_log(sink, hooks->log, hooks->ctx);
+	hooks_to_sink(hooks, sink);
 	char ts[64], name[512];
 	backup_timestamp(ts, sizeof(ts), wall0);
 	if (backup_name_pick(sink, url.dbname, ts, custom, audit_new_id, id, name, sizeof(name),
@@ -362,6 +384,8 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 done:
 	r->duration_ms = clock_monotonic_ms() - t0;
 	r->cancelled = cancelled;
+	if (rc != 0)
+		note_leftover(sink, err, sizeof(err));
 	if (rc == 0) {
 		double secs = r->duration_ms > 0 ? (double)r->duration_ms / 1000.0 : 0.001;
 		message_printf(
@@ -581,10 +605,7 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 	sink = sink_open(url_text, cfg, err, sizeof(err));
 	if (!sink)
 		goto done;
-	if (hooks && hooks->cancel)
-		sink_set_cancel(sink, hooks->cancel);
-	if (hooks && hooks->log)
-		sink_set_log(sink, hooks->log, hooks->ctx);
+	hooks_to_sink(hooks, sink);
 	if (files_walk(source, patterns, pattern_count, &list, err, sizeof(err)) != 0)
 		goto done;
 	/* ts: the run's directory, "TIMESTAMP_ID" */
@@ -705,6 +726,8 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 done:
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
+	if (rc != 0)
+		note_leftover(sink, err, sizeof(err));
 	r->duration_ms = clock_monotonic_ms() - t0;
 	r->cancelled = cancelled;
 	double secs = r->duration_ms > 0 ? (double)r->duration_ms / 1000.0 : 0.001;

@@ -46,6 +46,11 @@ struct backup_hooks {
 	/* May be NULL: a flag set (from a signal handler, another thread) to
 	 * cancel; transfers in flight stop at once (sink_set_cancel). */
 	const atomic_int *cancel;
+	/* May be NULL: a flag set after cancel (a second signal) to give up the
+	 * cleanup too: an S3 abort still in flight ends at once. The cleanup
+	 * is bounded anyway (10 s after a cancel); an upload it could not
+	 * remove is named in the result and the audit record. */
+	const atomic_int *abandon;
 	/* May be NULL: retries and other notes, one line each, from any
 	 * thread (so it must be thread-safe). */
 	void (*log)(void *ctx, const char *line);

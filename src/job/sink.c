@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "s3/url.h"
+#include "util/clock.h"
 
 static struct sink *open_with(const char *url, const struct config *cfg, long timeout_ms,
                               int attempts, char *err, size_t errlen)
@@ -45,7 +46,11 @@ struct sink *sink_open(const char *url, const struct config *cfg, char *err, siz
 struct sink *sink_open_quick(const char *url, const struct config *cfg, char *err, size_t errlen)
 {
 	long timeout = cfg->app.timeout_ms > 0 ? (long)cfg->app.timeout_ms : 3000;
-	return open_with(url, cfg, timeout, 2, err, errlen);
+	int64_t deadline = clock_monotonic_ms() + timeout;
+	struct sink *s = open_with(url, cfg, timeout, 2, err, errlen);
+	if (s && s->ops->set_deadline)
+		s->ops->set_deadline(s, deadline);
+	return s;
 }
 
 void sink_free(struct sink *s)
@@ -58,6 +63,19 @@ void sink_set_cancel(struct sink *s, const atomic_int *flag)
 {
 	if (s->ops->set_cancel)
 		s->ops->set_cancel(s, flag);
+}
+
+void sink_set_abandon(struct sink *s, const atomic_int *flag)
+{
+	if (s->ops->set_abandon)
+		s->ops->set_abandon(s, flag);
+}
+
+bool sink_leftover(struct sink *s, char *dst, size_t size)
+{
+	if (size)
+		dst[0] = '\0';
+	return s->ops->leftover && s->ops->leftover(s, dst, size);
 }
 
 void sink_set_log(struct sink *s, void (*log)(void *ctx, const char *line), void *ctx)

@@ -67,6 +67,12 @@ struct sink_ops {
 	void (*set_cancel)(struct sink *s, const atomic_int *flag);
 	/* May be NULL: see sink_set_log. */
 	void (*set_log)(struct sink *s, void (*log)(void *ctx, const char *line), void *ctx);
+	/* May be NULL: see sink_set_abandon. */
+	void (*set_abandon)(struct sink *s, const atomic_int *flag);
+	/* May be NULL: every request ends by deadline_ms (CLOCK_MONOTONIC). */
+	void (*set_deadline)(struct sink *s, int64_t deadline_ms);
+	/* May be NULL: see sink_leftover. */
+	bool (*leftover)(struct sink *s, char *dst, size_t size);
 };
 
 struct sink {
@@ -82,16 +88,30 @@ struct sink {
  * here: sink_prepare creates it, reading from it fails. */
 struct sink *sink_open(const char *url, const struct config *cfg, char *err, size_t errlen);
 /* The same for a quick look (a listing for the diagnosis): each request is
- * bounded by [app] timeout and tried twice at most. */
+ * tried twice at most, and all of them together end within [app] timeout
+ * of the opening, so a hung server costs no more than the timeout. */
 struct sink *sink_open_quick(const char *url, const struct config *cfg, char *err, size_t errlen);
 void sink_free(struct sink *s);
 
 /* A flag that, once non-zero, makes transfers in flight stop early with an
  * error (S3: requests and backoff waits end "cancelled"), so a SIGTERM or the
  * dashboard's cancel takes effect at once; abort still cleans up (it runs
- * its own requests without the flag). Borrowed; it must outlive the sink.
+ * its own requests without the flag, 10 s at most once the flag is set).
+ * Borrowed; it must outlive the sink.
  * Set it before writers are opened. */
 void sink_set_cancel(struct sink *s, const atomic_int *flag);
+
+/* A second flag, for a second signal: once non-zero, the cleanup stops
+ * too (S3: the abort of a multipart upload ends at once). What is left
+ * behind is then named by sink_leftover. Borrowed; set it before writers
+ * are opened. */
+void sink_set_abandon(struct sink *s, const atomic_int *flag);
+
+/* What a failed cleanup left at the target, for the result and the audit
+ * log: S3, an upload that could not be aborted ("s3://bucket/key, upload id
+ * ...", never a credential), the first one and how many more. false, and
+ * dst "", when nothing was left. From any thread. */
+bool sink_leftover(struct sink *s, char *dst, size_t size);
 
 /* Where retries are reported (S3: "UploadPart 3 of k: HTTP 503 ...; retry 2
  * of 5 in 340 ms"), one redacted line each, from any thread: log must be

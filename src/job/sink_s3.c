@@ -7,7 +7,9 @@
  * Parts start at 8 MiB and double every 1,000 parts (8 MiB .. 4 GiB), so a
  * stream of unknown length never needs more than 10,000 parts (up to ~8 TiB).
  * finish completes the upload (the client checks for an <Error> in a 200);
- * any failure aborts it.
+ * any failure aborts it. An abort that fails (a hung server after a
+ * cancel, a second signal) is remembered for sink_leftover, with the bucket,
+ * the key and the upload id an operator needs to remove it.
  */
 #include "job/sink.h"
 
@@ -27,11 +29,13 @@
 struct s3_sink {
 	struct sink base;
 	struct s3_client *client;
+	char *bucket;
 	char *prefix; /* "" or "backups/shop" */
 	const atomic_int *cancel;
-	/* where a failed abort is reported: the job's log, else stderr */
-	void (*log)(void *ctx, const char *line);
-	void *log_ctx;
+	/* uploads that could not be aborted: the first one, and how many */
+	pthread_mutex_t leftover_lock;
+	char leftover[512];
+	size_t leftovers;
 };
 
 struct part_upload {
@@ -200,23 +204,28 @@ static void writer_free(struct sink_writer *w)
 	free(w);
 }
 
+/* Records an upload the abort could not remove (err: why). */
+static void leftover_note(struct s3_sink *ss, const struct sink_writer *w, const char *err)
+{
+	pthread_mutex_lock(&ss->leftover_lock);
+	if (ss->leftovers++ == 0) {
+		char raw[sizeof(ss->leftover)];
+		snprintf(raw, sizeof(raw), "s3://%s/%s, upload id %s (the abort failed: %s)",
+		         ss->bucket, w->key, s3_multipart_upload_id(w->mp), err);
+		sanitize_text(ss->leftover, sizeof(ss->leftover), raw);
+	}
+	pthread_mutex_unlock(&ss->leftover_lock);
+}
+
 static void s3w_abort(struct sink_writer *w)
 {
 	uploads_join_all(w);
 	if (w->mp) {
-		/* s3_multipart_abort runs even after a cancel: the cleanup is
-		 * what a cancel asks for. */
+		/* s3_multipart_abort runs even after a cancel (bounded then): the
+		 * cleanup is what a cancel asks for. */
 		char err[256];
-		if (s3_multipart_abort(w->mp, err, sizeof(err)) != 0) {
-			char key[256], line[640];
-			sanitize_text(key, sizeof(key), w->key);
-			snprintf(line, sizeof(line), "could not abort the upload of %s: %s", key,
-			         err);
-			if (w->sink->log)
-				w->sink->log(w->sink->log_ctx, line);
-			else
-				fprintf(stderr, "opsdeck: %s\n", line);
-		}
+		if (s3_multipart_abort(w->mp, err, sizeof(err)) != 0)
+			leftover_note(w->sink, w, err);
 	}
 	writer_free(w);
 }
@@ -334,6 +343,8 @@ static void s3_sink_free(struct sink *s)
 {
 	struct s3_sink *ss = (struct s3_sink *)s;
 	s3_client_free(ss->client);
+	pthread_mutex_destroy(&ss->leftover_lock);
+	free(ss->bucket);
 	free(ss->prefix);
 	free(ss->base.url);
 	free(ss);
@@ -348,10 +359,30 @@ static void s3_set_cancel(struct sink *s, const atomic_int *flag)
 
 static void s3_set_log(struct sink *s, void (*log)(void *ctx, const char *line), void *ctx)
 {
+	s3_client_set_log(((struct s3_sink *)s)->client, log, ctx);
+}
+
+static void s3_set_abandon(struct sink *s, const atomic_int *flag)
+{
+	s3_client_set_abandon(((struct s3_sink *)s)->client, flag);
+}
+
+static void s3_set_deadline(struct sink *s, int64_t deadline_ms)
+{
+	s3_client_set_deadline(((struct s3_sink *)s)->client, deadline_ms);
+}
+
+static bool s3_leftover(struct sink *s, char *dst, size_t size)
+{
 	struct s3_sink *ss = (struct s3_sink *)s;
-	ss->log = log;
-	ss->log_ctx = ctx;
-	s3_client_set_log(ss->client, log, ctx);
+	pthread_mutex_lock(&ss->leftover_lock);
+	size_t n = ss->leftovers;
+	if (n == 1)
+		snprintf(dst, size, "%s", ss->leftover);
+	else if (n > 1)
+		snprintf(dst, size, "%s, and %zu more", ss->leftover, n - 1);
+	pthread_mutex_unlock(&ss->leftover_lock);
+	return n > 0;
 }
 
 static const struct sink_ops S3_OPS = {
@@ -367,6 +398,9 @@ static const struct sink_ops S3_OPS = {
     .free = s3_sink_free,
     .set_cancel = s3_set_cancel,
     .set_log = s3_set_log,
+    .set_abandon = s3_set_abandon,
+    .set_deadline = s3_set_deadline,
+    .leftover = s3_leftover,
 };
 
 struct sink *sink_s3_new(const char *url, const char *bucket, const char *prefix,
@@ -404,6 +438,8 @@ struct sink *sink_s3_new(const char *url, const char *bucket, const char *prefix
 	ss->base.url = strdup(url);
 	ss->base.display = ss->base.url;
 	ss->client = client;
+	ss->bucket = strdup(bucket);
 	ss->prefix = strdup(prefix);
+	pthread_mutex_init(&ss->leftover_lock, NULL);
 	return &ss->base;
 }

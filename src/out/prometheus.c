@@ -5,11 +5,16 @@
  * family's HELP and TYPE are written once, just before its first sample, so
  * a family with nothing to report (a check that is down) is left out rather
  * than exported as a misleading zero.
+ *
+ * Values are written exactly: integers in full, other values with the
+ * fewest digits that read back to the same double (a Unix time in seconds
+ * keeps its milliseconds), NaN and infinities as the format spells them.
  */
 #include "out/out.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct prom {
@@ -111,6 +116,32 @@ static void put_label_value(struct strbuf *b, const char *v)
 	}
 }
 
+/* value as the exposition format reads it, with no precision lost: %.0f
+ * for an integer that a double holds exactly (up to 2^53), else the
+ * shortest of %.15g, %.16g and %.17g that strtod reads back unchanged. */
+static void put_value(struct strbuf *b, double value)
+{
+	if (isnan(value)) {
+		strbuf_puts(b, "NaN");
+		return;
+	}
+	if (isinf(value)) {
+		strbuf_puts(b, value > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	if (value == floor(value) && fabs(value) <= 9007199254740992.0) {
+		strbuf_printf(b, "%.0f", value);
+		return;
+	}
+	char text[32];
+	for (int digits = 15; digits <= 17; digits++) {
+		snprintf(text, sizeof(text), "%.*g", digits, value);
+		if (strtod(text, NULL) == value)
+			break;
+	}
+	strbuf_puts(b, text);
+}
+
 /* labels: NULL-terminated name, value, name, value, ... list (may be NULL). */
 static void sample(struct prom *p, const struct prom_family *f, const char *const *labels,
                    double value)
@@ -130,10 +161,9 @@ static void sample(struct prom *p, const struct prom_family *f, const char *cons
 		}
 		strbuf_putc(p->b, '}');
 	}
-	if (value == floor(value) && fabs(value) < 1e15)
-		strbuf_printf(p->b, " %.0f\n", value);
-	else
-		strbuf_printf(p->b, " %.9g\n", value);
+	strbuf_putc(p->b, ' ');
+	put_value(p->b, value);
+	strbuf_putc(p->b, '\n');
 }
 
 struct named_check {

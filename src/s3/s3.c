@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -43,6 +44,9 @@
 #define S3_REPLY_LIMIT        ((size_t)16 * 1024 * 1024) /* an XML reply: a list page */
 #define S3_ERROR_BODY_LIMIT   ((size_t)64 * 1024)
 #define S3_ETAG_MAX           256
+/* What an abort after a cancel may take in all, its retries included: a
+ * shutdown waits no longer than this for a server that does not answer. */
+#define S3_CLEANUP_DEADLINE_MS 10000
 
 struct s3_client {
 	char *base;        /* "http://127.0.0.1:9000", "https://b.s3.r.amazonaws.com" */
@@ -59,6 +63,8 @@ struct s3_client {
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;
 	const atomic_int *cancel;
+	const atomic_int *abandon;
+	int64_t deadline_ms; /* monotonic; 0: none */
 };
 
 struct s3_multipart {
@@ -85,7 +91,8 @@ struct s3_call {
 	const char *what; /* "PUT b/k": how errors name the call */
 	int (*on_data)(void *ctx, const void *data, size_t len); /* streams a 2xx body */
 	void *data_ctx;
-	bool uncancellable; /* the cleanup (abort) runs even when cancelled */
+	bool uncancellable;  /* the cleanup (abort) runs even when cancelled */
+	int64_t deadline_ms; /* monotonic; 0: none. No attempt or wait past it */
 	/* results */
 	long status;
 	struct strbuf reply; /* a 2xx body when there is no on_data */
@@ -106,6 +113,7 @@ struct s3_transfer {
 	bool caller_stopped;
 	bool reply_truncated;
 	bool cancelled;
+	bool deadline_hit; /* the attempt was cut short by call->deadline_ms */
 	struct strbuf error_body;
 };
 
@@ -199,6 +207,16 @@ void s3_client_set_cancel(struct s3_client *c, const atomic_int *cancel)
 	c->cancel = cancel;
 }
 
+void s3_client_set_abandon(struct s3_client *c, const atomic_int *abandon)
+{
+	c->abandon = abandon;
+}
+
+void s3_client_set_deadline(struct s3_client *c, int64_t deadline_ms)
+{
+	c->deadline_ms = deadline_ms;
+}
+
 void s3_client_set_list_page_size(struct s3_client *c, int max_keys)
 {
 	c->list_page_size = max_keys < 0 ? 0 : max_keys > 1000 ? 1000 : max_keys;
@@ -221,9 +239,23 @@ static bool cancelled(const struct s3_client *c)
 	return c->cancel && atomic_load(c->cancel) != 0;
 }
 
+static bool abandoned(const struct s3_client *c)
+{
+	return c->abandon && atomic_load(c->abandon) != 0;
+}
+
 static bool call_cancelled(const struct s3_call *call)
 {
-	return !call->uncancellable && cancelled(call->client);
+	return abandoned(call->client) || (!call->uncancellable && cancelled(call->client));
+}
+
+/* Milliseconds left before the call's deadline; LONG_MAX without one. */
+static long call_time_left(const struct s3_call *call)
+{
+	if (!call->deadline_ms)
+		return LONG_MAX;
+	int64_t left = call->deadline_ms - clock_monotonic_ms();
+	return left > 0 ? (long)left : 0;
 }
 
 /* ------------------------------------------------------------ curl callbacks */
@@ -445,14 +477,23 @@ static CURLcode transfer_once(struct s3_call *call, struct s3_transfer *t, char 
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, c->timeout_ms);
 	/* A stall of timeout_ms (nothing moving either way) ends the attempt;
-	 * a large body may take longer than that in total. */
+	 * a large body may take longer than that in total, but never longer
+	 * than the call's deadline. */
+	long left = call_time_left(call);
+	long total =
+	    !call->body && !call->on_data && strcmp(call->method, "POST") != 0 ? c->timeout_ms : 0;
+	if (left < LONG_MAX && (total == 0 || left < total)) {
+		total = left > 0 ? left : 1;
+		t->deadline_hit = true; /* if it times out, the deadline did it */
+	}
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+	                 total && total < c->timeout_ms ? total : c->timeout_ms);
 	long stall_s = (c->timeout_ms + 999) / 1000;
 	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, stall_s);
-	if (!call->body && !call->on_data && strcmp(call->method, "POST") != 0)
-		curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+	if (total)
+		curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, total);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_reply);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
@@ -477,6 +518,8 @@ static CURLcode transfer_once(struct s3_call *call, struct s3_transfer *t, char 
 	}
 	curl_err[0] = '\0';
 	rc = curl_easy_perform(curl);
+	if (rc != CURLE_OPERATION_TIMEDOUT || call_time_left(call) > 0)
+		t->deadline_hit = false;
 	call->status = 0;
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &call->status);
 done:
@@ -532,11 +575,11 @@ static long backoff_ms(int retry, uint64_t *seed)
 }
 
 /* Sleeps ms, waking early when the client is cancelled (unless
- * uncancellable). Returns -1 then. */
+ * uncancellable) or abandoned. Returns -1 then. */
 static int wait_ms(const struct s3_client *c, bool uncancellable, long ms)
 {
 	while (ms > 0) {
-		if (!uncancellable && cancelled(c))
+		if (abandoned(c) || (!uncancellable && cancelled(c)))
 			return -1;
 		long slice = ms < 50 ? ms : 50;
 		struct timespec ts = {.tv_sec = 0, .tv_nsec = slice * 1000000L};
@@ -544,7 +587,7 @@ static int wait_ms(const struct s3_client *c, bool uncancellable, long ms)
 		}
 		ms -= slice;
 	}
-	return !uncancellable && cancelled(c) ? -1 : 0;
+	return abandoned(c) || (!uncancellable && cancelled(c)) ? -1 : 0;
 }
 
 /* The one place where curl's codes and S3's replies become reasons. */
@@ -554,11 +597,14 @@ static void describe_failure(const struct s3_call *call, CURLcode rc, const char
 {
 	char detail[400];
 	if (t->cancelled) {
-		snprintf(detail, sizeof(detail), "cancelled");
+		snprintf(detail, sizeof(detail), "%s",
+		         abandoned(call->client) ? "given up (interrupted again)" : "cancelled");
 	} else if (t->caller_stopped) {
 		snprintf(detail, sizeof(detail), "stopped by the receiver of the data");
 	} else if (t->reply_truncated) {
 		snprintf(detail, sizeof(detail), "reply larger than %zu MiB", S3_REPLY_LIMIT >> 20);
+	} else if (t->deadline_hit) {
+		snprintf(detail, sizeof(detail), "no answer before the deadline (timed out)");
 	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
 		snprintf(detail, sizeof(detail), "no progress for %ld ms (timed out)",
 		         call->client->timeout_ms);
@@ -616,6 +662,9 @@ static int s3_call_run(struct s3_call *call, char *err, size_t errlen)
 			retry = false;
 		describe_failure(call, code, curl_err, &t, &e, err, errlen);
 		strbuf_free(&t.error_body);
+		long delay = backoff_ms(call->attempts, &seed);
+		if (retry && call_time_left(call) <= delay)
+			retry = false; /* no time for another try */
 		if (!retry || call->attempts >= c->max_attempts) {
 			if (call->attempts > 1) {
 				size_t used = strlen(err);
@@ -624,7 +673,6 @@ static int s3_call_run(struct s3_call *call, char *err, size_t errlen)
 			}
 			goto done;
 		}
-		long delay = backoff_ms(call->attempts, &seed);
 		if (c->log) {
 			char line[600];
 			snprintf(line, sizeof(line), "%s; retry %d of %d in %ld ms", err,
@@ -652,6 +700,7 @@ static void call_init(struct s3_call *call, struct s3_client *c, const char *met
 	call->method = method;
 	call->key = key;
 	call->what = what;
+	call->deadline_ms = c->deadline_ms;
 	snprintf(call->payload_hash, sizeof(call->payload_hash), "%s", SIGV4_EMPTY_SHA256);
 	strbuf_init(&call->reply, S3_REPLY_LIMIT);
 }
@@ -1028,6 +1077,12 @@ int s3_multipart_abort(struct s3_multipart *m, char *err, size_t errlen)
 	call_init(&call, c, "DELETE", m->key, what);
 	call.query = query;
 	call.uncancellable = true;
+	/* After a cancel (a shutdown), the cleanup is bounded as a whole. */
+	if (cancelled(c)) {
+		int64_t by = clock_monotonic_ms() + S3_CLEANUP_DEADLINE_MS;
+		if (!call.deadline_ms || by < call.deadline_ms)
+			call.deadline_ms = by;
+	}
 	int rc = s3_call_run(&call, err, errlen);
 	/* Gone already (an earlier attempt of ours went through): aborted. */
 	if (rc < 0 && call.status == 404)
@@ -1036,6 +1091,11 @@ int s3_multipart_abort(struct s3_multipart *m, char *err, size_t errlen)
 	free(query);
 	free(what);
 	return rc;
+}
+
+const char *s3_multipart_upload_id(const struct s3_multipart *m)
+{
+	return m->upload_id;
 }
 
 void s3_multipart_free(struct s3_multipart *m)

@@ -67,10 +67,21 @@ void s3_client_set_log(struct s3_client *c, void (*log)(void *ctx, const char *l
  * every backoff wait stop with an error ("cancelled"), e.g. from a SIGTERM
  * handler (atomic_int is lock-free here, so safe to store to from one) or
  * the dashboard's cancel. s3_multipart_abort is the exception: it is the
- * cleanup after a cancel, so it runs (bounded by timeout_ms and
- * max_attempts) whatever the flag says. Borrowed; it must outlive the
- * client. */
+ * cleanup after a cancel, so it runs whatever the flag says, but once the
+ * flag is set all of it (its retries included) ends within 10 s, so a hung
+ * server cannot hold up a shutdown. Borrowed; it must outlive the client. */
 void s3_client_set_cancel(struct s3_client *c, const atomic_int *cancel);
+
+/* Optional: a flag that, once non-zero, stops everything at once, the
+ * cleanup too (a second SIGTERM: the operator will not wait for the abort).
+ * An upload left behind is then the caller's to report. Borrowed. */
+void s3_client_set_abandon(struct s3_client *c, const atomic_int *abandon);
+
+/* Optional: a CLOCK_MONOTONIC time (clock_monotonic_ms) by which every call
+ * ends, its attempts and waits included ("... no answer before the deadline
+ * (timed out)"); 0 for none. For a quick look bounded as a whole. Set it
+ * before sharing the client between threads. */
+void s3_client_set_deadline(struct s3_client *c, int64_t deadline_ms);
 
 /* Optional: the page size of s3_list_objects (max-keys, 1..1000; 0 for the
  * server's default of 1000). Tests use small pages to exercise paging. */
@@ -97,6 +108,9 @@ int s3_multipart_upload_part(struct s3_multipart *m, int part_number, const void
                              char *err, size_t errlen);
 int s3_multipart_complete(struct s3_multipart *m, char *err, size_t errlen);
 int s3_multipart_abort(struct s3_multipart *m, char *err, size_t errlen);
+/* The server's id of the upload: what an operator needs (with the bucket
+ * and the key) to abort one left behind. Not a secret. */
+const char *s3_multipart_upload_id(const struct s3_multipart *m);
 void s3_multipart_free(struct s3_multipart *m);
 
 /* Streams an object to on_data (return non-zero to stop: an error). */

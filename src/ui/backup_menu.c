@@ -27,6 +27,7 @@ struct menu_task {
 	enum menu_kind kind;
 	struct job *job;
 	atomic_int cancel;
+	const atomic_int *abandon; /* may be NULL */
 	pthread_mutex_t lock;
 	char text[UI_DIALOG_TEXT]; /* list / verify output */
 };
@@ -48,6 +49,7 @@ struct backup_menu {
 	atomic_bool probe_running;
 	atomic_int probe_cancel; /* set when the menu is freed */
 	int64_t probe_at_ms;     /* monotonic, of the last start; 0: never */
+	const atomic_int *abandon;
 };
 
 static const char *target_text(const struct config *cfg)
@@ -144,8 +146,11 @@ static int task_work(struct job *job, void *arg)
 {
 	struct menu_task *t = arg;
 	t->job = job;
-	struct backup_hooks hooks = {
-	    .progress = task_progress, .cancelled = task_cancelled, .ctx = t, .cancel = &t->cancel};
+	struct backup_hooks hooks = {.progress = task_progress,
+	                             .cancelled = task_cancelled,
+	                             .ctx = t,
+	                             .cancel = &t->cancel,
+	                             .abandon = t->abandon};
 	char err[1024] = "";
 	int rc = -1;
 	if (t->kind == KIND_DB || t->kind == KIND_FILES) {
@@ -257,15 +262,37 @@ static void task_end(struct backup_menu *m)
 	m->task = NULL;
 }
 
+void backup_menu_set_abandon(struct backup_menu *m, const atomic_int *flag)
+{
+	m->abandon = flag;
+}
+
+void backup_menu_stop(struct backup_menu *m, char *result, size_t size)
+{
+	if (result && size)
+		result[0] = '\0';
+	if (!m->task)
+		return;
+	struct job_progress p;
+	job_progress(m->task->job, &p);
+	atomic_store(&m->task->cancel, 1);
+	job_cancel(m->task->job);
+	job_free(m->task->job);
+	m->task->job = NULL;
+	if (p.state == JOB_RUNNING && result && size) {
+		pthread_mutex_lock(&m->task->lock);
+		snprintf(result, size, "%s: %.*s", KIND_TITLES[m->task->kind],
+		         (int)strcspn(m->task->text, "\n"), m->task->text);
+		pthread_mutex_unlock(&m->task->lock);
+	}
+	task_end(m);
+}
+
 void backup_menu_free(struct backup_menu *m)
 {
 	if (!m)
 		return;
-	if (m->task) {
-		atomic_store(&m->task->cancel, 1);
-		job_cancel(m->task->job);
-		task_end(m);
-	}
+	backup_menu_stop(m, NULL, 0);
 	atomic_store(&m->probe_cancel, 1); /* a listing in flight stops at once */
 	if (m->probe_started)
 		pthread_join(m->probe_thread, NULL);
@@ -322,6 +349,7 @@ static void start(struct backup_menu *m, struct ui_state *st, struct activity_lo
 		abort();
 	t->cfg = m->cfg;
 	t->kind = m->kind;
+	t->abandon = m->abandon;
 	pthread_mutex_init(&t->lock, NULL);
 	m->task = t;
 	/* the job's pointer is set by task_work too; set it here for polls */

@@ -13,7 +13,9 @@
 #ifndef OPSDECK_UI_BACKUP_MENU_H
 #define OPSDECK_UI_BACKUP_MENU_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "config/config.h"
 #include "ui/activity.h"
@@ -27,6 +29,15 @@ struct backup_menu;
 struct backup_menu *backup_menu_new(const struct config *cfg, int wake_fd);
 /* Cancels a running backup (the upload is aborted) and waits. NULL ok. */
 void backup_menu_free(struct backup_menu *m);
+/* A flag that, once non-zero (a second signal while the dashboard shuts
+ * down), makes a backup give up its cleanup at once (job/backup.h,
+ * abandon). Borrowed; set it before a backup starts. */
+void backup_menu_set_abandon(struct backup_menu *m, const atomic_int *flag);
+/* Cancels a running job and waits for it (the cleanup of a backup takes
+ * 10 s at most, less once the abandon flag is set); its result line, with
+ * what it left behind at the target, goes to result. "" when no job was
+ * running. */
+void backup_menu_stop(struct backup_menu *m, char *result, size_t size);
 
 /* b: opens the menu, or the running job's progress. */
 void backup_menu_open(struct backup_menu *m, struct ui_state *st);

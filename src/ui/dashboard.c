@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "ui/theme.h"
 #include "ui/workers.h"
 #include "util/clock.h"
+#include "util/sanitize.h"
 #include "util/text.h"
 
 static const int64_t INTERVALS_MS[] = {500, 1000, 2000, 5000, 10000, 30000, 60000};
@@ -66,10 +68,17 @@ bool dashboard_terminal_usable(void)
 /* ---------------------------------------------------------------- signals */
 
 static int signal_pipe[2] = {-1, -1};
+/* The first signal ends the loop; one more, while a backup still cleans up
+ * on the way out, makes it give the cleanup up (lock-free atomics: safe in
+ * a handler). */
+static atomic_int signals_seen;
+static atomic_int signal_abandon;
 
 static void dashboard_on_signal(int signo)
 {
 	int saved = errno;
+	if (atomic_fetch_add(&signals_seen, 1) > 0)
+		atomic_store(&signal_abandon, signo);
 	unsigned char byte = (unsigned char)signo;
 	if (write(signal_pipe[1], &byte, 1) < 0) {
 		/* the pipe is full: a signal is already pending */
@@ -575,6 +584,7 @@ int dashboard_run(const struct cli_options *opts)
 	handlers = true;
 	d->recovery = recovery_new(cfg, wake[1]);
 	d->backups = backup_menu_new(cfg, wake[1]);
+	backup_menu_set_abandon(d->backups, &signal_abandon);
 	d->state.read_only = cfg->recovery.read_only;
 
 	if (term_open(&d->term, err, sizeof(err)) < 0) {
@@ -602,6 +612,13 @@ int dashboard_run(const struct cli_options *opts)
 	/* a running action is asked to stop and waited for: it uses cfg */
 	recovery_free(d->recovery);
 	d->recovery = NULL;
+	/* an interrupted backup says what it left behind, on the terminal */
+	char stopped[UI_DIALOG_TEXT], clean[UI_DIALOG_TEXT];
+	backup_menu_stop(d->backups, stopped, sizeof(stopped));
+	if (stopped[0]) {
+		sanitize_text(clean, sizeof(clean), stopped);
+		fprintf(stderr, "opsdeck: %s\n", clean);
+	}
 	backup_menu_free(d->backups);
 	d->backups = NULL;
 	if (workers_stop(d->workers, 300) == 0)

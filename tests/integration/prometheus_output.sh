@@ -5,9 +5,18 @@
 stack_use pg,redis,app
 write_stack_config opsdeck.conf
 
+before_ms=$(($(date +%s%N) / 1000000))
 out=$("$OPSDECK" -c opsdeck.conf status --prometheus)
+after_ms=$(($(date +%s%N) / 1000000))
 assert_exit 0 "$PYTHON3" "$OPSDECK_SRCDIR/tests/stack/prometheus_check.py" <<<"$out"
 assert_contains "$out" 'opsdeck_check_up{check="database"} 1'
+# the snapshot's time to the millisecond (not rounded to 10 s by %.9g):
+# plain digits, within the run
+ts=$(sed -n 's/^opsdeck_snapshot_timestamp_seconds //p' <<<"$out")
+assert_match "$ts" '^[0-9]{10}(\.[0-9]{1,3})?$' "timestamp in seconds, milliseconds kept"
+ts_ms=$("$PYTHON3" -c 'import sys; print(round(float(sys.argv[1]) * 1000))' "$ts")
+assert_ge "$ts_ms" "$before_ms" "timestamp not before the run"
+assert_le "$ts_ms" "$after_ms" "timestamp not after the run"
 assert_contains "$out" "opsdeck_pg_max_connections "
 assert_contains "$out" "opsdeck_redis_memory_used_bytes "
 assert_contains "$out" 'opsdeck_storage_used_ratio{path="/"} '

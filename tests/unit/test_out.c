@@ -1,10 +1,12 @@
 /* Unit tests for out/: text, JSON, Prometheus and monitoring-plugins output
  * of a hand-made Snapshot. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -182,6 +184,60 @@ static void test_prometheus_leaves_out_a_down_check(void **state)
 	strbuf_free(&b);
 }
 
+/* The value of the sample on the line that starts with prefix
+ * ("name{labels} "), as strtod reads it; the text itself in text. */
+static double sample_value(const char *exposition, const char *prefix, char *text, size_t size)
+{
+	const char *at = exposition;
+	while ((at = strstr(at, prefix)) && at != exposition && at[-1] != '\n')
+		at++;
+	assert_non_null(at);
+	at += strlen(prefix);
+	size_t len = strcspn(at, "\n");
+	assert_true(len < size);
+	memcpy(text, at, len);
+	text[len] = '\0';
+	char *end = NULL;
+	double v = strtod(text, &end);
+	assert_true(end == text + len);
+	return v;
+}
+
+static void test_prometheus_values_keep_their_precision(void **state)
+{
+	struct snapshot s;
+	healthy_snapshot(&s);
+	s.taken_at_ms = 1796341312345LL;
+	s.duration_ms = 1234567;
+	s.storage.paths[0].total_bytes = (1ULL << 54) + 4; /* 18 PB, a double holds it */
+	s.redis.used_memory = 123456789012345LL;
+	s.redis.fragmentation_ratio = 1.0000001234567;
+	s.database.longest_idle_in_tx_s = NAN; /* nothing a backend should send */
+	struct strbuf b;
+	strbuf_init(&b, 0);
+	out_prometheus(&s, NULL, &b);
+	const char *t = strbuf_str(&b);
+	char text[64];
+
+	double ts = sample_value(t, "opsdeck_snapshot_timestamp_seconds ", text, sizeof(text));
+	assert_true(llround(ts * 1000) == 1796341312345LL); /* to the millisecond */
+	assert_string_equal(text, "1796341312.345");
+	double took = sample_value(t, "opsdeck_snapshot_duration_seconds ", text, sizeof(text));
+	assert_true(llround(took * 1000) == 1234567);
+	double size =
+	    sample_value(t, "opsdeck_storage_size_bytes{path=\"/\"} ", text, sizeof(text));
+	assert_true(size == (double)((1ULL << 54) + 4));
+	double used = sample_value(t, "opsdeck_redis_memory_used_bytes ", text, sizeof(text));
+	assert_string_equal(text, "123456789012345");
+	assert_true(used == 123456789012345.0);
+	double frag =
+	    sample_value(t, "opsdeck_redis_memory_fragmentation_ratio ", text, sizeof(text));
+	assert_true(frag == 1.0000001234567);
+	sample_value(t, "opsdeck_pg_idle_in_transaction_longest_seconds ", text, sizeof(text));
+	assert_string_equal(text, "NaN");
+	strbuf_free(&b);
+}
+
 static void test_nagios_states(void **state)
 {
 	struct snapshot s;
@@ -320,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_json_parses_with_schema_fields),
 		cmocka_unit_test(test_prometheus_families_and_escaping),
 		cmocka_unit_test(test_prometheus_leaves_out_a_down_check),
+		cmocka_unit_test(test_prometheus_values_keep_their_precision),
 		cmocka_unit_test(test_nagios_states),
 		cmocka_unit_test(test_metrics_and_diagnosis_in_every_format),
 		cmocka_unit_test(test_no_traffic_is_said_plainly),
