@@ -223,8 +223,16 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 	rec.result = status_word(st);
 	rec.detail = st == ACTION_OK ? run->summary : err;
 	rec.duration_ms = clock_monotonic_ms() - start_ms;
-	if (audit_write(log, &rec, audit_err, sizeof(audit_err)) < 0)
+	if (audit_write(log, &rec, audit_err, sizeof(audit_err)) < 0) {
+		/* It ran, but nobody can account for how it ended: not a success. */
 		action_say(run, "warning: the outcome could not be recorded: %s", audit_err);
+		if (st == ACTION_OK) {
+			snprintf(err, errlen,
+			         "%s ran, but its outcome could not be recorded in the audit log: %s",
+			         a->name, audit_err);
+			st = ACTION_FAILED;
+		}
+	}
 	return st;
 }
 
