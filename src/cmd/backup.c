@@ -357,7 +357,7 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 				print_sanitised(stderr, "  failed: ", r.failed[i]);
 			if (r.failures > 20)
 				fprintf(stderr, "  ... and %zu more\n", r.failures - 20);
-			rc = 1;
+			rc = r.refused ? EXIT_USAGE : 1;
 		}
 		backup_result_free(&r);
 	}

@@ -185,7 +185,7 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 
 	char err[1024];
 	struct action_run run = {
-		.cfg = &cfg, .pid = (int)pid, .on_line = print_line, .cancel = &cli_interrupted};
+	    .cfg = &cfg, .pid = (int)pid, .on_line = print_line, .cancel = &cli_interrupted};
 	enum action_status st;
 	if (dry_run || !yes) {
 		printf("%s (dry run):\n", a->name);
@@ -203,7 +203,7 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 			printf("not confirmed: %s not run\n", a->name);
 			if (action_record_declined(a, &run, err, sizeof(err)) != 0)
 				fprintf(stderr, "opsdeck: warning: not recorded: %s\n", err);
-			rc = 1;
+			rc = EXIT_USAGE; /* declined: nothing ran */
 			goto done;
 		}
 	}

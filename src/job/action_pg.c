@@ -216,7 +216,8 @@ done:
 	return rc;
 }
 
-/* Lists the one session of run->pid; fails when it is not the app's. */
+/* Lists the one session of run->pid; ACTION_RUN_REFUSED when it is not
+ * the app's (nothing is done to it), -1 when the query fails. */
 static int pid_list(struct action_run *run, struct db_conn *c, char param[16], PGresult **rows,
                     char *err, size_t errlen)
 {
@@ -230,7 +231,7 @@ static int pid_list(struct action_run *run, struct db_conn *c, char param[16], P
 		    "pid %d is not a session of user %s in database %s (or it is opsdeck's own, "
 		    "a superuser's or a replication session)",
 		    run->pid, c->url.user, c->url.dbname);
-		return -1;
+		return ACTION_RUN_REFUSED;
 	}
 	db_say_sessions(run, *rows, NULL);
 	return 0;
@@ -242,7 +243,10 @@ static int pid_dry_run(struct action_run *run, const char *verb, char *err, size
 	PGresult *rows = NULL;
 	char param[16];
 	int rc = -1;
-	if (db_open(run, &c, err, errlen) < 0 || pid_list(run, &c, param, &rows, err, errlen) < 0)
+	if (db_open(run, &c, err, errlen) < 0)
+		goto done;
+	rc = pid_list(run, &c, param, &rows, err, errlen);
+	if (rc < 0)
 		goto done;
 	action_say(run, "would %s pid %d", verb, run->pid);
 	snprintf(run->summary, sizeof(run->summary), "would %s pid %d", verb, run->pid);
@@ -261,8 +265,12 @@ static int pid_run(struct action_run *run, const char *sql, const char *verb, co
 	PGresult *rows = NULL, *done_rows = NULL;
 	char param[16];
 	int rc = -1;
-	if (db_open(run, &c, err, errlen) < 0 || pid_list(run, &c, param, &rows, err, errlen) < 0)
+	if (db_open(run, &c, err, errlen) < 0)
 		goto done;
+	rc = pid_list(run, &c, param, &rows, err, errlen);
+	if (rc < 0)
+		goto done;
+	rc = -1;
 	const char *params[1] = {param};
 	if (db_query(&c, sql, 1, params, &done_rows, err, errlen) < 0)
 		goto done;

@@ -212,6 +212,8 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 	int rc = dry_run ? a->dry_run(run, err, errlen) : a->run(run, err, errlen);
 	if (rc == 0)
 		st = ACTION_OK;
+	else if (rc == ACTION_RUN_REFUSED)
+		st = ACTION_REFUSED;
 	else if (action_cancelled(run))
 		st = ACTION_CANCELLED;
 	else
@@ -227,9 +229,10 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 		/* It ran, but nobody can account for how it ended: not a success. */
 		action_say(run, "warning: the outcome could not be recorded: %s", audit_err);
 		if (st == ACTION_OK) {
-			snprintf(err, errlen,
-			         "%s ran, but its outcome could not be recorded in the audit log: %s",
-			         a->name, audit_err);
+			snprintf(
+			    err, errlen,
+			    "%s ran, but its outcome could not be recorded in the audit log: %s",
+			    a->name, audit_err);
 			st = ACTION_FAILED;
 		}
 	}

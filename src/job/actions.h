@@ -63,10 +63,14 @@ struct action {
 	const char *touches; /* "redis", "app", "database" (the audit target) */
 	enum action_backend backend;
 	unsigned needs; /* enum action_need bits */
-	/* Each returns 0, or -1 with the reason in err. */
+	/* Each returns 0, or -1 with the reason in err, or ACTION_RUN_REFUSED
+	 * (with the reason) when the target turns out to be one the action must
+	 * never touch: nothing was changed. */
 	int (*dry_run)(struct action_run *run, char *err, size_t errlen);
 	int (*run)(struct action_run *run, char *err, size_t errlen);
 };
+
+#define ACTION_RUN_REFUSED (-2)
 
 extern const struct action ACTIONS[];
 extern const size_t ACTION_COUNT;

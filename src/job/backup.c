@@ -314,6 +314,7 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 	    0) {
 		message_printf(err, sizeof(err),
 		               "refusing to back up: cannot write the audit log: %s", audit_err);
+		r->refused = true;
 		goto done;
 	}
 	audited = true;
@@ -406,8 +407,11 @@ done:
 	redact_text(r->message, sizeof(r->message));
 	if (audited && audit(cfg, id, "backup-db", url_text,
 	                     rc == 0 ? "ok" : (cancelled ? "cancelled" : "failed"), r->message,
-	                     r->duration_ms, audit_err, sizeof(audit_err)) != 0)
+	                     r->duration_ms, audit_err, sizeof(audit_err)) != 0) {
+		/* Stored, but nobody can account for it: not a success. */
 		note_audit_failure(r, audit_err);
+		rc = -1;
+	}
 	free(manifest_text);
 	sha256_free(run.hash);
 	if (run.writer)
@@ -600,6 +604,7 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 		message_printf(err, sizeof(err),
 		               "no source directory: set [backup] files_source or give "
 		               "--source DIR");
+		r->refused = true;
 		goto done;
 	}
 	sink = sink_open(url_text, cfg, err, sizeof(err));
@@ -616,6 +621,7 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 	          sizeof(audit_err)) != 0) {
 		message_printf(err, sizeof(err),
 		               "refusing to back up: cannot write the audit log: %s", audit_err);
+		r->refused = true;
 		goto done;
 	}
 	audited = true;
@@ -744,8 +750,11 @@ done:
 	redact_text(r->message, sizeof(r->message));
 	if (audited && audit(cfg, id, "backup-files", url_text,
 	                     rc == 0 ? "ok" : (cancelled ? "cancelled" : "failed"), r->message,
-	                     r->duration_ms, audit_err, sizeof(audit_err)) != 0)
+	                     r->duration_ms, audit_err, sizeof(audit_err)) != 0) {
+		/* Stored, but nobody can account for it: not a success. */
 		note_audit_failure(r, audit_err);
+		rc = -1;
+	}
 	if (fr.results) {
 		for (size_t i = 0; i < list.count; i++) {
 			free(fr.results[i].path);

@@ -68,12 +68,16 @@ struct backup_result {
 	size_t skipped_links;
 	char **failed; /* "path: reason", failures of them */
 	bool cancelled;
+	bool refused;       /* failed before anything ran (configuration, audit log) */
 	char message[1024]; /* one line: the summary, or why it failed */
 };
 
 void backup_result_free(struct backup_result *r);
 
-/* target: a URL, or NULL for [backup] target. 0 ok, -1 failed or cancelled. */
+/* target: a URL, or NULL for [backup] target. 0 ok, -1 failed or cancelled
+ * (r->refused when nothing ran: a bad target or source, or an audit log
+ * that cannot take the attempt record). A backup whose outcome cannot be
+ * written to the audit log is a failure, though the object is stored. */
 int backup_db(const struct config *cfg, const char *target, const struct backup_hooks *hooks,
               struct backup_result *r);
 int backup_files(const struct config *cfg, const char *target, const char *source,

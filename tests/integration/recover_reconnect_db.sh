@@ -65,7 +65,7 @@ assert_eq "$(psql_super "SELECT state FROM pg_stat_activity WHERE pid = $busy")"
 
 # Never a superuser's session, never one that is not there.
 super=$(pid_of superstale)
-assert_exit 1 "$OPSDECK" -c opsdeck.conf recover terminate-query --pid "$super" --yes
+assert_exit 2 "$OPSDECK" -c opsdeck.conf recover terminate-query --pid "$super" --yes
 assert_contains "$ERR" "is not a session of user app"
 assert_ne "$(pid_of superstale)" "" "the superuser's session survives"
 assert_exit 2 "$OPSDECK" -c opsdeck.conf recover terminate-query --yes

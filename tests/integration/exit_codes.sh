@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# One exit-status rule for every verb but check and diagnose (opsdeck(1),
+# EXIT STATUS): 2 when nothing was done (usage, configuration, a refusal
+# before the action ran), 1 when the action ran or began and failed, 0 on
+# success. Read-only mode refuses recovery actions and lets backups run.
+. "$OPSDECK_SRCDIR/tests/integration/lib.sh"
+. "$OPSDECK_SRCDIR/tests/integration/backup_lib.sh"
+stack_use pg
+
+# A configuration for a file:// backup and restart-app, with LINES added.
+conf() { # FILE [LINE]...
+	local file=$1
+	shift
+	write_stack_config "$file" "[backup]" "target = file://$TEST_DIR/backups" \
+		"[recovery]" "restart_command = /bin/true" "audit_log = $TEST_DIR/audit.jsonl" "$@"
+}
+conf ok.conf
+mkdir -m 0700 "$TEST_DIR/audit-is-a-dir"
+conf noaudit.conf "audit_log = $TEST_DIR/audit-is-a-dir"
+conf failing.conf "restart_command = /bin/false"
+conf nodb.conf "[database]" "url = postgresql://app:$PGPASSWORD@127.0.0.1:1/shop"
+
+# usage and configuration: 2
+assert_exit 2 "$OPSDECK" no-such-verb
+assert_exit 2 "$OPSDECK" backup --no-such-option
+assert_exit 2 "$OPSDECK" -c ok.conf backup sideways
+printf '[app]\nno_such_key = 1\n' | write_config bad.conf
+assert_exit 2 "$OPSDECK" -c bad.conf backup db
+assert_contains "$ERR" "bad.conf:2" "a configuration error names file and line"
+assert_exit 2 "$OPSDECK" -c bad.conf recover restart-app --yes
+
+# refused before anything ran: 2
+assert_exit 2 "$OPSDECK" -c noaudit.conf backup db
+assert_contains "$ERR" "audit log" "a backup refused for its audit log"
+assert_eq "$(find "$TEST_DIR/backups" -type f 2>/dev/null | wc -l)" 0 "no backup was written"
+assert_exit 2 "$OPSDECK" -c noaudit.conf backup files --source "$TEST_DIR"
+assert_exit 2 "$OPSDECK" -c noaudit.conf recover restart-app --yes
+assert_contains "$ERR" "audit log" "an action refused for its audit log"
+assert_exit 2 "$OPSDECK" -c ok.conf --read-only recover restart-app --yes
+assert_contains "$ERR" "read-only mode"
+assert_exit 2 "$OPSDECK" -c ok.conf recover restart-app
+assert_contains "$ERR" "no terminal to confirm"
+
+# ran and failed: 1
+assert_exit 1 "$OPSDECK" -c failing.conf recover restart-app --yes
+assert_exit 1 "$OPSDECK" -c nodb.conf backup db
+
+# success: 0, and read-only mode lets a backup run
+assert_exit 0 "$OPSDECK" -c ok.conf recover restart-app --yes
+assert_exit 0 "$OPSDECK" -c ok.conf --read-only backup db
+assert_exit 0 "$OPSDECK" -c ok.conf --read-only backup list
+assert_match "$OUT" "complete" "the read-only backup is complete"
+finish
