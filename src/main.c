@@ -39,7 +39,7 @@ static void usage(FILE *f)
 	        "                                                  cancel-query, terminate-query\n"
 	        "       opsdeck recover --list                     actions and whether each can "
 	        "run\n"
-	        "       opsdeck audit [--since DUR] [--json]       the audit log of actions\n"
+	        "       opsdeck audit [--since DUR] [--json] [--path]   the audit log of actions\n"
 	        "       opsdeck backup db    [--target URL]      pg_dump -> gzip -> S3 or file://\n"
 	        "       opsdeck backup files [--target URL] [--source DIR] [--pattern GLOB]...\n"
 	        "       opsdeck backup list  [--json] | backup verify KEY\n"
