@@ -77,8 +77,31 @@ assert_json "$OUT" "status --json from the installed program"
 assert_eq "$(json_get "$OUT" checks.database.state)" ok "the installed program sees the database"
 assert_no_secrets "$OUT$ERR"
 
-# A reinstall keeps an edited configuration and an edited logrotate file.
+# What opsdeck-backup.service runs, as the unit runs it: the opsdeck user,
+# systemd's LOGS_DIRECTORY and STATE_DIRECTORY, the configuration in /etc.
 install -d -m 0755 /etc/opsdeck
+{
+	stack_config "[database]" "url = $DATABASE_URL"
+	printf '\n[backup]\ntarget = file:///var/lib/opsdeck/test-backups\n'
+} >/etc/opsdeck/opsdeck.conf
+chown opsdeck:opsdeck /etc/opsdeck/opsdeck.conf
+chmod 0600 /etc/opsdeck/opsdeck.conf
+exec_start=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/opsdeck-backup.service)
+read -ra argv <<<"$exec_start"
+run setpriv --reuid=opsdeck --regid=opsdeck --clear-groups \
+	env HOME=/var/lib/opsdeck LOGS_DIRECTORY=/var/log/opsdeck STATE_DIRECTORY=/var/lib/opsdeck \
+	"${argv[@]}"
+assert_eq "$RC" 0 "the unit's command backs up as the opsdeck user"
+[ "$RC" -eq 0 ] || printf '%s\n' "$ERR" >&2
+assert_eq "$(grep -c '"action":"backup-db"' /var/log/opsdeck/audit.jsonl)" 2 \
+	"its attempt and outcome are in /var/log/opsdeck/audit.jsonl"
+assert_eq "$(stat -c '%a %U' /var/log/opsdeck/audit.jsonl)" "600 opsdeck" "the audit log is 0600, opsdeck's"
+# root's own opsdeck appends to the same log
+assert_exit 0 /usr/bin/opsdeck -c /etc/opsdeck/opsdeck.conf audit --path
+assert_eq "$OUT" /var/log/opsdeck/audit.jsonl "root uses the same audit log"
+rm -f /etc/opsdeck/opsdeck.conf
+
+# A reinstall keeps an edited configuration and an edited logrotate file.
 printf '[app]\nname = edited\n' >/etc/opsdeck/opsdeck.conf
 chmod 0600 /etc/opsdeck/opsdeck.conf
 echo "# edited" >>/etc/logrotate.d/opsdeck

@@ -84,7 +84,7 @@ assert_contains "$SCREEN" "would run (no shell"
 tui_keys -l "nope"
 tui_keys Enter
 assert_screen "not confirmed: restart-app not run"
-assert_screen "EXIT=1"
+assert_screen "EXIT=2"
 assert_contains "$(tail -1 "$audit")" '"result":"declined"' "declined on the command line: on record"
 assert_eq "$(cat "$APP_DIR/health_mode")" 500 "not confirmed: nothing ran"
 _tui_kill "$TUI_SOCKET"
