@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,15 +38,18 @@ struct sink_writer {
 };
 
 /* The writers whose .partial exists, for partials_remove at quick_exit. The
- * lock is held only around the list operations, which never allocate, so an
- * exit from any thread finds it free. */
+ * lock is held only around creating a .partial and the list operations,
+ * which never allocate, so an exit from any thread finds it free soon; once
+ * the exit has begun, no .partial is created any more. */
 static pthread_mutex_t partials_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t partials_once = PTHREAD_ONCE_INIT;
 static struct sink_writer *partials_open;
+static bool partials_exiting;
 
 static void partials_remove(void)
 {
 	pthread_mutex_lock(&partials_lock);
+	partials_exiting = true;
 	for (struct sink_writer *w = partials_open; w; w = w->next)
 		unlink(w->partial);
 	pthread_mutex_unlock(&partials_lock);
@@ -56,15 +60,25 @@ static void partials_register(void)
 	at_quick_exit(partials_remove);
 }
 
-static void partials_track(struct sink_writer *w)
+/* Creates w->partial, never following a link, and tracks it: the
+ * descriptor, or -1 with errno. */
+static int partial_create(struct sink_writer *w)
 {
 	pthread_once(&partials_once, partials_register);
 	pthread_mutex_lock(&partials_lock);
-	w->next = partials_open;
-	if (partials_open)
-		partials_open->prev = w;
-	partials_open = w;
+	int fd = -1;
+	if (partials_exiting)
+		errno = ECANCELED;
+	else
+		fd = open(w->partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		w->next = partials_open;
+		if (partials_open)
+			partials_open->prev = w;
+		partials_open = w;
+	}
 	pthread_mutex_unlock(&partials_lock);
+	return fd;
 }
 
 static void partials_untrack(struct sink_writer *w)
@@ -131,12 +145,11 @@ static struct sink_writer *file_open(struct sink *s, const char *key, char *err,
 		snprintf(err, errlen, "cannot remove the stale %s: %s", w->partial, strerror(errno));
 		goto fail;
 	}
-	w->fd = open(w->partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	w->fd = partial_create(w);
 	if (w->fd < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", w->partial, strerror(errno));
 		goto fail;
 	}
-	partials_track(w);
 	return w;
 fail:
 	free(w->path);
