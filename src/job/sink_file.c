@@ -57,7 +57,10 @@ static void partials_remove(void)
 
 static void partials_register(void)
 {
-	at_quick_exit(partials_remove);
+	/* It can fail only for lack of memory; then such an exit may leave a
+	 * .partial, which listings ignore and the next write of its key
+	 * replaces. */
+	(void)at_quick_exit(partials_remove);
 }
 
 /* Creates w->partial, never following a link, and tracks it: the
