@@ -10,10 +10,10 @@
 #     backup `backup list` calls complete verifies;
 #   - nothing half-made: no .partial file, no manifest without its object.
 #
-# Sampling: trying every N of the four runs (~2,700 runs) takes about ten
-# minutes. Most allocations go through util/xalloc.h, which exits 70 and so
-# needs no error path of its own; each run therefore tries the first
-# allocation of every other site seen in the counting run, plus every
+# Sampling: trying every N of the four runs (~2,800 runs) takes about a
+# quarter of an hour. Most allocations go through util/xalloc.h, which exits
+# 70 and so needs no error path of its own; each run therefore tries the
+# first allocation of every other site seen in the counting run, plus every
 # Sth N of 1..T, S = ceil(T / ALLOC_TORTURE_RUNS) (default 20), from an offset
 # in 1..S set by ALLOC_TORTURE_SEED (default: the day of the year, so that
 # successive days cover other values). The values alternate between failing
