@@ -15,8 +15,9 @@
  *                           later one, as a real exhaustion would. Unset or
  *                           0: nothing fails (a counting run).
  *   OPSDECK_ALLOC_LOG=FILE  appends "fail N FILE:LINE" when an allocation is
- *                           failed, and "total N" at exit; in a counting
- *                           run, "alloc N FILE:LINE" for every allocation.
+ *                           failed, and "total N" at a normal exit (not
+ *                           xalloc's quick_exit); in a counting run,
+ *                           "alloc N FILE:LINE" for every allocation.
  */
 #ifndef OPSDECK_TESTS_ALLOC_FAIL_H
 #define OPSDECK_TESTS_ALLOC_FAIL_H
