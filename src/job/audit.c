@@ -32,16 +32,12 @@
  * no URL password, no registered secret. */
 static json_object *audit_string(const char *text, size_t cap)
 {
-	char *clean = malloc(cap);
-	char *masked = malloc(cap);
-	json_object *o = NULL;
-	if (!clean || !masked)
-		goto done;
+	char *clean = xmalloc(cap);
+	char *masked = xmalloc(cap);
 	sanitize_text(clean, cap, text);
 	url_redact(masked, cap, clean);
 	redact_text(masked, cap);
-	o = json_object_new_string(masked);
-done:
+	json_object *o = json_object_new_string(masked);
 	free(clean);
 	free(masked);
 	return o;

@@ -23,6 +23,7 @@
 #include "job/sink.h"
 #include "model/snapshot.h"
 #include "util/clock.h"
+#include "util/xalloc.h"
 
 #define READ_CHUNK        (256 * 1024)
 #define PROGRESS_EVERY_MS 250
@@ -218,8 +219,12 @@ static int db_run_pipeline(const struct config *cfg, const struct pgurl *url, st
 	struct gzip_parallel *gz =
 	    gzip_parallel_new(cfg->backup.compression_level, 0, db_out, run, err, errlen);
 	struct pgdump *dump = NULL;
-	if (!gz || !buf)
+	if (!gz)
 		goto done;
+	if (!buf) {
+		message_printf(err, errlen, "out of memory");
+		goto done;
+	}
 	dump = pgdump_start(url, custom, err, errlen);
 	if (!dump)
 		goto done;
@@ -516,7 +521,7 @@ static int file_upload(struct files_run *fr, size_t index, struct manifest_file 
 		*retry = true;
 		goto done;
 	}
-	out->path = strdup(e->path);
+	out->path = xstrdup(e->path);
 	out->key = key;
 	key = NULL;
 	out->size = size;
@@ -639,6 +644,10 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 	fr.hooks = hooks;
 	fr.results = calloc(list.count ? list.count : 1, sizeof(*fr.results));
 	fr.errors = calloc(list.count ? list.count : 1, sizeof(*fr.errors));
+	if (!fr.results || !fr.errors) {
+		message_printf(err, sizeof(err), "out of memory for %zu files", list.count);
+		goto done;
+	}
 	int pool = list.count < FILES_POOL ? (int)list.count : FILES_POOL;
 	for (int i = 0; i < pool; i++) {
 		if (pthread_create(&threads[i], NULL, files_worker, &fr) != 0)
@@ -685,6 +694,11 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 	message_printf(m.opsdeck_version, sizeof(m.opsdeck_version), "%s", PACKAGE_VERSION);
 	struct manifest_file *ok = calloc(list.count ? list.count : 1, sizeof(*ok));
 	r->failed = calloc(list.count ? list.count : 1, sizeof(*r->failed));
+	if (!ok || !r->failed) {
+		message_printf(err, sizeof(err), "out of memory for %zu files", list.count);
+		free(ok);
+		goto done;
+	}
 	for (size_t i = 0; i < list.count; i++) {
 		if (fr.results[i].key) {
 			ok[m.file_count++] = fr.results[i];
@@ -692,7 +706,7 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 			r->failed[r->failures++] =
 			    fr.errors[i]
 			        ? fr.errors[i]
-			        : strdup(cancelled ? "not backed up (cancelled)" : "failed");
+			        : xstrdup(cancelled ? "not backed up (cancelled)" : "failed");
 			fr.errors[i] = NULL;
 		}
 	}
@@ -755,7 +769,7 @@ done:
 		note_audit_failure(r, audit_err);
 		rc = -1;
 	}
-	if (fr.results) {
+	if (fr.results && fr.errors) {
 		for (size_t i = 0; i < list.count; i++) {
 			free(fr.results[i].path);
 			free(fr.results[i].key);
@@ -805,7 +819,7 @@ static int list_sink(struct sink *sink, struct backup_entry **entries, size_t *c
 	size_t n = 0;
 	if (sink->ops->list(sink, &objs, &n, err, errlen) != 0)
 		return -1;
-	struct backup_entry *out = calloc(n ? n : 1, sizeof(*out));
+	struct backup_entry *out = xcalloc(n ? n : 1, sizeof(*out));
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *key = objs[i].key;
@@ -813,7 +827,7 @@ static int list_sink(struct sink *sink, struct backup_entry **entries, size_t *c
 		if (!slash && (ends_with(key, ".sql.gz") || ends_with(key, ".dump.gz"))) {
 			char mkey[1200];
 			message_printf(mkey, sizeof(mkey), "%s.json", key);
-			out[k].key = strdup(key);
+			out[k].key = xstrdup(key);
 			message_printf(out[k].kind, sizeof(out[k].kind), "db");
 			out[k].size = objs[i].size;
 			out[k].modified_ms = objs[i].modified_ms;
@@ -830,7 +844,7 @@ static int list_sink(struct sink *sink, struct backup_entry **entries, size_t *c
 					found = &out[j];
 			if (!found) {
 				found = &out[k++];
-				found->key = strndup(key, dlen);
+				found->key = xstrndup(key, dlen);
 				message_printf(found->kind, sizeof(found->kind), "files");
 				char mkey[1200];
 				message_printf(mkey, sizeof(mkey), "%s.files.json", found->key);
@@ -972,6 +986,10 @@ static int verify_object(struct sink *sink, const char *key, const char *sha256,
 	v.t0 = clock_monotonic_ms();
 	v.total = plain;
 	int rc = -1;
+	if (!v.out) {
+		message_printf(err, errlen, "out of memory");
+		goto done;
+	}
 	if (inflateInit2(&v.z, 15 + 16) != Z_OK) {
 		message_printf(err, errlen, "gzip: cannot initialise");
 		goto done;
@@ -1018,14 +1036,22 @@ done:
 struct text_buf {
 	char *data;
 	size_t len;
+	const char *refused; /* why collect stopped, or NULL */
 };
 
 static int collect(void *ctx, const void *data, size_t len)
 {
 	struct text_buf *b = ctx;
-	if (b->len + len > 64 * 1024 * 1024)
+	if (b->len + len > 64 * 1024 * 1024) {
+		b->refused = "larger than 64 MiB";
 		return -1;
-	b->data = realloc(b->data, b->len + len + 1);
+	}
+	char *grown = realloc(b->data, b->len + len + 1);
+	if (!grown) {
+		b->refused = "out of memory";
+		return -1;
+	}
+	b->data = grown;
 	memcpy(b->data + b->len, data, len);
 	b->len += len;
 	b->data[b->len] = '\0';
@@ -1055,8 +1081,12 @@ int backup_verify(const struct config *cfg, const char *target, const char *key,
 		message_printf(mkey, sizeof(mkey), "%s.files.json", key);
 	if (sink->ops->get(sink, mkey, collect, &text, err, sizeof(err)) != 0) {
 		char why[1024];
-		message_printf(why, sizeof(why), "no manifest %s (an incomplete backup?): %s", mkey,
-		               err);
+		if (text.refused)
+			message_printf(why, sizeof(why), "cannot read the manifest %s: %s", mkey,
+			               text.refused);
+		else
+			message_printf(why, sizeof(why),
+			               "no manifest %s (an incomplete backup?): %s", mkey, err);
 		message_printf(err, sizeof(err), "%s", why);
 		goto done;
 	}

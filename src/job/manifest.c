@@ -8,13 +8,15 @@
 #include <json-c/json.h>
 #include <openssl/evp.h>
 
+#include "util/xalloc.h"
+
 struct sha256 {
 	EVP_MD_CTX *ctx;
 };
 
 struct sha256 *sha256_new(void)
 {
-	struct sha256 *h = calloc(1, sizeof(*h));
+	struct sha256 *h = xcalloc(1, sizeof(*h));
 	h->ctx = EVP_MD_CTX_new();
 	if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1)
 		abort(); /* only when out of memory */
@@ -96,7 +98,7 @@ char *manifest_to_json(const struct manifest *m)
 		}
 		json_object_object_add(o, "files", files);
 	}
-	char *text = strdup(json_object_to_json_string_ext(
+	char *text = xstrdup(json_object_to_json_string_ext(
 	    o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return text;
@@ -179,7 +181,7 @@ int manifest_parse(const char *text, size_t len, struct manifest *m, char *err, 
 	if (json_object_object_get_ex(o, "files", &files) &&
 	    json_object_is_type(files, json_type_array)) {
 		size_t n = json_object_array_length(files);
-		m->files = calloc(n ? n : 1, sizeof(*m->files));
+		m->files = xcalloc(n ? n : 1, sizeof(*m->files));
 		for (size_t i = 0; i < n; i++) {
 			json_object *fo = json_object_array_get_idx(files, i);
 			struct manifest_file *f = &m->files[m->file_count];
@@ -190,8 +192,8 @@ int manifest_parse(const char *text, size_t len, struct manifest *m, char *err, 
 			int64_t size = get_int(fo, "size"), stored = get_int(fo, "stored");
 			if (!key[0] || size < 0 || stored < 0)
 				continue;
-			f->path = strdup(path);
-			f->key = strdup(key);
+			f->path = xstrdup(path);
+			f->key = xstrdup(key);
 			f->size = (uint64_t)size;
 			f->stored = (uint64_t)stored;
 			m->file_count++;

@@ -46,7 +46,8 @@ struct manifest {
 	size_t failures;
 };
 
-/* The manifest as pretty JSON text; the caller frees it. */
+/* The manifest as pretty JSON text, never NULL (util/xalloc.h); the caller
+ * frees it. */
 char *manifest_to_json(const struct manifest *m);
 
 /* Parses a manifest; 0, or -1 with a reason. Files (if any) are owned by m:
@@ -54,7 +55,7 @@ char *manifest_to_json(const struct manifest *m);
 int manifest_parse(const char *text, size_t len, struct manifest *m, char *err, size_t errlen);
 void manifest_free_files(struct manifest *m);
 
-/* Incremental SHA-256. */
+/* Incremental SHA-256; sha256_new never returns NULL (util/xalloc.h). */
 struct sha256;
 struct sha256 *sha256_new(void);
 void sha256_update(struct sha256 *h, const void *data, size_t len);

@@ -52,26 +52,6 @@ static void conninfo_add(struct strbuf *b, const char *keyword, const char *valu
 	strbuf_putc(b, '\'');
 }
 
-/* The child's environment: ours without PGPASSWORD, plus the URL's one. */
-static char **child_environment(const struct pgurl *url)
-{
-	size_t n = 0;
-	while (environ[n])
-		n++;
-	char **env = calloc(n + 2, sizeof(*env));
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "PGPASSWORD=", 11) != 0)
-			env[k++] = strdup(environ[i]);
-	if (url->password && *url->password) {
-		char *pw = NULL;
-		if (asprintf(&pw, "PGPASSWORD=%s", url->password) >= 0)
-			env[k++] = pw;
-	}
-	env[k] = NULL;
-	return env;
-}
-
 static void environment_free(char **env)
 {
 	for (size_t i = 0; env && env[i]; i++) {
@@ -80,6 +60,35 @@ static void environment_free(char **env)
 		free(env[i]);
 	}
 	free(env);
+}
+
+/* The child's environment: ours without PGPASSWORD, plus the URL's one;
+ * NULL when out of memory (never an environment missing the password). */
+static char **child_environment(const struct pgurl *url)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = calloc(n + 2, sizeof(*env));
+	if (!env)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(environ[i], "PGPASSWORD=", 11) == 0)
+			continue;
+		if (!(env[k] = strdup(environ[i])))
+			goto fail;
+		k++;
+	}
+	if (url->password && *url->password &&
+	    asprintf(&env[k], "PGPASSWORD=%s", url->password) < 0) {
+		env[k] = NULL;
+		goto fail;
+	}
+	return env;
+fail:
+	environment_free(env);
+	return NULL;
 }
 
 struct pgdump *pgdump_start(const struct pgurl *url, bool custom, char *err, size_t errlen)
@@ -109,6 +118,11 @@ struct pgdump *pgdump_start(const struct pgurl *url, bool custom, char *err, siz
 	argv[argc] = NULL;
 
 	struct pgdump *d = calloc(1, sizeof(*d));
+	if (!d) {
+		snprintf(err, errlen, "cannot run pg_dump: out of memory");
+		strbuf_free(&conninfo);
+		return NULL;
+	}
 	d->pid = -1;
 	d->out_fd = d->err_fd = -1;
 	strbuf_init(&d->stderr_text, PGDUMP_STDERR_CAP);
@@ -119,6 +133,10 @@ struct pgdump *pgdump_start(const struct pgurl *url, bool custom, char *err, siz
 		goto fail;
 	}
 	env = child_environment(url);
+	if (!env) {
+		snprintf(err, errlen, "cannot run pg_dump: out of memory");
+		goto fail;
+	}
 	/* its own process group: pgdump_free stops pg_dump and anything it started */
 	if (spawn_start(argv, NULL, env, true, out_pipe[1], err_pipe[1], &d->pid, err, errlen) <
 	    0) {

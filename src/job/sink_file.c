@@ -6,7 +6,10 @@
  * replaces a file (RENAME_NOREPLACE, or link + unlink), so two runs that
  * chose the same key fail instead of publishing each other's bytes.
  * A missing DIR and the parent directories of a key are created (0700).
- * Files are created 0600: backups hold the whole database.
+ * Files are created 0600: backups hold the whole database. A .partial this
+ * process created is also removed when util/xalloc.h gives up for lack of
+ * memory in the middle of a write (at_quick_exit), so that no half-written
+ * file is left.
  */
 #include "job/sink.h"
 
@@ -14,6 +17,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,12 +38,77 @@ struct sink_writer {
 	int fd;
 	char *path;
 	char *partial;
+	struct sink_writer *prev, *next; /* in partials_open while .partial exists */
 };
+
+/* The writers whose .partial exists, for partials_remove at quick_exit. The
+ * lock is held only around creating a .partial and the list operations,
+ * which never allocate, so an exit from any thread finds it free soon; once
+ * the exit has begun, no .partial is created any more. */
+static pthread_mutex_t partials_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t partials_once = PTHREAD_ONCE_INIT;
+static struct sink_writer *partials_open;
+static bool partials_exiting;
+
+static void partials_remove(void)
+{
+	pthread_mutex_lock(&partials_lock);
+	partials_exiting = true;
+	for (struct sink_writer *w = partials_open; w; w = w->next)
+		unlink(w->partial);
+	pthread_mutex_unlock(&partials_lock);
+}
+
+static void partials_register(void)
+{
+	/* It can fail only for lack of memory; then such an exit may leave a
+	 * .partial, which listings ignore and the next write of its key
+	 * replaces. */
+	(void)at_quick_exit(partials_remove);
+}
+
+/* Creates w->partial, never following a link, and tracks it: the
+ * descriptor, or -1 with errno. */
+static int partial_create(struct sink_writer *w)
+{
+	pthread_once(&partials_once, partials_register);
+	pthread_mutex_lock(&partials_lock);
+	int fd = -1;
+	if (partials_exiting)
+		errno = ECANCELED;
+	else
+		fd = open(w->partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		w->next = partials_open;
+		if (partials_open)
+			partials_open->prev = w;
+		partials_open = w;
+	}
+	pthread_mutex_unlock(&partials_lock);
+	return fd;
+}
+
+static void partials_untrack(struct sink_writer *w)
+{
+	pthread_mutex_lock(&partials_lock);
+	if (w->prev)
+		w->prev->next = w->next;
+	else if (partials_open == w)
+		partials_open = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	w->prev = w->next = NULL;
+	pthread_mutex_unlock(&partials_lock);
+}
 
 static int make_parents(const char *path, char *err, size_t errlen)
 {
 	char *copy = strdup(path);
 	int rc = 0;
+	if (!copy) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	for (char *p = copy + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -62,6 +132,10 @@ static struct sink_writer *file_open(struct sink *s, const char *key, char *err,
 		return NULL;
 	}
 	struct sink_writer *w = calloc(1, sizeof(*w));
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
 	w->sink = fs;
 	w->fd = -1;
 	if (asprintf(&w->path, "%s/%s", fs->dir, key) < 0 ||
@@ -78,7 +152,7 @@ static struct sink_writer *file_open(struct sink *s, const char *key, char *err,
 	}
 	/* O_EXCL: a .partial that is there belongs to another run writing the
 	 * same key (or to a killed one); it is never removed or followed. */
-	w->fd = open(w->partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	w->fd = partial_create(w);
 	if (w->fd < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", w->partial,
 		         errno == EEXIST ? "another run is writing it, or a killed one left it"
@@ -104,6 +178,7 @@ static int file_write(struct sink_writer *w, const void *data, size_t len, char 
 
 static void writer_free(struct sink_writer *w)
 {
+	partials_untrack(w);
 	free(w->path);
 	free(w->partial);
 	free(w);
@@ -169,12 +244,27 @@ fail:
 	return -1;
 }
 
+/* Doubles the room of a listing; -1, with the listing unchanged, when out of
+ * memory. */
+static int entries_grow(struct sink_entry **entries, size_t *cap)
+{
+	size_t more = *cap ? *cap * 2 : 64;
+	struct sink_entry *grown = realloc(*entries, more * sizeof(**entries));
+	if (!grown)
+		return -1;
+	*entries = grown;
+	*cap = more;
+	return 0;
+}
+
 static int list_dir(const char *root, const char *rel, struct sink_entry **entries, size_t *count,
                     size_t *cap, char *err, size_t errlen)
 {
 	char *path = NULL;
-	if (asprintf(&path, "%s%s%s", root, *rel ? "/" : "", rel) < 0)
+	if (asprintf(&path, "%s%s%s", root, *rel ? "/" : "", rel) < 0) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
+	}
 	DIR *d = opendir(path);
 	if (!d) {
 		snprintf(err, errlen, "cannot list %s: %s", path, strerror(errno));
@@ -189,6 +279,7 @@ static int list_dir(const char *root, const char *rel, struct sink_entry **entri
 		char *child_rel = NULL, *child = NULL;
 		if (asprintf(&child_rel, "%s%s%s", rel, *rel ? "/" : "", de->d_name) < 0 ||
 		    asprintf(&child, "%s/%s", root, child_rel) < 0) {
+			snprintf(err, errlen, "out of memory");
 			free(child_rel);
 			rc = -1;
 			break;
@@ -200,10 +291,10 @@ static int list_dir(const char *root, const char *rel, struct sink_entry **entri
 			} else if (S_ISREG(st.st_mode)) {
 				size_t n = strlen(child_rel);
 				if (n < 8 || strcmp(child_rel + n - 8, ".partial") != 0) {
-					if (*count == *cap) {
-						*cap = *cap ? *cap * 2 : 64;
-						*entries =
-						    realloc(*entries, *cap * sizeof(**entries));
+					if (*count == *cap && entries_grow(entries, cap) != 0) {
+						snprintf(err, errlen, "out of memory");
+						rc = -1;
+						goto next;
 					}
 					(*entries)[*count].key = child_rel;
 					(*entries)[*count].size = (uint64_t)st.st_size;
@@ -215,6 +306,7 @@ static int list_dir(const char *root, const char *rel, struct sink_entry **entri
 				}
 			}
 		}
+	next:
 		free(child_rel);
 		free(child);
 		if (rc != 0)
@@ -256,8 +348,10 @@ static int file_get(struct sink *s, const char *key,
 		return -1;
 	}
 	char *path = NULL;
-	if (asprintf(&path, "%s/%s", fs->dir, key) < 0)
+	if (asprintf(&path, "%s/%s", fs->dir, key) < 0) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
+	}
 	int rc = -1;
 	char *buf = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -267,6 +361,10 @@ static int file_get(struct sink *s, const char *key,
 	}
 	size_t bufsize = 256 * 1024;
 	buf = malloc(bufsize);
+	if (!buf) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
 	for (;;) {
 		ssize_t n = read(fd, buf, bufsize);
 		if (n < 0 && errno == EINTR)
@@ -295,8 +393,12 @@ static int file_remove(struct sink *s, const char *key, char *err, size_t errlen
 {
 	struct file_sink *fs = (struct file_sink *)s;
 	char *path = NULL;
-	if (!sink_key_valid(key) || asprintf(&path, "%s/%s", fs->dir, key) < 0) {
+	if (!sink_key_valid(key)) {
 		snprintf(err, errlen, "invalid object name '%s'", key);
+		return -1;
+	}
+	if (asprintf(&path, "%s/%s", fs->dir, key) < 0) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	int rc = unlink(path);
@@ -405,10 +507,14 @@ struct sink *sink_file_new(const char *url, const char *dir, char *err, size_t e
 	if (target_check(url, dir, err, errlen) < 0)
 		return NULL;
 	struct file_sink *fs = calloc(1, sizeof(*fs));
+	if (!fs || !(fs->base.url = strdup(url)) || !(fs->dir = strdup(dir))) {
+		snprintf(err, errlen, "out of memory");
+		if (fs)
+			file_free(&fs->base);
+		return NULL;
+	}
 	fs->base.ops = &FILE_OPS;
-	fs->base.url = strdup(url);
 	fs->base.display = fs->base.url;
-	fs->dir = strdup(dir);
 	size_t n = strlen(fs->dir);
 	while (n > 1 && fs->dir[n - 1] == '/')
 		fs->dir[--n] = '\0';

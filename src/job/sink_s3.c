@@ -20,6 +20,7 @@
 
 #include "s3/s3.h"
 #include "util/sanitize.h"
+#include "util/xalloc.h"
 
 #define S3_PART_MIN       (8u * 1024 * 1024)
 #define S3_PARTS_PER_STEP 1000
@@ -159,6 +160,10 @@ static struct sink_writer *s3w_open(struct sink *s, const char *key, char *err, 
 		return NULL;
 	}
 	struct sink_writer *w = calloc(1, sizeof(*w));
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
 	w->sink = ss;
 	w->key = full_key(ss, key);
 	w->next_part = 1;
@@ -264,8 +269,10 @@ static int s3_list(struct sink *s, struct sink_entry **entries, size_t *count, c
 {
 	struct s3_sink *ss = (struct s3_sink *)s;
 	char *prefix = NULL;
-	if (asprintf(&prefix, "%s%s", ss->prefix, *ss->prefix ? "/" : "") < 0)
+	if (asprintf(&prefix, "%s%s", ss->prefix, *ss->prefix ? "/" : "") < 0) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
+	}
 	struct s3_object *objects = NULL;
 	size_t n = 0;
 	*entries = NULL;
@@ -275,12 +282,12 @@ static int s3_list(struct sink *s, struct sink_entry **entries, size_t *count, c
 		return -1;
 	}
 	size_t plen = strlen(prefix);
-	*entries = calloc(n ? n : 1, sizeof(**entries));
+	*entries = xcalloc(n ? n : 1, sizeof(**entries));
 	for (size_t i = 0; i < n; i++) {
 		if (strncmp(objects[i].key, prefix, plen) != 0 || !objects[i].key[plen])
 			continue;
 		struct sink_entry *e = &(*entries)[(*count)++];
-		e->key = strdup(objects[i].key + plen);
+		e->key = xstrdup(objects[i].key + plen);
 		e->size = objects[i].size;
 		e->modified_ms = objects[i].last_modified_ms;
 	}
@@ -299,6 +306,10 @@ static int s3_get(struct sink *s, const char *key,
 		return -1;
 	}
 	char *k = full_key(ss, key);
+	if (!k) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	int rc = s3_get_object(ss->client, k, on_data, ctx, err, errlen);
 	free(k);
 	return rc;
@@ -308,6 +319,10 @@ static int s3_remove(struct sink *s, const char *key, char *err, size_t errlen)
 {
 	struct s3_sink *ss = (struct s3_sink *)s;
 	char *k = full_key(ss, key);
+	if (!k) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	int rc = s3_delete_object(ss->client, k, err, errlen);
 	free(k);
 	return rc;
@@ -434,12 +449,20 @@ struct sink *sink_s3_new(const char *url, const char *bucket, const char *prefix
 	if (!client)
 		return NULL;
 	struct s3_sink *ss = calloc(1, sizeof(*ss));
+	if (!ss) {
+		snprintf(err, errlen, "out of memory");
+		s3_client_free(client);
+		return NULL;
+	}
 	ss->base.ops = &S3_OPS;
-	ss->base.url = strdup(url);
-	ss->base.display = ss->base.url;
 	ss->client = client;
-	ss->bucket = strdup(bucket);
-	ss->prefix = strdup(prefix);
 	pthread_mutex_init(&ss->leftover_lock, NULL);
+	if (!(ss->base.url = strdup(url)) || !(ss->bucket = strdup(bucket)) ||
+	    !(ss->prefix = strdup(prefix))) {
+		snprintf(err, errlen, "out of memory");
+		s3_sink_free(&ss->base);
+		return NULL;
+	}
+	ss->base.display = ss->base.url;
 	return &ss->base;
 }

@@ -13,6 +13,7 @@
 #include "model/snapshot.h"
 #include "util/clock.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 #define ACTIVITY_EVERY_MS 10000
 
@@ -166,11 +167,10 @@ static int task_work(struct job *job, void *arg)
 		task_set_text(t, text);
 		backup_result_free(&r);
 	} else if (t->kind == KIND_LIST) {
-		char *text = malloc(UI_DIALOG_TEXT);
-		rc = task_list(t, text, UI_DIALOG_TEXT, err, sizeof(err));
+		char text[UI_DIALOG_TEXT];
+		rc = task_list(t, text, sizeof(text), err, sizeof(err));
 		task_set_text(t, rc == 0 ? text : err);
 		job_set_result(job, "%s", rc == 0 ? "listed the backups" : err);
-		free(text);
 	} else {
 		/* verify the newest complete database backup */
 		struct backup_entry *e = NULL;
@@ -205,9 +205,7 @@ static void task_free(void *arg)
 
 struct backup_menu *backup_menu_new(const struct config *cfg, int wake_fd)
 {
-	struct backup_menu *m = calloc(1, sizeof(*m));
-	if (!m)
-		abort();
+	struct backup_menu *m = xcalloc(1, sizeof(*m));
 	m->cfg = cfg;
 	m->wake_fd = wake_fd;
 	pthread_mutex_init(&m->status_lock, NULL);
@@ -344,9 +342,7 @@ bool backup_menu_active(const struct backup_menu *m)
 
 static void start(struct backup_menu *m, struct ui_state *st, struct activity_log *log)
 {
-	struct menu_task *t = calloc(1, sizeof(*t));
-	if (!t)
-		abort();
+	struct menu_task *t = xcalloc(1, sizeof(*t));
 	t->cfg = m->cfg;
 	t->kind = m->kind;
 	t->abandon = m->abandon;

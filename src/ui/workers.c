@@ -13,6 +13,7 @@
 #include "probe/probe.h"
 #include "probe/request_window.h"
 #include "util/clock.h"
+#include "util/xalloc.h"
 
 struct worker {
 	struct workers *owner;
@@ -119,13 +120,13 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct workers *ws = w->owner;
-	union worker_part *part = malloc(sizeof(*part));
+	union worker_part *part = xmalloc(sizeof(*part));
 	int64_t next_due = 0; /* probe at once */
 	struct request_window window;
 	request_window_init(&window);
 
 	pthread_mutex_lock(&ws->mutex);
-	while (!ws->stop && part != NULL) {
+	while (!ws->stop) {
 		int64_t now = clock_monotonic_ms();
 		if (w->refresh || (!ws->paused && now >= next_due)) {
 			w->refresh = false;
@@ -162,8 +163,8 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int workers_start(struct workers **out, const struct config *cfg, int64_t interval_ms,
-                  int wake_fd, char *err, size_t errlen)
+int workers_start(struct workers **out, const struct config *cfg, int64_t interval_ms, int wake_fd,
+                  char *err, size_t errlen)
 {
 	*out = NULL;
 	struct workers *ws = calloc(1, sizeof(*ws));

@@ -6,10 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Other threads may be running (gzip, uploads, probes): exit() would run the
+ * libraries' atexit clean-ups (OpenSSL, libcurl) under their feet and crash.
+ * quick_exit runs only the at_quick_exit handlers (sink_file.c removes its
+ * .partial files there). */
 static void out_of_memory(size_t size)
 {
 	fprintf(stderr, "opsdeck: out of memory (asked for %zu bytes)\n", size);
-	exit(70); /* EX_SOFTWARE */
+	quick_exit(70); /* EX_SOFTWARE */
 }
 
 void *xmalloc(size_t size)

@@ -1,7 +1,8 @@
 /* xalloc.h - allocation that cannot return NULL.
  *
  * opsdeck is a console: when memory runs out there is nothing sensible left to
- * show, so these print one line and exit(70) instead of returning NULL. Use
+ * show, so these print one line and exit 70 (quick_exit: the handlers
+ * registered with at_quick_exit run) instead of returning NULL. Use
  * them for ordinary allocations; code that handles a huge, attacker-sized
  * allocation itself should call malloc() and check.
  */
