@@ -237,7 +237,8 @@ static void list_text(struct strbuf *out, const struct backup_entry *e, size_t n
 	for (size_t i = 0; i < n; i++) {
 		bool skew = false;
 		char age[32], size[32], key[1024], problem[300] = "";
-		format_age(age, sizeof(age), age_seconds(now, e[i].modified_ms, &skew), skew);
+		int64_t seconds = age_seconds(now, e[i].modified_ms, &skew);
+		format_age(age, sizeof(age), seconds, skew);
 		format_bytes(size, sizeof(size), e[i].size);
 		sanitize_text(key, sizeof(key), e[i].key);
 		if (e[i].problem[0]) {
@@ -257,7 +258,8 @@ static void list_text(struct strbuf *out, const struct backup_entry *e, size_t n
 	for (size_t i = 0; i < un; i++) {
 		bool skew = false;
 		char age[32], key[1024], id[300] = "";
-		format_age(age, sizeof(age), age_seconds(now, u[i].modified_ms, &skew), skew);
+		int64_t seconds = age_seconds(now, u[i].modified_ms, &skew);
+		format_age(age, sizeof(age), seconds, skew);
 		sanitize_text(key, sizeof(key), u[i].key);
 		if (u[i].upload_id) {
 			char clean[256];
