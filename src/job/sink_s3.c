@@ -259,12 +259,22 @@ fail:
 	return -1;
 }
 
+/* "PREFIX/" (or "" for the whole bucket), what listings ask for; NULL when
+ * out of memory. */
+static char *list_prefix(const struct s3_sink *ss)
+{
+	char *prefix = NULL;
+	if (asprintf(&prefix, "%s%s", ss->prefix, *ss->prefix ? "/" : "") < 0)
+		return NULL;
+	return prefix;
+}
+
 static int s3_list(struct sink *s, struct sink_entry **entries, size_t *count, char *err,
                    size_t errlen)
 {
 	struct s3_sink *ss = (struct s3_sink *)s;
-	char *prefix = NULL;
-	if (asprintf(&prefix, "%s%s", ss->prefix, *ss->prefix ? "/" : "") < 0)
+	char *prefix = list_prefix(ss);
+	if (!prefix)
 		return -1;
 	struct s3_object *objects = NULL;
 	size_t n = 0;
@@ -293,8 +303,8 @@ static int s3_unfinished(struct sink *s, struct sink_entry **entries, size_t *co
                          size_t errlen)
 {
 	struct s3_sink *ss = (struct s3_sink *)s;
-	char *prefix = NULL;
-	if (asprintf(&prefix, "%s%s", ss->prefix, *ss->prefix ? "/" : "") < 0)
+	char *prefix = list_prefix(ss);
+	if (!prefix)
 		return -1;
 	struct s3_upload *uploads = NULL;
 	size_t n = 0;

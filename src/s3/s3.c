@@ -826,16 +826,6 @@ static int bucket_list_call(struct s3_client *c, const char *what, const char *r
 	return rc;
 }
 
-static int parse_list_page(void *ctx, const char *xml, size_t len, char *err, size_t errlen)
-{
-	return s3_xml_parse_list(xml, len, ctx, err, errlen);
-}
-
-static int parse_uploads_page(void *ctx, const char *xml, size_t len, char *err, size_t errlen)
-{
-	return s3_xml_parse_uploads(xml, len, ctx, err, errlen);
-}
-
 /* Appends "&name=value" (value percent-encoded) to raw. */
 static void query_add(struct strbuf *raw, const char *name, const char *value)
 {
@@ -843,44 +833,108 @@ static void query_add(struct strbuf *raw, const char *name, const char *value)
 	s3_uri_encode(raw, value, strlen(value), false);
 }
 
-int s3_list_objects(struct s3_client *c, const char *prefix, struct s3_object **objects,
-                    size_t *count, char *err, size_t errlen)
+/* What differs between ListObjectsV2 and ListMultipartUploads: the query
+ * that names the operation, where the next page starts, how a page reads. */
+struct list_kind {
+	const char *operation; /* the query before the markers and the prefix */
+	void (*add_markers)(const struct s3_client *c, const void *page, struct strbuf *raw);
+	int (*parse)(void *page, const char *xml, size_t len, char *err, size_t errlen);
+	bool (*truncated)(const void *page);
+};
+
+/* Reads every page of a listing under prefix into page (kind's page
+ * type), following its markers. 0, or -1 with why in err. */
+static int list_pages(struct s3_client *c, const char *prefix, const char *what,
+                      const struct list_kind *kind, void *page, char *err, size_t errlen)
 {
 	int rc = -1;
-	struct s3_xml_list_page page = {0};
 	struct strbuf raw;
 	strbuf_init(&raw, 0);
-	char *what = xasprintf("LIST %s/%s", c->bucket, prefix ? prefix : "");
-	*objects = NULL;
-	*count = 0;
 	for (int pages = 0;; pages++) {
 		strbuf_reset(&raw);
-		strbuf_puts(&raw, "list-type=2&encoding-type=url");
-		if (page.next_token)
-			query_add(&raw, "continuation-token", page.next_token);
-		if (c->list_page_size > 0)
-			strbuf_printf(&raw, "&max-keys=%d", c->list_page_size);
+		strbuf_puts(&raw, kind->operation);
+		kind->add_markers(c, page, &raw);
 		if (prefix && *prefix)
 			query_add(&raw, "prefix", prefix);
-		if (bucket_list_call(c, what, strbuf_str(&raw), parse_list_page, &page, err,
-		                     errlen) < 0)
+		if (bucket_list_call(c, what, strbuf_str(&raw), kind->parse, page, err, errlen) < 0)
 			goto done;
-		if (!page.truncated)
+		if (!kind->truncated(page))
 			break;
 		if (pages > 1000000) {
 			snprintf(err, errlen, "%s: the listing does not end", what);
 			goto done;
 		}
 	}
-	*objects = page.objects;
-	*count = page.count;
-	page.objects = NULL;
-	page.count = 0;
 	rc = 0;
 done:
-	s3_objects_free(page.objects, page.count);
-	free(page.next_token);
 	strbuf_free(&raw);
+	return rc;
+}
+
+static void objects_markers(const struct s3_client *c, const void *page, struct strbuf *raw)
+{
+	const struct s3_xml_list_page *p = page;
+	if (p->next_token)
+		query_add(raw, "continuation-token", p->next_token);
+	if (c->list_page_size > 0)
+		strbuf_printf(raw, "&max-keys=%d", c->list_page_size);
+}
+
+static int objects_parse(void *page, const char *xml, size_t len, char *err, size_t errlen)
+{
+	return s3_xml_parse_list(xml, len, page, err, errlen);
+}
+
+static bool objects_truncated(const void *page)
+{
+	return ((const struct s3_xml_list_page *)page)->truncated;
+}
+
+static const struct list_kind LIST_OBJECTS = {
+    .operation = "list-type=2&encoding-type=url",
+    .add_markers = objects_markers,
+    .parse = objects_parse,
+    .truncated = objects_truncated,
+};
+
+static void uploads_markers(const struct s3_client *c, const void *page, struct strbuf *raw)
+{
+	(void)c;
+	const struct s3_xml_uploads_page *p = page;
+	if (p->next_key_marker)
+		query_add(raw, "key-marker", p->next_key_marker);
+	if (p->next_upload_id_marker)
+		query_add(raw, "upload-id-marker", p->next_upload_id_marker);
+}
+
+static int uploads_parse(void *page, const char *xml, size_t len, char *err, size_t errlen)
+{
+	return s3_xml_parse_uploads(xml, len, page, err, errlen);
+}
+
+static bool uploads_truncated(const void *page)
+{
+	return ((const struct s3_xml_uploads_page *)page)->truncated;
+}
+
+static const struct list_kind LIST_UPLOADS = {
+    .operation = "uploads=&encoding-type=url",
+    .add_markers = uploads_markers,
+    .parse = uploads_parse,
+    .truncated = uploads_truncated,
+};
+
+int s3_list_objects(struct s3_client *c, const char *prefix, struct s3_object **objects,
+                    size_t *count, char *err, size_t errlen)
+{
+	struct s3_xml_list_page page = {0};
+	char *what = xasprintf("LIST %s/%s", c->bucket, prefix ? prefix : "");
+	int rc = list_pages(c, prefix, what, &LIST_OBJECTS, &page, err, errlen);
+	*objects = rc == 0 ? page.objects : NULL;
+	*count = rc == 0 ? page.count : 0;
+	if (rc != 0)
+		s3_objects_free(page.objects, page.count);
+	free(page.next_token);
 	free(what);
 	return rc;
 }
@@ -888,42 +942,15 @@ done:
 int s3_list_uploads(struct s3_client *c, const char *prefix, struct s3_upload **uploads,
                     size_t *count, char *err, size_t errlen)
 {
-	int rc = -1;
 	struct s3_xml_uploads_page page = {0};
-	struct strbuf raw;
-	strbuf_init(&raw, 0);
 	char *what = xasprintf("ListMultipartUploads %s/%s", c->bucket, prefix ? prefix : "");
-	*uploads = NULL;
-	*count = 0;
-	for (int pages = 0;; pages++) {
-		strbuf_reset(&raw);
-		strbuf_puts(&raw, "uploads=&encoding-type=url");
-		if (page.next_key_marker)
-			query_add(&raw, "key-marker", page.next_key_marker);
-		if (page.next_upload_id_marker)
-			query_add(&raw, "upload-id-marker", page.next_upload_id_marker);
-		if (prefix && *prefix)
-			query_add(&raw, "prefix", prefix);
-		if (bucket_list_call(c, what, strbuf_str(&raw), parse_uploads_page, &page, err,
-		                     errlen) < 0)
-			goto done;
-		if (!page.truncated)
-			break;
-		if (pages > 1000000) {
-			snprintf(err, errlen, "%s: the listing does not end", what);
-			goto done;
-		}
-	}
-	*uploads = page.uploads;
-	*count = page.count;
-	page.uploads = NULL;
-	page.count = 0;
-	rc = 0;
-done:
-	s3_uploads_free(page.uploads, page.count);
+	int rc = list_pages(c, prefix, what, &LIST_UPLOADS, &page, err, errlen);
+	*uploads = rc == 0 ? page.uploads : NULL;
+	*count = rc == 0 ? page.count : 0;
+	if (rc != 0)
+		s3_uploads_free(page.uploads, page.count);
 	free(page.next_key_marker);
 	free(page.next_upload_id_marker);
-	strbuf_free(&raw);
 	free(what);
 	return rc;
 }
