@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 
 #include "job/backup.h"
+#include "job/sink.h"
 #include "probe/probe.h"
 #include "s3/url.h"
 #include "util/clock.h"
@@ -141,76 +142,170 @@ static void backup_usage(FILE *f)
 	        "Exit 0 success, 1 the backup or verification failed, 2 usage or configuration.\n");
 }
 
+/* An age from a wall-clock time, in seconds, never negative: a time in the
+ * future (the target's clock ahead of ours) gives 0 and sets *skew. */
+static int64_t age_seconds(int64_t now_ms, int64_t when_ms, bool *skew)
+{
+	int64_t age = (now_ms - when_ms) / 1000;
+	*skew = age < 0;
+	return age < 0 ? 0 : age;
+}
+
+static void format_age(char *dst, size_t size, int64_t age, bool skew)
+{
+	if (skew)
+		snprintf(dst, size, "future");
+	else if (age < 3600)
+		snprintf(dst, size, "%lldm", (long long)(age / 60));
+	else if (age < 86400 * 2)
+		snprintf(dst, size, "%lldh%02lldm", (long long)(age / 3600),
+		         (long long)(age % 3600 / 60));
+	else
+		snprintf(dst, size, "%lldd", (long long)(age / 86400));
+}
+
+/* Adds the members every listed thing has: its time and its age. */
+static void json_add_time(json_object *o, const char *name, int64_t when_ms, int64_t now_ms)
+{
+	char when[32];
+	bool skew = false;
+	clock_format_iso8601(when, sizeof(when), when_ms);
+	json_object_object_add(o, name, json_object_new_string(when));
+	json_object_object_add(o, "age_seconds",
+	                       json_object_new_int64(age_seconds(now_ms, when_ms, &skew)));
+	json_object_object_add(o, "clock_skew", json_object_new_boolean(skew));
+}
+
+/* A JSON string of a name from outside: as it is when it is valid UTF-8
+ * (json-c escapes controls), else sanitised, so the document stays JSON. */
+static json_object *json_name(const char *name)
+{
+	for (const char *p = name; *p;) {
+		uint32_t cp;
+		size_t used = sanitize_decode(p, strlen(p), &cp);
+		if (used == 0) {
+			char clean[1024];
+			sanitize_text(clean, sizeof(clean), name);
+			return json_object_new_string(clean);
+		}
+		p += used;
+	}
+	return json_object_new_string(name);
+}
+
+static json_object *list_json(const char *target, const struct backup_entry *e, size_t n,
+                              const struct sink_entry *u, size_t un, int64_t now)
+{
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+		char problem[sizeof(e[i].problem)];
+		sanitize_text(problem, sizeof(problem), e[i].problem);
+		json_object_object_add(o, "key", json_name(e[i].key));
+		json_object_object_add(o, "kind", json_object_new_string(e[i].kind));
+		json_object_object_add(o, "size", json_object_new_int64((int64_t)e[i].size));
+		json_add_time(o, "modified", e[i].modified_ms, now);
+		json_object_object_add(o, "complete", json_object_new_boolean(e[i].complete));
+		json_object_object_add(o, "problem",
+		                       problem[0] ? json_object_new_string(problem) : NULL);
+		json_object_array_add(arr, o);
+	}
+	json_object *left = json_object_new_array();
+	for (size_t i = 0; i < un; i++) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "key", json_name(u[i].key));
+		json_object_object_add(o, "upload_id",
+		                       u[i].upload_id ? json_name(u[i].upload_id) : NULL);
+		json_add_time(o, "started", u[i].modified_ms, now);
+		json_object_array_add(left, o);
+	}
+	json_object *doc = json_object_new_object();
+	json_object_object_add(doc, "target", json_object_new_string(target));
+	json_object_object_add(doc, "backups", arr);
+	json_object_object_add(doc, "unfinished", left);
+	return doc;
+}
+
+static void list_text(struct strbuf *out, const struct backup_entry *e, size_t n,
+                      const struct sink_entry *u, size_t un, int64_t now)
+{
+	if (n == 0)
+		strbuf_puts(out, "no backups found\n");
+	else
+		strbuf_printf(out, "%-10s %-5s %10s %-10s %s\n", "AGE", "KIND", "SIZE", "STATE",
+		              "KEY");
+	for (size_t i = 0; i < n; i++) {
+		bool skew = false;
+		char age[32], size[32], key[1024], problem[300] = "";
+		int64_t seconds = age_seconds(now, e[i].modified_ms, &skew);
+		format_age(age, sizeof(age), seconds, skew);
+		format_bytes(size, sizeof(size), e[i].size);
+		sanitize_text(key, sizeof(key), e[i].key);
+		if (e[i].problem[0]) {
+			char clean[sizeof(e[i].problem)];
+			sanitize_text(clean, sizeof(clean), e[i].problem);
+			snprintf(problem, sizeof(problem), " (%s)", clean);
+		}
+		strbuf_printf(out, "%-10s %-5s %10s %-10s %s%s\n", age, e[i].kind, size,
+		              e[i].complete ? "complete"
+		                            : (e[i].problem[0] ? "DAMAGED" : "INCOMPLETE"),
+		              key, problem);
+	}
+	if (un == 0)
+		return;
+	strbuf_printf(out, "\nunfinished (begun, neither completed nor aborted):\n%-10s %s\n",
+	              "AGE", "KEY");
+	for (size_t i = 0; i < un; i++) {
+		bool skew = false;
+		char age[32], key[1024], id[300] = "";
+		int64_t seconds = age_seconds(now, u[i].modified_ms, &skew);
+		format_age(age, sizeof(age), seconds, skew);
+		sanitize_text(key, sizeof(key), u[i].key);
+		if (u[i].upload_id) {
+			char clean[256];
+			sanitize_text(clean, sizeof(clean), u[i].upload_id);
+			snprintf(id, sizeof(id), " (upload id %s)", clean);
+		}
+		strbuf_printf(out, "%-10s %s%s%s\n", age, key, u[i].upload_id ? "" : ".partial",
+		              id);
+	}
+}
+
 static int run_list(const struct config *cfg, const char *target, bool json)
 {
 	struct backup_entry *e = NULL;
-	size_t n = 0;
+	struct sink_entry *u = NULL;
+	size_t n = 0, un = 0;
 	char err[1024];
 	if (backup_list(cfg, target, &e, &n, err, sizeof(err)) != 0) {
-		fprintf(stderr, "opsdeck: backup list: %s\n", err);
+		print_sanitised(stderr, "opsdeck: backup list: ", err);
 		return 1;
+	}
+	if (backup_list_unfinished(cfg, target, &u, &un, err, sizeof(err)) != 0) {
+		/* the backups are listed; what is left over is a note */
+		print_sanitised(stderr,
+		                "opsdeck: backup list: unfinished uploads not listed: ", err);
+		u = NULL;
+		un = 0;
 	}
 	int64_t now = clock_wall_ms();
 	struct strbuf out;
 	strbuf_init(&out, 0);
 	if (json) {
-		json_object *arr = json_object_new_array();
-		for (size_t i = 0; i < n; i++) {
-			json_object *o = json_object_new_object();
-			char when[32];
-			clock_format_iso8601(when, sizeof(when), e[i].modified_ms);
-			json_object_object_add(o, "key", json_object_new_string(e[i].key));
-			json_object_object_add(o, "kind", json_object_new_string(e[i].kind));
-			json_object_object_add(o, "size",
-			                       json_object_new_int64((int64_t)e[i].size));
-			json_object_object_add(o, "modified", json_object_new_string(when));
-			json_object_object_add(
-			    o, "age_seconds",
-			    json_object_new_int64((now - e[i].modified_ms) / 1000));
-			json_object_object_add(o, "complete",
-			                       json_object_new_boolean(e[i].complete));
-			json_object_array_add(arr, o);
-		}
-		json_object *doc = json_object_new_object();
-		json_object_object_add(
-		    doc, "target",
-		    json_object_new_string(target && *target ? target : cfg->backup.target));
-		json_object_object_add(doc, "backups", arr);
+		json_object *doc =
+		    list_json(target && *target ? target : cfg->backup.target, e, n, u, un, now);
 		strbuf_puts(&out, json_object_to_json_string_ext(
 		                      doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 		                               JSON_C_TO_STRING_NOSLASHESCAPE));
 		strbuf_putc(&out, '\n');
 		json_object_put(doc);
 	} else {
-		if (n == 0)
-			strbuf_puts(&out, "no backups found\n");
-		else
-			strbuf_printf(&out, "%-10s %-5s %10s %-10s %s\n", "AGE", "KIND", "SIZE",
-			              "STATE", "KEY");
-		for (size_t i = 0; i < n; i++) {
-			int64_t age = (now - e[i].modified_ms) / 1000;
-			char age_text[32], size[32];
-			if (age < 0)
-				age = 0;
-			if (age < 3600)
-				snprintf(age_text, sizeof(age_text), "%lldm",
-				         (long long)(age / 60));
-			else if (age < 86400 * 2)
-				snprintf(age_text, sizeof(age_text), "%lldh%02lldm",
-				         (long long)(age / 3600), (long long)(age % 3600 / 60));
-			else
-				snprintf(age_text, sizeof(age_text), "%lldd",
-				         (long long)(age / 86400));
-			format_bytes(size, sizeof(size), e[i].size);
-			char key[1024];
-			sanitize_text(key, sizeof(key), e[i].key);
-			strbuf_printf(&out, "%-10s %-5s %10s %-10s %s\n", age_text, e[i].kind, size,
-			              e[i].complete ? "complete" : "INCOMPLETE", key);
-		}
+		list_text(&out, e, n, u, un, now);
 	}
 	int rc = cli_write_stdout(strbuf_str(&out), out.len) == 0 ? 0 : 1;
 	strbuf_free(&out);
 	backup_entries_free(e, n);
+	sink_entries_free(u, un);
 	return rc;
 }
 

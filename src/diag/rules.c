@@ -446,6 +446,38 @@ static void rule_backup_stale(const struct rule_context *ctx)
 	             "(its log, the audit log).");
 }
 
+#define UNFINISHED_MAX_AGE_MS (3600 * 1000LL)
+
+/* Writes left unfinished at the target for over an hour (a kill, an S3 or
+ * disk failure): S3 keeps charging for the parts of a multipart upload until
+ * it is aborted, and .partial files take disk space. Low: no backup is lost. */
+static void rule_backup_unfinished(const struct rule_context *ctx)
+{
+	const struct backup_status *b = &ctx->now->backup;
+	if (!b->listed || b->unfinished == 0 || b->unfinished_oldest_ms <= 0)
+		return;
+	int64_t age = ctx->now->taken_at_ms - b->unfinished_oldest_ms;
+	if (age <= UNFINISHED_MAX_AGE_MS)
+		return;
+	struct issue *i = add_issue(ctx, ISSUE_BACKUP_UNFINISHED, SEVERITY_LOW, NULL);
+	if (!i)
+		return;
+	char when[32];
+	text_format_duration(when, sizeof(when), age);
+	bool s3 = strncmp(b->target, "s3://", 5) == 0;
+	const char *what = s3 ? (b->unfinished == 1 ? "upload" : "uploads")
+	                      : (b->unfinished == 1 ? "partial file" : "partial files");
+	MESSAGE(i, "%u unfinished %s at %s; the oldest, %s, began %s ago", b->unfinished, what,
+	        b->target, b->unfinished_oldest_key, when);
+	if (s3)
+		RECOMMEND(i, "If no backup has been running that long, abort them (opsdeck backup "
+		             "list shows the upload ids; aws s3api abort-multipart-upload) and give "
+		             "the bucket a lifecycle rule AbortIncompleteMultipartUpload.");
+	else
+		RECOMMEND(i, "If no backup has been running that long, remove the .partial files "
+		             "(opsdeck backup list shows them): they are never a usable backup.");
+}
+
 /* ------------------------------------------------------------ engine */
 
 static void (*const rules[])(const struct rule_context *) = {
@@ -455,6 +487,7 @@ static void (*const rules[])(const struct rule_context *) = {
 	rule_request_log,    rule_redis_memory,  rule_redis_evictions,
 	rule_redis_bgsave,   rule_connections,   rule_idle_in_transaction,
 	rule_lock_waiters,   rule_version,       rule_backup_stale,
+	rule_backup_unfinished,
 };
 
 /* Most severe first; equal severities keep rule order (a stable sort). */

@@ -24,6 +24,7 @@
 #include "model/snapshot.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
+#include "util/sanitize.h"
 
 #define READ_CHUNK        (256 * 1024)
 #define PROGRESS_EVERY_MS 250
@@ -787,18 +788,33 @@ done:
 
 /* ------------------------------------------------------------ list */
 
+/* A small object read whole (a manifest), by collect. */
+struct text_buf {
+	char *data;
+	size_t len;
+	const char *refused; /* why collect stopped, or NULL */
+};
+
+static int collect(void *ctx, const void *data, size_t len);
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+static int sink_entry_compare(const void *a, const void *b)
+{
+	return strcmp(((const struct sink_entry *)a)->key, ((const struct sink_entry *)b)->key);
+}
+
+/* The index of key in e[0..n), sorted by key (sink_entry_compare), or -1. */
 static int entry_find(const struct sink_entry *e, size_t n, const char *key)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(e[i].key, key) == 0)
-			return (int)i;
-	return -1;
+	struct sink_entry probe = {.key = (char *)key};
+	const struct sink_entry *hit =
+	    n ? bsearch(&probe, e, n, sizeof(*e), sink_entry_compare) : NULL;
+	return hit ? (int)(hit - e) : -1;
 }
 
 static int backup_entry_compare(const void *a, const void *b)
@@ -809,9 +825,76 @@ static int backup_entry_compare(const void *a, const void *b)
 	return strcmp(y->key, x->key);
 }
 
-/* The backups in an open sink, newest first. */
-static int list_sink(struct sink *sink, struct backup_entry **entries, size_t *count, char *err,
-                     size_t errlen)
+/* Whether the files a files manifest names are all listed (objs, sorted)
+ * with the sizes it recorded; problem says which is not. */
+static void files_check(const struct manifest *m, const struct sink_entry *objs, size_t n,
+                        char *problem, size_t size)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < m->file_count; i++) {
+		const struct manifest_file *f = &m->files[i];
+		int at = f->key ? entry_find(objs, n, f->key) : -1;
+		if (at >= 0 && objs[at].size == f->stored)
+			continue;
+		if (bad++ > 0)
+			continue;
+		if (at < 0)
+			message_printf(problem, size, "%s is missing", f->key ? f->key : "?");
+		else
+			message_printf(
+			    problem, size, "%s: %llu bytes stored, the manifest says %llu", f->key,
+			    (unsigned long long)objs[at].size, (unsigned long long)f->stored);
+	}
+	if (bad > 1) {
+		char first[200];
+		message_printf(first, sizeof(first), "%s", problem);
+		message_printf(problem, size, "%zu of %zu files missing or cut short (first: %s)",
+		               bad, m->file_count, first);
+	}
+}
+
+/* Checks a backup whose manifest exists against it: a db object's listed
+ * size must be the manifest's bytes_out (a truncated object is not a
+ * backup); a files backup must have every file the manifest names, each of
+ * the recorded size (objs: the listing, sorted by key; may be NULL for a db
+ * backup). When not, complete becomes false and problem says why. Returns
+ * -1 with why in err when the manifest cannot be read (the entry is then
+ * left as it was), else 0. */
+static int entry_check(struct sink *sink, struct backup_entry *e, const struct sink_entry *objs,
+                       size_t n, char *err, size_t errlen)
+{
+	char mkey[1200];
+	struct text_buf text = {0};
+	struct manifest m;
+	memset(&m, 0, sizeof(m));
+	bool db = strcmp(e->kind, "db") == 0;
+	message_printf(mkey, sizeof(mkey), "%s%s", e->key, db ? ".json" : ".files.json");
+	if (sink->ops->get(sink, mkey, collect, &text, err, errlen) != 0) {
+		free(text.data);
+		return -1;
+	}
+	char why[256];
+	if (manifest_parse(text.data ? text.data : "", text.len, &m, why, sizeof(why)) != 0)
+		message_printf(e->problem, sizeof(e->problem), "its manifest is unreadable: %s",
+		               why);
+	else if (db && m.bytes_out != e->size)
+		message_printf(e->problem, sizeof(e->problem),
+		               "%llu bytes stored, the manifest says %llu",
+		               (unsigned long long)e->size, (unsigned long long)m.bytes_out);
+	else if (!db)
+		files_check(&m, objs, n, e->problem, sizeof(e->problem));
+	if (e->problem[0])
+		e->complete = false;
+	manifest_free_files(&m);
+	free(text.data);
+	return 0;
+}
+
+/* The backups in an open sink, newest first; with check, each one whose
+ * manifest exists is checked against it (entry_check; a manifest that
+ * cannot be read makes it incomplete, with why). */
+static int list_sink(struct sink *sink, bool check, struct backup_entry **entries, size_t *count,
+                     char *err, size_t errlen)
 {
 	*entries = NULL;
 	*count = 0;
@@ -819,6 +902,8 @@ static int list_sink(struct sink *sink, struct backup_entry **entries, size_t *c
 	size_t n = 0;
 	if (sink->ops->list(sink, &objs, &n, err, errlen) != 0)
 		return -1;
+	if (n)
+		qsort(objs, n, sizeof(*objs), sink_entry_compare);
 	struct backup_entry *out = xcalloc(n ? n : 1, sizeof(*out));
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -857,6 +942,14 @@ static int list_sink(struct sink *sink, struct backup_entry **entries, size_t *c
 				found->modified_ms = objs[i].modified_ms;
 		}
 	}
+	for (size_t j = 0; check && j < k; j++) {
+		char why[512];
+		if (out[j].complete && entry_check(sink, &out[j], objs, n, why, sizeof(why)) != 0) {
+			out[j].complete = false;
+			message_printf(out[j].problem, sizeof(out[j].problem),
+			               "its manifest cannot be read: %s", why);
+		}
+	}
 	sink_entries_free(objs, n);
 	if (k)
 		qsort(out, k, sizeof(*out), backup_entry_compare);
@@ -873,9 +966,80 @@ int backup_list(const struct config *cfg, const char *target, struct backup_entr
 	struct sink *sink = sink_open(target_of(cfg, target), cfg, err, errlen);
 	if (!sink)
 		return -1;
-	int rc = list_sink(sink, entries, count, err, errlen);
+	int rc = list_sink(sink, true, entries, count, err, errlen);
 	sink_free(sink);
 	return rc;
+}
+
+static int unfinished_compare(const void *a, const void *b)
+{
+	const struct sink_entry *x = a, *y = b;
+	if (x->modified_ms != y->modified_ms)
+		return x->modified_ms < y->modified_ms ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* The unfinished writes of an open sink, oldest first (none when the
+ * driver cannot tell). */
+static int unfinished_sink(struct sink *sink, struct sink_entry **entries, size_t *count, char *err,
+                           size_t errlen)
+{
+	*entries = NULL;
+	*count = 0;
+	if (!sink->ops->unfinished)
+		return 0;
+	if (sink->ops->unfinished(sink, entries, count, err, errlen) != 0)
+		return -1;
+	if (*count)
+		qsort(*entries, *count, sizeof(**entries), unfinished_compare);
+	return 0;
+}
+
+int backup_list_unfinished(const struct config *cfg, const char *target,
+                           struct sink_entry **entries, size_t *count, char *err, size_t errlen)
+{
+	*entries = NULL;
+	*count = 0;
+	struct sink *sink = sink_open(target_of(cfg, target), cfg, err, errlen);
+	if (!sink)
+		return -1;
+	int rc = unfinished_sink(sink, entries, count, err, errlen);
+	sink_free(sink);
+	return rc;
+}
+
+/* The newest complete db backup that matches its manifest, into out. */
+static int probe_newest(struct sink *sink, struct backup_entry *e, size_t n,
+                        struct backup_status *out, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!e[i].complete || strcmp(e[i].kind, "db") != 0)
+			continue;
+		if (entry_check(sink, &e[i], NULL, 0, err, errlen) != 0)
+			return -1;
+		if (!e[i].complete)
+			continue;
+		out->newest_ms = e[i].modified_ms > 0 ? e[i].modified_ms : 1;
+		message_printf(out->newest_key, sizeof(out->newest_key), "%s", e[i].key);
+		break;
+	}
+	return 0;
+}
+
+/* The unfinished writes at the target, into out: how many and the oldest.
+ * A listing refused (S3 permissions lacking s3:ListBucketMultipartUploads)
+ * reports none: it must not hide the backups' freshness. */
+static void probe_unfinished(struct sink *sink, struct backup_status *out)
+{
+	char err[256];
+	struct sink_entry *u = NULL;
+	size_t n = 0;
+	if (unfinished_sink(sink, &u, &n, err, sizeof(err)) != 0 || n == 0)
+		return;
+	out->unfinished = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	out->unfinished_oldest_ms = u[0].modified_ms > 0 ? u[0].modified_ms : 1;
+	sanitize_text(out->unfinished_oldest_key, sizeof(out->unfinished_oldest_key), u[0].key);
+	sink_entries_free(u, n);
 }
 
 void backup_probe(const struct config *cfg, const atomic_int *cancel, struct backup_status *out)
@@ -891,19 +1055,22 @@ void backup_probe(const struct config *cfg, const atomic_int *cancel, struct bac
 	struct sink *sink = sink_open_quick(cfg->backup.target, cfg, err, sizeof(err));
 	if (sink && cancel)
 		sink_set_cancel(sink, cancel);
-	if (!sink || list_sink(sink, &e, &n, err, sizeof(err)) != 0) {
+	if (!sink || list_sink(sink, false, &e, &n, err, sizeof(err)) != 0 ||
+	    probe_newest(sink, e, n, out, err, sizeof(err)) != 0) {
 		redact_text(err, sizeof(err));
-		message_printf(out->error, sizeof(out->error), "%s",
-		               err[0] ? err : "listing failed");
+		char clean[sizeof(err)];
+		sanitize_text(clean, sizeof(clean), err[0] ? err : "listing failed");
+		message_printf(out->error, sizeof(out->error), "%s", clean);
+		out->newest_ms = 0;
+		out->newest_key[0] = '\0';
+		backup_entries_free(e, n);
 		sink_free(sink);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (e[i].complete && strcmp(e[i].kind, "db") == 0) {
-			out->newest_ms = e[i].modified_ms > 0 ? e[i].modified_ms : 1;
-			message_printf(out->newest_key, sizeof(out->newest_key), "%s", e[i].key);
-			break;
-		}
+	char clean[sizeof(out->newest_key)];
+	sanitize_text(clean, sizeof(clean), out->newest_key);
+	message_printf(out->newest_key, sizeof(out->newest_key), "%s", clean);
+	probe_unfinished(sink, out);
 	backup_entries_free(e, n);
 	sink_free(sink);
 }
@@ -1032,12 +1199,6 @@ done:
 	free(v.out);
 	return rc;
 }
-
-struct text_buf {
-	char *data;
-	size_t len;
-	const char *refused; /* why collect stopped, or NULL */
-};
 
 static int collect(void *ctx, const void *data, size_t len)
 {

@@ -89,13 +89,29 @@ struct backup_entry {
 	char kind[8];        /* "db" or "files" */
 	uint64_t size;       /* stored bytes (files: all objects under the directory) */
 	int64_t modified_ms; /* wall clock */
-	bool complete;       /* its manifest exists */
+	bool complete;       /* its manifest exists and what is stored matches it */
+	/* Why a backup with a manifest is not complete after all: the object
+	 * is not the size the manifest recorded ("104857600 bytes stored, the
+	 * manifest says 318767104": truncated), a file of a files backup is
+	 * missing or of another size, the manifest cannot be read. "" else.
+	 * May hold names from outside: sanitise before showing it. */
+	char problem[256];
 };
 
-/* The backups at the target, newest first. */
+/* The backups at the target, newest first, each one with a manifest
+ * checked against it (one small GET each). */
 int backup_list(const struct config *cfg, const char *target, struct backup_entry **entries,
                 size_t *count, char *err, size_t errlen);
 void backup_entries_free(struct backup_entry *entries, size_t count);
+
+/* Writes begun at the target and neither finished nor aborted, oldest first
+ * (job/sink.h sink_ops.unfinished: S3 multipart uploads with their upload
+ * id, file:// NAME.partial files): what a kill or a crash of opsdeck or S3
+ * leaves behind. Keys may hold any byte but NUL: sanitise before showing.
+ * Free with sink_entries_free. 0, or -1 with why. */
+struct sink_entry;
+int backup_list_unfinished(const struct config *cfg, const char *target,
+                           struct sink_entry **entries, size_t *count, char *err, size_t errlen);
 
 /* Downloads key (a db object, a files directory, or either's manifest),
  * checks the SHA-256 and sizes against the manifest and that every gzip

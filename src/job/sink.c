@@ -106,8 +106,10 @@ int sink_put(struct sink *s, const char *key, const void *data, size_t len, char
 
 void sink_entries_free(struct sink_entry *entries, size_t count)
 {
-	for (size_t i = 0; i < count; i++)
+	for (size_t i = 0; i < count; i++) {
 		free(entries[i].key);
+		free(entries[i].upload_id);
+	}
 	free(entries);
 }
 

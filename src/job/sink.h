@@ -38,6 +38,7 @@ struct sink_entry {
 	char *key; /* relative to the prefix */
 	uint64_t size;
 	int64_t modified_ms; /* wall clock */
+	char *upload_id;     /* unfinished S3 uploads only, else NULL */
 };
 
 struct sink_ops {
@@ -49,6 +50,12 @@ struct sink_ops {
 	/* Every object under the prefix (recursively), any order. */
 	int (*list)(struct sink *s, struct sink_entry **entries, size_t *count, char *err,
 	            size_t errlen);
+	/* May be NULL: writes begun and neither finished nor aborted under the
+	 * prefix, any order: S3 multipart uploads (upload_id set, modified_ms
+	 * when the upload began, size 0), file NAME.partial files (key NAME,
+	 * modified_ms the last write). A kill or a crash leaves them behind. */
+	int (*unfinished)(struct sink *s, struct sink_entry **entries, size_t *count, char *err,
+	                  size_t errlen);
 	/* Streams one object to on_data (non-zero from it stops: an error). */
 	int (*get)(struct sink *s, const char *key,
 	           int (*on_data)(void *ctx, const void *data, size_t len), void *ctx, char *err,

@@ -257,8 +257,10 @@ static int entries_grow(struct sink_entry **entries, size_t *cap)
 	return 0;
 }
 
-static int list_dir(const char *root, const char *rel, struct sink_entry **entries, size_t *count,
-                    size_t *cap, char *err, size_t errlen)
+/* The regular files under root/rel, recursively: the objects, or (partial)
+ * only the NAME.partial files, as NAME. */
+static int list_dir(const char *root, const char *rel, bool partial, struct sink_entry **entries,
+                    size_t *count, size_t *cap, char *err, size_t errlen)
 {
 	char *path = NULL;
 	if (asprintf(&path, "%s%s%s", root, *rel ? "/" : "", rel) < 0) {
@@ -287,16 +289,22 @@ static int list_dir(const char *root, const char *rel, struct sink_entry **entri
 		struct stat st;
 		if (lstat(child, &st) == 0) {
 			if (S_ISDIR(st.st_mode)) {
-				rc = list_dir(root, child_rel, entries, count, cap, err, errlen);
+				rc = list_dir(root, child_rel, partial, entries, count, cap, err,
+				              errlen);
 			} else if (S_ISREG(st.st_mode)) {
 				size_t n = strlen(child_rel);
-				if (n < 8 || strcmp(child_rel + n - 8, ".partial") != 0) {
+				bool is_partial =
+				    n >= 8 && strcmp(child_rel + n - 8, ".partial") == 0;
+				if (is_partial == partial) {
+					if (is_partial)
+						child_rel[n - 8] = '\0';
 					if (*count == *cap && entries_grow(entries, cap) != 0) {
 						snprintf(err, errlen, "out of memory");
 						rc = -1;
 						goto next;
 					}
 					(*entries)[*count].key = child_rel;
+					(*entries)[*count].upload_id = NULL;
 					(*entries)[*count].size = (uint64_t)st.st_size;
 					(*entries)[*count].modified_ms =
 					    (int64_t)st.st_mtim.tv_sec * 1000 +
@@ -317,10 +325,9 @@ static int list_dir(const char *root, const char *rel, struct sink_entry **entri
 	return rc;
 }
 
-static int file_list(struct sink *s, struct sink_entry **entries, size_t *count, char *err,
-                     size_t errlen)
+static int list_files(struct file_sink *fs, bool partial, struct sink_entry **entries,
+                      size_t *count, char *err, size_t errlen)
 {
-	struct file_sink *fs = (struct file_sink *)s;
 	size_t cap = 0;
 	*entries = NULL;
 	*count = 0;
@@ -329,13 +336,25 @@ static int file_list(struct sink *s, struct sink_entry **entries, size_t *count,
 		         "the target directory %s does not exist (a backup creates it)", fs->dir);
 		return -1;
 	}
-	if (list_dir(fs->dir, "", entries, count, &cap, err, errlen) != 0) {
+	if (list_dir(fs->dir, "", partial, entries, count, &cap, err, errlen) != 0) {
 		sink_entries_free(*entries, *count);
 		*entries = NULL;
 		*count = 0;
 		return -1;
 	}
 	return 0;
+}
+
+static int file_list(struct sink *s, struct sink_entry **entries, size_t *count, char *err,
+                     size_t errlen)
+{
+	return list_files((struct file_sink *)s, false, entries, count, err, errlen);
+}
+
+static int file_unfinished(struct sink *s, struct sink_entry **entries, size_t *count, char *err,
+                           size_t errlen)
+{
+	return list_files((struct file_sink *)s, true, entries, count, err, errlen);
 }
 
 static int file_get(struct sink *s, const char *key,
@@ -495,6 +514,7 @@ static const struct sink_ops FILE_OPS = {
     .finish = file_finish,
     .abort = file_abort,
     .list = file_list,
+    .unfinished = file_unfinished,
     .get = file_get,
     .remove = file_remove,
     .taken = file_taken,

@@ -264,12 +264,22 @@ fail:
 	return -1;
 }
 
+/* "PREFIX/" (or "" for the whole bucket), what listings ask for; NULL when
+ * out of memory. */
+static char *list_prefix(const struct s3_sink *ss)
+{
+	char *prefix = NULL;
+	if (asprintf(&prefix, "%s%s", ss->prefix, *ss->prefix ? "/" : "") < 0)
+		return NULL;
+	return prefix;
+}
+
 static int s3_list(struct sink *s, struct sink_entry **entries, size_t *count, char *err,
                    size_t errlen)
 {
 	struct s3_sink *ss = (struct s3_sink *)s;
-	char *prefix = NULL;
-	if (asprintf(&prefix, "%s%s", ss->prefix, *ss->prefix ? "/" : "") < 0) {
+	char *prefix = list_prefix(ss);
+	if (!prefix) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -294,6 +304,53 @@ static int s3_list(struct sink *s, struct sink_entry **entries, size_t *count, c
 	s3_objects_free(objects, n);
 	free(prefix);
 	return 0;
+}
+
+static int s3_unfinished(struct sink *s, struct sink_entry **entries, size_t *count, char *err,
+                         size_t errlen)
+{
+	struct s3_sink *ss = (struct s3_sink *)s;
+	char *prefix = list_prefix(ss);
+	if (!prefix) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	struct s3_upload *uploads = NULL;
+	size_t n = 0;
+	*entries = NULL;
+	*count = 0;
+	if (s3_list_uploads(ss->client, prefix, &uploads, &n, err, errlen) != 0) {
+		free(prefix);
+		return -1;
+	}
+	size_t plen = strlen(prefix);
+	int rc = 0;
+	*entries = calloc(n ? n : 1, sizeof(**entries));
+	if (!*entries) {
+		snprintf(err, errlen, "out of memory listing the uploads");
+		rc = -1;
+	}
+	for (size_t i = 0; *entries && i < n; i++) {
+		if (strncmp(uploads[i].key, prefix, plen) != 0 || !uploads[i].key[plen])
+			continue;
+		struct sink_entry *e = &(*entries)[(*count)++];
+		e->key = strdup(uploads[i].key + plen);
+		e->upload_id = strdup(uploads[i].upload_id);
+		e->modified_ms = uploads[i].initiated_ms;
+		if (!e->key || !e->upload_id) {
+			snprintf(err, errlen, "out of memory listing the uploads");
+			rc = -1;
+			break;
+		}
+	}
+	if (rc != 0) {
+		sink_entries_free(*entries, *count);
+		*entries = NULL;
+		*count = 0;
+	}
+	s3_uploads_free(uploads, n);
+	free(prefix);
+	return rc;
 }
 
 static int s3_get(struct sink *s, const char *key,
@@ -407,6 +464,7 @@ static const struct sink_ops S3_OPS = {
     .finish = s3w_finish,
     .abort = s3w_abort,
     .list = s3_list,
+    .unfinished = s3_unfinished,
     .get = s3_get,
     .remove = s3_remove,
     .taken = s3_taken,

@@ -39,7 +39,8 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	X(ISSUE_LOCK_WAITERS, "lock_waiters", "cancel-query")                                      \
 	X(ISSUE_VERSION_UNKNOWN, "version_unknown", "")                                            \
 	X(ISSUE_VERSION_MISMATCH, "version_mismatch", "restart-app")                               \
-	X(ISSUE_BACKUP_STALE, "backup_stale", "")
+	X(ISSUE_BACKUP_STALE, "backup_stale", "")                                                  \
+	X(ISSUE_BACKUP_UNFINISHED, "backup_unfinished", "")
 
 enum issue_type {
 #define ISSUE_TYPE_ENUM(id, name, actions) id,

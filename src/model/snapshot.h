@@ -176,10 +176,16 @@ struct slow_query_status {
  * `listed` false means nothing is known (and no rule looks). */
 struct backup_status {
 	bool listed;
-	int64_t newest_ms;    /* wall clock of the newest complete db backup; 0: none */
+	int64_t newest_ms;    /* wall clock of the newest complete db backup (stored as its
+	                         manifest says); 0: none */
 	char newest_key[256];
 	char target[256];     /* the target listed (no secrets in it) */
 	char error[256];      /* why the listing failed, or "" */
+	/* Writes begun and never finished (S3 multipart uploads, file://
+	 * .partial files): how many, and the oldest (sanitised). */
+	uint32_t unfinished;
+	int64_t unfinished_oldest_ms; /* wall clock it began (file: last write); 0: none */
+	char unfinished_oldest_key[256];
 };
 
 struct snapshot {

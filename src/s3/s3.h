@@ -124,11 +124,26 @@ struct s3_object {
 	int64_t last_modified_ms; /* wall clock, ms since the epoch */
 };
 
-/* Lists every object under prefix (following continuation tokens). The
- * caller frees with s3_objects_free. */
+/* Lists every object under prefix (following continuation tokens), with
+ * encoding-type=url so that any key survives the XML (s3/xml.h): keys come
+ * back as stored, any byte but NUL. The caller frees with s3_objects_free. */
 int s3_list_objects(struct s3_client *c, const char *prefix, struct s3_object **objects,
                     size_t *count, char *err, size_t errlen);
 void s3_objects_free(struct s3_object *objects, size_t count);
+
+/* A multipart upload begun and neither completed nor aborted. */
+struct s3_upload {
+	char *key;
+	char *upload_id;
+	int64_t initiated_ms; /* wall clock, ms since the epoch */
+};
+
+/* Lists every such upload under prefix (ListMultipartUploads, following
+ * the markers, encoding-type=url as above). The caller frees with
+ * s3_uploads_free. */
+int s3_list_uploads(struct s3_client *c, const char *prefix, struct s3_upload **uploads,
+                    size_t *count, char *err, size_t errlen);
+void s3_uploads_free(struct s3_upload *uploads, size_t count);
 
 int s3_delete_object(struct s3_client *c, const char *key, char *err, size_t errlen);
 

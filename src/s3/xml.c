@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/percent.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -284,12 +285,32 @@ int s3_xml_check_complete(const char *xml, size_t len, char *err, size_t errlen)
 
 /* ------------------------------------------------------------ listing */
 
+/* Replaces *text, url-encoded as S3 sends it with encoding-type=url ('+' for
+ * a space, %XX for anything else), by its decoded form. 0, or -1 (text kept)
+ * on a malformed escape or %00. */
+static int url_decode_in_place(char **text)
+{
+	char *decoded = percent_decode(*text, strlen(*text), true);
+	if (!decoded)
+		return -1;
+	free(*text);
+	*text = decoded;
+	return 0;
+}
+
+static int bad_encoding(const char *what, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "bad XML reply: a url-encoded %s that does not decode", what);
+	return -1;
+}
+
 struct list_parse {
 	struct s3_xml_list_page *page;
 	char *key;
 	uint64_t size;
 	int64_t modified_ms;
 	bool have_size;
+	bool url_encoded; /* <EncodingType>url</EncodingType> */
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -347,6 +368,8 @@ static void list_end(struct xml_walk *w, const char *name, int depth, const char
 	} else if (strcmp(name, "NextContinuationToken") == 0) {
 		free(page->next_token);
 		page->next_token = text[0] ? xstrdup(text) : NULL;
+	} else if (strcmp(name, "EncodingType") == 0) {
+		lp->url_encoded = strcmp(text, "url") == 0;
 	}
 }
 
@@ -355,6 +378,7 @@ int s3_xml_parse_list(const char *xml, size_t len, struct s3_xml_list_page *page
 {
 	struct list_parse lp = {.page = page};
 	struct xml_walk w = {.on_end = list_end, .ctx = &lp};
+	size_t first = page->count;
 	page->truncated = false;
 	free(page->next_token);
 	page->next_token = NULL;
@@ -370,6 +394,105 @@ int s3_xml_parse_list(const char *xml, size_t len, struct s3_xml_list_page *page
 		snprintf(err, errlen, "a truncated listing without NextContinuationToken");
 		return -1;
 	}
+	/* The continuation token is opaque: S3 never url-encodes it. */
+	for (size_t i = first; lp.url_encoded && i < page->count; i++)
+		if (url_decode_in_place(&page->objects[i].key) < 0)
+			return bad_encoding("Key", err, errlen);
+	return 0;
+}
+
+/* ------------------------------------------------------------ uploads */
+
+struct uploads_parse {
+	struct s3_xml_uploads_page *page;
+	struct s3_upload current;
+	bool url_encoded;
+};
+
+static void upload_clear(struct s3_upload *u)
+{
+	free(u->key);
+	free(u->upload_id);
+	memset(u, 0, sizeof(*u));
+}
+
+static void uploads_end(struct xml_walk *w, const char *name, int depth, const char *text)
+{
+	struct uploads_parse *up = w->ctx;
+	struct s3_xml_uploads_page *page = up->page;
+	if (strcmp(w->path[0], "ListMultipartUploadsResult") != 0)
+		return;
+	if (depth == 3 && strcmp(w->path[1], "Upload") == 0) {
+		if (strcmp(name, "Key") == 0) {
+			free(up->current.key);
+			up->current.key = xstrdup(text);
+		} else if (strcmp(name, "UploadId") == 0) {
+			free(up->current.upload_id);
+			up->current.upload_id = xstrdup(text);
+		} else if (strcmp(name, "Initiated") == 0) {
+			if (s3_xml_parse_time(text, &up->current.initiated_ms) < 0)
+				snprintf(w->failure, sizeof(w->failure), "bad Initiated '%.40s'",
+				         text);
+		}
+		return;
+	}
+	if (depth != 2)
+		return;
+	if (strcmp(name, "Upload") == 0) {
+		if (!up->current.key || !up->current.upload_id) {
+			snprintf(w->failure, sizeof(w->failure),
+			         "an Upload without Key or UploadId");
+			return;
+		}
+		if (page->count == page->cap) {
+			page->cap = page->cap ? page->cap * 2 : 16;
+			page->uploads = xrealloc(page->uploads, page->cap * sizeof(*page->uploads));
+		}
+		page->uploads[page->count++] = up->current;
+		memset(&up->current, 0, sizeof(up->current));
+	} else if (strcmp(name, "IsTruncated") == 0) {
+		page->truncated = strcmp(text, "true") == 0;
+	} else if (strcmp(name, "NextKeyMarker") == 0) {
+		free(page->next_key_marker);
+		page->next_key_marker = xstrdup(text);
+	} else if (strcmp(name, "NextUploadIdMarker") == 0) {
+		free(page->next_upload_id_marker);
+		page->next_upload_id_marker = xstrdup(text);
+	} else if (strcmp(name, "EncodingType") == 0) {
+		up->url_encoded = strcmp(text, "url") == 0;
+	}
+}
+
+int s3_xml_parse_uploads(const char *xml, size_t len, struct s3_xml_uploads_page *page, char *err,
+                         size_t errlen)
+{
+	struct uploads_parse up = {.page = page};
+	struct xml_walk w = {.on_end = uploads_end, .ctx = &up};
+	size_t first = page->count;
+	page->truncated = false;
+	free(page->next_key_marker);
+	free(page->next_upload_id_marker);
+	page->next_key_marker = NULL;
+	page->next_upload_id_marker = NULL;
+	int rc = xml_walk_run(&w, xml, len, err, errlen);
+	upload_clear(&up.current);
+	if (rc < 0)
+		return -1;
+	if (strcmp(w.root, "ListMultipartUploadsResult") != 0) {
+		describe_unexpected(xml, len, w.root, "ListMultipartUploadsResult", err, errlen);
+		return -1;
+	}
+	if (page->truncated && (!page->next_key_marker || !page->next_key_marker[0])) {
+		snprintf(err, errlen, "a truncated upload listing without NextKeyMarker");
+		return -1;
+	}
+	for (size_t i = first; up.url_encoded && i < page->count; i++)
+		if (url_decode_in_place(&page->uploads[i].key) < 0)
+			return bad_encoding("Key", err, errlen);
+	/* NextKeyMarker is a key: encoded like the keys (the upload id is not) */
+	if (up.url_encoded && page->next_key_marker &&
+	    url_decode_in_place(&page->next_key_marker) < 0)
+		return bad_encoding("NextKeyMarker", err, errlen);
 	return 0;
 }
 

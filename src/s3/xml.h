@@ -1,11 +1,19 @@
 /* xml.h - reading S3's XML replies (with expat).
  *
  * Only what the client needs: the UploadId of InitiateMultipartUploadResult,
- * a ListBucketResult page, an <Error>'s Code and Message, and whether a
+ * a ListBucketResult page, a ListMultipartUploadsResult page, an <Error>'s
+ * Code and Message, and whether a
  * CompleteMultipartUpload reply really is a CompleteMultipartUploadResult (S3
  * can answer 200 and still put an <Error> in the body). Elements are matched by
  * local name, so a namespace (xmlns="http://s3.amazonaws.com/doc/2006-03-01/")
  * or none both work; entities (&amp; in a key) are decoded by expat.
+ *
+ * Keys: the client asks for encoding-type=url, because a key may hold bytes
+ * that XML 1.0 cannot carry (ESC, other controls): S3 then sends every Key
+ * (and NextKeyMarker) percent-encoded, '+' for a space, and says so with
+ * <EncodingType>url</EncodingType>. Only when a reply says so are they
+ * decoded (a server that ignores the parameter sends keys as they are); a
+ * decoded key may hold any byte but NUL, so whoever shows one sanitises it.
  *
  * Pure functions over a buffer; results are owned by the caller. A reply that
  * is not well-formed XML, or has another root than expected, is an error.
@@ -50,6 +58,22 @@ struct s3_xml_list_page {
  * stay there either way (free with s3_objects_free). */
 int s3_xml_parse_list(const char *xml, size_t len, struct s3_xml_list_page *page, char *err,
                       size_t errlen);
+
+struct s3_xml_uploads_page {
+	struct s3_upload *uploads; /* grown by the parser */
+	size_t count;
+	size_t cap;
+	bool truncated;              /* IsTruncated was "true" */
+	char *next_key_marker;       /* NextKeyMarker (decoded), or NULL */
+	char *next_upload_id_marker; /* NextUploadIdMarker, or NULL */
+};
+
+/* Appends the Uploads of one ListMultipartUploadsResult page to
+ * page->uploads and sets truncated and the markers (replaced). Returns 0, or
+ * -1 with a reason in err; uploads already in page stay there either way
+ * (free with s3_uploads_free). */
+int s3_xml_parse_uploads(const char *xml, size_t len, struct s3_xml_uploads_page *page, char *err,
+                         size_t errlen);
 
 /* "2009-10-12T17:50:30.000Z" (or without fractions) to ms since the epoch.
  * Returns 0, or -1 when it is not such a time. */

@@ -1,14 +1,18 @@
 /* fuzz_s3_xml.c - feeds arbitrary bytes, as the body of an S3 reply, to
  * every reader of S3's XML: s3_xml_parse_error, s3_xml_parse_upload_id,
- * s3_xml_check_complete and s3_xml_parse_list (twice into one page, as
- * the client does for each page of a listing); and the same bytes as a
- * LastModified to s3_xml_parse_time.
+ * s3_xml_check_complete, s3_xml_parse_list and s3_xml_parse_uploads (each
+ * twice into one page, as the client does for each page of a listing); and
+ * the same bytes as a LastModified to s3_xml_parse_time.
  *
  * Beyond not crashing or leaking: Code and Message are terminated and
  * empty when the body is not an <Error>; an error always has a reason; an
  * UploadId is non-empty when found and NULL otherwise; a listing that says
- * it is truncated has a continuation token, every object has a key, and a
- * second parse appends the same objects again; a time is accepted only in
+ * it is truncated has a continuation token (an upload listing, a key
+ * marker), every object has a key (and every upload an id), and a second
+ * parse appends the same objects again: the url-decoding of keys
+ * (<EncodingType>url</EncodingType>) touches only the page just read, never
+ * decodes a key twice, and no hostile key (controls, invalid UTF-8, "]]>",
+ * %00) makes two parses disagree; a time is accepted only in
  * the exact form YYYY-MM-DDTHH:MM:SS[.fff]Z, digits where digits belong. */
 #include "fuzz.h"
 
@@ -73,6 +77,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	s3_objects_free(page.objects, page.count);
 	free(page.next_token);
+
+	struct s3_xml_uploads_page uploads = {0};
+	err[0] = '\0';
+	if (s3_xml_parse_uploads(xml, size, &uploads, err, sizeof(err)) == 0) {
+		FUZZ_CHECK(!uploads.truncated ||
+		           (uploads.next_key_marker && uploads.next_key_marker[0]));
+		size_t first = uploads.count;
+		for (size_t i = 0; i < first; i++)
+			FUZZ_CHECK(uploads.uploads[i].key && uploads.uploads[i].upload_id);
+		FUZZ_CHECK(s3_xml_parse_uploads(xml, size, &uploads, err, sizeof(err)) == 0);
+		FUZZ_CHECK(uploads.count == 2 * first);
+		for (size_t i = 0; i < first; i++) {
+			const struct s3_upload *a = &uploads.uploads[i],
+			                       *b = &uploads.uploads[first + i];
+			FUZZ_CHECK(strcmp(a->key, b->key) == 0);
+			FUZZ_CHECK(strcmp(a->upload_id, b->upload_id) == 0);
+			FUZZ_CHECK(a->initiated_ms == b->initiated_ms);
+		}
+	} else {
+		FUZZ_CHECK(err[0] != '\0');
+	}
+	s3_uploads_free(uploads.uploads, uploads.count);
+	free(uploads.next_key_marker);
+	free(uploads.next_upload_id_marker);
 
 	char *text = fuzz_string(data, size);
 	check_time(text);

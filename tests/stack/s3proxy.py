@@ -25,7 +25,13 @@ For EVERY request (but GET /__s3proxy/health) the proxy:
   4. forwards to s3rver and relays the reply.
 s3rver lacks AbortMultipartUpload (it answers 405): the proxy does it itself,
 removing the upload's parts under --s3-dir, and answers NoSuchUpload for an
-aborted upload afterwards.
+aborted upload afterwards. It also lacks ListMultipartUploads (GET ?uploads,
+NotImplemented): the proxy answers it from the uploads under --s3-dir (all in
+one page; Initiated is when the upload began). And s3rver ignores
+encoding-type=url, sending every key raw (a key holding ESC makes its
+ListObjects reply XML that no parser accepts): for such a request the proxy
+percent-encodes Key, Prefix, StartAfter and Delimiter in the reply as S3
+does ('+' for a space) and adds <EncodingType>url</EncodingType>.
 
 Each request is logged as one JSON line in the log file:
   {"n": 7, "op": "UploadPart", "method": "PUT", "key": "a/b", "part": 2,
@@ -44,7 +50,7 @@ its content changes. Missing or empty: no faults.
     {"op": "CompleteMultipartUpload", "action": "complete_error", "code": "AccessDenied"}
   ]}
   op      PutObject, GetObject, HeadObject, DeleteObject, ListObjects,
-          CreateMultipartUpload, UploadPart, CompleteMultipartUpload,
+          ListMultipartUploads, CreateMultipartUpload, UploadPart, CompleteMultipartUpload,
           AbortMultipartUpload, Bucket, or "*"
   part    a part number or a list of them (UploadPart only)
   key     a substring the key must contain
@@ -62,9 +68,11 @@ its content changes. Missing or empty: no faults.
 import argparse
 import base64
 import hashlib
+import html
 import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import struct
@@ -73,7 +81,7 @@ import threading
 import time
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote_plus, unquote, urlsplit
 
 from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -194,6 +202,8 @@ def classify(method, path, params):
         if name == "partNumber" and value.isdigit():
             part = int(value)
     if key is None:
+        if method == "GET" and "uploads" in names:
+            return "ListMultipartUploads", None, None
         return ("ListObjects" if method == "GET" else "Bucket"), None, None
     if method == "PUT":
         return ("UploadPart" if "uploadId" in names else "PutObject"), key, part
@@ -206,6 +216,68 @@ def classify(method, path, params):
     if method == "HEAD":
         return "HeadObject", key, None
     return "GetObject", key, None
+
+
+ENCODED_ELEMENTS = re.compile(rb"<(Key|Prefix|StartAfter|Delimiter)>(.*?)</\1>", re.S)
+
+
+def url_encode_text(text):
+    """S3's encoding-type=url form of a key: '+' for a space, %XX else."""
+    return quote_plus(text.encode("utf-8", "surrogateescape"), safe="/").encode()
+
+
+def url_encode_listing(reply):
+    """s3rver's ListBucketResult (keys raw, escaped with HTML entities) as S3
+    answers encoding-type=url."""
+    def encode(match):
+        text = html.unescape(match.group(2).decode("utf-8", "surrogateescape"))
+        return b"<%s>%s</%s>" % (match.group(1), url_encode_text(text), match.group(1))
+    reply = ENCODED_ELEMENTS.sub(encode, reply)
+    return reply.replace(b"</ListBucketResult>",
+                         b"<EncodingType>url</EncodingType></ListBucketResult>", 1)
+
+
+def list_uploads_xml(bucket, params):
+    """A ListMultipartUploadsResult of the uploads s3rver keeps under
+    --s3-dir (its ._S3rver_uploads/ID/key files)."""
+    args = dict(params)
+    prefix = args.get("prefix", "")
+    encoded = args.get("encoding-type") == "url"
+    uploads = []
+    root = os.path.join(Settings.s3_dir or "", bucket, "._S3rver_uploads")
+    for upload_id in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+        path = os.path.join(root, upload_id, "key")
+        with ABORTED_LOCK:
+            if upload_id in ABORTED:
+                continue
+        try:
+            with open(path, "rb") as handle:
+                key = handle.read().decode("utf-8", "surrogateescape")
+            started = os.stat(path).st_mtime
+        except OSError:
+            continue
+        if key.startswith(prefix):
+            uploads.append((key, upload_id, started))
+    uploads.sort()
+
+    def text(value):
+        if encoded:
+            return url_encode_text(value).decode()
+        return html.escape(value, quote=False)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<ListMultipartUploadsResult '
+           'xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+           "<Bucket>%s</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>"
+           % html.escape(bucket), "<Prefix>%s</Prefix>" % text(prefix),
+           "<MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>"]
+    if encoded:
+        out.append("<EncodingType>url</EncodingType>")
+    for key, upload_id, started in uploads:
+        when = datetime.fromtimestamp(started, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        out.append("<Upload><Key>%s</Key><UploadId>%s</UploadId>"
+                   "<StorageClass>STANDARD</StorageClass><Initiated>%s</Initiated></Upload>"
+                   % (text(key), html.escape(upload_id), when))
+    out.append("</ListMultipartUploadsResult>")
+    return "".join(out).encode("utf-8", "surrogateescape")
 
 
 def parse_authorization(value):
@@ -410,7 +482,17 @@ class Handler(BaseHTTPRequestHandler):
                 self._reply(204, b"", {})
                 return
 
+        if op == "ListMultipartUploads":
+            entry["status"] = 200
+            LOG.write(entry)
+            bucket = unquote(raw_path.lstrip("/").split("/", 1)[0])
+            self._reply(200, list_uploads_xml(bucket, params))
+            return
+
         status, reply_headers, reply = self._forward(method, raw_path, query, body)
+        if op == "ListObjects" and status == 200 and \
+                dict(params).get("encoding-type") == "url":
+            reply = url_encode_listing(reply)
         entry["status"] = status
         LOG.write(entry)
         if action == "truncate" and reply:

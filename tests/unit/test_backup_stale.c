@@ -103,6 +103,48 @@ static void test_listing_error_fires(void **state)
 	assert_non_null(strstr(i->message, "cannot be listed: HTTP 403 AccessDenied"));
 }
 
+static const struct issue *find_unfinished(const struct diagnosis *d)
+{
+	for (int i = 0; i < d->count; i++)
+		if (d->issues[i].type == ISSUE_BACKUP_UNFINISHED)
+			return &d->issues[i];
+	return NULL;
+}
+
+/* Writes left unfinished (multipart uploads, .partial files) for over an
+ * hour: a low issue with how to clean them up; none while younger. */
+static void test_unfinished_uploads(void **state)
+{
+	struct snapshot s;
+	struct diagnosis d;
+	listed(&s, NOW_MS - HOUR_MS);
+	s.backup.unfinished = 2;
+	s.backup.unfinished_oldest_ms = NOW_MS - 50 * 60 * 1000LL;
+	snprintf(s.backup.unfinished_oldest_key, sizeof(s.backup.unfinished_oldest_key),
+	         "shop_y.sql.gz");
+	diagnose(&s, NULL, &cfg, &d);
+	assert_null(find_unfinished(&d));
+
+	s.backup.unfinished_oldest_ms = NOW_MS - 3 * HOUR_MS;
+	diagnose(&s, NULL, &cfg, &d);
+	const struct issue *i = find_unfinished(&d);
+	assert_non_null(i);
+	assert_int_equal(i->severity, SEVERITY_LOW);
+	assert_string_equal(i->id, "backup_unfinished");
+	assert_non_null(strstr(i->message, "2 unfinished uploads at s3://bucket/shop"));
+	assert_non_null(strstr(i->message, "shop_y.sql.gz"));
+	assert_non_null(strstr(i->recommendation, "AbortIncompleteMultipartUpload"));
+	assert_null(find_stale(&d)); /* the backups themselves are fine */
+
+	snprintf(s.backup.target, sizeof(s.backup.target), "file:///var/backups/shop");
+	s.backup.unfinished = 1;
+	diagnose(&s, NULL, &cfg, &d);
+	i = find_unfinished(&d);
+	assert_non_null(i);
+	assert_non_null(strstr(i->message, "1 unfinished partial file"));
+	assert_non_null(strstr(i->recommendation, ".partial"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -111,6 +153,7 @@ int main(void)
 	    cmocka_unit_test(test_old_backup_fires),
 	    cmocka_unit_test(test_no_backup_at_all_fires),
 	    cmocka_unit_test(test_listing_error_fires),
+	    cmocka_unit_test(test_unfinished_uploads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -218,6 +218,140 @@ static void test_list_empty_and_bad(void **state)
 	free(page.next_token);
 }
 
+/* Keys that XML 1.0 cannot carry (ESC, other controls) make the whole reply
+ * unreadable when a server sends them raw: why the client asks for
+ * encoding-type=url. */
+static void test_list_raw_control_key_is_unreadable(void **state)
+{
+	(void)state;
+	const char *xml = "<ListBucketResult><IsTruncated>false</IsTruncated><Contents>"
+	                  "<Key>shop/up/\x1b[2Jx.png.gz</Key><Size>1</Size></Contents>"
+	                  "</ListBucketResult>";
+	struct s3_xml_list_page page = {0};
+	char err[256];
+	assert_int_equal(s3_xml_parse_list(xml, strlen(xml), &page, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not well-formed"));
+	s3_objects_free(page.objects, page.count);
+}
+
+static void test_list_url_encoded_keys(void **state)
+{
+	(void)state;
+	/* as S3 answers encoding-type=url: control characters, invalid UTF-8,
+	 * "]]>", '+' for a space and %2B for a plus; EncodingType may come
+	 * after the Contents */
+	const char *xml =
+	    "<ListBucketResult " NS "><Name>b</Name><Prefix>shop%2F</Prefix>"
+	    "<IsTruncated>false</IsTruncated>"
+	    "<Contents><Key>shop/up/%1B%5B2Jx.png.gz</Key><Size>1</Size></Contents>"
+	    "<Contents><Key>shop/up/%FF%FE%C3%28bad.gz</Key><Size>2</Size></Contents>"
+	    "<Contents><Key>shop/up/a%5D%5D%3Eb%3C%21%5BCDATA%5B.gz</Key><Size>3</Size>"
+	    "</Contents>"
+	    "<Contents><Key>shop/up/a+b%2Bc%25d%07%0A%0D%7F%C2%9B.gz</Key><Size>4</Size>"
+	    "</Contents>"
+	    "<EncodingType>url</EncodingType></ListBucketResult>";
+	struct s3_xml_list_page page = {0};
+	char err[256];
+	assert_int_equal(s3_xml_parse_list(xml, strlen(xml), &page, err, sizeof(err)), 0);
+	assert_int_equal(page.count, 4);
+	assert_string_equal(page.objects[0].key, "shop/up/\x1b[2Jx.png.gz");
+	assert_string_equal(page.objects[1].key, "shop/up/\xff\xfe\xc3(bad.gz");
+	assert_string_equal(page.objects[2].key, "shop/up/a]]>b<![CDATA[.gz");
+	assert_string_equal(page.objects[3].key, "shop/up/a b+c%d\a\n\r\x7f\xc2\x9b.gz");
+	assert_int_equal(page.objects[3].size, 4);
+	s3_objects_free(page.objects, page.count);
+}
+
+static void test_list_not_encoded_keys_kept(void **state)
+{
+	(void)state;
+	/* a server that ignores encoding-type=url (no EncodingType): keys are
+	 * taken as they are, '%' and '+' included */
+	const char *xml = "<ListBucketResult><IsTruncated>true</IsTruncated>"
+	                  "<NextContinuationToken>a%2Bb+c</NextContinuationToken>"
+	                  "<Contents><Key>shop/50%25+off.gz</Key><Size>1</Size></Contents>"
+	                  "<Contents><Key>shop/]]&gt;.gz</Key><Size>1</Size></Contents>"
+	                  "<Contents><Key><![CDATA[shop/<cdata>&.gz]]></Key><Size>1</Size>"
+	                  "</Contents></ListBucketResult>";
+	struct s3_xml_list_page page = {0};
+	char err[256];
+	assert_int_equal(s3_xml_parse_list(xml, strlen(xml), &page, err, sizeof(err)), 0);
+	assert_int_equal(page.count, 3);
+	assert_string_equal(page.objects[0].key, "shop/50%25+off.gz");
+	assert_string_equal(page.objects[1].key, "shop/]]>.gz");
+	assert_string_equal(page.objects[2].key, "shop/<cdata>&.gz");
+	/* the continuation token is opaque: never decoded */
+	assert_string_equal(page.next_token, "a%2Bb+c");
+
+	/* with EncodingType url, a malformed escape or %00 is an error */
+	const char *bad[] = {
+	    "<ListBucketResult><EncodingType>url</EncodingType><Contents><Key>a%zz</Key>"
+	    "<Size>1</Size></Contents></ListBucketResult>",
+	    "<ListBucketResult><EncodingType>url</EncodingType><Contents><Key>a%00b</Key>"
+	    "<Size>1</Size></Contents></ListBucketResult>",
+	    "<ListBucketResult><EncodingType>url</EncodingType><Contents><Key>a%4</Key>"
+	    "<Size>1</Size></Contents></ListBucketResult>",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(s3_xml_parse_list(bad[i], strlen(bad[i]), &page, err, sizeof(err)),
+		                 -1);
+		assert_non_null(strstr(err, "url-encoded Key"));
+	}
+	s3_objects_free(page.objects, page.count);
+	free(page.next_token);
+}
+
+static void test_uploads_page(void **state)
+{
+	(void)state;
+	const char *xml =
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListMultipartUploadsResult " NS ">"
+	    "<Bucket>b</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>"
+	    "<NextKeyMarker>shop/%1Bz</NextKeyMarker><NextUploadIdMarker>id-2</NextUploadIdMarker>"
+	    "<EncodingType>url</EncodingType><Prefix>shop/</Prefix><MaxUploads>2</MaxUploads>"
+	    "<IsTruncated>true</IsTruncated>"
+	    "<Upload><Key>shop/db_2024.sql.gz</Key><UploadId>id-1</UploadId>"
+	    "<Initiator><ID>x</ID></Initiator><StorageClass>STANDARD</StorageClass>"
+	    "<Initiated>2010-11-10T20:48:33.000Z</Initiated></Upload>"
+	    "<Upload><Key>shop/%1Bz</Key><UploadId>id-2</UploadId>"
+	    "<Initiated>2010-11-10T20:49:33.000Z</Initiated></Upload>"
+	    "</ListMultipartUploadsResult>";
+	struct s3_xml_uploads_page page = {0};
+	char err[256];
+	assert_int_equal(s3_xml_parse_uploads(xml, strlen(xml), &page, err, sizeof(err)), 0);
+	assert_int_equal(page.count, 2);
+	assert_true(page.truncated);
+	assert_string_equal(page.next_key_marker, "shop/\x1bz");
+	assert_string_equal(page.next_upload_id_marker, "id-2");
+	assert_string_equal(page.uploads[0].key, "shop/db_2024.sql.gz");
+	assert_string_equal(page.uploads[0].upload_id, "id-1");
+	assert_int_equal(page.uploads[0].initiated_ms, 1289422113000LL);
+	assert_string_equal(page.uploads[1].key, "shop/\x1bz");
+
+	const char *last = "<ListMultipartUploadsResult><IsTruncated>false</IsTruncated>"
+	                   "</ListMultipartUploadsResult>";
+	assert_int_equal(s3_xml_parse_uploads(last, strlen(last), &page, err, sizeof(err)), 0);
+	assert_int_equal(page.count, 2);
+	assert_false(page.truncated);
+	assert_null(page.next_key_marker);
+
+	const char *bad[] = {
+	    "<ListMultipartUploadsResult><Upload><Key>k</Key></Upload>"
+	    "</ListMultipartUploadsResult>",
+	    "<ListMultipartUploadsResult><IsTruncated>true</IsTruncated>"
+	    "</ListMultipartUploadsResult>",
+	    "<ListBucketResult></ListBucketResult>",
+	    "<ListMultipartUploadsResult><Upload><Key>k</Key><UploadId>i</UploadId>"
+	    "<Initiated>yesterday</Initiated></Upload></ListMultipartUploadsResult>",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+		    s3_xml_parse_uploads(bad[i], strlen(bad[i]), &page, err, sizeof(err)), -1);
+	s3_uploads_free(page.uploads, page.count);
+	free(page.next_key_marker);
+	free(page.next_upload_id_marker);
+}
+
 static void test_parse_time(void **state)
 {
 	(void)state;
@@ -252,6 +386,10 @@ int main(void)
 	    cmocka_unit_test(test_complete_error_in_200),
 	    cmocka_unit_test(test_list_page),
 	    cmocka_unit_test(test_list_empty_and_bad),
+	    cmocka_unit_test(test_list_raw_control_key_is_unreadable),
+	    cmocka_unit_test(test_list_url_encoded_keys),
+	    cmocka_unit_test(test_list_not_encoded_keys_kept),
+	    cmocka_unit_test(test_uploads_page),
 	    cmocka_unit_test(test_parse_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
