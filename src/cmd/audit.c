@@ -6,7 +6,10 @@
  * are not records (a torn write, an edit by hand) are skipped and counted on
  * stderr. Every field is sanitised before it is printed, in both forms:
  * the file is data. --path prints the log's file name and nothing else.
- * A missing log is an empty one. Exit 0, or 2 when the log cannot be read.
+ * A missing log is an empty one. A log that actions would refuse (a mode
+ * looser than 0600, not a regular file) is read and reported on stderr.
+ * Exit 0; 1 when the log cannot be read (or stdout not written); 2 for a
+ * usage or configuration error.
  */
 #include "cmd/cmd.h"
 
@@ -18,6 +21,7 @@
 
 #include <json-c/json.h>
 
+#include "job/audit.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
@@ -143,6 +147,18 @@ static json_object *audit_parse_line(const char *line, int *skipped)
 	}
 }
 
+/* Reports on stderr a log that actions would refuse (audit_inspect): it is
+ * still read, but someone has to look at it. */
+static void audit_warn(const char *path)
+{
+	char problem[1024], clean[1024];
+	if (audit_inspect(path, problem, sizeof(problem)) == 0)
+		return;
+	sanitize_text(clean, sizeof(clean), problem);
+	fprintf(stderr, "opsdeck: warning: %s; actions and backups are refused until it is fixed\n",
+	        clean);
+}
+
 enum { OPT_JSON = 2000, OPT_SINCE, OPT_PATH };
 
 struct audit_options {
@@ -203,9 +219,10 @@ int cmd_audit(int argc, char **argv, struct cli_options *opts)
 		}
 		char clean[4096];
 		sanitize_text(clean, sizeof(clean), path);
-		printf("%s\n", clean);
+		audit_warn(path);
+		rc = cli_write_stdout(clean, strlen(clean)) < 0 || cli_write_stdout("\n", 1) < 0;
 		config_free(&cfg);
-		return 0;
+		return rc;
 	}
 	FILE *fp = NULL;
 	char *line = NULL;
@@ -216,6 +233,7 @@ int cmd_audit(int argc, char **argv, struct cli_options *opts)
 	struct strbuf out;
 	strbuf_init(&out, 0);
 
+	rc = 1; /* from here on, a failure to read or to print */
 	fp = path[0] ? fopen(path, "r") : NULL;
 	if (!fp && path[0] && errno != ENOENT) {
 		fprintf(stderr, "opsdeck: cannot read the audit log %s: %s\n", path,
@@ -245,6 +263,8 @@ int cmd_audit(int argc, char **argv, struct cli_options *opts)
 		        strerror(errno));
 		goto done;
 	}
+	if (fp)
+		audit_warn(path);
 	if (skipped)
 		fprintf(stderr, "opsdeck: %s: skipped %d line%s that %s not audit records\n", path,
 		        skipped, skipped == 1 ? "" : "s", skipped == 1 ? "is" : "are");
@@ -256,7 +276,7 @@ int cmd_audit(int argc, char **argv, struct cli_options *opts)
 	} else if (!fp) {
 		fprintf(stderr, "opsdeck: no audit log at %s yet\n", path[0] ? path : "(none set)");
 	}
-	rc = cli_write_stdout(strbuf_str(&out), out.len) < 0 ? EXIT_USAGE : 0;
+	rc = cli_write_stdout(strbuf_str(&out), out.len) < 0 ? 1 : 0;
 done:
 	if (fp)
 		fclose(fp);

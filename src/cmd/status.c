@@ -4,10 +4,14 @@
  * Exit status: 0 when the snapshot was printed, whatever it shows (`check`
  * and `diagnose` are the verbs whose exit status follows the state), 2 for
  * usage and configuration errors, 1 if the output could not be written.
+ * Both forms name the audit log in use and say when actions would be
+ * refused for it (a mode looser than 0600, not writable).
  */
 #include "cmd/cmd.h"
 
+#include "job/audit.h"
 #include "out/out.h"
+#include "util/sanitize.h"
 
 enum status_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_PROMETHEUS };
 enum { OPT_JSON = 2000, OPT_PROMETHEUS };
@@ -43,6 +47,18 @@ static int status_option(int opt, const char *arg, void *ctx)
 	return 0;
 }
 
+/* Which audit log is in use and whether it can take records. */
+static void status_audit_log(const struct config *cfg, struct audit_log_status *a)
+{
+	const char *path = cfg->recovery.audit_log ? cfg->recovery.audit_log : "";
+	char problem[1024];
+	sanitize_text(a->path, sizeof(a->path), path);
+	if (audit_inspect(path, problem, sizeof(problem)) < 0)
+		sanitize_text(a->problem, sizeof(a->problem), problem);
+	else
+		a->problem[0] = '\0';
+}
+
 int cmd_status(int argc, char **argv, struct cli_options *opts)
 {
 	static const struct option longopts[] = {
@@ -65,6 +81,8 @@ int cmd_status(int argc, char **argv, struct cli_options *opts)
 		config_free(&cfg);
 		return 1;
 	}
+
+	status_audit_log(&cfg, &snap.audit_log);
 
 	struct strbuf out;
 	strbuf_init(&out, 0);

@@ -147,10 +147,29 @@ static int audit_make_dir(const char *path, char *err, size_t errlen)
 	return rc;
 }
 
-/* Opens the log for appending, creating it 0600 (and its directory 0700).
- * A log that group or others may read or write is refused, not tightened:
- * someone made it so, and records of who did what must not leak or be
- * forged. Returns the descriptor, or -1 with the reason in err. */
+/* A log that is not a regular file, or that group or others may read or
+ * write: -1 with why (naming the file and its mode) in err. Such a log is
+ * refused, not tightened: someone made it so, and records of who did what
+ * must not leak or be forged. */
+static int audit_mode_problem(const char *path, const struct stat *st, char *err, size_t errlen)
+{
+	if (!S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "the audit log %s is not a regular file", path);
+		return -1;
+	}
+	if (st->st_mode & 077) {
+		snprintf(err, errlen,
+		         "the audit log %s has mode %04o: group or others may read or change it "
+		         "(chmod 600 %s)",
+		         path, (unsigned)(st->st_mode & 07777), path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens the log for appending, creating it 0600 (and its directory 0700);
+ * see audit_mode_problem for the logs it refuses. Returns the descriptor,
+ * or -1 with the reason in err. */
 static int audit_open(const char *path, char *err, size_t errlen)
 {
 	const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
@@ -165,20 +184,43 @@ static int audit_open(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "the audit log %s is not a regular file", path);
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "cannot stat the audit log %s: %s", path, strerror(errno));
 		(void)close(fd);
 		return -1;
 	}
-	if (st.st_mode & 077) {
-		snprintf(err, errlen,
-		         "the audit log %s has mode %04o: group or others may read or change it "
-		         "(chmod 600 %s)",
-		         path, (unsigned)(st.st_mode & 07777), path);
-		(void)close(fd);
+	if (audit_mode_problem(path, &st, err, errlen) < 0) {
+		(void)close(fd); /* opened only to be refused: nothing written */
 		return -1;
 	}
 	return fd;
+}
+
+int audit_inspect(const char *path, char *problem, size_t len)
+{
+	struct stat st;
+	problem[0] = '\0';
+	if (!path || !path[0]) {
+		snprintf(problem, len, "no audit log configured ([recovery] audit_log)");
+		return -1;
+	}
+	if (lstat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0; /* the first record creates it */
+		snprintf(problem, len, "cannot stat the audit log %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		snprintf(problem, len, "the audit log %s is a symbolic link", path);
+		return -1;
+	}
+	if (audit_mode_problem(path, &st, problem, len) < 0)
+		return -1;
+	if (access(path, W_OK) != 0) {
+		snprintf(problem, len, "cannot write the audit log %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* Appends one whole line with a single write(2). A short write (a full

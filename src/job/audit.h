@@ -36,4 +36,12 @@ void audit_new_id(char id[AUDIT_ID_SIZE]);
  * the reason (naming the file) in err. */
 int audit_write(const char *path, const struct audit_record *r, char *err, size_t errlen);
 
+/* Whether the log as it stands can take records, creating and changing
+ * nothing (for `status` and `opsdeck audit`): 0 when it can, or does not
+ * exist yet; -1 with the problem, naming the file, in `problem` when it is
+ * not a regular file, is a symbolic link, has a mode looser than 0600 (it
+ * is reported, never tightened) or cannot be written. audit_write refuses
+ * such a log too. */
+int audit_inspect(const char *path, char *problem, size_t len);
+
 #endif

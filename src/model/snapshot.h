@@ -188,6 +188,15 @@ struct backup_status {
 	char unfinished_oldest_key[256];
 };
 
+/* The audit log that actions and backups append to, as `status` shows it
+ * (cmd/status.c): path "" when not looked at; problem "" when the log can
+ * take records (job/audit.h audit_inspect), else why actions are refused.
+ * Both sanitised. */
+struct audit_log_status {
+	char path[512];
+	char problem[1024];
+};
+
 struct snapshot {
 	int64_t taken_at_ms;          /* wall clock when the poll started */
 	int64_t duration_ms;          /* how long the whole poll took */
@@ -200,6 +209,7 @@ struct snapshot {
 	struct request_metrics requests;
 	struct slow_query_status slow_queries;
 	struct backup_status backup;
+	struct audit_log_status audit_log;
 };
 
 /* The overall state of the health checks (database, redis, health,

@@ -242,6 +242,10 @@ void out_json(const struct snapshot *s, const struct diagnosis *d, struct strbuf
 	json_object_object_add(metrics, "requests", requests_json(&s->requests));
 	json_object_object_add(metrics, "slow_queries", slow_queries_json(&s->slow_queries));
 	json_object_object_add(root, "metrics", metrics);
+	json_object *audit = json_object_new_object();
+	json_object_object_add(audit, "path", json_string_or_null(s->audit_log.path));
+	json_object_object_add(audit, "problem", json_string_or_null(s->audit_log.problem));
+	json_object_object_add(root, "audit_log", audit);
 	if (d)
 		json_object_object_add(root, "diagnosis", out_diagnosis_json(d));
 

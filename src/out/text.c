@@ -207,6 +207,12 @@ void out_text(const struct snapshot *s, const struct diagnosis *d, struct strbuf
 	strbuf_putc(b, '\n');
 	performance_block(b, &s->requests);
 	slow_queries_block(b, &s->slow_queries);
+	if (s->audit_log.path[0]) {
+		strbuf_printf(b, "\n%-9s %-10s %9s  %s\n", "audit log",
+		              s->audit_log.problem[0] ? "REFUSING" : "OK", "", s->audit_log.path);
+		if (s->audit_log.problem[0])
+			strbuf_printf(b, "%31s%s\n", "", s->audit_log.problem);
+	}
 
 	if (d) {
 		strbuf_printf(b, "\ndiagnosis %s\n", diagnosis_status_name(d->status));

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,23 @@ static void test_loose_mode_refused(void **state)
 	assert_int_equal(st.st_size, 0);
 }
 
+/* audit_write under a file size limit of `limit` bytes (as a full disk
+ * would cut it: SIGXFSZ ignored, so the write fails or comes back short). */
+static int write_with_size_limit(const char *path, const struct audit_record *r, off_t limit,
+                                 char *err, size_t errlen)
+{
+	struct rlimit old, small;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = (rlim_t)limit;
+	void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	int rc = audit_write(path, r, err, errlen);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, old_handler);
+	return rc;
+}
+
 /* A short write (here: the file size limit, as a full disk would) is
  * refused and taken back: no torn line is left, and the next record starts
  * on a line of its own. */
@@ -244,15 +262,7 @@ static void test_short_write_taken_back(void **state)
 	struct stat before;
 	assert_int_equal(stat(f->path, &before), 0);
 
-	struct rlimit old, small;
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-	small = old;
-	small.rlim_cur = (rlim_t)before.st_size + 20;
-	void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
-	int rc = audit_write(f->path, &r, err, sizeof(err));
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, old_handler);
+	int rc = write_with_size_limit(f->path, &r, before.st_size + 20, err, sizeof(err));
 	assert_int_equal(rc, -1);
 	assert_non_null(strstr(err, "short write"));
 	struct stat after;
@@ -270,6 +280,75 @@ static void test_short_write_taken_back(void **state)
 	json_object_put(recs[1]);
 }
 
+/* A write that fails outright (no byte fits: EFBIG here, ENOSPC on a full
+ * disk) is refused with the file and the reason, and the log is left as it
+ * was. */
+static void test_write_error_refused(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+	struct audit_record r;
+	record_attempt(&r);
+	assert_int_equal(audit_write(f->path, &r, err, sizeof(err)), 0);
+	struct stat before, after;
+	assert_int_equal(stat(f->path, &before), 0);
+	assert_int_equal(write_with_size_limit(f->path, &r, before.st_size, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, f->path));
+	assert_non_null(strstr(err, strerror(EFBIG)));
+	assert_int_equal(stat(f->path, &after), 0);
+	assert_int_equal(after.st_size, before.st_size);
+}
+
+/* What is not a regular file (/dev/full, a directory, a symbolic link) is
+ * no audit log: audit_write refuses it, audit_inspect reports it. */
+static void test_not_a_log_refused(void **state)
+{
+	struct fixture *f = *state;
+	char err[512], link[256];
+	struct audit_record r;
+	record_attempt(&r);
+	assert_int_equal(audit_write("/dev/full", &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/dev/full is not a regular file"));
+	assert_int_equal(audit_inspect("/dev/full", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/dev/full is not a regular file"));
+	assert_int_equal(audit_inspect(f->dir, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, f->dir));
+
+	assert_int_equal(audit_write(f->path, &r, err, sizeof(err)), 0);
+	snprintf(link, sizeof(link), "%s/link.jsonl", f->dir);
+	assert_int_equal(symlink(f->path, link), 0);
+	assert_int_equal(audit_inspect(link, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "symbolic link"));
+	assert_int_equal(audit_write(link, &r, err, sizeof(err)), -1);
+	unlink(link);
+}
+
+/* audit_inspect creates and changes nothing: a missing log is fine (the
+ * first record creates it), a 0600 one too; one with a looser mode is
+ * reported with its name and mode, and keeps that mode. */
+static void test_inspect(void **state)
+{
+	struct fixture *f = *state;
+	char problem[512], err[256];
+	struct audit_record r;
+	record_attempt(&r);
+	assert_int_equal(audit_inspect(f->path, problem, sizeof(problem)), 0);
+	assert_int_equal(access(f->path, F_OK), -1);
+	assert_int_equal(audit_write(f->path, &r, err, sizeof(err)), 0);
+	assert_int_equal(audit_inspect(f->path, problem, sizeof(problem)), 0);
+
+	assert_int_equal(chmod(f->path, 0640), 0);
+	assert_int_equal(audit_inspect(f->path, problem, sizeof(problem)), -1);
+	assert_non_null(strstr(problem, f->path));
+	assert_non_null(strstr(problem, "mode 0640"));
+	struct stat st;
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+
+	assert_int_equal(audit_inspect("", problem, sizeof(problem)), -1);
+	assert_non_null(strstr(problem, "[recovery] audit_log"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +359,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_missing_dir_created, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_loose_mode_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_short_write_taken_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_write_error_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_not_a_log_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_inspect, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
