@@ -8,8 +8,10 @@
  * status is 1. A second signal gives up the abort: the upload left behind is
  * named in the result (and the audit record).
  *
- * Exit status: 0 success, 1 the backup (or verification) failed, 2 usage
- * or configuration error.
+ * Exit status (opsdeck(1) EXIT STATUS): 0 success, 1 the backup (or the
+ * verification, or the listing) failed, 2 a usage or configuration error or
+ * a backup refused before it began (no database or source configured, a bad
+ * target, an audit log that cannot take the attempt record).
  */
 #include "cmd/cmd.h"
 
@@ -405,7 +407,7 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 	if (probe_global_init() < 0) {
 		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
 		config_free(&cfg);
-		return EXIT_USAGE;
+		return 1; /* a failure of the host, not of the command line */
 	}
 	if (!is_list)
 		cli_catch_interrupts(); /* a listing is short: Ctrl-C just ends it */

@@ -7,9 +7,11 @@
  * it probes again and prints before → after for the issues the action
  * addresses.
  *
- * Exit status: 0 done (or dry run shown), 1 the action failed or was not
- * confirmed, 2 usage or configuration errors and refusals (read-only mode,
- * not configured, no audit log, no terminal to confirm on).
+ * Exit status (opsdeck(1) EXIT STATUS): 0 done (or dry run shown), 1 the
+ * action failed (or ran and its outcome could not be recorded), 2 usage or
+ * configuration errors and refusals before it ran (read-only mode, not
+ * configured, no audit log, a target it must never touch, not confirmed,
+ * no terminal to confirm on).
  */
 #include "cmd/cmd.h"
 
@@ -210,6 +212,7 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 
 	if (probe_global_init() < 0) {
 		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
+		rc = 1; /* a failure of the host, not of the command line */
 		goto done;
 	}
 	probes = true;

@@ -302,14 +302,20 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 		               cfg->database.url_unset_reason && *cfg->database.url_unset_reason
 		                   ? cfg->database.url_unset_reason
 		                   : "set [database] url");
+		r->refused = true;
 		goto done;
 	}
-	if (pgurl_parse(cfg->database.url, cfg->app.timeout_ms, &url, err, sizeof(err)) != 0)
+	/* a bad URL or target is a configuration error: nothing ran */
+	if (pgurl_parse(cfg->database.url, cfg->app.timeout_ms, &url, err, sizeof(err)) != 0) {
+		r->refused = true;
 		goto done;
+	}
 	have_url = true;
 	sink = sink_open(url_text, cfg, err, sizeof(err));
-	if (!sink)
+	if (!sink) {
+		r->refused = true;
 		goto done;
+	}
 	hooks_to_sink(hooks, sink);
 	char ts[64], name[512];
 	backup_timestamp(ts, sizeof(ts), wall0);
@@ -614,8 +620,10 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 		goto done;
 	}
 	sink = sink_open(url_text, cfg, err, sizeof(err));
-	if (!sink)
+	if (!sink) {
+		r->refused = true; /* a bad target: nothing ran */
 		goto done;
+	}
 	hooks_to_sink(hooks, sink);
 	if (files_walk(source, patterns, pattern_count, &list, err, sizeof(err)) != 0)
 		goto done;

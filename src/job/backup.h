@@ -75,8 +75,9 @@ struct backup_result {
 void backup_result_free(struct backup_result *r);
 
 /* target: a URL, or NULL for [backup] target. 0 ok, -1 failed or cancelled
- * (r->refused when nothing ran: a bad target or source, or an audit log
- * that cannot take the attempt record). A backup whose outcome cannot be
+ * (r->refused when nothing ran: no database or source configured, a bad
+ * database URL or target, or an audit log that cannot take the attempt
+ * record). A backup whose outcome cannot be
  * written to the audit log is a failure, though the object is stored. */
 int backup_db(const struct config *cfg, const char *target, const struct backup_hooks *hooks,
               struct backup_result *r);
