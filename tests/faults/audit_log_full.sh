@@ -3,7 +3,8 @@
 # no longer fits; that action is refused before it runs (its attempt record
 # could not be written), no torn line is left in the log, every action that
 # ran has its attempt record, and `opsdeck audit` reads every record back
-# and skips nothing.
+# and skips nothing; with broken lines added, it shows every whole record
+# and counts the broken lines.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 require_cmd mount umount
 logdir=$TEST_DIR/log
@@ -69,4 +70,21 @@ run "$OPSDECK" -c opsdeck.conf audit
 assert_eq "$RC" 0 "opsdeck audit reads the full log"
 assert_eq "$(grep -c restart-app <<<"$OUT")" "$lines" "opsdeck audit shows every record"
 assert_not_contains "$ERR" "skipped" "opsdeck audit skips nothing"
+
+# The reader skips only what is broken, and says how much: a torn record
+# with a whole one glued to it (an older opsdeck's short write) and a line
+# of garbage cost one line each; the glued record is still read.
+copy=$TEST_DIR/torn.jsonl
+{
+	head -n 1 "$audit" | head -c 40
+	head -n 1 "$audit"
+	echo 'not a record'
+	tail -n +2 "$audit"
+} >"$copy"
+chmod 0600 "$copy"
+sed "s|^audit_log = .*|audit_log = $copy|" opsdeck.conf | write_config torn.conf
+run "$OPSDECK" -c torn.conf audit
+assert_eq "$RC" 0 "opsdeck audit reads a log with broken lines"
+assert_eq "$(grep -c restart-app <<<"$OUT")" "$lines" "every whole record is shown"
+assert_contains "$ERR" "skipped 2 lines that are not audit records" "and the broken lines are counted"
 finish

@@ -4,7 +4,8 @@
 # /var/log/opsdeck is created 0700 and the log 0600; an unprivileged
 # operator's log goes under ~/.local/state/opsdeck; a systemd unit's
 # $LOGS_DIRECTORY wins; a configured audit_log whose parent is missing is
-# one clear error naming the key and the path.
+# one clear error naming the key and the path. status names the log in use;
+# a mode looser than 0600 is reported by status and audit, and refused.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 [ "$(id -u)" = 0 ] || skip "needs root (unshare -m, setpriv)"
 require_cmd unshare setpriv
@@ -51,6 +52,24 @@ done
 assert_eq "$(stat -c '%a' "$nb/home/.local/state/opsdeck/audit.jsonl" 2>&1)" 600 "the log 0600"
 assert_eq "$(grep -c '"action":"backup-db"' "$nb/home/.local/state/opsdeck/audit.jsonl")" 2 \
 	"the operator's backup is audited"
+# status names the log in use; a looser mode is reported, never tightened,
+# and the log is still read, but actions and backups are refused.
+log=$nb/home/.local/state/opsdeck/audit.jsonl
+run as_nobody "$OPSDECK" -c "$nb/opsdeck.conf" status --json
+assert_eq "$(json_get "$OUT" audit_log.path)" "$log" "status --json names the log in use"
+assert_eq "$(json_get "$OUT" audit_log.problem)" null "and has no problem with it"
+run as_nobody "$OPSDECK" -c "$nb/opsdeck.conf" status
+assert_match "$OUT" "audit log +OK +$log" "text status names the log in use"
+chmod 0640 "$log"
+run as_nobody "$OPSDECK" -c "$nb/opsdeck.conf" status --json
+assert_contains "$(json_get "$OUT" audit_log.problem)" "$log has mode 0640" "status reports the mode"
+assert_exit 0 as_nobody "$OPSDECK" -c "$nb/opsdeck.conf" audit
+assert_eq "$(grep -c backup-db <<<"$OUT")" 2 "a log with a loose mode is still read"
+assert_contains "$ERR" "warning: the audit log $log has mode 0640" "and its mode is reported"
+assert_exit 2 as_nobody "$OPSDECK" -c "$nb/opsdeck.conf" backup db
+assert_contains "$ERR" "mode 0640" "a backup is refused, naming the mode"
+assert_eq "$(stat -c '%a' "$log")" 640 "the mode is left as it was"
+chmod 0600 "$log"
 # XDG_STATE_HOME moves it.
 run as_nobody XDG_STATE_HOME="$nb/home/state" "$OPSDECK" -c "$nb/opsdeck.conf" audit --path
 assert_eq "$OUT" "$nb/home/state/opsdeck/audit.jsonl" "XDG_STATE_HOME is honoured"
