@@ -182,6 +182,15 @@ static void open_read(const struct files_list *list, const char *path, char *tex
 	close(fd);
 }
 
+/* files_open refuses path, giving a reason that holds why. */
+static void assert_refused(const struct files_list *list, const char *path, const char *why)
+{
+	char text[64], err[256];
+	open_read(list, path, text, sizeof(text), err, sizeof(err));
+	assert_string_equal(text, "");
+	assert_non_null(strstr(err, why));
+}
+
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	return remove(path);
@@ -225,23 +234,16 @@ static void test_open_after_swap(void **state)
 	assert_string_equal(text, "mine");
 
 	swap_for_link("src/z", "outside");
-	open_read(&list, "z/shadow", text, sizeof(text), err, sizeof(err));
-	assert_string_equal(text, "");
-	assert_non_null(strstr(err, "symbolic link"));
-
+	assert_refused(&list, "z/shadow", "symbolic link");
 	swap_for_link("src/top", "outside/shadow");
-	open_read(&list, "top", text, sizeof(text), err, sizeof(err));
-	assert_string_equal(text, "");
-	assert_non_null(strstr(err, "symbolic link"));
+	assert_refused(&list, "top", "symbolic link");
 
 	/* a FIFO in a file's place is refused at once, not waited on */
 	char path[512];
 	swap_path(path, sizeof(path), "src/fifo-later");
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(mkfifo(path, 0600), 0);
-	open_read(&list, "fifo-later", text, sizeof(text), err, sizeof(err));
-	assert_string_equal(text, "");
-	assert_non_null(strstr(err, "regular file"));
+	assert_refused(&list, "fifo-later", "regular file");
 
 	/* the source was opened once: moving it and putting a link in its
 	 * place changes nothing */

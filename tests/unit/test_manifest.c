@@ -72,6 +72,16 @@ static void test_db_round_trip(void **state)
 	free(text);
 }
 
+/* A files manifest of run "T" listing files. */
+static void files_manifest(struct manifest *m, struct manifest_file *files, size_t count)
+{
+	memset(m, 0, sizeof(*m));
+	strcpy(m->kind, "files");
+	strcpy(m->key, "T");
+	m->files = files;
+	m->file_count = count;
+}
+
 static void test_files_round_trip(void **state)
 {
 	(void)state;
@@ -82,11 +92,7 @@ static void test_files_round_trip(void **state)
 	strcpy(files[0].sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	strcpy(files[1].sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	struct manifest m;
-	memset(&m, 0, sizeof(m));
-	strcpy(m.kind, "files");
-	strcpy(m.key, "T");
-	m.files = files;
-	m.file_count = 2;
+	files_manifest(&m, files, 2);
 	m.failures = 1;
 	char *text = manifest_to_json(&m);
 	struct manifest back;
@@ -124,11 +130,7 @@ static void test_files_names_not_utf8(void **state)
 	    {.path = "d/%41\xfe\xc3", .key = "T/d/%41\xfe\xc3.gz"},
 	};
 	struct manifest m;
-	memset(&m, 0, sizeof(m));
-	strcpy(m.kind, "files");
-	strcpy(m.key, "T");
-	m.files = files;
-	m.file_count = 3;
+	files_manifest(&m, files, 3);
 	char *text = manifest_to_json(&m);
 	assert_non_null(text);
 	assert_true(valid_utf8(text));
