@@ -739,11 +739,6 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 	 * failures stays incomplete (list says so) and exits non-zero */
 	if (!cancelled && r->failures == 0) {
 		manifest_text = manifest_to_json(&m);
-		if (!manifest_text) {
-			message_printf(err, sizeof(err), "out of memory writing the manifest");
-			free(ok);
-			goto done;
-		}
 		if (sink_put(sink, r->manifest_key, manifest_text, strlen(manifest_text), err,
 		             sizeof(err)) != 0) {
 			char why[1024];
