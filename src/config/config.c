@@ -97,7 +97,7 @@ static const struct config_key keys[] = {
     {KEY("app", "version_file", TYPE_STRING, app.version_file, "./public/version.json")},
     {KEY("app", "timeout", TYPE_DURATION, app.timeout_ms, "3s"), .min = 1, .max = 3600e3},
 
-    {KEY("database", "url", TYPE_STRING, database.url, "${DATABASE_URL}"), .check = CHECK_PG_URL,
+    {KEY("database", "url", TYPE_STRING, database.url, "${DATABASE_URL:-}"), .check = CHECK_PG_URL,
      .reason_offset = F(database.url_unset_reason)},
     {KEY("database", "request_log", TYPE_STRING, database.request_log, "RequestLog"),
      .check = CHECK_TABLE_NAME},
@@ -106,7 +106,7 @@ static const struct config_key keys[] = {
     {KEY("database", "slow_query_ms", TYPE_INT64, database.slow_query_ms, "1000"), .min = 1,
      .max = 86400e3},
 
-    {KEY("redis", "url", TYPE_STRING, redis.url, "${REDIS_URL}"), .check = CHECK_REDIS_URL,
+    {KEY("redis", "url", TYPE_STRING, redis.url, "${REDIS_URL:-}"), .check = CHECK_REDIS_URL,
      .reason_offset = F(redis.url_unset_reason)},
     {KEY("redis", "cache_prefix", TYPE_STRING, redis.cache_prefix, "cache:")},
 
@@ -117,7 +117,7 @@ static const struct config_key keys[] = {
 
     {KEY("backup", "target", TYPE_STRING, backup.target, ""), .check = CHECK_BACKUP_TARGET},
     {KEY("backup", "s3_endpoint", TYPE_STRING, backup.s3_endpoint, ""), .check = CHECK_HTTP_URL},
-    {KEY("backup", "region", TYPE_STRING, backup.region, "${AWS_REGION}")},
+    {KEY("backup", "region", TYPE_STRING, backup.region, "${AWS_REGION:-}")},
     {KEY("backup", "files_source", TYPE_STRING, backup.files_source, "")},
     {KEY("backup", "files_patterns", TYPE_LIST, backup.files_patterns, "**/*"),
      .count_offset = F(backup.files_pattern_count), .max_items = CONFIG_MAX_PATTERNS},
@@ -791,8 +791,7 @@ static int literal_secret_line(const struct load_state *ls)
 		const struct ini_entry *e = &ls->ini.entries[i];
 		char *literal = NULL;
 		char why[64];
-		if (expand_vars(e->value, lookup_nothing, NULL, &literal, NULL, 0, why,
-		                sizeof(why)) < 0)
+		if (expand_vars(e->value, NULL, NULL, &literal, NULL, 0, why, sizeof(why)) < 0)
 			literal = xstrdup(e->value);
 		/* user:pass@ in a URL, libpq's password= / sslpassword=, or a
 		 * credential in a URL's query string (?token=) */
