@@ -307,13 +307,14 @@ static const char *lookup_nothing(void *ctx, const char *name)
 /* Opens and reads a whole text file. Returns 1 when read, 0 when it does not
  * exist and `absent_ok`, -1 on error ("PREFIXpath: reason"). The mode comes
  * from fstat on the same descriptor, so the permission check looks at the
- * file that was read. */
+ * file that was read. The open does not block: a FIFO (or any other file
+ * that is not a regular one) is refused, where reading it would hang. */
 static int read_text_file(const char *path, bool absent_ok, const char *prefix, char **text,
                           struct stat *st, char *err, size_t errlen)
 {
 	char *name = xasprintf("%s%s", prefix, path);
-	int rc = file_read_text(path, name, CONFIG_MAX_SIZE, FILE_READ_TEXT, text, NULL, st, err,
-	                        errlen);
+	int rc = file_read_text(path, name, CONFIG_MAX_SIZE, FILE_READ_TEXT | FILE_READ_NONBLOCK,
+	                        text, NULL, st, err, errlen);
 	if (rc == FILE_TOO_LARGE)
 		fail(err, errlen, "%s: larger than %d bytes; is it the right file?", name,
 		     CONFIG_MAX_SIZE);

@@ -122,7 +122,8 @@ void config_defaults(struct config *cfg);
 
 /* Loads the configuration: `explicit_path` (from -c, which must exist) or
  * the search order above (a missing candidate is skipped, one that cannot be
- * read is an error). cfg need not be initialised; whatever it held is
+ * read is an error; so is a FIFO or any file that is not a regular one,
+ * refused without blocking). cfg need not be initialised; whatever it held is
  * overwritten, not freed. On error returns -1 and writes one line into err,
  * naming the file and line ("opsdeck.conf:12: unknown key 'tiemout' in
  * [app] (did you mean 'timeout'?)"); cfg is then left freed-and-empty (all

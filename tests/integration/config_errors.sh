@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Configuration mistakes give one line naming the file and line, exit 2;
-# a file holding a secret readable by others is refused.
+# a file holding a secret readable by others is refused; a FIFO is refused
+# without waiting on it.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 
 # expect_error FILE_CONTENT NEEDLE: status exits 2 with one line that names
@@ -48,6 +49,30 @@ assert_not_contains "$err" "QueryPw123"
 printf '[app]\nname = shop\n' > plain.conf
 chmod 644 plain.conf
 assert_exit 0 "$OPSDECK" -c plain.conf status
+
+# A FIFO where the file should be (as -c, in the search path, as env_file):
+# refused at once, not waited on forever, also under check.
+mkfifo fifo.conf app.env.fifo
+elapsed_ms timeout 10 "$OPSDECK" -c fifo.conf status >/dev/null
+assert_eq "$RC" 2 "a FIFO as -c: exit 2"
+assert_contains "$ERR" "fifo.conf: not a regular file"
+assert_lt "$ELAPSED_MS" 5000 "a FIFO as -c: refused at once (ms)"
+elapsed_ms timeout 10 "$OPSDECK" -c fifo.conf check >/dev/null
+assert_eq "$RC" 3 "a FIFO as -c under check: UNKNOWN"
+assert_contains "$OUT" "fifo.conf: not a regular file"
+assert_lt "$ELAPSED_MS" 5000 "a FIFO under check: refused at once (ms)"
+mkdir -p xdg/opsdeck
+mkfifo xdg/opsdeck/opsdeck.conf
+elapsed_ms env XDG_CONFIG_HOME="$PWD/xdg" timeout 10 "$OPSDECK" status >/dev/null
+assert_eq "$RC" 2 "a FIFO in the search path: exit 2"
+assert_contains "$ERR" "xdg/opsdeck/opsdeck.conf: not a regular file"
+assert_lt "$ELAPSED_MS" 5000 "a FIFO in the search path: refused at once (ms)"
+printf '[app]\nenv_file = %s\n' "$PWD/app.env.fifo" >fifo-env.conf
+chmod 600 fifo-env.conf
+elapsed_ms timeout 10 "$OPSDECK" -c fifo-env.conf status >/dev/null
+assert_eq "$RC" 2 "a FIFO as env_file: exit 2"
+assert_contains "$ERR" "fifo-env.conf:2: env_file $PWD/app.env.fifo: not a regular file"
+assert_lt "$ELAPSED_MS" 5000 "a FIFO as env_file: refused at once (ms)"
 
 # Usage errors.
 assert_exit 2 "$OPSDECK" frobnicate

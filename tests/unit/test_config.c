@@ -795,6 +795,33 @@ static void test_default_values(void **state)
 	config_free(&cfg);
 }
 
+/* A FIFO (or anything else that is not a regular file) is refused at once:
+ * opening one to read would wait for a writer forever. */
+static void test_fifo_is_refused_without_hanging(void **state)
+{
+	struct fixture *fx = *state;
+	char fifo[PATH_MAX], expect[PATH_MAX * 2 + 64];
+	snprintf(fifo, sizeof(fifo), "%s/fifo", fx->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(10); /* a hang ends the test (SIGALRM) rather than the suite's patience */
+	snprintf(expect, sizeof(expect), "%s: not a regular file", fifo);
+	load_fails(fifo, expect);
+	/* In the search path too. */
+	char xdg[PATH_MAX];
+	snprintf(xdg, sizeof(xdg), "%s/xdg/opsdeck", fx->dir);
+	make_dirs(xdg);
+	strcat(xdg, "/opsdeck.conf");
+	assert_int_equal(mkfifo(xdg, 0600), 0);
+	snprintf(expect, sizeof(expect), "%s: not a regular file", xdg);
+	load_fails(NULL, expect);
+	/* The env_file. */
+	char text[PATH_MAX + 64];
+	snprintf(text, sizeof(text), "[app]\nenv_file = %s\n", fifo);
+	snprintf(expect, sizeof(expect), "env_file %s: not a regular file", fifo);
+	check_file_error(fx, text, 2, expect);
+	alarm(0);
+}
+
 static void test_literal_dollar(void **state)
 {
 	struct fixture *fx = *state;
@@ -1185,6 +1212,7 @@ int main(void)
 	    T(test_expansion_errors),
 	    T(test_unset_variable_names_file_line_and_variable),
 	    T(test_default_values),
+	    T(test_fifo_is_refused_without_hanging),
 	    T(test_literal_dollar),
 	    T(test_lists),
 	    T(test_unset_reasons),
