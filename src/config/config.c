@@ -926,8 +926,12 @@ done:
 	ini_file_free(&ls.ini, &ls.sections);
 	free(ls.text);
 	config_free(&c);
-	if (rc < 0)
+	if (rc < 0) {
 		memset(cfg, 0, sizeof(*cfg));
+		/* The message quotes the file's path and text: no control (C0
+		 * or C1) reaches the operator's terminal or a monitoring system. */
+		sanitize_text(err, errlen, err);
+	}
 	return rc;
 }
 

@@ -126,7 +126,8 @@ void config_defaults(struct config *cfg);
  * refused without blocking). cfg need not be initialised; whatever it held is
  * overwritten, not freed. On error returns -1 and writes one line into err,
  * naming the file and line ("opsdeck.conf:12: unknown key 'tiemout' in
- * [app] (did you mean 'timeout'?)"); cfg is then left freed-and-empty (all
+ * [app] (did you mean 'timeout'?)"), with every control (C0 or C1) and
+ * invalid UTF-8 byte replaced by '?'; cfg is then left freed-and-empty (all
  * NULL, safe to config_free). Returns 0 on success. Registers every secret
  * it finds (URL passwords, AWS_SECRET_ACCESS_KEY, ...) with
  * redact_register(). */

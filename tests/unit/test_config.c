@@ -822,6 +822,22 @@ static void test_fifo_is_refused_without_hanging(void **state)
 	alarm(0);
 }
 
+/* Controls in what an error quotes back (C1 as UTF-8 and as raw bytes,
+ * invalid UTF-8) are replaced, never passed to the terminal. */
+static void test_errors_carry_no_control_bytes(void **state)
+{
+	struct fixture *fx = *state;
+	check_file_error(fx, "[app\xc2\x9b\x9b\xff]\nname = x\n", 1,
+	                 "invalid section name [app???] (use letters, digits, '_', '.', '-')");
+	check_file_error(fx, "[\xe2\x80\xae\xc2\x85x]\n", 1,
+	                 "invalid section name [??x] (use letters, digits, '_', '.', '-')");
+	/* The path quoted in any message. */
+	char path[PATH_MAX], expect[PATH_MAX + 64];
+	snprintf(path, sizeof(path), "%s/c\xc2\x9b\x1b.conf", fx->dir);
+	snprintf(expect, sizeof(expect), "%s/c??.conf: No such file or directory", fx->dir);
+	load_fails(path, expect);
+}
+
 static void test_literal_dollar(void **state)
 {
 	struct fixture *fx = *state;
@@ -1213,6 +1229,7 @@ int main(void)
 	    T(test_unset_variable_names_file_line_and_variable),
 	    T(test_default_values),
 	    T(test_fifo_is_refused_without_hanging),
+	    T(test_errors_carry_no_control_bytes),
 	    T(test_literal_dollar),
 	    T(test_lists),
 	    T(test_unset_reasons),
