@@ -439,7 +439,6 @@ done:
 struct files_run {
 	const struct config *cfg;
 	struct sink *sink;
-	const char *source;
 	const char *timestamp;
 	const struct files_list *list;
 	const struct backup_hooks *hooks;
@@ -459,7 +458,7 @@ static int file_upload(struct files_run *fr, size_t index, struct manifest_file 
                        char *err, size_t errlen)
 {
 	const struct files_entry *e = &fr->list->entries[index];
-	char *path = NULL, *key = NULL;
+	char *key = NULL;
 	int fd = -1, rc = -1;
 	struct sink_writer *w = NULL;
 	struct sha256 *hash = NULL;
@@ -468,16 +467,13 @@ static int file_upload(struct files_run *fr, size_t index, struct manifest_file 
 	memset(&z, 0, sizeof(z));
 	bool z_ok = false;
 	*retry = false;
-	if (asprintf(&path, "%s/%s", fr->source, e->path) < 0 ||
-	    asprintf(&key, "%s/%s.gz", fr->timestamp, e->path) < 0 || !in || !zout) {
+	if (asprintf(&key, "%s/%s.gz", fr->timestamp, e->path) < 0 || !in || !zout) {
 		message_printf(err, errlen, "out of memory");
 		goto done;
 	}
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		message_printf(err, errlen, "cannot open: %s", strerror(errno));
+	fd = files_open(fr->list, index, err, errlen);
+	if (fd < 0)
 		goto done;
-	}
 	if (deflateInit2(&z, fr->cfg->backup.compression_level, Z_DEFLATED, 15 + 16, 8,
 	                 Z_DEFAULT_STRATEGY) != Z_OK) {
 		message_printf(err, errlen, "gzip: cannot initialise");
@@ -546,9 +542,29 @@ done:
 		close(fd);
 	free(in);
 	free(zout);
-	free(path);
 	free(key);
 	return rc;
+}
+
+/* Names what the walk skipped, one note each, so the operator knows what
+ * the backup does not hold. */
+static void log_skipped(const struct backup_hooks *hooks, const struct files_list *list)
+{
+	if (!hooks || !hooks->log)
+		return;
+	char line[1024];
+	for (size_t i = 0; i < list->skipped_named; i++) {
+		const struct files_skip *s = &list->skipped[i];
+		message_printf(line, sizeof(line), "skipped %s: %s", s->path,
+		               s->link ? "a symbolic link, not followed" : "not a regular file");
+		hooks->log(hooks->ctx, line);
+	}
+	size_t unnamed = list->skipped_links + list->skipped_other - list->skipped_named;
+	if (unnamed) {
+		message_printf(line, sizeof(line),
+		               "skipped %zu more (symbolic links or not regular files)", unnamed);
+		hooks->log(hooks->ctx, line);
+	}
 }
 
 static void *files_worker(void *arg)
@@ -627,6 +643,7 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 	hooks_to_sink(hooks, sink);
 	if (files_walk(source, patterns, pattern_count, &list, err, sizeof(err)) != 0)
 		goto done;
+	log_skipped(hooks, &list);
 	/* ts: the run's directory, "TIMESTAMP_ID" */
 	if (backup_name_pick(sink, NULL, stamp, false, audit_new_id, id, ts, sizeof(ts), err,
 	                     sizeof(err)) != 0)
@@ -647,7 +664,6 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 
 	fr.cfg = cfg;
 	fr.sink = sink;
-	fr.source = source;
 	fr.timestamp = ts;
 	fr.list = &list;
 	fr.hooks = hooks;
@@ -760,15 +776,23 @@ done:
 	r->duration_ms = clock_monotonic_ms() - t0;
 	r->cancelled = cancelled;
 	double secs = r->duration_ms > 0 ? (double)r->duration_ms / 1000.0 : 0.001;
-	if (rc == 0)
+	if (rc == 0) {
+		char links[64] = "", other[64] = "";
+		if (list.skipped_links)
+			message_printf(links, sizeof(links), ", %zu symbolic link%s not followed",
+			               list.skipped_links, list.skipped_links == 1 ? "" : "s");
+		if (list.skipped_other)
+			message_printf(other, sizeof(other), ", %zu non-regular file%s skipped",
+			               list.skipped_other, list.skipped_other == 1 ? "" : "s");
 		message_printf(r->message, sizeof(r->message),
 		               "backed up %zu files to %s/%s/: %.1f MB in, %.1f MB stored, %.1f s, "
-		               "%.1f MB/s, 0 failures%s",
+		               "%.1f MB/s, 0 failures%s%s",
 		               r->files, sink->display, r->key, (double)r->bytes_in / 1e6,
 		               (double)r->bytes_out / 1e6, secs, (double)r->bytes_in / 1e6 / secs,
-		               r->skipped_links ? ", symlinks skipped" : "");
-	else
+		               links, other);
+	} else {
 		message_printf(r->message, sizeof(r->message), "file backup failed: %s", err);
+	}
 	message_add_note(r, note);
 	redact_text(r->message, sizeof(r->message));
 	if (audited && audit(cfg, id, "backup-files", url_text,

@@ -8,7 +8,11 @@
 #include <json-c/json.h>
 #include <openssl/evp.h>
 
+#include "util/percent.h"
+#include "util/sanitize.h"
 #include "util/xalloc.h"
+
+#define REPLACEMENT_CHARACTER "\xef\xbf\xbd" /* U+FFFD in UTF-8 */
 
 struct sha256 {
 	EVP_MD_CTX *ctx;
@@ -57,6 +61,49 @@ static void add_int(json_object *o, const char *name, int64_t value)
 	json_object_object_add(o, name, json_object_new_int64(value));
 }
 
+/* A file name as JSON: the name is bytes, JSON text is UTF-8. NAME holds the
+ * name when it is valid UTF-8 (json-c escapes its control characters);
+ * otherwise NAME holds it with each invalid byte replaced by U+FFFD, for
+ * people, and NAME_bytes the exact bytes, every byte outside printable
+ * ASCII and '%' written %XX. */
+static void add_name(json_object *o, const char *name, const char *value)
+{
+	size_t len = strlen(value), valid = 0;
+	uint32_t cp;
+	for (size_t n; valid < len && (n = sanitize_decode(value + valid, len - valid, &cp));)
+		valid += n;
+	if (valid == len) {
+		add_string(o, name, value);
+		return;
+	}
+	char *lossy = xmalloc(3 * len + 1), *bytes = xmalloc(3 * len + 1);
+	char *field = xasprintf("%s_bytes", name);
+	size_t l = 0, b = 0;
+	for (size_t i = 0; i < len;) {
+		size_t n = sanitize_decode(value + i, len - i, &cp);
+		if (n) {
+			memcpy(lossy + l, value + i, n);
+			l += n;
+		} else {
+			memcpy(lossy + l, REPLACEMENT_CHARACTER, 3);
+			l += 3;
+		}
+		for (size_t end = i + (n ? n : 1); i < end; i++) {
+			unsigned char c = (unsigned char)value[i];
+			if (c > 0x20 && c < 0x7f && c != '%')
+				bytes[b++] = (char)c;
+			else
+				b += (size_t)sprintf(bytes + b, "%%%02X", c);
+		}
+	}
+	lossy[l] = bytes[b] = '\0';
+	add_string(o, name, lossy);
+	add_string(o, field, bytes);
+	free(lossy);
+	free(bytes);
+	free(field);
+}
+
 char *manifest_to_json(const struct manifest *m)
 {
 	json_object *o = json_object_new_object();
@@ -89,8 +136,8 @@ char *manifest_to_json(const struct manifest *m)
 		for (size_t i = 0; i < m->file_count; i++) {
 			const struct manifest_file *f = &m->files[i];
 			json_object *fo = json_object_new_object();
-			add_string(fo, "path", f->path);
-			add_string(fo, "key", f->key);
+			add_name(fo, "path", f->path);
+			add_name(fo, "key", f->key);
 			add_int(fo, "size", (int64_t)f->size);
 			add_int(fo, "stored", (int64_t)f->stored);
 			add_string(fo, "sha256", f->sha256);
@@ -110,6 +157,21 @@ static void get_string(json_object *o, const char *name, char *dst, size_t size)
 	dst[0] = '\0';
 	if (json_object_object_get_ex(o, name, &v) && json_object_is_type(v, json_type_string))
 		snprintf(dst, size, "%s", json_object_get_string(v));
+}
+
+/* A file name written by add_name, as a new string: NAME_bytes decoded
+ * when present, else NAME. NULL when missing, malformed or out of memory. */
+static char *get_name(json_object *o, const char *name)
+{
+	json_object *v;
+	char field[64];
+	snprintf(field, sizeof(field), "%s_bytes", name);
+	if (json_object_object_get_ex(o, field, &v) && json_object_is_type(v, json_type_string))
+		return percent_decode(json_object_get_string(v),
+		                      (size_t)json_object_get_string_len(v), false);
+	if (json_object_object_get_ex(o, name, &v) && json_object_is_type(v, json_type_string))
+		return strdup(json_object_get_string(v));
+	return NULL;
 }
 
 static int64_t get_int(json_object *o, const char *name)
@@ -185,15 +247,22 @@ int manifest_parse(const char *text, size_t len, struct manifest *m, char *err, 
 		for (size_t i = 0; i < n; i++) {
 			json_object *fo = json_object_array_get_idx(files, i);
 			struct manifest_file *f = &m->files[m->file_count];
-			char path[4096], key[4096];
-			get_string(fo, "path", path, sizeof(path));
-			get_string(fo, "key", key, sizeof(key));
 			get_string(fo, "sha256", f->sha256, sizeof(f->sha256));
 			int64_t size = get_int(fo, "size"), stored = get_int(fo, "stored");
-			if (!key[0] || size < 0 || stored < 0)
+			if (size < 0 || stored < 0)
 				continue;
-			f->path = xstrdup(path);
-			f->key = xstrdup(key);
+			/* the path is informative (a restore writes it); the key is
+			 * what verify fetches */
+			f->path = get_name(fo, "path");
+			if (!f->path)
+				f->path = xstrdup("");
+			f->key = get_name(fo, "key");
+			if (!f->path || !f->key || !f->key[0]) {
+				free(f->path);
+				free(f->key);
+				f->path = f->key = NULL;
+				continue;
+			}
 			f->size = (uint64_t)size;
 			f->stored = (uint64_t)stored;
 			m->file_count++;

@@ -18,8 +18,8 @@
 #define SHA256_HEX_SIZE  65
 
 struct manifest_file {
-	char *path;      /* relative to files_source */
-	char *key;       /* relative to the target */
+	char *path;      /* relative to files_source, the exact bytes */
+	char *key;       /* relative to the target, the exact bytes */
 	uint64_t size;   /* uncompressed */
 	uint64_t stored; /* compressed */
 	char sha256[SHA256_HEX_SIZE];
@@ -47,7 +47,11 @@ struct manifest {
 };
 
 /* The manifest as pretty JSON text, never NULL (util/xalloc.h); the caller
- * frees it. */
+ * frees it. File names are bytes and JSON text is UTF-8: a file's "path" and
+ * "key" hold the name when it is valid UTF-8; otherwise they hold it with
+ * each invalid byte replaced by U+FFFD, and "path_bytes" and "key_bytes"
+ * hold the exact bytes, percent-encoded (every byte outside printable ASCII,
+ * and '%', as %XX), which manifest_parse prefers. */
 char *manifest_to_json(const struct manifest *m);
 
 /* Parses a manifest; 0, or -1 with a reason. Files (if any) are owned by m:

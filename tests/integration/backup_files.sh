@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # backup files: nested directories and odd names (spaces, unicode, +, %) go
-# up as PREFIX/TIMESTAMP/RELPATH.gz with a manifest; symlinks (one escaping
-# the tree) are not followed; patterns select; list and verify work; a file
-# that keeps failing does not stop the others but fails the run and is
-# named in the summary.
+# up as PREFIX/TIMESTAMP/RELPATH.gz with a manifest; symlinks (to a file and
+# to a directory, escaping the tree) are not followed, and each one skipped
+# is named; patterns select; list and verify work; a file that keeps failing
+# does not stop the others but fails the run and is named in the summary;
+# names that are not UTF-8 or hold control characters make a manifest that
+# is JSON and gives the names back byte for byte.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 . "$OPSDECK_SRCDIR/tests/integration/backup_lib.sh"
 stack_use pg,s3
@@ -22,6 +24,7 @@ head -c 300000 /dev/urandom >"$src/a/b/random.bin"
 ln -s "$TEST_DIR/outside/passwd" "$src/escape"
 ln -s "$TEST_DIR/outside" "$src/a/escape-dir"
 ln -s ../top.txt "$src/a/inside-link"
+mkfifo "$src/pipe"
 nfiles=7
 
 check_tree() { # LABEL LISTING(keys relative to the run dir)
@@ -40,6 +43,11 @@ bk_config c.conf "file://$TEST_DIR/target"
 assert_exit 0 "$OPSDECK" -c c.conf backup files --source "$src"
 assert_contains "$OUT" "backed up $nfiles files"
 assert_contains "$OUT" "0 failures"
+assert_contains "$OUT" "3 symbolic links not followed, 1 non-regular file skipped"
+for f in escape a/escape-dir a/inside-link; do
+	assert_contains "$ERR" "skipped $f: a symbolic link, not followed" "the operator is told"
+done
+assert_contains "$ERR" "skipped pipe: not a regular file"
 run_dir=$(cd target && ls -d -- */ | tr -d /)
 assert_match "$run_dir" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9-]+Z_[0-9a-f]{8}$' "run directory"
 check_tree file "$(cd "target/$run_dir" && find . -type f | sed 's|^\./||' | sort)"
@@ -53,6 +61,51 @@ assert_eq "$(json_get "$OUT" backups.0.kind)" files "list: kind"
 assert_eq "$(json_get "$OUT" backups.0.complete)" true "list: complete"
 assert_exit 0 "$OPSDECK" -c c.conf backup verify "$run_dir"
 assert_contains "$OUT" "$nfiles files"
+
+# ---- names that are not UTF-8 (0xff) or hold control characters
+names=$TEST_DIR/names
+mkdir -p "$names/d" names-target
+printf 'ff\n' >"$names/$(printf 'bad\377 name')"
+printf 'ctl\n' >"$names/d/$(printf 'ctl\001\033[31m name')"
+printf 'ok\n' >"$names/d/$(printf '%%41\376.txt')"
+bk_config n.conf "file://$TEST_DIR/names-target"
+assert_exit 0 "$OPSDECK" -c n.conf backup files --source "$names"
+assert_contains "$OUT" "backed up 3 files"
+names_run=$(cd names-target && ls -d -- */ | tr -d /)
+# strict: the manifest is UTF-8 and JSON, and each name (path_bytes when
+# present, else path) and key are the files' exact bytes
+if msg=$("$_LIB_PY" - "names-target/$names_run.files.json" "$names" "names-target" "$names_run" 2>&1 <<'PY'
+import json, os, sys, urllib.parse
+manifest, source, target, run = sys.argv[1:5]
+with open(manifest, "rb") as f:
+    m = json.loads(f.read().decode("utf-8"))
+def name(entry, field):
+    if field + "_bytes" in entry:
+        return urllib.parse.unquote_to_bytes(entry[field + "_bytes"])
+    return entry[field].encode("utf-8")
+want = set()
+for top, dirs, files in os.walk(os.fsencode(source)):
+    want |= {os.path.relpath(os.path.join(top, f), os.fsencode(source)) for f in files}
+got = {name(e, "path") for e in m["files"]}
+if got != want:
+    sys.exit("paths differ: %r != %r" % (sorted(got), sorted(want)))
+for e in m["files"]:
+    key = name(e, "key")
+    if key != os.fsencode(run) + b"/" + name(e, "path") + b".gz":
+        sys.exit("key %r does not match its path" % key)
+    if not os.path.isfile(os.path.join(os.fsencode(target), key)):
+        sys.exit("no object at key %r" % key)
+PY
+); then
+	pass "manifest: JSON, names and keys round-trip"
+else
+	fail "manifest: $msg"
+fi
+assert_exit 0 "$OPSDECK" -c n.conf backup list --json
+assert_json "$OUT" "list with odd names"
+assert_eq "$(json_get "$OUT" backups.0.complete)" true "list: odd names complete"
+assert_exit 0 "$OPSDECK" -c n.conf backup verify "$names_run"
+assert_contains "$OUT" "3 files"
 
 # ---- patterns
 rm -rf target/*

@@ -49,8 +49,9 @@ for i in 1 2; do
 	assert_exit 0 "$OPSDECK" -c opsdeck.conf backup db
 	sleep 1
 done
-assert_exit 0 "$OPSDECK" -c opsdeck.conf backup list
-keys=$(awk 'NR > 1 && NF >= 5 { print $NF }' <<<"$OUT")
+assert_exit 0 "$OPSDECK" -c opsdeck.conf backup list --json
+OUT_JSON=$OUT
+keys=$(json_get "$OUT_JSON" 'd["backups"] and "\n".join(b["key"] for b in d["backups"])')
 assert_eq "$(wc -l <<<"$keys")" 2 "backup list shows two backups"
 offered=$(complete_words opsdeck -c opsdeck.conf backup verify "")
 for key in $keys; do has "$offered" "$key"; done

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "job/manifest.h"
+#include "util/sanitize.h"
 
 static void test_sha256_vectors(void **state)
 {
@@ -71,6 +72,16 @@ static void test_db_round_trip(void **state)
 	free(text);
 }
 
+/* A files manifest of run "T" listing files. */
+static void files_manifest(struct manifest *m, struct manifest_file *files, size_t count)
+{
+	memset(m, 0, sizeof(*m));
+	strcpy(m->kind, "files");
+	strcpy(m->key, "T");
+	m->files = files;
+	m->file_count = count;
+}
+
 static void test_files_round_trip(void **state)
 {
 	(void)state;
@@ -81,11 +92,7 @@ static void test_files_round_trip(void **state)
 	strcpy(files[0].sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	strcpy(files[1].sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	struct manifest m;
-	memset(&m, 0, sizeof(m));
-	strcpy(m.kind, "files");
-	strcpy(m.key, "T");
-	m.files = files;
-	m.file_count = 2;
+	files_manifest(&m, files, 2);
 	m.failures = 1;
 	char *text = manifest_to_json(&m);
 	struct manifest back;
@@ -96,6 +103,52 @@ static void test_files_round_trip(void **state)
 	assert_string_equal(back.files[0].path, "a b/ü+%.txt");
 	assert_string_equal(back.files[0].key, "T/a b/ü+%.txt.gz");
 	assert_int_equal(back.files[0].stored, 30);
+	manifest_free_files(&back);
+	free(text);
+}
+
+/* Whether all of text is valid UTF-8, as JSON text must be. */
+static int valid_utf8(const char *text)
+{
+	size_t len = strlen(text);
+	uint32_t cp;
+	for (size_t i = 0, n; i < len; i += n)
+		if ((n = sanitize_decode(text + i, len - i, &cp)) == 0)
+			return 0;
+	return 1;
+}
+
+/* Names are bytes: one with 0xff (not UTF-8), one with control characters
+ * and one with a '%' next to 0xfe make a manifest of valid UTF-8 that gives
+ * back the exact bytes. */
+static void test_files_names_not_utf8(void **state)
+{
+	(void)state;
+	struct manifest_file files[3] = {
+	    {.path = "bad\xff name", .key = "T/bad\xff name.gz"},
+	    {.path = "ctl\x01\x1b[31m\ttab", .key = "T/ctl\x01\x1b[31m\ttab.gz"},
+	    {.path = "d/%41\xfe\xc3", .key = "T/d/%41\xfe\xc3.gz"},
+	};
+	struct manifest m;
+	files_manifest(&m, files, 3);
+	char *text = manifest_to_json(&m);
+	assert_non_null(text);
+	assert_true(valid_utf8(text));
+	/* for people: the invalid byte shown as U+FFFD; the bytes exactly */
+	assert_non_null(strstr(text, "\"path\": \"bad\xef\xbf\xbd name\""));
+	assert_non_null(strstr(text, "\"path_bytes\": \"bad%FF%20name\""));
+	assert_non_null(strstr(text, "\"key_bytes\": \"T/d/%2541%FE%C3.gz\""));
+	/* valid UTF-8 with controls: escaped by JSON, no _bytes needed */
+	assert_non_null(strstr(text, "\"path\": \"ctl\\u0001\\u001b[31m\\ttab\""));
+	assert_null(strstr(text, "\"path_bytes\": \"ctl"));
+	struct manifest back;
+	char err[256];
+	assert_int_equal(manifest_parse(text, strlen(text), &back, err, sizeof(err)), 0);
+	assert_int_equal(back.file_count, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(back.files[i].path, files[i].path);
+		assert_string_equal(back.files[i].key, files[i].key);
+	}
 	manifest_free_files(&back);
 	free(text);
 }
@@ -126,6 +179,7 @@ int main(void)
 	    cmocka_unit_test(test_sha256_vectors),
 	    cmocka_unit_test(test_db_round_trip),
 	    cmocka_unit_test(test_files_round_trip),
+	    cmocka_unit_test(test_files_names_not_utf8),
 	    cmocka_unit_test(test_bad_manifests_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
