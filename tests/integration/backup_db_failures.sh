@@ -57,7 +57,7 @@ assert_exit 2 "$OPSDECK" -c c.conf backup frobnicate
 # options may follow the operands
 assert_exit 0 "$OPSDECK" -c c.conf backup verify KEY --help
 echo file >"$TEST_DIR/not-a-dir"
-assert_exit 1 "$OPSDECK" -c c.conf backup db --target "file://$TEST_DIR/not-a-dir"
+assert_exit 2 "$OPSDECK" -c c.conf backup db --target "file://$TEST_DIR/not-a-dir"
 assert_contains "$ERR" "exists and is not a directory"
 
 # ---- a full local disk: a 1 MiB tmpfs, a dump of several MiB

@@ -71,6 +71,6 @@ assert_eq "$(cat "$TEST_DIR/plain")" "not a directory" "the file is untouched"
 assert_eq "$(find "$TEST_DIR" -maxdepth 1 -name 'plain*' | wc -l)" 1 "nothing written beside it"
 # a component of the path that is a file
 bk_config q.conf "file://$TEST_DIR/plain/sub" "" "files_source = $src"
-assert_exit 1 "$OPSDECK" -c q.conf backup db
+assert_exit 2 "$OPSDECK" -c q.conf backup db
 assert_contains "$ERR" "$TEST_DIR/plain/sub" "a file in the path: named"
 finish
