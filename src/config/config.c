@@ -98,7 +98,7 @@ static const struct config_key keys[] = {
     {KEY("app", "version_file", TYPE_STRING, app.version_file, "./public/version.json")},
     {KEY("app", "timeout", TYPE_DURATION, app.timeout_ms, "3s"), .min = 1, .max = 3600e3},
 
-    {KEY("database", "url", TYPE_STRING, database.url, "${DATABASE_URL}"), .check = CHECK_PG_URL,
+    {KEY("database", "url", TYPE_STRING, database.url, "${DATABASE_URL:-}"), .check = CHECK_PG_URL,
      .reason_offset = F(database.url_unset_reason)},
     {KEY("database", "request_log", TYPE_STRING, database.request_log, "RequestLog"),
      .check = CHECK_TABLE_NAME},
@@ -107,7 +107,7 @@ static const struct config_key keys[] = {
     {KEY("database", "slow_query_ms", TYPE_INT64, database.slow_query_ms, "1000"), .min = 1,
      .max = 86400e3},
 
-    {KEY("redis", "url", TYPE_STRING, redis.url, "${REDIS_URL}"), .check = CHECK_REDIS_URL,
+    {KEY("redis", "url", TYPE_STRING, redis.url, "${REDIS_URL:-}"), .check = CHECK_REDIS_URL,
      .reason_offset = F(redis.url_unset_reason)},
     {KEY("redis", "cache_prefix", TYPE_STRING, redis.cache_prefix, "cache:")},
 
@@ -118,7 +118,7 @@ static const struct config_key keys[] = {
 
     {KEY("backup", "target", TYPE_STRING, backup.target, ""), .check = CHECK_BACKUP_TARGET},
     {KEY("backup", "s3_endpoint", TYPE_STRING, backup.s3_endpoint, ""), .check = CHECK_HTTP_URL},
-    {KEY("backup", "region", TYPE_STRING, backup.region, "${AWS_REGION}")},
+    {KEY("backup", "region", TYPE_STRING, backup.region, "${AWS_REGION:-}")},
     {KEY("backup", "files_source", TYPE_STRING, backup.files_source, "")},
     {KEY("backup", "files_patterns", TYPE_LIST, backup.files_patterns, "**/*"),
      .count_offset = F(backup.files_pattern_count), .max_items = CONFIG_MAX_PATTERNS},
@@ -308,13 +308,14 @@ static const char *lookup_nothing(void *ctx, const char *name)
 /* Opens and reads a whole text file. Returns 1 when read, 0 when it does not
  * exist and `absent_ok`, -1 on error ("PREFIXpath: reason"). The mode comes
  * from fstat on the same descriptor, so the permission check looks at the
- * file that was read. */
+ * file that was read. The open does not block: a FIFO (or any other file
+ * that is not a regular one) is refused, where reading it would hang. */
 static int read_text_file(const char *path, bool absent_ok, const char *prefix, char **text,
                           struct stat *st, char *err, size_t errlen)
 {
 	char *name = xasprintf("%s%s", prefix, path);
-	int rc = file_read_text(path, name, CONFIG_MAX_SIZE, FILE_READ_TEXT, text, NULL, st, err,
-	                        errlen);
+	int rc = file_read_text(path, name, CONFIG_MAX_SIZE, FILE_READ_TEXT | FILE_READ_NONBLOCK,
+	                        text, NULL, st, err, errlen);
 	if (rc == FILE_TOO_LARGE)
 		fail(err, errlen, "%s: larger than %d bytes; is it the right file?", name,
 		     CONFIG_MAX_SIZE);
@@ -792,8 +793,7 @@ static int literal_secret_line(const struct load_state *ls)
 		const struct ini_entry *e = &ls->ini.entries[i];
 		char *literal = NULL;
 		char why[64];
-		if (expand_vars(e->value, lookup_nothing, NULL, &literal, NULL, 0, why,
-		                sizeof(why)) < 0)
+		if (expand_vars(e->value, NULL, NULL, &literal, NULL, 0, why, sizeof(why)) < 0)
 			literal = xstrdup(e->value);
 		/* user:pass@ in a URL, libpq's password= / sslpassword=, or a
 		 * credential in a URL's query string (?token=) */
@@ -927,8 +927,12 @@ done:
 	ini_file_free(&ls.ini, &ls.sections);
 	free(ls.text);
 	config_free(&c);
-	if (rc < 0)
+	if (rc < 0) {
 		memset(cfg, 0, sizeof(*cfg));
+		/* The message quotes the file's path and text: no control (C0
+		 * or C1) reaches the operator's terminal or a monitoring system. */
+		sanitize_text(err, errlen, err);
+	}
 	return rc;
 }
 

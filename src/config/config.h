@@ -5,7 +5,9 @@
  * built-in defaults alone. The file is INI (see doc/opsdeck.conf.5). Values
  * may use ${NAME}, expanded from the process environment first and then from
  * the app's env_file (default ./.env when it exists), so DATABASE_URL,
- * REDIS_URL and AWS_* are shared with the app rather than copied.
+ * REDIS_URL and AWS_* are shared with the app rather than copied. A ${NAME}
+ * set nowhere is an error; the built-in URL defaults are ${NAME:-} (see
+ * expand.h), so without a file an unset variable means "not configured".
  *
  * A file that holds a secret (a URL with a password, a key or token) and can
  * be read by group or others is refused, as libpq refuses such a ~/.pgpass.
@@ -43,10 +45,15 @@ struct config_database {
 	int64_t slow_query_ms;   /* default 1000 */
 };
 
+/* The cache_prefix that asks clear-cache to flush the whole selected
+ * database (FLUSHDB ASYNC). Only this explicit value does: with an empty
+ * prefix clear-cache refuses. */
+#define CONFIG_CACHE_PREFIX_ALL "*"
+
 struct config_redis {
 	char *url;               /* "" when not configured */
 	char *url_unset_reason;
-	char *cache_prefix;      /* default "cache:" */
+	char *cache_prefix;      /* default "cache:"; CONFIG_CACHE_PREFIX_ALL: every key */
 };
 
 struct config_storage {
@@ -115,10 +122,12 @@ void config_defaults(struct config *cfg);
 
 /* Loads the configuration: `explicit_path` (from -c, which must exist) or
  * the search order above (a missing candidate is skipped, one that cannot be
- * read is an error). cfg need not be initialised; whatever it held is
+ * read is an error; so is a FIFO or any file that is not a regular one,
+ * refused without blocking). cfg need not be initialised; whatever it held is
  * overwritten, not freed. On error returns -1 and writes one line into err,
  * naming the file and line ("opsdeck.conf:12: unknown key 'tiemout' in
- * [app] (did you mean 'timeout'?)"); cfg is then left freed-and-empty (all
+ * [app] (did you mean 'timeout'?)"), with every control (C0 or C1) and
+ * invalid UTF-8 byte replaced by '?'; cfg is then left freed-and-empty (all
  * NULL, safe to config_free). Returns 0 on success. Registers every secret
  * it finds (URL passwords, AWS_SECRET_ACCESS_KEY, ...) with
  * redact_register(). */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -153,9 +154,12 @@ static int parse_line(struct ini_parser *ps, char *s, char **section, struct ini
 		*close = '\0';
 		char *name = trim_blanks(s + 1);
 		if (!valid_name(name)) {
-			fail(ps,
-			     "invalid section name [%.40s] (use letters, digits, '_', '.', '-')",
-			     name);
+			/* Quoted back without its controls (C0 and C1) and
+			 * invalid bytes, and never cut inside a character. */
+			char shown[41];
+			sanitize_text(shown, sizeof(shown), name);
+			fail(ps, "invalid section name [%s] (use letters, digits, '_', '.', '-')",
+			     shown);
 			return -1;
 		}
 		if (!rest_is_comment(close + 1)) {

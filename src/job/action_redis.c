@@ -1,6 +1,7 @@
 /* action_redis.c - clear-cache: SCAN MATCH <cache_prefix>* + UNLINK in
- * batches, or, with no prefix configured, FLUSHDB ASYNC of the selected
- * database only. Never a command that empties every database.
+ * batches, or, only when asked for with cache_prefix = * (never for an empty
+ * prefix, which action_available() refuses), FLUSHDB ASYNC of the selected
+ * database. Never a command that empties every database.
  *
  * The prefix's glob metacharacters are escaped, so the pattern matches
  * exactly the keys that start with it. Each Redis call gets app.timeout of
@@ -29,6 +30,7 @@ struct cache_conn {
 	bool parsed;
 	struct redis_session session;
 	char pattern[1024];
+	bool whole_db; /* cache_prefix = *: FLUSHDB ASYNC, no pattern */
 	int64_t timeout_ms;
 };
 
@@ -41,7 +43,12 @@ static int cache_open(struct action_run *run, struct cache_conn *c, char *err, s
 		return -1;
 	c->parsed = true;
 	const char *prefix = cfg->redis.cache_prefix ? cfg->redis.cache_prefix : "";
-	if (prefix[0]) {
+	if (!prefix[0]) { /* refused before: never read as "everything" */
+		snprintf(err, errlen, "cache_prefix is empty: no key is removed");
+		return -1;
+	}
+	c->whole_db = strcmp(prefix, CONFIG_CACHE_PREFIX_ALL) == 0;
+	if (!c->whole_db) {
 		if (action_glob_escape(prefix, c->pattern, sizeof(c->pattern) - 1) < 0) {
 			snprintf(err, errlen, "cache_prefix is too long");
 			return -1;
@@ -107,11 +114,12 @@ int clear_cache_dry_run(struct action_run *run, char *err, size_t errlen)
 	redisReply *r = NULL;
 	if (cache_open(run, &c, err, errlen) < 0)
 		goto done;
-	if (!c.pattern[0]) {
+	if (c.whole_db) {
 		long long n = cache_dbsize(&c);
 		action_say(run,
-		           "no cache_prefix configured: would run FLUSHDB ASYNC on database %d "
-		           "of %s (%lld keys); other databases are not touched",
+		           "cache_prefix = " CONFIG_CACHE_PREFIX_ALL ": would run FLUSHDB ASYNC on "
+		           "database %d of %s, removing every key in it (%lld keys), cache or not; "
+		           "other databases are not touched",
 		           c.url.db, c.url.redacted, n);
 		snprintf(run->summary, sizeof(run->summary), "would flush database %d (%lld keys)",
 		         c.url.db, n);
@@ -195,13 +203,15 @@ int clear_cache_run(struct action_run *run, char *err, size_t errlen)
 	redisReply *r = NULL;
 	if (cache_open(run, &c, err, errlen) < 0)
 		goto done;
-	if (!c.pattern[0]) {
+	if (c.whole_db) {
 		const char *argv[] = {"FLUSHDB", "ASYNC"};
 		long long before = cache_dbsize(&c);
 		if (!(r = cache_call(&c, 2, argv, NULL, err, errlen)))
 			goto done;
-		action_say(run, "FLUSHDB ASYNC on database %d: %lld keys removed", c.url.db,
-		           before);
+		action_say(run,
+		           "cache_prefix = " CONFIG_CACHE_PREFIX_ALL
+		           ": FLUSHDB ASYNC on database %d: %lld keys removed",
+		           c.url.db, before);
 		snprintf(run->summary, sizeof(run->summary), "flushed database %d (%lld keys)",
 		         c.url.db, before);
 		rc = 0;

@@ -19,8 +19,10 @@
 
 const struct action ACTIONS[] = {
     {"clear-cache",
-     "remove the cache keys under cache_prefix (or FLUSHDB ASYNC of the selected db)", true,
-     "redis", ACTION_BACKEND_REDIS, ACTION_NEEDS_REDIS, clear_cache_dry_run, clear_cache_run},
+     "remove the cache keys under cache_prefix (cache_prefix = *: FLUSHDB ASYNC of the selected "
+     "db)",
+     true, "redis", ACTION_BACKEND_REDIS, ACTION_NEEDS_REDIS | ACTION_NEEDS_CACHE_PREFIX,
+     clear_cache_dry_run, clear_cache_run},
     {"restart-app", "run restart_command (no shell), with a timeout, output captured", true, "app",
      ACTION_BACKEND_APP, ACTION_NEEDS_RESTART_COMMAND, restart_app_dry_run, restart_app_run},
     {"reconnect-db", "terminate the app's sessions idle in transaction longer than idle_in_tx",
@@ -59,6 +61,10 @@ bool action_available(const struct action *a, const struct config *cfg, char *wh
 		reason = config_set(cfg->database.url_unset_reason)
 		             ? cfg->database.url_unset_reason
 		             : "the database url is not configured";
+	else if ((a->needs & ACTION_NEEDS_CACHE_PREFIX) && !config_set(cfg->redis.cache_prefix))
+		reason = "[redis] cache_prefix is empty, so no key is known to be cache; set it to "
+		         "the cache keys' prefix (e.g. cache:), or to " CONFIG_CACHE_PREFIX_ALL
+		         " to flush the whole selected database (FLUSHDB ASYNC)";
 	else if ((a->needs & ACTION_NEEDS_RESTART_COMMAND) &&
 	         !config_set(cfg->recovery.restart_command))
 		reason = "[recovery] restart_command is not configured (and pm2 is not on PATH)";

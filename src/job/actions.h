@@ -31,6 +31,7 @@ enum action_need {
 	ACTION_NEEDS_DATABASE = 1 << 1,        /* [database] url */
 	ACTION_NEEDS_RESTART_COMMAND = 1 << 2, /* [recovery] restart_command */
 	ACTION_NEEDS_PID = 1 << 3,             /* a backend pid (--pid N) */
+	ACTION_NEEDS_CACHE_PREFIX = 1 << 4,    /* [redis] cache_prefix, not empty */
 };
 
 /* The backend an action acts on, re-probed afterwards. */

@@ -53,6 +53,13 @@ enum check_state snapshot_overall(const struct snapshot *s)
 	return worst;
 }
 
+void check_set_target(struct check_common *c, const char *target)
+{
+	char redacted[sizeof(c->target) * 2];
+	url_redact(redacted, sizeof(redacted), target ? target : "");
+	sanitize_text(c->target, sizeof(c->target), redacted);
+}
+
 void check_set_error(struct check_common *c, enum check_state state, const char *fmt, ...)
 {
 	char raw[1024];

@@ -209,6 +209,12 @@ enum check_state snapshot_overall(const struct snapshot *s);
 /* Marks every check "pending" and clears the figures. */
 void snapshot_init(struct snapshot *s);
 
+/* Sets what a check probes (a URL or a path from the configuration) as it
+ * may be shown: any password masked (url_redact; a URL that is already
+ * redacted stays as it is) and every control, C0 and C1 alike, and invalid
+ * byte replaced (sanitize_text). */
+void check_set_target(struct check_common *c, const char *target);
+
 /* Sets a check's error text from backend text: sanitised and redacted. */
 void check_set_error(struct check_common *c, enum check_state state, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -33,7 +33,7 @@ void probe_health(const struct config *cfg, struct http_status *out)
 		out->check.checked_at_ms = clock_wall_ms();
 		return;
 	}
-	url_redact(out->check.target, sizeof(out->check.target), url);
+	check_set_target(&out->check, url);
 
 	if (http_get(url, (long)cfg->app.timeout_ms, HEALTH_BODY_CAP, &resp, reason,
 	             sizeof(reason)) < 0) {

@@ -29,7 +29,6 @@
 #include <string.h>
 
 #include "config/pgurl.h"
-#include "config/redact.h"
 #include "probe/pg_parse.h"
 #include "probe/pg_session.h"
 #include "probe/request_log.h"
@@ -362,13 +361,13 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 			                "database url is not set");
 		goto done;
 	}
-	url_redact(out->check.target, sizeof(out->check.target), url);
+	check_set_target(&out->check, url);
 	if (pgurl_parse(url, (long)cfg->app.timeout_ms, &u, err, sizeof(err)) < 0) {
 		check_set_error(&out->check, CHECK_UNHEALTHY, "%s", err);
 		goto done;
 	}
 	parsed = true;
-	snprintf(out->check.target, sizeof(out->check.target), "%s", u.redacted);
+	check_set_target(&out->check, u.redacted);
 
 	pg_session_init(&s, u.password, cfg->app.timeout_ms);
 	if (pg_session_connect(&s, &u, err, sizeof(err)) < 0 ||

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/redact.h"
 #include "config/redisurl.h"
 #include "probe/redis_info.h"
 #include "probe/redis_session.h"
@@ -79,13 +78,13 @@ void probe_redis(const struct config *cfg, struct redis_status *out)
 			check_set_error(&out->check, CHECK_NOT_CONFIGURED, "redis url is not set");
 		goto done;
 	}
-	url_redact(out->check.target, sizeof(out->check.target), url);
+	check_set_target(&out->check, url);
 	if (redisurl_parse(url, &u, err, sizeof(err)) < 0) {
 		check_set_error(&out->check, CHECK_UNHEALTHY, "%s", err);
 		goto done;
 	}
 	parsed = true;
-	snprintf(out->check.target, sizeof(out->check.target), "%s", u.redacted);
+	check_set_target(&out->check, u.redacted);
 
 	if (redis_session_open(&s, &u, cfg->app.timeout_ms, err, sizeof(err)) < 0 ||
 	    redis_exchange(&s, &u, out, err, sizeof(err)) < 0) {

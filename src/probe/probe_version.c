@@ -139,7 +139,7 @@ void probe_version(const struct config *cfg, struct version_status *out)
 		if (version_from_url(url, (long)cfg->app.timeout_ms, out, why, sizeof(why)) == 0) {
 			out->source = VERSION_SOURCE_URL;
 			out->check.state = CHECK_OK;
-			snprintf(out->check.target, sizeof(out->check.target), "%s", redacted_url);
+			check_set_target(&out->check, redacted_url);
 			if (path[0])
 				note_file_version(path, out);
 			goto done;

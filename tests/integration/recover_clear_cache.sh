@@ -2,8 +2,10 @@
 # clear-cache removes exactly the keys under cache_prefix (SCAN MATCH with the
 # prefix's glob characters escaped, UNLINK in batches): keys outside the
 # prefix and in other databases survive. The dry run lists and counts without
-# deleting. With no prefix it flushes the selected database only. Attempt and
-# outcome are in the audit log with one id.
+# deleting. Attempt and outcome are in the audit log with one id. FLUSHDB
+# happens only when asked for with cache_prefix = *, and of the selected
+# database only; an empty prefix is refused, and a ${VAR} that is not set is
+# a configuration error: neither removes a single key.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 require_cmd redis-cli
 stack_private redis
@@ -62,12 +64,58 @@ assert_exit 0 "$OPSDECK" -c opsdeck.conf audit
 assert_eq "$(printf '%s\n' "$OUT" | wc -l)" 6 "text: one line per record"
 assert_contains "$OUT" "clear-cache outcome ok"
 
-# No prefix: FLUSHDB ASYNC of the selected database only (db 1 here).
-write_stack_config flush.conf "[redis]" "url = ${REDIS_URL%/0}/1" "cache_prefix =" \
+# cache_prefix = ${CACHE_PREFIX} with the variable unset: a configuration
+# error naming file, line and variable, not an empty prefix (which once ran
+# FLUSHDB ASYNC). The session keys survive.
+unset CACHE_PREFIX
+write_stack_config unset.conf "[redis]" "cache_prefix = \${CACHE_PREFIX}" "[recovery]" \
+	"audit_log = $audit"
+line=$(grep -n '^cache_prefix = ${CACHE_PREFIX}$' unset.conf | cut -d: -f1)
+db0_before=$(rcli DBSIZE)
+sessions_before=$(rcli --scan --pattern 'session:*' | wc -l)
+assert_ne "$sessions_before" 0 "precondition: session keys in db 0"
+for mode in --dry-run --yes; do
+	assert_exit 2 "$OPSDECK" -c unset.conf recover clear-cache $mode
+	assert_contains "$ERR" "unset.conf:$line: cache_prefix: \${CACHE_PREFIX} is not set" \
+		"unset variable ($mode): file, line and variable named"
+	assert_not_contains "$OUT" "FLUSHDB" "unset variable ($mode): no flush announced"
+done
+assert_exit 2 "$OPSDECK" -c unset.conf status
+sleep 0.3
+assert_eq "$(rcli --scan --pattern 'session:*' | wc -l)" "$sessions_before" "session:* keys survive"
+assert_eq "$(rcli DBSIZE)" "$db0_before" "db 0 untouched"
+
+# An empty prefix, written out or through ${VAR:-}, removes nothing: the
+# action is refused (exit 2) with a message saying how to ask for FLUSHDB.
+db1_before=$(keys 1)
+assert_ne "$db1_before" "" "precondition: keys in db 1"
+write_stack_config empty.conf "[redis]" "url = ${REDIS_URL%/0}/1" "cache_prefix =" \
+	"[recovery]" "audit_log = $audit"
+write_stack_config empty-var.conf "[redis]" "url = ${REDIS_URL%/0}/1" \
+	"cache_prefix = \${CACHE_PREFIX:-}" "[recovery]" "audit_log = $audit"
+for conf in empty.conf empty-var.conf; do
+	for mode in --dry-run --yes; do
+		assert_exit 2 "$OPSDECK" -c "$conf" recover clear-cache $mode
+		assert_contains "$ERR" "cache_prefix is empty" "$conf $mode: refused"
+		assert_contains "$ERR" "or to * to flush the whole selected database (FLUSHDB ASYNC)" \
+			"$conf $mode: says how to ask for a flush"
+	done
+done
+sleep 0.3
+assert_eq "$(keys 1)" "$db1_before" "an empty prefix flushes nothing"
+assert_exit 0 "$OPSDECK" -c empty.conf audit --json
+assert_eq "$(json_get "$OUT" 'd[-1]["result"]')" refused "the refusal is on record"
+
+# cache_prefix = *: FLUSHDB ASYNC of the selected database only (db 1 here),
+# and the dry run says exactly that.
+write_stack_config flush.conf "[redis]" "url = ${REDIS_URL%/0}/1" "cache_prefix = *" \
 	"[recovery]" "audit_log = $audit"
 assert_exit 0 "$OPSDECK" -c flush.conf recover clear-cache --dry-run
-assert_contains "$OUT" "would run FLUSHDB ASYNC on database 1"
+assert_contains "$OUT" "cache_prefix = *: would run FLUSHDB ASYNC on database 1 of redis://"
+assert_contains "$OUT" "removing every key in it (2 keys), cache or not; other databases are not touched"
+assert_eq "$(keys 1)" "$db1_before" "the dry run flushed nothing"
 assert_exit 0 "$OPSDECK" -c flush.conf recover clear-cache --yes
+assert_contains "$OUT" "cache_prefix = *: FLUSHDB ASYNC on database 1: 2 keys removed"
 sleep 0.3
 assert_eq "$(keys 1)" "" "database 1 flushed"
 assert_ne "$(keys 0)" "" "database 0 untouched by the flush"

@@ -168,7 +168,7 @@ env_case() { # NAME CONTENT MODE EXPECT(refused|accepted)
 	chmod "$3" "app/$1.env"
 	{
 		printf '[app]\nenv_file = %s\nhealth_url =\nversion_url =\ntimeout = 1s\n' "$PWD/app/$1.env"
-		printf '[database]\nurl = ${DATABASE_URL}\n[recovery]\naudit_log = %s/audit.jsonl\n' "$TEST_DIR"
+		printf '[database]\nurl = ${DATABASE_URL:-}\n[recovery]\naudit_log = %s/audit.jsonl\n' "$TEST_DIR"
 	} >"env-$1.conf"
 	chmod 644 "env-$1.conf"
 	run "$OPSDECK" -c "env-$1.conf" status

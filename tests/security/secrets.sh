@@ -264,12 +264,21 @@ for broken in "url = \"$line_url" "uri = $line_url" "url $line_url" "url = $line
 	leak_check 2 "syntax error on the secret's line" "$OPSDECK" -c syntax.conf status
 	assert_contains "$ERR" "syntax.conf:4" "syntax error: names the line"
 done
-# a shell-style default is refused without quoting it: it is often the secret
+# a ${VAR:-default} holding the secret: used, or refused, it is never shown;
+# another shell form is refused without quoting it
 for default in "$line_url" "$P_BROKEN"; do
 	printf '[database]\nurl = ${DATABASE_URL:-%s}\n' "$default" | write_config default.conf
-	leak_check 2 "a \${VAR:-default} holding the secret" "$OPSDECK" -c default.conf status
-	assert_contains "$ERR" "only plain" "a \${VAR:-default}: the reason"
+	leak_check - "a \${VAR:-default} holding the secret" \
+		env -u DATABASE_URL "$OPSDECK" -c default.conf status
+	printf '[database]\nurl = ${DATABASE_URL:+%s}\n' "$default" | write_config default.conf
+	leak_check 2 "a \${VAR:+word} holding the secret" "$OPSDECK" -c default.conf status
+	assert_contains "$ERR" "only \${NAME} and \${NAME:-default}" "a \${VAR:+word}: the reason"
 done
+# the default is written in the file: others may not read it
+printf '[database]\nurl = ${DATABASE_URL:-%s}\n' "$line_url" | write_config default.conf
+chmod 644 default.conf
+leak_check 2 "a readable file with the secret in a default" "$OPSDECK" -c default.conf status
+assert_contains "$ERR" "holds a password (line 2)" "a default is written in the file"
 printf '[database]\nurl = %s\nurl = %s\n' "$line_url" "$line_url" | write_config dup.conf
 leak_check 2 "duplicate key holding the secret" "$OPSDECK" -c dup.conf status
 printf 'url = %s\n' "$line_url" | write_config nosection.conf

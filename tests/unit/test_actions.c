@@ -143,13 +143,36 @@ static void test_available(void **state)
 	config_free(&cfg);
 }
 
+/* An empty cache_prefix says nothing about which keys are cache: clear-cache
+ * is refused (it once meant FLUSHDB). Only "*" asks for the whole db. */
+static void test_clear_cache_needs_a_prefix(void **state)
+{
+	(void)state;
+	struct config cfg;
+	char why[512];
+	const struct action *a = action_find("clear-cache");
+	config_defaults(&cfg);
+	free(cfg.redis.url);
+	cfg.redis.url = strdup("redis://127.0.0.1:6379/0");
+	assert_true(action_available(a, &cfg, why, sizeof(why)));
+	free(cfg.redis.cache_prefix);
+	cfg.redis.cache_prefix = strdup("");
+	assert_false(action_available(a, &cfg, why, sizeof(why)));
+	assert_non_null(strstr(why, "cache_prefix is empty"));
+	assert_non_null(strstr(why, "or to * to flush the whole selected database"));
+	free(cfg.redis.cache_prefix);
+	cfg.redis.cache_prefix = strdup(CONFIG_CACHE_PREFIX_ALL);
+	assert_true(action_available(a, &cfg, why, sizeof(why)));
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_split_words),  cmocka_unit_test(test_split_quotes),
 	    cmocka_unit_test(test_split_errors), cmocka_unit_test(test_format_round_trip),
 	    cmocka_unit_test(test_glob_escape),  cmocka_unit_test(test_registry),
-	    cmocka_unit_test(test_available),
+	    cmocka_unit_test(test_available),    cmocka_unit_test(test_clear_cache_needs_a_prefix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

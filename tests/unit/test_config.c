@@ -260,8 +260,8 @@ static void test_malformed_default_url_names_its_origin(void **state)
 	if (access("/etc/opsdeck/opsdeck.conf", F_OK) == 0)
 		skip();
 	setenv("DATABASE_URL", "postgresql://app:" SECRET "@db:99999/shop", 1);
-	load_fails(NULL, "database.url (default ${DATABASE_URL}): invalid port in the URL's host "
-	                 "(use 1 to 65535)");
+	load_fails(NULL, "database.url (default ${DATABASE_URL:-}): invalid port in the URL's "
+	                 "host (use 1 to 65535)");
 }
 
 static void test_restart_command_default_follows_pm2(void **state)
@@ -624,7 +624,7 @@ static void test_bad_numbers_and_durations(void **state)
 	check_file_error(fx, "[recovery]\nread_only = maybe\n", 2,
 	                 "read_only: 'maybe' is not a boolean (use true or false)");
 	check_file_error(fx, "[app]\ntimeout =\n", 2, "timeout: the value is empty");
-	check_file_error(fx, "[app]\ntimeout = ${OPSDECK_TEST_VAR}\n", 2,
+	check_file_error(fx, "[app]\ntimeout = ${OPSDECK_TEST_VAR:-}\n", 2,
 	                 "timeout: the value is empty (OPSDECK_TEST_VAR is not set)");
 }
 
@@ -728,15 +728,113 @@ static void test_good_urls(void **state)
 static void test_expansion_errors(void **state)
 {
 	struct fixture *fx = *state;
-	check_file_error(fx, "[database]\nurl = ${DATABASE_URL:-postgres://app:hunter2@h/db}\n", 2,
-	                 "url: ${DATABASE_URL:-...}: only plain ${NAME} is supported (no "
-	                 "defaults or other shell forms)");
+	check_file_error(fx, "[database]\nurl = ${DATABASE_URL:+postgres://app:hunter2@h/db}\n", 2,
+	                 "url: ${DATABASE_URL:+...}: only ${NAME} and ${NAME:-default} are "
+	                 "supported (no other shell forms)");
 	check_file_error(fx, "[app]\nname = ${OOPS\n", 2,
 	                 "name: unterminated ${ (close it with }, or write $${ for a literal ${)");
 	check_file_error(
 	    fx, "[app]\nenv_file = ${BAD NAME}\n", 2,
 	    "env_file: ${BAD NAME} is not a valid variable name (use letters, digits and "
 	    "_, not starting with a digit)");
+}
+
+/* An unset variable is a mistake, not an empty value: with cache_prefix =
+ * ${CACHE_PREFIX} unset, clear-cache once flushed the whole database. */
+static void test_unset_variable_names_file_line_and_variable(void **state)
+{
+	struct fixture *fx = *state;
+	check_file_error(
+	    fx, "[app]\nname = shop\n[redis]\ncache_prefix = ${OPSDECK_TEST_VAR}\n", 4,
+	    "cache_prefix: ${OPSDECK_TEST_VAR} is not set (write ${OPSDECK_TEST_VAR:-} "
+	    "to allow an empty value, or ${OPSDECK_TEST_VAR:-default})");
+	check_file_error(
+	    fx, "[database]\nurl = ${DB_FROM_ENV_FILE}\n", 2,
+	    "url: ${DB_FROM_ENV_FILE} is not set (write ${DB_FROM_ENV_FILE:-} to allow "
+	    "an empty value, or ${DB_FROM_ENV_FILE:-default})");
+	check_file_error(fx, "[app]\nenv_file = ${OPSDECK_TEST_VAR}/.env\n", 2,
+	                 "env_file: ${OPSDECK_TEST_VAR} is not set (write ${OPSDECK_TEST_VAR:-} to "
+	                 "allow an empty value, or ${OPSDECK_TEST_VAR:-default})");
+	/* Set to empty is a value: the operator said so. */
+	setenv("OPSDECK_TEST_VAR", "", 1);
+	const char *path =
+	    write_file(fx, "c.conf", "[redis]\ncache_prefix = ${OPSDECK_TEST_VAR}\n", 0600);
+	struct config cfg;
+	load_ok(path, &cfg);
+	assert_string_equal(cfg.redis.cache_prefix, "");
+	config_free(&cfg);
+}
+
+static void test_default_values(void **state)
+{
+	struct fixture *fx = *state;
+	write_file(fx, "app.env", "DB_FROM_ENV_FILE=postgres://h/from-file\n", 0600);
+	const char *path = write_file(fx, "c.conf",
+	                              "[app]\n"
+	                              "env_file = ${OPSDECK_TEST_VAR:-app.env}\n"
+	                              "[database]\n"
+	                              "url = ${DB_FROM_ENV_FILE:-postgres://h/fallback}\n"
+	                              "[redis]\n"
+	                              "url = ${REDIS_URL:-}\n"
+	                              "cache_prefix = ${OPSDECK_FIXTURES:-shop:cache:}\n",
+	                              0600);
+	char conf[PATH_MAX];
+	snprintf(conf, sizeof(conf), "%s", path);
+	struct config cfg;
+	load_ok(conf, &cfg);
+	assert_string_equal(cfg.app.env_file, "app.env");
+	assert_string_equal(cfg.database.url, "postgres://h/from-file"); /* set: no default */
+	assert_string_equal(cfg.redis.url, "");
+	assert_string_equal(cfg.redis.url_unset_reason, "REDIS_URL is not set");
+	assert_string_equal(cfg.redis.cache_prefix, "shop:cache:");
+	config_free(&cfg);
+	setenv("OPSDECK_FIXTURES", "*", 1);
+	load_ok(conf, &cfg);
+	assert_string_equal(cfg.redis.cache_prefix, CONFIG_CACHE_PREFIX_ALL);
+	config_free(&cfg);
+}
+
+/* A FIFO (or anything else that is not a regular file) is refused at once:
+ * opening one to read would wait for a writer forever. */
+static void test_fifo_is_refused_without_hanging(void **state)
+{
+	struct fixture *fx = *state;
+	char fifo[PATH_MAX], expect[PATH_MAX * 2 + 64];
+	snprintf(fifo, sizeof(fifo), "%s/fifo", fx->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(10); /* a hang ends the test (SIGALRM) rather than the suite's patience */
+	snprintf(expect, sizeof(expect), "%s: not a regular file", fifo);
+	load_fails(fifo, expect);
+	/* In the search path too. */
+	char xdg[PATH_MAX];
+	snprintf(xdg, sizeof(xdg), "%s/xdg/opsdeck", fx->dir);
+	make_dirs(xdg);
+	strcat(xdg, "/opsdeck.conf");
+	assert_int_equal(mkfifo(xdg, 0600), 0);
+	snprintf(expect, sizeof(expect), "%s: not a regular file", xdg);
+	load_fails(NULL, expect);
+	/* The env_file. */
+	char text[PATH_MAX + 64];
+	snprintf(text, sizeof(text), "[app]\nenv_file = %s\n", fifo);
+	snprintf(expect, sizeof(expect), "env_file %s: not a regular file", fifo);
+	check_file_error(fx, text, 2, expect);
+	alarm(0);
+}
+
+/* Controls in what an error quotes back (C1 as UTF-8 and as raw bytes,
+ * invalid UTF-8) are replaced, never passed to the terminal. */
+static void test_errors_carry_no_control_bytes(void **state)
+{
+	struct fixture *fx = *state;
+	check_file_error(fx, "[app\xc2\x9b\x9b\xff]\nname = x\n", 1,
+	                 "invalid section name [app???] (use letters, digits, '_', '.', '-')");
+	check_file_error(fx, "[\xe2\x80\xae\xc2\x85x]\n", 1,
+	                 "invalid section name [??x] (use letters, digits, '_', '.', '-')");
+	/* The path quoted in any message. */
+	char path[PATH_MAX], expect[PATH_MAX + 64];
+	snprintf(path, sizeof(path), "%s/c\xc2\x9b\x1b.conf", fx->dir);
+	snprintf(expect, sizeof(expect), "%s/c??.conf: No such file or directory", fx->dir);
+	load_fails(path, expect);
 }
 
 static void test_literal_dollar(void **state)
@@ -783,7 +881,7 @@ static void test_unset_reasons(void **state)
 {
 	struct fixture *fx = *state;
 	const char *path =
-	    write_file(fx, "c.conf", "[database]\nurl =\n[redis]\nurl = ${NO_SUCH}\n", 0600);
+	    write_file(fx, "c.conf", "[database]\nurl =\n[redis]\nurl = ${NO_SUCH:-}\n", 0600);
 	char conf[PATH_MAX];
 	snprintf(conf, sizeof(conf), "%s", path);
 	struct config cfg;
@@ -868,12 +966,33 @@ static void test_reference_is_not_a_literal_secret(void **state)
 	                              "[database]\n"
 	                              "url = postgresql://app:${OPSDECK_TEST_VAR}@db/shop\n"
 	                              "[redis]\n"
-	                              "url = ${REDIS_URL}\n",
+	                              "url = ${REDIS_URL:-}\n",
 	                              0644);
 	struct config cfg;
 	load_ok(path, &cfg);
 	assert_string_equal(cfg.database.url, "postgresql://app:" SECRET "@db/shop");
 	config_free(&cfg);
+}
+
+/* ...but a default is written in the file: a password there is a literal
+ * one, whether or not the variable is set. */
+static void test_default_holding_a_password_is_a_literal_secret(void **state)
+{
+	struct fixture *fx = *state;
+	setenv("DATABASE_URL", "postgres://h/from-env", 1);
+	const char *path =
+	    write_file(fx, "c.conf",
+	               "[app]\nname = shop\n[database]\n"
+	               "url = ${DATABASE_URL:-postgresql://app:" SECRET "@db/shop}\n",
+	               0644);
+	char expect[PATH_MAX * 2 + 128];
+	snprintf(expect, sizeof(expect),
+	         "%s: holds a password (line 4) but is readable by group or others; run: chmod "
+	         "600 %s",
+	         path, path);
+	char conf[PATH_MAX];
+	snprintf(conf, sizeof(conf), "%s", path);
+	load_fails(conf, expect);
 }
 
 static void test_env_file_with_secret_needs_private_file(void **state)
@@ -1106,6 +1225,10 @@ int main(void)
 	    T(test_malformed_urls),
 	    T(test_good_urls),
 	    T(test_expansion_errors),
+	    T(test_unset_variable_names_file_line_and_variable),
+	    T(test_default_values),
+	    T(test_fifo_is_refused_without_hanging),
+	    T(test_errors_carry_no_control_bytes),
 	    T(test_literal_dollar),
 	    T(test_lists),
 	    T(test_unset_reasons),
@@ -1113,6 +1236,7 @@ int main(void)
 	    T(test_nul_byte_is_refused),
 	    T(test_literal_password_needs_private_file),
 	    T(test_reference_is_not_a_literal_secret),
+	    T(test_default_holding_a_password_is_a_literal_secret),
 	    T(test_env_file_with_secret_needs_private_file),
 	    T(test_env_file_without_secret_may_be_shared),
 	    T(test_errors_never_show_the_password),

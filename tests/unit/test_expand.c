@@ -1,4 +1,4 @@
-/* test_expand.c - ${NAME} expansion. */
+/* test_expand.c - ${NAME} and ${NAME:-default} expansion. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -70,25 +70,55 @@ static void test_variables_replaced(void **state)
 	check("[${EMPTY}]", "[]", "");
 }
 
-static void test_unset_expands_to_nothing_and_is_reported(void **state)
+/* An unset variable is an error naming it: it must not quietly become "",
+ * as an empty cache_prefix once meant "flush the whole database". */
+static void test_unset_is_an_error_naming_the_variable(void **state)
 {
 	(void)state;
-	check("${REDIS_URL}", "", "REDIS_URL");
-	check("a${FIRST}b${SECOND}c", "abc", "FIRST");
-	check("${HOST}-${NOPE}", "db-", "NOPE");
+	check_error("${REDIS_URL}", "${REDIS_URL} is not set (write ${REDIS_URL:-} to allow an "
+	                            "empty value, or ${REDIS_URL:-default})");
+	check_error("a${FIRST}b${SECOND}c", "${FIRST} is not set (write ${FIRST:-} to allow an "
+	                                    "empty value, or ${FIRST:-default})");
+	check_error("${HOST}-${NOPE}", "${NOPE} is not set (write ${NOPE:-} to allow an empty "
+	                               "value, or ${NOPE:-default})");
+	/* Set but empty is a value like any other. */
+	check("[${EMPTY}]", "[]", "");
+}
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	check("${NOPE:-fallback}", "fallback", "NOPE");
+	check("${NOPE:-}", "", "NOPE");
+	check("redis://${NOPE:-127.0.0.1}:6379/${DB:-0}", "redis://127.0.0.1:6379/0", "NOPE");
+	/* A set variable wins; an empty one takes the default, as in a shell. */
+	check("${HOST:-other}", "db", "");
+	check("${EMPTY:-x}", "x", "");
+	/* The default is literal text: not expanded, '$' kept. */
+	check("${NOPE:-p$ss}", "p$ss", "NOPE");
+	check("${NOPE:-$HOST}", "$HOST", "NOPE");
+	check("${NOPE:-a:-b}", "a:-b", "NOPE");
 	/* The unset name may be left out. */
 	char *out;
 	char err[64];
 	assert_int_equal(
-	    expand_vars("${NOPE}", lookup_pairs, (void *)vars, &out, NULL, 0, err, sizeof(err)), 0);
+	    expand_vars("${NOPE:-}", lookup_pairs, (void *)vars, &out, NULL, 0, err, sizeof(err)),
+	    0);
 	assert_string_equal(out, "");
 	free(out);
-	/* A NULL lookup knows nothing. */
+}
+
+/* A NULL lookup knows nothing and refuses nothing: the text as written. */
+static void test_null_lookup_leaves_the_written_text(void **state)
+{
+	(void)state;
+	char *out;
+	char err[64];
 	char unset[8];
-	assert_int_equal(
-	    expand_vars("x${LONG_NAME}", NULL, NULL, &out, unset, sizeof(unset), err, sizeof(err)),
-	    0);
-	assert_string_equal(out, "x");
+	assert_int_equal(expand_vars("x${PLAIN}y${LONG_NAME:-dflt}", NULL, NULL, &out, unset,
+	                             sizeof(unset), err, sizeof(err)),
+	                 0);
+	assert_string_equal(out, "xydflt");
 	assert_string_equal(unset, "LONG_NA"); /* truncated to the buffer */
 	free(out);
 }
@@ -122,13 +152,22 @@ static void test_errors(void **state)
 	check_error("${A B}", "${A B} is not a valid variable name (use letters, digits and _, not "
 	                      "starting with a digit)");
 	/* the default is not shown: it may be the secret itself */
-	check_error("${DATABASE_URL:-postgres://app:hunter2@localhost/shop}",
-	            "${DATABASE_URL:-...}: only plain ${NAME} is supported (no "
-	            "defaults or other shell forms)");
-	check_error("${DB_PASSWORD:-hunter2}", "${DB_PASSWORD:-...}: only plain ${NAME} is "
-	                                       "supported (no defaults or other shell forms)");
-	check_error("${HOST-x}", "${HOST-...}: only plain ${NAME} is supported (no defaults or "
+	check_error("${DATABASE_URL:+postgres://app:hunter2@localhost/shop}",
+	            "${DATABASE_URL:+...}: only ${NAME} and ${NAME:-default} are supported (no "
+	            "other shell forms)");
+	check_error("${DB_PASSWORD:=hunter2}", "${DB_PASSWORD:=...}: only ${NAME} and "
+	                                       "${NAME:-default} are supported (no other shell "
+	                                       "forms)");
+	check_error("${HOST-x}", "${HOST-...}: only ${NAME} and ${NAME:-default} are supported (no "
 	                         "other shell forms)");
+	check_error("${HOST:?}", "${HOST:?...}: only ${NAME} and ${NAME:-default} are supported "
+	                         "(no other shell forms)");
+	check_error("${1A:-hunter2}", "${1A:-...} is not a valid variable name (use letters, "
+	                              "digits and _, not starting with a digit)");
+	check_error("${:-hunter2}", "${:-...} is not a valid variable name (use letters, digits "
+	                            "and _, not starting with a digit)");
+	check_error("${NOPE:-hunter2", "unterminated ${ (close it with }, or write $${ for a "
+	                               "literal ${)");
 }
 
 int main(void)
@@ -136,7 +175,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_plain_text_unchanged),
 	    cmocka_unit_test(test_variables_replaced),
-	    cmocka_unit_test(test_unset_expands_to_nothing_and_is_reported),
+	    cmocka_unit_test(test_unset_is_an_error_naming_the_variable),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_null_lookup_leaves_the_written_text),
 	    cmocka_unit_test(test_dollars_that_are_not_references),
 	    cmocka_unit_test(test_values_are_not_expanded_again),
 	    cmocka_unit_test(test_errors),

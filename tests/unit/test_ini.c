@@ -175,6 +175,15 @@ static void test_errors(void **state)
 	check_error("[a b]\n",
 	            "t.conf:1: invalid section name [a b] (use letters, digits, '_', '.', '-')");
 	check_error("[app] junk\n", "t.conf:1: unexpected text after [app]");
+	/* A bad name is quoted without its controls or invalid bytes: C1 as
+	 * UTF-8 and raw, DEL, the RTL override; and never cut in a character. */
+	check_error("[app\xc2\x9b\x9b\xff\x7f]\n", "t.conf:1: invalid section name [app????] (use "
+	                                           "letters, digits, '_', '.', '-')");
+	check_error("[\xe2\x80\xaex]\n",
+	            "t.conf:1: invalid section name [?x] (use letters, digits, '_', '.', '-')");
+	check_error("[aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xc3\xa9\xc3\xa9]\n",
+	            "t.conf:1: invalid section name [aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa] (use "
+	            "letters, digits, '_', '.', '-')");
 	check_error("[app]\njust words\n", "t.conf:2: expected 'key = value' or '[section]'");
 	check_error("[app]\n= value\n", "t.conf:2: missing key name before '='");
 	check_error("[app]\nmy key = value\n",

@@ -82,6 +82,30 @@ static void test_bidi_controls_replaced(void **state)
 	                    "1\xe2\x80\x93" "2\xe2\x80\xaf" "3");
 }
 
+/* Every C1 control, U+0080..U+009F, is replaced like a C0 one, whether it
+ * comes as UTF-8 (\xc2\x80..\xc2\x9f: a terminal reads \xc2\x9b as CSI)
+ * or as a raw byte; U+00A0 and what follows are text. */
+static void test_c1_controls_replaced(void **state)
+{
+	(void)state;
+	char out[64];
+	for (unsigned c = 0x80; c <= 0x9f; c++) {
+		char in[8] = {'a', (char)0xc2, (char)c, 'b', '\0'};
+		assert_string_equal(sanitize_text(out, sizeof(out), in), "a?b");
+		char raw[8] = {'a', (char)c, 'b', '\0'};
+		assert_string_equal(sanitize_text(out, sizeof(out), raw), "a?b");
+		assert_true(sanitize_is_control(c));
+	}
+	assert_string_equal(sanitize_text(out, sizeof(out), "x\x7f\xc2\xa0\xc3\xa9y"),
+	                    "x?\xc2\xa0\xc3\xa9y");
+	assert_false(sanitize_is_control(0xa0));
+	/* A URL as `status` printed it. */
+	assert_string_equal(sanitize_text(out, sizeof(out),
+	                                  "postgresql://app@127.0.0.1:1/sh\xc2\x9b"
+	                                  "31mop"),
+	                    "postgresql://app@127.0.0.1:1/sh?31mop");
+}
+
 static void test_decode_one_character(void **state)
 {
 	(void)state;
@@ -114,6 +138,7 @@ int main(void)
 		cmocka_unit_test(test_in_place),
 		cmocka_unit_test(test_bytes_stop_at_length),
 		cmocka_unit_test(test_bidi_controls_replaced),
+		cmocka_unit_test(test_c1_controls_replaced),
 		cmocka_unit_test(test_decode_one_character),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,6 +51,25 @@ static void test_error_is_sanitised_and_redacted(void **state)
 	redact_clear();
 }
 
+/* What a check probes comes from the configuration: shown without its
+ * password and without controls, C1 (as `status` printed \xc2\x9b) as
+ * well as C0. */
+static void test_target_is_redacted_and_sanitised(void **state)
+{
+	struct check_common c;
+	memset(&c, 0, sizeof(c));
+	check_set_target(&c, "postgresql://app:hunter2pw@127.0.0.1:5432/sh\xc2\x9b"
+	                     "31m\x9b\x1bop");
+	assert_string_equal(c.target, "postgresql://app:***@127.0.0.1:5432/sh?31m??op");
+	/* A URL redacted already is shown as it is. */
+	check_set_target(&c, "redis://:***@127.0.0.1:6379/0");
+	assert_string_equal(c.target, "redis://:***@127.0.0.1:6379/0");
+	check_set_target(&c, "/srv/\xc2\x85shop");
+	assert_string_equal(c.target, "/srv/?shop");
+	check_set_target(&c, NULL);
+	assert_string_equal(c.target, "");
+}
+
 static void test_state_names(void **state)
 {
 	assert_string_equal(check_state_name(CHECK_OK), "ok");
@@ -64,6 +83,7 @@ int main(void)
 		cmocka_unit_test(test_init_marks_pending),
 		cmocka_unit_test(test_overall_is_the_worst_check),
 		cmocka_unit_test(test_error_is_sanitised_and_redacted),
+		cmocka_unit_test(test_target_is_redacted_and_sanitised),
 		cmocka_unit_test(test_state_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
