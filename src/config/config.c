@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -972,14 +971,8 @@ static char *user_config_path(void)
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	if (xdg && xdg[0] == '/') /* the XDG spec: relative values are ignored */
 		return xasprintf("%s/opsdeck/opsdeck.conf", xdg);
-	const char *home = getenv("HOME");
-	if (!home || home[0] != '/') {
-		struct passwd *pw = getpwuid(getuid());
-		home = pw ? pw->pw_dir : NULL;
-	}
-	if (!home || home[0] != '/')
-		return NULL;
-	return xasprintf("%s/.config/opsdeck/opsdeck.conf", home);
+	const char *home = paths_home();
+	return home ? xasprintf("%s/.config/opsdeck/opsdeck.conf", home) : NULL;
 }
 
 int config_load(struct config *cfg, const char *explicit_path, char *err, size_t errlen)

@@ -17,20 +17,24 @@ static char *systemd_dir(const char *name)
 	return xstrndup(value, strcspn(value, ":"));
 }
 
+const char *paths_home(void)
+{
+	const char *home = getenv("HOME");
+	if (!home || home[0] != '/') {
+		struct passwd *pw = getpwuid(getuid());
+		home = pw ? pw->pw_dir : NULL;
+	}
+	return home && home[0] == '/' ? home : NULL;
+}
+
 /* $XDG_STATE_HOME/opsdeck, or ~/.local/state/opsdeck; NULL without a home. */
 static char *user_state_dir(void)
 {
 	const char *xdg = getenv("XDG_STATE_HOME");
 	if (xdg && xdg[0] == '/') /* the XDG spec: relative values are ignored */
 		return xasprintf("%s/opsdeck", xdg);
-	const char *home = getenv("HOME");
-	if (!home || home[0] != '/') {
-		struct passwd *pw = getpwuid(getuid());
-		home = pw ? pw->pw_dir : NULL;
-	}
-	if (!home || home[0] != '/')
-		return NULL;
-	return xasprintf("%s/.local/state/opsdeck", home);
+	const char *home = paths_home();
+	return home ? xasprintf("%s/.local/state/opsdeck", home) : NULL;
 }
 
 char *paths_default_audit_log(void)

@@ -11,6 +11,11 @@
 #ifndef OPSDECK_CONFIG_PATHS_H
 #define OPSDECK_CONFIG_PATHS_H
 
+/* The user's home directory: $HOME when absolute, else the password
+ * database's; NULL when there is none. Borrowed (environment or getpwuid's
+ * static storage): copy it before the next call. */
+const char *paths_home(void);
+
 /* The default audit log, e.g. "/var/log/opsdeck/audit.jsonl"; NULL when
  * there is no home directory to put it in. Owned by the caller. */
 char *paths_default_audit_log(void);

@@ -552,7 +552,9 @@ static bool curl_code_retryable(CURLcode rc)
 
 static bool http_status_retryable(long status, const struct s3_xml_error *e)
 {
-	if (status >= 500 || status == 429)
+	/* 501 NotImplemented is an answer (s3rver's to ListMultipartUploads),
+	 * not a passing failure. */
+	if ((status >= 500 && status != 501) || status == 429)
 		return true;
 	/* S3 closes a request whose body stalls with 400 RequestTimeout; every
 	 * AWS SDK sends it again. */

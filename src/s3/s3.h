@@ -13,7 +13,8 @@
  *
  * Every attempt is bounded by timeout_ms: to connect, and for any stall (no
  * byte moving either way for that long); requests without a body (list,
- * delete, initiate, abort) also in total. Attempts are retried on 5xx, 429,
+ * delete, initiate, abort) also in total. Attempts are retried on 5xx (but
+ * 501 NotImplemented, an answer), 429,
  * a 400 RequestTimeout, timeouts and connection resets with exponential
  * backoff and full jitter (200 ms base, 5 s cap), signed anew for each try
  * (so a long retry never meets RequestTimeTooSkewed); never on other 4xx.

@@ -298,6 +298,51 @@ static int url_decode_in_place(char **text)
 	return 0;
 }
 
+static bool is_raw_control(unsigned char c)
+{
+	return c != 0 && c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+/* A server that ignores encoding-type=url (s3rver does) sends a key's C0
+ * control bytes raw; XML 1.0 cannot hold them, so no parser accepts the
+ * reply, and one uploaded file's name would hide every backup. Such a reply
+ * is read again as a copy with every '%' and every such byte written %XX;
+ * raw_unescape restores the text fields. NULL when xml holds no such byte
+ * (nothing a second reading would change). The caller frees the copy. */
+static char *raw_controls_escape(const char *xml, size_t len, size_t *out_len)
+{
+	size_t controls = 0;
+	for (size_t i = 0; i < len; i++)
+		controls += is_raw_control((unsigned char)xml[i]);
+	if (controls == 0)
+		return NULL;
+	struct strbuf out;
+	strbuf_init(&out, 0);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)xml[i];
+		if (c == '%' || is_raw_control(c))
+			strbuf_printf(&out, "%%%02X", c);
+		else
+			strbuf_putc(&out, (char)c);
+	}
+	*out_len = out.len;
+	return strbuf_take(&out);
+}
+
+/* Undoes raw_controls_escape on one field (NULL stays NULL). */
+static void raw_unescape(char **text)
+{
+	if (!*text)
+		return;
+	/* The copy holds no %00, and a '%' only as %25 (but one made by an
+	 * entity, &#37;: such a field then stays as it was read). */
+	char *decoded = percent_decode(*text, strlen(*text), false);
+	if (decoded) {
+		free(*text);
+		*text = decoded;
+	}
+}
+
 static int bad_encoding(const char *what, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "bad XML reply: a url-encoded %s that does not decode", what);
@@ -373,8 +418,10 @@ static void list_end(struct xml_walk *w, const char *name, int depth, const char
 	}
 }
 
-int s3_xml_parse_list(const char *xml, size_t len, struct s3_xml_list_page *page, char *err,
-                      size_t errlen)
+/* One reading of a ListBucketResult; escaped: xml is raw_controls_escape's
+ * copy. */
+static int parse_list(const char *xml, size_t len, bool escaped, struct s3_xml_list_page *page,
+                      char *err, size_t errlen)
 {
 	struct list_parse lp = {.page = page};
 	struct xml_walk w = {.on_end = list_end, .ctx = &lp};
@@ -394,6 +441,10 @@ int s3_xml_parse_list(const char *xml, size_t len, struct s3_xml_list_page *page
 		snprintf(err, errlen, "a truncated listing without NextContinuationToken");
 		return -1;
 	}
+	for (size_t i = first; escaped && i < page->count; i++)
+		raw_unescape(&page->objects[i].key);
+	if (escaped)
+		raw_unescape(&page->next_token);
 	/* The continuation token is opaque: S3 never url-encodes it. */
 	for (size_t i = first; lp.url_encoded && i < page->count; i++)
 		if (url_decode_in_place(&page->objects[i].key) < 0)
@@ -463,8 +514,9 @@ static void uploads_end(struct xml_walk *w, const char *name, int depth, const c
 	}
 }
 
-int s3_xml_parse_uploads(const char *xml, size_t len, struct s3_xml_uploads_page *page, char *err,
-                         size_t errlen)
+/* One reading of a ListMultipartUploadsResult; escaped as for parse_list. */
+static int parse_uploads(const char *xml, size_t len, bool escaped,
+                         struct s3_xml_uploads_page *page, char *err, size_t errlen)
 {
 	struct uploads_parse up = {.page = page};
 	struct xml_walk w = {.on_end = uploads_end, .ctx = &up};
@@ -486,6 +538,14 @@ int s3_xml_parse_uploads(const char *xml, size_t len, struct s3_xml_uploads_page
 		snprintf(err, errlen, "a truncated upload listing without NextKeyMarker");
 		return -1;
 	}
+	for (size_t i = first; escaped && i < page->count; i++) {
+		raw_unescape(&page->uploads[i].key);
+		raw_unescape(&page->uploads[i].upload_id);
+	}
+	if (escaped) {
+		raw_unescape(&page->next_key_marker);
+		raw_unescape(&page->next_upload_id_marker);
+	}
 	for (size_t i = first; up.url_encoded && i < page->count; i++)
 		if (url_decode_in_place(&page->uploads[i].key) < 0)
 			return bad_encoding("Key", err, errlen);
@@ -494,6 +554,41 @@ int s3_xml_parse_uploads(const char *xml, size_t len, struct s3_xml_uploads_page
 	    url_decode_in_place(&page->next_key_marker) < 0)
 		return bad_encoding("NextKeyMarker", err, errlen);
 	return 0;
+}
+
+int s3_xml_parse_list(const char *xml, size_t len, struct s3_xml_list_page *page, char *err,
+                      size_t errlen)
+{
+	size_t first = page->count, escaped_len = 0;
+	if (parse_list(xml, len, false, page, err, errlen) == 0)
+		return 0;
+	char *escaped = raw_controls_escape(xml, len, &escaped_len);
+	if (!escaped)
+		return -1;
+	/* drop what the first reading appended, then read the copy */
+	for (size_t i = first; i < page->count; i++)
+		free(page->objects[i].key);
+	page->count = first;
+	int rc = parse_list(escaped, escaped_len, true, page, err, errlen);
+	free(escaped);
+	return rc;
+}
+
+int s3_xml_parse_uploads(const char *xml, size_t len, struct s3_xml_uploads_page *page, char *err,
+                         size_t errlen)
+{
+	size_t first = page->count, escaped_len = 0;
+	if (parse_uploads(xml, len, false, page, err, errlen) == 0)
+		return 0;
+	char *escaped = raw_controls_escape(xml, len, &escaped_len);
+	if (!escaped)
+		return -1;
+	for (size_t i = first; i < page->count; i++)
+		upload_clear(&page->uploads[i]);
+	page->count = first;
+	int rc = parse_uploads(escaped, escaped_len, true, page, err, errlen);
+	free(escaped);
+	return rc;
 }
 
 int s3_xml_parse_time(const char *text, int64_t *ms)

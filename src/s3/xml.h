@@ -54,7 +54,9 @@ struct s3_xml_list_page {
 
 /* Appends the Contents of one ListBucketResult (ListObjectsV2) page to
  * page->objects and sets truncated/next_token (next_token is freed and
- * replaced). Returns 0, or -1 with a reason in err; objects already in page
+ * replaced). A reply that is not XML only because a key holds raw control
+ * bytes (a server that ignores encoding-type=url) is read all the same, the
+ * keys exact. Returns 0, or -1 with a reason in err; objects already in page
  * stay there either way (free with s3_objects_free). */
 int s3_xml_parse_list(const char *xml, size_t len, struct s3_xml_list_page *page, char *err,
                       size_t errlen);

@@ -14,19 +14,8 @@ if ! mount -t tmpfs -o size=4k,mode=0700 tmpfs "$logdir" 2>mount.err; then
 fi
 on_exit umount -l "$logdir"
 audit=$logdir/audit.jsonl
-write_config opsdeck.conf <<EOF2
-[app]
-health_url =
-version_url =
-version_file =
-[database]
-url =
-[redis]
-url =
-[recovery]
-restart_command = /bin/sh -c "echo ran >> $TEST_DIR/ran"
-audit_log = $audit
-EOF2
+write_recovery_config opsdeck.conf "restart_command = /bin/sh -c \"echo ran >> $TEST_DIR/ran\"" \
+	"audit_log = $audit"
 
 refused=0
 runs=0

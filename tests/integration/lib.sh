@@ -52,6 +52,10 @@
 #                             write_stack_config c.conf "timeout = 1s" \
 #                                 "[storage]" "max_used_percent = 0.001"
 #   stack_config [LINE]...    the same, on stdout
+#   write_recovery_config FILE [LINE]...
+#                             an opsdeck.conf (0600) with no backend configured,
+#                             ending in a [recovery] section holding the LINEs
+#                             (restart_command = ..., audit_log = ...)
 #
 # Running and asserting (an assertion never exits the test: it prints and
 # counts; finish decides)
@@ -293,6 +297,13 @@ stack_config() {
 }
 
 # write_stack_config FILE [LINE]...
+write_recovery_config() {
+	local file=$1
+	shift
+	printf '[app]\nhealth_url =\nversion_url =\nversion_file =\n[database]\nurl =\n[redis]\nurl =\n[recovery]\n' |
+		cat - <(printf '%s\n' "$@") | write_config "$file"
+}
+
 write_stack_config() {
 	local file=$1 text
 	shift

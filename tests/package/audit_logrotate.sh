@@ -8,20 +8,8 @@ require_cmd logrotate
 
 audit=$TEST_DIR/log/audit.jsonl
 mkdir -m 0700 "$TEST_DIR/log"
-write_config opsdeck.conf <<EOF2
-[app]
-health_url =
-version_url =
-version_file =
-[database]
-url =
-[redis]
-url =
-[recovery]
-restart_command = /bin/sleep 2
-restart_timeout = 10s
-audit_log = $audit
-EOF2
+write_recovery_config opsdeck.conf "restart_command = /bin/sleep 2" "restart_timeout = 10s" \
+	"audit_log = $audit"
 # The shipped file, pointed at this test's log and run as this user.
 me="$(id -un) $(id -gn)"
 sed -e "s|/var/log/opsdeck/audit.jsonl|$audit|" -e "s/opsdeck opsdeck/$me/" \

@@ -218,20 +218,58 @@ static void test_list_empty_and_bad(void **state)
 	free(page.next_token);
 }
 
-/* Keys that XML 1.0 cannot carry (ESC, other controls) make the whole reply
- * unreadable when a server sends them raw: why the client asks for
- * encoding-type=url. */
-static void test_list_raw_control_key_is_unreadable(void **state)
+/* Keys that XML 1.0 cannot carry (ESC, other controls), sent raw by a
+ * server that ignores encoding-type=url (s3rver): the reply is still read
+ * and the keys come back exact, '%' and "]]>" in CDATA too; a reply broken
+ * for another reason still fails, with its reason. */
+static void test_list_raw_control_keys(void **state)
 {
 	(void)state;
-	const char *xml = "<ListBucketResult><IsTruncated>false</IsTruncated><Contents>"
-	                  "<Key>shop/up/\x1b[2Jx.png.gz</Key><Size>1</Size></Contents>"
-	                  "</ListBucketResult>";
+	const char xml[] =
+	    "<ListBucketResult><IsTruncated>true</IsTruncated>"
+	    "<NextContinuationToken>t%2F=</NextContinuationToken>"
+	    "<Contents><Key>shop/up/\x1b[2Jx\x01.png.gz</Key><Size>1</Size>"
+	    "</Contents>"
+	    "<Contents><Key>shop/100%25 %zz\x7f\x1f.gz</Key><Size>2</Size></Contents>"
+	    "<Contents><Key><![CDATA[shop/a]]]]><![CDATA[>b\x1b]]></Key>"
+	    "<Size>3</Size></Contents>"
+	    "<Contents><Key>shop/x]]&gt;&amp;\a</Key><Size>4</Size></Contents>"
+	    "</ListBucketResult>";
 	struct s3_xml_list_page page = {0};
-	char err[256];
-	assert_int_equal(s3_xml_parse_list(xml, strlen(xml), &page, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "not well-formed"));
+	char err[256] = "";
+	assert_int_equal(s3_xml_parse_list(xml, sizeof(xml) - 1, &page, err, sizeof(err)), 0);
+	assert_int_equal(page.count, 4);
+	assert_string_equal(page.objects[0].key, "shop/up/\x1b[2Jx\x01.png.gz");
+	assert_string_equal(page.objects[1].key, "shop/100%25 %zz\x7f\x1f.gz");
+	assert_string_equal(page.objects[2].key, "shop/a]]>b\x1b");
+	assert_string_equal(page.objects[3].key, "shop/x]]>&\a");
+	assert_int_equal(page.objects[3].size, 4);
+	assert_true(page.truncated);
+	assert_string_equal(page.next_token, "t%2F=");
+
+	const char bad_size[] = "<ListBucketResult><Contents><Key>\x1b</Key><Size>x</Size>"
+	                        "</Contents></ListBucketResult>";
+	assert_int_equal(s3_xml_parse_list(bad_size, sizeof(bad_size) - 1, &page, err, sizeof(err)),
+	                 -1);
+	assert_non_null(strstr(err, "Size"));
+	const char cut[] = "<ListBucketResult><Contents><Key>\x1b";
+	assert_int_equal(s3_xml_parse_list(cut, sizeof(cut) - 1, &page, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bad XML reply"));
+	assert_int_equal(page.count, 4);
+
+	struct s3_xml_uploads_page up = {0};
+	const char uploads[] = "<ListMultipartUploadsResult><Upload><Key>k\x1b%</Key>"
+	                       "<UploadId>u%1</UploadId></Upload></ListMultipartUploadsResult>";
+	assert_int_equal(s3_xml_parse_uploads(uploads, sizeof(uploads) - 1, &up, err, sizeof(err)),
+	                 0);
+	assert_int_equal(up.count, 1);
+	assert_string_equal(up.uploads[0].key, "k\x1b%");
+	assert_string_equal(up.uploads[0].upload_id, "u%1");
+	s3_uploads_free(up.uploads, up.count);
+	free(up.next_key_marker);
+	free(up.next_upload_id_marker);
 	s3_objects_free(page.objects, page.count);
+	free(page.next_token);
 }
 
 static void test_list_url_encoded_keys(void **state)
@@ -386,7 +424,7 @@ int main(void)
 	    cmocka_unit_test(test_complete_error_in_200),
 	    cmocka_unit_test(test_list_page),
 	    cmocka_unit_test(test_list_empty_and_bad),
-	    cmocka_unit_test(test_list_raw_control_key_is_unreadable),
+	    cmocka_unit_test(test_list_raw_control_keys),
 	    cmocka_unit_test(test_list_url_encoded_keys),
 	    cmocka_unit_test(test_list_not_encoded_keys_kept),
 	    cmocka_unit_test(test_uploads_page),
