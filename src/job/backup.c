@@ -1066,8 +1066,12 @@ static void probe_unfinished(struct sink *sink, struct backup_status *out)
 	char err[256];
 	struct sink_entry *u = NULL;
 	size_t n = 0;
-	if (unfinished_sink(sink, &u, &n, err, sizeof(err)) != 0 || n == 0)
+	if (unfinished_sink(sink, &u, &n, err, sizeof(err)) != 0)
 		return;
+	if (n == 0) {
+		sink_entries_free(u, n); /* the empty listing's array */
+		return;
+	}
 	out->unfinished = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 	out->unfinished_oldest_ms = u[0].modified_ms > 0 ? u[0].modified_ms : 1;
 	sanitize_text(out->unfinished_oldest_key, sizeof(out->unfinished_oldest_key), u[0].key);

@@ -39,12 +39,27 @@ chmod 0711 "$nb"
 mkdir -m 0700 "$nb/home"
 conf "$nb/opsdeck.conf" "$nb/home/backups"
 chown -R nobody:nogroup "$nb/home" "$nb/opsdeck.conf"
+# nobody cannot reach the build tree (a temp dir of root's in the sanitizer
+# run): a copy of the program, and in a sanitizer build a report directory
+# and suppressions nobody can use; any report there fails the test.
+install -m 0755 "$OPSDECK" "$nb/opsdeck"
+install -d -m 0700 -o nobody -g nogroup "$nb/san"
+nobody_san=()
+if [ -n "${ASAN_OPTIONS:-}${UBSAN_OPTIONS:-}${LSAN_OPTIONS:-}" ]; then
+	supp=$(sed -n 's/.*suppressions=\([^:]*\).*/\1/p' <<<"${LSAN_OPTIONS:-}")
+	[ -z "$supp" ] || install -m 0644 "$supp" "$nb/lsan.supp"
+	for var in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+		nobody_san+=("$var=$(sed -e "s|log_path=[^:]*|log_path=$nb/san/sanitizer|" \
+			-e "s|suppressions=[^:]*|suppressions=$nb/lsan.supp|" <<<"${!var:-}")")
+	done
+fi
 as_nobody() {
-	setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$nb/home" "$@"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		env HOME="$nb/home" "${nobody_san[@]}" "$@"
 }
-run as_nobody "$OPSDECK" -c "$nb/opsdeck.conf" audit --path
+run as_nobody "$nb/opsdeck" -c "$nb/opsdeck.conf" audit --path
 assert_eq "$OUT" "$nb/home/.local/state/opsdeck/audit.jsonl" "an operator's default audit log"
-assert_exit 0 as_nobody "$OPSDECK" -c "$nb/opsdeck.conf" backup db
+assert_exit 0 as_nobody "$nb/opsdeck" -c "$nb/opsdeck.conf" backup db
 assert_no_secrets "$OUT$ERR"
 for d in .local .local/state .local/state/opsdeck; do
 	assert_eq "$(stat -c '%a %U' "$nb/home/$d" 2>&1)" "700 nobody" "~/$d created 0700"
@@ -55,23 +70,23 @@ assert_eq "$(grep -c '"action":"backup-db"' "$nb/home/.local/state/opsdeck/audit
 # status names the log in use; a looser mode is reported, never tightened,
 # and the log is still read, but actions and backups are refused.
 log=$nb/home/.local/state/opsdeck/audit.jsonl
-run as_nobody "$OPSDECK" -c "$nb/opsdeck.conf" status --json
+run as_nobody "$nb/opsdeck" -c "$nb/opsdeck.conf" status --json
 assert_eq "$(json_get "$OUT" audit_log.path)" "$log" "status --json names the log in use"
 assert_eq "$(json_get "$OUT" audit_log.problem)" null "and has no problem with it"
-run as_nobody "$OPSDECK" -c "$nb/opsdeck.conf" status
+run as_nobody "$nb/opsdeck" -c "$nb/opsdeck.conf" status
 assert_match "$OUT" "audit log +OK +$log" "text status names the log in use"
 chmod 0640 "$log"
-run as_nobody "$OPSDECK" -c "$nb/opsdeck.conf" status --json
+run as_nobody "$nb/opsdeck" -c "$nb/opsdeck.conf" status --json
 assert_contains "$(json_get "$OUT" audit_log.problem)" "$log has mode 0640" "status reports the mode"
-assert_exit 0 as_nobody "$OPSDECK" -c "$nb/opsdeck.conf" audit
+assert_exit 0 as_nobody "$nb/opsdeck" -c "$nb/opsdeck.conf" audit
 assert_eq "$(grep -c backup-db <<<"$OUT")" 2 "a log with a loose mode is still read"
 assert_contains "$ERR" "warning: the audit log $log has mode 0640" "and its mode is reported"
-assert_exit 2 as_nobody "$OPSDECK" -c "$nb/opsdeck.conf" backup db
+assert_exit 2 as_nobody "$nb/opsdeck" -c "$nb/opsdeck.conf" backup db
 assert_contains "$ERR" "mode 0640" "a backup is refused, naming the mode"
 assert_eq "$(stat -c '%a' "$log")" 640 "the mode is left as it was"
 chmod 0600 "$log"
 # XDG_STATE_HOME moves it.
-run as_nobody XDG_STATE_HOME="$nb/home/state" "$OPSDECK" -c "$nb/opsdeck.conf" audit --path
+run as_nobody XDG_STATE_HOME="$nb/home/state" "$nb/opsdeck" -c "$nb/opsdeck.conf" audit --path
 assert_eq "$OUT" "$nb/home/state/opsdeck/audit.jsonl" "XDG_STATE_HOME is honoured"
 
 # ------------------------------------------------------------ systemd
@@ -95,4 +110,10 @@ conf created.conf "$TEST_DIR/created-backups" "[recovery]
 audit_log = $TEST_DIR/newdir/audit.jsonl"
 assert_exit 0 "$OPSDECK" -c created.conf backup db
 assert_eq "$(stat -c '%a' "$TEST_DIR/newdir")" 700 "a missing directory whose parent exists is created 0700"
+
+if [ -n "$(ls -A "$nb/san")" ]; then
+	fail "sanitizer reports from the runs as nobody: $(head -n 40 "$nb"/san/*)"
+else
+	pass "no sanitizer report from the runs as nobody"
+fi
 finish
