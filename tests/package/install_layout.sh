@@ -53,9 +53,13 @@ done
 # systemd-analyze verify inside the installed tree: the units resolve, the
 # program exists at ExecStart, no key is unknown (an unknown key is only a
 # warning, so any output at all fails). The default targets come from the host.
-mkdir -p "$dest/usr/lib/systemd/system"
+# The units are verified from /etc/systemd/system of the tree, a directory
+# systemd searches whatever the prefix (make distcheck's is a temp dir).
+mkdir -p "$dest/usr/lib/systemd/system" "$dest/etc/systemd/system"
 cp -P /lib/systemd/system/*.target "$dest/usr/lib/systemd/system/" 2>/dev/null || true
-run systemd-analyze --root="$dest" verify --man=no "$service" "$timer"
+cp "$service" "$timer" "$dest/etc/systemd/system/"
+run systemd-analyze --root="$dest" verify --man=no "$dest/etc/systemd/system/${service##*/}" \
+	"$dest/etc/systemd/system/${timer##*/}"
 assert_eq "$RC" 0 "systemd-analyze verify exit status"
 assert_eq "$OUT$ERR" "" "systemd-analyze verify says nothing"
 
