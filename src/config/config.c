@@ -133,8 +133,8 @@ static const struct config_key keys[] = {
      .min = 0, .max = 1},
     {KEY("thresholds", "idle_in_tx", TYPE_DURATION, thresholds.idle_in_tx_ms, "5m"), .min = 1,
      .max = 366 * 86400e3},
-    {KEY("thresholds", "p95_response_ms", TYPE_INT64, thresholds.p95_response_ms, "2000"),
-     .min = 1, .max = 3600e3},
+    {KEY("thresholds", "p95_response_ms", TYPE_INT64, thresholds.p95_response_ms, "2000"), .min = 1,
+     .max = 3600e3},
     {KEY("thresholds", "redis_memory_ratio", TYPE_RATIO, thresholds.redis_memory_ratio, "0.9"),
      .min = 0, .max = 1},
     {KEY("thresholds", "lock_waiters", TYPE_INT64, thresholds.lock_waiters, "1"), .min = 1,
@@ -151,8 +151,8 @@ static const struct config_key keys[] = {
     {KEY("recovery", "restart_command", TYPE_STRING, recovery.restart_command, NULL)},
     {KEY("recovery", "audit_log", TYPE_STRING, recovery.audit_log, NULL)}, /* config/paths.h */
     {KEY("recovery", "read_only", TYPE_BOOL, recovery.read_only, "false")},
-    {KEY("recovery", "restart_timeout", TYPE_DURATION, recovery.restart_timeout_ms, "60s"), .min = 1,
-     .max = 3600e3},
+    {KEY("recovery", "restart_timeout", TYPE_DURATION, recovery.restart_timeout_ms, "60s"),
+     .min = 1, .max = 3600e3},
 
     {KEY("ui", "theme", TYPE_STRING, ui.theme, "default")},
     {KEY("ui", "interval", TYPE_DURATION, ui.interval_ms, "2s"), .min = 250, .max = 3600e3},

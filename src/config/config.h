@@ -53,7 +53,7 @@ struct config_database {
 struct config_redis {
 	char *url;               /* "" when not configured */
 	char *url_unset_reason;
-	char *cache_prefix;      /* default "cache:"; CONFIG_CACHE_PREFIX_ALL: every key */
+	char *cache_prefix; /* default "cache:"; CONFIG_CACHE_PREFIX_ALL: every key */
 };
 
 struct config_storage {

@@ -470,9 +470,10 @@ static void rule_backup_unfinished(const struct rule_context *ctx)
 	MESSAGE(i, "%u unfinished %s at %s; the oldest, %s, began %s ago", b->unfinished, what,
 	        b->target, b->unfinished_oldest_key, when);
 	if (s3)
-		RECOMMEND(i, "If no backup has been running that long, abort them (opsdeck backup "
-		             "list shows the upload ids; aws s3api abort-multipart-upload) and give "
-		             "the bucket a lifecycle rule AbortIncompleteMultipartUpload.");
+		RECOMMEND(i,
+		          "If no backup has been running that long, abort them (opsdeck backup "
+		          "list shows the upload ids; aws s3api abort-multipart-upload) and give "
+		          "the bucket a lifecycle rule AbortIncompleteMultipartUpload.");
 	else
 		RECOMMEND(i, "If no backup has been running that long, remove the .partial files "
 		             "(opsdeck backup list shows them): they are never a usable backup.");
@@ -481,13 +482,13 @@ static void rule_backup_unfinished(const struct rule_context *ctx)
 /* ------------------------------------------------------------ engine */
 
 static void (*const rules[])(const struct rule_context *) = {
-	rule_database_down,  rule_redis_down,    rule_app_down,
-	rule_storage_full,   rule_error_rate,    rule_slow_response,
-	rule_p95_response,   rule_slow_queries,  rule_query_stats,
-	rule_request_log,    rule_redis_memory,  rule_redis_evictions,
-	rule_redis_bgsave,   rule_connections,   rule_idle_in_transaction,
-	rule_lock_waiters,   rule_version,       rule_backup_stale,
-	rule_backup_unfinished,
+    rule_database_down,     rule_redis_down,   rule_app_down,
+    rule_storage_full,      rule_error_rate,   rule_slow_response,
+    rule_p95_response,      rule_slow_queries, rule_query_stats,
+    rule_request_log,       rule_redis_memory, rule_redis_evictions,
+    rule_redis_bgsave,      rule_connections,  rule_idle_in_transaction,
+    rule_lock_waiters,      rule_version,      rule_backup_stale,
+    rule_backup_unfinished,
 };
 
 /* Most severe first; equal severities keep rule order (a stable sort). */
