@@ -32,7 +32,7 @@
 #include "config/pgurl.h"
 #include "config/redact.h"
 #include "config/redisurl.h"
-#include "s3/url.h"
+#include "repo/url.h"
 #include "util/file.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
@@ -648,7 +648,7 @@ static int check_value(struct config *cfg, const struct config_key *k, const cha
 		}
 		return 0;
 	case CHECK_BACKUP_TARGET:
-		if (*value && s3_backup_target_check(value, why, sizeof(why)) < 0) {
+		if (*value && repo_url_check(value, why, sizeof(why)) < 0) {
 			fail(err, errlen, "%s: '%s' %s", origin, shown, why);
 			return -1;
 		}

@@ -4,7 +4,7 @@
  * backup_db: pg_dump streams through parallel gzip into the target's object
  * PREFIX/DB_TIMESTAMP.sql.gz (custom format: .dump.gz); success only when
  * pg_dump exited 0, the gzip stream was finished and the sink confirmed the
- * whole object; then the manifest (job/manifest.h) goes next to it. Any
+ * whole object; then the manifest (repo/manifest.h) goes next to it. Any
  * failure or cancellation aborts the upload (or removes the partial file)
  * and says why; nothing that looks complete is left behind.
  *
@@ -106,7 +106,7 @@ int backup_list(const struct config *cfg, const char *target, struct backup_entr
 void backup_entries_free(struct backup_entry *entries, size_t count);
 
 /* Writes begun at the target and neither finished nor aborted, oldest first
- * (job/sink.h sink_ops.unfinished: S3 multipart uploads with their upload
+ * (repo/sink.h sink_ops.unfinished: S3 multipart uploads with their upload
  * id, file:// NAME.partial files): what a kill or a crash of opsdeck or S3
  * leaves behind. Keys may hold any byte but NUL: sanitise before showing.
  * Free with sink_entries_free. 0, or -1 with why. */
@@ -135,7 +135,7 @@ void backup_timestamp(char *dst, size_t size, int64_t wall_ms);
 void backup_db_name(char *dst, size_t size, const char *database, const char *timestamp,
                     bool custom);
 
-/* The name of a new backup at an open sink (job/sink.h): the seed's name
+/* The name of a new backup at an open sink (repo/sink.h): the seed's name
  * with the run's id after the timestamp, "shop_2026-...-123Z_1a2b3c4d.sql.gz"
  * (database is NULL for a files backup: its directory "2026-...-123Z_1a2b3c4d").
  * The id is the first 8 hex digits of the run's audit id, drawn with new_id

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "job/sink.h"
+#include "repo/sink.h"
+#include "repo/url.h"
 #include "s3/url.h"
 
 static void check_encode(const char *in, bool keep_slash, const char *expect)
@@ -100,17 +101,17 @@ static void test_backup_targets(void **state)
 {
 	(void)state;
 	char err[256];
-	assert_string_equal(s3_file_target_dir("file://localhost/x"), "/x");
-	assert_string_equal(s3_file_target_dir("file:///x"), "/x");
-	assert_null(s3_file_target_dir("file://relative/x"));
-	assert_null(s3_file_target_dir("s3://bucket"));
-	assert_int_equal(s3_backup_target_check("file://localhost/x", err, sizeof(err)), 0);
-	assert_int_equal(s3_backup_target_check("file:///x", err, sizeof(err)), 0);
-	assert_int_equal(s3_backup_target_check("s3://bucket", err, sizeof(err)), 0);
-	assert_int_equal(s3_backup_target_check("s3://bucket/prefix/", err, sizeof(err)), 0);
-	assert_int_equal(s3_backup_target_check("file://relative/x", err, sizeof(err)), -1);
+	assert_string_equal(repo_url_file_dir("file://localhost/x"), "/x");
+	assert_string_equal(repo_url_file_dir("file:///x"), "/x");
+	assert_null(repo_url_file_dir("file://relative/x"));
+	assert_null(repo_url_file_dir("s3://bucket"));
+	assert_int_equal(repo_url_check("file://localhost/x", err, sizeof(err)), 0);
+	assert_int_equal(repo_url_check("file:///x", err, sizeof(err)), 0);
+	assert_int_equal(repo_url_check("s3://bucket", err, sizeof(err)), 0);
+	assert_int_equal(repo_url_check("s3://bucket/prefix/", err, sizeof(err)), 0);
+	assert_int_equal(repo_url_check("file://relative/x", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "is not a backup target"));
-	assert_int_equal(s3_backup_target_check("s3://Bad_Bucket/x", err, sizeof(err)), -1);
+	assert_int_equal(repo_url_check("s3://Bad_Bucket/x", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "valid S3 bucket"));
 
 	struct s3_target t;

@@ -11,7 +11,7 @@
  * cancel, a second signal) is remembered for sink_leftover, with the bucket,
  * the key and the upload id an operator needs to remove it.
  */
-#include "job/sink.h"
+#include "repo/sink.h"
 
 #include <pthread.h>
 #include <stdio.h>

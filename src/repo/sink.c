@@ -1,11 +1,12 @@
 /* sink.c - picks the storage driver for a target URL (see sink.h). */
-#include "job/sink.h"
+#include "repo/sink.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "s3/url.h"
+#include "repo/url.h"
 #include "util/clock.h"
 
 static struct sink *open_with(const char *url, const struct config *cfg, long timeout_ms,
@@ -16,11 +17,11 @@ static struct sink *open_with(const char *url, const struct config *cfg, long ti
 		return NULL;
 	}
 	char why[256];
-	if (s3_backup_target_check(url, why, sizeof(why)) < 0) {
+	if (repo_url_check(url, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "target %s %s", url, why);
 		return NULL;
 	}
-	const char *dir = s3_file_target_dir(url);
+	const char *dir = repo_url_file_dir(url);
 	if (dir)
 		return sink_file_new(url, dir, err, errlen);
 	struct s3_target t;

@@ -21,8 +21,8 @@
  *
  * Errors are one line in err, never holding a secret.
  */
-#ifndef OPSDECK_JOB_SINK_H
-#define OPSDECK_JOB_SINK_H
+#ifndef OPSDECK_REPO_SINK_H
+#define OPSDECK_REPO_SINK_H
 
 #include <stdatomic.h>
 #include <stdbool.h>

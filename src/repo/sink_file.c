@@ -11,7 +11,7 @@
  * memory in the middle of a write (at_quick_exit), so that no half-written
  * file is left.
  */
-#include "job/sink.h"
+#include "repo/sink.h"
 
 #include <dirent.h>
 #include <errno.h>
