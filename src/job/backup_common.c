@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "job/audit.h"
 #include "repo/sink.h"
 #include "util/text.h"

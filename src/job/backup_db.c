@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "config/pgurl.h"
-#include "config/redact.h"
+#include "model/redact.h"
 #include "job/audit.h"
 #include "job/backup_common.h"
 #include "job/gzip_parallel.h"

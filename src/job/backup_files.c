@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "codec/codec.h"
-#include "config/redact.h"
+#include "model/redact.h"
 #include "job/audit.h"
 #include "job/backup_common.h"
 #include "job/files_walk.h"

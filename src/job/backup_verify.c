@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "codec/codec.h"
-#include "config/redact.h"
+#include "model/redact.h"
 #include "job/backup_common.h"
 #include "repo/manifest.h"
 #include "repo/sink.h"

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "model/snapshot.h"
 #include "repo/catalog.h"
 #include "repo/sink.h"
