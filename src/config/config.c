@@ -21,7 +21,7 @@
 #include "config/ini.h"
 #include "config/keys.h"
 #include "config/paths.h"
-#include "config/redact.h"
+#include "model/redact.h"
 #include "config/validate.h"
 #include "util/file.h"
 #include "util/sanitize.h"

@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "config/pgurl.h"
-#include "config/redact.h"
+#include "model/redact.h"
 #include "config/redisurl.h"
 #include "model/issue.h"
 #include "s3/url.h"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "s3/url.h"
 #include "util/xalloc.h"
 

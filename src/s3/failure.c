@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "util/sanitize.h"
 
 #define S3_BACKOFF_BASE_MS 200

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "s3/url.h"
 #include "util/clock.h"
 #include "util/sanitize.h"

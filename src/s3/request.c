@@ -22,7 +22,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "s3/url.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
