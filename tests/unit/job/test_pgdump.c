@@ -44,18 +44,27 @@ static int read_all(struct pgdump *d, struct strbuf *out, char *err, size_t errl
 	}
 }
 
+/* Runs the stand-in in mode to its end: its output into out (initialised
+ * here), pgdump_wait's result returned, its reason in err. */
+static int run_to_end(const char *mode, bool custom, struct strbuf *out, char *err, size_t errlen)
+{
+	struct pgurl url;
+	struct pgdump *d = start(mode, custom, &url, err, errlen);
+	assert_non_null(d);
+	strbuf_init(out, 0);
+	assert_int_equal(read_all(d, out, err, errlen), 0);
+	int rc = pgdump_wait(d, err, errlen);
+	pgdump_free(d);
+	pgurl_free(&url);
+	return rc;
+}
+
 static void test_dump_streams_whole(void **state)
 {
 	(void)state;
 	char err[512] = "";
-	struct pgurl url;
-	struct pgdump *d = start("dump", true, &url, err, sizeof(err));
-	assert_non_null(d);
 	struct strbuf out;
-	strbuf_init(&out, 0);
-	assert_int_equal(read_all(d, &out, err, sizeof(err)), 0);
-	assert_int_equal(pgdump_wait(d, err, sizeof(err)), 0);
-	pgdump_free(d);
+	assert_int_equal(run_to_end("dump", true, &out, err, sizeof(err)), 0);
 	const char *text = strbuf_str(&out);
 	assert_non_null(strstr(text, "arg --no-password\n"));
 	assert_non_null(strstr(text, "arg --format=custom\narg --compress=0\narg --dbname\n"));
@@ -71,47 +80,32 @@ static void test_dump_streams_whole(void **state)
 	assert_int_equal(strspn(body, "x"), 100000);
 	assert_string_equal(body + 100000, "\n-- end of dump\n");
 	strbuf_free(&out);
-	pgurl_free(&url);
 }
 
 static void test_plain_has_no_format(void **state)
 {
 	(void)state;
 	char err[512] = "";
-	struct pgurl url;
-	struct pgdump *d = start("dump", false, &url, err, sizeof(err));
-	assert_non_null(d);
 	struct strbuf out;
-	strbuf_init(&out, 0);
-	assert_int_equal(read_all(d, &out, err, sizeof(err)), 0);
-	assert_int_equal(pgdump_wait(d, err, sizeof(err)), 0);
-	pgdump_free(d);
+	assert_int_equal(run_to_end("dump", false, &out, err, sizeof(err)), 0);
 	assert_null(strstr(strbuf_str(&out), "--format"));
 	assert_null(strstr(strbuf_str(&out), "--compress"));
 	strbuf_free(&out);
-	pgurl_free(&url);
 }
 
 static void test_failure_says_why(void **state)
 {
 	(void)state;
 	char err[512] = "";
-	struct pgurl url;
-	struct pgdump *d = start("fail", false, &url, err, sizeof(err));
-	assert_non_null(d);
 	struct strbuf out;
-	strbuf_init(&out, 0);
-	assert_int_equal(read_all(d, &out, err, sizeof(err)), 0);
+	assert_int_equal(run_to_end("fail", false, &out, err, sizeof(err)), -1);
 	assert_int_equal(out.len, 0);
-	assert_int_equal(pgdump_wait(d, err, sizeof(err)), -1);
-	pgdump_free(d);
 	/* the exit status and stderr, on one line */
 	assert_non_null(strstr(err, "pg_dump exited with status 3: "));
 	assert_non_null(strstr(err, "connection to server failed"));
 	assert_non_null(strstr(err, "does not exist"));
 	assert_null(strchr(err, '\n'));
 	strbuf_free(&out);
-	pgurl_free(&url);
 }
 
 static void test_hung_dump_is_stopped(void **state)
