@@ -38,20 +38,20 @@ struct dashboard {
 	const struct config *cfg;
 	struct term *term;
 	struct workers *workers;
-	struct workers_view view;      /* the latest copy */
-	struct snapshot previous;      /* the copy before, for diagnose's trends */
+	struct workers_view view; /* the latest copy */
+	struct snapshot previous; /* the copy before, for diagnose's trends */
 	bool have_previous;
 	uint64_t seen_generation[UI_CHECK_COUNT];
 	enum check_state seen_state[UI_CHECK_COUNT];
 	struct diagnosis diag;
 	struct history history;
 	struct activity_log activity;
-	struct recovery *recovery;     /* the guided recovery flow (recovery.h) */
-	struct backup_menu *backups;   /* the b menu (backup_menu.h) */
+	struct recovery *recovery;   /* the guided recovery flow (recovery.h) */
+	struct backup_menu *backups; /* the b menu (backup_menu.h) */
 	struct ui_state state;
 	struct theme theme;
 	struct grid grid;
-	struct config_watch watch;     /* the config file on disk (watch.h) */
+	struct config_watch watch; /* the config file on disk (watch.h) */
 	bool utf8;
 	bool quit;
 	int exit_status;
@@ -215,16 +215,18 @@ static void dashboard_update(struct dashboard *d)
 			history_record_requests(&d->history, &s->requests);
 		if (first || check->state != d->seen_state[c]) {
 			if (first)
-				activity_add(&d->activity, now, dashboard_state_element(check->state),
-				             "%s %s%s%s", ui_check_name((enum ui_check)c),
-				             check_state_name(check->state), check->error[0] ? ": " : "",
-				             check->error);
+				activity_add(&d->activity, now,
+				             dashboard_state_element(check->state), "%s %s%s%s",
+				             ui_check_name((enum ui_check)c),
+				             check_state_name(check->state),
+				             check->error[0] ? ": " : "", check->error);
 			else
-				activity_add(&d->activity, now, dashboard_state_element(check->state),
+				activity_add(&d->activity, now,
+				             dashboard_state_element(check->state),
 				             "%s %s -> %s%s%s", ui_check_name((enum ui_check)c),
 				             check_state_name(d->seen_state[c]),
-				             check_state_name(check->state), check->error[0] ? ": " : "",
-				             check->error);
+				             check_state_name(check->state),
+				             check->error[0] ? ": " : "", check->error);
 			d->seen_state[c] = check->state;
 		}
 	}
@@ -376,9 +378,7 @@ static void dashboard_key(struct dashboard *d, const struct ui_key_event *ev)
 	case UI_KEY_TAB:
 	case UI_KEY_BACKTAB:
 		if (!in_dialog)
-			st->focus = (enum ui_panel)((st->focus +
-			                             (ev->key == UI_KEY_TAB ? 1 : PANEL_COUNT - 1)) %
-			                            PANEL_COUNT);
+			st->focus = ui_panel_next(st->focus, ev->key == UI_KEY_TAB ? 1 : -1);
 		return;
 	case UI_KEY_UP:
 		dashboard_move(d, -1, false);
@@ -595,8 +595,8 @@ int dashboard_run(const struct cli_options *opts)
 	term_set_theme(d->term, &d->theme);
 	char interval[32];
 	text_format_duration(interval, sizeof(interval), d->state.interval_ms);
-	activity_add(&d->activity, clock_wall_ms(), UI_NORMAL, "opsdeck %s started, refresh every %s",
-	             PACKAGE_VERSION, interval);
+	activity_add(&d->activity, clock_wall_ms(), UI_NORMAL,
+	             "opsdeck %s started, refresh every %s", PACKAGE_VERSION, interval);
 	if (workers_start(&d->workers, cfg, d->state.interval_ms, wake[1], err, sizeof(err)) < 0) {
 		term_close(d->term);
 		d->term = NULL;
