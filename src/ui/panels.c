@@ -48,56 +48,6 @@ const char *ui_check_name(enum ui_check check)
 	return (int)check >= 0 && check < UI_CHECK_COUNT ? CHECK_NAMES[check] : "?";
 }
 
-/* ---------------------------------------------------------------- layout */
-
-static void ui_rect_set(struct ui_rect *r, int x, int y, int w, int h)
-{
-	r->x = x;
-	r->y = y;
-	r->w = w;
-	r->h = h;
-}
-
-void ui_layout_compute(int width, int height, enum ui_panel focus, struct ui_layout *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (width < UI_MIN_WIDTH || height < UI_MIN_HEIGHT) {
-		out->too_small = true;
-		return;
-	}
-	int body_y = 1, body_h = height - 2;
-	if (width < UI_FULL_WIDTH || height < UI_FULL_HEIGHT) {
-		out->compact = true;
-		ui_rect_set(&out->panels[focus], 0, body_y, width, body_h);
-		return;
-	}
-	int extra = body_h - 22;
-	int band1 = 12 + extra / 3;
-	int band3 = 4 + extra / 4;
-	int band2 = body_h - band1 - band3;
-	int left = width / 2, right = width - left;
-	int version_h = 5;
-	ui_rect_set(&out->panels[PANEL_HEALTH], 0, body_y, left, band1);
-	ui_rect_set(&out->panels[PANEL_VERSION], left, body_y, right, version_h);
-	ui_rect_set(&out->panels[PANEL_PERFORMANCE], left, body_y + version_h, right,
-	            band1 - version_h);
-	ui_rect_set(&out->panels[PANEL_ISSUES], 0, body_y + band1, left, band2);
-	ui_rect_set(&out->panels[PANEL_SLOW_QUERIES], left, body_y + band1, right, band2);
-	ui_rect_set(&out->panels[PANEL_ACTIVITY], 0, body_y + band1 + band2, width, band3);
-}
-
-int ui_layout_hit(const struct ui_layout *layout, int x, int y)
-{
-	if (layout->too_small)
-		return -1;
-	for (int p = 0; p < PANEL_COUNT; p++) {
-		const struct ui_rect *r = &layout->panels[p];
-		if (r->w > 0 && x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h)
-			return p;
-	}
-	return -1;
-}
-
 /* ---------------------------------------------------------------- panels */
 
 static void ui_draw_panel(struct grid *g, const struct ui_view *v,
@@ -207,30 +157,35 @@ static void ui_draw_dialog(struct grid *g, const struct ui_view *v)
 			text = help;
 		}
 	}
-	int w = g->width - 4 < 78 ? g->width - 4 : 78;
-	if (w < 20)
-		w = g->width;
+	int w = ui_layout_dialog_width(g->width);
+	int inner = w - 2 * LAYOUT_DIALOG_PAD;
 	/* count the wrapped lines without drawing */
 	struct ui_wrap_out count = {g, 0, 0, 0, 0, 0, 0, UI_DIALOG};
-	int lines = panel_wrap(&count, text, w - 4);
-	int h = lines + 4;
-	if (h > g->height - 2)
-		h = g->height - 2;
-	int x = (g->width - w) / 2, y = (g->height - h) / 2;
+	int lines = panel_wrap(&count, text, inner);
+	struct ui_rect r = ui_layout_dialog(g->width, g->height, w, lines);
+	int x = r.x, y = r.y, h = r.h;
 	grid_fill(g, x, y, w, h, ' ', UI_DIALOG);
 	grid_box(g, x, y, w, h, title, UI_DIALOG, UI_DIALOG, v->utf8);
-	int rows = h - 4;
+	int rows = h - LAYOUT_DIALOG_FRAME;
 	int first = st->dialog_scroll;
 	if (first > lines - rows)
 		first = lines - rows;
 	if (first < 0)
 		first = 0;
-	struct ui_wrap_out o = {g, x + 2, y + 1, x + w - 2, first, rows, 0, UI_DIALOG};
-	panel_wrap(&o, text, w - 4);
+	struct ui_wrap_out o = {.g = g,
+	                        .x = x + LAYOUT_DIALOG_PAD,
+	                        .y = y + 1,
+	                        .end = x + w - LAYOUT_DIALOG_PAD,
+	                        .first = first,
+	                        .max_lines = rows,
+	                        .element = UI_DIALOG};
+	panel_wrap(&o, text, inner);
 	const char *footer = lines > rows ? "Esc close  Up/Down scroll" : "Esc close";
 	if (st->dialog == DIALOG_TEXT && st->dialog_footer[0] != '\0')
 		footer = st->dialog_footer;
-	grid_printf(g, x + 2, y + h - 2, x + w - 2, UI_DIALOG, "%s", footer);
+	/* the footer sits on the row above the bottom border */
+	grid_printf(g, x + LAYOUT_DIALOG_PAD, y + h - 2, x + w - LAYOUT_DIALOG_PAD, UI_DIALOG, "%s",
+	            footer);
 }
 
 void panels_draw(struct grid *g, const struct ui_view *v)

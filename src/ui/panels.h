@@ -1,7 +1,7 @@
 /* panels.h - the dashboard's screen as a pure function of its state: the
- * layout, the panels (one file each, the contract in panel.h), the header,
- * the key bar and the dialogs, all drawn into a grid (grid.h). No curses, no I/O, no clock: the
- * caller passes the time, so the unit tests render a hand-made view and compare it with golden
+ * panels (one file each, the contract in panel.h) placed by layout.h, the
+ * header, the key bar and the dialogs, all drawn into a grid (grid.h). No curses, no I/O, no clock:
+ * the caller passes the time, so the unit tests render a hand-made view and compare it with golden
  * files.
  */
 #ifndef OPSDECK_UI_PANELS_H
@@ -15,16 +15,7 @@
 #include "model/snapshot.h"
 #include "ui/activity.h"
 #include "ui/grid.h"
-
-enum ui_panel {
-	PANEL_VERSION = 0,
-	PANEL_HEALTH,
-	PANEL_PERFORMANCE,
-	PANEL_SLOW_QUERIES,
-	PANEL_ISSUES,
-	PANEL_ACTIVITY,
-	PANEL_COUNT
-};
+#include "ui/layout.h"
 
 const char *ui_panel_title(enum ui_panel panel);
 
@@ -84,26 +75,6 @@ struct ui_view {
 	const char *program_version;    /* opsdeck's own version */
 	bool utf8;                      /* line drawing, ✓ ! ✗, sparkline blocks */
 };
-
-struct ui_rect {
-	int x, y, w, h;
-};
-
-#define UI_MIN_WIDTH   50
-#define UI_MIN_HEIGHT  12
-#define UI_FULL_WIDTH  80
-#define UI_FULL_HEIGHT 24
-
-struct ui_layout {
-	bool too_small;                     /* below UI_MIN_*: only a message */
-	bool compact;                       /* below 80x24: one panel at a time, the focused one */
-	struct ui_rect panels[PANEL_COUNT]; /* w == 0: not shown */
-};
-
-void ui_layout_compute(int width, int height, enum ui_panel focus, struct ui_layout *out);
-
-/* The panel at (x, y), or -1. */
-int ui_layout_hit(const struct ui_layout *layout, int x, int y);
 
 /* Draws the whole screen for `v` into g (of any size). */
 void panels_draw(struct grid *g, const struct ui_view *v);

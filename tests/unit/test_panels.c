@@ -261,6 +261,19 @@ static void test_layout(void **state)
 	assert_int_equal(l.panels[PANEL_HEALTH].w, 0);
 	ui_layout_compute(49, 30, PANEL_ISSUES, &l);
 	assert_true(l.too_small);
+	/* rows past 24 go 1/3 to the top band, 1/4 to Activity */
+	ui_layout_compute(120, 40, PANEL_HEALTH, &l);
+	assert_int_equal(l.panels[PANEL_HEALTH].h, 12 + 16 / 3);
+	assert_int_equal(l.panels[PANEL_ACTIVITY].h, 4 + 16 / 4);
+	assert_int_equal(l.panels[PANEL_ACTIVITY].y + l.panels[PANEL_ACTIVITY].h, 39);
+	/* dialogs: at most 78 wide, the whole width below 20, cut to the screen */
+	assert_int_equal(ui_layout_dialog_width(120), 78);
+	assert_int_equal(ui_layout_dialog_width(60), 56);
+	assert_int_equal(ui_layout_dialog_width(22), 22);
+	struct ui_rect d = ui_layout_dialog(80, 24, 76, 40);
+	assert_int_equal(d.h, 22);
+	assert_int_equal(d.x, 2);
+	assert_int_equal(d.y, 1);
 	/* every size draws without writing out of bounds (ASan checks) */
 	struct ui_view v;
 	make_view(&v, true);
