@@ -13,4 +13,5 @@ libopsdeck_a_SOURCES += \
 	src/ui/workers.c src/ui/workers.h \
 	src/ui/recovery.c src/ui/recovery.h \
 	src/ui/backup_menu.c src/ui/backup_menu.h \
-	src/ui/dashboard.c src/ui/dashboard.h
+	src/ui/keys.c src/ui/keys.h \
+	src/ui/dashboard.c src/ui/dashboard.h src/ui/dashboard_impl.h src/ui/dashboard_keys.c

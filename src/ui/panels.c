@@ -2,6 +2,7 @@
  * (panels.h). Pure: everything comes from the view. */
 #include "ui/panels.h"
 
+#include "ui/keys.h"
 #include "ui/panel.h"
 
 #include <stdio.h>
@@ -108,6 +109,8 @@ static void ui_draw_header(struct grid *g, const struct ui_view *v)
 		grid_put(g, g->width - rlen, 0, end, right, UI_HEADER);
 }
 
+/* The key bar: the rows of the key table that have a bar name, as many as
+ * fit; or the notice of the moment. */
 static void ui_draw_keybar(struct grid *g, const struct ui_view *v)
 {
 	int y = g->height - 1;
@@ -116,29 +119,18 @@ static void ui_draw_keybar(struct grid *g, const struct ui_view *v)
 		grid_printf(g, 0, y, g->width, UI_KEYBAR, " %s", v->state->message);
 		return;
 	}
-	char interval[32];
-	text_format_duration(interval, sizeof(interval), v->state->interval_ms);
-	struct {
-		const char *key, *what;
-	} keys[] = {
-	    {"q", "Quit"},
-	    {"?", "Help"},
-	    {"Tab", "Focus"},
-	    {"Enter", "Details"},
-	    {"r", v->state->read_only ? "Recover(off)" : "Recover"},
-	    {"b", "Backup"},
-	    {"Spc", "Refresh"},
-	    {"p", v->state->paused ? "Resume" : "Pause"},
-	    {"+-", interval},
-	    {"t", v->state->theme_name},
-	};
 	int x = 0;
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		int need = (int)strlen(keys[i].key) + (int)strlen(keys[i].what) + 2;
+	for (size_t i = 0; i < UI_KEY_COUNT; i++) {
+		const struct ui_key_binding *b = &UI_KEYS[i];
+		if (b->bar_key == NULL)
+			continue;
+		char buf[64];
+		const char *what = ui_keys_bar_label(b, v->state, buf, sizeof(buf));
+		int need = (int)strlen(b->bar_key) + (int)strlen(what) + 2;
 		if (x + need > g->width)
 			break;
-		x += grid_printf(g, x, y, g->width, UI_KEYBAR, " %s", keys[i].key);
-		x += grid_printf(g, x, y, g->width, UI_KEYBAR, " %s", keys[i].what);
+		x += grid_printf(g, x, y, g->width, UI_KEYBAR, " %s", b->bar_key);
+		x += grid_printf(g, x, y, g->width, UI_KEYBAR, " %s", what);
 	}
 }
 
@@ -146,16 +138,11 @@ static void ui_draw_dialog(struct grid *g, const struct ui_view *v)
 {
 	const struct ui_state *st = v->state;
 	const char *title = st->dialog == DIALOG_HELP ? "Help" : st->dialog_title;
-	const char *text = st->dialog == DIALOG_HELP ? panels_help_text(v->utf8) : st->dialog_text;
+	const char *text = st->dialog_text;
 	char help[UI_DIALOG_TEXT];
-	if (st->dialog == DIALOG_HELP && st->read_only) {
-		/* The r line says it is disabled, and why. */
-		const char *line = strstr(text, "guided recovery for the selected issue");
-		if (line != NULL) {
-			snprintf(help, sizeof(help), "%.*sDISABLED (read-only mode): %s",
-			         (int)(line - text), text, line);
-			text = help;
-		}
+	if (st->dialog == DIALOG_HELP) {
+		ui_keys_help_text(help, sizeof(help), v->utf8, st->read_only);
+		text = help;
 	}
 	int w = ui_layout_dialog_width(g->width);
 	int inner = w - 2 * LAYOUT_DIALOG_PAD;
@@ -223,42 +210,4 @@ int panels_details(const struct ui_view *v, char *title, size_t title_size, char
 		return -1;
 	return c->details(v, v->state->selected[v->state->focus], title, title_size, text,
 	                  text_size);
-}
-
-const char *panels_help_text(bool utf8)
-{
-	if (utf8)
-		return "q          quit (in a dialog: close it)\n"
-		       "?          this help\n"
-		       "Tab        focus the next panel; Shift-Tab the previous one\n"
-		       "\xe2\x86\x91 \xe2\x86\x93        move in the focused panel; PgUp/PgDn a "
-		       "page\n"
-		       "Enter      details: a slow query's full text, an issue's recommendation\n"
-		       "r          guided recovery for the selected issue\n"
-		       "b          backup menu\n"
-		       "space      refresh every check now\n"
-		       "p          pause or resume refreshing\n"
-		       "+ / -      refresh less / more often\n"
-		       "t          next theme\n"
-		       "Esc        close a dialog\n"
-		       "mouse      click a panel to focus it\n"
-		       "\n"
-		       "States: \xe2\x9c\x93 OK  ! WARN  \xe2\x9c\x97 CRIT  \xe2\x80\xa6 WAIT "
-		       "(first poll)  - N/A "
-		       "(not configured)";
-	return "q          quit (in a dialog: close it)\n"
-	       "?          this help\n"
-	       "Tab        focus the next panel; Shift-Tab the previous one\n"
-	       "Up/Down    move in the focused panel; PgUp/PgDn a page\n"
-	       "Enter      details: a slow query's full text, an issue's recommendation\n"
-	       "r          guided recovery for the selected issue\n"
-	       "b          backup menu\n"
-	       "space      refresh every check now\n"
-	       "p          pause or resume refreshing\n"
-	       "+ / -      refresh less / more often\n"
-	       "t          next theme\n"
-	       "Esc        close a dialog\n"
-	       "mouse      click a panel to focus it\n"
-	       "\n"
-	       "States: + OK  ! WARN  x CRIT  . WAIT (first poll)  - N/A (not configured)";
 }

@@ -88,7 +88,4 @@ int panels_row_count(const struct ui_view *v, enum ui_panel panel);
 int panels_details(const struct ui_view *v, char *title, size_t title_size, char *text,
                    size_t text_size);
 
-/* The help screen's text: every key. */
-const char *panels_help_text(bool utf8);
-
 #endif
