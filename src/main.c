@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "ui/dashboard.h"
 
 struct verb {
 	const char *name;
@@ -14,13 +13,10 @@ struct verb {
 };
 
 static const struct verb VERBS[] = {
-	{"status", cmd_status},
-	{"check", cmd_check},
-	{"diagnose", cmd_diagnose},
-	{"version-file", cmd_version_file},
-	{"recover", cmd_recover},
-	{"audit", cmd_audit},
-	{"backup", cmd_backup},
+    {"status", cmd_status},     {"check", cmd_check},
+    {"diagnose", cmd_diagnose}, {"version-file", cmd_version_file},
+    {"recover", cmd_recover},   {"audit", cmd_audit},
+    {"backup", cmd_backup},
 };
 
 static void usage(FILE *f)
@@ -64,9 +60,9 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    CLI_COMMON_LONG,
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct cli_options opts = {0};
 	int opt;
@@ -92,13 +88,7 @@ int main(int argc, char **argv)
 
 	if (optind >= argc) {
 		/* No verb: the dashboard, which needs a terminal. */
-		if (!dashboard_terminal_usable()) {
-			fprintf(stderr, "opsdeck: the dashboard needs a terminal (stdin and stdout a "
-			                "tty, TERM not dumb); for a one-shot report run `opsdeck "
-			                "status`\n");
-			return EXIT_USAGE;
-		}
-		return dashboard_run(&opts);
+		return cmd_dashboard(&opts);
 	}
 	const char *name = argv[optind];
 	for (size_t i = 0; i < sizeof(VERBS) / sizeof(VERBS[0]); i++)

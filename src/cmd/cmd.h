@@ -89,4 +89,7 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts);
 int cmd_audit(int argc, char **argv, struct cli_options *opts);
 int cmd_backup(int argc, char **argv, struct cli_options *opts);
 
+/* No verb: the live dashboard (ui/dashboard.h). */
+int cmd_dashboard(struct cli_options *opts);
+
 #endif

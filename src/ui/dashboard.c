@@ -298,19 +298,8 @@ static struct {
 	struct dashboard *d;
 } dashboard_left_running;
 
-int dashboard_run(const struct cli_options *opts)
+int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 {
-	/* on the heap, not the stack: probe threads that do not stop in time
-	 * keep reading it after this function returns */
-	struct config *cfg = calloc(1, sizeof(*cfg));
-	if (cfg == NULL) {
-		fprintf(stderr, "opsdeck: out of memory\n");
-		return 1;
-	}
-	if (cli_load_config(opts, cfg) < 0) {
-		free(cfg);
-		return EXIT_USAGE;
-	}
 	int status = 1;
 	bool cfg_in_use = false;
 	int wake[2] = {-1, -1};
@@ -359,7 +348,7 @@ int dashboard_run(const struct cli_options *opts)
 
 	if (term_open(&d->term, err, sizeof(err)) < 0) {
 		fprintf(stderr, "opsdeck: %s; try `opsdeck status`\n", err);
-		status = EXIT_USAGE;
+		status = DASHBOARD_EXIT_USAGE;
 		goto done;
 	}
 	term_set_theme(d->term, &d->theme);
