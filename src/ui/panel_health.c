@@ -54,7 +54,7 @@ static void panel_health_disk(struct grid *g, const struct ui_view *v, struct ui
 		    panel_severity_of_issue(v->diag->issues[k].severity) > sev)
 			sev = panel_severity_of_issue(v->diag->issues[k].severity);
 	}
-	if (d->used_percent >= st->max_used_percent && sev < UI_SEV_WARN)
+	if (disk_over_limit(d, st->max_used_percent) && sev < UI_SEV_WARN)
 		sev = UI_SEV_WARN;
 	int n = panel_draw_mark(g, v, a.x, y, end, sev);
 	n += grid_printf(g, a.x + n, y, end, UI_NORMAL, " %-9.9s", d->path);
@@ -121,8 +121,7 @@ static void panel_health_draw(struct grid *g, const struct ui_view *v, struct ui
 	if (r->maxmemory > 0) {
 		text_format_bytes(max, sizeof(max), (uint64_t)r->maxmemory);
 		snprintf(detail, sizeof(detail), "mem %s / %s (%.0f%%)%s%lld clients", used, max,
-		         100.0 * (double)r->used_memory / (double)r->maxmemory, dot,
-		         (long long)r->connected_clients);
+		         redis_memory_percent(r), dot, (long long)r->connected_clients);
 	} else {
 		snprintf(detail, sizeof(detail), "mem %s (no maxmemory)%s%lld clients", used, dot,
 		         (long long)r->connected_clients);

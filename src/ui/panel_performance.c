@@ -16,10 +16,8 @@ static int panel_performance_figures(struct grid *g, const struct ui_view *v, st
 		grid_printf(g, a.x, y++, end, UI_DIM, "no traffic in the last %s", window);
 		return y;
 	}
-	double minutes = (double)m->window_ms / 60000.0;
 	int n = grid_printf(g, a.x, y, end, UI_NORMAL, "requests %lld/%s (%.1f/min)",
-	                    (long long)m->requests, window,
-	                    minutes > 0 ? (double)m->requests / minutes : 0);
+	                    (long long)m->requests, window, request_metrics_per_minute(m));
 	const struct diagnosis *d = v->diag;
 	enum ui_element err_el = UI_OK;
 	for (int i = 0; d != NULL && i < d->count; i++)
