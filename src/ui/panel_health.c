@@ -75,14 +75,13 @@ static void panel_health_disk(struct grid *g, const struct ui_view *v, struct ui
 	grid_printf(g, a.x + n, y, end, UI_NORMAL, " %.0f%% of %s", d->used_percent, total);
 }
 
-static void panel_health_storage(struct grid *g, const struct ui_view *v, struct ui_area a, int y)
+static int panel_health_storage(struct grid *g, const struct ui_view *v, struct ui_area a, int y)
 {
 	const struct storage_status *st = &v->snap->storage;
 	int bottom = a.y + a.h;
 	if (st->check.state != CHECK_OK || st->path_count == 0) {
-		if (y < bottom)
-			panel_health_row(g, v, a, y, UI_CHECK_STORAGE, "storage", &st->check, "");
-		return;
+		panel_health_row(g, v, a, y, UI_CHECK_STORAGE, "storage", &st->check, "");
+		return y + 1;
 	}
 	for (int i = 0; i < st->path_count && y < bottom; i++, y++) {
 		const struct disk_status *d = &st->paths[i];
@@ -96,45 +95,65 @@ static void panel_health_storage(struct grid *g, const struct ui_view *v, struct
 		else
 			panel_health_disk(g, v, a, y, d, c.latency_ms, i == 0);
 	}
+	return y;
 }
 
-/* The rows: each check's name, the check it is about and its detail. */
-static void panel_health_draw(struct grid *g, const struct ui_view *v, struct ui_area a,
-                              bool focused)
+static int panel_health_database(struct grid *g, const struct ui_view *v, struct ui_area a, int y)
 {
-	const struct snapshot *s = v->snap;
+	const struct pg_status *pg = &v->snap->database;
 	char detail[512];
-	int y = a.y, bottom = a.y + a.h;
-	const char *dot = panel_dot(v);
-	(void)focused;
-
-	const struct pg_status *pg = &s->database;
 	snprintf(detail, sizeof(detail), "%d/%d conn%s%d active %d idle %d idle-in-tx",
-	         pg->connections_total, pg->max_connections, dot, pg->connections_active,
+	         pg->connections_total, pg->max_connections, panel_dot(v), pg->connections_active,
 	         pg->connections_idle, pg->connections_idle_in_tx);
-	if (y < bottom)
-		panel_health_row(g, v, a, y++, UI_CHECK_DATABASE, "database", &pg->check, detail);
+	panel_health_row(g, v, a, y, UI_CHECK_DATABASE, "database", &pg->check, detail);
+	return y + 1;
+}
 
-	const struct redis_status *r = &s->redis;
-	char used[32], max[32];
+static int panel_health_redis(struct grid *g, const struct ui_view *v, struct ui_area a, int y)
+{
+	const struct redis_status *r = &v->snap->redis;
+	char detail[512], used[32], max[32];
 	text_format_bytes(used, sizeof(used), (uint64_t)(r->used_memory > 0 ? r->used_memory : 0));
 	if (r->maxmemory > 0) {
 		text_format_bytes(max, sizeof(max), (uint64_t)r->maxmemory);
 		snprintf(detail, sizeof(detail), "mem %s / %s (%.0f%%)%s%lld clients", used, max,
-		         redis_memory_percent(r), dot, (long long)r->connected_clients);
+		         redis_memory_percent(r), panel_dot(v), (long long)r->connected_clients);
 	} else {
-		snprintf(detail, sizeof(detail), "mem %s (no maxmemory)%s%lld clients", used, dot,
-		         (long long)r->connected_clients);
+		snprintf(detail, sizeof(detail), "mem %s (no maxmemory)%s%lld clients", used,
+		         panel_dot(v), (long long)r->connected_clients);
 	}
-	if (y < bottom)
-		panel_health_row(g, v, a, y++, UI_CHECK_REDIS, "redis", &r->check, detail);
+	panel_health_row(g, v, a, y, UI_CHECK_REDIS, "redis", &r->check, detail);
+	return y + 1;
+}
 
-	const struct http_status *h = &s->health;
+static int panel_health_app(struct grid *g, const struct ui_view *v, struct ui_area a, int y)
+{
+	const struct http_status *h = &v->snap->health;
+	char detail[64];
 	snprintf(detail, sizeof(detail), "HTTP %ld", h->status_code);
-	if (y < bottom)
-		panel_health_row(g, v, a, y++, UI_CHECK_HEALTH, "app", &h->check, detail);
+	panel_health_row(g, v, a, y, UI_CHECK_HEALTH, "app", &h->check, detail);
+	return y + 1;
+}
 
-	panel_health_storage(g, v, a, y);
+/* The checks' rows, top to bottom. Each draws from row y on (a check may
+ * take several: storage has one per path) and returns the next free row. */
+typedef int panel_health_check_fn(struct grid *g, const struct ui_view *v, struct ui_area a, int y);
+
+static panel_health_check_fn *const PANEL_HEALTH_CHECKS[] = {
+    panel_health_database,
+    panel_health_redis,
+    panel_health_app,
+    panel_health_storage,
+};
+
+static void panel_health_draw(struct grid *g, const struct ui_view *v, struct ui_area a,
+                              bool focused)
+{
+	size_t count = sizeof(PANEL_HEALTH_CHECKS) / sizeof(PANEL_HEALTH_CHECKS[0]);
+	int y = a.y;
+	(void)focused;
+	for (size_t i = 0; i < count && y < a.y + a.h; i++)
+		y = PANEL_HEALTH_CHECKS[i](g, v, a, y);
 }
 
 const struct ui_panel_class panel_health = {
