@@ -598,9 +598,11 @@ static int check_value(struct config *cfg, const struct config_key *k, const cha
 		char **items = field_at(cfg, k->offset);
 		size_t count = *(size_t *)field_at(cfg, k->count_offset);
 		for (size_t i = 0; i < count; i++) {
-			if (!recovery_action_known(items[i])) {
+			if (!action_find(items[i])) {
+				char known[256];
+				action_names(known, sizeof(known));
 				fail(err, errlen, "%s: unknown action '%s' (known: %s)", origin,
-				     items[i], recovery_action_names());
+				     items[i], known);
 				return -1;
 			}
 		}

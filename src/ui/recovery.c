@@ -407,8 +407,10 @@ int recovery_open(struct recovery *r, const struct issue *issue, const struct sn
 		text_copy(r->issue_id, issue->id, sizeof(r->issue_id));
 		text_copy(r->issue_message, issue->message, sizeof(r->issue_message));
 	} else {
-		r->choices[r->choice_count++] = action_find("cancel-query");
-		r->choices[r->choice_count++] = action_find("terminate-query");
+		int max = (int)(sizeof(r->choices) / sizeof(r->choices[0]));
+		for (size_t i = 0; i < ACTION_COUNT && r->choice_count < max; i++)
+			if (ACTIONS[i].needs & ACTION_NEEDS_PID)
+				r->choices[r->choice_count++] = &ACTIONS[i];
 	}
 	*r->before = *snap;
 	*r->before_issues = *diag;
