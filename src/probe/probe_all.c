@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 
@@ -40,8 +40,7 @@ struct probe_job {
 
 static void run_pg(const struct probe_job *job)
 {
-	probe_pg(job->cfg, &job->out->database, &job->out->requests, &job->out->slow_queries,
-	         NULL);
+	probe_pg(job->cfg, &job->out->database, &job->out->requests, &job->out->slow_queries, NULL);
 }
 
 static void run_redis(const struct probe_job *job)
@@ -100,46 +99,6 @@ void probe_all(const struct config *cfg, struct snapshot *out)
 			pthread_join(jobs[i].thread, NULL);
 
 	out->duration_ms = clock_monotonic_ms() - started;
-}
-
-int probe_wait_fd(int fd, short events, int64_t deadline_ms)
-{
-	for (;;) {
-		int64_t left = deadline_ms - clock_monotonic_ms();
-		if (left <= 0)
-			return 0;
-		struct pollfd pfd = {.fd = fd, .events = events};
-		int n = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
-		if (n > 0)
-			return 1;
-		if (n < 0 && errno != EINTR)
-			return -1;
-	}
-}
-
-void probe_format_seconds(char *dst, size_t size, int64_t ms)
-{
-	snprintf(dst, size, "%.1f s", (double)ms / 1000.0);
-}
-
-void probe_mask_secret(char *s, size_t size, const char *secret)
-{
-	if (!s || size == 0 || !secret)
-		return;
-	size_t secret_len = strlen(secret);
-	if (secret_len < 3)
-		return;
-	const size_t mask_len = strlen(REDACT_MASK);
-	size_t len = strnlen(s, size - 1);
-	s[len] = '\0';
-	char *p = s;
-	while ((p = strstr(p, secret)) != NULL) {
-		/* A secret is at least as long as the mask, so the text never grows. */
-		memcpy(p, REDACT_MASK, mask_len);
-		memmove(p + mask_len, p + secret_len, len - (size_t)(p - s) - secret_len + 1);
-		len -= secret_len - mask_len;
-		p += mask_len;
-	}
 }
 
 void probe_check_begin(struct check_common *c)
