@@ -9,5 +9,6 @@ libopsdeck_a_SOURCES += \
 	src/ui/workers.c src/ui/workers.h \
 	src/ui/recovery_dialog.c src/ui/recovery_dialog.h \
 	src/ui/recovery.c src/ui/recovery.h \
+	src/ui/backup_dialog.c src/ui/backup_dialog.h \
 	src/ui/backup_menu.c src/ui/backup_menu.h \
 	src/ui/dashboard.c src/ui/dashboard.h
