@@ -38,6 +38,13 @@ void screen_view_quiet(struct ui_view *v, struct screen_parts *parts)
 	v->program_version = "0.1.0";
 }
 
+void screen_set_string(char **field, const char *value)
+{
+	free(*field);
+	*field = strdup(value);
+	assert_non_null(*field);
+}
+
 void screen_check_golden(const struct ui_view *v, int w, int h, const char *name)
 {
 	struct grid g;

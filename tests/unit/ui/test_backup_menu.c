@@ -22,19 +22,12 @@ static struct backup_dialog dialog;
 static struct screen_parts parts;
 static struct ui_view view;
 
-static void set_string(char **field, const char *value)
-{
-	free(*field);
-	*field = strdup(value);
-	assert_non_null(*field);
-}
-
 static int setup(void **state)
 {
 	(void)state;
 	config_defaults(&cfg);
-	set_string(&cfg.backup.target, "s3://backups/shop");
-	set_string(&cfg.backup.files_source, "/srv/shop/uploads");
+	screen_set_string(&cfg.backup.target, "s3://backups/shop");
+	screen_set_string(&cfg.backup.files_source, "/srv/shop/uploads");
 	screen_view_quiet(&view, &parts);
 	memset(&dialog, 0, sizeof(dialog));
 	dialog.cfg = &cfg;
@@ -109,8 +102,8 @@ static void test_list_needs_no_confirmation(void **state)
 static void test_no_target(void **state)
 {
 	(void)state;
-	set_string(&cfg.backup.target, "");
-	set_string(&cfg.backup.files_source, "");
+	screen_set_string(&cfg.backup.target, "");
+	screen_set_string(&cfg.backup.files_source, "");
 	backup_dialog_menu(&dialog, &parts.state);
 	assert_non_null(
 	    strstr(parts.state.dialog_text, "Target: not configured (set [backup] target)\n"));

@@ -21,22 +21,15 @@ static struct recovery_dialog dialog;
 static struct screen_parts parts;
 static struct ui_view view;
 
-static void set_string(char **field, const char *value)
-{
-	free(*field);
-	*field = strdup(value);
-	assert_non_null(*field);
-}
-
 static int setup(void **state)
 {
 	(void)state;
 	config_defaults(&cfg);
-	set_string(&cfg.recovery.restart_command, "systemctl restart shop");
-	set_string(&cfg.database.url, "postgres://app@127.0.0.1/shop");
-	set_string(&cfg.redis.url, "");
+	screen_set_string(&cfg.recovery.restart_command, "systemctl restart shop");
+	screen_set_string(&cfg.database.url, "postgres://app@127.0.0.1/shop");
+	screen_set_string(&cfg.redis.url, "");
 	/* whatever the environment says */
-	set_string(&cfg.redis.url_unset_reason, "REDIS_URL is not set");
+	screen_set_string(&cfg.redis.url_unset_reason, "REDIS_URL is not set");
 	screen_view_quiet(&view, &parts);
 	memset(&dialog, 0, sizeof(dialog));
 	return 0;
