@@ -253,8 +253,7 @@ int recovery_open(struct recovery *r, const struct issue *issue, const struct sn
                   char *msg, size_t msglen)
 {
 	(void)log;
-	if (!r->cfg->recovery.read_only)
-		recovery_end_job(r);
+	recovery_end_job(r);
 	if (recovery_dialog_open(&r->dialog, r->cfg, issue, msg, msglen) < 0)
 		return -1;
 	*r->before = *snap;
