@@ -11,7 +11,9 @@ libopsdeck_a_SOURCES += \
 	src/ui/panels.c src/ui/panels.h \
 	src/ui/term.c src/ui/term.h \
 	src/ui/workers.c src/ui/workers.h \
+	src/ui/recovery_dialog.c src/ui/recovery_dialog.h \
 	src/ui/recovery.c src/ui/recovery.h \
+	src/ui/backup_dialog.c src/ui/backup_dialog.h \
 	src/ui/backup_menu.c src/ui/backup_menu.h \
 	src/ui/keys.c src/ui/keys.h \
 	src/ui/dashboard.c src/ui/dashboard.h src/ui/dashboard_impl.h src/ui/dashboard_keys.c
