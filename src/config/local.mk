@@ -9,4 +9,5 @@ libopsdeck_a_SOURCES += \
 	src/config/watch.c src/config/watch.h \
 	src/config/pgurl.c src/config/pgurl.h \
 	src/config/redisurl.c src/config/redisurl.h \
-	src/config/paths.c src/config/paths.h
+	src/config/paths.c src/config/paths.h \
+	src/config/backup_target.c src/config/backup_target.h

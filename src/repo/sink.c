@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "s3/url.h"
-#include "repo/url.h"
+#include "config/backup_target.h"
 #include "util/clock.h"
 
 static struct sink *open_with(const char *url, const struct config *cfg, long timeout_ms,
@@ -17,15 +16,15 @@ static struct sink *open_with(const char *url, const struct config *cfg, long ti
 		return NULL;
 	}
 	char why[256];
-	if (repo_url_check(url, why, sizeof(why)) < 0) {
+	if (backup_target_check(url, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "target %s %s", url, why);
 		return NULL;
 	}
-	const char *dir = repo_url_file_dir(url);
+	const char *dir = backup_target_file_dir(url);
 	if (dir)
 		return sink_file_new(url, dir, err, errlen);
-	struct s3_target t;
-	if (s3_target_parse(url, &t, why, sizeof(why)) < 0) {
+	struct backup_target_s3 t;
+	if (backup_target_parse_s3(url, &t, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "target %s %s", url, why);
 		return NULL;
 	}
@@ -35,7 +34,7 @@ static struct sink *open_with(const char *url, const struct config *cfg, long ti
 		t.prefix[--plen] = '\0';
 	struct sink *s =
 	    sink_s3_new(url, t.bucket, t.prefix, cfg, timeout_ms, attempts, err, errlen);
-	s3_target_free(&t);
+	backup_target_s3_free(&t);
 	return s;
 }
 

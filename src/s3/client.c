@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/backup_target.h"
 #include "model/redact.h"
 #include "s3/url.h"
 #include "util/xalloc.h"
@@ -24,7 +25,7 @@ static char *dup_or_null(const char *s)
 
 struct s3_client *s3_client_new(const struct s3_config *cfg, char *err, size_t errlen)
 {
-	if (!cfg->bucket || !s3_bucket_name_valid(cfg->bucket)) {
+	if (!cfg->bucket || !backup_target_bucket_valid(cfg->bucket)) {
 		snprintf(err, errlen, "bad S3 bucket name (3-63 of a-z, 0-9, '.', '-')");
 		return NULL;
 	}

@@ -46,66 +46,6 @@ void s3_uri_decode(struct strbuf *out, const char *s, size_t n)
 	}
 }
 
-bool s3_bucket_name_valid(const char *bucket)
-{
-	size_t n = strlen(bucket);
-	if (n < 3 || n > 63)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = bucket[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-		if (!alnum && c != '.' && c != '-')
-			return false;
-		if ((i == 0 || i == n - 1) && !alnum)
-			return false;
-	}
-	return true;
-}
-
-int s3_target_parse(const char *url, struct s3_target *target, char *err, size_t errlen)
-{
-	target->bucket = NULL;
-	target->prefix = NULL;
-	if (strncmp(url, "s3://", 5) != 0) {
-		snprintf(err, errlen, "is not an s3:// target");
-		return -1;
-	}
-	const char *bucket = url + 5;
-	const char *slash = strchr(bucket, '/');
-	size_t bucket_len = slash ? (size_t)(slash - bucket) : strlen(bucket);
-	char *name = xstrndup(bucket, bucket_len);
-	if (!s3_bucket_name_valid(name)) {
-		snprintf(err, errlen,
-		         "does not name a valid S3 bucket (3 to 63 characters: "
-		         "lowercase letters, digits, '.' and '-')");
-		free(name);
-		return -1;
-	}
-	const char *prefix = slash ? slash + 1 : "";
-	while (*prefix == '/')
-		prefix++;
-	if (strchr(prefix, '?') || strchr(prefix, '#')) {
-		snprintf(err, errlen, "may not hold '?' or '#' in its s3:// prefix");
-		free(name);
-		return -1;
-	}
-	target->bucket = name;
-	target->prefix = xstrdup(prefix);
-	return 0;
-}
-
-void s3_target_free(struct s3_target *target)
-{
-	if (!target)
-		return;
-	free(target->bucket);
-	free(target->prefix);
-	target->bucket = NULL;
-	target->prefix = NULL;
-}
-
-/* A host name or IPv4 address, or an IPv6 address in brackets: what may
- * go into a Host header and a signed request. */
 static bool endpoint_host_valid(const char *host, size_t n)
 {
 	if (n >= 2 && host[0] == '[' && host[n - 1] == ']')

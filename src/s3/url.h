@@ -1,11 +1,9 @@
 /* url.h - S3 addresses: targets, endpoints, and key encoding.
  *
- * An S3 backup target is written "s3://bucket/prefix" (repo/url.h reads
- * the other kinds); an endpoint (MinIO,
- * s3rver, Ceph) "http://host:port". Keys are percent-encoded the way SigV4
- * and S3 want them: every byte except A-Z a-z 0-9 - _ . ~ becomes %XX
- * (uppercase hex), and '/' is kept in object keys (it is a separator S3
- * shows as folders) but encoded in query values.
+ * An endpoint (MinIO, s3rver, Ceph) is written "http://host:port" (backup
+ * targets, "s3://bucket/prefix", are config/backup_target.h's). Keys are percent-encoded the way
+ * SigV4 and S3 want them: every byte except A-Z a-z 0-9 - _ . ~ becomes %XX (uppercase hex), and
+ * '/' is kept in object keys (it is a separator S3 shows as folders) but encoded in query values.
  *
  * Pure functions; results are owned by the caller.
  */
@@ -16,21 +14,6 @@
 #include <stddef.h>
 
 #include "util/strbuf.h"
-
-struct s3_target {
-	char *bucket; /* validated: 3..63 of a-z 0-9 . - */
-	char *prefix; /* "" or the key prefix, without a leading '/' */
-};
-
-/* Parses "s3://bucket[/prefix]". Leading '/'s of the prefix are dropped; a
- * trailing '/' is kept (it is part of the key). Returns 0, or -1 with a
- * reason in err, phrased to follow the quoted target ("does not name ..."). */
-int s3_target_parse(const char *url, struct s3_target *target, char *err, size_t errlen);
-void s3_target_free(struct s3_target *target);
-
-/* Whether a bucket name is one S3 accepts (3..63 bytes of lowercase letters,
- * digits, '.' and '-', starting and ending with a letter or digit). */
-bool s3_bucket_name_valid(const char *bucket);
 
 struct s3_endpoint {
 	bool https;

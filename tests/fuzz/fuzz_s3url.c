@@ -1,5 +1,5 @@
 /* fuzz_s3url.c - feeds arbitrary text to the S3 address parsers: as a
- * backup target (s3_target_parse, repo_url_check) and as an
+ * backup target (backup_target_parse_s3, backup_target_check) and as an
  * endpoint (s3_endpoint_parse), and through the key encoder.
  *
  * Beyond not crashing: an error has a message; a parsed target has a valid
@@ -10,37 +10,37 @@
  * when kept) and s3_uri_decode() restores the input. */
 #include "fuzz.h"
 
-#include "repo/url.h"
+#include "config/backup_target.h"
 #include "s3/url.h"
 #include "util/strbuf.h"
 
 static void check_target(const char *url)
 {
-	struct s3_target t;
+	struct backup_target_s3 t;
 	char err[256] = "";
-	int parsed = s3_target_parse(url, &t, err, sizeof(err));
+	int parsed = backup_target_parse_s3(url, &t, err, sizeof(err));
 	char check_err[256] = "";
-	int checked = repo_url_check(url, check_err, sizeof(check_err));
+	int checked = backup_target_check(url, check_err, sizeof(check_err));
 	if (strncmp(url, "s3://", 5) == 0)
 		FUZZ_CHECK(parsed == checked);
 	else
-		FUZZ_CHECK(checked == (repo_url_file_dir(url) ? 0 : -1));
+		FUZZ_CHECK(checked == (backup_target_file_dir(url) ? 0 : -1));
 	FUZZ_CHECK(checked == 0 || check_err[0] != '\0');
 	if (parsed < 0) {
 		FUZZ_CHECK(err[0] != '\0' && t.bucket == NULL && t.prefix == NULL);
 		return;
 	}
-	FUZZ_CHECK(s3_bucket_name_valid(t.bucket));
+	FUZZ_CHECK(backup_target_bucket_valid(t.bucket));
 	FUZZ_CHECK(t.prefix[0] != '/' && !strchr(t.prefix, '?') && !strchr(t.prefix, '#'));
 	struct strbuf again;
 	strbuf_init(&again, 0);
 	strbuf_printf(&again, "s3://%s/%s", t.bucket, t.prefix);
-	struct s3_target u;
-	FUZZ_CHECK(s3_target_parse(strbuf_str(&again), &u, err, sizeof(err)) == 0);
+	struct backup_target_s3 u;
+	FUZZ_CHECK(backup_target_parse_s3(strbuf_str(&again), &u, err, sizeof(err)) == 0);
 	FUZZ_CHECK(strcmp(u.bucket, t.bucket) == 0 && strcmp(u.prefix, t.prefix) == 0);
-	s3_target_free(&u);
+	backup_target_s3_free(&u);
 	strbuf_free(&again);
-	s3_target_free(&t);
+	backup_target_s3_free(&t);
 }
 
 static void check_endpoint(const char *url)

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "config/backup_target.h"
 #include "s3/url.h"
 
 static void check_encode(const char *in, bool keep_slash, const char *expect)
@@ -59,36 +60,36 @@ static void test_decode(void **state)
 static void test_target_parse(void **state)
 {
 	(void)state;
-	struct s3_target t;
+	struct backup_target_s3 t;
 	char err[256];
-	assert_int_equal(s3_target_parse("s3://shop-backups/prod/db", &t, err, sizeof(err)), 0);
+	assert_int_equal(backup_target_parse_s3("s3://shop-backups/prod/db", &t, err, sizeof(err)), 0);
 	assert_string_equal(t.bucket, "shop-backups");
 	assert_string_equal(t.prefix, "prod/db");
-	s3_target_free(&t);
+	backup_target_s3_free(&t);
 
-	assert_int_equal(s3_target_parse("s3://shop-backups", &t, err, sizeof(err)), 0);
+	assert_int_equal(backup_target_parse_s3("s3://shop-backups", &t, err, sizeof(err)), 0);
 	assert_string_equal(t.prefix, "");
-	s3_target_free(&t);
+	backup_target_s3_free(&t);
 
-	assert_int_equal(s3_target_parse("s3://my.bucket.name//a/b/", &t, err, sizeof(err)), 0);
+	assert_int_equal(backup_target_parse_s3("s3://my.bucket.name//a/b/", &t, err, sizeof(err)), 0);
 	assert_string_equal(t.bucket, "my.bucket.name");
 	assert_string_equal(t.prefix, "a/b/");
-	s3_target_free(&t);
-	s3_target_free(NULL);
+	backup_target_s3_free(&t);
+	backup_target_s3_free(NULL);
 }
 
 static void test_target_rejects(void **state)
 {
 	(void)state;
-	struct s3_target t;
+	struct backup_target_s3 t;
 	char err[256];
-	assert_int_equal(s3_target_parse("file:///var/backups", &t, err, sizeof(err)), -1);
-	assert_int_equal(s3_target_parse("s3://", &t, err, sizeof(err)), -1);
-	assert_int_equal(s3_target_parse("s3://ab/x", &t, err, sizeof(err)), -1);
-	assert_int_equal(s3_target_parse("s3://Upper/x", &t, err, sizeof(err)), -1);
-	assert_int_equal(s3_target_parse("s3://-bucket/x", &t, err, sizeof(err)), -1);
-	assert_int_equal(s3_target_parse("s3://bucket_/x", &t, err, sizeof(err)), -1);
-	assert_int_equal(s3_target_parse("s3://bucket/x?y", &t, err, sizeof(err)), -1);
+	assert_int_equal(backup_target_parse_s3("file:///var/backups", &t, err, sizeof(err)), -1);
+	assert_int_equal(backup_target_parse_s3("s3://", &t, err, sizeof(err)), -1);
+	assert_int_equal(backup_target_parse_s3("s3://ab/x", &t, err, sizeof(err)), -1);
+	assert_int_equal(backup_target_parse_s3("s3://Upper/x", &t, err, sizeof(err)), -1);
+	assert_int_equal(backup_target_parse_s3("s3://-bucket/x", &t, err, sizeof(err)), -1);
+	assert_int_equal(backup_target_parse_s3("s3://bucket_/x", &t, err, sizeof(err)), -1);
+	assert_int_equal(backup_target_parse_s3("s3://bucket/x?y", &t, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "'?'"));
 	assert_null(t.bucket);
 }
@@ -96,13 +97,13 @@ static void test_target_rejects(void **state)
 static void test_bucket_names(void **state)
 {
 	(void)state;
-	assert_true(s3_bucket_name_valid("abc"));
-	assert_true(s3_bucket_name_valid("shop-backups.2024"));
-	assert_false(s3_bucket_name_valid("ab"));
-	assert_false(s3_bucket_name_valid(
+	assert_true(backup_target_bucket_valid("abc"));
+	assert_true(backup_target_bucket_valid("shop-backups.2024"));
+	assert_false(backup_target_bucket_valid("ab"));
+	assert_false(backup_target_bucket_valid(
 	    "a234567890123456789012345678901234567890123456789012345678901234"));
-	assert_false(s3_bucket_name_valid("bucket."));
-	assert_false(s3_bucket_name_valid("buc ket"));
+	assert_false(backup_target_bucket_valid("bucket."));
+	assert_false(backup_target_bucket_valid("buc ket"));
 }
 
 static void test_endpoint_parse(void **state)

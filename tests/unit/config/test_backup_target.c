@@ -1,4 +1,4 @@
-/* test_url.c - backup target URLs (src/repo/url.c): the configuration,
+/* test_backup_target.c - backup target URLs (src/config/backup_target.c): the configuration,
  * --target and sink_open read a target the same way. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,32 +10,31 @@
 
 #include "config/config.h"
 #include "repo/sink.h"
-#include "repo/url.h"
-#include "s3/url.h"
+#include "config/backup_target.h"
 
 /* config validation and sink_open read backup targets the same way */
 static void test_backup_targets(void **state)
 {
 	(void)state;
 	char err[256];
-	assert_string_equal(repo_url_file_dir("file://localhost/x"), "/x");
-	assert_string_equal(repo_url_file_dir("file:///x"), "/x");
-	assert_null(repo_url_file_dir("file://relative/x"));
-	assert_null(repo_url_file_dir("s3://bucket"));
-	assert_int_equal(repo_url_check("file://localhost/x", err, sizeof(err)), 0);
-	assert_int_equal(repo_url_check("file:///x", err, sizeof(err)), 0);
-	assert_int_equal(repo_url_check("s3://bucket", err, sizeof(err)), 0);
-	assert_int_equal(repo_url_check("s3://bucket/prefix/", err, sizeof(err)), 0);
-	assert_int_equal(repo_url_check("file://relative/x", err, sizeof(err)), -1);
+	assert_string_equal(backup_target_file_dir("file://localhost/x"), "/x");
+	assert_string_equal(backup_target_file_dir("file:///x"), "/x");
+	assert_null(backup_target_file_dir("file://relative/x"));
+	assert_null(backup_target_file_dir("s3://bucket"));
+	assert_int_equal(backup_target_check("file://localhost/x", err, sizeof(err)), 0);
+	assert_int_equal(backup_target_check("file:///x", err, sizeof(err)), 0);
+	assert_int_equal(backup_target_check("s3://bucket", err, sizeof(err)), 0);
+	assert_int_equal(backup_target_check("s3://bucket/prefix/", err, sizeof(err)), 0);
+	assert_int_equal(backup_target_check("file://relative/x", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "is not a backup target"));
-	assert_int_equal(repo_url_check("s3://Bad_Bucket/x", err, sizeof(err)), -1);
+	assert_int_equal(backup_target_check("s3://Bad_Bucket/x", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "valid S3 bucket"));
 
-	struct s3_target t;
-	assert_int_equal(s3_target_parse("s3://bucket/prefix/", &t, err, sizeof(err)), 0);
+	struct backup_target_s3 t;
+	assert_int_equal(backup_target_parse_s3("s3://bucket/prefix/", &t, err, sizeof(err)), 0);
 	assert_string_equal(t.bucket, "bucket");
 	assert_string_equal(t.prefix, "prefix/");
-	s3_target_free(&t);
+	backup_target_s3_free(&t);
 
 	/* --target reaches sink_open without the configuration's check */
 	struct config cfg;
