@@ -989,6 +989,14 @@ int config_load(struct config *cfg, const char *explicit_path, char *err, size_t
 	return rc < 0 ? -1 : 0;
 }
 
+bool config_has_section(const char *section)
+{
+	for (size_t i = 0; section && i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i].section, section) == 0)
+			return true;
+	return false;
+}
+
 const char *config_lookup(const struct config *cfg, const char *name)
 {
 	const char *value = getenv(name);

@@ -212,10 +212,6 @@ struct snapshot {
 	struct audit_log_status audit_log;
 };
 
-/* The overall state of the health checks (database, redis, health,
- * storage): UNHEALTHY if any is, else OK if any is OK, else NOT_CONFIGURED. */
-enum check_state snapshot_overall(const struct snapshot *s);
-
 /* Marks every check "pending" and clears the figures. */
 void snapshot_init(struct snapshot *s);
 

@@ -13,18 +13,9 @@ static const char *const PANEL_TITLES[PANEL_COUNT] = {
     "Version", "Health", "Performance", "Slow queries", "Issues", "Activity",
 };
 
-static const char *const CHECK_NAMES[UI_CHECK_COUNT] = {
-    "database", "redis", "health", "version", "storage",
-};
-
 const char *ui_panel_title(enum ui_panel panel)
 {
 	return (int)panel >= 0 && panel < PANEL_COUNT ? PANEL_TITLES[panel] : "?";
-}
-
-const char *ui_check_name(enum ui_check check)
-{
-	return (int)check >= 0 && check < UI_CHECK_COUNT ? CHECK_NAMES[check] : "?";
 }
 
 /* ---------------------------------------------------------------- layout */
@@ -124,19 +115,19 @@ static int ui_issue_check(enum issue_type type)
 	case ISSUE_CONNECTIONS:
 	case ISSUE_IDLE_IN_TRANSACTION:
 	case ISSUE_LOCK_WAITERS:
-		return UI_CHECK_DATABASE;
+		return CHECK_ID_DATABASE;
 	case ISSUE_REDIS_DOWN:
 	case ISSUE_REDIS_MEMORY:
 	case ISSUE_REDIS_EVICTIONS:
 	case ISSUE_REDIS_BGSAVE:
-		return UI_CHECK_REDIS;
+		return CHECK_ID_REDIS;
 	case ISSUE_APP_DOWN:
-		return UI_CHECK_HEALTH;
+		return CHECK_ID_HEALTH;
 	case ISSUE_STORAGE_FULL:
-		return UI_CHECK_STORAGE;
+		return CHECK_ID_STORAGE;
 	case ISSUE_VERSION_UNKNOWN:
 	case ISSUE_VERSION_MISMATCH:
-		return UI_CHECK_VERSION;
+		return CHECK_ID_VERSION;
 	default:
 		return -1;
 	}
@@ -145,11 +136,11 @@ static int ui_issue_check(enum issue_type type)
 /* The row's severity: the check's state, raised by the issues about it.
  * An unknown version is a warning, as for `check` and the Issues panel: the
  * app may serve fine, opsdeck only cannot tell what is deployed. */
-static enum ui_severity ui_check_severity(const struct ui_view *v, enum ui_check check,
+static enum ui_severity ui_check_severity(const struct ui_view *v, enum check_id check,
                                           enum check_state state)
 {
 	enum ui_severity sev = ui_severity_of_state(state);
-	if (check == UI_CHECK_VERSION && sev == UI_SEV_CRIT)
+	if (check == CHECK_ID_VERSION && sev == UI_SEV_CRIT)
 		sev = UI_SEV_WARN;
 	if (v->diag == NULL || sev != UI_SEV_OK)
 		return sev;
@@ -353,7 +344,7 @@ struct ui_area {
  * Returns true when it drew one of these (the panel has nothing else to
  * show). */
 static bool ui_draw_placeholder(struct grid *g, const struct ui_view *v, struct ui_area a,
-                                enum ui_check which, const struct check_common *c,
+                                enum check_id which, const struct check_common *c,
                                 const char *unhealthy_default)
 {
 	int end = a.x + a.w;
@@ -386,9 +377,9 @@ static void ui_draw_version(struct grid *g, const struct ui_view *v, struct ui_a
 {
 	const struct version_status *ver = &v->snap->version;
 	int end = a.x + a.w, y = a.y;
-	if (ui_draw_placeholder(g, v, a, UI_CHECK_VERSION, &ver->check, NULL))
+	if (ui_draw_placeholder(g, v, a, CHECK_ID_VERSION, &ver->check, NULL))
 		return;
-	enum ui_severity sev = ui_check_severity(v, UI_CHECK_VERSION, ver->check.state);
+	enum ui_severity sev = ui_check_severity(v, CHECK_ID_VERSION, ver->check.state);
 	int n = ui_draw_mark(g, v, a.x, y, end, sev);
 	grid_printf(g, a.x + n + 1, y, end, UI_TITLE, "%s", ver->version);
 	n += 2 + (int)strlen(ver->version);
@@ -421,8 +412,8 @@ static void ui_draw_version(struct grid *g, const struct ui_view *v, struct ui_a
 
 /* One Health row: mark, name, then latency and detail (or "waiting"). */
 static void ui_health_row(struct grid *g, const struct ui_view *v, struct ui_area a, int y,
-                          enum ui_check check, const char *name,
-                          const struct check_common *c, const char *detail)
+                          enum check_id check, const char *name, const struct check_common *c,
+                          const char *detail)
 {
 	int end = a.x + a.w;
 	enum ui_severity sev = ui_check_severity(v, check, c->state);
@@ -460,7 +451,7 @@ static void ui_draw_health(struct grid *g, const struct ui_view *v, struct ui_ar
 	         pg->connections_total, pg->max_connections, dot, pg->connections_active,
 	         pg->connections_idle, pg->connections_idle_in_tx);
 	if (y < bottom)
-		ui_health_row(g, v, a, y++, UI_CHECK_DATABASE, "database", &pg->check, detail);
+		ui_health_row(g, v, a, y++, CHECK_ID_DATABASE, "database", &pg->check, detail);
 
 	const struct redis_status *r = &s->redis;
 	char used[32], max[32];
@@ -475,17 +466,17 @@ static void ui_draw_health(struct grid *g, const struct ui_view *v, struct ui_ar
 		         (long long)r->connected_clients);
 	}
 	if (y < bottom)
-		ui_health_row(g, v, a, y++, UI_CHECK_REDIS, "redis", &r->check, detail);
+		ui_health_row(g, v, a, y++, CHECK_ID_REDIS, "redis", &r->check, detail);
 
 	const struct http_status *h = &s->health;
 	snprintf(detail, sizeof(detail), "HTTP %ld", h->status_code);
 	if (y < bottom)
-		ui_health_row(g, v, a, y++, UI_CHECK_HEALTH, "app", &h->check, detail);
+		ui_health_row(g, v, a, y++, CHECK_ID_HEALTH, "app", &h->check, detail);
 
 	const struct storage_status *st = &s->storage;
 	if (st->check.state != CHECK_OK || st->path_count == 0) {
 		if (y < bottom)
-			ui_health_row(g, v, a, y++, UI_CHECK_STORAGE, "storage", &st->check, "");
+			ui_health_row(g, v, a, y++, CHECK_ID_STORAGE, "storage", &st->check, "");
 		return;
 	}
 	for (int i = 0; i < st->path_count && y < bottom; i++, y++) {
@@ -496,8 +487,8 @@ static void ui_draw_health(struct grid *g, const struct ui_view *v, struct ui_ar
 		if (i > 0)
 			c.latency_ms = -1;
 		int end = a.x + a.w;
-		if (d->state != CHECK_OK || v->waiting_ms[UI_CHECK_STORAGE] > 1000) {
-			ui_health_row(g, v, a, y, UI_CHECK_STORAGE, d->path, &c, "");
+		if (d->state != CHECK_OK || v->waiting_ms[CHECK_ID_STORAGE] > 1000) {
+			ui_health_row(g, v, a, y, CHECK_ID_STORAGE, d->path, &c, "");
 			continue;
 		}
 		/* only this path's issue ("storage_full:/srv") raises its row */
@@ -537,7 +528,7 @@ static void ui_draw_performance(struct grid *g, const struct ui_view *v, struct 
 	int end = a.x + a.w, y = a.y, bottom = a.y + a.h;
 	char window[32];
 	text_format_duration(window, sizeof(window), m->window_ms);
-	if (ui_draw_placeholder(g, v, a, UI_CHECK_DATABASE, &m->check, "request log unreadable"))
+	if (ui_draw_placeholder(g, v, a, CHECK_ID_DATABASE, &m->check, "request log unreadable"))
 		return;
 	if (m->requests == 0) {
 		grid_printf(g, a.x, y++, end, UI_DIM, "no traffic in the last %s", window);
@@ -600,7 +591,7 @@ static void ui_draw_slow_queries(struct grid *g, const struct ui_view *v, struct
 {
 	const struct slow_query_status *sq = &v->snap->slow_queries;
 	int end = a.x + a.w, y = a.y;
-	if (ui_draw_placeholder(g, v, a, UI_CHECK_DATABASE, &sq->check,
+	if (ui_draw_placeholder(g, v, a, CHECK_ID_DATABASE, &sq->check,
 	                        "pg_stat_statements unreadable"))
 		return;
 	if (sq->count == 0) {
