@@ -30,7 +30,7 @@
 #include "config/ini.h"
 #include "config/paths.h"
 #include "config/pgurl.h"
-#include "config/redact.h"
+#include "model/redact.h"
 #include "config/redisurl.h"
 #include "s3/url.h"
 #include "util/file.h"

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "util/file.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"

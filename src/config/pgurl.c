@@ -23,7 +23,7 @@
 #include <strings.h>
 #include <sys/types.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "util/percent.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"

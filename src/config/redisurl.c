@@ -24,7 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "util/percent.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "util/file.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"

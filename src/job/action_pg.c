@@ -16,7 +16,7 @@
 
 #include "config/pgurl.h"
 #include "job/action_impl.h"
-#include "probe/pg_session.h"
+#include "client/pg_session.h"
 #include "probe/slow_queries.h"
 #include "util/clock.h"
 #include "util/sanitize.h"

@@ -16,7 +16,7 @@
 
 #include "config/redisurl.h"
 #include "job/action_impl.h"
-#include "probe/redis_session.h"
+#include "client/redis_session.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "job/action_impl.h"
 #include "job/audit.h"
 #include "util/clock.h"

@@ -21,7 +21,7 @@
 #include <json-c/json.h>
 
 #include "config/paths.h"
-#include "config/redact.h"
+#include "model/redact.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/file.h"

@@ -14,7 +14,7 @@
 #include <zlib.h>
 
 #include "config/pgurl.h"
-#include "config/redact.h"
+#include "model/redact.h"
 #include "job/audit.h"
 #include "job/files_walk.h"
 #include "job/gzip_parallel.h"

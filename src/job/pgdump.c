@@ -13,8 +13,8 @@
 
 #include <libpq-fe.h>
 
-#include "config/redact.h"
-#include "probe/pg_session.h"
+#include "model/redact.h"
+#include "client/pg_session.h"
 #include "util/clock.h"
 #include "util/spawn.h"
 #include "util/sanitize.h"

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "util/sanitize.h"
 
 const char *check_state_name(enum check_state state)

@@ -47,22 +47,6 @@ void probe_storage(const struct config *cfg, struct storage_status *out);
 
 /* Helpers the probe files share (in probe_common.c); not for other modules. */
 
-/* Waits until fd is ready for `events` (POLLIN and/or POLLOUT) or the
- * CLOCK_MONOTONIC deadline (clock_monotonic_ms) passes, retrying on EINTR.
- * Returns 1 when ready (an error or hang-up also counts: the caller's next
- * read or write reports it), 0 when the deadline passed, -1 if poll failed. */
-int probe_wait_fd(int fd, short events, int64_t deadline_ms);
-
-/* Writes a duration as the probes' messages show it: "3.0 s". */
-void probe_format_seconds(char *dst, size_t size, int64_t ms);
-
-/* Replaces every occurrence of `secret` in s (NUL-terminated, in a buffer of
- * `size` bytes) with "***", as a first guard before check_set_error's
- * redact_text: the probe knows the password it used even when nobody
- * registered it. Secrets shorter than 3 bytes are left alone, as
- * redact_register does. NULL or "" does nothing. */
-void probe_mask_secret(char *s, size_t size, const char *secret);
-
 /* Resets a check before a probe fills it: pending, latency unknown, no
  * target, no error. */
 void probe_check_begin(struct check_common *c);

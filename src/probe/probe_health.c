@@ -5,8 +5,8 @@
 
 #include <stdio.h>
 
-#include "config/redact.h"
-#include "probe/http_client.h"
+#include "model/redact.h"
+#include "client/http_client.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 

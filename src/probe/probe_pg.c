@@ -6,7 +6,7 @@
  * The connection is a pg_session (pg_session.h): libpq's asynchronous API
  * driven with poll() against one deadline, app.timeout after the start: every
  * query of the probe, not each one, fits in it, host name lookup included
- * (pg_session resolves the name itself, see probe_resolve in resolve.h).
+ * (pg_session resolves the name itself, see client_resolve in resolve.h).
  *
  * latency_ms is the SELECT 1 round trip on the established connection: the
  * time the server takes to answer, which is what slows the app. Connecting
@@ -30,7 +30,7 @@
 
 #include "config/pgurl.h"
 #include "probe/pg_parse.h"
-#include "probe/pg_session.h"
+#include "client/pg_session.h"
 #include "probe/request_log.h"
 #include "probe/request_window.h"
 #include "probe/slow_queries.h"

@@ -14,7 +14,7 @@
 
 #include "config/redisurl.h"
 #include "probe/redis_info.h"
-#include "probe/redis_session.h"
+#include "client/redis_session.h"
 #include "util/clock.h"
 
 /* A step's reason, with room left for the step's prefix ("AUTH failed: ")

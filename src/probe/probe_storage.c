@@ -9,6 +9,7 @@
  * kernel lets it go. While one is stuck, later polls do not pile further
  * threads onto the same path; they report it as still hung.
  */
+#include "client/client.h"
 #include "probe/probe.h"
 
 #include <errno.h>
@@ -216,7 +217,7 @@ void probe_storage(const struct config *cfg, struct storage_status *out)
 	int64_t deadline_ms = start_us / 1000 + cfg->app.timeout_ms;
 	struct timespec deadline = {.tv_sec = (time_t)(deadline_ms / 1000),
 	                            .tv_nsec = (long)(deadline_ms % 1000) * 1000000L};
-	probe_format_seconds(secs, sizeof(secs), cfg->app.timeout_ms);
+	client_format_seconds(secs, sizeof(secs), cfg->app.timeout_ms);
 	for (size_t i = 0; i < count; i++) {
 		struct disk_status *d = &out->paths[i];
 		d->inodes_used_percent = -1;

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/redact.h"
-#include "probe/http_client.h"
+#include "model/redact.h"
+#include "client/http_client.h"
 #include "probe/version_json.h"
 #include "util/clock.h"
 #include "util/file.h"

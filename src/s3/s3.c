@@ -28,7 +28,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "s3/sigv4.h"
 #include "s3/url.h"
 #include "s3/xml.h"

@@ -18,7 +18,7 @@
 
 #include "config/config.h"
 #include "config/pgurl.h"
-#include "config/redact.h"
+#include "model/redact.h"
 #include "config/redisurl.h"
 
 static char directory[] = "/tmp/opsdeck-fuzz-config-XXXXXX";

@@ -13,7 +13,7 @@
 #include "fuzz.h"
 
 #include "config/pgurl.h"
-#include "config/redact.h"
+#include "model/redact.h"
 
 /* The redacted URL parses back to the same fields. */
 static void check_round_trip(const struct pgurl *u)

@@ -10,7 +10,7 @@
  * for the password (or nothing, when there was none). */
 #include "fuzz.h"
 
-#include "config/redact.h"
+#include "model/redact.h"
 #include "config/redisurl.h"
 
 /* The redacted URL parses back to the same fields. */

@@ -1,0 +1,59 @@
+/* pg_session.h - one PostgreSQL connection driven against a deadline, shared
+ * by the probe (probe_pg.c) and the recovery actions (job/action_pg.c).
+ *
+ * libpq's own connect_timeout counts whole seconds per host and does not
+ * cover queries, so the session drives the asynchronous API itself
+ * (PQconnectStartParams/PQconnectPoll, PQsendQuery/PQconsumeInput) with
+ * poll() against one deadline (deadline_ms, CLOCK_MONOTONIC): every query of
+ * the session, not each one, fits in it; a caller may move the deadline on
+ * between steps. Every message is one sanitised line with the password
+ * masked. A session is used by one thread at a time.
+ */
+#ifndef OPSDECK_CLIENT_PG_SESSION_H
+#define OPSDECK_CLIENT_PG_SESSION_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/pgurl.h"
+
+/* What a session needs to build its messages. */
+struct pg_session {
+	PGconn *conn;
+	int64_t deadline_ms;
+	const char *password;  /* masked in every message */
+	char timeout_text[32]; /* "3.0 s" */
+	bool broken;           /* a query timed out or the connection failed:
+	                          nothing more can be sent on it */
+};
+
+/* Clears s and sets its deadline timeout_ms from now; password (borrowed,
+ * may be "") is masked in every message. */
+void pg_session_init(struct pg_session *s, const char *password, int64_t timeout_ms);
+
+/* Connects within the deadline. Returns 0, or -1 with the reason in err.
+ * s->conn is set whenever libpq allocated one: pg_session_close() it. */
+int pg_session_connect(struct pg_session *s, const struct pgurl *u, char *err, size_t errlen);
+
+/* Sends sql and reads every result within the deadline. Without params
+ * (nparams 0) sql may hold several statements (PQsendQuery); with them it is
+ * one statement, the values sent apart from the text (PQsendQueryParams).
+ * *rows receives the last result that returned rows (the caller PQclear's
+ * it; NULL when none). Returns 0, or -1 with the reason in err: the first
+ * error result's message, a connection error, or a timeout; sqlstate (may be
+ * NULL) then holds the server's SQLSTATE, or "" when the failure was not the
+ * server's. After a timeout or connection error the session is `broken`. */
+int pg_session_query(struct pg_session *s, const char *sql, int nparams, const char *const *params,
+                     PGresult **rows, char sqlstate[6], char *err, size_t errlen);
+
+/* Turns a libpq message into one short line for the operator (the last
+ * attempt's line, without "connection to server ... failed:" and "FATAL:"),
+ * sanitised, the password masked. */
+void pg_session_reason(const struct pg_session *s, const char *message, char *err, size_t errlen);
+
+/* PQfinish (also for a connection that failed to open); NULL conn is a no-op. */
+void pg_session_close(struct pg_session *s);
+
+#endif

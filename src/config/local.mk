@@ -1,0 +1,10 @@
+# config/: INI files, .env files, ${VAR} expansion, URLs, default paths.
+libopsdeck_a_SOURCES += \
+	src/config/ini.c src/config/ini.h \
+	src/config/envfile.c src/config/envfile.h \
+	src/config/expand.c src/config/expand.h \
+	src/config/config.c src/config/config.h \
+	src/config/watch.c src/config/watch.h \
+	src/config/pgurl.c src/config/pgurl.h \
+	src/config/redisurl.c src/config/redisurl.h \
+	src/config/paths.c src/config/paths.h

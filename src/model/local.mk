@@ -1,0 +1,6 @@
+# model/: plain data — the snapshot, issues, history rings — and redaction.
+libopsdeck_a_SOURCES += \
+	src/model/redact.c src/model/redact.h \
+	src/model/snapshot.c src/model/snapshot.h \
+	src/model/issue.c src/model/issue.h \
+	src/model/history.c src/model/history.h

@@ -1,0 +1,11 @@
+# probe/: one probe per backend, run in parallel; parsing in pure files.
+libopsdeck_a_SOURCES += \
+	src/probe/probe.h src/probe/probe_common.c \
+	src/probe/probe_pg.c src/probe/pg_parse.c src/probe/pg_parse.h \
+	src/probe/request_log.c src/probe/request_log.h \
+	src/probe/request_window.c src/probe/request_window.h \
+	src/probe/slow_queries.c src/probe/slow_queries.h \
+	src/probe/probe_redis.c src/probe/redis_info.c src/probe/redis_info.h \
+	src/probe/probe_health.c \
+	src/probe/probe_version.c src/probe/version_json.c src/probe/version_json.h \
+	src/probe/probe_storage.c

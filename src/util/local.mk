@@ -1,0 +1,10 @@
+# util/: the base layer — memory, strings, text, clocks, child processes, files.
+libopsdeck_a_SOURCES += \
+	src/util/xalloc.c src/util/xalloc.h \
+	src/util/strbuf.c src/util/strbuf.h \
+	src/util/text.c src/util/text.h \
+	src/util/sanitize.c src/util/sanitize.h \
+	src/util/clock.c src/util/clock.h \
+	src/util/spawn.c src/util/spawn.h \
+	src/util/percent.c src/util/percent.h \
+	src/util/file.c src/util/file.h

@@ -1,0 +1,11 @@
+# The dashboard driven in tmux: panels, keys, resize, dialogs (tests/tui/lib.sh).
+TUI_TESTS = \
+	tests/tui/panels.sh \
+	tests/tui/keys.sh \
+	tests/tui/resize.sh \
+	tests/tui/redis_down.sh \
+	tests/tui/no_tty.sh \
+	tests/tui/recovery.sh tests/tui/recovery_query.sh \
+	tests/tui/backup_menu.sh
+TESTS += $(TUI_TESTS)
+EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh

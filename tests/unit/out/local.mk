@@ -1,0 +1,1 @@
+UNIT_TESTS += tests/unit/out/test_out
