@@ -72,6 +72,11 @@ struct check_class {
 	void (*nagios_summary)(const struct snapshot *s, struct strbuf *b); /* after the
 	                                                                   health list */
 	void (*nagios_perfdata)(const struct snapshot *s, struct strbuf *b);
+	/* The dashboard's Health panel: the row's name there (at most 9
+	 * columns; NULL: not on the panel) and its one line of detail while it
+	 * is OK, written into dst with `separator` between the parts. */
+	const char *panel_label;
+	void (*summary)(const struct snapshot *s, const char *separator, char *dst, size_t size);
 };
 
 /* The rows, as indexes into CHECKS. The order is the order every output

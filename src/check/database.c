@@ -98,6 +98,15 @@ static void database_nagios_perfdata(const struct snapshot *s, struct strbuf *b)
 		              s->database.max_connections);
 }
 
+static void database_summary(const struct snapshot *s, const char *separator, char *dst,
+                             size_t size)
+{
+	const struct pg_status *pg = &s->database;
+	snprintf(dst, size, "%d/%d conn%s%d active %d idle %d idle-in-tx", pg->connections_total,
+	         pg->max_connections, separator, pg->connections_active, pg->connections_idle,
+	         pg->connections_idle_in_tx);
+}
+
 const struct check_class check_database = {
     .key = "database",
     .title = "Database",
@@ -112,4 +121,6 @@ const struct check_class check_database = {
     .json = database_json,
     .prometheus = database_prometheus,
     .nagios_perfdata = database_nagios_perfdata,
+    .panel_label = "database",
+    .summary = database_summary,
 };

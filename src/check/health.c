@@ -1,5 +1,6 @@
 /* health.c - the "health" check: the app's health endpoint over HTTP. */
 #include <json-c/json.h>
+#include <stdio.h>
 
 #include "check/check.h"
 #include "probe/probe.h"
@@ -44,6 +45,12 @@ static void health_prometheus(const struct snapshot *s, struct prom *p)
 	prom_sample(p, &F_HTTP_STATUS, labels, s->health.status_code);
 }
 
+static void health_summary(const struct snapshot *s, const char *separator, char *dst, size_t size)
+{
+	(void)separator;
+	snprintf(dst, size, "HTTP %ld", s->health.status_code);
+}
+
 const struct check_class check_health = {
     .key = "health",
     .title = "App",
@@ -57,4 +64,6 @@ const struct check_class check_health = {
     .text = health_text,
     .json = health_json,
     .prometheus = health_prometheus,
+    .panel_label = "app",
+    .summary = health_summary,
 };

@@ -101,6 +101,22 @@ static void redis_nagios_perfdata(const struct snapshot *s, struct strbuf *b)
 		strbuf_printf(b, ";%lld", (long long)s->redis.maxmemory);
 }
 
+static void redis_summary(const struct snapshot *s, const char *separator, char *dst, size_t size)
+{
+	const struct redis_status *r = &s->redis;
+	char used[32], max[32];
+	text_format_bytes(used, sizeof(used), (uint64_t)(r->used_memory > 0 ? r->used_memory : 0));
+	if (r->maxmemory > 0) {
+		text_format_bytes(max, sizeof(max), (uint64_t)r->maxmemory);
+		snprintf(dst, size, "mem %s / %s (%.0f%%)%s%lld clients", used, max,
+		         100.0 * (double)r->used_memory / (double)r->maxmemory, separator,
+		         (long long)r->connected_clients);
+	} else {
+		snprintf(dst, size, "mem %s (no maxmemory)%s%lld clients", used, separator,
+		         (long long)r->connected_clients);
+	}
+}
+
 const struct check_class check_redis = {
     .key = "redis",
     .title = "Redis",
@@ -115,4 +131,6 @@ const struct check_class check_redis = {
     .json = redis_json,
     .prometheus = redis_prometheus,
     .nagios_perfdata = redis_nagios_perfdata,
+    .panel_label = "redis",
+    .summary = redis_summary,
 };

@@ -137,6 +137,16 @@ static void storage_nagios_perfdata(const struct snapshot *s, struct strbuf *b)
 	}
 }
 
+/* Without paths to show, the storage row has no detail; with paths, the
+ * panel draws one row per path instead. */
+static void storage_summary(const struct snapshot *s, const char *separator, char *dst, size_t size)
+{
+	(void)s;
+	(void)separator;
+	if (size > 0)
+		dst[0] = '\0';
+}
+
 const struct check_class check_storage = {
     .key = "storage",
     .title = "Storage",
@@ -151,4 +161,6 @@ const struct check_class check_storage = {
     .json = storage_json,
     .prometheus = storage_prometheus,
     .nagios_perfdata = storage_nagios_perfdata,
+    .panel_label = "storage",
+    .summary = storage_summary,
 };

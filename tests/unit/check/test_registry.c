@@ -70,6 +70,44 @@ static void test_every_row_is_probed(void **state)
 	}
 }
 
+static void test_panel_rows_have_a_short_label_and_a_summary(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	snapshot_init(&s);
+	for (size_t i = 0; i < CHECK_COUNT; i++) {
+		const struct check_class *c = CHECKS[i];
+		if (!c->panel_label) {
+			assert_null(c->summary);
+			continue;
+		}
+		assert_true(strlen(c->panel_label) <= 9);
+		assert_true(c->has_common);
+		assert_non_null(c->summary);
+		char detail[512] = "unset";
+		c->summary(&s, ", ", detail, sizeof(detail));
+		assert_true(strlen(detail) < sizeof(detail));
+	}
+}
+
+static void test_summary_is_the_detail_line(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	snapshot_init(&s);
+	s.database.connections_total = 12;
+	s.database.max_connections = 100;
+	s.database.connections_active = 3;
+	s.database.connections_idle = 8;
+	s.database.connections_idle_in_tx = 1;
+	char detail[512];
+	CHECKS[CHECK_ID_DATABASE]->summary(&s, ", ", detail, sizeof(detail));
+	assert_string_equal(detail, "12/100 conn, 3 active 8 idle 1 idle-in-tx");
+	s.health.status_code = 503;
+	CHECKS[CHECK_ID_HEALTH]->summary(&s, ", ", detail, sizeof(detail));
+	assert_string_equal(detail, "HTTP 503");
+}
+
 static void test_publish_copies_the_row_and_what_it_fills(void **state)
 {
 	(void)state;
@@ -114,6 +152,8 @@ int main(void)
 	    cmocka_unit_test(test_every_row_has_a_title_and_a_section),
 	    cmocka_unit_test(test_members_lie_inside_the_snapshot),
 	    cmocka_unit_test(test_every_row_is_probed),
+	    cmocka_unit_test(test_panel_rows_have_a_short_label_and_a_summary),
+	    cmocka_unit_test(test_summary_is_the_detail_line),
 	    cmocka_unit_test(test_publish_copies_the_row_and_what_it_fills),
 	    cmocka_unit_test(test_overall_is_the_worst_health_check),
 	};
