@@ -36,7 +36,7 @@ struct workers {
 	struct snapshot snap;
 	uint64_t generation[CHECK_COUNT];
 	int64_t published_at_ms;
-	int alive; /* threads not yet returned */
+	int alive;                          /* threads not yet returned */
 	struct worker workers[CHECK_COUNT]; /* by row */
 };
 
