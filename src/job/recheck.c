@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "diag/diagnose.h"
-#include "probe/probe.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
