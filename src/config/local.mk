@@ -4,6 +4,8 @@ libopsdeck_a_SOURCES += \
 	src/config/envfile.c src/config/envfile.h \
 	src/config/expand.c src/config/expand.h \
 	src/config/config.c src/config/config.h \
+	src/config/keys.c src/config/keys.h \
+	src/config/validate.c src/config/validate.h \
 	src/config/watch.c src/config/watch.h \
 	src/config/pgurl.c src/config/pgurl.h \
 	src/config/redisurl.c src/config/redisurl.h \

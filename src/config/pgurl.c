@@ -12,6 +12,10 @@
  * want it, and the host is never a piece of the password. An '@' inside the
  * query string could be the end of a password holding "?name=": such a URL
  * is refused, quoting nothing, and no host is looked up.
+ *
+ * Past 600 lines on purpose: the URL's grammar, the query parameters Prisma
+ * and libpq add, and the keywords they become are one mapping, read and
+ * fuzzed (tests/fuzz/fuzz_pgurl.c) as a whole.
  */
 #include "config/pgurl.h"
 

@@ -10,6 +10,10 @@
  * One walker does the work: it keeps the path of open elements by local name
  * (any "prefix:" dropped), collects the text of the current element, and
  * calls a per-reply handler at each end tag.
+ *
+ * Past 600 lines on purpose: every reader below is a handler of that one
+ * walker, and both listings share its recovery from raw control bytes;
+ * apart, the walker would be exported for these readers alone.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

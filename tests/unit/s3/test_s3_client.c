@@ -1,7 +1,7 @@
 /* test_s3_client.c - the S3 client's configuration, addressing and failure
- * paths that need no server (src/s3/s3.c); the rest is in
- * tests/integration/s3_client.sh. The retry test only talks to a closed
- * loopback port. */
+ * paths that need no server (src/s3/client.c, src/s3/request.c); the rest
+ * is in tests/integration/s3_client.sh. The retry test only talks to a
+ * closed loopback port. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

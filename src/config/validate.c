@@ -1,0 +1,321 @@
+/* validate.c - a configuration value read into its field and checked (see
+ * validate.h): numbers, durations, ratios, booleans and lists against the
+ * key's range, then URLs (pgurl, redisurl, http), the backup target and
+ * format, table and action names.
+ */
+#include "config/validate.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config/pgurl.h"
+#include "model/redact.h"
+#include "config/redisurl.h"
+#include "model/issue.h"
+#include "s3/url.h"
+#include "util/sanitize.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+
+/* Longest value quoted back in an error message. */
+#define CONFIG_SHOWN_VALUE 60
+
+/* A value as it may be quoted back: no password, no terminal controls, not
+ * too long. */
+static void shown_value(char *dst, size_t size, const char *value)
+{
+	char redacted[CONFIG_SHOWN_VALUE * 4];
+	url_redact(redacted, sizeof(redacted), value);
+	char clean[CONFIG_SHOWN_VALUE * 4];
+	sanitize_text(clean, sizeof(clean), redacted);
+	if (strlen(clean) > CONFIG_SHOWN_VALUE)
+		snprintf(dst, size, "%.*s...", CONFIG_SHOWN_VALUE, clean);
+	else
+		snprintf(dst, size, "%s", clean);
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A number, or a percentage with a '%' sign; `scale` is what 100% is. */
+static bool parse_fraction(const char *s, double scale, double *out)
+{
+	size_t len = strlen(s);
+	if (len > 1 && s[len - 1] == '%') {
+		char *number = xstrndup(s, len - 1);
+		double v;
+		int rc = text_parse_double(text_trim(number), &v);
+		free(number);
+		if (rc < 0)
+			return false;
+		*out = v / 100.0 * scale;
+		return true;
+	}
+	return text_parse_double(s, out) == 0;
+}
+
+static void format_ms(char *dst, size_t size, double ms)
+{
+	if (ms >= 3600e3 && (int64_t)ms % 3600000 == 0)
+		snprintf(dst, size, "%" PRId64 "h", (int64_t)ms / 3600000);
+	else if (ms >= 60e3 && (int64_t)ms % 60000 == 0)
+		snprintf(dst, size, "%" PRId64 "m", (int64_t)ms / 60000);
+	else if (ms >= 1000 && (int64_t)ms % 1000 == 0)
+		snprintf(dst, size, "%" PRId64 "s", (int64_t)ms / 1000);
+	else
+		snprintf(dst, size, "%" PRId64 "ms", (int64_t)ms);
+}
+
+static int apply_list(struct config *cfg, const struct config_key *k, const char *value,
+                      const char *origin, char *err, size_t errlen)
+{
+	char **items = config_field(cfg, k->offset);
+	size_t *count = config_field(cfg, k->count_offset);
+	config_list_free(cfg, k);
+	const char *p = value;
+	for (;;) {
+		while (*p == ',' || isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		size_t len = strcspn(p, ", \t\r\n\v\f");
+		if (*count == k->max_items) {
+			snprintf(err, errlen, "%s: too many entries (at most %zu)", origin,
+			         k->max_items);
+			return -1;
+		}
+		items[(*count)++] = xstrndup(p, len);
+		p += len;
+	}
+	return 0;
+}
+
+int config_value_apply(struct config *cfg, const struct config_key *k, const char *value,
+                       const char *unset, const char *origin, char *err, size_t errlen)
+{
+	char shown[CONFIG_SHOWN_VALUE + 8];
+	shown_value(shown, sizeof(shown), value);
+
+	if (k->type == TYPE_STRING) {
+		config_string_set(config_string(cfg, k), value);
+		return 0;
+	}
+	if (k->type == TYPE_LIST)
+		return apply_list(cfg, k, value, origin, err, errlen);
+	if (!*value) {
+		if (*unset)
+			snprintf(err, errlen, "%s: the value is empty (%s is not set)", origin,
+			         unset);
+		else
+			snprintf(err, errlen, "%s: the value is empty", origin);
+		return -1;
+	}
+	switch (k->type) {
+	case TYPE_DURATION: {
+		int64_t ms;
+		if (text_parse_duration_ms(value, &ms) < 0) {
+			snprintf(err, errlen, "%s: '%s' is not a duration (use e.g. 3s, 500ms, 5m)",
+			         origin, shown);
+			return -1;
+		}
+		if ((double)ms < k->min || (double)ms > k->max) {
+			char lo[32], hi[32];
+			format_ms(lo, sizeof(lo), k->min);
+			format_ms(hi, sizeof(hi), k->max);
+			if (k->min <= 1 && (double)ms < k->min)
+				snprintf(err, errlen, "%s: must be greater than zero", origin);
+			else if ((double)ms < k->min)
+				snprintf(err, errlen, "%s: %s is too short (at least %s)", origin,
+				         shown, lo);
+			else
+				snprintf(err, errlen, "%s: %s is too long (at most %s)", origin,
+				         shown, hi);
+			return -1;
+		}
+		*(int64_t *)config_field(cfg, k->offset) = ms;
+		return 0;
+	}
+	case TYPE_INT64:
+	case TYPE_INT: {
+		int64_t v;
+		if (text_parse_int64(value, &v) < 0) {
+			snprintf(err, errlen, "%s: '%s' is not a whole number", origin, shown);
+			return -1;
+		}
+		if ((double)v < k->min || (double)v > k->max) {
+			snprintf(err, errlen, "%s: %s is out of range (%.0f to %.0f)", origin,
+			         shown, k->min, k->max);
+			return -1;
+		}
+		if (k->type == TYPE_INT)
+			*(int *)config_field(cfg, k->offset) = (int)v;
+		else
+			*(int64_t *)config_field(cfg, k->offset) = v;
+		return 0;
+	}
+	case TYPE_RATIO:
+	case TYPE_PERCENT: {
+		double v;
+		bool ratio = k->type == TYPE_RATIO;
+		if (!parse_fraction(value, ratio ? 1.0 : 100.0, &v)) {
+			snprintf(err, errlen, "%s: '%s' is not a %s", origin, shown,
+			         ratio ? "ratio (use e.g. 0.05 or 5%)"
+			               : "percentage (use e.g. 90)");
+			return -1;
+		}
+		if (v < k->min || v > k->max) {
+			snprintf(err, errlen, "%s: %s is out of range (%s)", origin, shown,
+			         ratio ? "0 to 1, or 0% to 100%" : "0 to 100");
+			return -1;
+		}
+		*(double *)config_field(cfg, k->offset) = v;
+		return 0;
+	}
+	case TYPE_BOOL: {
+		bool v;
+		if (!parse_bool(value, &v)) {
+			snprintf(err, errlen, "%s: '%s' is not a boolean (use true or false)",
+			         origin, shown);
+			return -1;
+		}
+		*(bool *)config_field(cfg, k->offset) = v;
+		return 0;
+	}
+	case TYPE_STRING:
+	case TYPE_LIST:
+		break;
+	}
+	return 0;
+}
+
+/* http:// or https:// with a host, and no space or control anywhere. */
+static bool valid_http_url(const char *url)
+{
+	const char *host;
+	if (strncasecmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else
+		return false;
+	for (const char *c = url; *c; c++)
+		if ((unsigned char)*c <= 0x20 || *c == 0x7f)
+			return false;
+	const char *at = host + strcspn(host, "/?#");
+	const char *userinfo_end = NULL;
+	for (const char *c = host; c < at; c++)
+		if (*c == '@')
+			userinfo_end = c;
+	if (userinfo_end)
+		host = userinfo_end + 1;
+	return host < at && *host != ':';
+}
+
+int config_value_check(struct config *cfg, const struct config_key *k, const char *origin,
+                       char *err, size_t errlen)
+{
+	if (k->check == CHECK_NONE)
+		return 0;
+	if (k->check == CHECK_ACTION_NAMES) {
+		char **items = config_field(cfg, k->offset);
+		size_t count = *(size_t *)config_field(cfg, k->count_offset);
+		for (size_t i = 0; i < count; i++) {
+			if (!recovery_action_known(items[i])) {
+				snprintf(err, errlen, "%s: unknown action '%s' (known: %s)", origin,
+				         items[i], recovery_action_names());
+				return -1;
+			}
+		}
+		return 0;
+	}
+	/* Only strings have the checks below: do not read others as one. */
+	const char *value = *config_string(cfg, k);
+	char shown[CONFIG_SHOWN_VALUE + 8];
+	shown_value(shown, sizeof(shown), value);
+	char why[512];
+
+	switch (k->check) {
+	case CHECK_NONE:
+	case CHECK_ACTION_NAMES:
+		return 0;
+	case CHECK_PG_URL: {
+		if (!*value)
+			return 0;
+		struct pgurl u;
+		if (pgurl_parse(value, (long)cfg->app.timeout_ms, &u, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s: %s", origin, why);
+			return -1;
+		}
+		redact_register(u.password);
+		pgurl_free(&u);
+		return 0;
+	}
+	case CHECK_REDIS_URL: {
+		if (!*value)
+			return 0;
+		struct redisurl u;
+		if (redisurl_parse(value, &u, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s: %s", origin, why);
+			return -1;
+		}
+		redact_register(u.password);
+		redisurl_free(&u);
+		return 0;
+	}
+	case CHECK_HTTP_URL:
+		if (*value && !valid_http_url(value)) {
+			snprintf(err, errlen, "%s: '%s' is not an http:// or https:// URL", origin,
+			         shown);
+			return -1;
+		}
+		return 0;
+	case CHECK_BACKUP_TARGET:
+		if (*value && s3_backup_target_check(value, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s: '%s' %s", origin, shown, why);
+			return -1;
+		}
+		return 0;
+	case CHECK_BACKUP_FORMAT:
+		if (strcmp(value, "plain") != 0 && strcmp(value, "custom") != 0) {
+			snprintf(err, errlen,
+			         "%s: '%s' is not a backup format (use plain or custom)", origin,
+			         shown);
+			return -1;
+		}
+		return 0;
+	case CHECK_TABLE_NAME: {
+		/* An identifier, as Prisma names tables; the probe quotes it. */
+		bool ok = *value && strlen(value) < 64 &&
+		          (isalpha((unsigned char)*value) || *value == '_');
+		for (const char *c = value; ok && *c; c++)
+			ok = isalnum((unsigned char)*c) || *c == '_' || *c == '$';
+		if (!ok) {
+			snprintf(err, errlen,
+			         "%s: '%s' is not a table name (letters, digits and _, at most 63)",
+			         origin, shown);
+			return -1;
+		}
+		return 0;
+	}
+	}
+	return 0;
+}
