@@ -1,12 +1,12 @@
 /* main.c - option parsing and verb dispatch. */
 #include <getopt.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "ui/dashboard.h"
 
 struct verb {
 	const char *name;
@@ -14,14 +14,36 @@ struct verb {
 };
 
 static const struct verb VERBS[] = {
-	{"status", cmd_status},
-	{"check", cmd_check},
-	{"diagnose", cmd_diagnose},
-	{"version-file", cmd_version_file},
-	{"recover", cmd_recover},
-	{"audit", cmd_audit},
-	{"backup", cmd_backup},
+    {"status", cmd_status},     {"check", cmd_check},
+    {"diagnose", cmd_diagnose}, {"version-file", cmd_version_file},
+    {"recover", cmd_recover},   {"audit", cmd_audit},
+    {"backup", cmd_backup},
 };
+
+/* Where the usage's second column starts, and how wide its lines may be. */
+#define USAGE_INDENT 50
+#define USAGE_WRAP   90
+
+/* The names of the recovery actions, comma-separated, wrapped in the
+ * usage's second column. */
+static void usage_action_names(FILE *f)
+{
+	int col = 0;
+	for (size_t i = 0; i < ACTION_COUNT; i++) {
+		bool last = i + 1 == ACTION_COUNT;
+		int len = (int)strlen(ACTIONS[i].name) + (last ? 0 : 1);
+		if (col && col + 1 + len > USAGE_WRAP) {
+			fputc('\n', f);
+			col = 0;
+		}
+		if (col == 0)
+			col = fprintf(f, "%*s", USAGE_INDENT, "");
+		else
+			col += fprintf(f, " ");
+		col += fprintf(f, "%s%s", ACTIONS[i].name, last ? "" : ",");
+	}
+	fputc('\n', f);
+}
 
 static void usage(FILE *f)
 {
@@ -34,27 +56,26 @@ static void usage(FILE *f)
 	    "       opsdeck diagnose [--json]                  issues with recommendations; exit "
 	    "0/1/2\n"
 	    "       opsdeck version-file [--package FILE] [--out FILE]\n"
-	    "       opsdeck recover ACTION [--dry-run] [--yes] [--pid N]\n"
-	    "                                                  clear-cache, restart-app, "
-	    "reconnect-db,\n"
-	    "                                                  cancel-query, terminate-query\n"
-	    "       opsdeck recover --list                     actions and whether each can "
-	    "run\n"
-	    "       opsdeck audit [--since DUR] [--json] [--path]   the audit log of actions\n"
-	    "       opsdeck backup db    [--target URL]      pg_dump -> gzip -> S3 or file://\n"
-	    "       opsdeck backup files [--target URL] [--source DIR] [--pattern GLOB]...\n"
-	    "       opsdeck backup list  [--json] | backup verify KEY\n"
-	    "       opsdeck --help | --version\n"
-	    "\n"
-	    "  -c, --config FILE   configuration file (default: $XDG_CONFIG_HOME/opsdeck/"
-	    "opsdeck.conf,\n"
-	    "                      then /etc/opsdeck/opsdeck.conf, then built-in defaults)\n"
-	    "      --read-only     refuse every recovery action (backups still run: they\n"
-	    "                      only add objects at the target)\n"
-	    "      --interval DUR  refresh interval of the dashboard (e.g. 2s)\n"
-	    "\n"
-	    "Without a verb, opsdeck opens the live dashboard (it needs a terminal).\n"
-	    "See opsdeck(1) and opsdeck.conf(5).\n");
+	    "       opsdeck recover ACTION [--dry-run] [--yes] [--pid N]\n");
+	usage_action_names(f);
+	fprintf(f,
+	        "       opsdeck recover --list                     actions and whether each can "
+	        "run\n"
+	        "       opsdeck audit [--since DUR] [--json] [--path]   the audit log of actions\n"
+	        "       opsdeck backup db    [--target URL]      pg_dump -> gzip -> S3 or file://\n"
+	        "       opsdeck backup files [--target URL] [--source DIR] [--pattern GLOB]...\n"
+	        "       opsdeck backup list  [--json] | backup verify KEY\n"
+	        "       opsdeck --help | --version\n"
+	        "\n"
+	        "  -c, --config FILE   configuration file (default: $XDG_CONFIG_HOME/opsdeck/"
+	        "opsdeck.conf,\n"
+	        "                      then /etc/opsdeck/opsdeck.conf, then built-in defaults)\n"
+	        "      --read-only     refuse every recovery action (backups still run: they\n"
+	        "                      only add objects at the target)\n"
+	        "      --interval DUR  refresh interval of the dashboard (e.g. 2s)\n"
+	        "\n"
+	        "Without a verb, opsdeck opens the live dashboard (it needs a terminal).\n"
+	        "See opsdeck(1) and opsdeck.conf(5).\n");
 }
 
 int main(int argc, char **argv)
@@ -64,9 +85,9 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    CLI_COMMON_LONG,
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct cli_options opts = {0};
 	int opt;
@@ -92,13 +113,7 @@ int main(int argc, char **argv)
 
 	if (optind >= argc) {
 		/* No verb: the dashboard, which needs a terminal. */
-		if (!dashboard_terminal_usable()) {
-			fprintf(stderr, "opsdeck: the dashboard needs a terminal (stdin and stdout a "
-			                "tty, TERM not dumb); for a one-shot report run `opsdeck "
-			                "status`\n");
-			return EXIT_USAGE;
-		}
-		return dashboard_run(&opts);
+		return cmd_dashboard(&opts);
 	}
 	const char *name = argv[optind];
 	for (size_t i = 0; i < sizeof(VERBS) / sizeof(VERBS[0]); i++)

@@ -121,6 +121,18 @@ int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagn
 	return 0;
 }
 
+int cli_load_and_probe(const struct cli_options *opts, struct config *cfg, struct snapshot *snap,
+                       struct diagnosis *diagnosis)
+{
+	if (cli_load_config(opts, cfg) < 0)
+		return -1;
+	if (cli_probe_once(cfg, snap, diagnosis) < 0) {
+		config_free(cfg);
+		return -2;
+	}
+	return 0;
+}
+
 atomic_int cli_interrupted;
 atomic_int cli_abandoned;
 

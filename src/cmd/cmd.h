@@ -66,6 +66,13 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, const struct opti
  * libcurl cannot start. */
 int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagnosis *diagnosis);
 
+/* cli_load_config, then cli_probe_once: the start of the one-shot report
+ * verbs. Returns 0 with cfg loaded (the caller frees it), -1 when the
+ * configuration did not load, or -2 when the poll could not start (cfg
+ * already freed); why is printed. */
+int cli_load_and_probe(const struct cli_options *opts, struct config *cfg, struct snapshot *snap,
+                       struct diagnosis *diagnosis);
+
 /* The signal (SIGINT, SIGTERM or SIGHUP) that asked the running work to
  * stop, or 0 — once cli_catch_interrupts() is installed. Long work (a
  * backup, a recovery action) takes &cli_interrupted as its cancel flag, so
@@ -88,5 +95,8 @@ int cmd_version_file(int argc, char **argv, struct cli_options *opts);
 int cmd_recover(int argc, char **argv, struct cli_options *opts);
 int cmd_audit(int argc, char **argv, struct cli_options *opts);
 int cmd_backup(int argc, char **argv, struct cli_options *opts);
+
+/* No verb: the live dashboard (ui/dashboard.h). */
+int cmd_dashboard(struct cli_options *opts);
 
 #endif

@@ -41,14 +41,10 @@ int cmd_diagnose(int argc, char **argv, struct cli_options *opts)
 		return parsed > 0 ? 0 : EXIT_USAGE;
 
 	struct config cfg;
-	if (cli_load_config(opts, &cfg) < 0)
-		return EXIT_USAGE;
 	struct snapshot snap;
 	struct diagnosis diagnosis;
-	if (cli_probe_once(&cfg, &snap, &diagnosis) < 0) {
-		config_free(&cfg);
+	if (cli_load_and_probe(opts, &cfg, &snap, &diagnosis) < 0)
 		return EXIT_USAGE;
-	}
 
 	struct strbuf out;
 	strbuf_init(&out, 0);

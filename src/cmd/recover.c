@@ -28,17 +28,33 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
+/* The width of the usage column: the longest usage and a space, 16 at
+ * least. */
+static int recover_usage_width(void)
+{
+	size_t width = 16;
+	for (size_t i = 0; i < ACTION_COUNT; i++)
+		if (strlen(ACTIONS[i].usage) + 1 > width)
+			width = strlen(ACTIONS[i].usage) + 1;
+	return (int)width;
+}
+
 static void recover_usage(FILE *f)
 {
 	fprintf(f, "usage: opsdeck recover ACTION [--dry-run] [--yes] [--pid N]\n"
 	           "       opsdeck recover --list\n"
 	           "Actions:\n");
+	int width = recover_usage_width();
 	for (size_t i = 0; i < ACTION_COUNT; i++)
-		fprintf(f, "  %-16s %s%s\n", ACTIONS[i].name, ACTIONS[i].summary,
+		fprintf(f, "  %-*s %s%s\n", width, ACTIONS[i].usage, ACTIONS[i].summary,
 		        ACTIONS[i].destructive ? " [destructive]" : "");
-	fprintf(f, "  --dry-run   show exactly what it would touch, change nothing\n"
-	           "  --yes       do not ask (needed without a terminal)\n"
-	           "  --pid N     the backend for cancel-query / terminate-query\n");
+	char pid_actions[128];
+	action_names_needing(ACTION_NEEDS_PID, " / ", pid_actions, sizeof(pid_actions));
+	fprintf(f,
+	        "  --dry-run   show exactly what it would touch, change nothing\n"
+	        "  --yes       do not ask (needed without a terminal)\n"
+	        "  --pid N     the backend for %s\n",
+	        pid_actions);
 }
 
 static void print_line(const char *line, void *arg)
@@ -50,7 +66,8 @@ static void print_line(const char *line, void *arg)
 
 static int recover_list(const struct config *cfg)
 {
-	printf("%-16s %-12s %-11s %s\n", "ACTION", "AVAILABLE", "CONFIRM", "WHY NOT / WHAT");
+	int width = recover_usage_width();
+	printf("%-*s %-12s %-11s %s\n", width, "ACTION", "AVAILABLE", "CONFIRM", "WHY NOT / WHAT");
 	for (size_t i = 0; i < ACTION_COUNT; i++) {
 		const struct action *a = &ACTIONS[i];
 		char why[512];
@@ -60,7 +77,7 @@ static int recover_list(const struct config *cfg)
 			snprintf(why, sizeof(why), "read-only mode: dry run only");
 		else if (ok)
 			snprintf(why, sizeof(why), "%s", a->summary);
-		printf("%-16s %-12s %-11s %s\n", a->name, state,
+		printf("%-*s %-12s %-11s %s\n", width, a->usage, state,
 		       a->destructive ? "type name" : "y/N", why);
 	}
 	return 0;
@@ -155,8 +172,9 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 	}
 	const struct action *a = action_find(argv[optind]);
 	if (!a) {
-		fprintf(stderr, "opsdeck: unknown action '%s' (one of: %s)\n", argv[optind],
-		        recovery_action_names());
+		char known[256];
+		action_names(known, sizeof(known));
+		fprintf(stderr, "opsdeck: unknown action '%s' (one of: %s)\n", argv[optind], known);
 		goto done;
 	}
 	if ((a->needs & ACTION_NEEDS_PID) && pid <= 0) {
@@ -167,7 +185,9 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 		goto done;
 	}
 	if (!(a->needs & ACTION_NEEDS_PID) && pid > 0) {
-		fprintf(stderr, "opsdeck: --pid is only for cancel-query and terminate-query\n");
+		char pid_actions[128];
+		action_names_needing(ACTION_NEEDS_PID, " and ", pid_actions, sizeof(pid_actions));
+		fprintf(stderr, "opsdeck: --pid is only for %s\n", pid_actions);
 		goto done;
 	}
 	if (!dry_run && cfg.recovery.read_only) {

@@ -73,14 +73,11 @@ int cmd_status(int argc, char **argv, struct cli_options *opts)
 		return parsed > 0 ? 0 : EXIT_USAGE;
 
 	struct config cfg;
-	if (cli_load_config(opts, &cfg) < 0)
-		return EXIT_USAGE;
 	struct snapshot snap;
 	struct diagnosis diagnosis;
-	if (cli_probe_once(&cfg, &snap, &diagnosis) < 0) {
-		config_free(&cfg);
-		return 1;
-	}
+	int loaded = cli_load_and_probe(opts, &cfg, &snap, &diagnosis);
+	if (loaded < 0)
+		return loaded == -1 ? EXIT_USAGE : 1;
 
 	status_audit_log(&cfg, &snap.audit_log);
 

@@ -16,6 +16,7 @@
 #include "config/pgurl.h"
 #include "model/redact.h"
 #include "config/redisurl.h"
+#include "model/action.h"
 #include "model/issue.h"
 #include "s3/url.h"
 #include "util/sanitize.h"
@@ -239,9 +240,11 @@ int config_value_check(struct config *cfg, const struct config_key *k, const cha
 		char **items = config_field(cfg, k->offset);
 		size_t count = *(size_t *)config_field(cfg, k->count_offset);
 		for (size_t i = 0; i < count; i++) {
-			if (!recovery_action_known(items[i])) {
+			if (!action_find(items[i])) {
+				char known[256];
+				action_names(known, sizeof(known));
 				snprintf(err, errlen, "%s: unknown action '%s' (known: %s)", origin,
-				         items[i], recovery_action_names());
+				         items[i], known);
 				return -1;
 			}
 		}

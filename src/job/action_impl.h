@@ -1,5 +1,5 @@
-/* action_impl.h - the functions behind the ACTIONS table (actions.c);
- * private to src/job/. Each follows the contract of struct action's
+/* action_impl.h - the functions behind ACTION_OPS (actions.c);
+ * private to src/job/. Each follows the contract of struct action_ops'
  * dry_run/run: 0, or -1 with the reason in err; lines through action_say().
  */
 #ifndef OPSDECK_JOB_ACTION_IMPL_H

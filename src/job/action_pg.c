@@ -237,29 +237,12 @@ static int pid_list(struct action_run *run, struct db_conn *c, char param[16], P
 	return 0;
 }
 
-static int pid_dry_run(struct action_run *run, const char *verb, char *err, size_t errlen)
-{
-	struct db_conn c;
-	PGresult *rows = NULL;
-	char param[16];
-	int rc = -1;
-	if (db_open(run, &c, err, errlen) < 0)
-		goto done;
-	rc = pid_list(run, &c, param, &rows, err, errlen);
-	if (rc < 0)
-		goto done;
-	action_say(run, "would %s pid %d", verb, run->pid);
-	snprintf(run->summary, sizeof(run->summary), "would %s pid %d", verb, run->pid);
-	rc = 0;
-done:
-	PQclear(rows);
-	db_close(&c);
-	return rc;
-}
-
-/* verb: "cancel the query of"; done: "cancelled the query of". */
-static int pid_run(struct action_run *run, const char *sql, const char *verb, const char *done_text,
-                   char *err, size_t errlen)
+/* cancel-query and terminate-query: lists the session of run->pid, then,
+ * for a dry run (sql NULL), says "would <verb> pid N"; otherwise runs sql
+ * on it and says "<done_text> pid N", or fails with "could not <verb> pid
+ * N". */
+static int pid_action(struct action_run *run, const char *sql, const char *verb,
+                      const char *done_text, char *err, size_t errlen)
 {
 	struct db_conn c;
 	PGresult *rows = NULL, *done_rows = NULL;
@@ -270,6 +253,11 @@ static int pid_run(struct action_run *run, const char *sql, const char *verb, co
 	rc = pid_list(run, &c, param, &rows, err, errlen);
 	if (rc < 0)
 		goto done;
+	if (!sql) {
+		action_say(run, "would %s pid %d", verb, run->pid);
+		snprintf(run->summary, sizeof(run->summary), "would %s pid %d", verb, run->pid);
+		goto done;
+	}
 	rc = -1;
 	const char *params[1] = {param};
 	if (db_query(&c, sql, 1, params, &done_rows, err, errlen) < 0)
@@ -291,24 +279,24 @@ done:
 
 int cancel_query_dry_run(struct action_run *run, char *err, size_t errlen)
 {
-	return pid_dry_run(run, "cancel the running query of", err, errlen);
+	return pid_action(run, NULL, "cancel the running query of", NULL, err, errlen);
 }
 
 int cancel_query_run(struct action_run *run, char *err, size_t errlen)
 {
-	return pid_run(run, CANCEL_PID_SQL, "cancel the query of", "cancelled the query of", err,
-	               errlen);
+	return pid_action(run, CANCEL_PID_SQL, "cancel the query of", "cancelled the query of", err,
+	                  errlen);
 }
 
 int terminate_query_dry_run(struct action_run *run, char *err, size_t errlen)
 {
-	return pid_dry_run(run, "terminate the session of", err, errlen);
+	return pid_action(run, NULL, "terminate the session of", NULL, err, errlen);
 }
 
 int terminate_query_run(struct action_run *run, char *err, size_t errlen)
 {
-	return pid_run(run, TERMINATE_PID_SQL, "terminate", "terminated the session of", err,
-	               errlen);
+	return pid_action(run, TERMINATE_PID_SQL, "terminate", "terminated the session of", err,
+	                  errlen);
 }
 
 int action_list_sessions(const struct config *cfg, struct action_session *out, int max, char *err,

@@ -107,31 +107,48 @@ static long long cache_dbsize(struct cache_conn *c)
 	return n;
 }
 
-int clear_cache_dry_run(struct action_run *run, char *err, size_t errlen)
+/* cache_prefix = *: FLUSHDB ASYNC of the selected database, or (dry run)
+ * what it would remove. */
+static int cache_flush(struct action_run *run, struct cache_conn *c, bool dry_run, char *err,
+                       size_t errlen)
 {
-	struct cache_conn c;
-	int rc = -1;
-	redisReply *r = NULL;
-	if (cache_open(run, &c, err, errlen) < 0)
-		goto done;
-	if (c.whole_db) {
-		long long n = cache_dbsize(&c);
+	long long n = cache_dbsize(c);
+	if (dry_run) {
 		action_say(run,
 		           "cache_prefix = " CONFIG_CACHE_PREFIX_ALL ": would run FLUSHDB ASYNC on "
 		           "database %d of %s, removing every key in it (%lld keys), cache or not; "
 		           "other databases are not touched",
-		           c.url.db, c.url.redacted, n);
+		           c->url.db, c->url.redacted, n);
 		snprintf(run->summary, sizeof(run->summary), "would flush database %d (%lld keys)",
-		         c.url.db, n);
-		rc = 0;
-		goto done;
+		         c->url.db, n);
+		return 0;
 	}
+	const char *argv[] = {"FLUSHDB", "ASYNC"};
+	redisReply *r = cache_call(c, 2, argv, NULL, err, errlen);
+	if (!r)
+		return -1;
+	freeReplyObject(r);
+	action_say(run,
+	           "cache_prefix = " CONFIG_CACHE_PREFIX_ALL
+	           ": FLUSHDB ASYNC on database %d: %lld keys removed",
+	           c->url.db, n);
+	snprintf(run->summary, sizeof(run->summary), "flushed database %d (%lld keys)", c->url.db,
+	         n);
+	return 0;
+}
+
+/* The dry run under a prefix: the keys SCAN MATCH finds, the first few by
+ * name. */
+static int cache_preview(struct action_run *run, struct cache_conn *c, char *err, size_t errlen)
+{
+	int rc = -1;
+	redisReply *r = NULL;
 	char cursor[32] = "0";
 	uint64_t matched = 0;
-	action_say(run, "would UNLINK the keys matching %s in database %d of %s:", c.pattern,
-	           c.url.db, c.url.redacted);
+	action_say(run, "would UNLINK the keys matching %s in database %d of %s:", c->pattern,
+	           c->url.db, c->url.redacted);
 	do {
-		if (!(r = cache_scan(&c, cursor, err, errlen)))
+		if (!(r = cache_scan(c, cursor, err, errlen)))
 			goto done;
 		for (size_t i = 0; i < r->element[1]->elements; i++) {
 			const redisReply *k = r->element[1]->element[i];
@@ -159,7 +176,6 @@ int clear_cache_dry_run(struct action_run *run, char *err, size_t errlen)
 done:
 	if (r)
 		freeReplyObject(r);
-	cache_close(&c);
 	return rc;
 }
 
@@ -196,38 +212,22 @@ done:
 	return rc;
 }
 
-int clear_cache_run(struct action_run *run, char *err, size_t errlen)
+/* The run under a prefix: SCAN MATCH and UNLINK, batch by batch. */
+static int cache_remove(struct action_run *run, struct cache_conn *c, char *err, size_t errlen)
 {
-	struct cache_conn c;
 	int rc = -1;
 	redisReply *r = NULL;
-	if (cache_open(run, &c, err, errlen) < 0)
-		goto done;
-	if (c.whole_db) {
-		const char *argv[] = {"FLUSHDB", "ASYNC"};
-		long long before = cache_dbsize(&c);
-		if (!(r = cache_call(&c, 2, argv, NULL, err, errlen)))
-			goto done;
-		action_say(run,
-		           "cache_prefix = " CONFIG_CACHE_PREFIX_ALL
-		           ": FLUSHDB ASYNC on database %d: %lld keys removed",
-		           c.url.db, before);
-		snprintf(run->summary, sizeof(run->summary), "flushed database %d (%lld keys)",
-		         c.url.db, before);
-		rc = 0;
-		goto done;
-	}
 	char cursor[32] = "0";
 	uint64_t removed = 0;
-	action_say(run, "removing the keys matching %s in database %d", c.pattern, c.url.db);
+	action_say(run, "removing the keys matching %s in database %d", c->pattern, c->url.db);
 	do {
 		if (action_cancelled(run)) {
 			snprintf(err, errlen, "cancelled after removing %" PRIu64 " keys", removed);
 			goto done;
 		}
-		if (!(r = cache_scan(&c, cursor, err, errlen)))
+		if (!(r = cache_scan(c, cursor, err, errlen)))
 			goto done;
-		if (cache_unlink(&c, r->element[1], &removed, err, errlen) < 0)
+		if (cache_unlink(c, r->element[1], &removed, err, errlen) < 0)
 			goto done;
 		freeReplyObject(r);
 		r = NULL;
@@ -241,6 +241,31 @@ int clear_cache_run(struct action_run *run, char *err, size_t errlen)
 done:
 	if (r)
 		freeReplyObject(r);
+	return rc;
+}
+
+static int clear_cache(struct action_run *run, bool dry_run, char *err, size_t errlen)
+{
+	struct cache_conn c;
+	int rc = -1;
+	if (cache_open(run, &c, err, errlen) == 0) {
+		if (c.whole_db)
+			rc = cache_flush(run, &c, dry_run, err, errlen);
+		else if (dry_run)
+			rc = cache_preview(run, &c, err, errlen);
+		else
+			rc = cache_remove(run, &c, err, errlen);
+	}
 	cache_close(&c);
 	return rc;
+}
+
+int clear_cache_dry_run(struct action_run *run, char *err, size_t errlen)
+{
+	return clear_cache(run, true, err, errlen);
+}
+
+int clear_cache_run(struct action_run *run, char *err, size_t errlen)
+{
+	return clear_cache(run, false, err, errlen);
 }

@@ -1,5 +1,6 @@
-/* actions.c - the registry of recovery actions, their execution with audit
- * records, and the pure helpers they share (see actions.h).
+/* actions.c - the functions behind the recovery action registry, their
+ * execution with audit records, and the pure helpers they share (see
+ * actions.h).
  */
 #include "job/actions.h"
 
@@ -17,32 +18,18 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
-const struct action ACTIONS[] = {
-    {"clear-cache",
-     "remove the cache keys under cache_prefix (cache_prefix = *: FLUSHDB ASYNC of the selected "
-     "db)",
-     true, "redis", ACTION_BACKEND_REDIS, ACTION_NEEDS_REDIS | ACTION_NEEDS_CACHE_PREFIX,
-     clear_cache_dry_run, clear_cache_run},
-    {"restart-app", "run restart_command (no shell), with a timeout, output captured", true, "app",
-     ACTION_BACKEND_APP, ACTION_NEEDS_RESTART_COMMAND, restart_app_dry_run, restart_app_run},
-    {"reconnect-db", "terminate the app's sessions idle in transaction longer than idle_in_tx",
-     true, "database", ACTION_BACKEND_DATABASE, ACTION_NEEDS_DATABASE, reconnect_db_dry_run,
-     reconnect_db_run},
-    {"cancel-query", "cancel the running query of one of the app's sessions (pg_cancel_backend)",
-     false, "database", ACTION_BACKEND_DATABASE, ACTION_NEEDS_DATABASE | ACTION_NEEDS_PID,
-     cancel_query_dry_run, cancel_query_run},
-    {"terminate-query", "end one of the app's sessions (pg_terminate_backend)", true, "database",
-     ACTION_BACKEND_DATABASE, ACTION_NEEDS_DATABASE | ACTION_NEEDS_PID, terminate_query_dry_run,
-     terminate_query_run},
+/* The functions behind each row of ACTIONS[] (model/action.h). */
+static const struct action_ops ACTION_OPS[ACTION_COUNT] = {
+    [ACTION_CLEAR_CACHE] = {clear_cache_dry_run, clear_cache_run},
+    [ACTION_RESTART_APP] = {restart_app_dry_run, restart_app_run},
+    [ACTION_RECONNECT_DB] = {reconnect_db_dry_run, reconnect_db_run},
+    [ACTION_CANCEL_QUERY] = {cancel_query_dry_run, cancel_query_run},
+    [ACTION_TERMINATE_QUERY] = {terminate_query_dry_run, terminate_query_run},
 };
-const size_t ACTION_COUNT = sizeof(ACTIONS) / sizeof(ACTIONS[0]);
 
-const struct action *action_find(const char *name)
+const struct action_ops *action_ops_of(enum action_id id)
 {
-	for (size_t i = 0; i < ACTION_COUNT; i++)
-		if (strcmp(ACTIONS[i].name, name) == 0)
-			return &ACTIONS[i];
-	return NULL;
+	return &ACTION_OPS[id];
 }
 
 static bool config_set(const char *value)
@@ -215,7 +202,8 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 		return ACTION_REFUSED;
 	}
 
-	int rc = dry_run ? a->dry_run(run, err, errlen) : a->run(run, err, errlen);
+	const struct action_ops *ops = action_ops_of(a->id);
+	int rc = dry_run ? ops->dry_run(run, err, errlen) : ops->run(run, err, errlen);
 	if (rc == 0)
 		st = ACTION_OK;
 	else if (rc == ACTION_RUN_REFUSED)

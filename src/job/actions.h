@@ -1,5 +1,5 @@
-/* actions.h - the recovery actions: one table entry each (DESIGN.md
- * "Recovery actions (contract)").
+/* actions.h - how the recovery actions of the registry (model/action.h)
+ * run (DESIGN.md "Recovery actions (contract)").
  *
  * An action has a dry run that touches nothing and prints exactly what the
  * run would touch (keys matched, sessions listed, the command line), and a
@@ -23,23 +23,8 @@
 
 #include "config/config.h"
 #include "job/runner.h"
+#include "model/action.h"
 #include "util/strbuf.h"
-
-/* What an action needs configured to be available. */
-enum action_need {
-	ACTION_NEEDS_REDIS = 1 << 0,           /* [redis] url */
-	ACTION_NEEDS_DATABASE = 1 << 1,        /* [database] url */
-	ACTION_NEEDS_RESTART_COMMAND = 1 << 2, /* [recovery] restart_command */
-	ACTION_NEEDS_PID = 1 << 3,             /* a backend pid (--pid N) */
-	ACTION_NEEDS_CACHE_PREFIX = 1 << 4,    /* [redis] cache_prefix, not empty */
-};
-
-/* The backend an action acts on, re-probed afterwards. */
-enum action_backend {
-	ACTION_BACKEND_REDIS,
-	ACTION_BACKEND_APP,
-	ACTION_BACKEND_DATABASE,
-};
 
 /* One execution of an action. Filled by the caller; `out` collects every
  * line said (may be NULL); `job` is set when it runs under runner.h. */
@@ -57,27 +42,20 @@ struct action_run {
 	char summary[256]; /* the run's one-line result: "removed 27 keys" */
 };
 
-struct action {
-	const char *name;    /* "clear-cache" */
-	const char *summary; /* what it does, one line */
-	bool destructive;    /* the operator types its name to confirm */
-	const char *touches; /* "redis", "app", "database" (the audit target) */
-	enum action_backend backend;
-	unsigned needs; /* enum action_need bits */
-	/* Each returns 0, or -1 with the reason in err, or ACTION_RUN_REFUSED
-	 * (with the reason) when the target turns out to be one the action must
-	 * never touch: nothing was changed. */
+/* How an action of the registry (model/action.h) runs. Each returns 0, or
+ * -1 with the reason in err, or ACTION_RUN_REFUSED (with the reason) when
+ * the target turns out to be one the action must never touch: nothing was
+ * changed. */
+struct action_ops {
 	int (*dry_run)(struct action_run *run, char *err, size_t errlen);
 	int (*run)(struct action_run *run, char *err, size_t errlen);
 };
 
+/* The functions of the action with this id, never NULL for a row of
+ * ACTIONS[]. */
+const struct action_ops *action_ops_of(enum action_id id);
+
 #define ACTION_RUN_REFUSED (-2)
-
-extern const struct action ACTIONS[];
-extern const size_t ACTION_COUNT;
-
-/* The action called `name`, or NULL. */
-const struct action *action_find(const char *name);
 
 /* Whether the action can run with this configuration (read-only mode
  * aside): true, or false with why not in `why` ("restart_command is not

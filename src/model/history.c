@@ -45,8 +45,7 @@ void history_record_requests(struct history *h, const struct request_metrics *m)
 {
 	if (m->check.state != CHECK_OK)
 		return;
-	double minutes = m->window_ms > 0 ? (double)m->window_ms / 60000.0 : 0;
-	history_push(h, HISTORY_REQUEST_RATE, minutes > 0 ? (double)m->requests / minutes : 0);
+	history_push(h, HISTORY_REQUEST_RATE, request_metrics_per_minute(m));
 	history_push(h, HISTORY_ERROR_RATE, m->error_rate >= 0 ? m->error_rate : 0);
 	history_push(h, HISTORY_P95, m->p95_ms >= 0 ? m->p95_ms : 0);
 }

@@ -11,6 +11,8 @@
 
 #include <stdbool.h>
 
+#include "model/action.h"
+
 enum issue_severity {
 	SEVERITY_LOW = 1,
 	SEVERITY_MEDIUM,
@@ -19,26 +21,28 @@ enum issue_severity {
 
 const char *issue_severity_name(enum issue_severity severity); /* "low", "medium", "high" */
 
-/* X-macro: type, its name in config and JSON, default suggested actions. */
-#define ISSUE_TYPE_LIST(X)                                                                        \
-	X(ISSUE_DATABASE_DOWN, "database_down", "reconnect-db")                                    \
+/* X-macro: type, its name in config and JSON, default suggested actions
+ * (names from model/action.h, space-separated as in the [actions] section). */
+#define ISSUE_TYPE_LIST(X)                                                                         \
+	X(ISSUE_DATABASE_DOWN, "database_down", ACTION_NAME_RECONNECT_DB)                          \
 	X(ISSUE_REDIS_DOWN, "redis_down", "")                                                      \
-	X(ISSUE_APP_DOWN, "app_down", "restart-app reconnect-db clear-cache")                      \
+	X(ISSUE_APP_DOWN, "app_down",                                                              \
+	  ACTION_NAME_RESTART_APP " " ACTION_NAME_RECONNECT_DB " " ACTION_NAME_CLEAR_CACHE)        \
 	X(ISSUE_STORAGE_FULL, "storage_full", "")                                                  \
-	X(ISSUE_ERROR_RATE, "error_rate", "restart-app clear-cache")                               \
-	X(ISSUE_SLOW_RESPONSE, "slow_response", "clear-cache")                                     \
-	X(ISSUE_P95_RESPONSE, "p95_response", "clear-cache")                                       \
-	X(ISSUE_SLOW_QUERIES, "slow_queries", "cancel-query")                                      \
+	X(ISSUE_ERROR_RATE, "error_rate", ACTION_NAME_RESTART_APP " " ACTION_NAME_CLEAR_CACHE)     \
+	X(ISSUE_SLOW_RESPONSE, "slow_response", ACTION_NAME_CLEAR_CACHE)                           \
+	X(ISSUE_P95_RESPONSE, "p95_response", ACTION_NAME_CLEAR_CACHE)                             \
+	X(ISSUE_SLOW_QUERIES, "slow_queries", ACTION_NAME_CANCEL_QUERY)                            \
 	X(ISSUE_QUERY_STATS, "query_stats", "")                                                    \
 	X(ISSUE_REQUEST_LOG, "request_log", "")                                                    \
-	X(ISSUE_REDIS_MEMORY, "redis_memory", "clear-cache")                                       \
-	X(ISSUE_REDIS_EVICTIONS, "redis_evictions", "clear-cache")                                 \
+	X(ISSUE_REDIS_MEMORY, "redis_memory", ACTION_NAME_CLEAR_CACHE)                             \
+	X(ISSUE_REDIS_EVICTIONS, "redis_evictions", ACTION_NAME_CLEAR_CACHE)                       \
 	X(ISSUE_REDIS_BGSAVE, "redis_bgsave", "")                                                  \
-	X(ISSUE_CONNECTIONS, "connections", "reconnect-db")                                        \
-	X(ISSUE_IDLE_IN_TRANSACTION, "idle_in_transaction", "reconnect-db")                        \
-	X(ISSUE_LOCK_WAITERS, "lock_waiters", "cancel-query")                                      \
+	X(ISSUE_CONNECTIONS, "connections", ACTION_NAME_RECONNECT_DB)                              \
+	X(ISSUE_IDLE_IN_TRANSACTION, "idle_in_transaction", ACTION_NAME_RECONNECT_DB)              \
+	X(ISSUE_LOCK_WAITERS, "lock_waiters", ACTION_NAME_CANCEL_QUERY)                            \
 	X(ISSUE_VERSION_UNKNOWN, "version_unknown", "")                                            \
-	X(ISSUE_VERSION_MISMATCH, "version_mismatch", "restart-app")                               \
+	X(ISSUE_VERSION_MISMATCH, "version_mismatch", ACTION_NAME_RESTART_APP)                     \
 	X(ISSUE_BACKUP_STALE, "backup_stale", "")                                                  \
 	X(ISSUE_BACKUP_UNFINISHED, "backup_unfinished", "")
 
@@ -46,7 +50,7 @@ enum issue_type {
 #define ISSUE_TYPE_ENUM(id, name, actions) id,
 	ISSUE_TYPE_LIST(ISSUE_TYPE_ENUM)
 #undef ISSUE_TYPE_ENUM
-	ISSUE_TYPE_COUNT
+	    ISSUE_TYPE_COUNT
 };
 
 struct issue_type_info {
@@ -56,28 +60,23 @@ struct issue_type_info {
 
 extern const struct issue_type_info ISSUE_TYPES[ISSUE_TYPE_COUNT];
 
-/* The recovery actions opsdeck knows (the recovery issue implements them). */
-bool recovery_action_known(const char *name);
-/* "clear-cache, restart-app, ..." for messages. */
-const char *recovery_action_names(void);
-
-#define ISSUE_MAX 32
+#define ISSUE_MAX         32
 #define ISSUE_MAX_ACTIONS 4
 
 struct issue {
 	enum issue_type type;
-	char id[64];                 /* stable across polls: type plus subject, e.g. "storage_full:/srv" */
+	char id[64]; /* stable across polls: type plus subject, e.g. "storage_full:/srv" */
 	enum issue_severity severity;
-	char message[256];           /* what is wrong, with the figure */
-	char recommendation[384];    /* what to do about it */
+	char message[256];        /* what is wrong, with the figure */
+	char recommendation[384]; /* what to do about it */
 	int action_count;
 	char actions[ISSUE_MAX_ACTIONS][24]; /* suggested recovery actions */
 };
 
 enum diagnosis_status {
-	DIAGNOSIS_OK = 0,       /* exit 0 */
-	DIAGNOSIS_WARNING = 1,  /* only low/medium issues: exit 1 */
-	DIAGNOSIS_ERROR = 2,    /* a high issue: exit 2 */
+	DIAGNOSIS_OK = 0,      /* exit 0 */
+	DIAGNOSIS_WARNING = 1, /* only low/medium issues: exit 1 */
+	DIAGNOSIS_ERROR = 2,   /* a high issue: exit 2 */
 };
 
 const char *diagnosis_status_name(enum diagnosis_status status); /* "ok", "warning", "error" */

@@ -60,3 +60,19 @@ void check_set_error(struct check_common *c, enum check_state state, const char 
 	sanitize_text(c->error, sizeof(c->error), raw);
 	c->state = state;
 }
+
+double request_metrics_per_minute(const struct request_metrics *m)
+{
+	double minutes = m->window_ms > 0 ? (double)m->window_ms / 60000.0 : 0;
+	return minutes > 0 ? (double)m->requests / minutes : 0;
+}
+
+double redis_memory_percent(const struct redis_status *r)
+{
+	return r->maxmemory > 0 ? 100.0 * (double)r->used_memory / (double)r->maxmemory : -1;
+}
+
+bool disk_over_limit(const struct disk_status *d, double max_used_percent)
+{
+	return d->used_percent >= max_used_percent;
+}

@@ -212,6 +212,18 @@ struct snapshot {
 	struct audit_log_status audit_log;
 };
 
+/* Figures derived from a check's own, for every view to show alike. */
+
+/* Requests per minute over the metrics' window; 0 with no window. */
+double request_metrics_per_minute(const struct request_metrics *m);
+
+/* Redis' used memory in percent of maxmemory; -1 without a maxmemory. */
+double redis_memory_percent(const struct redis_status *r);
+
+/* True when a path is at or past the storage limit (the probe marks it
+ * unhealthy then; the dashboard shows the level with that). */
+bool disk_over_limit(const struct disk_status *d, double max_used_percent);
+
 /* Marks every check "pending" and clears the figures. */
 void snapshot_init(struct snapshot *s);
 

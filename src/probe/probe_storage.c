@@ -175,7 +175,7 @@ static void disk_fill(struct disk_status *d, const struct statvfs *st, double ma
 	d->inodes_used_percent =
 	    st->f_files ? percent_up(st->f_files - st->f_ffree, st->f_files) : -1;
 
-	if (d->used_percent >= max_used_percent) {
+	if (disk_over_limit(d, max_used_percent)) {
 		d->state = CHECK_UNHEALTHY;
 		snprintf(d->error, sizeof(d->error), "%.0f%% used, at or above the %.0f%% limit",
 		         d->used_percent, max_used_percent);

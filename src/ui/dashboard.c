@@ -1,4 +1,5 @@
-/* dashboard.c - the dashboard's main loop, keys and state (dashboard.h).
+/* dashboard.c - the dashboard's main loop and state (dashboard.h); its keys
+ * are in dashboard_keys.c.
  * Curses stays in term.c, drawing in panels.c, probing in workers.c. */
 #include "ui/dashboard.h"
 
@@ -14,49 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config/config.h"
-#include "config/watch.h"
-#include "diag/diagnose.h"
-#include "model/history.h"
 #include "probe/probe.h"
-#include "ui/activity.h"
-#include "ui/backup_menu.h"
-#include "ui/panels.h"
-#include "ui/recovery.h"
-#include "ui/term.h"
-#include "ui/theme.h"
-#include "ui/workers.h"
+#include "ui/dashboard_impl.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/text.h"
-
-static const int64_t INTERVALS_MS[] = {500, 1000, 2000, 5000, 10000, 30000, 60000};
-#define INTERVAL_COUNT ((int)(sizeof(INTERVALS_MS) / sizeof(INTERVALS_MS[0])))
-
-/* Everything the loop keeps; large, so it lives on the heap. */
-struct dashboard {
-	const struct config *cfg;
-	struct term *term;
-	struct workers *workers;
-	struct workers_view view;      /* the latest copy */
-	struct snapshot previous;      /* the copy before, for diagnose's trends */
-	bool have_previous;
-	uint64_t seen_generation[CHECK_COUNT];
-	enum check_state seen_state[CHECK_COUNT];
-	struct diagnosis diag;
-	struct history history;
-	struct activity_log activity;
-	struct recovery *recovery;     /* the guided recovery flow (recovery.h) */
-	struct backup_menu *backups;   /* the b menu (backup_menu.h) */
-	struct ui_state state;
-	struct theme theme;
-	struct grid grid;
-	struct config_watch watch;     /* the config file on disk (watch.h) */
-	bool utf8;
-	bool quit;
-	int exit_status;
-	const char *environment;
-};
 
 bool dashboard_terminal_usable(void)
 {
@@ -108,10 +71,7 @@ static void dashboard_drain(int fd, int *last)
 
 /* ---------------------------------------------------------------- state */
 
-static void dashboard_message(struct dashboard *d, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void dashboard_message(struct dashboard *d, const char *fmt, ...)
+void dashboard_message(struct dashboard *d, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -119,7 +79,7 @@ static void dashboard_message(struct dashboard *d, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void dashboard_apply_theme(struct dashboard *d, const char *name)
+void dashboard_apply_theme(struct dashboard *d, const char *name)
 {
 	char err[512] = "";
 	if (theme_load(&d->theme, name, err, sizeof(err)) < 0) {
@@ -129,19 +89,6 @@ static void dashboard_apply_theme(struct dashboard *d, const char *name)
 	text_copy(d->state.theme_name, d->theme.name, sizeof(d->state.theme_name));
 	if (d->term != NULL)
 		term_set_theme(d->term, &d->theme);
-}
-
-static void dashboard_next_theme(struct dashboard *d)
-{
-	char names[THEME_LIST_MAX][THEME_NAME_MAX];
-	int n = theme_list(names, THEME_LIST_MAX);
-	int next = 0;
-	for (int i = 0; i < n; i++)
-		if (strcmp(names[i], d->state.theme_name) == 0)
-			next = (i + 1) % n;
-	dashboard_apply_theme(d, names[next]);
-	if (d->state.message[0] == '\0')
-		dashboard_message(d, "theme %s", d->state.theme_name);
 }
 
 static enum ui_element dashboard_state_element(enum check_state s)
@@ -228,7 +175,7 @@ static void dashboard_update(struct dashboard *d)
 	d->have_previous = true;
 }
 
-static void dashboard_fill_view(struct dashboard *d, struct ui_view *v)
+void dashboard_fill_view(struct dashboard *d, struct ui_view *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->snap = &d->view.snap;
@@ -278,185 +225,6 @@ static bool dashboard_check_config(struct dashboard *d)
 	             event == CONFIG_WATCH_INVALID ? UI_WARNING : UI_NORMAL, "%s", msg);
 	dashboard_message(d, "%s", msg);
 	return true;
-}
-
-/* ---------------------------------------------------------------- keys */
-
-/* r: the actions suggested for the selected issue (from the Slow queries
- * panel: cancel-query / terminate-query of a pid), through recovery.c. */
-static void dashboard_recovery_dialog(struct dashboard *d)
-{
-	const struct issue *is = NULL;
-	int sel = d->state.selected[PANEL_ISSUES];
-	if (d->state.focus != PANEL_SLOW_QUERIES) {
-		if (d->diag.count == 0) {
-			dashboard_message(d, "no issue is open: nothing to recover from");
-			return;
-		}
-		is = &d->diag.issues[sel >= 0 && sel < d->diag.count ? sel : 0];
-	}
-	char why[256];
-	if (recovery_open(d->recovery, is, &d->view.snap, &d->diag, &d->state, &d->activity, why,
-	                  sizeof(why)) < 0)
-		dashboard_message(d, "%s", why);
-}
-
-static void dashboard_backup_dialog(struct dashboard *d)
-{
-	backup_menu_open(d->backups, &d->state);
-}
-
-static void dashboard_move(struct dashboard *d, int delta, bool to_end)
-{
-	if (d->state.dialog != DIALOG_NONE) {
-		d->state.dialog_scroll += delta;
-		if (d->state.dialog_scroll < 0 || (to_end && delta < 0))
-			d->state.dialog_scroll = 0;
-		if (d->state.dialog_scroll > 500)
-			d->state.dialog_scroll = 500;
-		return;
-	}
-	struct ui_view v;
-	dashboard_fill_view(d, &v);
-	enum ui_panel p = d->state.focus;
-	int count = panels_row_count(&v, p);
-	int *sel = &d->state.selected[p];
-	if (to_end)
-		*sel = delta < 0 ? 0 : count - 1;
-	else
-		*sel += delta;
-	if (*sel >= count)
-		*sel = count - 1;
-	if (*sel < 0)
-		*sel = 0;
-}
-
-static void dashboard_key(struct dashboard *d, const struct ui_key_event *ev)
-{
-	struct ui_state *st = &d->state;
-	bool in_dialog = st->dialog != DIALOG_NONE;
-	if (ev->key != UI_KEY_RESIZE)
-		st->message[0] = '\0';
-	if (recovery_active(d->recovery) && ev->key != UI_KEY_RESIZE) {
-		recovery_key(d->recovery, ev, st, &d->activity);
-		return;
-	}
-	if (backup_menu_active(d->backups) && ev->key != UI_KEY_RESIZE) {
-		backup_menu_key(d->backups, ev, st, &d->activity);
-		return;
-	}
-	switch (ev->key) {
-	case UI_KEY_ESCAPE:
-		st->dialog = DIALOG_NONE;
-		return;
-	case UI_KEY_ENTER:
-		if (in_dialog) {
-			st->dialog = DIALOG_NONE;
-			return;
-		}
-		{
-			struct ui_view v;
-			dashboard_fill_view(d, &v);
-			if (panels_details(&v, st->dialog_title, sizeof(st->dialog_title),
-			                   st->dialog_text, sizeof(st->dialog_text)) == 0) {
-				st->dialog = DIALOG_TEXT;
-				st->dialog_scroll = 0;
-			}
-		}
-		return;
-	case UI_KEY_TAB:
-	case UI_KEY_BACKTAB:
-		if (!in_dialog)
-			st->focus = (enum ui_panel)((st->focus +
-			                             (ev->key == UI_KEY_TAB ? 1 : PANEL_COUNT - 1)) %
-			                            PANEL_COUNT);
-		return;
-	case UI_KEY_UP:
-		dashboard_move(d, -1, false);
-		return;
-	case UI_KEY_DOWN:
-		dashboard_move(d, 1, false);
-		return;
-	case UI_KEY_PAGE_UP:
-		dashboard_move(d, -5, false);
-		return;
-	case UI_KEY_PAGE_DOWN:
-		dashboard_move(d, 5, false);
-		return;
-	case UI_KEY_HOME:
-		dashboard_move(d, -1, true);
-		return;
-	case UI_KEY_END:
-		dashboard_move(d, 1, true);
-		return;
-	case UI_KEY_CLICK: {
-		if (in_dialog)
-			return;
-		int w, h;
-		term_size(d->term, &w, &h);
-		struct ui_layout layout;
-		ui_layout_compute(w, h, st->focus, &layout);
-		int p = ui_layout_hit(&layout, ev->x, ev->y);
-		if (p >= 0)
-			st->focus = (enum ui_panel)p;
-		return;
-	}
-	case UI_KEY_CHAR:
-		break;
-	default:
-		return;
-	}
-	switch (ev->ch) {
-	case 'q':
-	case 'Q':
-		if (in_dialog)
-			st->dialog = DIALOG_NONE;
-		else
-			d->quit = true;
-		break;
-	case '?':
-	case 'h':
-		st->dialog = st->dialog == DIALOG_HELP ? DIALOG_NONE : DIALOG_HELP;
-		st->dialog_scroll = 0;
-		break;
-	case 'r':
-		dashboard_recovery_dialog(d);
-		break;
-	case 'b':
-		dashboard_backup_dialog(d);
-		break;
-	case ' ':
-		workers_refresh(d->workers);
-		dashboard_message(d, "refreshing every check");
-		break;
-	case 'p':
-		st->paused = !st->paused;
-		workers_set_paused(d->workers, st->paused);
-		activity_add(&d->activity, clock_wall_ms(), UI_NORMAL, "%s by the operator",
-		             st->paused ? "paused" : "resumed");
-		break;
-	case '+':
-	case '-': {
-		int i = 0;
-		while (i < INTERVAL_COUNT - 1 && INTERVALS_MS[i] < st->interval_ms)
-			i++;
-		if (ev->ch == '+' && i < INTERVAL_COUNT - 1 && INTERVALS_MS[i] <= st->interval_ms)
-			i++;
-		else if (ev->ch == '-' && i > 0)
-			i--;
-		st->interval_ms = INTERVALS_MS[i];
-		workers_set_interval(d->workers, st->interval_ms);
-		char text[32];
-		text_format_duration(text, sizeof(text), st->interval_ms);
-		dashboard_message(d, "refresh every %s", text);
-		break;
-	}
-	case 't':
-		dashboard_next_theme(d);
-		break;
-	default:
-		break;
-	}
 }
 
 /* ---------------------------------------------------------------- loop */
@@ -519,19 +287,8 @@ static struct {
 	struct dashboard *d;
 } dashboard_left_running;
 
-int dashboard_run(const struct cli_options *opts)
+int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 {
-	/* on the heap, not the stack: probe threads that do not stop in time
-	 * keep reading it after this function returns */
-	struct config *cfg = calloc(1, sizeof(*cfg));
-	if (cfg == NULL) {
-		fprintf(stderr, "opsdeck: out of memory\n");
-		return 1;
-	}
-	if (cli_load_config(opts, cfg) < 0) {
-		free(cfg);
-		return EXIT_USAGE;
-	}
 	int status = 1;
 	bool cfg_in_use = false;
 	int wake[2] = {-1, -1};
@@ -580,14 +337,14 @@ int dashboard_run(const struct cli_options *opts)
 
 	if (term_open(&d->term, err, sizeof(err)) < 0) {
 		fprintf(stderr, "opsdeck: %s; try `opsdeck status`\n", err);
-		status = EXIT_USAGE;
+		status = DASHBOARD_EXIT_USAGE;
 		goto done;
 	}
 	term_set_theme(d->term, &d->theme);
 	char interval[32];
 	text_format_duration(interval, sizeof(interval), d->state.interval_ms);
-	activity_add(&d->activity, clock_wall_ms(), UI_NORMAL, "opsdeck %s started, refresh every %s",
-	             PACKAGE_VERSION, interval);
+	activity_add(&d->activity, clock_wall_ms(), UI_NORMAL,
+	             "opsdeck %s started, refresh every %s", PACKAGE_VERSION, interval);
 	if (workers_start(&d->workers, cfg, d->state.interval_ms, wake[1], err, sizeof(err)) < 0) {
 		term_close(d->term);
 		d->term = NULL;

@@ -1,11 +1,9 @@
-/* recovery.c - guided recovery in the dashboard (see recovery.h).
+/* recovery.c - guided recovery in the dashboard (see recovery.h): the jobs
+ * behind the steps of recovery_dialog.c.
  *
- * States: CHOOSE (the issue's actions, availability shown) → PID (for
- * cancel-query/terminate-query) → PREVIEW (the dry run as a job) → CONFIRM
- * (the name typed, or y/N) → RUN (the action and the re-check as a job) →
- * DONE. The task a job works on is shared with the UI thread: the output
- * it accumulates is under the task's mutex; everything else is written by
- * the worker before it returns and read by the UI only after the job ended.
+ * The task a job works on is shared with the UI thread: the output it
+ * accumulates is under the task's mutex; everything else is written by the
+ * worker before it returns and read by the UI only after the job ended.
  */
 #include "ui/recovery.h"
 
@@ -19,26 +17,13 @@
 #include "job/actions.h"
 #include "job/recheck.h"
 #include "job/runner.h"
+#include "ui/recovery_dialog.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
 #define OUTPUT_CAP 65536
-/* Output lines shown while a job runs (the newest). */
-#define LIVE_LINES 14
-/* Sessions offered for cancel-query / terminate-query. */
-#define PICK_SESSIONS 12
-
-enum recovery_step {
-	STEP_NONE = 0,
-	STEP_CHOOSE,
-	STEP_PID,
-	STEP_PREVIEW,
-	STEP_CONFIRM,
-	STEP_RUN,
-	STEP_DONE,
-};
 
 /* What a job works on. */
 struct recovery_task {
@@ -58,27 +43,14 @@ struct recovery_task {
 	char summary[256];
 	char *recheck; /* before -> after lines, or NULL */
 	int still_present;
-	struct action_session sessions[PICK_SESSIONS];
+	struct action_session sessions[RECOVERY_PICK_SESSIONS];
 	int session_count; /* -1: the listing failed (err) */
 };
 
 struct recovery {
 	const struct config *cfg;
 	int wake_fd;
-	enum recovery_step step;
-	char issue_id[64];
-	char issue_message[256];
-	const struct action *choices[ISSUE_MAX_ACTIONS + 2];
-	int choice_count;
-	int selected;
-	const struct action *action;
-	int pid;          /* for cancel-query / terminate-query */
-	char input[64];   /* the pid or the typed confirmation being typed */
-	char notice[256]; /* one line under the prompt */
-	struct action_session sessions[PICK_SESSIONS]; /* the pid step's choices */
-	int session_count;                             /* -1 while listing */
-	int session_selected;
-	char sessions_err[256];
+	struct recovery_dialog dialog;
 	struct snapshot *before;
 	struct diagnosis *before_issues;
 	struct job *job;
@@ -108,8 +80,8 @@ static int task_work(struct job *job, void *arg)
 {
 	struct recovery_task *t = arg;
 	if (t->list_sessions) {
-		t->session_count = action_list_sessions(t->cfg, t->sessions, PICK_SESSIONS, t->err,
-		                                        sizeof(t->err));
+		t->session_count = action_list_sessions(t->cfg, t->sessions, RECOVERY_PICK_SESSIONS,
+		                                        t->err, sizeof(t->err));
 		return t->session_count < 0 ? -1 : 0;
 	}
 	struct action_run run = {
@@ -221,135 +193,29 @@ void recovery_free(struct recovery *r)
 
 bool recovery_active(const struct recovery *r)
 {
-	return r->step != STEP_NONE;
+	return r->dialog.step != RECOVERY_STEP_NONE;
 }
 
 static void recovery_close(struct recovery *r, struct ui_state *st)
 {
 	recovery_end_job(r);
-	r->step = STEP_NONE;
-	st->dialog = DIALOG_NONE;
-	st->dialog_footer[0] = '\0';
+	recovery_dialog_close(&r->dialog, st);
 }
 
-/* Appends the last `lines` lines of text to b. */
-static void tail_lines(struct strbuf *b, const char *text, int lines)
-{
-	int count = 0;
-	for (const char *p = text; *p; p++)
-		if (*p == '\n')
-			count++;
-	const char *start = text;
-	for (int skip = count - lines; skip > 0 && *start; start++)
-		if (*start == '\n')
-			skip--;
-	if (start != text)
-		strbuf_puts(b, "...\n");
-	strbuf_puts(b, start);
-}
-
-/* Fills the dialog for the current step. */
+/* Fills the dialog for the current step, with the job's output so far. */
 static void recovery_render(struct recovery *r, struct ui_state *st)
 {
-	struct strbuf b;
-	strbuf_init(&b, UI_DIALOG_TEXT - 1);
-	char *output = r->task ? task_output(r->task) : NULL;
-	const char *name = r->action ? r->action->name : "";
-	st->dialog = DIALOG_TEXT;
-	st->dialog_scroll = 0;
-	if (r->issue_message[0])
-		strbuf_printf(&b, "Issue: %s\n\n", r->issue_message);
-	switch (r->step) {
-	case STEP_NONE:
-		break;
-	case STEP_CHOOSE:
-		snprintf(st->dialog_title, sizeof(st->dialog_title), "Recovery: choose an action");
-		for (int i = 0; i < r->choice_count; i++) {
-			const struct action *a = r->choices[i];
-			char why[256];
-			bool ok = action_available(a, r->cfg, why, sizeof(why));
-			strbuf_printf(&b, "%s %d) %s%s: %s\n", i == r->selected ? ">" : " ", i + 1,
-			              a->name, a->destructive ? " [destructive]" : "", a->summary);
-			if (!ok)
-				strbuf_printf(&b, "      not available: %s\n", why);
-		}
-		snprintf(st->dialog_footer, sizeof(st->dialog_footer),
-		         "Up/Down select  Enter dry run  Esc cancel");
-		break;
-	case STEP_PID:
-		snprintf(st->dialog_title, sizeof(st->dialog_title), "Recovery: %s", name);
-		strbuf_printf(&b,
-		              "%s acts on one session of the app's. opsdeck's own session, "
-		              "superusers' and replication sessions are never touched.\n\n",
-		              name);
-		if (r->session_count < 0)
-			strbuf_puts(&b, "Listing the app's busy sessions...\n");
-		else if (r->sessions_err[0])
-			strbuf_printf(&b, "Cannot list the sessions: %s\n", r->sessions_err);
-		else if (r->session_count == 0)
-			strbuf_puts(&b, "None of the app's sessions is busy right now.\n");
-		else
-			strbuf_printf(&b, "  %-8s %-8s %-20s %s\n", "pid", "age", "state", "query");
-		for (int i = 0; i < r->session_count; i++) {
-			const struct action_session *se = &r->sessions[i];
-			char age[32];
-			text_format_duration(age, sizeof(age), se->age_ms);
-			strbuf_printf(&b, "%s %-8d %-8s %-20s %.60s\n",
-			              i == r->session_selected ? ">" : " ", se->pid, age, se->state,
-			              se->query);
-		}
-		strbuf_printf(&b, "\nPID: %s_", r->input);
-		snprintf(st->dialog_footer, sizeof(st->dialog_footer),
-		         "Up/Down pick  digits type  Enter dry run  Esc cancel");
-		break;
-	case STEP_PREVIEW:
-		snprintf(st->dialog_title, sizeof(st->dialog_title), "Recovery: %s (dry run)",
-		         name);
-		strbuf_puts(&b, "Dry run: what it would touch...\n\n");
-		if (output)
-			tail_lines(&b, output, LIVE_LINES);
-		snprintf(st->dialog_footer, sizeof(st->dialog_footer), "Esc cancel");
-		break;
-	case STEP_CONFIRM:
-		snprintf(st->dialog_title, sizeof(st->dialog_title), "Recovery: %s (dry run)",
-		         name);
-		strbuf_puts(&b, output ? output : "");
-		if (r->action->destructive)
-			strbuf_printf(&b, "\n%s is destructive. Type its name to run it:\n> %s_\n",
-			              name, r->input);
-		else
-			strbuf_printf(&b, "\nRun %s? y/N\n", name);
-		if (r->notice[0])
-			strbuf_printf(&b, "%s\n", r->notice);
-		snprintf(st->dialog_footer, sizeof(st->dialog_footer), "%s",
-		         r->action->destructive ? "Enter run  Esc cancel" : "y run  n/Esc cancel");
-		break;
-	case STEP_RUN:
-		snprintf(st->dialog_title, sizeof(st->dialog_title), "Recovery: %s (running)",
-		         name);
-		strbuf_printf(&b, "Running %s...\n\n", name);
-		if (output)
-			tail_lines(&b, output, LIVE_LINES);
-		snprintf(st->dialog_footer, sizeof(st->dialog_footer), "Esc stop");
-		break;
-	case STEP_DONE: {
-		struct recovery_task *t = r->task;
-		snprintf(st->dialog_title, sizeof(st->dialog_title), "Recovery: %s (%s)", name,
-		         t && t->status == ACTION_OK ? "done" : "failed");
-		if (t && t->status == ACTION_OK)
-			strbuf_printf(&b, "%s: %s\n", name, t->summary);
-		else if (t)
-			strbuf_printf(&b, "%s did not complete: %s\n", name, t->err);
-		if (t && t->recheck)
-			strbuf_printf(&b, "\nRe-check:\n%s", t->recheck);
-		if (output && output[0])
-			strbuf_printf(&b, "\nOutput:\n%s", output);
-		snprintf(st->dialog_footer, sizeof(st->dialog_footer), "Esc close  Up/Down scroll");
-		break;
-	}
-	}
-	text_copy(st->dialog_text, strbuf_str(&b), sizeof(st->dialog_text));
-	strbuf_free(&b);
+	struct recovery_task *t = r->task;
+	char *output = t ? task_output(t) : NULL;
+	struct recovery_job_view job = {
+	    .present = t != NULL,
+	    .output = output,
+	    .ok = t && t->status == ACTION_OK,
+	    .summary = t ? t->summary : "",
+	    .err = t ? t->err : "",
+	    .recheck = t ? t->recheck : NULL,
+	};
+	recovery_dialog_render(&r->dialog, &job, st);
 	free(output);
 }
 
@@ -357,28 +223,29 @@ static void recovery_render(struct recovery *r, struct ui_state *st)
 static int recovery_start(struct recovery *r, bool dry_run, bool list_sessions,
                           struct activity_log *log)
 {
+	const struct recovery_dialog *d = &r->dialog;
 	recovery_end_job(r);
 	struct recovery_task *t = xcalloc(1, sizeof(*t));
 	t->cfg = r->cfg;
-	t->action = r->action;
-	t->pid = r->action->needs & ACTION_NEEDS_PID ? r->pid : 0;
+	t->action = d->action;
+	t->pid = d->action->needs & ACTION_NEEDS_PID ? d->pid : 0;
 	t->dry_run = dry_run;
 	t->list_sessions = list_sessions;
-	text_copy(t->focus_id, r->issue_id, sizeof(t->focus_id));
+	text_copy(t->focus_id, d->issue_id, sizeof(t->focus_id));
 	t->before = *r->before;
 	t->before_issues = *r->before_issues;
 	pthread_mutex_init(&t->lock, NULL);
 	strbuf_init(&t->output, OUTPUT_CAP);
 	r->task = t;
-	r->job = job_start(r->action->name, task_work, t, NULL, r->wake_fd);
+	r->job = job_start(d->action->name, task_work, t, NULL, r->wake_fd);
 	if (!r->job) {
 		activity_add(log, clock_wall_ms(), UI_CRITICAL, "recovery: cannot start %s",
-		             r->action->name);
+		             d->action->name);
 		return -1;
 	}
 	if (!dry_run && !list_sessions)
 		activity_add(log, clock_wall_ms(), UI_WARNING, "recovery: %s started%s%s",
-		             r->action->name, r->issue_id[0] ? " for " : "", r->issue_id);
+		             d->action->name, d->issue_id[0] ? " for " : "", d->issue_id);
 	return 0;
 }
 
@@ -387,97 +254,27 @@ int recovery_open(struct recovery *r, const struct issue *issue, const struct sn
                   char *msg, size_t msglen)
 {
 	(void)log;
-	if (r->cfg->recovery.read_only) {
-		snprintf(msg, msglen, "read-only mode: recovery actions are disabled");
-		return -1;
-	}
 	recovery_end_job(r);
-	r->choice_count = 0;
-	r->issue_id[0] = r->issue_message[0] = '\0';
-	if (issue) {
-		for (int i = 0; i < issue->action_count; i++) {
-			const struct action *a = action_find(issue->actions[i]);
-			if (a)
-				r->choices[r->choice_count++] = a;
-		}
-		if (r->choice_count == 0) {
-			snprintf(msg, msglen, "no recovery action fits this issue (%s)",
-			         ISSUE_TYPES[issue->type].name);
-			return -1;
-		}
-		text_copy(r->issue_id, issue->id, sizeof(r->issue_id));
-		text_copy(r->issue_message, issue->message, sizeof(r->issue_message));
-	} else {
-		r->choices[r->choice_count++] = action_find("cancel-query");
-		r->choices[r->choice_count++] = action_find("terminate-query");
-	}
+	if (recovery_dialog_open(&r->dialog, r->cfg, issue, msg, msglen) < 0)
+		return -1;
 	*r->before = *snap;
 	*r->before_issues = *diag;
-	r->selected = 0;
-	r->action = NULL;
-	r->pid = 0;
-	r->input[0] = r->notice[0] = '\0';
-	r->step = STEP_CHOOSE;
 	recovery_render(r, st);
 	return 0;
 }
 
-static void recovery_choose(struct recovery *r, struct ui_state *st, struct activity_log *log)
-{
-	const struct action *a = r->choices[r->selected];
-	char why[256];
-	if (!action_available(a, r->cfg, why, sizeof(why))) {
-		snprintf(st->message, sizeof(st->message), "%s is not available: %.200s", a->name,
-		         why);
-		return;
-	}
-	r->action = a;
-	r->input[0] = r->notice[0] = '\0';
-	if (a->needs & ACTION_NEEDS_PID) {
-		r->step = STEP_PID;
-		r->session_count = -1;
-		r->session_selected = 0;
-		r->sessions_err[0] = '\0';
-		if (recovery_start(r, true, true, log) < 0) {
-			r->session_count = 0;
-			text_copy(r->sessions_err, "cannot start the listing",
-			          sizeof(r->sessions_err));
-		}
-		return;
-	}
-	r->step = STEP_PREVIEW;
-	if (recovery_start(r, true, false, log) < 0)
-		r->step = STEP_DONE;
-}
-
-/* Adds a printable ASCII character to the input. */
-static void input_add(struct recovery *r, unsigned int ch)
-{
-	size_t n = strlen(r->input);
-	if (ch >= 0x20 && ch < 0x7f && n + 1 < sizeof(r->input)) {
-		r->input[n] = (char)ch;
-		r->input[n + 1] = '\0';
-	}
-}
-
-static void input_backspace(struct recovery *r)
-{
-	size_t n = strlen(r->input);
-	if (n)
-		r->input[n - 1] = '\0';
-}
-
+/* The operator backed off the dry run or the confirmation: on Activity
+ * and, once the dry run was shown, in the audit log (a local append, as
+ * quick as the Activity line). */
 static void recovery_cancel(struct recovery *r, struct ui_state *st, struct activity_log *log)
 {
-	if (r->action && (r->step == STEP_CONFIRM || r->step == STEP_PREVIEW))
-		activity_add(log, clock_wall_ms(), UI_NORMAL,
-		             "recovery: %s cancelled by the operator", r->action->name);
-	if (r->action && r->step == STEP_CONFIRM) {
-		/* the dry run was shown and the operator backed off: on record
-		 * (a local append, as quick as the Activity line) */
+	const struct recovery_dialog *d = &r->dialog;
+	activity_add(log, clock_wall_ms(), UI_NORMAL, "recovery: %s cancelled by the operator",
+	             d->action->name);
+	if (d->step == RECOVERY_STEP_CONFIRM) {
 		char err[512];
-		struct action_run run = {.cfg = r->cfg, .pid = r->pid};
-		if (action_record_declined(r->action, &run, err, sizeof(err)) != 0)
+		struct action_run run = {.cfg = r->cfg, .pid = d->pid};
+		if (action_record_declined(d->action, &run, err, sizeof(err)) != 0)
 			activity_add(log, clock_wall_ms(), UI_WARNING,
 			             "recovery: the audit log was not written: %s", err);
 	}
@@ -487,117 +284,43 @@ static void recovery_cancel(struct recovery *r, struct ui_state *st, struct acti
 void recovery_key(struct recovery *r, const struct ui_key_event *ev, struct ui_state *st,
                   struct activity_log *log)
 {
-	bool esc = ev->key == UI_KEY_ESCAPE;
-	switch (r->step) {
-	case STEP_NONE:
+	struct recovery_dialog *d = &r->dialog;
+	enum recovery_effect effect = recovery_dialog_key(d, ev, st);
+	switch (effect) {
+	case RECOVERY_EFFECT_KEEP:
 		return;
-	case STEP_CHOOSE:
-		if (esc || (ev->key == UI_KEY_CHAR && ev->ch == 'q')) {
-			recovery_close(r, st);
-			return;
-		}
-		if (ev->key == UI_KEY_UP && r->selected > 0)
-			r->selected--;
-		else if (ev->key == UI_KEY_DOWN && r->selected + 1 < r->choice_count)
-			r->selected++;
-		else if (ev->key == UI_KEY_CHAR && ev->ch >= '1' &&
-		         ev->ch < '1' + (unsigned)r->choice_count) {
-			r->selected = (int)(ev->ch - '1');
-			recovery_choose(r, st, log);
-		} else if (ev->key == UI_KEY_ENTER)
-			recovery_choose(r, st, log);
+	case RECOVERY_EFFECT_CLOSE:
+		recovery_close(r, st);
+		return;
+	case RECOVERY_EFFECT_CANCEL:
+		recovery_cancel(r, st, log);
+		return;
+	case RECOVERY_EFFECT_LIST_SESSIONS:
+	case RECOVERY_EFFECT_DRY_RUN:
+	case RECOVERY_EFFECT_RUN:
+		if (recovery_start(r, effect != RECOVERY_EFFECT_RUN,
+		                   effect == RECOVERY_EFFECT_LIST_SESSIONS, log) < 0)
+			recovery_dialog_start_failed(d);
 		break;
-	case STEP_PID:
-		if (esc) {
-			recovery_close(r, st);
-			return;
-		}
-		if ((ev->key == UI_KEY_UP || ev->key == UI_KEY_DOWN) && r->session_count > 0) {
-			int n = r->session_selected + (ev->key == UI_KEY_UP ? -1 : 1);
-			if (n >= 0 && n < r->session_count)
-				r->session_selected = n;
-			snprintf(r->input, sizeof(r->input), "%d",
-			         r->sessions[r->session_selected].pid);
-		} else if (ev->key == UI_KEY_CHAR && ev->ch >= '0' && ev->ch <= '9' &&
-		           strlen(r->input) < 10)
-			input_add(r, ev->ch);
-		else if (ev->key == UI_KEY_BACKSPACE)
-			input_backspace(r);
-		else if (ev->key == UI_KEY_ENTER && atoi(r->input) > 0) {
-			r->pid = atoi(r->input);
-			r->input[0] = '\0';
-			r->step = STEP_PREVIEW;
-			if (recovery_start(r, true, false, log) < 0)
-				r->step = STEP_DONE;
-		}
-		break;
-	case STEP_PREVIEW:
-		if (esc) {
-			recovery_cancel(r, st, log);
-			return;
-		}
-		break;
-	case STEP_CONFIRM:
-		if (esc) {
-			recovery_cancel(r, st, log);
-			return;
-		}
-		if (!r->action->destructive) {
-			if (ev->key == UI_KEY_CHAR && (ev->ch == 'y' || ev->ch == 'Y')) {
-				r->step = STEP_RUN;
-				if (recovery_start(r, false, false, log) < 0)
-					r->step = STEP_DONE;
-			} else if (ev->key == UI_KEY_ENTER ||
-			           (ev->key == UI_KEY_CHAR && (ev->ch == 'n' || ev->ch == 'N'))) {
-				recovery_cancel(r, st, log);
-				return;
-			}
-			break;
-		}
-		if (ev->key == UI_KEY_CHAR)
-			input_add(r, ev->ch);
-		else if (ev->key == UI_KEY_BACKSPACE)
-			input_backspace(r);
-		else if (ev->key == UI_KEY_ENTER) {
-			if (strcmp(r->input, r->action->name) == 0) {
-				r->step = STEP_RUN;
-				if (recovery_start(r, false, false, log) < 0)
-					r->step = STEP_DONE;
-			} else {
-				snprintf(
-				    r->notice, sizeof(r->notice),
-				    "'%s' is not '%s': type the name exactly, or Esc to cancel",
-				    r->input, r->action->name);
-				r->input[0] = '\0';
-			}
-		}
-		break;
-	case STEP_RUN:
-		if (esc && r->job) {
+	case RECOVERY_EFFECT_STOP:
+		if (r->job) {
 			job_cancel(r->job);
 			snprintf(st->message, sizeof(st->message),
-			         "stopping %s after its current step", r->action->name);
+			         "stopping %s after its current step", d->action->name);
 		}
 		break;
-	case STEP_DONE:
-		if (esc || ev->key == UI_KEY_ENTER || (ev->key == UI_KEY_CHAR && ev->ch == 'q')) {
-			recovery_close(r, st);
-			return;
-		}
-		if (ev->key == UI_KEY_UP && st->dialog_scroll > 0)
-			st->dialog_scroll--;
-		else if (ev->key == UI_KEY_DOWN && st->dialog_scroll < 500)
-			st->dialog_scroll++;
-		return; /* keep the scroll */
+	case RECOVERY_EFFECT_NONE:
+		break;
 	}
-	if (r->step != STEP_NONE)
-		recovery_render(r, st);
+	recovery_render(r, st);
 }
 
 bool recovery_poll(struct recovery *r, struct ui_state *st, struct activity_log *log)
 {
+	struct recovery_dialog *d = &r->dialog;
 	recovery_reap(r, false);
-	if (!r->job || (r->step != STEP_PREVIEW && r->step != STEP_RUN && r->step != STEP_PID))
+	if (!r->job || (d->step != RECOVERY_STEP_PREVIEW && d->step != RECOVERY_STEP_RUN &&
+	                d->step != RECOVERY_STEP_PID))
 		return false;
 	struct job_progress p;
 	job_progress(r->job, &p);
@@ -608,35 +331,25 @@ bool recovery_poll(struct recovery *r, struct ui_state *st, struct activity_log 
 	job_free(r->job);
 	r->job = NULL;
 	struct recovery_task *t = r->task;
-	if (r->step == STEP_PID) {
-		r->session_count = t->session_count < 0 ? 0 : t->session_count;
-		memcpy(r->sessions, t->sessions, sizeof(r->sessions));
-		if (t->session_count < 0)
-			text_copy(r->sessions_err, t->err, sizeof(r->sessions_err));
-		if (r->session_count > 0 && !r->input[0])
-			snprintf(r->input, sizeof(r->input), "%d", r->sessions[0].pid);
+	if (d->step == RECOVERY_STEP_PID) {
+		recovery_dialog_sessions(d, t->sessions, t->session_count, t->err);
 		recovery_render(r, st);
 		return false;
 	}
-	bool was_run = r->step == STEP_RUN;
+	bool was_run = d->step == RECOVERY_STEP_RUN;
 	int64_t now = clock_wall_ms();
+	recovery_dialog_job_ended(d, t->status == ACTION_OK);
 	if (!was_run) {
-		if (t->status == ACTION_OK) {
-			r->step = STEP_CONFIRM;
-			r->input[0] = r->notice[0] = '\0';
-		} else {
-			r->step = STEP_DONE;
+		if (t->status != ACTION_OK)
 			activity_add(log, now, UI_CRITICAL, "recovery: %s dry run failed: %s",
-			             r->action->name, t->err);
-		}
+			             d->action->name, t->err);
 		recovery_render(r, st);
 		return false;
 	}
-	r->step = STEP_DONE;
 	if (t->status == ACTION_OK)
-		activity_add(log, now, UI_OK, "recovery: %s done: %s", r->action->name, t->summary);
+		activity_add(log, now, UI_OK, "recovery: %s done: %s", d->action->name, t->summary);
 	else
-		activity_add(log, now, UI_CRITICAL, "recovery: %s %s: %s", r->action->name,
+		activity_add(log, now, UI_CRITICAL, "recovery: %s %s: %s", d->action->name,
 		             t->status == ACTION_CANCELLED ? "stopped" : "failed", t->err);
 	/* One Activity line per re-checked issue. */
 	for (const char *p2 = t->recheck; p2 && *p2;) {

@@ -11,6 +11,8 @@
 
 #include "config/config.h"
 #include "job/actions.h"
+#include "model/issue.h"
+#include "util/text.h"
 
 static void check_split(const char *line, int argc, const char *const *want)
 {
@@ -109,9 +111,30 @@ static void test_registry(void **state)
 	for (size_t i = 0; i < 5; i++) {
 		const struct action *a = action_find(names[i]);
 		assert_non_null(a);
-		assert_non_null(a->dry_run);
-		assert_non_null(a->run);
-		assert_true(recovery_action_known(names[i]));
+		assert_int_equal(a->id, (int)i);
+		assert_ptr_equal(a, &ACTIONS[a->id]);
+		assert_non_null(action_ops_of(a->id)->dry_run);
+		assert_non_null(action_ops_of(a->id)->run);
+		/* the usage starts with the name; only pid actions take --pid */
+		assert_int_equal(strncmp(a->usage, a->name, strlen(a->name)), 0);
+		assert_int_equal(strstr(a->usage, "--pid N") != NULL,
+		                 (a->needs & ACTION_NEEDS_PID) != 0);
+	}
+	char names_text[256];
+	action_names(names_text, sizeof(names_text));
+	assert_string_equal(
+	    names_text, "clear-cache, restart-app, reconnect-db, cancel-query, terminate-query");
+	action_names_needing(ACTION_NEEDS_PID, " and ", names_text, sizeof(names_text));
+	assert_string_equal(names_text, "cancel-query and terminate-query");
+	action_names(names_text, 8);
+	assert_string_equal(names_text, "clear-c");
+	/* every default suggestion of an issue type is an action of the registry */
+	for (size_t t = 0; t < ISSUE_TYPE_COUNT; t++) {
+		char list[128];
+		text_copy(list, ISSUE_TYPES[t].default_actions, sizeof(list));
+		for (char *save = NULL, *w = strtok_r(list, " ", &save); w;
+		     w = strtok_r(NULL, " ", &save))
+			assert_non_null(action_find(w));
 	}
 	assert_null(action_find("flush-everything"));
 	assert_false(action_find("cancel-query")->destructive);

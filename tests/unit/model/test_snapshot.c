@@ -58,6 +58,22 @@ static void test_state_names(void **state)
 	assert_string_equal(check_state_name(CHECK_NOT_CONFIGURED), "not configured");
 }
 
+static void test_derived_figures(void **state)
+{
+	(void)state;
+	struct request_metrics m = {.window_ms = 3600000, .requests = 1200};
+	assert_true(request_metrics_per_minute(&m) == 20.0);
+	m.window_ms = 0;
+	assert_true(request_metrics_per_minute(&m) == 0.0);
+	struct redis_status r = {.used_memory = 256, .maxmemory = 1024};
+	assert_true(redis_memory_percent(&r) == 25.0);
+	r.maxmemory = 0;
+	assert_true(redis_memory_percent(&r) < 0);
+	struct disk_status d = {.used_percent = 90.0};
+	assert_true(disk_over_limit(&d, 90.0));
+	assert_false(disk_over_limit(&d, 90.5));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -65,6 +81,7 @@ int main(void)
 	    cmocka_unit_test(test_error_is_sanitised_and_redacted),
 	    cmocka_unit_test(test_target_is_redacted_and_sanitised),
 	    cmocka_unit_test(test_state_names),
+	    cmocka_unit_test(test_derived_figures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

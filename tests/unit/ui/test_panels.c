@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "screen.h"
 #include "ui/panels.h"
 
 #define NOW 1795000000000LL
@@ -134,44 +135,12 @@ static void make_view(struct ui_view *v, bool utf8)
 	v->utf8 = utf8;
 }
 
-/* Renders and compares with tests/fixtures/ui/NAME.txt. */
-static void check_golden(const struct ui_view *v, int w, int h, const char *name)
-{
-	struct grid g;
-	assert_int_equal(grid_init(&g, w, h), 0);
-	panels_draw(&g, v);
-	char *text = grid_to_text(&g);
-	assert_non_null(text);
-	char path[512];
-	snprintf(path, sizeof(path), "%s/ui/%s.txt", FIXTURES, name);
-	const char *update = getenv("OPSDECK_UPDATE_GOLDEN");
-	if (update != NULL && strcmp(update, "1") == 0) {
-		FILE *f = fopen(path, "w");
-		assert_non_null(f);
-		fputs(text, f);
-		fclose(f);
-	}
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		fail_msg("%s is missing (run with OPSDECK_UPDATE_GOLDEN=1)", path);
-	static char want[65536];
-	size_t n = fread(want, 1, sizeof(want) - 1, f);
-	fclose(f);
-	want[n] = '\0';
-	if (strcmp(want, text) != 0) {
-		fprintf(stderr, "--- %s differs; got:\n%s", path, text);
-		fail_msg("%s differs from the rendering", name);
-	}
-	free(text);
-	grid_free(&g);
-}
-
 static void test_golden_80x24_ascii(void **state)
 {
 	(void)state;
 	struct ui_view v;
 	make_view(&v, false);
-	check_golden(&v, 80, 24, "full_80x24_ascii");
+	screen_check_golden(&v, 80, 24, "full_80x24_ascii");
 }
 
 static void test_golden_120x40_utf8(void **state)
@@ -181,7 +150,7 @@ static void test_golden_120x40_utf8(void **state)
 	make_view(&v, true);
 	ui.focus = PANEL_SLOW_QUERIES;
 	v.waiting_ms[CHECK_ID_HEALTH] = 4200; /* a hung health endpoint */
-	check_golden(&v, 120, 40, "full_120x40_utf8");
+	screen_check_golden(&v, 120, 40, "full_120x40_utf8");
 }
 
 static void test_golden_dialogs(void **state)
@@ -195,9 +164,9 @@ static void test_golden_dialogs(void **state)
 	                 0);
 	ui.dialog = DIALOG_TEXT;
 	assert_non_null(strstr(ui.dialog_text, "ORDER BY o.created_at DESC"));
-	check_golden(&v, 80, 24, "slow_query_dialog_80x24");
+	screen_check_golden(&v, 80, 24, "slow_query_dialog_80x24");
 	ui.dialog = DIALOG_HELP;
-	check_golden(&v, 80, 24, "help_80x24");
+	screen_check_golden(&v, 80, 24, "help_80x24");
 }
 
 static void test_golden_small_sizes(void **state)
@@ -205,8 +174,8 @@ static void test_golden_small_sizes(void **state)
 	(void)state;
 	struct ui_view v;
 	make_view(&v, false);
-	check_golden(&v, 60, 15, "compact_60x15");
-	check_golden(&v, 40, 10, "too_small_40x10");
+	screen_check_golden(&v, 60, 15, "compact_60x15");
+	screen_check_golden(&v, 40, 10, "too_small_40x10");
 }
 
 static void test_states_without_data(void **state)
@@ -261,6 +230,19 @@ static void test_layout(void **state)
 	assert_int_equal(l.panels[PANEL_HEALTH].w, 0);
 	ui_layout_compute(49, 30, PANEL_ISSUES, &l);
 	assert_true(l.too_small);
+	/* rows past 24 go 1/3 to the top band, 1/4 to Activity */
+	ui_layout_compute(120, 40, PANEL_HEALTH, &l);
+	assert_int_equal(l.panels[PANEL_HEALTH].h, 12 + 16 / 3);
+	assert_int_equal(l.panels[PANEL_ACTIVITY].h, 4 + 16 / 4);
+	assert_int_equal(l.panels[PANEL_ACTIVITY].y + l.panels[PANEL_ACTIVITY].h, 39);
+	/* dialogs: at most 78 wide, the whole width below 20, cut to the screen */
+	assert_int_equal(ui_layout_dialog_width(120), 78);
+	assert_int_equal(ui_layout_dialog_width(60), 56);
+	assert_int_equal(ui_layout_dialog_width(22), 22);
+	struct ui_rect d = ui_layout_dialog(80, 24, 76, 40);
+	assert_int_equal(d.h, 22);
+	assert_int_equal(d.x, 2);
+	assert_int_equal(d.y, 1);
 	/* every size draws without writing out of bounds (ASan checks) */
 	struct ui_view v;
 	make_view(&v, true);

@@ -1,0 +1,62 @@
+/* dashboard_impl.h - the dashboard's state, shared by its main loop
+ * (dashboard.c) and its keys (dashboard_keys.c) and by nothing else. All of
+ * it belongs to the UI thread.
+ */
+#ifndef OPSDECK_UI_DASHBOARD_IMPL_H
+#define OPSDECK_UI_DASHBOARD_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "config/watch.h"
+#include "diag/diagnose.h"
+#include "model/history.h"
+#include "ui/activity.h"
+#include "ui/backup_menu.h"
+#include "ui/panels.h"
+#include "ui/recovery.h"
+#include "ui/term.h"
+#include "ui/theme.h"
+#include "ui/workers.h"
+
+/* Everything the loop keeps; large, so it lives on the heap. */
+struct dashboard {
+	const struct config *cfg;
+	struct term *term;
+	struct workers *workers;
+	struct workers_view view; /* the latest copy */
+	struct snapshot previous; /* the copy before, for diagnose's trends */
+	bool have_previous;
+	uint64_t seen_generation[CHECK_COUNT];
+	enum check_state seen_state[CHECK_COUNT];
+	struct diagnosis diag;
+	struct history history;
+	struct activity_log activity;
+	struct recovery *recovery;   /* the guided recovery flow (recovery.h) */
+	struct backup_menu *backups; /* the b menu (backup_menu.h) */
+	struct ui_state state;
+	struct theme theme;
+	struct grid grid;
+	struct config_watch watch; /* the config file on disk (watch.h) */
+	bool utf8;
+	bool quit;
+	int exit_status;
+	const char *environment;
+};
+
+/* The one-line notice of the key bar. */
+void dashboard_message(struct dashboard *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Loads theme `name` (the default one, with a notice, when it cannot). */
+void dashboard_apply_theme(struct dashboard *d, const char *name);
+
+/* The view of the current state, for panels.h. */
+void dashboard_fill_view(struct dashboard *d, struct ui_view *v);
+
+/* Handles one key (dashboard_keys.c): an open recovery flow or backup
+ * menu first, then the row of UI_KEYS that the key runs. */
+void dashboard_key(struct dashboard *d, const struct ui_key_event *ev);
+
+#endif

@@ -1,0 +1,310 @@
+/* dashboard_keys.c - what each dashboard key does, and UI_KEYS[], the one
+ * table the dispatch, the help screen and the key bar read (keys.h). */
+#include "ui/keys.h"
+
+#include <string.h>
+
+#include "ui/dashboard_impl.h"
+#include "util/clock.h"
+#include "util/text.h"
+
+static const int64_t INTERVALS_MS[] = {500, 1000, 2000, 5000, 10000, 30000, 60000};
+#define INTERVAL_COUNT ((int)(sizeof(INTERVALS_MS) / sizeof(INTERVALS_MS[0])))
+
+static bool dashboard_in_dialog(const struct dashboard *d)
+{
+	return d->state.dialog != DIALOG_NONE;
+}
+
+static void dashboard_key_quit(struct dashboard *d, const struct ui_key_event *ev)
+{
+	(void)ev;
+	if (dashboard_in_dialog(d))
+		d->state.dialog = DIALOG_NONE;
+	else
+		d->quit = true;
+}
+
+static void dashboard_key_help(struct dashboard *d, const struct ui_key_event *ev)
+{
+	(void)ev;
+	d->state.dialog = d->state.dialog == DIALOG_HELP ? DIALOG_NONE : DIALOG_HELP;
+	d->state.dialog_scroll = 0;
+}
+
+static void dashboard_key_focus(struct dashboard *d, const struct ui_key_event *ev)
+{
+	if (!dashboard_in_dialog(d))
+		d->state.focus = ui_panel_next(d->state.focus, ev->key == UI_KEY_TAB ? 1 : -1);
+}
+
+/* Arrows, pages, Home and End: scroll a dialog, or move the selection of
+ * the focused panel. */
+static void dashboard_key_move(struct dashboard *d, const struct ui_key_event *ev)
+{
+	int delta = ev->key == UI_KEY_UP || ev->key == UI_KEY_HOME ? -1
+	            : ev->key == UI_KEY_PAGE_UP                    ? -5
+	            : ev->key == UI_KEY_PAGE_DOWN                  ? 5
+	                                                           : 1;
+	bool to_end = ev->key == UI_KEY_HOME || ev->key == UI_KEY_END;
+	struct ui_state *st = &d->state;
+	if (dashboard_in_dialog(d)) {
+		st->dialog_scroll += delta;
+		if (st->dialog_scroll < 0 || (to_end && delta < 0))
+			st->dialog_scroll = 0;
+		if (st->dialog_scroll > 500)
+			st->dialog_scroll = 500;
+		return;
+	}
+	struct ui_view v;
+	dashboard_fill_view(d, &v);
+	int count = panels_row_count(&v, st->focus);
+	int *sel = &st->selected[st->focus];
+	if (to_end)
+		*sel = delta < 0 ? 0 : count - 1;
+	else
+		*sel += delta;
+	if (*sel >= count)
+		*sel = count - 1;
+	if (*sel < 0)
+		*sel = 0;
+}
+
+static void dashboard_key_details(struct dashboard *d, const struct ui_key_event *ev)
+{
+	struct ui_state *st = &d->state;
+	(void)ev;
+	if (dashboard_in_dialog(d)) {
+		st->dialog = DIALOG_NONE;
+		return;
+	}
+	struct ui_view v;
+	dashboard_fill_view(d, &v);
+	if (panels_details(&v, st->dialog_title, sizeof(st->dialog_title), st->dialog_text,
+	                   sizeof(st->dialog_text)) == 0) {
+		st->dialog = DIALOG_TEXT;
+		st->dialog_scroll = 0;
+	}
+}
+
+/* r: the actions suggested for the selected issue (from the Slow queries
+ * panel: cancel-query / terminate-query of a pid), through recovery.c. */
+static void dashboard_key_recover(struct dashboard *d, const struct ui_key_event *ev)
+{
+	const struct issue *is = NULL;
+	int sel = d->state.selected[PANEL_ISSUES];
+	(void)ev;
+	if (d->state.focus != PANEL_SLOW_QUERIES) {
+		if (d->diag.count == 0) {
+			dashboard_message(d, "no issue is open: nothing to recover from");
+			return;
+		}
+		is = &d->diag.issues[sel >= 0 && sel < d->diag.count ? sel : 0];
+	}
+	char why[256];
+	if (recovery_open(d->recovery, is, &d->view.snap, &d->diag, &d->state, &d->activity, why,
+	                  sizeof(why)) < 0)
+		dashboard_message(d, "%s", why);
+}
+
+static void dashboard_key_backup(struct dashboard *d, const struct ui_key_event *ev)
+{
+	(void)ev;
+	backup_menu_open(d->backups, &d->state);
+}
+
+static void dashboard_key_refresh(struct dashboard *d, const struct ui_key_event *ev)
+{
+	(void)ev;
+	workers_refresh(d->workers);
+	dashboard_message(d, "refreshing every check");
+}
+
+static void dashboard_key_pause(struct dashboard *d, const struct ui_key_event *ev)
+{
+	struct ui_state *st = &d->state;
+	(void)ev;
+	st->paused = !st->paused;
+	workers_set_paused(d->workers, st->paused);
+	activity_add(&d->activity, clock_wall_ms(), UI_NORMAL, "%s by the operator",
+	             st->paused ? "paused" : "resumed");
+}
+
+/* + and -: the next longer or shorter of INTERVALS_MS. */
+static void dashboard_key_interval(struct dashboard *d, const struct ui_key_event *ev)
+{
+	struct ui_state *st = &d->state;
+	int i = 0;
+	while (i < INTERVAL_COUNT - 1 && INTERVALS_MS[i] < st->interval_ms)
+		i++;
+	if (ev->ch == '+' && i < INTERVAL_COUNT - 1 && INTERVALS_MS[i] <= st->interval_ms)
+		i++;
+	else if (ev->ch == '-' && i > 0)
+		i--;
+	st->interval_ms = INTERVALS_MS[i];
+	workers_set_interval(d->workers, st->interval_ms);
+	char text[32];
+	text_format_duration(text, sizeof(text), st->interval_ms);
+	dashboard_message(d, "refresh every %s", text);
+}
+
+static void dashboard_key_theme(struct dashboard *d, const struct ui_key_event *ev)
+{
+	char names[THEME_LIST_MAX][THEME_NAME_MAX];
+	(void)ev;
+	int n = theme_list(names, THEME_LIST_MAX);
+	int next = 0;
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], d->state.theme_name) == 0)
+			next = (i + 1) % n;
+	dashboard_apply_theme(d, names[next]);
+	if (d->state.message[0] == '\0')
+		dashboard_message(d, "theme %s", d->state.theme_name);
+}
+
+static void dashboard_key_close(struct dashboard *d, const struct ui_key_event *ev)
+{
+	(void)ev;
+	d->state.dialog = DIALOG_NONE;
+}
+
+static void dashboard_key_click(struct dashboard *d, const struct ui_key_event *ev)
+{
+	if (dashboard_in_dialog(d))
+		return;
+	int w, h;
+	term_size(d->term, &w, &h);
+	struct ui_layout layout;
+	ui_layout_compute(w, h, d->state.focus, &layout);
+	int p = ui_layout_hit(&layout, ev->x, ev->y);
+	if (p >= 0)
+		d->state.focus = (enum ui_panel)p;
+}
+
+static const char *dashboard_label_pause(const struct ui_state *st, char *buf, size_t size)
+{
+	(void)buf;
+	(void)size;
+	return st->paused ? "Resume" : "Pause";
+}
+
+static const char *dashboard_label_interval(const struct ui_state *st, char *buf, size_t size)
+{
+	text_format_duration(buf, size, st->interval_ms);
+	return buf;
+}
+
+static const char *dashboard_label_theme(const struct ui_state *st, char *buf, size_t size)
+{
+	(void)buf;
+	(void)size;
+	return st->theme_name;
+}
+
+#define CH(c)                                                                                      \
+	{                                                                                          \
+		UI_KEY_CHAR, (c)                                                                   \
+	}
+#define KEY(k)                                                                                     \
+	{                                                                                          \
+		(k), 0                                                                             \
+	}
+
+/* In the order of the help screen and the key bar. */
+const struct ui_key_binding UI_KEYS[] = {
+    {.codes = {CH('q'), CH('Q')},
+     .help_key = "q",
+     .description = "quit (in a dialog: close it)",
+     .bar_key = "q",
+     .bar_label = "Quit",
+     .run = dashboard_key_quit},
+    {.codes = {CH('?'), CH('h')},
+     .help_key = "?",
+     .description = "this help",
+     .bar_key = "?",
+     .bar_label = "Help",
+     .run = dashboard_key_help},
+    {.codes = {KEY(UI_KEY_TAB), KEY(UI_KEY_BACKTAB)},
+     .help_key = "Tab",
+     .description = "focus the next panel; Shift-Tab the previous one",
+     .bar_key = "Tab",
+     .bar_label = "Focus",
+     .run = dashboard_key_focus},
+    {.codes = {KEY(UI_KEY_UP), KEY(UI_KEY_DOWN), KEY(UI_KEY_PAGE_UP), KEY(UI_KEY_PAGE_DOWN),
+               KEY(UI_KEY_HOME), KEY(UI_KEY_END)},
+     .help_key = "Up/Down",
+     .help_key_utf8 = "\xe2\x86\x91 \xe2\x86\x93",
+     .description = "move in the focused panel; PgUp/PgDn a page",
+     .run = dashboard_key_move},
+    {.codes = {KEY(UI_KEY_ENTER)},
+     .help_key = "Enter",
+     .description = "details: a slow query's full text, an issue's recommendation",
+     .bar_key = "Enter",
+     .bar_label = "Details",
+     .run = dashboard_key_details},
+    {.codes = {CH('r')},
+     .help_key = "r",
+     .description = "guided recovery for the selected issue",
+     .needs_write = true,
+     .bar_key = "r",
+     .bar_label = "Recover",
+     .run = dashboard_key_recover},
+    {.codes = {CH('b')},
+     .help_key = "b",
+     .description = "backup menu",
+     .bar_key = "b",
+     .bar_label = "Backup",
+     .run = dashboard_key_backup},
+    {.codes = {CH(' ')},
+     .help_key = "space",
+     .description = "refresh every check now",
+     .bar_key = "Spc",
+     .bar_label = "Refresh",
+     .run = dashboard_key_refresh},
+    {.codes = {CH('p')},
+     .help_key = "p",
+     .description = "pause or resume refreshing",
+     .bar_key = "p",
+     .bar_label_of = dashboard_label_pause,
+     .run = dashboard_key_pause},
+    {.codes = {CH('+'), CH('-')},
+     .help_key = "+ / -",
+     .description = "refresh less / more often",
+     .bar_key = "+-",
+     .bar_label_of = dashboard_label_interval,
+     .run = dashboard_key_interval},
+    {.codes = {CH('t')},
+     .help_key = "t",
+     .description = "next theme",
+     .bar_key = "t",
+     .bar_label_of = dashboard_label_theme,
+     .run = dashboard_key_theme},
+    {.codes = {KEY(UI_KEY_ESCAPE)},
+     .help_key = "Esc",
+     .description = "close a dialog",
+     .run = dashboard_key_close},
+    {.codes = {KEY(UI_KEY_CLICK)},
+     .help_key = "mouse",
+     .description = "click a panel to focus it",
+     .run = dashboard_key_click},
+};
+const size_t UI_KEY_COUNT = sizeof(UI_KEYS) / sizeof(UI_KEYS[0]);
+
+void dashboard_key(struct dashboard *d, const struct ui_key_event *ev)
+{
+	struct ui_state *st = &d->state;
+	if (ev->key == UI_KEY_RESIZE)
+		return;
+	st->message[0] = '\0';
+	if (recovery_active(d->recovery)) {
+		recovery_key(d->recovery, ev, st, &d->activity);
+		return;
+	}
+	if (backup_menu_active(d->backups)) {
+		backup_menu_key(d->backups, ev, st, &d->activity);
+		return;
+	}
+	const struct ui_key_binding *b = ui_keys_find(ev);
+	if (b != NULL)
+		b->run(d, ev);
+}
