@@ -109,8 +109,7 @@ static void redis_summary(const struct snapshot *s, const char *separator, char 
 	if (r->maxmemory > 0) {
 		text_format_bytes(max, sizeof(max), (uint64_t)r->maxmemory);
 		snprintf(dst, size, "mem %s / %s (%.0f%%)%s%lld clients", used, max,
-		         100.0 * (double)r->used_memory / (double)r->maxmemory, separator,
-		         (long long)r->connected_clients);
+		         redis_memory_percent(r), separator, (long long)r->connected_clients);
 	} else {
 		snprintf(dst, size, "mem %s (no maxmemory)%s%lld clients", used, separator,
 		         (long long)r->connected_clients);
