@@ -25,9 +25,9 @@
 #include <json-c/json.h>
 
 #include "job/backup.h"
-#include "job/sink.h"
+#include "repo/sink.h"
 #include "probe/probe.h"
-#include "s3/url.h"
+#include "repo/url.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
@@ -389,7 +389,7 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 		return EXIT_USAGE;
 	}
 	char why[256];
-	if (target && s3_backup_target_check(target, why, sizeof(why)) < 0) {
+	if (target && repo_url_check(target, why, sizeof(why)) < 0) {
 		fprintf(stderr, "opsdeck: backup: --target '%s' %s\n", target, why);
 		return EXIT_USAGE;
 	}

@@ -18,7 +18,7 @@
 #include "config/redisurl.h"
 #include "model/action.h"
 #include "model/issue.h"
-#include "s3/url.h"
+#include "repo/url.h"
 #include "util/sanitize.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -292,7 +292,7 @@ int config_value_check(struct config *cfg, const struct config_key *k, const cha
 		}
 		return 0;
 	case CHECK_BACKUP_TARGET:
-		if (*value && s3_backup_target_check(value, why, sizeof(why)) < 0) {
+		if (*value && repo_url_check(value, why, sizeof(why)) < 0) {
 			snprintf(err, errlen, "%s: '%s' %s", origin, shown, why);
 			return -1;
 		}

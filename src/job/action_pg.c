@@ -240,7 +240,7 @@ static int pid_list(struct action_run *run, struct db_conn *c, char param[16], P
 /* cancel-query and terminate-query: lists the session of run->pid, then,
  * for a dry run (sql NULL), says "would <verb> pid N"; otherwise runs sql
  * on it and says "<done_text> pid N", or fails with "could not <verb> pid
- * N". */
+ * N". done_text is not used by a dry run. */
 static int pid_action(struct action_run *run, const char *sql, const char *verb,
                       const char *done_text, char *err, size_t errlen)
 {
@@ -279,7 +279,7 @@ done:
 
 int cancel_query_dry_run(struct action_run *run, char *err, size_t errlen)
 {
-	return pid_action(run, NULL, "cancel the running query of", NULL, err, errlen);
+	return pid_action(run, NULL, "cancel the running query of", "", err, errlen);
 }
 
 int cancel_query_run(struct action_run *run, char *err, size_t errlen)
@@ -290,7 +290,7 @@ int cancel_query_run(struct action_run *run, char *err, size_t errlen)
 
 int terminate_query_dry_run(struct action_run *run, char *err, size_t errlen)
 {
-	return pid_action(run, NULL, "terminate the session of", NULL, err, errlen);
+	return pid_action(run, NULL, "terminate the session of", "", err, errlen);
 }
 
 int terminate_query_run(struct action_run *run, char *err, size_t errlen)

@@ -1,10 +1,12 @@
 /* backup.h - database and file backups, listing and verification: the
- * orchestration of pgdump -> gzip_parallel -> sink (DESIGN.md "Backups").
+ * orchestration of pgdump -> gzip_parallel -> the repository (repo/: sink,
+ * names, manifests, catalog), one file per verb (backup_db.c,
+ * backup_files.c, backup_list.c, backup_verify.c; DESIGN.md "Backups").
  *
  * backup_db: pg_dump streams through parallel gzip into the target's object
  * PREFIX/DB_TIMESTAMP.sql.gz (custom format: .dump.gz); success only when
  * pg_dump exited 0, the gzip stream was finished and the sink confirmed the
- * whole object; then the manifest (job/manifest.h) goes next to it. Any
+ * whole object; then the manifest (repo/manifest.h) goes next to it. Any
  * failure or cancellation aborts the upload (or removes the partial file)
  * and says why; nothing that looks complete is left behind.
  *
@@ -28,6 +30,9 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "repo/backup_name.h" /* backup_timestamp, backup_name_pick */
+#include "repo/catalog.h"     /* struct backup_entry */
+#include "repo/freshness.h"   /* backup_probe */
 
 struct backup_progress {
 	const char *phase;   /* "starting", "dumping", "finishing", "files", "verifying" */
@@ -85,28 +90,14 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
                  char *const *patterns, size_t pattern_count, const struct backup_hooks *hooks,
                  struct backup_result *r);
 
-struct backup_entry {
-	char *key;           /* the object (db) or the directory (files) */
-	char kind[8];        /* "db" or "files" */
-	uint64_t size;       /* stored bytes (files: all objects under the directory) */
-	int64_t modified_ms; /* wall clock */
-	bool complete;       /* its manifest exists and what is stored matches it */
-	/* Why a backup with a manifest is not complete after all: the object
-	 * is not the size the manifest recorded ("104857600 bytes stored, the
-	 * manifest says 318767104": truncated), a file of a files backup is
-	 * missing or of another size, the manifest cannot be read. "" else.
-	 * May hold names from outside: sanitise before showing it. */
-	char problem[256];
-};
-
-/* The backups at the target, newest first, each one with a manifest
- * checked against it (one small GET each). */
+/* The backups at the target (repo/catalog.h), newest first, each one with
+ * a manifest checked against it (one small GET each); free with
+ * backup_entries_free. */
 int backup_list(const struct config *cfg, const char *target, struct backup_entry **entries,
                 size_t *count, char *err, size_t errlen);
-void backup_entries_free(struct backup_entry *entries, size_t count);
 
 /* Writes begun at the target and neither finished nor aborted, oldest first
- * (job/sink.h sink_ops.unfinished: S3 multipart uploads with their upload
+ * (repo/sink.h sink_ops.unfinished: S3 multipart uploads with their upload
  * id, file:// NAME.partial files): what a kill or a crash of opsdeck or S3
  * leaves behind. Keys may hold any byte but NUL: sanitise before showing.
  * Free with sink_entries_free. 0, or -1 with why. */
@@ -119,33 +110,5 @@ int backup_list_unfinished(const struct config *cfg, const char *target,
  * stream decompresses. 0 ok (message says what was checked), -1 with why. */
 int backup_verify(const struct config *cfg, const char *target, const char *key,
                   const struct backup_hooks *hooks, char *message, size_t msglen);
-
-/* Fills out (model/snapshot.h) from a quick listing of [backup] target;
- * leaves it "not listed" when no target is configured. For one-shot
- * commands and the dashboard's occasional look, not every poll. cancel
- * (may be NULL), once set, stops the listing at once. */
-struct backup_status;
-void backup_probe(const struct config *cfg, const atomic_int *cancel, struct backup_status *out);
-
-/* Pure naming helpers. "2026-11-27T10-25-02-123Z" (ISO-8601, ':' and '.'
- * replaced by '-', as the seed names it). */
-void backup_timestamp(char *dst, size_t size, int64_t wall_ms);
-/* "shop_2026-...Z.sql.gz" (custom: .dump.gz); characters of the database
- * name other than [A-Za-z0-9._-] become '_'. */
-void backup_db_name(char *dst, size_t size, const char *database, const char *timestamp,
-                    bool custom);
-
-/* The name of a new backup at an open sink (job/sink.h): the seed's name
- * with the run's id after the timestamp, "shop_2026-...-123Z_1a2b3c4d.sql.gz"
- * (database is NULL for a files backup: its directory "2026-...-123Z_1a2b3c4d").
- * The id is the first 8 hex digits of the run's audit id, drawn with new_id
- * (audit_new_id) into id (AUDIT_ID_SIZE bytes), so two runs in the same millisecond (or with a
- * frozen clock) differ, and `opsdeck audit` finds the run of a key. While
- * the target already holds anything of that name, another id is drawn.
- * 0, or -1 with why (the target cannot be listed, or no free name). */
-struct sink;
-int backup_name_pick(struct sink *sink, const char *database, const char *timestamp, bool custom,
-                     void (*new_id)(char *id), char *id, char *name, size_t size, char *err,
-                     size_t errlen);
 
 #endif

@@ -94,30 +94,6 @@ int s3_target_parse(const char *url, struct s3_target *target, char *err, size_t
 	return 0;
 }
 
-const char *s3_file_target_dir(const char *url)
-{
-	if (strncmp(url, "file:///", 8) == 0)
-		return url + 7;
-	if (strncmp(url, "file://localhost/", 17) == 0)
-		return url + 16;
-	return NULL;
-}
-
-int s3_backup_target_check(const char *url, char *err, size_t errlen)
-{
-	if (strncmp(url, "s3://", 5) == 0) {
-		struct s3_target t;
-		if (s3_target_parse(url, &t, err, errlen) < 0)
-			return -1;
-		s3_target_free(&t);
-		return 0;
-	}
-	if (s3_file_target_dir(url))
-		return 0;
-	snprintf(err, errlen, "is not a backup target (use s3://bucket/prefix or file:///dir)");
-	return -1;
-}
-
 void s3_target_free(struct s3_target *target)
 {
 	if (!target)

@@ -1,6 +1,7 @@
 /* url.h - S3 addresses: targets, endpoints, and key encoding.
  *
- * A backup target is written "s3://bucket/prefix"; an endpoint (MinIO,
+ * An S3 backup target is written "s3://bucket/prefix" (repo/url.h reads
+ * the other kinds); an endpoint (MinIO,
  * s3rver, Ceph) "http://host:port". Keys are percent-encoded the way SigV4
  * and S3 want them: every byte except A-Z a-z 0-9 - _ . ~ becomes %XX
  * (uppercase hex), and '/' is kept in object keys (it is a separator S3
@@ -26,15 +27,6 @@ struct s3_target {
  * reason in err, phrased to follow the quoted target ("does not name ..."). */
 int s3_target_parse(const char *url, struct s3_target *target, char *err, size_t errlen);
 void s3_target_free(struct s3_target *target);
-
-/* The directory of a "file:///dir" or "file://localhost/dir" backup target:
- * a pointer into url starting with '/', or NULL if url is not one. */
-const char *s3_file_target_dir(const char *url);
-
-/* Checks a backup target the one way both the configuration and sink_open
- * read it: s3_target_parse for s3://, s3_file_target_dir for file://.
- * Returns 0, or -1 with a reason in err phrased as for s3_target_parse. */
-int s3_backup_target_check(const char *url, char *err, size_t errlen);
 
 /* Whether a bucket name is one S3 accepts (3..63 bytes of lowercase letters,
  * digits, '.' and '-', starting and ending with a letter or digit). */

@@ -16,6 +16,12 @@ size_t text_copy(char *dst, const char *src, size_t size);
 char *text_trim(char *s);
 
 bool text_starts_with(const char *s, const char *prefix);
+bool text_ends_with(const char *s, const char *suffix);
+
+/* snprintf for one-line messages that may be cut short (long keys, long
+ * errors): truncation is accepted, dst always terminated (size > 0). */
+void text_printf(char *dst, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Parses a duration: a number followed by ms, s, m, h or d ("250ms", "3s",
  * "1.5m", "1h"); a bare number means seconds. Result in milliseconds.

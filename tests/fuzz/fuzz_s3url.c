@@ -1,5 +1,5 @@
 /* fuzz_s3url.c - feeds arbitrary text to the S3 address parsers: as a
- * backup target (s3_target_parse, s3_backup_target_check) and as an
+ * backup target (s3_target_parse, repo_url_check) and as an
  * endpoint (s3_endpoint_parse), and through the key encoder.
  *
  * Beyond not crashing: an error has a message; a parsed target has a valid
@@ -10,6 +10,7 @@
  * when kept) and s3_uri_decode() restores the input. */
 #include "fuzz.h"
 
+#include "repo/url.h"
 #include "s3/url.h"
 #include "util/strbuf.h"
 
@@ -19,11 +20,11 @@ static void check_target(const char *url)
 	char err[256] = "";
 	int parsed = s3_target_parse(url, &t, err, sizeof(err));
 	char check_err[256] = "";
-	int checked = s3_backup_target_check(url, check_err, sizeof(check_err));
+	int checked = repo_url_check(url, check_err, sizeof(check_err));
 	if (strncmp(url, "s3://", 5) == 0)
 		FUZZ_CHECK(parsed == checked);
 	else
-		FUZZ_CHECK(checked == (s3_file_target_dir(url) ? 0 : -1));
+		FUZZ_CHECK(checked == (repo_url_file_dir(url) ? 0 : -1));
 	FUZZ_CHECK(checked == 0 || check_err[0] != '\0');
 	if (parsed < 0) {
 		FUZZ_CHECK(err[0] != '\0' && t.bucket == NULL && t.prefix == NULL);

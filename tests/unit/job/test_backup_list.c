@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "job/backup.h"
-#include "job/manifest.h"
-#include "job/sink.h"
+#include "repo/manifest.h"
+#include "repo/sink.h"
 #include "model/snapshot.h"
 
 #define OLD_DB  "shop_2026-01-01T00-00-00-000Z_aaaaaaaa.sql.gz"

@@ -18,7 +18,7 @@
 
 #include "job/backup.h"
 #include "job/files_walk.h"
-#include "job/sink.h"
+#include "repo/sink.h"
 
 static char root[256];
 

@@ -7,8 +7,6 @@
 
 #include <string.h>
 
-#include "config/config.h"
-#include "job/sink.h"
 #include "s3/url.h"
 
 static void check_encode(const char *in, bool keep_slash, const char *expect)
@@ -95,43 +93,6 @@ static void test_target_rejects(void **state)
 	assert_null(t.bucket);
 }
 
-/* config validation and sink_open read backup targets the same way */
-static void test_backup_targets(void **state)
-{
-	(void)state;
-	char err[256];
-	assert_string_equal(s3_file_target_dir("file://localhost/x"), "/x");
-	assert_string_equal(s3_file_target_dir("file:///x"), "/x");
-	assert_null(s3_file_target_dir("file://relative/x"));
-	assert_null(s3_file_target_dir("s3://bucket"));
-	assert_int_equal(s3_backup_target_check("file://localhost/x", err, sizeof(err)), 0);
-	assert_int_equal(s3_backup_target_check("file:///x", err, sizeof(err)), 0);
-	assert_int_equal(s3_backup_target_check("s3://bucket", err, sizeof(err)), 0);
-	assert_int_equal(s3_backup_target_check("s3://bucket/prefix/", err, sizeof(err)), 0);
-	assert_int_equal(s3_backup_target_check("file://relative/x", err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "is not a backup target"));
-	assert_int_equal(s3_backup_target_check("s3://Bad_Bucket/x", err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "valid S3 bucket"));
-
-	struct s3_target t;
-	assert_int_equal(s3_target_parse("s3://bucket/prefix/", &t, err, sizeof(err)), 0);
-	assert_string_equal(t.bucket, "bucket");
-	assert_string_equal(t.prefix, "prefix/");
-	s3_target_free(&t);
-
-	/* --target reaches sink_open without the configuration's check */
-	struct config cfg;
-	config_defaults(&cfg);
-	assert_null(sink_open("s3://Bad_Bucket/x", &cfg, err, sizeof(err)));
-	assert_non_null(strstr(err, "valid S3 bucket"));
-	assert_null(sink_open("file://relative/x", &cfg, err, sizeof(err)));
-	assert_non_null(strstr(err, "is not a backup target"));
-	struct sink *sink = sink_open("file://localhost/tmp", &cfg, err, sizeof(err));
-	assert_non_null(sink);
-	sink_free(sink);
-	config_free(&cfg);
-}
-
 static void test_bucket_names(void **state)
 {
 	(void)state;
@@ -202,7 +163,7 @@ int main(void)
 	    cmocka_unit_test(test_encode_keys),      cmocka_unit_test(test_decode),
 	    cmocka_unit_test(test_target_parse),     cmocka_unit_test(test_target_rejects),
 	    cmocka_unit_test(test_bucket_names),     cmocka_unit_test(test_endpoint_parse),
-	    cmocka_unit_test(test_endpoint_rejects), cmocka_unit_test(test_backup_targets),
+	    cmocka_unit_test(test_endpoint_rejects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

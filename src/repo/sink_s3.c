@@ -11,7 +11,7 @@
  * cancel, a second signal) is remembered for sink_leftover, with the bucket,
  * the key and the upload id an operator needs to remove it.
  */
-#include "job/sink.h"
+#include "repo/sink.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -155,15 +155,9 @@ static int part_send(struct sink_writer *w, char *err, size_t errlen)
 static struct sink_writer *s3w_open(struct sink *s, const char *key, char *err, size_t errlen)
 {
 	struct s3_sink *ss = (struct s3_sink *)s;
-	if (!sink_key_valid(key)) {
-		snprintf(err, errlen, "invalid object name '%s'", key);
+	struct sink_writer *w = sink_writer_alloc(key, sizeof(*w), err, errlen);
+	if (!w)
 		return NULL;
-	}
-	struct sink_writer *w = calloc(1, sizeof(*w));
-	if (!w) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
 	w->sink = ss;
 	w->key = full_key(ss, key);
 	w->next_part = 1;
@@ -264,29 +258,40 @@ fail:
 	return -1;
 }
 
-/* "PREFIX/" (or "" for the whole bucket), what listings ask for; NULL when
- * out of memory. */
-static char *list_prefix(const struct s3_sink *ss)
+/* Starts a listing: no entries yet, and "PREFIX/" (or "" for the whole
+ * bucket) returned, what listings ask for; NULL with why when out of
+ * memory. */
+static char *list_start(const struct s3_sink *ss, struct sink_entry **entries, size_t *count,
+                        char *err, size_t errlen)
 {
 	char *prefix = NULL;
-	if (asprintf(&prefix, "%s%s", ss->prefix, *ss->prefix ? "/" : "") < 0)
+	*entries = NULL;
+	*count = 0;
+	if (asprintf(&prefix, "%s%s", ss->prefix, *ss->prefix ? "/" : "") < 0) {
+		snprintf(err, errlen, "out of memory");
 		return NULL;
+	}
 	return prefix;
+}
+
+/* The key relative to the prefix (plen bytes), or NULL when a listed key is
+ * not strictly under it. */
+static const char *under_prefix(const char *key, const char *prefix, size_t plen)
+{
+	if (strncmp(key, prefix, plen) != 0 || !key[plen])
+		return NULL;
+	return key + plen;
 }
 
 static int s3_list(struct sink *s, struct sink_entry **entries, size_t *count, char *err,
                    size_t errlen)
 {
 	struct s3_sink *ss = (struct s3_sink *)s;
-	char *prefix = list_prefix(ss);
-	if (!prefix) {
-		snprintf(err, errlen, "out of memory");
+	char *prefix = list_start(ss, entries, count, err, errlen);
+	if (!prefix)
 		return -1;
-	}
 	struct s3_object *objects = NULL;
 	size_t n = 0;
-	*entries = NULL;
-	*count = 0;
 	if (s3_list_objects(ss->client, prefix, &objects, &n, err, errlen) != 0) {
 		free(prefix);
 		return -1;
@@ -294,10 +299,11 @@ static int s3_list(struct sink *s, struct sink_entry **entries, size_t *count, c
 	size_t plen = strlen(prefix);
 	*entries = xcalloc(n ? n : 1, sizeof(**entries));
 	for (size_t i = 0; i < n; i++) {
-		if (strncmp(objects[i].key, prefix, plen) != 0 || !objects[i].key[plen])
+		const char *key = under_prefix(objects[i].key, prefix, plen);
+		if (!key)
 			continue;
 		struct sink_entry *e = &(*entries)[(*count)++];
-		e->key = xstrdup(objects[i].key + plen);
+		e->key = xstrdup(key);
 		e->size = objects[i].size;
 		e->modified_ms = objects[i].last_modified_ms;
 	}
@@ -310,15 +316,11 @@ static int s3_unfinished(struct sink *s, struct sink_entry **entries, size_t *co
                          size_t errlen)
 {
 	struct s3_sink *ss = (struct s3_sink *)s;
-	char *prefix = list_prefix(ss);
-	if (!prefix) {
-		snprintf(err, errlen, "out of memory");
+	char *prefix = list_start(ss, entries, count, err, errlen);
+	if (!prefix)
 		return -1;
-	}
 	struct s3_upload *uploads = NULL;
 	size_t n = 0;
-	*entries = NULL;
-	*count = 0;
 	if (s3_list_uploads(ss->client, prefix, &uploads, &n, err, errlen) != 0) {
 		free(prefix);
 		return -1;
@@ -331,10 +333,11 @@ static int s3_unfinished(struct sink *s, struct sink_entry **entries, size_t *co
 		rc = -1;
 	}
 	for (size_t i = 0; *entries && i < n; i++) {
-		if (strncmp(uploads[i].key, prefix, plen) != 0 || !uploads[i].key[plen])
+		const char *key = under_prefix(uploads[i].key, prefix, plen);
+		if (!key)
 			continue;
 		struct sink_entry *e = &(*entries)[(*count)++];
-		e->key = strdup(uploads[i].key + plen);
+		e->key = strdup(key);
 		e->upload_id = strdup(uploads[i].upload_id);
 		e->modified_ms = uploads[i].initiated_ms;
 		if (!e->key || !e->upload_id) {
@@ -358,10 +361,8 @@ static int s3_get(struct sink *s, const char *key,
                   size_t errlen)
 {
 	struct s3_sink *ss = (struct s3_sink *)s;
-	if (!sink_key_valid(key)) {
-		snprintf(err, errlen, "invalid object name '%s'", key);
+	if (sink_key_check(key, err, errlen) != 0)
 		return -1;
-	}
 	char *k = full_key(ss, key);
 	if (!k) {
 		snprintf(err, errlen, "out of memory");
@@ -393,10 +394,8 @@ static int s3_taken(struct sink *s, const char *name, bool *taken, char *err, si
 {
 	struct s3_sink *ss = (struct s3_sink *)s;
 	*taken = false;
-	if (!sink_key_valid(name)) {
-		snprintf(err, errlen, "invalid object name '%s'", name);
+	if (sink_key_check(name, err, errlen) != 0)
 		return -1;
-	}
 	char *k = full_key(ss, name);
 	if (!k) {
 		snprintf(err, errlen, "out of memory");

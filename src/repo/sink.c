@@ -1,11 +1,12 @@
 /* sink.c - picks the storage driver for a target URL (see sink.h). */
-#include "job/sink.h"
+#include "repo/sink.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "s3/url.h"
+#include "repo/url.h"
 #include "util/clock.h"
 
 static struct sink *open_with(const char *url, const struct config *cfg, long timeout_ms,
@@ -16,11 +17,11 @@ static struct sink *open_with(const char *url, const struct config *cfg, long ti
 		return NULL;
 	}
 	char why[256];
-	if (s3_backup_target_check(url, why, sizeof(why)) < 0) {
+	if (repo_url_check(url, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "target %s %s", url, why);
 		return NULL;
 	}
-	const char *dir = s3_file_target_dir(url);
+	const char *dir = repo_url_file_dir(url);
 	if (dir)
 		return sink_file_new(url, dir, err, errlen);
 	struct s3_target t;
@@ -104,6 +105,30 @@ int sink_put(struct sink *s, const char *key, const void *data, size_t len, char
 	return s->ops->finish(w, err, errlen);
 }
 
+static int text_collect(void *ctx, const void *data, size_t len)
+{
+	struct sink_text *b = ctx;
+	if (b->len + len > SINK_TEXT_MAX) {
+		b->refused = "larger than 64 MiB";
+		return -1;
+	}
+	char *grown = realloc(b->data, b->len + len + 1);
+	if (!grown) {
+		b->refused = "out of memory";
+		return -1;
+	}
+	b->data = grown;
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int sink_get_text(struct sink *s, const char *key, struct sink_text *text, char *err, size_t errlen)
+{
+	return s->ops->get(s, key, text_collect, text, err, errlen);
+}
+
 void sink_entries_free(struct sink_entry *entries, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
@@ -128,4 +153,22 @@ bool sink_key_valid(const char *key)
 			return true;
 		seg = end + 1;
 	}
+}
+
+int sink_key_check(const char *key, char *err, size_t errlen)
+{
+	if (sink_key_valid(key))
+		return 0;
+	snprintf(err, errlen, "invalid object name '%s'", key);
+	return -1;
+}
+
+void *sink_writer_alloc(const char *key, size_t size, char *err, size_t errlen)
+{
+	if (sink_key_check(key, err, errlen) != 0)
+		return NULL;
+	void *w = calloc(1, size);
+	if (!w)
+		snprintf(err, errlen, "out of memory");
+	return w;
 }

@@ -18,7 +18,7 @@
 
 #include "job/audit.h"
 #include "job/backup.h"
-#include "job/sink.h"
+#include "repo/sink.h"
 
 #define TS "2026-11-27T10-25-02-123Z"
 

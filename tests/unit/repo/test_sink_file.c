@@ -1,4 +1,4 @@
-/* test_sink_file.c - the file:// sink (src/job/sink_file.c): it never
+/* test_sink_file.c - the file:// sink (src/repo/sink_file.c): it never
  * removes, follows or replaces what is at KEY.partial or KEY, tells which
  * names are taken, and creates a missing target 0700. */
 #include <setjmp.h>
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "job/sink.h"
+#include "repo/sink.h"
 #include "util/file.h"
 
 struct target {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "job/manifest.h"
+#include "repo/manifest.h"
 #include "util/sanitize.h"
 
 static void test_sha256_vectors(void **state)

@@ -8,8 +8,8 @@
  * manifest_to_json/manifest_parse are pure; the SHA-256 helpers wrap
  * libcrypto's EVP.
  */
-#ifndef OPSDECK_JOB_MANIFEST_H
-#define OPSDECK_JOB_MANIFEST_H
+#ifndef OPSDECK_REPO_MANIFEST_H
+#define OPSDECK_REPO_MANIFEST_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* manifest.c - backup manifests as JSON (json-c) and SHA-256 (libcrypto). */
-#include "job/manifest.h"
+#include "repo/manifest.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -21,8 +21,8 @@
  *
  * Errors are one line in err, never holding a secret.
  */
-#ifndef OPSDECK_JOB_SINK_H
-#define OPSDECK_JOB_SINK_H
+#ifndef OPSDECK_REPO_SINK_H
+#define OPSDECK_REPO_SINK_H
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -134,6 +134,21 @@ int sink_put(struct sink *s, const char *key, const void *data, size_t len, char
 
 void sink_entries_free(struct sink_entry *entries, size_t count);
 
+/* A small object read whole (a manifest): at most SINK_TEXT_MAX bytes,
+ * NUL-terminated (data is NULL when the object is empty). */
+#define SINK_TEXT_MAX (64 * 1024 * 1024)
+struct sink_text {
+	char *data; /* owned: free() it, on success and on failure */
+	size_t len;
+	const char *refused; /* why the read stopped on this side ("larger than
+	                      * 64 MiB", "out of memory"), or NULL */
+};
+
+/* Reads key whole into text (zeroed by the caller). 0, or -1 with why in
+ * err (and text->refused set when the limit or memory stopped it). */
+int sink_get_text(struct sink *s, const char *key, struct sink_text *text, char *err,
+                  size_t errlen);
+
 /* The drivers (sink_file.c, sink_s3.c). The path / bucket and prefix are
  * already split out of the URL. */
 struct sink *sink_file_new(const char *url, const char *dir, char *err, size_t errlen);
@@ -144,5 +159,11 @@ struct sink *sink_s3_new(const char *url, const char *bucket, const char *prefix
 /* Whether key is acceptable as an object name under a target: relative, no
  * "." or ".." segment, no empty segment, no NUL. */
 bool sink_key_valid(const char *key);
+/* The same, 0 or -1 with "invalid object name '...'" in err. */
+int sink_key_check(const char *key, char *err, size_t errlen);
+
+/* For drivers: a zeroed writer of size bytes for key, or NULL with why
+ * (an invalid key, no memory). The driver frees it. */
+void *sink_writer_alloc(const char *key, size_t size, char *err, size_t errlen);
 
 #endif

@@ -11,7 +11,7 @@
  * memory in the middle of a write (at_quick_exit), so that no half-written
  * file is left.
  */
-#include "job/sink.h"
+#include "repo/sink.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -127,15 +127,9 @@ static int make_parents(const char *path, char *err, size_t errlen)
 static struct sink_writer *file_open(struct sink *s, const char *key, char *err, size_t errlen)
 {
 	struct file_sink *fs = (struct file_sink *)s;
-	if (!sink_key_valid(key)) {
-		snprintf(err, errlen, "invalid object name '%s'", key);
+	struct sink_writer *w = sink_writer_alloc(key, sizeof(*w), err, errlen);
+	if (!w)
 		return NULL;
-	}
-	struct sink_writer *w = calloc(1, sizeof(*w));
-	if (!w) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
 	w->sink = fs;
 	w->fd = -1;
 	if (asprintf(&w->path, "%s/%s", fs->dir, key) < 0 ||
@@ -362,10 +356,8 @@ static int file_get(struct sink *s, const char *key,
                     size_t errlen)
 {
 	struct file_sink *fs = (struct file_sink *)s;
-	if (!sink_key_valid(key)) {
-		snprintf(err, errlen, "invalid object name '%s'", key);
+	if (sink_key_check(key, err, errlen) != 0)
 		return -1;
-	}
 	char *path = NULL;
 	if (asprintf(&path, "%s/%s", fs->dir, key) < 0) {
 		snprintf(err, errlen, "out of memory");
@@ -412,10 +404,8 @@ static int file_remove(struct sink *s, const char *key, char *err, size_t errlen
 {
 	struct file_sink *fs = (struct file_sink *)s;
 	char *path = NULL;
-	if (!sink_key_valid(key)) {
-		snprintf(err, errlen, "invalid object name '%s'", key);
+	if (sink_key_check(key, err, errlen) != 0)
 		return -1;
-	}
 	if (asprintf(&path, "%s/%s", fs->dir, key) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -431,10 +421,8 @@ static int file_taken(struct sink *s, const char *name, bool *taken, char *err, 
 {
 	struct file_sink *fs = (struct file_sink *)s;
 	*taken = false;
-	if (!sink_key_valid(name)) {
-		snprintf(err, errlen, "invalid object name '%s'", name);
+	if (sink_key_check(name, err, errlen) != 0)
 		return -1;
-	}
 	const char *slash = strrchr(name, '/');
 	const char *base = slash ? slash + 1 : name;
 	char *dir = NULL;

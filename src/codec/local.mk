@@ -1,0 +1,3 @@
+# codec/: compression behind one interface, one file per codec (gzip).
+libopsdeck_a_SOURCES += \
+	src/codec/codec.c src/codec/codec.h src/codec/codec_gzip.c

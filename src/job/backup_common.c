@@ -1,0 +1,145 @@
+/* backup_common.c - what the backup verbs share: hooks, audit records,
+ * result messages (see backup_common.h). */
+#include "job/backup_common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/redact.h"
+#include "job/audit.h"
+#include "repo/sink.h"
+#include "util/text.h"
+
+/* The outcome could not be recorded: say so in the result the operator
+ * sees (the CLI prints it; under the dashboard, stderr is the screen). */
+static void note_audit_failure(struct backup_result *r, const char *why)
+{
+	size_t len = strlen(r->message);
+	snprintf(r->message + len, sizeof(r->message) - len, "; the audit log was not written: %s",
+	         why);
+}
+
+/* Adds to err what a failed cleanup left at the target (an upload that
+ * could not be aborted), so that the result and the audit record name it. */
+void backup_note_leftover(struct sink *sink, char *err, size_t errlen)
+{
+	char left[600];
+	if (!sink || !sink_leftover(sink, left, sizeof(left)))
+		return;
+	size_t len = strlen(err);
+	text_printf(err + len, errlen - len,
+	            "; left behind: %s; abort it (aws s3api abort-multipart-upload) or let "
+	            "an S3 lifecycle rule remove it",
+	            left);
+}
+
+/* The cancel flags of the hooks, on the sink (before any writer opens). */
+void backup_hooks_to_sink(const struct backup_hooks *h, struct sink *sink)
+{
+	if (h && h->cancel)
+		sink_set_cancel(sink, h->cancel);
+	if (h && h->abandon)
+		sink_set_abandon(sink, h->abandon);
+	if (h && h->log)
+		sink_set_log(sink, h->log, h->ctx);
+}
+
+bool backup_hooks_cancelled(const struct backup_hooks *h)
+{
+	if (h && h->cancel && atomic_load(h->cancel))
+		return true;
+	return h && h->cancelled && h->cancelled(h->ctx);
+}
+
+void backup_hooks_progress(const struct backup_hooks *h, const struct backup_progress *p)
+{
+	if (h && h->progress)
+		h->progress(h->ctx, p);
+}
+
+/* Makes the target ready for writing. What that took (a directory created)
+ * goes to the log hook once, else stays in note for the result's message. */
+static int target_prepare(struct sink *sink, const struct backup_hooks *hooks, char *note,
+                          size_t notelen, char *err, size_t errlen)
+{
+	if (sink_prepare(sink, note, notelen, err, errlen) != 0)
+		return -1;
+	if (note[0] && hooks && hooks->log) {
+		hooks->log(hooks->ctx, note);
+		note[0] = '\0';
+	}
+	return 0;
+}
+
+/* Adds the note target_prepare kept to the result's message. */
+static void message_add_note(struct backup_result *r, const char *note)
+{
+	size_t len = strlen(r->message);
+	if (note[0])
+		snprintf(r->message + len, sizeof(r->message) - len, " (%s)", note);
+}
+
+void backup_result_free(struct backup_result *r)
+{
+	for (size_t i = 0; i < r->failures && r->failed; i++)
+		free(r->failed[i]);
+	free(r->failed);
+	r->failed = NULL;
+}
+
+/* One audit record; attempt when result is NULL. */
+static int audit(const struct config *cfg, const char *id, const char *action, const char *target,
+                 const char *result, const char *detail, int64_t duration_ms, char *err,
+                 size_t errlen)
+{
+	struct audit_record rec = {
+	    .id = id,
+	    .phase = result ? "outcome" : "attempt",
+	    .action = action,
+	    .target = target,
+	    .arguments = NULL,
+	    .dry_run = false,
+	    .result = result,
+	    .detail = detail,
+	    .duration_ms = result ? duration_ms : -1,
+	};
+	return audit_write(cfg->recovery.audit_log, &rec, err, errlen);
+}
+
+const char *backup_target_of(const struct config *cfg, const char *target)
+{
+	return target && *target ? target : cfg->backup.target;
+}
+
+int backup_begin(const struct config *cfg, const char *id, const char *action, const char *target,
+                 const char *detail, struct sink *sink, const struct backup_hooks *hooks,
+                 bool *audited, char *note, size_t notelen, struct backup_result *r, char *err,
+                 size_t errlen)
+{
+	char audit_err[512];
+	if (audit(cfg, id, action, target, NULL, detail, -1, audit_err, sizeof(audit_err)) != 0) {
+		text_printf(err, errlen, "refusing to back up: cannot write the audit log: %s",
+		            audit_err);
+		r->refused = true;
+		return -1;
+	}
+	*audited = true;
+	return target_prepare(sink, hooks, note, notelen, err, errlen);
+}
+
+int backup_end(const struct config *cfg, const char *id, const char *action, const char *target,
+               bool audited, const char *note, int rc, struct backup_result *r)
+{
+	char audit_err[512];
+	message_add_note(r, note);
+	redact_text(r->message, sizeof(r->message));
+	if (audited &&
+	    audit(cfg, id, action, target, rc == 0 ? "ok" : (r->cancelled ? "cancelled" : "failed"),
+	          r->message, r->duration_ms, audit_err, sizeof(audit_err)) != 0) {
+		/* Stored, but nobody can account for it: not a success. */
+		note_audit_failure(r, audit_err);
+		rc = -1;
+	}
+	return rc;
+}

@@ -1,0 +1,10 @@
+# repo/: the backup repository — target URLs, storage drivers (file:// or
+# S3) behind one interface, manifests, backup names, the catalog of what a
+# target holds and the backup freshness probe.
+libopsdeck_a_SOURCES += \
+	src/repo/url.c src/repo/url.h \
+	src/repo/sink.c src/repo/sink.h src/repo/sink_file.c src/repo/sink_s3.c \
+	src/repo/manifest.c src/repo/manifest.h \
+	src/repo/backup_name.c src/repo/backup_name.h \
+	src/repo/catalog.c src/repo/catalog.h \
+	src/repo/freshness.c src/repo/freshness.h

@@ -1,0 +1,2 @@
+UNIT_TESTS += tests/unit/repo/test_url tests/unit/repo/test_sink_file tests/unit/repo/test_manifest \
+	tests/unit/repo/test_backup_name
