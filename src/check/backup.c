@@ -2,7 +2,7 @@
  * target, for the diagnosis's freshness rule. Listing a target costs
  * requests, so it is probed seldom and rendered by no output. */
 #include "check/check.h"
-#include "job/backup.h"
+#include "repo/freshness.h"
 
 static void backup_row_probe(const struct config *cfg, const struct check_probe_context *ctx,
                              struct snapshot *out)
