@@ -3,15 +3,14 @@
 #include "cmd/cmd.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "check/check.h"
 #include "diag/diagnose.h"
-#include "job/backup.h"
 #include "probe/probe.h"
 #include "util/file.h"
 #include "util/text.h"
@@ -108,37 +107,15 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, const struct opti
 	return 0;
 }
 
-/* The listing of the backups for their freshness, beside the probes. */
-struct freshness {
-	const struct config *cfg;
-	struct backup_status status;
-};
-
-static void *freshness_main(void *arg)
-{
-	struct freshness *f = arg;
-	backup_probe(f->cfg, NULL, &f->status);
-	return NULL;
-}
-
 int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagnosis *diagnosis)
 {
 	if (probe_global_init() < 0) {
 		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
 		return -1;
 	}
-	/* the newest backup's age ("no backup in 24 h"): listed once, quickly
-	 * (within [app] timeout, as every probe), on its own thread so that a
-	 * hung S3 adds nothing to the probes' time */
-	struct freshness f = {.cfg = cfg};
-	pthread_t thread;
-	bool threaded = pthread_create(&thread, NULL, freshness_main, &f) == 0;
-	probe_all(cfg, snap);
-	if (threaded)
-		pthread_join(thread, NULL);
-	else
-		freshness_main(&f);
-	snap->backup = f.status;
+	/* every row, the backup listing included (the newest backup's age: "no
+	 * backup in 24 h"), which is not counted in the poll's duration */
+	check_probe_all(cfg, snap);
 	diagnose(snap, NULL, cfg, diagnosis);
 	probe_global_cleanup();
 	return 0;

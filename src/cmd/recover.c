@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check/check.h"
 #include "diag/diagnose.h"
 #include "job/actions.h"
 #include "job/recheck.h"
@@ -238,7 +239,7 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 	probes = true;
 	before = xmalloc(sizeof(*before));
 	before_issues = xmalloc(sizeof(*before_issues));
-	probe_all(&cfg, before);
+	check_probe_every_poll(&cfg, before);
 	diagnose(before, NULL, &cfg, before_issues);
 
 	printf("%s:\n", a->name);
@@ -254,7 +255,7 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 	fflush(stdout);
 	struct strbuf out;
 	strbuf_init(&out, 0);
-	recheck_run(&cfg, a->name, NULL, before, before_issues, 3, &out);
+	recheck_run(&cfg, check_probe_every_poll, a->name, NULL, before, before_issues, 3, &out);
 	printf("%s", strbuf_str(&out));
 	strbuf_free(&out);
 	rc = 0;

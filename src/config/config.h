@@ -140,6 +140,9 @@ int config_load_file(struct config *cfg, const char *path, char *err, size_t err
  * Returns NULL when unset. Borrowed. */
 const char *config_lookup(const struct config *cfg, const char *name);
 
+/* Whether the key table has a [section] of that name. */
+bool config_has_section(const char *section);
+
 /* Frees everything and leaves cfg all NULL/zero; safe to call twice, and on
  * NULL. */
 void config_free(struct config *cfg);

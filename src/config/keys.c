@@ -258,3 +258,11 @@ int config_keys_check_names(const char *path, const struct ini_file *ini,
 	}
 	return 0;
 }
+
+bool config_has_section(const char *section)
+{
+	for (size_t i = 0; section && i < config_key_count; i++)
+		if (strcmp(config_keys[i].section, section) == 0)
+			return true;
+	return false;
+}

@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "diag/diagnose.h"
-#include "probe/probe.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -135,9 +134,10 @@ int recheck_compare(const char *action, const char *focus_id, const struct snaps
 	return present;
 }
 
-int recheck_run(const struct config *cfg, const char *action, const char *focus_id,
-                const struct snapshot *before, const struct diagnosis *before_issues, int attempts,
-                struct strbuf *out)
+int recheck_run(const struct config *cfg,
+                void (*probe)(const struct config *cfg, struct snapshot *out), const char *action,
+                const char *focus_id, const struct snapshot *before,
+                const struct diagnosis *before_issues, int attempts, struct strbuf *out)
 {
 	struct snapshot *after = xmalloc(sizeof(*after));
 	struct diagnosis *after_issues = xmalloc(sizeof(*after_issues));
@@ -149,7 +149,7 @@ int recheck_run(const struct config *cfg, const char *action, const char *focus_
 			const struct timespec second = {1, 0};
 			nanosleep(&second, NULL);
 		}
-		probe_all(cfg, after);
+		probe(cfg, after);
 		diagnose(after, NULL, cfg, after_issues);
 		strbuf_reset(&lines);
 		present = recheck_compare(action, focus_id, before, before_issues, after,

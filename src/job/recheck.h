@@ -3,8 +3,8 @@
  * issue cleared" or "still present").
  *
  * recheck_compare() is pure (snapshots and diagnoses in, lines out);
- * recheck_run() probes (probe_all, so probe_global_init must have been
- * called) and may wait a little for a restarted backend to come back.
+ * recheck_run() probes (with the caller's `probe`, after probe_global_init)
+ * and may wait a little for a restarted backend to come back.
  */
 #ifndef OPSDECK_JOB_RECHECK_H
 #define OPSDECK_JOB_RECHECK_H
@@ -30,11 +30,13 @@ int recheck_compare(const char *action, const char *focus_id, const struct snaps
                     const struct diagnosis *before_issues, const struct snapshot *after,
                     const struct diagnosis *after_issues, struct strbuf *out);
 
-/* Probes everything, diagnoses, compares against before. While a relevant
- * issue is still present it probes again, up to `attempts` times, a second
- * apart (a restarted app takes a moment). Returns the number still present. */
-int recheck_run(const struct config *cfg, const char *action, const char *focus_id,
-                const struct snapshot *before, const struct diagnosis *before_issues, int attempts,
-                struct strbuf *out);
+/* Probes everything (`probe` fills a whole snapshot), diagnoses, compares
+ * against before. While a relevant issue is still present it probes again,
+ * up to `attempts` times, a second apart (a restarted app takes a moment).
+ * Returns the number still present. */
+int recheck_run(const struct config *cfg,
+                void (*probe)(const struct config *cfg, struct snapshot *out), const char *action,
+                const char *focus_id, const struct snapshot *before,
+                const struct diagnosis *before_issues, int attempts, struct strbuf *out);
 
 #endif

@@ -42,17 +42,6 @@ void snapshot_init(struct snapshot *s)
 	snprintf(s->version.version, sizeof(s->version.version), "unknown");
 }
 
-enum check_state snapshot_overall(const struct snapshot *s)
-{
-	const struct check_common *checks[] = {&s->database.check, &s->redis.check,
-	                                       &s->health.check, &s->storage.check};
-	enum check_state worst = CHECK_NOT_CONFIGURED;
-	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
-		if (checks[i]->state > worst)
-			worst = checks[i]->state;
-	return worst;
-}
-
 void check_set_target(struct check_common *c, const char *target)
 {
 	char redacted[sizeof(c->target) * 2];

@@ -224,10 +224,6 @@ double redis_memory_percent(const struct redis_status *r);
  * unhealthy then; the dashboard shows the level with that). */
 bool disk_over_limit(const struct disk_status *d, double max_used_percent);
 
-/* The overall state of the health checks (database, redis, health,
- * storage): UNHEALTHY if any is, else OK if any is OK, else NOT_CONFIGURED. */
-enum check_state snapshot_overall(const struct snapshot *s);
-
 /* Marks every check "pending" and clears the figures. */
 void snapshot_init(struct snapshot *s);
 

@@ -3,6 +3,10 @@
  * The summary names what is wrong first, so the one line a pager shows is
  * the useful one. Perfdata follows the plugin guidelines:
  * 'label'=value[unit];warn;crit;min;max, with base units (s, B, %).
+ *
+ * The summary lists the health checks (check/check.h), then what the
+ * identity rows add; the perfdata has the health checks' latencies, then
+ * each row's own figures in table order.
  */
 #include "out/out.h"
 
@@ -10,22 +14,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check/check.h"
+
 static const char *const PLUGIN_WORDS[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 
-struct named_check {
-	const char *name;
-	const struct check_common *check;
-};
+/* The health check at index i of the table, or NULL for another row. */
+static const struct check_common *nagios_health(const struct snapshot *s, size_t i)
+{
+	return CHECKS[i]->group == CHECK_GROUP_HEALTH ? check_common_of(CHECKS[i], s) : NULL;
+}
 
 enum plugin_state out_plugin_state(const struct snapshot *s, const struct diagnosis *d)
 {
-	const struct check_common *health[] = {&s->database.check, &s->redis.check,
-	                                       &s->health.check, &s->storage.check};
 	bool any_configured = false;
-	for (size_t i = 0; i < sizeof(health) / sizeof(health[0]); i++) {
-		if (health[i]->state == CHECK_UNHEALTHY)
+	for (size_t i = 0; i < CHECK_COUNT; i++) {
+		const struct check_common *c = nagios_health(s, i);
+		if (c && c->state == CHECK_UNHEALTHY)
 			return PLUGIN_CRITICAL;
-		if (health[i]->state != CHECK_NOT_CONFIGURED)
+		if (c && c->state != CHECK_NOT_CONFIGURED)
 			any_configured = true;
 	}
 	if (!any_configured)
@@ -34,40 +40,24 @@ enum plugin_state out_plugin_state(const struct snapshot *s, const struct diagno
 		return PLUGIN_CRITICAL;
 	if (d && d->status == DIAGNOSIS_WARNING)
 		return PLUGIN_WARNING;
-	if (s->version.check.state == CHECK_UNHEALTHY)
-		return PLUGIN_WARNING;
+	/* an unknown version: the app may serve fine, only what is deployed is unknown */
+	for (size_t i = 0; i < CHECK_COUNT; i++) {
+		const struct check_common *c = check_common_of(CHECKS[i], s);
+		if (CHECKS[i]->group == CHECK_GROUP_IDENTITY && c && c->state == CHECK_UNHEALTHY)
+			return PLUGIN_WARNING;
+	}
 	return PLUGIN_OK;
 }
 
-/* A perfdata label, quoted when it holds anything but [A-Za-z0-9_]. */
-static void put_label(struct strbuf *b, const char *prefix, const char *name)
-{
-	bool plain = true;
-	for (const char *c = name; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9') || *c == '_'))
-			plain = false;
-	strbuf_puts(b, plain ? "" : "'");
-	strbuf_puts(b, prefix);
-	for (const char *c = name; *c; c++) {
-		if (*c == '\'')
-			strbuf_puts(b, "''");
-		else if (*c != '=' && *c != '|')
-			strbuf_putc(b, *c);
-	}
-	strbuf_puts(b, plain ? "" : "'");
-}
-
-static void summary(struct strbuf *b, const struct named_check *checks, size_t n,
-                    const struct version_status *v)
+static void summary(struct strbuf *b, const struct snapshot *s)
 {
 	bool first = true;
 	/* Problems first, with their reason; then the rest, briefly. */
-	for (size_t i = 0; i < n; i++) {
-		const struct check_common *c = checks[i].check;
-		if (c->state != CHECK_UNHEALTHY)
+	for (size_t i = 0; i < CHECK_COUNT; i++) {
+		const struct check_common *c = nagios_health(s, i);
+		if (!c || c->state != CHECK_UNHEALTHY)
 			continue;
-		strbuf_printf(b, "%s%s unhealthy", first ? "" : "; ", checks[i].name);
+		strbuf_printf(b, "%s%s unhealthy", first ? "" : "; ", CHECKS[i]->key);
 		if (c->error[0]) {
 			/* '|' would start the perfdata section. */
 			strbuf_puts(b, ": ");
@@ -77,17 +67,16 @@ static void summary(struct strbuf *b, const struct named_check *checks, size_t n
 		first = false;
 	}
 	const char *separator = first ? "" : "; ";
-	for (size_t i = 0; i < n; i++) {
-		const struct check_common *c = checks[i].check;
-		if (c->state == CHECK_UNHEALTHY)
+	for (size_t i = 0; i < CHECK_COUNT; i++) {
+		const struct check_common *c = nagios_health(s, i);
+		if (!c || c->state == CHECK_UNHEALTHY)
 			continue;
-		strbuf_printf(b, "%s%s %s", separator, checks[i].name, check_state_name(c->state));
+		strbuf_printf(b, "%s%s %s", separator, CHECKS[i]->key, check_state_name(c->state));
 		separator = ", ";
 	}
-	if (v->check.state == CHECK_OK)
-		strbuf_printf(b, "; version %s", v->version);
-	else if (v->check.state == CHECK_UNHEALTHY)
-		strbuf_printf(b, "; version unknown");
+	for (size_t i = 0; i < CHECK_COUNT; i++)
+		if (CHECKS[i]->nagios_summary)
+			CHECKS[i]->nagios_summary(s, b);
 }
 
 /* An issue the check list above does not already say. */
@@ -122,61 +111,31 @@ static void issues_summary(struct strbuf *b, const struct diagnosis *d)
 	}
 }
 
-static void perfdata(struct strbuf *b, const struct snapshot *s,
-                     const struct named_check *checks, size_t n)
+static void perfdata(struct strbuf *b, const struct snapshot *s)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (checks[i].check->latency_ms < 0)
-			continue;
-		strbuf_printf(b, " %s_latency=%.6fs;;;0", checks[i].name,
-		              checks[i].check->latency_ms / 1000.0);
+	for (size_t i = 0; i < CHECK_COUNT; i++) {
+		const struct check_common *c = nagios_health(s, i);
+		if (c && c->latency_ms >= 0)
+			strbuf_printf(b, " %s_latency=%.6fs;;;0", CHECKS[i]->key,
+			              c->latency_ms / 1000.0);
 	}
-	if (s->database.check.state == CHECK_OK)
-		strbuf_printf(b, " db_connections=%d;;;0;%d", s->database.connections_total,
-		              s->database.max_connections);
-	if (s->redis.check.state == CHECK_OK) {
-		strbuf_printf(b, " redis_used_memory=%lldB;;;0", (long long)s->redis.used_memory);
-		if (s->redis.maxmemory > 0)
-			strbuf_printf(b, ";%lld", (long long)s->redis.maxmemory);
-	}
-	const struct request_metrics *m = &s->requests;
-	if (m->check.state == CHECK_OK) {
-		strbuf_printf(b, " requests=%lld;;;0", (long long)m->requests);
-		if (m->error_rate >= 0)
-			strbuf_printf(b, " error_rate=%.2f%%;;;0;100", m->error_rate * 100);
-		if (m->avg_ms >= 0)
-			strbuf_printf(b, " avg_response=%.6fs;;;0 p95_response=%.6fs;;;0",
-			              m->avg_ms / 1000, m->p95_ms / 1000);
-	}
-	for (int i = 0; i < s->storage.path_count; i++) {
-		const struct disk_status *d = &s->storage.paths[i];
-		if (d->error[0])
-			continue;
-		strbuf_putc(b, ' ');
-		put_label(b, "storage_", d->path);
-		strbuf_printf(b, "=%.1f%%;;%.0f;0;100", d->used_percent, s->storage.max_used_percent);
-	}
+	for (size_t i = 0; i < CHECK_COUNT; i++)
+		if (CHECKS[i]->nagios_perfdata)
+			CHECKS[i]->nagios_perfdata(s, b);
 }
 
 enum plugin_state out_nagios(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b)
 {
-	const struct named_check checks[] = {
-		{"database", &s->database.check},
-		{"redis", &s->redis.check},
-		{"health", &s->health.check},
-		{"storage", &s->storage.check},
-	};
-	const size_t n = sizeof(checks) / sizeof(checks[0]);
 	enum plugin_state state = out_plugin_state(s, d);
 
 	strbuf_printf(b, "OPSDECK %s - ", PLUGIN_WORDS[state]);
 	if (state == PLUGIN_UNKNOWN)
 		strbuf_puts(b, "nothing is configured to check; ");
-	summary(b, checks, n, &s->version);
+	summary(b, s);
 	if (d)
 		issues_summary(b, d);
 	strbuf_puts(b, " |");
-	perfdata(b, s, checks, n);
+	perfdata(b, s);
 	strbuf_putc(b, '\n');
 	return state;
 }

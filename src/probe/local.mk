@@ -1,6 +1,6 @@
 # probe/: one probe per backend, run in parallel; parsing in pure files.
 libopsdeck_a_SOURCES += \
-	src/probe/probe.h src/probe/probe_all.c \
+	src/probe/probe.h src/probe/probe_common.c \
 	src/probe/probe_pg.c src/probe/pg_parse.c src/probe/pg_parse.h \
 	src/probe/request_log.c src/probe/request_log.h \
 	src/probe/request_window.c src/probe/request_window.h \

@@ -45,11 +45,7 @@ void probe_health(const struct config *cfg, struct http_status *out);
 void probe_version(const struct config *cfg, struct version_status *out);
 void probe_storage(const struct config *cfg, struct storage_status *out);
 
-/* Runs every probe, each on its own thread, and waits for all of them, so the
- * whole poll takes about as long as the slowest probe, not their sum. */
-void probe_all(const struct config *cfg, struct snapshot *out);
-
-/* Helpers the probe files share (in probe_all.c); not for other modules. */
+/* Helpers the probe files share (in probe_common.c); not for other modules. */
 
 /* Resets a check before a probe fills it: pending, latency unknown, no
  * target, no error. */

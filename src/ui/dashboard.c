@@ -91,23 +91,6 @@ void dashboard_apply_theme(struct dashboard *d, const char *name)
 		term_set_theme(d->term, &d->theme);
 }
 
-static const struct check_common *dashboard_check(const struct snapshot *s, enum ui_check c)
-{
-	switch (c) {
-	case UI_CHECK_DATABASE:
-		return &s->database.check;
-	case UI_CHECK_REDIS:
-		return &s->redis.check;
-	case UI_CHECK_HEALTH:
-		return &s->health.check;
-	case UI_CHECK_VERSION:
-		return &s->version.check;
-	case UI_CHECK_STORAGE:
-	default:
-		return &s->storage.check;
-	}
-}
-
 static enum ui_element dashboard_state_element(enum check_state s)
 {
 	return s == CHECK_OK ? UI_OK : s == CHECK_UNHEALTHY ? UI_CRITICAL : UI_DIM;
@@ -147,30 +130,36 @@ static void dashboard_update(struct dashboard *d)
 	s->taken_at_ms = d->view.published_at_ms;
 	int64_t now = clock_wall_ms();
 	bool changed = false;
-	for (int c = 0; c < UI_CHECK_COUNT; c++) {
-		if (d->view.generation[c] == d->seen_generation[c])
+	for (int c = 0; c < CHECK_COUNT; c++) {
+		const struct check_common *check = check_common_of(CHECKS[c], s);
+		if (check == NULL || d->view.generation[c] == d->seen_generation[c])
 			continue;
 		changed = true;
 		bool first = d->seen_generation[c] == 0;
 		d->seen_generation[c] = d->view.generation[c];
-		const struct check_common *check = dashboard_check(s, (enum ui_check)c);
-		static const enum history_series LATENCY[UI_CHECK_COUNT] = {
-		    HISTORY_LATENCY_DATABASE, HISTORY_LATENCY_REDIS, HISTORY_LATENCY_HEALTH,
-		    HISTORY_LATENCY_VERSION, HISTORY_LATENCY_STORAGE};
-		history_record_latency(&d->history, LATENCY[c], check);
-		if (c == UI_CHECK_DATABASE)
+		static const int LATENCY[CHECK_COUNT] = {
+		    [CHECK_ID_DATABASE] = HISTORY_LATENCY_DATABASE,
+		    [CHECK_ID_REDIS] = HISTORY_LATENCY_REDIS,
+		    [CHECK_ID_HEALTH] = HISTORY_LATENCY_HEALTH,
+		    [CHECK_ID_REQUESTS] = -1,
+		    [CHECK_ID_SLOW_QUERIES] = -1,
+		    [CHECK_ID_STORAGE] = HISTORY_LATENCY_STORAGE,
+		    [CHECK_ID_VERSION] = HISTORY_LATENCY_VERSION,
+		    [CHECK_ID_BACKUP] = -1};
+		if (LATENCY[c] >= 0)
+			history_record_latency(&d->history, (enum history_series)LATENCY[c], check);
+		if (c == CHECK_ID_DATABASE)
 			history_record_requests(&d->history, &s->requests);
 		if (first || check->state != d->seen_state[c]) {
 			if (first)
 				activity_add(&d->activity, now,
 				             dashboard_state_element(check->state), "%s %s%s%s",
-				             ui_check_name((enum ui_check)c),
-				             check_state_name(check->state),
+				             CHECKS[c]->key, check_state_name(check->state),
 				             check->error[0] ? ": " : "", check->error);
 			else
 				activity_add(&d->activity, now,
 				             dashboard_state_element(check->state),
-				             "%s %s -> %s%s%s", ui_check_name((enum ui_check)c),
+				             "%s %s -> %s%s%s", CHECKS[c]->key,
 				             check_state_name(d->seen_state[c]),
 				             check_state_name(check->state),
 				             check->error[0] ? ": " : "", check->error);
@@ -199,7 +188,7 @@ void dashboard_fill_view(struct dashboard *d, struct ui_view *v)
 	v->environment = d->environment;
 	v->program_version = PACKAGE_VERSION;
 	v->utf8 = d->utf8;
-	for (int c = 0; c < UI_CHECK_COUNT; c++)
+	for (int c = 0; c < CHECK_COUNT; c++)
 		v->waiting_ms[c] = d->view.running_ms[c];
 }
 

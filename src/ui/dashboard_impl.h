@@ -28,8 +28,8 @@ struct dashboard {
 	struct workers_view view; /* the latest copy */
 	struct snapshot previous; /* the copy before, for diagnose's trends */
 	bool have_previous;
-	uint64_t seen_generation[UI_CHECK_COUNT];
-	enum check_state seen_state[UI_CHECK_COUNT];
+	uint64_t seen_generation[CHECK_COUNT];
+	enum check_state seen_state[CHECK_COUNT];
 	struct diagnosis diag;
 	struct history history;
 	struct activity_log activity;

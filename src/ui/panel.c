@@ -52,19 +52,19 @@ static int panel_issue_check(enum issue_type type)
 	case ISSUE_CONNECTIONS:
 	case ISSUE_IDLE_IN_TRANSACTION:
 	case ISSUE_LOCK_WAITERS:
-		return UI_CHECK_DATABASE;
+		return CHECK_ID_DATABASE;
 	case ISSUE_REDIS_DOWN:
 	case ISSUE_REDIS_MEMORY:
 	case ISSUE_REDIS_EVICTIONS:
 	case ISSUE_REDIS_BGSAVE:
-		return UI_CHECK_REDIS;
+		return CHECK_ID_REDIS;
 	case ISSUE_APP_DOWN:
-		return UI_CHECK_HEALTH;
+		return CHECK_ID_HEALTH;
 	case ISSUE_STORAGE_FULL:
-		return UI_CHECK_STORAGE;
+		return CHECK_ID_STORAGE;
 	case ISSUE_VERSION_UNKNOWN:
 	case ISSUE_VERSION_MISMATCH:
-		return UI_CHECK_VERSION;
+		return CHECK_ID_VERSION;
 	default:
 		return -1;
 	}
@@ -72,11 +72,11 @@ static int panel_issue_check(enum issue_type type)
 
 /* An unknown version is a warning, as for `check` and the Issues panel: the
  * app may serve fine, opsdeck only cannot tell what is deployed. */
-enum ui_severity panel_check_severity(const struct ui_view *v, enum ui_check check,
+enum ui_severity panel_check_severity(const struct ui_view *v, enum check_id check,
                                       enum check_state state)
 {
 	enum ui_severity sev = panel_severity_of_state(state);
-	if (check == UI_CHECK_VERSION && sev == UI_SEV_CRIT)
+	if (check == CHECK_ID_VERSION && sev == UI_SEV_CRIT)
 		sev = UI_SEV_WARN;
 	if (v->diag == NULL || sev != UI_SEV_OK)
 		return sev;
@@ -269,7 +269,7 @@ int panel_scroll_first(int selected, int rows, int count)
 }
 
 bool panel_draw_placeholder(struct grid *g, const struct ui_view *v, struct ui_area a,
-                            enum ui_check which, const struct check_common *c,
+                            enum check_id which, const struct check_common *c,
                             const char *unhealthy_default)
 {
 	int end = a.x + a.w;

@@ -53,7 +53,7 @@ enum ui_severity panel_severity_of_issue(enum issue_severity severity);
 
 /* The severity of a check's row: its state, raised by the open issues about
  * that check. An unknown version is a warning, not critical. */
-enum ui_severity panel_check_severity(const struct ui_view *v, enum ui_check check,
+enum ui_severity panel_check_severity(const struct ui_view *v, enum check_id check,
                                       enum check_state state);
 
 /* The theme element and the symbol ("✓" or "+") of a severity. */
@@ -110,7 +110,7 @@ int panel_scroll_first(int selected, int rows, int count);
  * Returns true when it drew one of these (the panel has nothing else to
  * show). */
 bool panel_draw_placeholder(struct grid *g, const struct ui_view *v, struct ui_area a,
-                            enum ui_check which, const struct check_common *c,
+                            enum check_id which, const struct check_common *c,
                             const char *unhealthy_default);
 
 #endif

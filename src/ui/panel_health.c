@@ -1,6 +1,6 @@
-/* panel_health.c - the Health panel: one row per check (database, redis,
- * app, storage paths) with its mark, latency and one line of detail
- * (panel.h). */
+/* panel_health.c - the Health panel: one row per health check of the
+ * registry (check/check.h), one per path for storage, each with its mark,
+ * latency and one line of detail (panel.h). */
 #include "ui/panel.h"
 
 #include <stdio.h>
@@ -10,7 +10,7 @@
 
 /* One Health row: mark, name, then latency and detail (or "waiting"). */
 static void panel_health_row(struct grid *g, const struct ui_view *v, struct ui_area a, int y,
-                             enum ui_check check, const char *name, const struct check_common *c,
+                             enum check_id check, const char *name, const struct check_common *c,
                              const char *detail)
 {
 	int end = a.x + a.w;
@@ -80,7 +80,8 @@ static int panel_health_storage(struct grid *g, const struct ui_view *v, struct 
 	const struct storage_status *st = &v->snap->storage;
 	int bottom = a.y + a.h;
 	if (st->check.state != CHECK_OK || st->path_count == 0) {
-		panel_health_row(g, v, a, y, UI_CHECK_STORAGE, "storage", &st->check, "");
+		panel_health_row(g, v, a, y, CHECK_ID_STORAGE,
+		                 CHECKS[CHECK_ID_STORAGE]->panel_label, &st->check, "");
 		return y + 1;
 	}
 	for (int i = 0; i < st->path_count && y < bottom; i++, y++) {
@@ -90,70 +91,49 @@ static int panel_health_storage(struct grid *g, const struct ui_view *v, struct 
 		text_copy(c.error, d->error, sizeof(c.error));
 		if (i > 0)
 			c.latency_ms = -1;
-		if (d->state != CHECK_OK || v->waiting_ms[UI_CHECK_STORAGE] > 1000)
-			panel_health_row(g, v, a, y, UI_CHECK_STORAGE, d->path, &c, "");
+		if (d->state != CHECK_OK || v->waiting_ms[CHECK_ID_STORAGE] > 1000)
+			panel_health_row(g, v, a, y, CHECK_ID_STORAGE, d->path, &c, "");
 		else
 			panel_health_disk(g, v, a, y, d, c.latency_ms, i == 0);
 	}
 	return y;
 }
 
-static int panel_health_database(struct grid *g, const struct ui_view *v, struct ui_area a, int y)
+/* A check's one row: its label, and its summary as the detail. */
+static int panel_health_check(struct grid *g, const struct ui_view *v, struct ui_area a, int y,
+                              enum check_id id)
 {
-	const struct pg_status *pg = &v->snap->database;
+	const struct check_class *row = CHECKS[id];
 	char detail[512];
-	snprintf(detail, sizeof(detail), "%d/%d conn%s%d active %d idle %d idle-in-tx",
-	         pg->connections_total, pg->max_connections, panel_dot(v), pg->connections_active,
-	         pg->connections_idle, pg->connections_idle_in_tx);
-	panel_health_row(g, v, a, y, UI_CHECK_DATABASE, "database", &pg->check, detail);
+	row->summary(v->snap, panel_dot(v), detail, sizeof(detail));
+	panel_health_row(g, v, a, y, id, row->panel_label, check_common_of(row, v->snap), detail);
 	return y + 1;
 }
 
-static int panel_health_redis(struct grid *g, const struct ui_view *v, struct ui_area a, int y)
-{
-	const struct redis_status *r = &v->snap->redis;
-	char detail[512], used[32], max[32];
-	text_format_bytes(used, sizeof(used), (uint64_t)(r->used_memory > 0 ? r->used_memory : 0));
-	if (r->maxmemory > 0) {
-		text_format_bytes(max, sizeof(max), (uint64_t)r->maxmemory);
-		snprintf(detail, sizeof(detail), "mem %s / %s (%.0f%%)%s%lld clients", used, max,
-		         redis_memory_percent(r), panel_dot(v), (long long)r->connected_clients);
-	} else {
-		snprintf(detail, sizeof(detail), "mem %s (no maxmemory)%s%lld clients", used,
-		         panel_dot(v), (long long)r->connected_clients);
-	}
-	panel_health_row(g, v, a, y, UI_CHECK_REDIS, "redis", &r->check, detail);
-	return y + 1;
-}
+/* Checks drawn by a function of their own rather than one summary row
+ * (storage: one row per path, with a bar). Each draws from row y on and
+ * returns the next free row. */
+typedef int panel_health_rows_fn(struct grid *g, const struct ui_view *v, struct ui_area a, int y);
 
-static int panel_health_app(struct grid *g, const struct ui_view *v, struct ui_area a, int y)
-{
-	const struct http_status *h = &v->snap->health;
-	char detail[64];
-	snprintf(detail, sizeof(detail), "HTTP %ld", h->status_code);
-	panel_health_row(g, v, a, y, UI_CHECK_HEALTH, "app", &h->check, detail);
-	return y + 1;
-}
-
-/* The checks' rows, top to bottom. Each draws from row y on (a check may
- * take several: storage has one per path) and returns the next free row. */
-typedef int panel_health_check_fn(struct grid *g, const struct ui_view *v, struct ui_area a, int y);
-
-static panel_health_check_fn *const PANEL_HEALTH_CHECKS[] = {
-    panel_health_database,
-    panel_health_redis,
-    panel_health_app,
-    panel_health_storage,
+static panel_health_rows_fn *const PANEL_HEALTH_OWN_ROWS[CHECK_COUNT] = {
+    [CHECK_ID_STORAGE] = panel_health_storage,
 };
 
+/* The health checks of the table (check/check.h) that have a label, in
+ * table order. */
 static void panel_health_draw(struct grid *g, const struct ui_view *v, struct ui_area a,
                               bool focused)
 {
-	size_t count = sizeof(PANEL_HEALTH_CHECKS) / sizeof(PANEL_HEALTH_CHECKS[0]);
 	int y = a.y;
 	(void)focused;
-	for (size_t i = 0; i < count && y < a.y + a.h; i++)
-		y = PANEL_HEALTH_CHECKS[i](g, v, a, y);
+	for (int i = 0; i < CHECK_COUNT && y < a.y + a.h; i++) {
+		if (CHECKS[i]->group != CHECK_GROUP_HEALTH || !CHECKS[i]->panel_label)
+			continue;
+		if (PANEL_HEALTH_OWN_ROWS[i])
+			y = PANEL_HEALTH_OWN_ROWS[i](g, v, a, y);
+		else
+			y = panel_health_check(g, v, a, y, (enum check_id)i);
+	}
 }
 
 const struct ui_panel_class panel_health = {

@@ -45,7 +45,7 @@ static void panel_performance_draw(struct grid *g, const struct ui_view *v, stru
 	(void)focused;
 	char window[32];
 	text_format_duration(window, sizeof(window), m->window_ms);
-	if (panel_draw_placeholder(g, v, a, UI_CHECK_DATABASE, &m->check, "request log unreadable"))
+	if (panel_draw_placeholder(g, v, a, CHECK_ID_DATABASE, &m->check, "request log unreadable"))
 		return;
 	int y = panel_performance_figures(g, v, a, window);
 	double values[SNAPSHOT_BUCKETS > HISTORY_LEN ? SNAPSHOT_BUCKETS : HISTORY_LEN];

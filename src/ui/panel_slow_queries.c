@@ -9,7 +9,7 @@ static void panel_slow_queries_draw(struct grid *g, const struct ui_view *v, str
 {
 	const struct slow_query_status *sq = &v->snap->slow_queries;
 	int end = a.x + a.w, y = a.y;
-	if (panel_draw_placeholder(g, v, a, UI_CHECK_DATABASE, &sq->check,
+	if (panel_draw_placeholder(g, v, a, CHECK_ID_DATABASE, &sq->check,
 	                           "pg_stat_statements unreadable"))
 		return;
 	if (sq->count == 0) {

@@ -10,9 +10,9 @@ static void panel_version_draw(struct grid *g, const struct ui_view *v, struct u
 	const struct version_status *ver = &v->snap->version;
 	int end = a.x + a.w, y = a.y;
 	(void)focused;
-	if (panel_draw_placeholder(g, v, a, UI_CHECK_VERSION, &ver->check, NULL))
+	if (panel_draw_placeholder(g, v, a, CHECK_ID_VERSION, &ver->check, NULL))
 		return;
-	enum ui_severity sev = panel_check_severity(v, UI_CHECK_VERSION, ver->check.state);
+	enum ui_severity sev = panel_check_severity(v, CHECK_ID_VERSION, ver->check.state);
 	int n = panel_draw_mark(g, v, a.x, y, end, sev);
 	grid_printf(g, a.x + n + 1, y, end, UI_TITLE, "%s", ver->version);
 	n += 2 + (int)strlen(ver->version);

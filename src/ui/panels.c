@@ -16,10 +16,6 @@ static const struct ui_panel_class *const PANELS[PANEL_COUNT] = {
     &panel_slow_queries, &panel_issues, &panel_activity,
 };
 
-static const char *const CHECK_NAMES[UI_CHECK_COUNT] = {
-    "database", "redis", "health", "version", "storage",
-};
-
 static const struct ui_panel_class *ui_panel_class_of(enum ui_panel panel)
 {
 	for (int i = 0; i < PANEL_COUNT; i++)
@@ -42,11 +38,6 @@ enum ui_panel ui_panel_next(enum ui_panel panel, int step)
 			at = i;
 	at = ((at + step) % PANEL_COUNT + PANEL_COUNT) % PANEL_COUNT;
 	return PANELS[at]->id;
-}
-
-const char *ui_check_name(enum ui_check check)
-{
-	return (int)check >= 0 && check < UI_CHECK_COUNT ? CHECK_NAMES[check] : "?";
 }
 
 /* ---------------------------------------------------------------- panels */

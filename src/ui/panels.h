@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "check/check.h"
 #include "model/history.h"
 #include "model/issue.h"
 #include "model/snapshot.h"
@@ -22,19 +23,6 @@ const char *ui_panel_title(enum ui_panel panel);
 /* The panel `step` places after `panel` in Tab order (-1: the one before),
  * wrapping around. */
 enum ui_panel ui_panel_next(enum ui_panel panel, int step);
-
-/* The probes the dashboard schedules, one worker each. The database worker
- * fills database, requests and slow_queries on one connection. */
-enum ui_check {
-	UI_CHECK_DATABASE = 0,
-	UI_CHECK_REDIS,
-	UI_CHECK_HEALTH,
-	UI_CHECK_VERSION,
-	UI_CHECK_STORAGE,
-	UI_CHECK_COUNT
-};
-
-const char *ui_check_name(enum ui_check check); /* "database", ... */
 
 enum ui_dialog {
 	DIALOG_NONE = 0,
@@ -67,13 +55,12 @@ struct ui_view {
 	const struct history *hist;
 	const struct activity_log *activity;
 	const struct ui_state *state;
-	int64_t now_ms;          /* wall clock of the frame */
-	int64_t last_refresh_ms; /* wall clock of the newest publish, 0 if none */
-	int64_t
-	    waiting_ms[UI_CHECK_COUNT]; /* how long each probe has been in flight, 0 when idle */
-	const char *environment;        /* "production", or "" */
-	const char *program_version;    /* opsdeck's own version */
-	bool utf8;                      /* line drawing, ✓ ! ✗, sparkline blocks */
+	int64_t now_ms;                  /* wall clock of the frame */
+	int64_t last_refresh_ms;         /* wall clock of the newest publish, 0 if none */
+	int64_t waiting_ms[CHECK_COUNT]; /* how long each probe has been in flight, 0 when idle */
+	const char *environment;         /* "production", or "" */
+	const char *program_version;     /* opsdeck's own version */
+	bool utf8;                       /* line drawing, ✓ ! ✗, sparkline blocks */
 };
 
 /* Draws the whole screen for `v` into g (of any size). */

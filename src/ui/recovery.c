@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/check.h"
 #include "job/actions.h"
 #include "job/recheck.h"
 #include "job/runner.h"
@@ -98,8 +99,8 @@ static int task_work(struct job *job, void *arg)
 		struct strbuf out;
 		strbuf_init(&out, 0);
 		job_report(job, run.done, 0, "re-checking");
-		t->still_present = recheck_run(t->cfg, t->action->name, t->focus_id, &t->before,
-		                               &t->before_issues, 3, &out);
+		t->still_present = recheck_run(t->cfg, check_probe_every_poll, t->action->name,
+		                               t->focus_id, &t->before, &t->before_issues, 3, &out);
 		t->recheck = strbuf_take(&out);
 	}
 	if (t->status == ACTION_OK)

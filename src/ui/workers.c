@@ -10,14 +10,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "probe/probe.h"
+#include "check/check.h"
 #include "probe/request_window.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
 struct worker {
 	struct workers *owner;
-	enum ui_check check;
+	const struct check_class *row; /* NULL: no worker for this row */
 	pthread_t thread;
 	bool started;
 	bool running;          /* the thread has not returned yet */
@@ -34,72 +34,11 @@ struct workers {
 	bool paused;
 	int64_t interval_ms;
 	struct snapshot snap;
-	uint64_t generation[UI_CHECK_COUNT];
+	uint64_t generation[CHECK_COUNT];
 	int64_t published_at_ms;
-	int alive; /* threads not yet returned */
-	struct worker workers[UI_CHECK_COUNT];
+	int alive;                          /* threads not yet returned */
+	struct worker workers[CHECK_COUNT]; /* by row */
 };
-
-/* The parts one worker owns, probed outside the lock. */
-union worker_part {
-	struct {
-		struct pg_status pg;
-		struct request_metrics requests;
-		struct slow_query_status slow;
-	} db;
-	struct redis_status redis;
-	struct http_status health;
-	struct version_status version;
-	struct storage_status storage;
-};
-
-/* window: the database worker's request-log state, kept across its polls. */
-static void worker_probe(const struct config *cfg, enum ui_check check, union worker_part *part,
-                         struct request_window *window)
-{
-	switch (check) {
-	case UI_CHECK_DATABASE:
-		probe_pg(cfg, &part->db.pg, &part->db.requests, &part->db.slow, window);
-		break;
-	case UI_CHECK_REDIS:
-		probe_redis(cfg, &part->redis);
-		break;
-	case UI_CHECK_HEALTH:
-		probe_health(cfg, &part->health);
-		break;
-	case UI_CHECK_VERSION:
-		probe_version(cfg, &part->version);
-		break;
-	case UI_CHECK_STORAGE:
-	case UI_CHECK_COUNT:
-		probe_storage(cfg, &part->storage);
-		break;
-	}
-}
-
-static void worker_publish(struct workers *ws, enum ui_check check, const union worker_part *part)
-{
-	switch (check) {
-	case UI_CHECK_DATABASE:
-		ws->snap.database = part->db.pg;
-		ws->snap.requests = part->db.requests;
-		ws->snap.slow_queries = part->db.slow;
-		break;
-	case UI_CHECK_REDIS:
-		ws->snap.redis = part->redis;
-		break;
-	case UI_CHECK_HEALTH:
-		ws->snap.health = part->health;
-		break;
-	case UI_CHECK_VERSION:
-		ws->snap.version = part->version;
-		break;
-	case UI_CHECK_STORAGE:
-	case UI_CHECK_COUNT:
-		ws->snap.storage = part->storage;
-		break;
-	}
-}
 
 static void worker_wake_ui(int fd)
 {
@@ -120,10 +59,13 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct workers *ws = w->owner;
-	union worker_part *part = xmalloc(sizeof(*part));
+	/* the members this worker fills, probed outside the lock */
+	struct snapshot *part = xmalloc(sizeof(*part));
+	size_t index = (size_t)(w - ws->workers);
 	int64_t next_due = 0; /* probe at once */
 	struct request_window window;
 	request_window_init(&window);
+	const struct check_probe_context context = {.window = &window, .cancel = NULL};
 
 	pthread_mutex_lock(&ws->mutex);
 	while (!ws->stop) {
@@ -133,10 +75,10 @@ static void *worker_main(void *arg)
 			w->started_at_ms = now;
 			pthread_mutex_unlock(&ws->mutex);
 			memset(part, 0, sizeof(*part));
-			worker_probe(ws->cfg, w->check, part, &window);
+			w->row->probe(ws->cfg, &context, part);
 			pthread_mutex_lock(&ws->mutex);
-			worker_publish(ws, w->check, part);
-			ws->generation[w->check]++;
+			check_publish(w->row, &ws->snap, part);
+			ws->generation[index]++;
 			ws->published_at_ms = clock_wall_ms();
 			w->started_at_ms = 0;
 			next_due = clock_monotonic_ms() + ws->interval_ms;
@@ -192,10 +134,13 @@ int workers_start(struct workers **out, const struct config *cfg, int64_t interv
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	int rc = 0;
 	pthread_mutex_lock(&ws->mutex);
-	for (int i = 0; i < UI_CHECK_COUNT; i++) {
+	for (size_t i = 0; i < CHECK_COUNT; i++) {
 		struct worker *w = &ws->workers[i];
 		w->owner = ws;
-		w->check = (enum ui_check)i;
+		/* the backup listing is the backup menu's, on its own schedule */
+		if (!CHECKS[i]->probe || CHECKS[i]->schedule != CHECK_EVERY_POLL)
+			continue;
+		w->row = CHECKS[i];
 		w->running = true;
 		int e = pthread_create(&w->thread, NULL, worker_main, w);
 		if (e != 0) {
@@ -222,7 +167,7 @@ void workers_copy(struct workers *ws, struct workers_view *out)
 	pthread_mutex_lock(&ws->mutex);
 	out->snap = ws->snap;
 	int64_t now = clock_monotonic_ms();
-	for (int i = 0; i < UI_CHECK_COUNT; i++) {
+	for (size_t i = 0; i < CHECK_COUNT; i++) {
 		out->generation[i] = ws->generation[i];
 		int64_t started = ws->workers[i].started_at_ms;
 		out->running_ms[i] = started > 0 ? now - started : 0;
@@ -234,7 +179,7 @@ void workers_copy(struct workers *ws, struct workers_view *out)
 void workers_refresh(struct workers *ws)
 {
 	pthread_mutex_lock(&ws->mutex);
-	for (int i = 0; i < UI_CHECK_COUNT; i++)
+	for (size_t i = 0; i < CHECK_COUNT; i++)
 		if (ws->workers[i].started_at_ms == 0)
 			ws->workers[i].refresh = true;
 	pthread_cond_broadcast(&ws->cond);
@@ -273,12 +218,12 @@ int workers_stop(struct workers *ws, int64_t wait_ms)
 	if (alive > 0) {
 		/* Threads still in a probe hold pointers to ws and cfg: leave
 		 * them to the process exit rather than free under them. */
-		for (int i = 0; i < UI_CHECK_COUNT; i++)
+		for (size_t i = 0; i < CHECK_COUNT; i++)
 			if (ws->workers[i].started)
 				pthread_detach(ws->workers[i].thread);
 		return -1;
 	}
-	for (int i = 0; i < UI_CHECK_COUNT; i++)
+	for (size_t i = 0; i < CHECK_COUNT; i++)
 		if (ws->workers[i].started)
 			pthread_join(ws->workers[i].thread, NULL);
 	pthread_cond_destroy(&ws->cond);

@@ -1,7 +1,8 @@
 /* workers.h - the dashboard's probe threads (DESIGN.md "Threads").
  *
- * One thread per backend (database with its request metrics and slow
- * queries, redis, health, version, storage), each on its own schedule: it
+ * One thread per row of the check table (check/check.h) that has a probe
+ * and is polled every time (the database row fills the request metrics and
+ * slow queries too), each on its own schedule: it
  * probes, publishes its part of the shared Snapshot under the mutex, writes
  * one byte to the wake-up fd, then sleeps for the interval (or until a
  * refresh, an interval change or the stop). A hung backend therefore delays
@@ -20,16 +21,17 @@
 
 #include "config/config.h"
 #include "model/snapshot.h"
-#include "ui/panels.h"
+#include "check/check.h"
 
 struct workers;
 
-/* What the UI copies out: the Snapshot, and per check the generation (bumped
- * at each publish) and how long its probe has been running (0 when idle). */
+/* What the UI copies out: the Snapshot, and per row of CHECKS the
+ * generation (bumped when its worker publishes; rows without a worker stay
+ * 0) and how long its probe has been running (0 when idle). */
 struct workers_view {
 	struct snapshot snap;
-	uint64_t generation[UI_CHECK_COUNT];
-	int64_t running_ms[UI_CHECK_COUNT];
+	uint64_t generation[CHECK_COUNT];
+	int64_t running_ms[CHECK_COUNT];
 	int64_t published_at_ms; /* wall clock of the newest publish, 0 if none */
 };
 

@@ -19,25 +19,6 @@ static void test_init_marks_pending(void **state)
 	assert_string_equal(s.version.version, "unknown");
 }
 
-static void test_overall_is_the_worst_check(void **state)
-{
-	struct snapshot s;
-	snapshot_init(&s);
-	s.database.check.state = CHECK_NOT_CONFIGURED;
-	s.redis.check.state = CHECK_NOT_CONFIGURED;
-	s.health.check.state = CHECK_NOT_CONFIGURED;
-	s.storage.check.state = CHECK_NOT_CONFIGURED;
-	assert_int_equal(snapshot_overall(&s), CHECK_NOT_CONFIGURED);
-	s.storage.check.state = CHECK_OK;
-	assert_int_equal(snapshot_overall(&s), CHECK_OK);
-	s.redis.check.state = CHECK_UNHEALTHY;
-	assert_int_equal(snapshot_overall(&s), CHECK_UNHEALTHY);
-	/* the version is not a health check */
-	s.redis.check.state = CHECK_OK;
-	s.version.check.state = CHECK_UNHEALTHY;
-	assert_int_equal(snapshot_overall(&s), CHECK_OK);
-}
-
 static void test_error_is_sanitised_and_redacted(void **state)
 {
 	struct check_common c;
@@ -97,7 +78,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_init_marks_pending),
-	    cmocka_unit_test(test_overall_is_the_worst_check),
 	    cmocka_unit_test(test_error_is_sanitised_and_redacted),
 	    cmocka_unit_test(test_target_is_redacted_and_sanitised),
 	    cmocka_unit_test(test_state_names),

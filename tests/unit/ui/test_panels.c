@@ -149,7 +149,7 @@ static void test_golden_120x40_utf8(void **state)
 	struct ui_view v;
 	make_view(&v, true);
 	ui.focus = PANEL_SLOW_QUERIES;
-	v.waiting_ms[UI_CHECK_HEALTH] = 4200; /* a hung health endpoint */
+	v.waiting_ms[CHECK_ID_HEALTH] = 4200; /* a hung health endpoint */
 	screen_check_golden(&v, 120, 40, "full_120x40_utf8");
 }
 

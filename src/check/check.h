@@ -1,0 +1,123 @@
+/* check.h - the check registry: what every check declares, and the one
+ * table of them (CHECKS, registry.c).
+ *
+ * A check is one row: its key ("redis": the JSON member, the Prometheus
+ * `check` label, the Nagios name), its title, the configuration section it
+ * reads, the member of struct snapshot it fills, the probe that fills it and
+ * how it renders into text, JSON, Prometheus and Nagios. Runners (the
+ * one-shot verbs, the dashboard's workers) and the outputs iterate the
+ * table; nothing else spells a check's name.
+ *
+ * Rows are const and live for the whole program. Probes run on their own
+ * thread and write only the members of their row and of the rows they fill
+ * (filled_by); renderers are pure and only read the snapshot, whose strings
+ * are already sanitised and redacted.
+ */
+#ifndef OPSDECK_CHECK_CHECK_H
+#define OPSDECK_CHECK_CHECK_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "check/render.h"
+#include "config/config.h"
+#include "model/snapshot.h"
+#include "util/strbuf.h"
+
+struct json_object;
+struct request_window;
+
+/* Where a check stands in the documents the outputs assemble. */
+enum check_group {
+	CHECK_GROUP_HEALTH,   /* a backend that is up or down: counts in the overall
+	                         state; JSON "checks" */
+	CHECK_GROUP_METRICS,  /* figures read beside a health check; JSON "metrics" */
+	CHECK_GROUP_IDENTITY, /* what is deployed (the version): the document's header */
+	CHECK_GROUP_RECORD,   /* known to the diagnosis only, not rendered */
+};
+
+/* How often a check is probed. */
+enum check_schedule {
+	CHECK_EVERY_POLL, /* every poll, counted in the snapshot's duration */
+	CHECK_SELDOM,     /* costs requests: one-shot verbs probe it once beside the
+	                     poll (not counted in its duration); the dashboard leaves
+	                     it to the component that owns it (the backup menu) */
+};
+
+/* What a caller keeps across the probes of one row. */
+struct check_probe_context {
+	struct request_window *window; /* the request log's state; NULL: one-shot */
+	const atomic_int *cancel;      /* non-zero ends a long probe; may be NULL */
+};
+
+struct check_class {
+	const char *key;     /* "redis" */
+	const char *title;   /* "Redis" */
+	const char *section; /* the configuration section it reads */
+	size_t offset;       /* of its member in struct snapshot */
+	size_t size;         /* of that member */
+	bool has_common;     /* the member starts with struct check_common */
+	enum check_group group;
+	enum check_schedule schedule;
+	/* Fills the row's member of *out (and those of the rows it fills).
+	 * NULL when another row's probe fills it: filled_by names that row. */
+	void (*probe)(const struct config *cfg, const struct check_probe_context *ctx,
+	              struct snapshot *out);
+	const char *filled_by;
+	/* Renderers; NULL where the check has no such output. */
+	void (*text)(const struct snapshot *s, struct strbuf *b);
+	struct json_object *(*json)(const struct snapshot *s); /* caller owns it */
+	void (*prometheus)(const struct snapshot *s, struct prom *p);
+	void (*nagios_summary)(const struct snapshot *s, struct strbuf *b); /* after the
+	                                                                   health list */
+	void (*nagios_perfdata)(const struct snapshot *s, struct strbuf *b);
+	/* The dashboard's Health panel: the row's name there (at most 9
+	 * columns; NULL: not on the panel) and its one line of detail while it
+	 * is OK, written into dst with `separator` between the parts. */
+	const char *panel_label;
+	void (*summary)(const struct snapshot *s, const char *separator, char *dst, size_t size);
+};
+
+/* The rows, as indexes into CHECKS. The order is the order every output
+ * iterates: within each group it is the order of the text blocks, JSON
+ * members and Prometheus families; the Nagios perfdata follows it as a
+ * whole (the storage paths come after the request figures). */
+enum check_id {
+	CHECK_ID_DATABASE,
+	CHECK_ID_REDIS,
+	CHECK_ID_HEALTH,
+	CHECK_ID_REQUESTS,
+	CHECK_ID_SLOW_QUERIES,
+	CHECK_ID_STORAGE,
+	CHECK_ID_VERSION,
+	CHECK_ID_BACKUP,
+	CHECK_COUNT
+};
+
+extern const struct check_class *const CHECKS[CHECK_COUNT];
+
+/* The row with that key, or NULL. */
+const struct check_class *check_find(const char *key);
+
+/* The row's state, latency, target and error in s; NULL when it has none. */
+const struct check_common *check_common_of(const struct check_class *c, const struct snapshot *s);
+
+/* Copies from src into dst the member of row c and of every row c fills. */
+void check_publish(const struct check_class *c, struct snapshot *dst, const struct snapshot *src);
+
+/* The overall state of the health checks (CHECK_GROUP_HEALTH): UNHEALTHY if
+ * any is, else OK if any is OK, else NOT_CONFIGURED. */
+enum check_state check_overall(const struct snapshot *s);
+
+/* Runs every probe of the table, each on its own thread, and waits for all
+ * of them, so a poll takes about as long as the slowest probe. The
+ * snapshot's duration counts the CHECK_EVERY_POLL probes only.
+ * probe_global_init() must have been called. */
+void check_probe_all(const struct config *cfg, struct snapshot *out);
+
+/* The same without the CHECK_SELDOM rows (their members stay empty): for a
+ * before/after comparison that must not list the backups. */
+void check_probe_every_poll(const struct config *cfg, struct snapshot *out);
+
+#endif

@@ -1,0 +1,69 @@
+/* health.c - the "health" check: the app's health endpoint over HTTP. */
+#include <json-c/json.h>
+#include <stdio.h>
+
+#include "check/check.h"
+#include "probe/probe.h"
+
+static void health_probe(const struct config *cfg, const struct check_probe_context *ctx,
+                         struct snapshot *out)
+{
+	(void)ctx;
+	probe_health(cfg, &out->health);
+}
+
+static void health_text(const struct snapshot *s, struct strbuf *b)
+{
+	const struct http_status *h = &s->health;
+	render_check_line(b, "health", &h->check);
+	if (h->status_code == 0)
+		return;
+	strbuf_printf(b, "%31sHTTP %ld%s%s%s\n", "", h->status_code, h->body[0] ? "  " : "",
+	              h->body, h->body_truncated ? "..." : "");
+}
+
+static json_object *health_json(const struct snapshot *s)
+{
+	const struct http_status *h = &s->health;
+	json_object *o = render_json_frame(&h->check);
+	if (h->status_code == 0)
+		return o;
+	render_json_add_int(o, "status_code", h->status_code);
+	json_object_object_add(o, "body", json_object_new_string(h->body));
+	json_object_object_add(o, "body_truncated", json_object_new_boolean(h->body_truncated));
+	return o;
+}
+
+static const struct prom_family F_HTTP_STATUS = {"opsdeck_http_status_code", "gauge",
+                                                 "HTTP status of the health endpoint's answer."};
+
+static void health_prometheus(const struct snapshot *s, struct prom *p)
+{
+	if (!s->health.status_code)
+		return;
+	const char *labels[] = {"check", "health", NULL};
+	prom_sample(p, &F_HTTP_STATUS, labels, s->health.status_code);
+}
+
+static void health_summary(const struct snapshot *s, const char *separator, char *dst, size_t size)
+{
+	(void)separator;
+	snprintf(dst, size, "HTTP %ld", s->health.status_code);
+}
+
+const struct check_class check_health = {
+    .key = "health",
+    .title = "App",
+    .section = "app",
+    .offset = offsetof(struct snapshot, health),
+    .size = sizeof(struct http_status),
+    .has_common = true,
+    .group = CHECK_GROUP_HEALTH,
+    .schedule = CHECK_EVERY_POLL,
+    .probe = health_probe,
+    .text = health_text,
+    .json = health_json,
+    .prometheus = health_prometheus,
+    .panel_label = "app",
+    .summary = health_summary,
+};

@@ -1,0 +1,7 @@
+# check/: the check registry — one file per check (probe adapter and
+# renderers), the table, the parallel runner and the shared renderers.
+libopsdeck_a_SOURCES += \
+	src/check/check.h src/check/registry.c src/check/runner.c \
+	src/check/render.c src/check/render.h \
+	src/check/database.c src/check/redis.c src/check/health.c src/check/requests.c \
+	src/check/slow_queries.c src/check/storage.c src/check/version.c src/check/backup.c

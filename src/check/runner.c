@@ -1,0 +1,73 @@
+/* runner.c - one poll of every check in the table, in parallel (check.h
+ * check_probe_all). */
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "check/check.h"
+#include "util/clock.h"
+#include "util/sanitize.h"
+
+/* One row's probe on its own thread. */
+struct check_job {
+	const struct config *cfg;
+	const struct check_class *row;
+	struct snapshot *out;
+	pthread_t thread;
+	bool wanted;  /* this poll probes the row */
+	bool started; /* the thread exists and must be joined */
+};
+
+static void *check_job_main(void *arg)
+{
+	const struct check_job *job = arg;
+	const struct check_probe_context one_shot = {.window = NULL, .cancel = NULL};
+	job->row->probe(job->cfg, &one_shot, job->out);
+	return NULL;
+}
+
+/* Waits for the started jobs of one schedule. A job without a thread runs
+ * here instead, only not in parallel: a slower poll beats a missing check. */
+static void check_job_finish(struct check_job *jobs, enum check_schedule schedule)
+{
+	for (size_t i = 0; i < CHECK_COUNT; i++) {
+		if (!jobs[i].wanted || jobs[i].row->schedule != schedule)
+			continue;
+		if (jobs[i].started)
+			pthread_join(jobs[i].thread, NULL);
+		else
+			check_job_main(&jobs[i]);
+	}
+}
+
+static void check_probe(const struct config *cfg, bool with_seldom, struct snapshot *out)
+{
+	int64_t started = clock_monotonic_ms();
+	snapshot_init(out);
+	out->taken_at_ms = clock_wall_ms();
+	sanitize_text(out->app_name, sizeof(out->app_name), cfg->app.name);
+
+	/* Each probe writes only the members of its own rows, so the threads
+	 * share nothing but the (read-only) configuration. */
+	struct check_job jobs[CHECK_COUNT];
+	for (size_t i = 0; i < CHECK_COUNT; i++) {
+		jobs[i] = (struct check_job){.cfg = cfg, .row = CHECKS[i], .out = out};
+		if (!CHECKS[i]->probe || (CHECKS[i]->schedule == CHECK_SELDOM && !with_seldom))
+			continue;
+		jobs[i].wanted = true;
+		if (pthread_create(&jobs[i].thread, NULL, check_job_main, &jobs[i]) == 0)
+			jobs[i].started = true;
+	}
+	check_job_finish(jobs, CHECK_EVERY_POLL);
+	out->duration_ms = clock_monotonic_ms() - started;
+	check_job_finish(jobs, CHECK_SELDOM);
+}
+
+void check_probe_all(const struct config *cfg, struct snapshot *out)
+{
+	check_probe(cfg, true, out);
+}
+
+void check_probe_every_poll(const struct config *cfg, struct snapshot *out)
+{
+	check_probe(cfg, false, out);
+}

@@ -1,0 +1,1 @@
+UNIT_TESTS += tests/unit/check/test_registry tests/unit/check/test_runner
