@@ -15,10 +15,10 @@
 #include "util/strbuf.h"
 
 struct http_response {
-	long status_code;     /* 0 when no response arrived */
-	struct strbuf body;   /* capped at body_cap */
+	long status_code;   /* 0 when no response arrived */
+	struct strbuf body; /* capped at body_cap */
 	bool body_truncated;
-	double latency_ms;    /* until the whole (capped) body arrived */
+	double latency_ms; /* until the whole (capped) body arrived */
 };
 
 /* Returns 0 when a response arrived (whatever its status), or -1 with a

@@ -104,7 +104,7 @@ static int pg_session_resolve(const struct pg_session *s, const struct pgurl *u,
 		char why[256];
 		int count =
 		    client_resolve(u->host, AF_UNSPEC, PG_SESSION_MAX_ADDRESSES, s->deadline_ms,
-		                  p->hostaddr, sizeof(p->hostaddr), why, sizeof(why));
+		                   p->hostaddr, sizeof(p->hostaddr), why, sizeof(why));
 		char text[512];
 		if (count == CLIENT_RESOLVE_TIMEOUT) {
 			snprintf(text, sizeof(text), "timed out after %s resolving %s",
@@ -174,7 +174,7 @@ int pg_session_connect(struct pg_session *s, const struct pgurl *u, char *err, s
 			return -1;
 		}
 		int ready = client_wait_fd(fd, st == PGRES_POLLING_READING ? POLLIN : POLLOUT,
-		                          s->deadline_ms);
+		                           s->deadline_ms);
 		if (ready <= 0) {
 			pg_session_describe_wait(s, ready, "connecting", err, errlen);
 			return -1;

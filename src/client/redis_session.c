@@ -113,10 +113,10 @@ static int redis_session_connect(struct redis_session *s, const struct redisurl 
 	if (!u->socket[0]) {
 		char why[128];
 		int n = client_resolve(u->host, AF_INET, 1, s->deadline_ms, addr, sizeof(addr), why,
-		                      sizeof(why));
+		                       sizeof(why));
 		if (n == CLIENT_RESOLVE_FAILED)
 			n = client_resolve(u->host, AF_INET6, 1, s->deadline_ms, addr, sizeof(addr),
-			                  why, sizeof(why));
+			                   why, sizeof(why));
 		if (n == CLIENT_RESOLVE_TIMEOUT) {
 			snprintf(err, errlen, "timed out after %s resolving %s", s->timeout_text,
 			         u->host);

@@ -80,7 +80,7 @@ static int client_lookup_format(const struct addrinfo *res, int max, char *out, 
 }
 
 int client_resolve(const char *host, int family, int max, int64_t deadline_ms, char *out,
-                  size_t outlen, char *err, size_t errlen)
+                   size_t outlen, char *err, size_t errlen)
 {
 	unsigned char numeric[sizeof(struct in6_addr)];
 	if ((family != AF_INET6 && inet_pton(AF_INET, host, numeric) == 1) ||

@@ -21,6 +21,6 @@ enum { CLIENT_RESOLVE_FAILED = -1, CLIENT_RESOLVE_TIMEOUT = -2 };
  * So the lookup runs on a detached thread; one still running at the
  * deadline is left to finish and free itself. */
 int client_resolve(const char *host, int family, int max, int64_t deadline_ms, char *out,
-                  size_t outlen, char *err, size_t errlen);
+                   size_t outlen, char *err, size_t errlen);
 
 #endif

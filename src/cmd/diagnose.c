@@ -31,12 +31,13 @@ static int diagnose_option(int opt, const char *arg, void *ctx)
 int cmd_diagnose(int argc, char **argv, struct cli_options *opts)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{"json", no_argument, NULL, OPT_JSON},
-		{NULL, 0, NULL, 0},
+	    CLI_COMMON_LONG,
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {NULL, 0, NULL, 0},
 	};
 	bool json = false;
-	int parsed = cli_parse(argc, argv, opts, longopts, NULL, diagnose_option, &json, diagnose_usage, 0);
+	int parsed =
+	    cli_parse(argc, argv, opts, longopts, NULL, diagnose_option, &json, diagnose_usage, 0);
 	if (parsed != 0)
 		return parsed > 0 ? 0 : EXIT_USAGE;
 
@@ -51,9 +52,9 @@ int cmd_diagnose(int argc, char **argv, struct cli_options *opts)
 	if (json) {
 		json_object *doc = out_diagnosis_json(&diagnosis);
 		json_object_object_add(doc, "app", json_object_new_string(snap.app_name));
-		strbuf_puts(&out, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-		                                                          JSON_C_TO_STRING_SPACED |
-		                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
+		strbuf_puts(&out, json_object_to_json_string_ext(
+		                      doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+		                               JSON_C_TO_STRING_NOSLASHESCAPE));
 		strbuf_putc(&out, '\n');
 		json_object_put(doc);
 	} else {

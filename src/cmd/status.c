@@ -62,13 +62,14 @@ static void status_audit_log(const struct config *cfg, struct audit_log_status *
 int cmd_status(int argc, char **argv, struct cli_options *opts)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{"json", no_argument, NULL, OPT_JSON},
-		{"prometheus", no_argument, NULL, OPT_PROMETHEUS},
-		{NULL, 0, NULL, 0},
+	    CLI_COMMON_LONG,
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"prometheus", no_argument, NULL, OPT_PROMETHEUS},
+	    {NULL, 0, NULL, 0},
 	};
 	struct status_options so = {FORMAT_TEXT, 0};
-	int parsed = cli_parse(argc, argv, opts, longopts, NULL, status_option, &so, status_usage, 0);
+	int parsed =
+	    cli_parse(argc, argv, opts, longopts, NULL, status_option, &so, status_usage, 0);
 	if (parsed != 0)
 		return parsed > 0 ? 0 : EXIT_USAGE;
 

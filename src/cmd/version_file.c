@@ -29,7 +29,7 @@
 #include "util/xalloc.h"
 
 #define PACKAGE_JSON_MAX (1024 * 1024)
-#define GIT_TIMEOUT_MS 10000
+#define GIT_TIMEOUT_MS   10000
 
 static void version_file_usage(FILE *f)
 {
@@ -72,7 +72,8 @@ static int git_short_head(const char *dir, char **hash, char *err, size_t errlen
 	struct spawn_result res;
 	char why[256];
 	int rc = -1;
-	if (spawn_capture(argv, dir, GIT_TIMEOUT_MS, NULL, &out, &errout, &res, why, sizeof(why)) < 0) {
+	if (spawn_capture(argv, dir, GIT_TIMEOUT_MS, NULL, &out, &errout, &res, why, sizeof(why)) <
+	    0) {
 		snprintf(err, errlen, "cannot read the commit: %s", why);
 	} else if (res.exit_status != 0) {
 		char first[256];
@@ -177,10 +178,10 @@ static int version_file_option(int opt, const char *arg, void *ctx)
 int cmd_version_file(int argc, char **argv, struct cli_options *opts)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{"package", required_argument, NULL, OPT_PACKAGE},
-		{"out", required_argument, NULL, OPT_OUT},
-		{NULL, 0, NULL, 0},
+	    CLI_COMMON_LONG,
+	    {"package", required_argument, NULL, OPT_PACKAGE},
+	    {"out", required_argument, NULL, OPT_OUT},
+	    {NULL, 0, NULL, 0},
 	};
 	struct version_file_options vo = {"package.json", "public/version.json"};
 	int parsed = cli_parse(argc, argv, opts, longopts, NULL, version_file_option, &vo,

@@ -22,27 +22,27 @@
 #include "config/envfile.h"
 #include "model/issue.h"
 
-#define CONFIG_MAX_PATHS 16
+#define CONFIG_MAX_PATHS    16
 #define CONFIG_MAX_PATTERNS 32
 
 /* A value that may be absent. Strings are NUL-terminated, owned by the
  * config, and "" when not configured; `*_unset_reason` says why an expected
  * value is empty (e.g. "DATABASE_URL is not set"), or is "" . */
 struct config_app {
-	char *name;          /* default: "app" */
-	char *env_file;      /* "" when none */
-	char *health_url;    /* default http://127.0.0.1:3000/api/health */
-	char *version_url;   /* default http://127.0.0.1:3000/api/version; "" disables */
-	char *version_file;  /* default ./public/version.json */
-	int64_t timeout_ms;  /* per network call; default 3000 */
+	char *name;         /* default: "app" */
+	char *env_file;     /* "" when none */
+	char *health_url;   /* default http://127.0.0.1:3000/api/health */
+	char *version_url;  /* default http://127.0.0.1:3000/api/version; "" disables */
+	char *version_file; /* default ./public/version.json */
+	int64_t timeout_ms; /* per network call; default 3000 */
 };
 
 struct config_database {
-	char *url;               /* "" when not configured */
+	char *url; /* "" when not configured */
 	char *url_unset_reason;
-	char *request_log;       /* default "RequestLog" */
-	int64_t window_ms;       /* default 1 h */
-	int64_t slow_query_ms;   /* default 1000 */
+	char *request_log;     /* default "RequestLog" */
+	int64_t window_ms;     /* default 1 h */
+	int64_t slow_query_ms; /* default 1000 */
 };
 
 /* The cache_prefix that asks clear-cache to flush the whole selected
@@ -51,7 +51,7 @@ struct config_database {
 #define CONFIG_CACHE_PREFIX_ALL "*"
 
 struct config_redis {
-	char *url;               /* "" when not configured */
+	char *url; /* "" when not configured */
 	char *url_unset_reason;
 	char *cache_prefix; /* default "cache:"; CONFIG_CACHE_PREFIX_ALL: every key */
 };
@@ -59,18 +59,18 @@ struct config_redis {
 struct config_storage {
 	char *paths[CONFIG_MAX_PATHS]; /* default { "/" } */
 	size_t path_count;
-	double max_used_percent;       /* default 90 */
+	double max_used_percent; /* default 90 */
 };
 
 struct config_backup {
-	char *target;            /* s3://bucket/prefix or file:///dir; "" when not configured */
-	char *s3_endpoint;       /* "" for AWS */
-	char *region;            /* default us-east-1 when empty */
+	char *target;      /* s3://bucket/prefix or file:///dir; "" when not configured */
+	char *s3_endpoint; /* "" for AWS */
+	char *region;      /* default us-east-1 when empty */
 	char *files_source;
 	char *files_patterns[CONFIG_MAX_PATTERNS];
 	size_t files_pattern_count;
-	char *format;            /* "plain" (default) or "custom" */
-	int compression_level;   /* 1..9, default 6 */
+	char *format;          /* "plain" (default) or "custom" */
+	int compression_level; /* 1..9, default 6 */
 };
 
 struct config_thresholds {
@@ -91,19 +91,19 @@ struct config_actions {
 };
 
 struct config_recovery {
-	char *restart_command;   /* "" when not configured */
-	char *audit_log;         /* default: config/paths.h */
+	char *restart_command; /* "" when not configured */
+	char *audit_log;       /* default: config/paths.h */
 	bool read_only;
 	int64_t restart_timeout_ms; /* restart_command's limit; default 60 s */
 };
 
 struct config_ui {
-	char *theme;             /* default "default" */
-	int64_t interval_ms;     /* default 2000 */
+	char *theme;         /* default "default" */
+	int64_t interval_ms; /* default 2000 */
 };
 
 struct config {
-	char *path;              /* the file read, or "" for built-in defaults */
+	char *path; /* the file read, or "" for built-in defaults */
 	struct config_app app;
 	struct config_database database;
 	struct config_redis redis;
@@ -113,7 +113,7 @@ struct config {
 	struct config_actions actions;
 	struct config_recovery recovery;
 	struct config_ui ui;
-	struct envfile *env;     /* the app's env_file, or NULL */
+	struct envfile *env; /* the app's env_file, or NULL */
 };
 
 /* Fills cfg with the built-in defaults (no file, no environment: so the

@@ -12,11 +12,11 @@
 #include <stddef.h>
 
 struct ini_entry {
-	char *section;  /* "" before the first [section] */
+	char *section; /* "" before the first [section] */
 	char *key;
-	char *value;    /* unquoted, trimmed; not yet expanded */
+	char *value; /* unquoted, trimmed; not yet expanded */
 	int line;
-	int quoted;     /* the value was written in quotes */
+	int quoted; /* the value was written in quotes */
 };
 
 struct ini_file {

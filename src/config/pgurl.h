@@ -21,13 +21,13 @@ struct pgurl {
 	const char *keywords[PGURL_MAX_PARAMS + 1];
 	const char *values[PGURL_MAX_PARAMS + 1];
 	size_t count;
-	char *host;      /* "" when not given (libpq's default socket) */
-	char *port;      /* "" when not given */
+	char *host; /* "" when not given (libpq's default socket) */
+	char *port; /* "" when not given */
 	char *user;
-	char *password;  /* "" when none; a secret: never print it */
+	char *password; /* "" when none; a secret: never print it */
 	char *dbname;
-	char *schema;    /* Prisma's schema, "" when not given */
-	char *redacted;  /* the URL with the password replaced by "***" */
+	char *schema;   /* Prisma's schema, "" when not given */
+	char *redacted; /* the URL with the password replaced by "***" */
 };
 
 /* Parses a postgres:// or postgresql:// URL. Returns 0, or -1 with a reason

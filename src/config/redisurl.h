@@ -14,14 +14,14 @@
 #include <stddef.h>
 
 struct redisurl {
-	char *host;       /* "" for a unix socket */
-	int port;         /* default 6379 */
-	char *socket;     /* unix socket path, or "" */
-	char *username;   /* "" when none: AUTH password (or the "default" user) */
-	char *password;   /* "" when none; a secret: never print it */
-	int db;           /* default 0 */
+	char *host;     /* "" for a unix socket */
+	int port;       /* default 6379 */
+	char *socket;   /* unix socket path, or "" */
+	char *username; /* "" when none: AUTH password (or the "default" user) */
+	char *password; /* "" when none; a secret: never print it */
+	int db;         /* default 0 */
 	bool tls;
-	char *redacted;   /* the URL with the password replaced by "***" */
+	char *redacted; /* the URL with the password replaced by "***" */
 };
 
 /* Returns 0, or -1 with a reason in err that never contains the password

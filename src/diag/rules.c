@@ -58,7 +58,8 @@ static void say(char *dst, size_t size, const char *fmt, ...)
 }
 
 #define MESSAGE(issue, ...) say((issue)->message, sizeof((issue)->message), __VA_ARGS__)
-#define RECOMMEND(issue, ...) say((issue)->recommendation, sizeof((issue)->recommendation), __VA_ARGS__)
+#define RECOMMEND(issue, ...)                                                                      \
+	say((issue)->recommendation, sizeof((issue)->recommendation), __VA_ARGS__)
 
 static void window_text(char *dst, size_t size, int64_t window_ms)
 {
@@ -118,16 +119,18 @@ static void rule_storage_full(const struct rule_context *ctx)
 			return;
 		if (d->error[0]) {
 			MESSAGE(i, "Storage %s cannot be checked: %s", d->path, d->error);
-			RECOMMEND(i, "Check that %s exists and its filesystem is mounted and "
-			             "responding.",
+			RECOMMEND(i,
+			          "Check that %s exists and its filesystem is mounted and "
+			          "responding.",
 			          d->path);
 		} else {
 			char avail[32];
 			text_format_bytes(avail, sizeof(avail), d->avail_bytes);
-			MESSAGE(i, "Storage %s is %.1f%% full (limit %.0f%%), %s available", d->path,
-			        d->used_percent, st->max_used_percent, avail);
-			RECOMMEND(i, "Free space on %s: old logs (journalctl --vacuum-size), old "
-			             "local backups, build caches; or grow the filesystem.",
+			MESSAGE(i, "Storage %s is %.1f%% full (limit %.0f%%), %s available",
+			        d->path, d->used_percent, st->max_used_percent, avail);
+			RECOMMEND(i,
+			          "Free space on %s: old logs (journalctl --vacuum-size), old "
+			          "local backups, build caches; or grow the filesystem.",
 			          d->path);
 		}
 	}
@@ -146,8 +149,9 @@ static void rule_error_rate(const struct rule_context *ctx)
 		return;
 	char window[32];
 	window_text(window, sizeof(window), m->window_ms);
-	MESSAGE(i, "Error rate %.1f%% over the last %s (limit %.1f%%): %lld of %lld requests "
-	           "answered 5xx",
+	MESSAGE(i,
+	        "Error rate %.1f%% over the last %s (limit %.1f%%): %lld of %lld requests "
+	        "answered 5xx",
 	        m->error_rate * 100, window, limit * 100, (long long)m->errors,
 	        (long long)m->requests);
 	RECOMMEND(i, "Find the failing routes in the app's log; a recent deploy is the usual "
@@ -180,8 +184,8 @@ static void rule_p95_response(const struct rule_context *ctx)
 	struct issue *i = add_issue(ctx, ISSUE_P95_RESPONSE, SEVERITY_MEDIUM, NULL);
 	if (!i)
 		return;
-	MESSAGE(i, "p95 response %.0f ms (limit %lld ms); p99 %.0f ms", m->p95_ms,
-	        (long long)limit, m->p99_ms);
+	MESSAGE(i, "p95 response %.0f ms (limit %lld ms); p99 %.0f ms", m->p95_ms, (long long)limit,
+	        m->p99_ms);
 	RECOMMEND(i, "One in twenty requests is slow: look for slow queries, lock waits and "
 	             "slow external calls on the app's heaviest routes.");
 }
@@ -252,8 +256,9 @@ static void rule_request_log(const struct rule_context *ctx)
 		if (!i)
 			return;
 		MESSAGE(i, "The request log has no index on \"timestamp\": every poll scans it");
-		RECOMMEND(i, "%s", m->index_hint[0] ? m->index_hint
-		                                    : "Create an index on the \"timestamp\" column.");
+		RECOMMEND(i, "%s",
+		          m->index_hint[0] ? m->index_hint
+		                           : "Create an index on the \"timestamp\" column.");
 	}
 }
 
@@ -286,8 +291,8 @@ static void rule_redis_evictions(const struct rule_context *ctx)
 	if (r->check.state != CHECK_OK || r->evicted_keys <= 0)
 		return;
 	const struct redis_status *before = ctx->previous ? &ctx->previous->redis : NULL;
-	bool have_trend = before && before->check.state == CHECK_OK &&
-	                  before->evicted_keys <= r->evicted_keys;
+	bool have_trend =
+	    before && before->check.state == CHECK_OK && before->evicted_keys <= r->evicted_keys;
 	if (have_trend && before->evicted_keys == r->evicted_keys)
 		return; /* nothing evicted since the last poll */
 	struct issue *i = add_issue(ctx, ISSUE_REDIS_EVICTIONS,
@@ -299,7 +304,8 @@ static void rule_redis_evictions(const struct rule_context *ctx)
 		        (long long)(r->evicted_keys - before->evicted_keys),
 		        (long long)r->evicted_keys);
 	else
-		MESSAGE(i, "Redis has evicted %lld keys since it started", (long long)r->evicted_keys);
+		MESSAGE(i, "Redis has evicted %lld keys since it started",
+		        (long long)r->evicted_keys);
 	RECOMMEND(i, "The cache is too small for its working set: raise maxmemory or shorten "
 	             "TTLs.");
 }
@@ -331,8 +337,9 @@ static void rule_connections(const struct rule_context *ctx)
 	struct issue *i = add_issue(ctx, ISSUE_CONNECTIONS, SEVERITY_MEDIUM, NULL);
 	if (!i)
 		return;
-	MESSAGE(i, "%d of %d PostgreSQL connections in use (limit %.0f%%): %d active, %d idle, %d "
-	           "idle in transaction",
+	MESSAGE(i,
+	        "%d of %d PostgreSQL connections in use (limit %.0f%%): %d active, %d idle, %d "
+	        "idle in transaction",
 	        pg->connections_total, pg->max_connections, ratio * 100, pg->connections_active,
 	        pg->connections_idle, pg->connections_idle_in_tx);
 	RECOMMEND(i, "Lower the app's pool size (connection_limit) or put PgBouncer in front; "

@@ -103,8 +103,8 @@ int restart_app_run(struct action_run *run, char *err, size_t errlen)
 		goto done;
 	action_argv_format(argv, line, sizeof(line));
 	action_say(run, "running %s", line);
-	if (spawn_capture(argv, NULL, run->cfg->recovery.restart_timeout_ms, run->cancel, &out, &errout, &res,
-	                  why, sizeof(why)) < 0) {
+	if (spawn_capture(argv, NULL, run->cfg->recovery.restart_timeout_ms, run->cancel, &out,
+	                  &errout, &res, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "cannot run %s: %s", argv[0], why);
 		goto done;
 	}

@@ -117,7 +117,8 @@ int recheck_compare(const char *action, const char *focus_id, const struct snaps
 		if (fb[0])
 			/* ASCII: the dashboard may run in a non-UTF-8 locale */
 			strbuf_printf(out, "%s: %s -> %s, %s\n", ISSUE_TYPES[b->type].name, fb,
-			              fa + common_words(fb, fa), a ? "still present" : "issue cleared");
+			              fa + common_words(fb, fa),
+			              a ? "still present" : "issue cleared");
 		else
 			strbuf_printf(out, "%s: %s\n", ISSUE_TYPES[b->type].name,
 			              a ? "still present" : "issue cleared");

@@ -42,7 +42,7 @@ struct job *job_start(const char *title, int (*fn)(struct job *job, void *arg), 
 
 /* From the worker: progress so far and one line of text (sanitised). */
 void job_report(struct job *job, uint64_t done, uint64_t total, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* From the worker: the outcome line (sanitised). */
 void job_set_result(struct job *job, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* From the worker: whether cancellation was asked for. */

@@ -46,12 +46,16 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	X(ISSUE_BACKUP_STALE, "backup_stale", "")                                                  \
 	X(ISSUE_BACKUP_UNFINISHED, "backup_unfinished", "")
 
+/* Not laid out by clang-format, which reads the X-macro and the member after
+ * it as one expression. */
+/* clang-format off */
 enum issue_type {
 #define ISSUE_TYPE_ENUM(id, name, actions) id,
 	ISSUE_TYPE_LIST(ISSUE_TYPE_ENUM)
 #undef ISSUE_TYPE_ENUM
-	    ISSUE_TYPE_COUNT
+	ISSUE_TYPE_COUNT
 };
+/* clang-format on */
 
 struct issue_type_info {
 	const char *name;            /* "error_rate" */

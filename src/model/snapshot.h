@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SNAPSHOT_TEXT 256
+#define SNAPSHOT_TEXT      256
 #define SNAPSHOT_MAX_PATHS 16
 
 /* The state of one check. Order matters: worse states compare greater. */
@@ -27,47 +27,47 @@ const char *check_state_name(enum check_state state); /* "ok", "unhealthy", ... 
 /* What every check has in common. */
 struct check_common {
 	enum check_state state;
-	double latency_ms;        /* the probe's round trip, -1 when unknown */
-	int64_t checked_at_ms;    /* wall clock when the probe finished, 0 if never */
+	double latency_ms;          /* the probe's round trip, -1 when unknown */
+	int64_t checked_at_ms;      /* wall clock when the probe finished, 0 if never */
 	char target[SNAPSHOT_TEXT]; /* what was probed, redacted (URL, path) */
 	char error[SNAPSHOT_TEXT];  /* why unhealthy / not configured, or "" */
 };
 
 struct pg_status {
 	struct check_common check;
-	char server_version[64];      /* "15.18" */
-	int server_version_num;       /* 150018 */
+	char server_version[64]; /* "15.18" */
+	int server_version_num;  /* 150018 */
 	int max_connections;
-	int connections_total;        /* client backends, all databases */
+	int connections_total; /* client backends, all databases */
 	int connections_active;
 	int connections_idle;
-	int connections_idle_in_tx;   /* idle in transaction (+ aborted) */
-	int connections_other;        /* fastpath, disabled, starting... */
-	double longest_idle_in_tx_s;  /* 0 when none */
-	double longest_query_s;       /* longest running active query, 0 when none */
-	int lock_waiters;             /* backends waiting on a lock */
+	int connections_idle_in_tx;  /* idle in transaction (+ aborted) */
+	int connections_other;       /* fastpath, disabled, starting... */
+	double longest_idle_in_tx_s; /* 0 when none */
+	double longest_query_s;      /* longest running active query, 0 when none */
+	int lock_waiters;            /* backends waiting on a lock */
 };
 
 struct redis_status {
 	struct check_common check;
 	char version[32];
-	char role[16];                /* "master", "slave" */
-	int64_t used_memory;          /* bytes */
-	int64_t maxmemory;            /* bytes, 0 = no limit */
-	double fragmentation_ratio;   /* mem_fragmentation_ratio */
+	char role[16];              /* "master", "slave" */
+	int64_t used_memory;        /* bytes */
+	int64_t maxmemory;          /* bytes, 0 = no limit */
+	double fragmentation_ratio; /* mem_fragmentation_ratio */
 	int64_t connected_clients;
 	int64_t evicted_keys;
 	int64_t keyspace_hits;
 	int64_t keyspace_misses;
-	double hit_rate;              /* hits / (hits + misses), -1 when no lookups */
-	bool last_bgsave_ok;          /* rdb_last_bgsave_status:ok */
+	double hit_rate;     /* hits / (hits + misses), -1 when no lookups */
+	bool last_bgsave_ok; /* rdb_last_bgsave_status:ok */
 	int64_t uptime_s;
 };
 
 struct http_status {
 	struct check_common check;
-	long status_code;             /* 0 when no answer */
-	char body[SNAPSHOT_TEXT];     /* head of the body, sanitised */
+	long status_code;         /* 0 when no answer */
+	char body[SNAPSHOT_TEXT]; /* head of the body, sanitised */
 	bool body_truncated;
 };
 
@@ -78,9 +78,9 @@ enum version_source {
 };
 
 struct version_status {
-	struct check_common check;    /* OK when a version was read */
+	struct check_common check; /* OK when a version was read */
 	enum version_source source;
-	char version[64];             /* "unknown" when not read */
+	char version[64]; /* "unknown" when not read */
 	char build_number[64];
 	char commit_hash[64];
 	char build_date[64];
@@ -97,59 +97,59 @@ struct disk_status {
 	enum check_state state;
 	char error[SNAPSHOT_TEXT];
 	uint64_t total_bytes;
-	uint64_t free_bytes;          /* free for root */
-	uint64_t avail_bytes;         /* free for unprivileged users */
-	double used_percent;          /* as df shows it: used / (used + avail) */
+	uint64_t free_bytes;  /* free for root */
+	uint64_t avail_bytes; /* free for unprivileged users */
+	double used_percent;  /* as df shows it: used / (used + avail) */
 	uint64_t inodes_total;
 	uint64_t inodes_free;
-	double inodes_used_percent;   /* -1 when the filesystem has no inode count */
+	double inodes_used_percent; /* -1 when the filesystem has no inode count */
 };
 
 struct storage_status {
-	struct check_common check;    /* worst of the paths */
+	struct check_common check; /* worst of the paths */
 	double max_used_percent;
 	int path_count;
 	struct disk_status paths[SNAPSHOT_MAX_PATHS];
 };
 
-#define SNAPSHOT_BUCKETS 60
+#define SNAPSHOT_BUCKETS      60
 #define SNAPSHOT_SLOW_QUERIES 10
-#define SNAPSHOT_QUERY_TEXT 1024
+#define SNAPSHOT_QUERY_TEXT   1024
 
 /* One slice of the request-log window, for sparklines. */
 struct request_bucket {
-	int64_t start_ms;             /* wall clock of the slice's start */
+	int64_t start_ms; /* wall clock of the slice's start */
 	int64_t requests;
-	int64_t errors;               /* statusCode >= 500 */
-	double avg_ms;                /* -1 when the slice has no requests */
+	int64_t errors; /* statusCode >= 500 */
+	double avg_ms;  /* -1 when the slice has no requests */
 };
 
 /* The app's request log ("RequestLog" by default) over the window. */
 struct request_metrics {
-	struct check_common check;    /* OK when the log was read; UNHEALTHY with
-	                                 "request log not found: ..." and the like */
-	char table[128];              /* the table as configured */
+	struct check_common check; /* OK when the log was read; UNHEALTHY with
+	                              "request log not found: ..." and the like */
+	char table[128];           /* the table as configured */
 	int64_t window_ms;
 	int64_t requests;
-	int64_t errors;               /* statusCode >= 500 */
-	double error_rate;            /* errors / requests; -1 when no traffic */
-	double avg_ms;                /* -1 when no traffic */
+	int64_t errors;    /* statusCode >= 500 */
+	double error_rate; /* errors / requests; -1 when no traffic */
+	double avg_ms;     /* -1 when no traffic */
 	double p95_ms;
 	double p99_ms;
-	int64_t bucket_width_ms;      /* window / bucket_count, at least a minute */
+	int64_t bucket_width_ms; /* window / bucket_count, at least a minute */
 	int bucket_count;
 	struct request_bucket buckets[SNAPSHOT_BUCKETS]; /* oldest first, empty ones included */
-	bool timestamp_index_missing; /* no index leads with "timestamp" */
-	char index_hint[SNAPSHOT_TEXT]; /* the CREATE INDEX to run, or "" */
+	bool timestamp_index_missing;                    /* no index leads with "timestamp" */
+	char index_hint[SNAPSHOT_TEXT];                  /* the CREATE INDEX to run, or "" */
 };
 
 /* Why pg_stat_statements gave no rows to look at. */
 enum slow_query_problem {
 	SLOW_QUERY_OK = 0,
-	SLOW_QUERY_NOT_INSTALLED,     /* no CREATE EXTENSION in this database */
-	SLOW_QUERY_NOT_PRELOADED,     /* not in shared_preload_libraries */
-	SLOW_QUERY_NO_PRIVILEGE,      /* texts shown as <insufficient privilege> */
-	SLOW_QUERY_FAILED,            /* anything else: see check.error */
+	SLOW_QUERY_NOT_INSTALLED, /* no CREATE EXTENSION in this database */
+	SLOW_QUERY_NOT_PRELOADED, /* not in shared_preload_libraries */
+	SLOW_QUERY_NO_PRIVILEGE,  /* texts shown as <insufficient privilege> */
+	SLOW_QUERY_FAILED,        /* anything else: see check.error */
 };
 
 struct slow_query {
@@ -157,16 +157,16 @@ struct slow_query {
 	int64_t calls;
 	double total_ms;
 	double mean_ms;
-	bool text_hidden;             /* the server hid the text from us */
+	bool text_hidden; /* the server hid the text from us */
 };
 
 /* pg_stat_statements: statements whose mean time exceeds slow_query_ms. */
 struct slow_query_status {
-	struct check_common check;    /* OK when the view was read */
+	struct check_common check; /* OK when the view was read */
 	enum slow_query_problem problem;
-	char mean_column[16];         /* "mean_exec_time" (PG 13+) or "mean_time" */
+	char mean_column[16]; /* "mean_exec_time" (PG 13+) or "mean_time" */
 	int64_t threshold_ms;
-	int count;                    /* top SNAPSHOT_SLOW_QUERIES by mean, slowest first */
+	int count; /* top SNAPSHOT_SLOW_QUERIES by mean, slowest first */
 	struct slow_query items[SNAPSHOT_SLOW_QUERIES];
 };
 
@@ -176,11 +176,11 @@ struct slow_query_status {
  * `listed` false means nothing is known (and no rule looks). */
 struct backup_status {
 	bool listed;
-	int64_t newest_ms;    /* wall clock of the newest complete db backup (stored as its
-	                         manifest says); 0: none */
+	int64_t newest_ms; /* wall clock of the newest complete db backup (stored as its
+	                      manifest says); 0: none */
 	char newest_key[256];
-	char target[256];     /* the target listed (no secrets in it) */
-	char error[256];      /* why the listing failed, or "" */
+	char target[256]; /* the target listed (no secrets in it) */
+	char error[256];  /* why the listing failed, or "" */
 	/* Writes begun and never finished (S3 multipart uploads, file://
 	 * .partial files): how many, and the oldest (sanitised). */
 	uint32_t unfinished;
@@ -198,8 +198,8 @@ struct audit_log_status {
 };
 
 struct snapshot {
-	int64_t taken_at_ms;          /* wall clock when the poll started */
-	int64_t duration_ms;          /* how long the whole poll took */
+	int64_t taken_at_ms; /* wall clock when the poll started */
+	int64_t duration_ms; /* how long the whole poll took */
 	char app_name[64];
 	struct version_status version;
 	struct pg_status database;
@@ -235,6 +235,6 @@ void check_set_target(struct check_common *c, const char *target);
 
 /* Sets a check's error text from backend text: sanitised and redacted. */
 void check_set_error(struct check_common *c, enum check_state state, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -40,7 +40,8 @@ void out_issues_text(const struct diagnosis *d, struct strbuf *b)
 struct json_object *out_diagnosis_json(const struct diagnosis *d)
 {
 	json_object *o = json_object_new_object();
-	json_object_object_add(o, "status", json_object_new_string(diagnosis_status_name(d->status)));
+	json_object_object_add(o, "status",
+	                       json_object_new_string(diagnosis_status_name(d->status)));
 	json_object *issues = json_object_new_array();
 	for (int i = 0; i < d->count; i++) {
 		const struct issue *issue = &d->issues[i];
@@ -48,8 +49,8 @@ struct json_object *out_diagnosis_json(const struct diagnosis *d)
 		json_object_object_add(j, "id", json_object_new_string(issue->id));
 		json_object_object_add(j, "type",
 		                       json_object_new_string(ISSUE_TYPES[issue->type].name));
-		json_object_object_add(j, "severity",
-		                       json_object_new_string(issue_severity_name(issue->severity)));
+		json_object_object_add(
+		    j, "severity", json_object_new_string(issue_severity_name(issue->severity)));
 		json_object_object_add(j, "message", json_object_new_string(issue->message));
 		json_object_object_add(j, "recommendation",
 		                       json_object_new_string(issue->recommendation));

@@ -35,8 +35,7 @@ void out_prometheus(const struct snapshot *s, const struct diagnosis *d, struct 
 
 /* For Nagios/Icinga: "OPSDECK OK|WARNING|CRITICAL|UNKNOWN - summary | perfdata"
  * and a newline. Returns the state, which is also the exit status. */
-enum plugin_state out_nagios(const struct snapshot *s, const struct diagnosis *d,
-                             struct strbuf *b);
+enum plugin_state out_nagios(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b);
 
 /* The plugin state a snapshot maps to: CRITICAL when a configured health
  * check is unhealthy or the diagnosis found a high issue, WARNING when it

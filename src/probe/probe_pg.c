@@ -52,8 +52,8 @@ static const char **pg_values(const PGresult *res, int columns, const char *what
 		return NULL;
 	}
 	int rows = PQntuples(res);
-	const char **values = xcalloc((size_t)(rows > 0 ? rows : 1) * (size_t)columns,
-	                              sizeof(*values));
+	const char **values =
+	    xcalloc((size_t)(rows > 0 ? rows : 1) * (size_t)columns, sizeof(*values));
 	for (int r = 0; r < rows; r++)
 		for (int c = 0; c < columns; c++)
 			values[(size_t)r * (size_t)columns + (size_t)c] =
@@ -81,7 +81,8 @@ static int pg_exchange(struct pg_session *s, int64_t timeout_ms, bool read_only,
 	char *sql = NULL;
 
 	int64_t start_us = clock_monotonic_us();
-	if (pg_session_query(s, SLOW_QUERIES_MARKER " SELECT 1", 0, NULL, &rows, NULL, err, errlen) < 0)
+	if (pg_session_query(s, SLOW_QUERIES_MARKER " SELECT 1", 0, NULL, &rows, NULL, err,
+	                     errlen) < 0)
 		goto done;
 	out->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
 	if (!rows || PQntuples(rows) != 1) {
@@ -98,10 +99,11 @@ static int pg_exchange(struct pg_session *s, int64_t timeout_ms, bool read_only,
 	 * for still ends on the server at most timeout_ms after it began. */
 	/* In read-only mode ([recovery] read_only, --read-only) the session
 	 * cannot write either: a second guard besides refusing the actions. */
-	sql = xasprintf(SLOW_QUERIES_MARKER " SET statement_timeout = %" PRId64 "; %s" SLOW_QUERIES_MARKER
-	                " %s",
+	sql = xasprintf(SLOW_QUERIES_MARKER " SET statement_timeout = %" PRId64
+	                                    "; %s" SLOW_QUERIES_MARKER " %s",
 	                timeout_ms > 0 ? timeout_ms : 1,
-	                read_only ? SLOW_QUERIES_MARKER " SET default_transaction_read_only = on; " : "",
+	                read_only ? SLOW_QUERIES_MARKER " SET default_transaction_read_only = on; "
+	                          : "",
 	                PG_ACTIVITY_SQL);
 	if (pg_session_query(s, sql, 0, NULL, &rows, NULL, err, errlen) < 0)
 		goto done;
@@ -123,8 +125,8 @@ done:
 }
 
 /* Sets the request-log check from a failed query (see pg_query). */
-static void request_query_failed(struct request_metrics *m, const char *sqlstate,
-                                 const char *why, const struct request_log_names *names)
+static void request_query_failed(struct request_metrics *m, const char *sqlstate, const char *why,
+                                 const struct request_log_names *names)
 {
 	char line[SNAPSHOT_TEXT];
 	request_log_describe_error(sqlstate, why, names, line, sizeof(line));
@@ -202,7 +204,7 @@ static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
 
 	const char *index_params[2] = {table, REQUEST_LOG_TIMESTAMP_COLUMN};
 	if (pg_session_query(s, REQUEST_LOG_INDEX_SQL, 2, index_params, &rows, sqlstate, err,
-	             sizeof(err)) < 0) {
+	                     sizeof(err)) < 0) {
 		request_query_failed(m, sqlstate, err, &names);
 		goto done;
 	}
@@ -236,7 +238,7 @@ static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
 	const char *metrics_params[REQUEST_LOG_PARAM_COUNT] = {params[0], params[1], params[2]};
 	int64_t start_us = clock_monotonic_us();
 	if (pg_session_query(s, sql, REQUEST_LOG_PARAM_COUNT, metrics_params, &rows, sqlstate, err,
-	             sizeof(err)) < 0) {
+	                     sizeof(err)) < 0) {
 		request_query_failed(m, sqlstate, err, &names);
 		goto done;
 	}
@@ -273,12 +275,13 @@ static void pg_slow_queries(struct pg_session *s, struct slow_query_status *sq)
 	const char **values = NULL;
 	char *schema = NULL, *mean = NULL, *total = NULL, *sql = NULL;
 
-	if (pg_session_query(s, SLOW_QUERIES_CATALOG_SQL, 0, NULL, &rows, sqlstate, err, sizeof(err)) < 0) {
+	if (pg_session_query(s, SLOW_QUERIES_CATALOG_SQL, 0, NULL, &rows, sqlstate, err,
+	                     sizeof(err)) < 0) {
 		slow_queries_describe_error(sqlstate, err, sq);
 		goto done;
 	}
-	if (!(values = pg_values(rows, SLOW_CATALOG_COL_COUNT, "the catalog query", err,
-	                         sizeof(err))) ||
+	if (!(values =
+	          pg_values(rows, SLOW_CATALOG_COL_COUNT, "the catalog query", err, sizeof(err))) ||
 	    slow_queries_parse_catalog(values, PQntuples(rows), &cat, err, sizeof(err)) < 0) {
 		slow_reply_malformed(sq, err);
 		goto done;
@@ -303,7 +306,7 @@ static void pg_slow_queries(struct pg_session *s, struct slow_query_status *sq)
 	const char *list_params[SLOW_QUERIES_PARAM_COUNT] = {params[0], params[1], params[2]};
 	int64_t start_us = clock_monotonic_us();
 	if (pg_session_query(s, sql, SLOW_QUERIES_PARAM_COUNT, list_params, &rows, sqlstate, err,
-	             sizeof(err)) < 0) {
+	                     sizeof(err)) < 0) {
 		slow_queries_describe_error(sqlstate, err, sq);
 		goto done;
 	}
@@ -346,8 +349,9 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 	if (requests) {
 		struct request_log_plan plan;
 		request_log_plan(cfg->database.window_ms, &plan);
-		request_log_reset(requests, cfg->database.request_log ? cfg->database.request_log : "",
-		                  &plan, clock_wall_ms());
+		request_log_reset(requests,
+		                  cfg->database.request_log ? cfg->database.request_log : "", &plan,
+		                  clock_wall_ms());
 	}
 	if (slow_queries)
 		slow_queries_reset(slow_queries, cfg->database.slow_query_ms);
@@ -371,7 +375,8 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 
 	pg_session_init(&s, u.password, cfg->app.timeout_ms);
 	if (pg_session_connect(&s, &u, err, sizeof(err)) < 0 ||
-	    pg_exchange(&s, cfg->app.timeout_ms, cfg->recovery.read_only, out, err, sizeof(err)) < 0) {
+	    pg_exchange(&s, cfg->app.timeout_ms, cfg->recovery.read_only, out, err, sizeof(err)) <
+	        0) {
 		check_set_error(&out->check, CHECK_UNHEALTHY, "%s", err);
 		goto done;
 	}

@@ -21,7 +21,8 @@
  * in the SNAPSHOT_TEXT-sized message it ends up in. */
 #define REASON_SIZE (SNAPSHOT_TEXT - 48)
 
-/* PING and INFO on an open (authenticated, selected) connection. Returns 0, or -1 with the reason in err. */
+/* PING and INFO on an open (authenticated, selected) connection. Returns 0, or -1 with the reason
+ * in err. */
 static int redis_exchange(struct redis_session *s, const struct redisurl *u,
                           struct redis_status *out, char *err, size_t errlen)
 {

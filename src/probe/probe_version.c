@@ -160,17 +160,14 @@ void probe_version(const struct config *cfg, struct version_status *out)
 	char tried[SNAPSHOT_TEXT * 2];
 	if (url[0] && path[0]) {
 		snprintf(tried, sizeof(tried), "%s, %s", redacted_url, path);
-		check_set_error(&out->check, CHECK_UNHEALTHY,
-		                "version_url: %s; version_file: %s", out->url_error,
-		                out->file_error);
+		check_set_error(&out->check, CHECK_UNHEALTHY, "version_url: %s; version_file: %s",
+		                out->url_error, out->file_error);
 	} else if (url[0]) {
 		snprintf(tried, sizeof(tried), "%s", redacted_url);
-		check_set_error(&out->check, CHECK_UNHEALTHY, "version_url: %s",
-		                out->url_error);
+		check_set_error(&out->check, CHECK_UNHEALTHY, "version_url: %s", out->url_error);
 	} else {
 		snprintf(tried, sizeof(tried), "%s", path);
-		check_set_error(&out->check, CHECK_UNHEALTHY, "version_file: %s",
-		                out->file_error);
+		check_set_error(&out->check, CHECK_UNHEALTHY, "version_file: %s", out->file_error);
 	}
 	set_reason(out->check.target, sizeof(out->check.target), tried);
 done:

@@ -10,8 +10,8 @@ void activity_init(struct activity_log *log)
 	memset(log, 0, sizeof(*log));
 }
 
-void activity_add(struct activity_log *log, int64_t at_ms, enum ui_element element,
-                  const char *fmt, ...)
+void activity_add(struct activity_log *log, int64_t at_ms, enum ui_element element, const char *fmt,
+                  ...)
 {
 	struct activity_entry *e;
 	if (log->count < ACTIVITY_MAX) {

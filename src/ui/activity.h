@@ -9,7 +9,7 @@
 
 #include "ui/theme.h"
 
-#define ACTIVITY_MAX 200
+#define ACTIVITY_MAX  200
 #define ACTIVITY_TEXT 200
 
 struct activity_entry {
@@ -26,8 +26,8 @@ struct activity_log {
 
 void activity_init(struct activity_log *log);
 
-void activity_add(struct activity_log *log, int64_t at_ms, enum ui_element element,
-                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void activity_add(struct activity_log *log, int64_t at_ms, enum ui_element element, const char *fmt,
+                  ...) __attribute__((format(printf, 4, 5)));
 
 /* The i-th newest entry (0 = newest), or NULL. */
 const struct activity_entry *activity_newest(const struct activity_log *log, int i);

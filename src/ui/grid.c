@@ -101,8 +101,8 @@ void grid_fill(struct grid *g, int x, int y, int w, int h, uint32_t ch, enum ui_
 		}
 }
 
-void grid_box(struct grid *g, int x, int y, int w, int h, const char *title,
-              enum ui_element border, enum ui_element title_element, bool utf8)
+void grid_box(struct grid *g, int x, int y, int w, int h, const char *title, enum ui_element border,
+              enum ui_element title_element, bool utf8)
 {
 	if (w < 2 || h < 2)
 		return;

@@ -48,8 +48,8 @@ void grid_fill(struct grid *g, int x, int y, int w, int h, uint32_t ch, enum ui_
 
 /* A box with a title in the top border; `utf8` picks line-drawing
  * characters, else + - |. */
-void grid_box(struct grid *g, int x, int y, int w, int h, const char *title,
-              enum ui_element border, enum ui_element title_element, bool utf8);
+void grid_box(struct grid *g, int x, int y, int w, int h, const char *title, enum ui_element border,
+              enum ui_element title_element, bool utf8);
 
 /* The grid as UTF-8 text, one line per row, trailing blanks removed, each
  * line ending in '\n'. Allocated; the caller frees it. */

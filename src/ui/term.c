@@ -114,7 +114,8 @@ void term_draw(struct term *t, const struct grid *g)
 	}
 	for (int y = 0; y < g->height && y < LINES; y++)
 		for (int x = 0; x < g->width && x < COLS; x++) {
-			const struct grid_cell *c = &g->cells[(size_t)y * (size_t)g->width + (size_t)x];
+			const struct grid_cell *c =
+			    &g->cells[(size_t)y * (size_t)g->width + (size_t)x];
 			struct grid_cell *old =
 			    &t->shadow.cells[(size_t)y * (size_t)g->width + (size_t)x];
 			if (!t->repaint && old->ch == c->ch && old->element == c->element)
@@ -124,7 +125,8 @@ void term_draw(struct term *t, const struct grid *g)
 			cchar_t cc;
 			unsigned e = c->element < UI_ELEMENT_COUNT ? c->element : 0;
 			if (setcchar(&cc, wc, t->attrs[e], t->pairs[e], NULL) == OK)
-				mvwadd_wch(stdscr, y, x, &cc); /* ERR at the last cell is harmless */
+				mvwadd_wch(stdscr, y, x,
+				           &cc); /* ERR at the last cell is harmless */
 		}
 	t->repaint = false;
 	wnoutrefresh(stdscr);

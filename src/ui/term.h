@@ -30,7 +30,7 @@ enum ui_key {
 	UI_KEY_TAB,
 	UI_KEY_BACKTAB,
 	UI_KEY_RESIZE,
-	UI_KEY_CLICK, /* a mouse click at (x, y) */
+	UI_KEY_CLICK,     /* a mouse click at (x, y) */
 	UI_KEY_BACKSPACE, /* Backspace, DEL or ^H: for the text prompts */
 };
 

@@ -21,7 +21,7 @@
 
 static const char *const UI_ELEMENT_NAMES[UI_ELEMENT_COUNT] = {
 #define UI_ELEMENT_NAME(id, name) name,
-	UI_ELEMENT_LIST(UI_ELEMENT_NAME)
+    UI_ELEMENT_LIST(UI_ELEMENT_NAME)
 #undef UI_ELEMENT_NAME
 };
 
@@ -32,10 +32,10 @@ static const char *const COLOR_NAMES[8] = {"black", "red",     "green", "yellow"
 static void theme_palette_rgb(int color, int rgb[3])
 {
 	static const int BASE[16][3] = {
-	    {0, 0, 0},       {205, 0, 0},     {0, 205, 0},     {205, 205, 0},
-	    {0, 0, 238},     {205, 0, 205},   {0, 205, 205},   {229, 229, 229},
-	    {127, 127, 127}, {255, 0, 0},     {0, 255, 0},     {255, 255, 0},
-	    {92, 92, 255},   {255, 0, 255},   {0, 255, 255},   {255, 255, 255},
+	    {0, 0, 0},       {205, 0, 0},   {0, 205, 0},   {205, 205, 0},
+	    {0, 0, 238},     {205, 0, 205}, {0, 205, 205}, {229, 229, 229},
+	    {127, 127, 127}, {255, 0, 0},   {0, 255, 0},   {255, 255, 0},
+	    {92, 92, 255},   {255, 0, 255}, {0, 255, 255}, {255, 255, 255},
 	};
 	if (color < 16) {
 		memcpy(rgb, BASE[color], sizeof(BASE[color]));
@@ -109,9 +109,9 @@ int theme_parse_color(const char *text, int *color)
 			char hex[3] = {text[1 + 2 * k], text[2 + 2 * k], '\0'};
 			char *end;
 			long v = strtol(hex, &end, 16);
-			if (*end != '\0' || !((hex[0] >= '0' && hex[0] <= '9') ||
-			                      (hex[0] >= 'a' && hex[0] <= 'f') ||
-			                      (hex[0] >= 'A' && hex[0] <= 'F')))
+			if (*end != '\0' ||
+			    !((hex[0] >= '0' && hex[0] <= '9') ||
+			      (hex[0] >= 'a' && hex[0] <= 'f') || (hex[0] >= 'A' && hex[0] <= 'F')))
 				return -1;
 			rgb[k] = (int)v;
 		}
@@ -198,10 +198,11 @@ static int theme_parse_style(char *value, struct theme_style *style, char *why, 
 		} else {
 			int c;
 			if (theme_parse_color(word, &c) < 0) {
-				snprintf(why, whylen,
-				         "unknown colour or attribute '%s' (want a colour name, 0-255, "
-				         "#rrggbb, bold, underline or reverse)",
-				         word);
+				snprintf(
+				    why, whylen,
+				    "unknown colour or attribute '%s' (want a colour name, 0-255, "
+				    "#rrggbb, bold, underline or reverse)",
+				    word);
 				return -1;
 			}
 			if (colors == 0) {
@@ -311,9 +312,10 @@ int theme_load(struct theme *t, const char *name, char *err, size_t errlen)
 		char dirs[3][1024];
 		int n = theme_dirs(dirs);
 		for (int i = 0; i < n && path[0] == '\0'; i++) {
-				char candidate[sizeof(dirs[0]) + THEME_NAME_MAX + 16];
+			char candidate[sizeof(dirs[0]) + THEME_NAME_MAX + 16];
 			struct stat st;
-			snprintf(candidate, sizeof(candidate), "%.1023s/%.63s.theme", dirs[i], name);
+			snprintf(candidate, sizeof(candidate), "%.1023s/%.63s.theme", dirs[i],
+			         name);
 			if (stat(candidate, &st) == 0)
 				text_copy(path, candidate, sizeof(path));
 		}
@@ -326,8 +328,9 @@ int theme_load(struct theme *t, const char *name, char *err, size_t errlen)
 		theme_builtin_default(t);
 		if (strcmp(name, "default") == 0)
 			return 0;
-		snprintf(err, errlen, "theme '%s' not found (looked in $OPSDECK_THEMES_DIR, "
-		                      "$XDG_CONFIG_HOME/opsdeck/themes and " PKGDATADIR "/themes)",
+		snprintf(err, errlen,
+		         "theme '%s' not found (looked in $OPSDECK_THEMES_DIR, "
+		         "$XDG_CONFIG_HOME/opsdeck/themes and " PKGDATADIR "/themes)",
 		         name);
 		return -1;
 	}

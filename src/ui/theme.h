@@ -39,13 +39,13 @@ enum ui_element {
 #define UI_ELEMENT_ENUM(id, name) id,
 	UI_ELEMENT_LIST(UI_ELEMENT_ENUM)
 #undef UI_ELEMENT_ENUM
-	UI_ELEMENT_COUNT
+	    UI_ELEMENT_COUNT
 };
 
 #define THEME_COLOR_DEFAULT (-1)
 
 struct theme_style {
-	int fg;          /* 0-255, or THEME_COLOR_DEFAULT */
+	int fg; /* 0-255, or THEME_COLOR_DEFAULT */
 	int bg;
 	bool bold;
 	bool underline;
@@ -56,7 +56,7 @@ struct theme_style {
 
 struct theme {
 	char name[THEME_NAME_MAX];
-	bool color;      /* false for a theme that sets no colour at all (mono) */
+	bool color; /* false for a theme that sets no colour at all (mono) */
 	struct theme_style styles[UI_ELEMENT_COUNT];
 };
 

@@ -37,8 +37,8 @@ struct workers_view {
 
 /* Starts the threads (with SIGINT, SIGTERM, SIGHUP and SIGWINCH blocked in
  * them, so signals reach the UI thread). Returns 0, or -1 with why in err. */
-int workers_start(struct workers **out, const struct config *cfg, int64_t interval_ms,
-                  int wake_fd, char *err, size_t errlen);
+int workers_start(struct workers **out, const struct config *cfg, int64_t interval_ms, int wake_fd,
+                  char *err, size_t errlen);
 
 /* Copies the shared state under the mutex. */
 void workers_copy(struct workers *w, struct workers_view *out);

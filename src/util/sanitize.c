@@ -42,8 +42,8 @@ static size_t utf8_sequence(const unsigned char *s, size_t left, uint32_t *cp)
 bool sanitize_is_control(uint32_t cp)
 {
 	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
-	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-	       cp == 0x200E || cp == 0x200F || cp == 0x061C;
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+	       cp == 0x200F || cp == 0x061C;
 }
 
 size_t sanitize_decode(const char *s, size_t left, uint32_t *cp)
@@ -72,7 +72,7 @@ char *sanitize_bytes(char *dst, size_t size, const char *src, size_t len)
 			emit = (const char *)s + i, emit_len = n;
 		}
 		if (out + emit_len > size - 1)
-			break; /* never cut a character in half */
+			break;                      /* never cut a character in half */
 		memmove(dst + out, emit, emit_len); /* dst may be src */
 		out += emit_len;
 		i += n;

@@ -78,7 +78,8 @@ int spawn_start(char *const argv[], const char *cwd, char *const envp[], bool ne
 	if (!rc)
 		rc = posix_spawnattr_setflags(&attr, flags);
 	if (!rc)
-		rc = posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+		rc = posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY,
+		                                      0);
 	if (!rc)
 		rc = posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
 	if (!rc)
@@ -103,9 +104,9 @@ static void kill_group(pid_t pid, int signo)
 		kill(pid, signo);
 }
 
-int spawn_capture(char *const argv[], const char *cwd, int64_t timeout_ms,
-                  const atomic_int *cancel, struct strbuf *out, struct strbuf *err,
-                  struct spawn_result *result, char *errbuf, size_t errlen)
+int spawn_capture(char *const argv[], const char *cwd, int64_t timeout_ms, const atomic_int *cancel,
+                  struct strbuf *out, struct strbuf *err, struct spawn_result *result, char *errbuf,
+                  size_t errlen)
 {
 	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
 	pid_t pid = -1;

@@ -15,10 +15,10 @@
 #include "util/strbuf.h"
 
 struct spawn_result {
-	int exit_status;   /* exit code when exited normally, else -1 */
-	int signal;        /* terminating signal, or 0 */
-	int timed_out;     /* killed because the deadline passed */
-	int cancelled;     /* killed because *cancel was set */
+	int exit_status; /* exit code when exited normally, else -1 */
+	int signal;      /* terminating signal, or 0 */
+	int timed_out;   /* killed because the deadline passed */
+	int cancelled;   /* killed because *cancel was set */
 	int64_t duration_ms;
 };
 
@@ -32,9 +32,9 @@ struct spawn_result {
  * not waited for.
  * Returns 0 when the program ran (look at `result` for how it ended), or -1
  * if it could not be started, with the reason in errbuf. */
-int spawn_capture(char *const argv[], const char *cwd, int64_t timeout_ms,
-                  const atomic_int *cancel, struct strbuf *out, struct strbuf *err,
-                  struct spawn_result *result, char *errbuf, size_t errlen);
+int spawn_capture(char *const argv[], const char *cwd, int64_t timeout_ms, const atomic_int *cancel,
+                  struct strbuf *out, struct strbuf *err, struct spawn_result *result, char *errbuf,
+                  size_t errlen);
 
 /* Starts argv[0] (looked up in PATH) with argv, in `cwd` (NULL: the current
  * directory), environment envp (NULL: ours), stdin from /dev/null, stdout

@@ -111,4 +111,3 @@ void rows_free(struct rows *r)
 	free(r->text);
 	free(r->values);
 }
-

@@ -1102,7 +1102,7 @@ static void test_stamp_equal(void **state)
 	assert_true(config_stamp_equal(&gone, &gone_too)); /* nothing else counts */
 }
 
-#define WATCHED_TEXT                                                                             \
+#define WATCHED_TEXT                                                                               \
 	"[app]\nname = shop\n[database]\nurl = postgresql://app:" SECRET "@db:5432/shop\n"
 
 /* Each rewrite below changes the size, so the stamp differs even when two
@@ -1146,7 +1146,8 @@ static void test_watch_reports_each_change(void **state)
 	/* back to the text in use, then a different valid one */
 	write_file(fx, "opsdeck.conf", WATCHED_TEXT, 0600);
 	assert_int_equal(config_watch_check(&w, msg, sizeof(msg)), CONFIG_WATCH_IN_USE);
-	snprintf(expect, sizeof(expect), "config %s is valid and the same as the one in use", saved);
+	snprintf(expect, sizeof(expect), "config %s is valid and the same as the one in use",
+	         saved);
 	assert_string_equal(msg, expect);
 	write_file(fx, "opsdeck.conf", WATCHED_TEXT "[nosuch]\n", 0600);
 	assert_int_equal(config_watch_check(&w, msg, sizeof(msg)), CONFIG_WATCH_INVALID);

@@ -220,7 +220,8 @@ static void test_query_stats_problems(void **state)
 	assert_non_null(strstr(i->recommendation, "CREATE EXTENSION"));
 	s.slow_queries.problem = SLOW_QUERY_NO_PRIVILEGE;
 	diagnose(&s, NULL, &cfg, &d);
-	assert_non_null(strstr(must_find(&d, ISSUE_QUERY_STATS)->recommendation, "pg_read_all_stats"));
+	assert_non_null(
+	    strstr(must_find(&d, ISSUE_QUERY_STATS)->recommendation, "pg_read_all_stats"));
 	/* with the database down, only the database issue speaks */
 	s.database.check.state = CHECK_UNHEALTHY;
 	diagnose(&s, NULL, &cfg, &d);
@@ -272,7 +273,8 @@ static void test_redis_rules(void **state)
 	before.redis.evicted_keys = 20;
 	diagnose(&s, &before, &cfg, &d);
 	assert_int_equal(must_find(&d, ISSUE_REDIS_EVICTIONS)->severity, SEVERITY_MEDIUM);
-	assert_non_null(strstr(must_find(&d, ISSUE_REDIS_EVICTIONS)->message, "30 since the last poll"));
+	assert_non_null(
+	    strstr(must_find(&d, ISSUE_REDIS_EVICTIONS)->message, "30 since the last poll"));
 	before.redis.evicted_keys = 50;
 	diagnose(&s, &before, &cfg, &d);
 	assert_null(find(&d, ISSUE_REDIS_EVICTIONS));
@@ -292,7 +294,8 @@ static void test_database_rules(void **state)
 	const struct issue *idle = must_find(&d, ISSUE_IDLE_IN_TRANSACTION);
 	assert_non_null(idle);
 	assert_non_null(strstr(idle->message, "5m01s"));
-	assert_non_null(strstr(must_find(&d, ISSUE_LOCK_WAITERS)->message, "2 backends are waiting"));
+	assert_non_null(
+	    strstr(must_find(&d, ISSUE_LOCK_WAITERS)->message, "2 backends are waiting"));
 
 	healthy(&s);
 	s.database.connections_total = 80;
@@ -327,9 +330,9 @@ static void test_sorted_most_severe_first(void **state)
 	struct snapshot s;
 	struct diagnosis d;
 	healthy(&s);
-	s.version.check.state = CHECK_UNHEALTHY;     /* low */
-	s.requests.avg_ms = 5000;                   /* medium */
-	s.health.check.state = CHECK_UNHEALTHY;     /* high */
+	s.version.check.state = CHECK_UNHEALTHY; /* low */
+	s.requests.avg_ms = 5000;                /* medium */
+	s.health.check.state = CHECK_UNHEALTHY;  /* high */
 	diagnose(&s, NULL, &cfg, &d);
 	assert_int_equal(d.count, 3);
 	assert_int_equal(d.issues[0].severity, SEVERITY_HIGH);
@@ -374,20 +377,20 @@ static void test_actions_are_configurable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_healthy_has_no_issues),
-		cmocka_unit_test(test_unhealthy_services_are_high),
-		cmocka_unit_test(test_storage_full_names_the_path),
-		cmocka_unit_test(test_error_rate_threshold),
-		cmocka_unit_test(test_no_traffic_is_not_an_error),
-		cmocka_unit_test(test_slow_average_and_p95_are_medium),
-		cmocka_unit_test(test_slow_queries),
-		cmocka_unit_test(test_query_stats_problems),
-		cmocka_unit_test(test_request_log_missing_and_unindexed),
-		cmocka_unit_test(test_redis_rules),
-		cmocka_unit_test(test_database_rules),
-		cmocka_unit_test(test_version_rules),
-		cmocka_unit_test(test_sorted_most_severe_first),
-		cmocka_unit_test(test_actions_are_configurable),
+	    cmocka_unit_test(test_healthy_has_no_issues),
+	    cmocka_unit_test(test_unhealthy_services_are_high),
+	    cmocka_unit_test(test_storage_full_names_the_path),
+	    cmocka_unit_test(test_error_rate_threshold),
+	    cmocka_unit_test(test_no_traffic_is_not_an_error),
+	    cmocka_unit_test(test_slow_average_and_p95_are_medium),
+	    cmocka_unit_test(test_slow_queries),
+	    cmocka_unit_test(test_query_stats_problems),
+	    cmocka_unit_test(test_request_log_missing_and_unindexed),
+	    cmocka_unit_test(test_redis_rules),
+	    cmocka_unit_test(test_database_rules),
+	    cmocka_unit_test(test_version_rules),
+	    cmocka_unit_test(test_sorted_most_severe_first),
+	    cmocka_unit_test(test_actions_are_configurable),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

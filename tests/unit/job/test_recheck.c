@@ -58,8 +58,8 @@ static void test_cleared_with_figures(void **state)
 	          "restart-app");
 	add_issue(&f->before_issues, ISSUE_STORAGE_FULL, "storage_full:/", "disk", NULL);
 	add_issue(&f->after_issues, ISSUE_STORAGE_FULL, "storage_full:/", "disk", NULL);
-	int present = recheck_compare("restart-app", NULL, &f->before, &f->before_issues,
-	                              &f->after, &f->after_issues, &f->out);
+	int present = recheck_compare("restart-app", NULL, &f->before, &f->before_issues, &f->after,
+	                              &f->after_issues, &f->out);
 	assert_int_equal(present, 0);
 	assert_string_equal(strbuf_str(&f->out),
 	                    "error_rate: error rate 7.2 % -> 0.4 %, issue cleared\n");
@@ -75,9 +75,8 @@ static void test_still_present(void **state)
 	int present = recheck_compare("clear-cache", "app_down", &f->before, &f->before_issues,
 	                              &f->after, &f->after_issues, &f->out);
 	assert_int_equal(present, 1);
-	assert_string_equal(strbuf_str(&f->out),
-	                    "app_down: health HTTP 500 -> 502, still present\n"
-	                    "  now: HTTP 502\n");
+	assert_string_equal(strbuf_str(&f->out), "app_down: health HTTP 500 -> 502, still present\n"
+	                                         "  now: HTTP 502\n");
 }
 
 static void test_nothing_relevant(void **state)
@@ -87,16 +86,17 @@ static void test_nothing_relevant(void **state)
 	assert_int_equal(recheck_compare("clear-cache", NULL, &f->before, &f->before_issues,
 	                                 &f->after, &f->after_issues, &f->out),
 	                 0);
-	assert_string_equal(strbuf_str(&f->out),
-	                    "no issue that clear-cache addresses was present before; now 1 issue\n");
+	assert_string_equal(
+	    strbuf_str(&f->out),
+	    "no issue that clear-cache addresses was present before; now 1 issue\n");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_cleared_with_figures, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_still_present, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nothing_relevant, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cleared_with_figures, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_still_present, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nothing_relevant, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -160,7 +160,8 @@ static void test_prometheus_families_and_escaping(void **state)
 	assert_int_equal(count(t, "# TYPE opsdeck_storage_used_ratio gauge\n"), 1);
 	assert_int_equal(count(t, "# HELP opsdeck_storage_used_ratio "), 1);
 	assert_non_null(strstr(t, "opsdeck_storage_used_ratio{path=\"/\"} 0.43\n"));
-	assert_non_null(strstr(t, "opsdeck_storage_used_ratio{path=\"/srv/we\\\"ird\\\\path\"} 0.5\n"));
+	assert_non_null(
+	    strstr(t, "opsdeck_storage_used_ratio{path=\"/srv/we\\\"ird\\\\path\"} 0.5\n"));
 	assert_non_null(strstr(t, "opsdeck_check_up{check=\"database\"} 1\n"));
 	assert_non_null(strstr(t, "opsdeck_check_latency_seconds{check=\"database\"} 0.00125\n"));
 	assert_non_null(strstr(t, "opsdeck_pg_connections{state=\"idle_in_transaction\"} 1\n"));
@@ -341,7 +342,8 @@ static void test_metrics_and_diagnosis_in_every_format(void **state)
 	strbuf_reset(&b);
 	out_prometheus(&s, &d, &b);
 	assert_non_null(strstr(strbuf_str(&b), "opsdeck_request_error_ratio 0.072\n"));
-	assert_non_null(strstr(strbuf_str(&b), "opsdeck_request_duration_seconds{stat=\"p95\"} 0.42\n"));
+	assert_non_null(
+	    strstr(strbuf_str(&b), "opsdeck_request_duration_seconds{stat=\"p95\"} 0.42\n"));
 	assert_non_null(strstr(strbuf_str(&b), "opsdeck_issues{severity=\"high\"} 1\n"));
 
 	strbuf_reset(&b);
@@ -372,14 +374,14 @@ static void test_no_traffic_is_said_plainly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text_shows_every_check),
-		cmocka_unit_test(test_json_parses_with_schema_fields),
-		cmocka_unit_test(test_prometheus_families_and_escaping),
-		cmocka_unit_test(test_prometheus_leaves_out_a_down_check),
-		cmocka_unit_test(test_prometheus_values_keep_their_precision),
-		cmocka_unit_test(test_nagios_states),
-		cmocka_unit_test(test_metrics_and_diagnosis_in_every_format),
-		cmocka_unit_test(test_no_traffic_is_said_plainly),
+	    cmocka_unit_test(test_text_shows_every_check),
+	    cmocka_unit_test(test_json_parses_with_schema_fields),
+	    cmocka_unit_test(test_prometheus_families_and_escaping),
+	    cmocka_unit_test(test_prometheus_leaves_out_a_down_check),
+	    cmocka_unit_test(test_prometheus_values_keep_their_precision),
+	    cmocka_unit_test(test_nagios_states),
+	    cmocka_unit_test(test_metrics_and_diagnosis_in_every_format),
+	    cmocka_unit_test(test_no_traffic_is_said_plainly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

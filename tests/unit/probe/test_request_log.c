@@ -27,7 +27,6 @@ static const struct request_log_names prisma = {
 
 /* ---------------------------------------------------------------- rows */
 
-
 /* ---------------------------------------------------------------- plan */
 
 static void test_plan(void **state)

@@ -21,7 +21,6 @@
 
 /* ---------------------------------------------------------------- rows */
 
-
 /* No byte a terminal would act on: no C0 but space, no DEL, no C1 (U+0080..
  * U+009F, "\xc2\x80".."\xc2\x9f" in UTF-8), and valid UTF-8 throughout. */
 static bool harmless(const char *s)

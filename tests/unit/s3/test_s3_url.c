@@ -62,7 +62,8 @@ static void test_target_parse(void **state)
 	(void)state;
 	struct backup_target_s3 t;
 	char err[256];
-	assert_int_equal(backup_target_parse_s3("s3://shop-backups/prod/db", &t, err, sizeof(err)), 0);
+	assert_int_equal(backup_target_parse_s3("s3://shop-backups/prod/db", &t, err, sizeof(err)),
+	                 0);
 	assert_string_equal(t.bucket, "shop-backups");
 	assert_string_equal(t.prefix, "prod/db");
 	backup_target_s3_free(&t);
@@ -71,7 +72,8 @@ static void test_target_parse(void **state)
 	assert_string_equal(t.prefix, "");
 	backup_target_s3_free(&t);
 
-	assert_int_equal(backup_target_parse_s3("s3://my.bucket.name//a/b/", &t, err, sizeof(err)), 0);
+	assert_int_equal(backup_target_parse_s3("s3://my.bucket.name//a/b/", &t, err, sizeof(err)),
+	                 0);
 	assert_string_equal(t.bucket, "my.bucket.name");
 	assert_string_equal(t.prefix, "a/b/");
 	backup_target_s3_free(&t);

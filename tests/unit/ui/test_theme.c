@@ -39,14 +39,15 @@ static void test_approximation(void **state)
 	(void)state;
 	assert_int_equal(theme_approximate(THEME_COLOR_DEFAULT, 8), THEME_COLOR_DEFAULT);
 	assert_int_equal(theme_approximate(3, 8), 3);
-	assert_int_equal(theme_approximate(9, 8), 1);   /* bright red -> red */
+	assert_int_equal(theme_approximate(9, 8), 1); /* bright red -> red */
 	assert_int_equal(theme_approximate(9, 16), 9);
 	assert_int_equal(theme_approximate(196, 256), 196);
 	assert_int_equal(theme_approximate(196, 16), 9); /* #ff0000 -> bright red */
 	assert_int_equal(theme_approximate(196, 8), 1);  /* -> red */
 	assert_int_equal(theme_approximate(231, 8), 7);  /* white */
 	assert_int_equal(theme_approximate(16, 8), 0);   /* black */
-	assert_int_equal(theme_approximate(21, 16), 4); /* #0000ff -> blue (238 is nearer than 92,92,255) */
+	assert_int_equal(theme_approximate(21, 16),
+	                 4); /* #0000ff -> blue (238 is nearer than 92,92,255) */
 }
 
 static void test_parse_good_and_partial(void **state)
@@ -87,7 +88,8 @@ static void test_parse_errors_name_file_and_line(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct theme t;
 		char err[256] = "";
-		assert_int_equal(theme_parse(&t, "t", cases[i].text, "t.theme", err, sizeof(err)), -1);
+		assert_int_equal(theme_parse(&t, "t", cases[i].text, "t.theme", err, sizeof(err)),
+		                 -1);
 		if (strstr(err, cases[i].want) == NULL)
 			fail_msg("case %zu: got '%s', want '%s'", i, err, cases[i].want);
 		assert_string_equal(t.name, "default"); /* fell back */

@@ -21,7 +21,10 @@ static void test_escape_sequences_neutralised(void **state)
 {
 	char out[64];
 	/* cursor move, title change (OSC ... BEL), CSI via C1 */
-	sanitize_text(out, sizeof(out), "a\x1b[2Jb\x1b]0;pwned\x07" "c\xc2\x9b" "31m");
+	sanitize_text(out, sizeof(out),
+	              "a\x1b[2Jb\x1b]0;pwned\x07"
+	              "c\xc2\x9b"
+	              "31m");
 	assert_null(strchr(out, 0x1b));
 	assert_null(strchr(out, 0x07));
 	assert_string_equal(out, "a?[2Jb?]0;pwned?c?31m");
@@ -30,8 +33,7 @@ static void test_escape_sequences_neutralised(void **state)
 static void test_newlines_become_spaces(void **state)
 {
 	char out[64];
-	assert_string_equal(sanitize_text(out, sizeof(out), "one\r\ntwo\tthree"),
-	                    "one  two three");
+	assert_string_equal(sanitize_text(out, sizeof(out), "one\r\ntwo\tthree"), "one  two three");
 }
 
 static void test_utf8_kept_invalid_replaced(void **state)
@@ -74,12 +76,24 @@ static void test_bidi_controls_replaced(void **state)
 	char out[64];
 	/* RLO, LRE, PDF, RLI, PDI, LRM, RLM, ALM: they reorder the line */
 	sanitize_text(out, sizeof(out),
-	              "a\xe2\x80\xae" "b\xe2\x80\xaa" "c\xe2\x80\xac" "d\xe2\x81\xa7"
-	              "e\xe2\x81\xa9" "f\xe2\x80\x8e" "g\xe2\x80\x8f" "h\xd8\x9c" "i");
+	              "a\xe2\x80\xae"
+	              "b\xe2\x80\xaa"
+	              "c\xe2\x80\xac"
+	              "d\xe2\x81\xa7"
+	              "e\xe2\x81\xa9"
+	              "f\xe2\x80\x8e"
+	              "g\xe2\x80\x8f"
+	              "h\xd8\x9c"
+	              "i");
 	assert_string_equal(out, "a?b?c?d?e?f?g?h?i");
 	/* their neighbours stay: en dash U+2013, narrow no-break space U+202F */
-	assert_string_equal(sanitize_text(out, sizeof(out), "1\xe2\x80\x93" "2\xe2\x80\xaf" "3"),
-	                    "1\xe2\x80\x93" "2\xe2\x80\xaf" "3");
+	assert_string_equal(sanitize_text(out, sizeof(out),
+	                                  "1\xe2\x80\x93"
+	                                  "2\xe2\x80\xaf"
+	                                  "3"),
+	                    "1\xe2\x80\x93"
+	                    "2\xe2\x80\xaf"
+	                    "3");
 }
 
 /* Every C1 control, U+0080..U+009F, is replaced like a C0 one, whether it
@@ -130,16 +144,16 @@ static void test_decode_one_character(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_text_unchanged),
-		cmocka_unit_test(test_escape_sequences_neutralised),
-		cmocka_unit_test(test_newlines_become_spaces),
-		cmocka_unit_test(test_utf8_kept_invalid_replaced),
-		cmocka_unit_test(test_never_splits_a_character),
-		cmocka_unit_test(test_in_place),
-		cmocka_unit_test(test_bytes_stop_at_length),
-		cmocka_unit_test(test_bidi_controls_replaced),
-		cmocka_unit_test(test_c1_controls_replaced),
-		cmocka_unit_test(test_decode_one_character),
+	    cmocka_unit_test(test_plain_text_unchanged),
+	    cmocka_unit_test(test_escape_sequences_neutralised),
+	    cmocka_unit_test(test_newlines_become_spaces),
+	    cmocka_unit_test(test_utf8_kept_invalid_replaced),
+	    cmocka_unit_test(test_never_splits_a_character),
+	    cmocka_unit_test(test_in_place),
+	    cmocka_unit_test(test_bytes_stop_at_length),
+	    cmocka_unit_test(test_bidi_controls_replaced),
+	    cmocka_unit_test(test_c1_controls_replaced),
+	    cmocka_unit_test(test_decode_one_character),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

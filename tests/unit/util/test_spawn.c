@@ -17,7 +17,8 @@ static void test_captures_stdout_and_exit_status(void **state)
 	strbuf_init(&out, 0);
 	struct spawn_result res;
 	char err[256];
-	assert_int_equal(spawn_capture(argv, NULL, 5000, NULL, &out, NULL, &res, err, sizeof(err)), 0);
+	assert_int_equal(spawn_capture(argv, NULL, 5000, NULL, &out, NULL, &res, err, sizeof(err)),
+	                 0);
 	assert_int_equal(res.exit_status, 0);
 	/* arguments arrive verbatim: no shell expanded anything */
 	assert_string_equal(strbuf_str(&out), "a b|$(reboot)|");
@@ -31,7 +32,8 @@ static void test_nonzero_exit_and_stderr(void **state)
 	strbuf_init(&err_out, 0);
 	struct spawn_result res;
 	char err[256];
-	assert_int_equal(spawn_capture(argv, "/", 5000, NULL, NULL, &err_out, &res, err, sizeof(err)), 0);
+	assert_int_equal(
+	    spawn_capture(argv, "/", 5000, NULL, NULL, &err_out, &res, err, sizeof(err)), 0);
 	assert_true(res.exit_status > 0);
 	assert_non_null(strstr(strbuf_str(&err_out), "nonexistent-opsdeck-path"));
 	strbuf_free(&err_out);
@@ -42,7 +44,8 @@ static void test_missing_program(void **state)
 	char *argv[] = {"opsdeck-no-such-program", NULL};
 	struct spawn_result res;
 	char err[256] = "";
-	assert_int_equal(spawn_capture(argv, NULL, 5000, NULL, NULL, NULL, &res, err, sizeof(err)), -1);
+	assert_int_equal(spawn_capture(argv, NULL, 5000, NULL, NULL, NULL, &res, err, sizeof(err)),
+	                 -1);
 	assert_non_null(strstr(err, "opsdeck-no-such-program"));
 }
 
@@ -51,7 +54,8 @@ static void test_timeout_kills(void **state)
 	char *argv[] = {"sleep", "10", NULL};
 	struct spawn_result res;
 	char err[256];
-	assert_int_equal(spawn_capture(argv, NULL, 200, NULL, NULL, NULL, &res, err, sizeof(err)), 0);
+	assert_int_equal(spawn_capture(argv, NULL, 200, NULL, NULL, NULL, &res, err, sizeof(err)),
+	                 0);
 	assert_true(res.timed_out);
 	assert_int_equal(res.exit_status, -1);
 	assert_true(res.signal != 0);
@@ -65,7 +69,8 @@ static void test_output_is_capped(void **state)
 	strbuf_init(&out, 1000);
 	struct spawn_result res;
 	char err[256];
-	assert_int_equal(spawn_capture(argv, NULL, 5000, NULL, &out, NULL, &res, err, sizeof(err)), 0);
+	assert_int_equal(spawn_capture(argv, NULL, 5000, NULL, &out, NULL, &res, err, sizeof(err)),
+	                 0);
 	assert_int_equal(res.exit_status, 0);
 	assert_int_equal(out.len, 1000);
 	assert_true(out.truncated);
@@ -96,8 +101,8 @@ static void test_cancel_stops_the_group(void **state)
 	atomic_int cancel = 1;
 	struct spawn_result res;
 	char err[256];
-	assert_int_equal(spawn_capture(argv, NULL, 10000, &cancel, NULL, NULL, &res, err, sizeof(err)),
-	                 0);
+	assert_int_equal(
+	    spawn_capture(argv, NULL, 10000, &cancel, NULL, NULL, &res, err, sizeof(err)), 0);
 	assert_true(res.cancelled);
 	assert_false(res.timed_out);
 	assert_true(res.signal != 0);
@@ -107,13 +112,13 @@ static void test_cancel_stops_the_group(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_captures_stdout_and_exit_status),
-		cmocka_unit_test(test_nonzero_exit_and_stderr),
-		cmocka_unit_test(test_missing_program),
-		cmocka_unit_test(test_timeout_kills),
-		cmocka_unit_test(test_output_is_capped),
-		cmocka_unit_test(test_returns_when_the_command_exits),
-		cmocka_unit_test(test_cancel_stops_the_group),
+	    cmocka_unit_test(test_captures_stdout_and_exit_status),
+	    cmocka_unit_test(test_nonzero_exit_and_stderr),
+	    cmocka_unit_test(test_missing_program),
+	    cmocka_unit_test(test_timeout_kills),
+	    cmocka_unit_test(test_output_is_capped),
+	    cmocka_unit_test(test_returns_when_the_command_exits),
+	    cmocka_unit_test(test_cancel_stops_the_group),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -81,11 +81,11 @@ static void test_take_hands_over(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty_is_empty_string),
-		cmocka_unit_test(test_append_and_printf_grow),
-		cmocka_unit_test(test_cap_truncates_and_flags),
-		cmocka_unit_test(test_long_printf),
-		cmocka_unit_test(test_take_hands_over),
+	    cmocka_unit_test(test_empty_is_empty_string),
+	    cmocka_unit_test(test_append_and_printf_grow),
+	    cmocka_unit_test(test_cap_truncates_and_flags),
+	    cmocka_unit_test(test_long_printf),
+	    cmocka_unit_test(test_take_hands_over),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

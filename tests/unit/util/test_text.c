@@ -48,7 +48,8 @@ static void test_durations(void **state)
 static void test_bad_durations(void **state)
 {
 	int64_t ms = 42;
-	const char *bad[] = {"", "3x", "s", "-1s", "+1s", " 3s", "3 s", "1e30h", "nan", "inf", "3ss"};
+	const char *bad[] = {"",    "3x",    "s",   "-1s", "+1s", " 3s",
+	                     "3 s", "1e30h", "nan", "inf", "3ss"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(text_parse_duration_ms(bad[i], &ms), -1);
 	assert_int_equal(ms, 42);
@@ -98,13 +99,13 @@ static void test_format_duration(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_copy_truncates_and_reports_length),
-		cmocka_unit_test(test_trim),
-		cmocka_unit_test(test_durations),
-		cmocka_unit_test(test_bad_durations),
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_format_bytes),
-		cmocka_unit_test(test_format_duration),
+	    cmocka_unit_test(test_copy_truncates_and_reports_length),
+	    cmocka_unit_test(test_trim),
+	    cmocka_unit_test(test_durations),
+	    cmocka_unit_test(test_bad_durations),
+	    cmocka_unit_test(test_numbers),
+	    cmocka_unit_test(test_format_bytes),
+	    cmocka_unit_test(test_format_duration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
