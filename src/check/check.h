@@ -61,10 +61,10 @@ struct check_class {
 	enum check_group group;
 	enum check_schedule schedule;
 	/* Fills the row's member of *out (and those of the rows it fills).
-	 * NULL when another row's probe fills it: filled_by names that row. */
+	 * NULL when another row's probe fills it: filled_by is that row. */
 	void (*probe)(const struct config *cfg, const struct check_probe_context *ctx,
 	              struct snapshot *out);
-	const char *filled_by;
+	const struct check_class *filled_by;
 	/* Renderers; NULL where the check has no such output. */
 	void (*text)(const struct snapshot *s, struct strbuf *b);
 	struct json_object *(*json)(const struct snapshot *s); /* caller owns it */
@@ -79,21 +79,36 @@ struct check_class {
 	void (*summary)(const struct snapshot *s, const char *separator, char *dst, size_t size);
 };
 
-/* The rows, as indexes into CHECKS. The order is the order every output
- * iterates: within each group it is the order of the text blocks, JSON
- * members and Prometheus families; the Nagios perfdata follows it as a
- * whole (the storage paths come after the request figures). */
+/* The rows of the table, one line each: ID names its index CHECK_ID_<ID>,
+ * name its check_class, check_<name>, defined in src/check/<name>.c. The
+ * order is the order every output iterates: within each group it is the
+ * order of the text blocks, JSON members and Prometheus families; the Nagios
+ * perfdata follows it as a whole (the storage paths come after the request
+ * figures). */
+#define CHECK_LIST(X)                                                                              \
+	X(DATABASE, database)                                                                      \
+	X(REDIS, redis)                                                                            \
+	X(HEALTH, health)                                                                          \
+	X(REQUESTS, requests)                                                                      \
+	X(SLOW_QUERIES, slow_queries)                                                              \
+	X(STORAGE, storage)                                                                        \
+	X(VERSION, version)                                                                        \
+	X(BACKUP, backup)
+
+/* Not laid out by clang-format, which reads the X-macro and the member after
+ * it as one expression. */
+/* clang-format off */
 enum check_id {
-	CHECK_ID_DATABASE,
-	CHECK_ID_REDIS,
-	CHECK_ID_HEALTH,
-	CHECK_ID_REQUESTS,
-	CHECK_ID_SLOW_QUERIES,
-	CHECK_ID_STORAGE,
-	CHECK_ID_VERSION,
-	CHECK_ID_BACKUP,
+#define CHECK_ID_ENUM(id, name) CHECK_ID_##id,
+	CHECK_LIST(CHECK_ID_ENUM)
+#undef CHECK_ID_ENUM
 	CHECK_COUNT
 };
+/* clang-format on */
+
+#define CHECK_CLASS_EXTERN(id, name) extern const struct check_class check_##name;
+CHECK_LIST(CHECK_CLASS_EXTERN)
+#undef CHECK_CLASS_EXTERN
 
 extern const struct check_class *const CHECKS[CHECK_COUNT];
 

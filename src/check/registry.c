@@ -1,30 +1,16 @@
 /* registry.c - the table of checks (check.h) and the helpers over it.
  *
- * Adding a check: one file in src/check/ that defines its check_class, its
- * index in enum check_id (check.h), and its row below.
+ * Adding a check: one file in src/check/ that defines its check_class, and
+ * its row in CHECK_LIST (check.h).
  */
 #include "check/check.h"
 
 #include <string.h>
 
-extern const struct check_class check_database;
-extern const struct check_class check_redis;
-extern const struct check_class check_health;
-extern const struct check_class check_requests;
-extern const struct check_class check_slow_queries;
-extern const struct check_class check_storage;
-extern const struct check_class check_version;
-extern const struct check_class check_backup;
-
 const struct check_class *const CHECKS[CHECK_COUNT] = {
-    [CHECK_ID_DATABASE] = &check_database,
-    [CHECK_ID_REDIS] = &check_redis,
-    [CHECK_ID_HEALTH] = &check_health,
-    [CHECK_ID_REQUESTS] = &check_requests,
-    [CHECK_ID_SLOW_QUERIES] = &check_slow_queries,
-    [CHECK_ID_STORAGE] = &check_storage,
-    [CHECK_ID_VERSION] = &check_version,
-    [CHECK_ID_BACKUP] = &check_backup,
+#define CHECK_ROW(id, name) [CHECK_ID_##id] = &check_##name,
+    CHECK_LIST(CHECK_ROW)
+#undef CHECK_ROW
 };
 
 const struct check_class *check_find(const char *key)
@@ -46,7 +32,7 @@ void check_publish(const struct check_class *c, struct snapshot *dst, const stru
 {
 	for (size_t i = 0; i < CHECK_COUNT; i++) {
 		const struct check_class *row = CHECKS[i];
-		if (row == c || (row->filled_by && strcmp(row->filled_by, c->key) == 0))
+		if (row == c || row->filled_by == c)
 			memcpy((char *)dst + row->offset, (const char *)src + row->offset,
 			       row->size);
 	}

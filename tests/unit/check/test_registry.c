@@ -1,6 +1,7 @@
 /* Unit tests for check/registry.c: the table of checks is well formed. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -63,8 +64,11 @@ static void test_every_row_is_probed(void **state)
 			assert_null(c->filled_by);
 			continue;
 		}
-		const struct check_class *filler = check_find(c->filled_by);
-		if (!filler || !filler->probe)
+		const struct check_class *filler = c->filled_by;
+		bool in_table = false;
+		for (size_t j = 0; filler && j < CHECK_COUNT; j++)
+			in_table = in_table || CHECKS[j] == filler;
+		if (!in_table || !filler->probe)
 			fail_msg("%s: no probe and no row with a probe fills it", c->key);
 		assert_int_equal(filler->schedule, c->schedule);
 	}
