@@ -10,7 +10,7 @@
 
 #include "util/text.h"
 
-/* The panels, in Tab order. */
+/* The panels (Tab goes in the layout's reading order: ui_panel_next). */
 static const struct ui_panel_class *const PANELS[PANEL_COUNT] = {
     &panel_version,      &panel_health, &panel_performance,
     &panel_slow_queries, &panel_issues, &panel_activity,
@@ -32,12 +32,14 @@ const char *ui_panel_title(enum ui_panel panel)
 
 enum ui_panel ui_panel_next(enum ui_panel panel, int step)
 {
+	enum ui_panel order[PANEL_COUNT];
+	ui_layout_reading_order(order);
 	int at = 0;
 	for (int i = 0; i < PANEL_COUNT; i++)
-		if (PANELS[i]->id == panel)
+		if (order[i] == panel)
 			at = i;
 	at = ((at + step) % PANEL_COUNT + PANEL_COUNT) % PANEL_COUNT;
-	return PANELS[at]->id;
+	return order[at];
 }
 
 /* ---------------------------------------------------------------- panels */
