@@ -27,6 +27,9 @@ tui_keys +
 assert_screen "refresh every 5.0 s"
 tui_keys - -
 assert_screen "refresh every 1.0 s"
+# the notice goes by itself after a few seconds: the key hints are back
+assert_screen_gone "refresh every 1.0 s" 6
+assert_screen " q Quit ? Help"
 
 tui_keys t
 assert_screen "theme high-contrast"
