@@ -374,7 +374,7 @@ void backup_menu_poll(struct backup_menu *m, struct ui_state *st, struct activit
 		probe_maybe(m, true); /* the diagnosis sees the new backup */
 	m->dialog.step = BACKUP_STEP_DONE;
 	if (m->dialog.shown)
-		backup_dialog_show(&m->dialog, st, "Esc close  Up/Down scroll", "%s", m->result);
+		backup_dialog_show(&m->dialog, st, "Esc close", "%s", m->result);
 	else
 		m->dialog.step = BACKUP_STEP_IDLE;
 }

@@ -160,12 +160,13 @@ static void ui_draw_dialog(struct grid *g, const struct ui_view *v)
 	                        .max_lines = rows,
 	                        .element = UI_DIALOG};
 	panel_wrap(&o, text, inner);
-	const char *footer = lines > rows ? "Esc close  Up/Down scroll" : "Esc close";
+	const char *footer = "Esc close";
 	if (st->dialog == DIALOG_TEXT && st->dialog_footer[0] != '\0')
 		footer = st->dialog_footer;
-	/* the footer sits on the row above the bottom border */
-	grid_printf(g, x + LAYOUT_DIALOG_PAD, y + h - 2, x + w - LAYOUT_DIALOG_PAD, UI_DIALOG, "%s",
-	            footer);
+	/* the footer sits on the row above the bottom border; scrolling is
+	 * offered only when the text does not fit */
+	grid_printf(g, x + LAYOUT_DIALOG_PAD, y + h - 2, x + w - LAYOUT_DIALOG_PAD, UI_DIALOG,
+	            "%s%s", footer, lines > rows ? "  Up/Down scroll" : "");
 }
 
 void panels_draw(struct grid *g, const struct ui_view *v)

@@ -169,6 +169,36 @@ static void test_golden_dialogs(void **state)
 	screen_check_golden(&v, 80, 24, "help_80x24");
 }
 
+/* "Up/Down scroll" only on a dialog whose text does not fit, whatever its
+ * own key hints. */
+static void test_dialog_scroll_hint(void **state)
+{
+	(void)state;
+	struct ui_view v;
+	make_view(&v, false);
+	ui.dialog = DIALOG_TEXT;
+	snprintf(ui.dialog_title, sizeof(ui.dialog_title), "Backups");
+	snprintf(ui.dialog_footer, sizeof(ui.dialog_footer), "Esc close");
+	for (int lines = 3; lines <= 60; lines += 57) {
+		ui.dialog_text[0] = '\0';
+		for (int i = 0; i < lines; i++)
+			snprintf(ui.dialog_text + strlen(ui.dialog_text),
+			         sizeof(ui.dialog_text) - strlen(ui.dialog_text), "line %d\n", i);
+		struct grid g;
+		assert_int_equal(grid_init(&g, 80, 24), 0);
+		panels_draw(&g, &v);
+		char *text = grid_to_text(&g);
+		assert_non_null(strstr(text, "Esc close"));
+		if ((strstr(text, "Up/Down scroll") != NULL) != (lines > 10))
+			fail_msg("%d lines: the scroll hint is %s", lines,
+			         lines > 10 ? "missing" : "shown on a text that fits");
+		free(text);
+		grid_free(&g);
+	}
+	ui.dialog_footer[0] = '\0';
+	ui.dialog = DIALOG_NONE;
+}
+
 static void test_golden_small_sizes(void **state)
 {
 	(void)state;
@@ -310,6 +340,7 @@ int main(void)
 	    cmocka_unit_test(test_golden_80x24_ascii),
 	    cmocka_unit_test(test_golden_120x40_utf8),
 	    cmocka_unit_test(test_golden_dialogs),
+	    cmocka_unit_test(test_dialog_scroll_hint),
 	    cmocka_unit_test(test_golden_small_sizes),
 	    cmocka_unit_test(test_states_without_data),
 	    cmocka_unit_test(test_layout),
