@@ -157,8 +157,8 @@ int backup_verify(const struct config *cfg, const char *target, const char *key,
 			                  m.files[i].stored, m.files[i].size, hooks, err,
 			                  sizeof(err)) != 0)
 				goto done;
-		text_printf(message, msglen, "%s: OK (%zu files, SHA-256 and gzip checked)%s",
-		            m.key, m.file_count,
+		text_printf(message, msglen, "%s: OK (%zu %s, SHA-256 and gzip checked)%s", m.key,
+		            m.file_count, text_plural((int64_t)m.file_count, "file", "files"),
 		            m.failures ? "; note: this backup recorded failed files" : "");
 	}
 	rc = 0;
