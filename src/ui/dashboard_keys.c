@@ -148,10 +148,17 @@ static void dashboard_key_interval(struct dashboard *d, const struct ui_key_even
 	dashboard_message(d, "refresh every %s", text);
 }
 
+/* t: the next theme found, except under NO_COLOR or --no-color, where
+ * mono stays and the key bar says why. */
 static void dashboard_key_theme(struct dashboard *d, const struct ui_key_event *ev)
 {
 	char names[THEME_LIST_MAX][THEME_NAME_MAX];
 	(void)ev;
+	if (d->no_color != NULL) {
+		dashboard_message(d, "%s: themes have no colour; %s kept", d->no_color,
+		                  d->state.theme_name);
+		return;
+	}
 	int n = theme_list(names, THEME_LIST_MAX);
 	int next = 0;
 	for (int i = 0; i < n; i++)
@@ -275,7 +282,7 @@ const struct ui_key_binding UI_KEYS[] = {
      .run = dashboard_key_interval},
     {.codes = {CH('t')},
      .help_key = "t",
-     .description = "next theme",
+     .description = "next theme (mono stays under NO_COLOR or --no-color)",
      .bar_key = "t",
      .bar_label_of = dashboard_label_theme,
      .run = dashboard_key_theme},
