@@ -83,6 +83,22 @@ static void open_app_down(void)
 	render(NULL);
 }
 
+/* What restart-app's dry run says. */
+static const char RESTART_DRY_RUN[] =
+    "would run: systemctl restart shop (no shell, timeout 60 s)\n";
+
+/* From CHOOSE at restart-app: Enter starts its dry run, keys other than Esc
+ * wait for it, and it ends well at `step`. */
+static void dry_run_restart_app(enum recovery_step step)
+{
+	assert_int_equal(key(UI_KEY_ENTER, 0), RECOVERY_EFFECT_DRY_RUN);
+	assert_string_equal(dialog.action->name, "restart-app");
+	assert_int_equal(type("restart-app"), RECOVERY_EFFECT_NONE);
+	assert_int_equal(dialog.step, RECOVERY_STEP_PREVIEW);
+	recovery_dialog_job_ended(&dialog, true);
+	assert_int_equal(dialog.step, step);
+}
+
 /* Read-only mode: the dialog opens and says so, the dry run runs, and its
  * end shows the output and why the run is refused, with no confirmation to
  * answer and no run to start. */
@@ -95,16 +111,8 @@ static void test_read_only_dry_run_only(void **state)
 	assert_non_null(strstr(parts.state.dialog_text,
 	                       "\nRead-only mode: dry runs only; no action is run.\n"));
 	assert_string_equal(parts.state.dialog_footer, "Up/Down select  Enter dry run  Esc cancel");
-	assert_int_equal(key(UI_KEY_ENTER, 0), RECOVERY_EFFECT_DRY_RUN);
-	assert_int_equal(dialog.step, RECOVERY_STEP_PREVIEW);
-
-	recovery_dialog_job_ended(&dialog, true);
-	assert_int_equal(dialog.step, RECOVERY_STEP_READ_ONLY);
-	struct recovery_job_view shown = {
-	    .present = true,
-	    .output = "would run: systemctl restart shop (no shell, timeout 60 s)\n",
-	    .ok = true,
-	};
+	dry_run_restart_app(RECOVERY_STEP_READ_ONLY);
+	struct recovery_job_view shown = {.present = true, .output = RESTART_DRY_RUN, .ok = true};
 	render(&shown);
 	assert_string_equal(parts.state.dialog_title, "Recovery: restart-app (dry run, read-only)");
 	assert_string_equal(parts.state.dialog_footer, "Esc close");
@@ -163,17 +171,10 @@ static void test_dry_run_then_mistyped_confirmation(void **state)
 {
 	(void)state;
 	open_app_down();
-	assert_int_equal(key(UI_KEY_ENTER, 0), RECOVERY_EFFECT_DRY_RUN);
-	assert_string_equal(dialog.action->name, "restart-app");
-	/* keys other than Esc wait for the dry run */
-	assert_int_equal(type("restart-app"), RECOVERY_EFFECT_NONE);
-	assert_int_equal(dialog.step, RECOVERY_STEP_PREVIEW);
-
-	recovery_dialog_job_ended(&dialog, true);
-	assert_int_equal(dialog.step, RECOVERY_STEP_CONFIRM);
+	dry_run_restart_app(RECOVERY_STEP_CONFIRM);
 	struct recovery_job_view shown = {
 	    .present = true,
-	    .output = "would run: systemctl restart shop (no shell, timeout 60 s)\n",
+	    .output = RESTART_DRY_RUN,
 	    .ok = true,
 	    .summary = "would run systemctl restart shop",
 	};
