@@ -91,6 +91,8 @@ static void test_help_text(void **state)
 	    strstr(text, "\nb          backup menu (backups still run in read-only mode)\n"));
 	assert_non_null(
 	    strstr(text, "\nt          next theme (mono stays under NO_COLOR or --no-color)\n"));
+	/* Tab's order is the screen's (test_panels checks the layout) */
+	assert_non_null(strstr(text, "\nTab        focus the next panel in reading order;"));
 	/* a short buffer is cut, never overrun */
 	char small[16];
 	ui_keys_help_text(small, sizeof(small), true, false);
