@@ -150,6 +150,12 @@ static struct audit_record action_audit_attempt(const struct action *a,
 	};
 }
 
+void action_read_only_reason(const struct action *a, char *dst, size_t size)
+{
+	snprintf(dst, size, "read-only mode (--read-only or [recovery] read_only): %s refused",
+	         a->name);
+}
+
 /* An attempt that never ran, and why (refused, declined): both records, or
  * -1 with the reason in err when the log cannot take them. */
 static int action_audit_not_run(const char *log, struct audit_record *rec, const char *result,
@@ -181,9 +187,7 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 
 	why[0] = '\0';
 	if (!dry_run && cfg->recovery.read_only)
-		snprintf(why, sizeof(why),
-		         "read-only mode (--read-only or [recovery] read_only): %s refused",
-		         a->name);
+		action_read_only_reason(a, why, sizeof(why));
 	else if (!action_available(a, cfg, why, sizeof(why)))
 		; /* why is set */
 	else if ((a->needs & ACTION_NEEDS_PID) && run->pid <= 0)

@@ -62,6 +62,10 @@ const struct action_ops *action_ops_of(enum action_id id);
  * configured"). */
 bool action_available(const struct action *a, const struct config *cfg, char *why, size_t whylen);
 
+/* Why read-only mode (--read-only or [recovery] read_only) refuses to run
+ * the action, as one line: the text of the refusal everywhere it is shown. */
+void action_read_only_reason(const struct action *a, char *dst, size_t size);
+
 /* The audit target of an action: the backend's redacted URL, or the restart
  * command. */
 void action_target(const struct action *a, const struct config *cfg, char *dst, size_t size);

@@ -49,11 +49,16 @@ void backup_dialog_menu(struct backup_dialog *d, struct ui_state *st)
 	                   "  d  back up the database (pg_dump, gzip, streamed to the target)\n"
 	                   "  f  back up the files of %s\n"
 	                   "  l  list the backups at the target\n"
-	                   "  v  verify the newest database backup (download, SHA-256, gunzip)\n",
+	                   "  v  verify the newest database backup (download, SHA-256, gunzip)\n"
+	                   "%s",
 	                   backup_dialog_target(d->cfg),
 	                   d->cfg->backup.files_source && *d->cfg->backup.files_source
 	                       ? d->cfg->backup.files_source
-	                       : "[backup] files_source (not configured)");
+	                       : "[backup] files_source (not configured)",
+	                   d->cfg->recovery.read_only
+	                       ? "\nRead-only mode: backups still run (they only add objects "
+	                         "at the target); recovery actions are dry runs only.\n"
+	                       : "");
 }
 
 void backup_dialog_running(struct backup_dialog *d, struct ui_state *st, const char *line,

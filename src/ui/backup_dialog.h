@@ -6,7 +6,7 @@
  * confirmation) → RUNNING (progress; c asks CANCEL_ASK) → DONE (the
  * result). A key returns the effect backup_menu.c carries out (start the
  * job, cancel it, show its progress). Backups run in read-only mode too:
- * they only add objects at the target. Pure: no I/O, no threads, no
+ * they only add objects at the target, and the menu says so. Pure: no I/O, no threads, no
  * curses, so the tests drive it key by key.
  */
 #ifndef OPSDECK_UI_BACKUP_DIALOG_H

@@ -337,9 +337,8 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	snapshot_init(&d->previous);
 	history_init(&d->history);
 	activity_init(&d->activity);
-	const char *no_color = getenv("NO_COLOR");
-	bool mono = opts->no_color || (no_color != NULL && no_color[0] != '\0');
-	dashboard_apply_theme(d, mono ? "mono" : cfg->ui.theme);
+	d->no_color = theme_no_color_reason(opts->no_color, getenv("NO_COLOR"));
+	dashboard_apply_theme(d, d->no_color != NULL ? "mono" : cfg->ui.theme);
 
 	if (probe_global_init() < 0) {
 		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");

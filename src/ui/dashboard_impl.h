@@ -42,6 +42,7 @@ struct dashboard {
 	struct grid grid;
 	struct config_watch watch; /* the config file on disk (watch.h) */
 	bool utf8;
+	const char *no_color; /* why the theme stays mono (theme_no_color_reason), or NULL */
 	bool quit;
 	int exit_status;
 	const char *environment;

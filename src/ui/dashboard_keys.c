@@ -148,10 +148,17 @@ static void dashboard_key_interval(struct dashboard *d, const struct ui_key_even
 	dashboard_message(d, "refresh every %s", text);
 }
 
+/* t: the next theme found, except under NO_COLOR or --no-color, where
+ * mono stays and the key bar says why. */
 static void dashboard_key_theme(struct dashboard *d, const struct ui_key_event *ev)
 {
 	char names[THEME_LIST_MAX][THEME_NAME_MAX];
 	(void)ev;
+	if (d->no_color != NULL) {
+		dashboard_message(d, "%s: themes have no colour; %s kept", d->no_color,
+		                  d->state.theme_name);
+		return;
+	}
 	int n = theme_list(names, THEME_LIST_MAX);
 	int next = 0;
 	for (int i = 0; i < n; i++)
@@ -245,13 +252,15 @@ const struct ui_key_binding UI_KEYS[] = {
     {.codes = {CH('r')},
      .help_key = "r",
      .description = "guided recovery for the selected issue",
-     .needs_write = true,
+     .description_read_only = "guided recovery: dry runs only (read-only mode)",
      .bar_key = "r",
      .bar_label = "Recover",
+     .bar_label_read_only = "Recover(dry)",
      .run = dashboard_key_recover},
     {.codes = {CH('b')},
      .help_key = "b",
      .description = "backup menu",
+     .description_read_only = "backup menu (backups still run in read-only mode)",
      .bar_key = "b",
      .bar_label = "Backup",
      .run = dashboard_key_backup},
@@ -275,7 +284,7 @@ const struct ui_key_binding UI_KEYS[] = {
      .run = dashboard_key_interval},
     {.codes = {CH('t')},
      .help_key = "t",
-     .description = "next theme",
+     .description = "next theme (mono stays under NO_COLOR or --no-color)",
      .bar_key = "t",
      .bar_label_of = dashboard_label_theme,
      .run = dashboard_key_theme},

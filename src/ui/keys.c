@@ -28,10 +28,10 @@ const char *ui_keys_bar_label(const struct ui_key_binding *b, const struct ui_st
 {
 	if (b->bar_label_of != NULL)
 		return b->bar_label_of(st, buf, size);
-	if (b->needs_write && st->read_only) {
-		snprintf(buf, size, "%s(off)", b->bar_label);
-		return buf;
-	}
+	(void)buf;
+	(void)size;
+	if (b->bar_label_read_only != NULL && st->read_only)
+		return b->bar_label_read_only;
 	return b->bar_label;
 }
 
@@ -55,9 +55,11 @@ void ui_keys_help_text(char *dst, size_t size, bool utf8, bool read_only)
 		const struct ui_key_binding *b = &UI_KEYS[i];
 		const char *key = utf8 && b->help_key_utf8 != NULL ? b->help_key_utf8 : b->help_key;
 		int pad = HELP_KEY_COLUMNS - ui_keys_columns(key);
-		int n = snprintf(dst + len, size - len, "%s%*s%s%s\n", key, pad > 1 ? pad : 1, "",
-		                 b->needs_write && read_only ? "DISABLED (read-only mode): " : "",
-		                 b->description);
+		const char *what = read_only && b->description_read_only != NULL
+		                       ? b->description_read_only
+		                       : b->description;
+		int n =
+		    snprintf(dst + len, size - len, "%s%*s%s\n", key, pad > 1 ? pad : 1, "", what);
 		if (n < 0)
 			return;
 		len += (size_t)n;

@@ -29,9 +29,13 @@ struct ui_key_binding {
 	const char *help_key;      /* the help screen's key column */
 	const char *help_key_utf8; /* the same with arrows, or NULL for help_key */
 	const char *description;   /* the help screen's line */
-	bool needs_write;          /* a recovery: off in read-only mode, and said so */
-	const char *bar_key;       /* the key bar's name for it, or NULL: not in the bar */
-	const char *bar_label;     /* the key bar's word for it */
+	/* The help screen's line in read-only mode, saying what that mode
+	 * leaves of it, or NULL for description: the same in every mode. */
+	const char *description_read_only;
+	const char *bar_key;   /* the key bar's name for it, or NULL: not in the bar */
+	const char *bar_label; /* the key bar's word for it */
+	/* The key bar's word for it in read-only mode, or NULL for bar_label. */
+	const char *bar_label_read_only;
 	/* A label that follows the state (Pause/Resume, the interval), or
 	 * NULL for bar_label; may write into buf. */
 	const char *(*bar_label_of)(const struct ui_state *st, char *buf, size_t size);
@@ -45,12 +49,12 @@ extern const size_t UI_KEY_COUNT;
 /* The row that `ev` runs, or NULL. */
 const struct ui_key_binding *ui_keys_find(const struct ui_key_event *ev);
 
-/* The key bar's label of a row in state `st` ("Pause", "Recover(off)"). */
+/* The key bar's label of a row in state `st` ("Pause", "Recover(dry)"). */
 const char *ui_keys_bar_label(const struct ui_key_binding *b, const struct ui_state *st, char *buf,
                               size_t size);
 
-/* The help screen: one line per row, then the legend of the marks. A row
- * that needs write access says it is disabled when read_only. */
+/* The help screen: one line per row, then the legend of the marks. When
+ * read_only, a row's description_read_only where it has one. */
 void ui_keys_help_text(char *dst, size_t size, bool utf8, bool read_only);
 
 #endif

@@ -45,7 +45,7 @@ struct ui_state {
 	int dialog_scroll;
 	char message[256];      /* one-line notice in the key bar, or "" */
 	char dialog_footer[80]; /* a text dialog's key hints, or "" for the default */
-	bool read_only;         /* recovery actions disabled: help and key bar say so */
+	bool read_only;         /* recovery dry runs only: help and key bar say so */
 };
 
 /* Everything one frame shows. All borrowed. */

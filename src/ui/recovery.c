@@ -343,6 +343,10 @@ bool recovery_poll(struct recovery *r, struct ui_state *st, struct activity_log 
 		if (t->status != ACTION_OK)
 			activity_add(log, now, UI_CRITICAL, "recovery: %s dry run failed: %s",
 			             d->action->name, t->err);
+		else if (d->step == RECOVERY_STEP_READ_ONLY)
+			activity_add(log, now, UI_NORMAL,
+			             "recovery: %s dry run shown, not run (read-only mode)",
+			             d->action->name);
 		recovery_render(r, st);
 		return false;
 	}

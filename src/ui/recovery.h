@@ -33,7 +33,8 @@ void recovery_free(struct recovery *r);
 /* Opens the flow: the actions suggested for `issue` (NULL: cancel-query and
  * terminate-query, as from the Slow queries panel). snap and diag are the
  * "before" of the re-check (copied). Returns 0 with the dialog open in st,
- * or -1 with why not in msg (read-only mode, no action fits). */
+ * or -1 with why not in msg (no action fits). In read-only mode the
+ * dialog offers the dry runs and refuses the runs (recovery_dialog.h). */
 int recovery_open(struct recovery *r, const struct issue *issue, const struct snapshot *snap,
                   const struct diagnosis *diag, struct ui_state *st, struct activity_log *log,
                   char *msg, size_t msglen);

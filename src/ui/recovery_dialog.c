@@ -2,6 +2,7 @@
  * recovery_dialog.h). */
 #include "ui/recovery_dialog.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +19,6 @@ int recovery_dialog_open(struct recovery_dialog *d, const struct config *cfg,
 	const struct action *choices[ISSUE_MAX_ACTIONS + 2];
 	int max = (int)(sizeof(choices) / sizeof(choices[0]));
 	int count = 0;
-	if (cfg->recovery.read_only) {
-		snprintf(msg, msglen, "read-only mode: recovery actions are disabled");
-		return -1;
-	}
 	if (issue) {
 		for (int i = 0; i < issue->action_count && count < max; i++) {
 			const struct action *a = action_find(issue->actions[i]);
@@ -188,6 +185,7 @@ enum recovery_effect recovery_dialog_key(struct recovery_dialog *d, const struct
 	case RECOVERY_STEP_RUN:
 		return esc ? RECOVERY_EFFECT_STOP : RECOVERY_EFFECT_NONE;
 	case RECOVERY_STEP_DONE:
+	case RECOVERY_STEP_READ_ONLY:
 		if (esc || ev->key == UI_KEY_ENTER || (ev->key == UI_KEY_CHAR && ev->ch == 'q'))
 			return RECOVERY_EFFECT_CLOSE;
 		if (ev->key == UI_KEY_UP && st->dialog_scroll > 0)
@@ -215,7 +213,9 @@ void recovery_dialog_sessions(struct recovery_dialog *d, const struct action_ses
 
 void recovery_dialog_job_ended(struct recovery_dialog *d, bool ok)
 {
-	if (d->step == RECOVERY_STEP_PREVIEW && ok) {
+	if (d->step == RECOVERY_STEP_PREVIEW && ok && d->cfg->recovery.read_only) {
+		d->step = RECOVERY_STEP_READ_ONLY;
+	} else if (d->step == RECOVERY_STEP_PREVIEW && ok) {
 		d->step = RECOVERY_STEP_CONFIRM;
 		d->input[0] = d->notice[0] = '\0';
 	} else {
@@ -274,6 +274,8 @@ void recovery_dialog_render(const struct recovery_dialog *r, const struct recove
 			if (!ok)
 				strbuf_printf(&b, "      not available: %s\n", why);
 		}
+		if (r->cfg->recovery.read_only)
+			strbuf_puts(&b, "\nRead-only mode: dry runs only; no action is run.\n");
 		snprintf(st->dialog_footer, sizeof(st->dialog_footer),
 		         "Up/Down select  Enter dry run  Esc cancel");
 		break;
@@ -325,6 +327,17 @@ void recovery_dialog_render(const struct recovery_dialog *r, const struct recove
 		snprintf(st->dialog_footer, sizeof(st->dialog_footer), "%s",
 		         r->action->destructive ? "Enter run  Esc cancel" : "y run  n/Esc cancel");
 		break;
+	case RECOVERY_STEP_READ_ONLY: {
+		char why[256];
+		action_read_only_reason(r->action, why, sizeof(why));
+		why[0] = (char)toupper((unsigned char)why[0]);
+		snprintf(st->dialog_title, sizeof(st->dialog_title),
+		         "Recovery: %s (dry run, read-only)", name);
+		strbuf_puts(&b, output ? output : "");
+		strbuf_printf(&b, "\n%s.\nThe dry run above changed nothing.\n", why);
+		snprintf(st->dialog_footer, sizeof(st->dialog_footer), "Esc close");
+		break;
+	}
 	case RECOVERY_STEP_RUN:
 		snprintf(st->dialog_title, sizeof(st->dialog_title), "Recovery: %s (running)",
 		         name);

@@ -5,6 +5,9 @@
  * Steps: CHOOSE (the issue's actions, availability shown) → PID (for the
  * actions that need a pid) → PREVIEW (the dry run running) → CONFIRM (the
  * name typed, or y/N) → RUN (the action and the re-check running) → DONE.
+ * In read-only mode ([recovery] read_only, --read-only) the dry run ends at
+ * READ_ONLY instead of CONFIRM: its output and why the run is refused; no
+ * run is started and no confirmation asked for.
  * A key returns the effect recovery.c carries out (start a job, record a
  * declined confirmation, close); the job's outcome comes back through
  * recovery_dialog_sessions() and recovery_dialog_job_ended(). Pure: no I/O,
@@ -30,6 +33,7 @@ enum recovery_step {
 	RECOVERY_STEP_CONFIRM,
 	RECOVERY_STEP_RUN,
 	RECOVERY_STEP_DONE,
+	RECOVERY_STEP_READ_ONLY,
 };
 
 /* What a key asks of recovery.c. */
@@ -77,9 +81,9 @@ struct recovery_dialog {
 };
 
 /* Opens the dialog at CHOOSE with the actions suggested for `issue` (NULL:
- * the actions that need a pid, as from the Slow queries panel). Returns 0,
- * or -1 with why not in msg (read-only mode, no action fits) and the
- * dialog unchanged. cfg is borrowed. */
+ * the actions that need a pid, as from the Slow queries panel), in
+ * read-only mode too (for their dry runs). Returns 0, or -1 with why not in
+ * msg (no action fits) and the dialog unchanged. cfg is borrowed. */
 int recovery_dialog_open(struct recovery_dialog *d, const struct config *cfg,
                          const struct issue *issue, char *msg, size_t msglen);
 
@@ -93,8 +97,8 @@ enum recovery_effect recovery_dialog_key(struct recovery_dialog *d, const struct
 void recovery_dialog_sessions(struct recovery_dialog *d, const struct action_session *sessions,
                               int count, const char *err);
 
-/* The dry run (PREVIEW → CONFIRM when ok, else DONE) or the run (RUN →
- * DONE) ended. */
+/* The dry run (PREVIEW → CONFIRM when ok, READ_ONLY when ok in read-only
+ * mode, else DONE) or the run (RUN → DONE) ended. */
 void recovery_dialog_job_ended(struct recovery_dialog *d, bool ok);
 
 /* A job could not be started: the listing shows why, any other step ends

@@ -425,3 +425,12 @@ int theme_list(char names[][THEME_NAME_MAX], int max)
 	qsort(names, (size_t)count, THEME_NAME_MAX, theme_name_compare);
 	return count;
 }
+
+const char *theme_no_color_reason(bool option, const char *no_color_env)
+{
+	if (option)
+		return "--no-color is given";
+	if (no_color_env != NULL && no_color_env[0] != '\0')
+		return "NO_COLOR is set";
+	return NULL;
+}

@@ -107,6 +107,12 @@ int theme_load_from(struct theme *t, const struct theme_dirs *dirs, const char *
  * Returns 0; or -1 with the reason in err, and `t` set to the default. */
 int theme_load(struct theme *t, const char *name, char *err, size_t errlen);
 
+/* Why the dashboard shows no colour: "--no-color is given" when `option`,
+ * "NO_COLOR is set" when no_color_env (the variable's value, or NULL) is
+ * not empty (https://no-color.org), else NULL: colours are allowed. With a
+ * reason the dashboard keeps "mono", whatever theme is asked for. */
+const char *theme_no_color_reason(bool option, const char *no_color_env);
+
 #define THEME_LIST_MAX 32
 
 /* The names of every theme found in theme_dirs_current(), sorted, "default"

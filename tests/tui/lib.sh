@@ -8,6 +8,8 @@
 #                             pane prints TUI-BEFORE first and "EXIT=N" when
 #                             opsdeck ends; the server is killed at exit
 #   tui_screen                print the pane (capture-pane -p)
+#   tui_screen_escapes        the same with its colours and attributes as
+#                             escape sequences (capture-pane -p -e)
 #   tui_wait TEXT [SECONDS]   poll the pane every 50 ms until it shows TEXT
 #                             (default 5 s); 0 when it did; SCREEN holds the
 #                             last capture, WAITED_MS the time it took
@@ -42,6 +44,7 @@ tui_start() {
 }
 
 tui_screen() { _tui capture-pane -p -t tui; }
+tui_screen_escapes() { _tui capture-pane -p -e -t tui; }
 
 _tui_now_ms() { echo $(($(date +%s%N) / 1000000)); }
 

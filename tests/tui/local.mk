@@ -8,6 +8,7 @@ TUI_TESTS = \
 	tests/tui/recovery.sh tests/tui/recovery_query.sh \
 	tests/tui/backup_menu.sh \
 	tests/tui/themes.sh \
-	tests/tui/backup_cancel.sh
+	tests/tui/backup_cancel.sh \
+	tests/tui/read_only.sh tests/tui/no_color.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh

@@ -2,8 +2,8 @@
 # The guided recovery flow, as an operator walks it: the app's health turns
 # 500, the issue appears, r offers its actions, restart-app shows its dry run
 # and wants its name typed, runs (restart_command flips the app back to ok),
-# and the re-check shows the issue cleared. Esc cancels before running;
-# read-only mode shows recovery disabled. The audit log has the whole story.
+# and the re-check shows the issue cleared. Esc cancels before running.
+# The audit log has the whole story. Read-only mode: tests/tui/read_only.sh.
 . "$OPSDECK_SRCDIR/tests/tui/lib.sh"
 stack_private app
 
@@ -60,23 +60,9 @@ assert_eq "$(json_get "$OUT" 'd[2]["id"] == d[3]["id"] and d[6]["id"] == d[7]["i
 tui_keys q
 assert_screen "EXIT=0"
 
-# Read-only: shown disabled, refused.
-_tui_kill "$TUI_SOCKET"
-TUI_SOCKET="$TUI_SOCKET-ro"
-app_mode health 500
-tui_start 120 40 -c opsdeck.conf --read-only
-assert_screen "r Recover(off)"
-assert_screen "The app's health check failed" 8
-tui_keys r
-assert_screen "read-only mode: recovery actions are disabled"
-tui_keys '?'
-assert_screen "DISABLED (read-only mode)"
-tui_keys Escape q
-assert_screen "EXIT=0"
-assert_eq "$(cat "$APP_DIR/health_mode")" 500 "read-only: nothing ran"
-
 # The command line on a terminal asks as the dashboard does.
 _tui_kill "$TUI_SOCKET"
+app_mode health 500
 TUI_SOCKET="$TUI_SOCKET-cli"
 tui_start 120 40 -c opsdeck.conf recover restart-app
 assert_screen "Type its name (restart-app) to run it"

@@ -125,12 +125,17 @@ static void test_no_target(void **state)
 }
 
 /* Read-only mode refuses recovery actions, not backups: they only add
- * objects at the target (opsdeck(1)). */
+ * objects at the target (opsdeck(1)); the menu says so. */
 static void test_read_only_allows_backups(void **state)
 {
 	(void)state;
+	backup_dialog_menu(&dialog, &parts.state);
+	assert_null(strstr(parts.state.dialog_text, "Read-only"));
 	cfg.recovery.read_only = true;
 	backup_dialog_menu(&dialog, &parts.state);
+	assert_non_null(strstr(parts.state.dialog_text,
+	                       "\nRead-only mode: backups still run (they only add objects at "
+	                       "the target); recovery actions are dry runs only.\n"));
 	key(UI_KEY_CHAR, 'd');
 	assert_int_equal(key(UI_KEY_CHAR, 'Y'), BACKUP_EFFECT_START);
 }

@@ -60,7 +60,9 @@ static void test_bar_labels_follow_the_state(void **state)
 	const struct ui_key_binding *r = find(UI_KEY_CHAR, 'r');
 	assert_string_equal(ui_keys_bar_label(r, &st, buf, sizeof(buf)), "Recover");
 	st.read_only = true;
-	assert_string_equal(ui_keys_bar_label(r, &st, buf, sizeof(buf)), "Recover(off)");
+	assert_string_equal(ui_keys_bar_label(r, &st, buf, sizeof(buf)), "Recover(dry)");
+	const struct ui_key_binding *b = find(UI_KEY_CHAR, 'b');
+	assert_string_equal(ui_keys_bar_label(b, &st, buf, sizeof(buf)), "Backup");
 	const struct ui_key_binding *p = find(UI_KEY_CHAR, 'p');
 	assert_string_equal(ui_keys_bar_label(p, &st, buf, sizeof(buf)), "Pause");
 	st.paused = true;
@@ -77,11 +79,18 @@ static void test_help_text(void **state)
 	assert_true(strncmp(text, "q          quit (in a dialog: close it)\n", 40) == 0);
 	assert_non_null(strstr(text, "\nUp/Down    move in the focused panel"));
 	assert_non_null(strstr(text, "\nr          guided recovery for the selected issue\n"));
+	assert_non_null(strstr(text, "\nb          backup menu\n"));
 	assert_non_null(strstr(text, "\n\nStates: + OK  ! WARN  x CRIT  . WAIT (first poll)  - N/A "
 	                             "(not configured)"));
 	ui_keys_help_text(text, sizeof(text), true, true);
 	assert_non_null(strstr(text, "\n\xe2\x86\x91 \xe2\x86\x93        move"));
-	assert_non_null(strstr(text, "\nr          DISABLED (read-only mode): guided recovery"));
+	assert_null(strstr(text, "DISABLED"));
+	assert_non_null(
+	    strstr(text, "\nr          guided recovery: dry runs only (read-only mode)\n"));
+	assert_non_null(
+	    strstr(text, "\nb          backup menu (backups still run in read-only mode)\n"));
+	assert_non_null(
+	    strstr(text, "\nt          next theme (mono stays under NO_COLOR or --no-color)\n"));
 	/* Tab's order is the screen's (test_panels checks the layout) */
 	assert_non_null(strstr(text, "\nTab        focus the next panel in reading order;"));
 	/* a short buffer is cut, never overrun */

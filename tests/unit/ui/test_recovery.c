@@ -1,6 +1,6 @@
 /* test_recovery.c - the dashboard's recovery dialog (ui/recovery_dialog.c)
  * key by key: choosing, the dry run shown, a mistyped confirmation refused,
- * read-only mode, cancelling; and the dialog drawn over the screen,
+ * read-only mode (dry runs only), cancelling; and the dialog drawn over the screen,
  * compared with golden files in tests/fixtures/ui. Nothing is spawned or
  * connected to: the jobs' outcomes are handed in as recovery.c would. */
 #include <setjmp.h>
@@ -83,15 +83,45 @@ static void open_app_down(void)
 	render(NULL);
 }
 
-static void test_read_only_refused(void **state)
+/* What restart-app's dry run says. */
+static const char RESTART_DRY_RUN[] =
+    "would run: systemctl restart shop (no shell, timeout 60 s)\n";
+
+/* From CHOOSE at restart-app: Enter starts its dry run, keys other than Esc
+ * wait for it, and it ends well at `step`. */
+static void dry_run_restart_app(enum recovery_step step)
+{
+	assert_int_equal(key(UI_KEY_ENTER, 0), RECOVERY_EFFECT_DRY_RUN);
+	assert_string_equal(dialog.action->name, "restart-app");
+	assert_int_equal(type("restart-app"), RECOVERY_EFFECT_NONE);
+	assert_int_equal(dialog.step, RECOVERY_STEP_PREVIEW);
+	recovery_dialog_job_ended(&dialog, true);
+	assert_int_equal(dialog.step, step);
+}
+
+/* Read-only mode: the dialog opens and says so, the dry run runs, and its
+ * end shows the output and why the run is refused, with no confirmation to
+ * answer and no run to start. */
+static void test_read_only_dry_run_only(void **state)
 {
 	(void)state;
-	struct issue is = app_down();
-	char msg[256] = "";
 	cfg.recovery.read_only = true;
-	assert_int_equal(recovery_dialog_open(&dialog, &cfg, &is, msg, sizeof(msg)), -1);
-	assert_string_equal(msg, "read-only mode: recovery actions are disabled");
-	assert_int_equal(dialog.step, RECOVERY_STEP_NONE);
+	parts.state.read_only = true;
+	open_app_down();
+	assert_non_null(strstr(parts.state.dialog_text,
+	                       "\nRead-only mode: dry runs only; no action is run.\n"));
+	assert_string_equal(parts.state.dialog_footer, "Up/Down select  Enter dry run  Esc cancel");
+	dry_run_restart_app(RECOVERY_STEP_READ_ONLY);
+	struct recovery_job_view shown = {.present = true, .output = RESTART_DRY_RUN, .ok = true};
+	render(&shown);
+	assert_string_equal(parts.state.dialog_title, "Recovery: restart-app (dry run, read-only)");
+	assert_string_equal(parts.state.dialog_footer, "Esc close");
+	screen_check_golden(&view, 80, 24, "recovery_read_only_80x24");
+	/* typing the name or y runs nothing; Esc closes without a record */
+	assert_int_equal(type("restart-app"), RECOVERY_EFFECT_KEEP);
+	assert_int_equal(key(UI_KEY_CHAR, 'y'), RECOVERY_EFFECT_KEEP);
+	assert_int_equal(dialog.step, RECOVERY_STEP_READ_ONLY);
+	assert_int_equal(key(UI_KEY_ESCAPE, 0), RECOVERY_EFFECT_CLOSE);
 	cfg.recovery.read_only = false;
 }
 
@@ -141,17 +171,10 @@ static void test_dry_run_then_mistyped_confirmation(void **state)
 {
 	(void)state;
 	open_app_down();
-	assert_int_equal(key(UI_KEY_ENTER, 0), RECOVERY_EFFECT_DRY_RUN);
-	assert_string_equal(dialog.action->name, "restart-app");
-	/* keys other than Esc wait for the dry run */
-	assert_int_equal(type("restart-app"), RECOVERY_EFFECT_NONE);
-	assert_int_equal(dialog.step, RECOVERY_STEP_PREVIEW);
-
-	recovery_dialog_job_ended(&dialog, true);
-	assert_int_equal(dialog.step, RECOVERY_STEP_CONFIRM);
+	dry_run_restart_app(RECOVERY_STEP_CONFIRM);
 	struct recovery_job_view shown = {
 	    .present = true,
-	    .output = "would run: systemctl restart shop (no shell, timeout 60 s)\n",
+	    .output = RESTART_DRY_RUN,
 	    .ok = true,
 	    .summary = "would run systemctl restart shop",
 	};
@@ -283,7 +306,7 @@ static void test_cancel_and_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_read_only_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_read_only_dry_run_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_action_fits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_choose, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dry_run_then_mistyped_confirmation, setup,

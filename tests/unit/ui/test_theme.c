@@ -143,6 +143,18 @@ static void test_builtins_without_files(void **state)
 	assert_string_equal(t.name, "default");
 }
 
+/* NO_COLOR counts when set and not empty (no-color.org); --no-color always. */
+static void test_no_color_reason(void **state)
+{
+	(void)state;
+	assert_null(theme_no_color_reason(false, NULL));
+	assert_null(theme_no_color_reason(false, ""));
+	assert_string_equal(theme_no_color_reason(false, "1"), "NO_COLOR is set");
+	assert_string_equal(theme_no_color_reason(false, "0"), "NO_COLOR is set");
+	assert_string_equal(theme_no_color_reason(true, NULL), "--no-color is given");
+	assert_string_equal(theme_no_color_reason(true, "1"), "--no-color is given");
+}
+
 static void make_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -226,6 +238,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_errors_name_file_and_line),
 	    cmocka_unit_test(test_shipped_themes_parse),
 	    cmocka_unit_test(test_builtins_without_files),
+	    cmocka_unit_test(test_no_color_reason),
 	    cmocka_unit_test(test_search_beside_the_program),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
