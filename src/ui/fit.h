@@ -29,6 +29,8 @@ struct fit_field {
 	int gap;                 /* columns before it when a shown field precedes it */
 	bool stretch;            /* free text: cut rather than dropped, takes the room left */
 	enum ui_element element; /* how the drawing shows it (panel_draw_fields) */
+	const char *separator;   /* drawn in the gap before it by panel_draw_fields,
+	                            or NULL for blanks */
 };
 
 struct fit_place {

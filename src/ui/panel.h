@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ui/fit.h"
 #include "ui/panels.h"
 
 /* The inside of a panel's border, in grid cells. */
@@ -60,7 +61,12 @@ enum ui_severity panel_check_severity(const struct ui_view *v, enum check_id che
 enum ui_element panel_mark_element(enum ui_severity sev);
 const char *panel_mark_symbol(const struct ui_view *v, enum ui_severity sev);
 
-/* Draws "✓ OK  " (symbol, word) at (x, y) and returns the columns used. */
+/* The word of a severity as the header's overall state: "CRITICAL". */
+const char *panel_mark_overall(enum ui_severity sev);
+
+/* Draws "✓ OK  " (symbol, word) at (x, y) and returns the columns used:
+ * PANEL_MARK_COLUMNS, unless clipped. */
+#define PANEL_MARK_COLUMNS 6
 int panel_draw_mark(struct grid *g, const struct ui_view *v, int x, int y, int end,
                     enum ui_severity sev);
 
@@ -77,6 +83,13 @@ void panel_format_ms(char *dst, size_t size, double ms);
 
 /* The local time of a wall clock as HH:MM:SS. */
 void panel_format_clock(char *dst, size_t size, int64_t wall_ms);
+
+/* Fits the fields into `width` columns from (x, y) (fit.h) and draws them,
+ * each in its element, a cut field ending in an ellipsis, a field's
+ * separator at the start of its gap after a shown field. Fills places
+ * (FIT_MAX_FIELDS at least) when not NULL; returns the columns used. */
+int panel_draw_fields(struct grid *g, const struct ui_view *v, int x, int y, int width,
+                      const struct fit_field *fields, int n, struct fit_place *places);
 
 /* Word-wraps text into lines of at most `width` columns (counting code
  * points) and draws the lines from `first` on, at most `max_lines` of them,

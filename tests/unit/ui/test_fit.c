@@ -33,10 +33,10 @@ static void fit_render(const struct fit_field *f, int n, int width, char *out)
 /* "7/100 conn", "2 active", "4 idle", "1 idle-in-tx", as the Health panel
  * ranks them: connections, then idle-in-transaction, active, idle. */
 static const struct fit_field DB[] = {
-    {"7/100 conn", "7/100", 6, 0, false, UI_NORMAL},
-    {"2 active", "2 act", 4, 2, false, UI_NORMAL},
-    {"4 idle", NULL, 3, 2, false, UI_NORMAL},
-    {"1 idle-in-tx", "1 idle-tx", 5, 2, false, UI_NORMAL},
+    {"7/100 conn", "7/100", 6, 0, false, UI_NORMAL, NULL},
+    {"2 active", "2 act", 4, 2, false, UI_NORMAL, NULL},
+    {"4 idle", NULL, 3, 2, false, UI_NORMAL, NULL},
+    {"1 idle-in-tx", "1 idle-tx", 5, 2, false, UI_NORMAL, NULL},
 };
 
 static void test_all_fit(void **state)
@@ -83,12 +83,12 @@ static void test_stretch_is_cut_in_its_turn_and_takes_the_rest(void **state)
 {
 	(void)state;
 	const struct fit_field f[] = {
-	    {"x CRITICAL", NULL, FIT_KEEP, 0, false, UI_NORMAL},
-	    {"app down: HTTP 500", NULL, 50, 1, true, UI_NORMAL},
-	    {"", NULL, FIT_KEEP, 0, true, UI_NORMAL}, /* a spring */
-	    {"shop", NULL, 40, 3, false, UI_NORMAL},
-	    {"opsdeck 0.1.0", NULL, 10, 3, false, UI_NORMAL},
-	    {"updated 3 s ago", "3 s ago", 60, 3, false, UI_NORMAL},
+	    {"x CRITICAL", NULL, FIT_KEEP, 0, false, UI_NORMAL, NULL},
+	    {"app down: HTTP 500", NULL, 50, 1, true, UI_NORMAL, NULL},
+	    {"", NULL, FIT_KEEP, 0, true, UI_NORMAL, NULL}, /* a spring */
+	    {"shop", NULL, 40, 3, false, UI_NORMAL, NULL},
+	    {"opsdeck 0.1.0", NULL, 10, 3, false, UI_NORMAL, NULL},
+	    {"updated 3 s ago", "3 s ago", 60, 3, false, UI_NORMAL, NULL},
 	};
 	struct fit_place p[FIT_MAX_FIELDS];
 	/* room to spare: the spring pushes the tail to the right edge */
@@ -122,8 +122,8 @@ static void test_width_counts_code_points(void **state)
 	assert_int_equal(fit_text_width("\xe2\x9c\x97 CRITICAL"), 10);
 	assert_int_equal(fit_text_width(" \xc2\xb7 "), 3);
 	const struct fit_field f[] = {
-	    {"\xe2\x9c\x97 CRIT", NULL, FIT_KEEP, 0, false, UI_NORMAL},
-	    {"95% of 20 GiB", "95%", 1, 1, false, UI_NORMAL},
+	    {"\xe2\x9c\x97 CRIT", NULL, FIT_KEEP, 0, false, UI_NORMAL, NULL},
+	    {"95% of 20 GiB", "95%", 1, 1, false, UI_NORMAL, NULL},
 	};
 	struct fit_place p[2];
 	assert_int_equal(fit_fields(f, 2, 20, p), 20);

@@ -111,7 +111,7 @@ static void make_view(struct ui_view *v, bool utf8)
 
 	history_init(&hist);
 	for (int i = 0; i < 30; i++)
-		history_push(&hist, HISTORY_P95, 400 + (i * 13) % 100);
+		history_push_at(&hist, HISTORY_P95, 400 + (i * 13) % 100, NOW - (30 - i) * 2000);
 	activity_init(&activity);
 	activity_add(&activity, NOW - 60000, UI_NORMAL, "opsdeck started, refresh every 2.0 s");
 	activity_add(&activity, NOW - 30000, UI_CRITICAL,
