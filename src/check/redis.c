@@ -108,7 +108,7 @@ static int redis_summary(const struct snapshot *s, struct check_figure *figures)
 	text_format_bytes(used, sizeof(used), (uint64_t)(r->used_memory > 0 ? r->used_memory : 0));
 	struct check_figure *f = figures;
 	snprintf(f->text, sizeof(f->text), "mem %s", used);
-	text_copy(f->brief, used, sizeof(f->brief));
+	f->brief[0] = '\0';
 	f->rank = 0;
 	f++;
 	if (r->maxmemory > 0) {
@@ -122,7 +122,7 @@ static int redis_summary(const struct snapshot *s, struct check_figure *figures)
 	f->rank = 1;
 	f++;
 	snprintf(f->text, sizeof(f->text), "%lld clients", (long long)r->connected_clients);
-	snprintf(f->brief, sizeof(f->brief), "%lld cl", (long long)r->connected_clients);
+	f->brief[0] = '\0';
 	f->rank = 2;
 	return 3;
 }

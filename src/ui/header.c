@@ -117,5 +117,5 @@ void header_draw(struct grid *g, const struct ui_view *v, int y)
 	    [HEADER_AGE] = {updated, age, 60, HEADER_SEPARATED, false, UI_HEADER, bar},
 	};
 	grid_fill(g, 0, y, g->width, 1, ' ', UI_HEADER);
-	panel_draw_fields(g, v, 1, y, g->width - 2, fields, HEADER_FIELD_COUNT, NULL);
+	panel_draw_fields(g, v, 1, y, g->width - 1, fields, HEADER_FIELD_COUNT, NULL);
 }

@@ -178,6 +178,143 @@ static void test_golden_small_sizes(void **state)
 	screen_check_golden(&v, 40, 10, "too_small_40x10");
 }
 
+/* The walkthrough's incident: the app answers 500, Redis holds 1.1 MiB, /srv
+ * is a 252 GiB disk, one session idles in a transaction. */
+static void make_incident_view(struct ui_view *v, bool utf8)
+{
+	make_view(v, utf8);
+	check_set_error(&snap.health.check, CHECK_UNHEALTHY, "HTTP 500");
+	snap.health.check.latency_ms = 8;
+	snap.health.status_code = 500;
+	struct redis_status *r = &snap.redis;
+	r->check.state = CHECK_OK;
+	r->check.error[0] = '\0';
+	r->check.latency_ms = 0.4;
+	r->used_memory = 1153434; /* 1.1 MiB */
+	r->maxmemory = 256LL << 20;
+	r->connected_clients = 3;
+	snap.storage.paths[1].used_percent = 20;
+	snap.storage.paths[1].total_bytes = 252ULL << 30;
+	diag.count = 1;
+	diag.issues[0].type = ISSUE_APP_DOWN;
+	diag.issues[0].severity = SEVERITY_HIGH;
+	snprintf(diag.issues[0].id, sizeof(diag.issues[0].id), "app_down");
+	snprintf(diag.issues[0].message, sizeof(diag.issues[0].message),
+	         "The app's health check failed: HTTP 500");
+	snprintf(diag.issues[0].recommendation, sizeof(diag.issues[0].recommendation),
+	         "Read the app's log (pm2 logs); if it is stuck, restart it. If the health check "
+	         "itself reports the database or cache, fix that first.");
+	diag.issues[0].action_count = 0;
+}
+
+/* The screen of v at w x h as text, its first line in header. */
+static char *draw_text(const struct ui_view *v, int w, int h, char *header, size_t size)
+{
+	struct grid g;
+	assert_int_equal(grid_init(&g, w, h), 0);
+	panels_draw(&g, v);
+	char *text = grid_to_text(&g);
+	assert_non_null(text);
+	grid_free(&g);
+	size_t len = strcspn(text, "\n");
+	snprintf(header, size, "%.*s", (int)len, text);
+	return text;
+}
+
+/* Below the full size only the focused panel is drawn: the header still
+ * says the overall state and why, at 70x20 and on the too-small screen. */
+static void test_small_terminal_header(void **state)
+{
+	(void)state;
+	struct ui_view v;
+	make_incident_view(&v, false);
+	ui.focus = PANEL_SLOW_QUERIES;
+	screen_check_golden(&v, 70, 20, "incident_70x20");
+	char header[512];
+	char *text = draw_text(&v, 70, 20, header, sizeof(header));
+	assert_non_null(strstr(header, "x CRITICAL The app's health check failed: HTTP 500"));
+	assert_null(strstr(text, "Health")); /* the panel is not drawn */
+	free(text);
+	text = draw_text(&v, 40, 10, header, sizeof(header));
+	assert_non_null(strstr(header, "x CRITICAL The app"));
+	assert_non_null(strstr(text, "terminal too small"));
+	free(text);
+	/* UTF-8: the mark of the issue's example */
+	v.utf8 = true;
+	text = draw_text(&v, 70, 20, header, sizeof(header));
+	assert_non_null(strstr(header, "\xe2\x9c\x97 CRITICAL The app's health check failed"));
+	free(text);
+	/* a warning alone, and a quiet system */
+	diag.status = DIAGNOSIS_WARNING;
+	diag.issues[0].severity = SEVERITY_MEDIUM;
+	snap.health.check.state = CHECK_OK;
+	v.utf8 = false;
+	text = draw_text(&v, 70, 20, header, sizeof(header));
+	assert_non_null(strstr(header, "! WARNING The app's"));
+	free(text);
+	diag.status = DIAGNOSIS_OK;
+	diag.count = 0;
+	text = draw_text(&v, 70, 20, header, sizeof(header));
+	assert_non_null(strstr(header, "+ OK no issues"));
+	free(text);
+}
+
+/* Figures are whole or absent at every size: the disk, Redis' memory and
+ * the idle-in-transaction count; recommendations are whole at 200. */
+static void test_figures_never_cut(void **state)
+{
+	(void)state;
+	struct ui_view v;
+	make_incident_view(&v, false);
+	screen_check_golden(&v, 80, 24, "incident_80x24");
+	char header[512];
+	char *text = draw_text(&v, 80, 24, header, sizeof(header));
+	assert_non_null(strstr(text, "20% of 252 GiB"));
+	assert_non_null(strstr(text, "mem 1.1 MiB, 0%"));
+	assert_non_null(strstr(text, "1 idle-in-tx"));
+	free(text);
+	text = draw_text(&v, 120, 40, header, sizeof(header));
+	assert_true(strstr(text, "1 idle-tx") != NULL || strstr(text, "1 idle-in-tx") != NULL);
+	assert_non_null(strstr(text, "20% of 252 GiB"));
+	free(text);
+	make_incident_view(&v, true);
+	screen_check_golden(&v, 200, 60, "incident_200x60_utf8");
+	text = draw_text(&v, 200, 60, header, sizeof(header));
+	assert_non_null(strstr(text, "Read the app's log (pm2 logs); if it is stuck, restart it."));
+	assert_non_null(strstr(text, "fix that first."));
+	assert_non_null(
+	    strstr(text, "7/100 conn \xc2\xb7 2 active \xc2\xb7 4 idle \xc2\xb7 1 idle-in-tx"));
+	assert_non_null(strstr(text, "last 1h00m"));
+	assert_non_null(strstr(text, "since 11:05"));
+	free(text);
+}
+
+/* Enter opens the details of every panel, with the whole text. */
+static void test_details_of_every_panel(void **state)
+{
+	(void)state;
+	struct ui_view v;
+	make_incident_view(&v, false);
+	char title[80], text[UI_DIALOG_TEXT];
+	for (int p = 0; p < PANEL_COUNT; p++) {
+		ui.focus = (enum ui_panel)p;
+		assert_int_equal(panels_details(&v, title, sizeof(title), text, sizeof(text)), 0);
+		assert_true(text[0] != '\0');
+	}
+	ui.focus = PANEL_HEALTH;
+	panels_details(&v, title, sizeof(title), text, sizeof(text));
+	assert_non_null(strstr(text, "7/100 conn, 2 active, 4 idle, 1 idle-in-tx"));
+	assert_non_null(strstr(text, "/srv: OK, 20.0% used of 252 GiB"));
+	assert_non_null(strstr(text, "App: CRITICAL, 8.0 ms\n  HTTP 500"));
+	ui.focus = PANEL_VERSION;
+	panels_details(&v, title, sizeof(title), text, sizeof(text));
+	assert_non_null(strstr(text, "Built: 2026-11-27T08:00:00.000Z"));
+	ui.focus = PANEL_PERFORMANCE;
+	panels_details(&v, title, sizeof(title), text, sizeof(text));
+	assert_non_null(strstr(text, "last 1h00m in 60 buckets"));
+	assert_non_null(strstr(text, "p95 of each poll since 11:05"));
+}
+
 static void test_states_without_data(void **state)
 {
 	(void)state;
@@ -280,6 +417,9 @@ int main(void)
 	    cmocka_unit_test(test_golden_120x40_utf8),
 	    cmocka_unit_test(test_golden_dialogs),
 	    cmocka_unit_test(test_golden_small_sizes),
+	    cmocka_unit_test(test_small_terminal_header),
+	    cmocka_unit_test(test_figures_never_cut),
+	    cmocka_unit_test(test_details_of_every_panel),
 	    cmocka_unit_test(test_states_without_data),
 	    cmocka_unit_test(test_layout),
 	    cmocka_unit_test(test_grid_clips_and_decodes),
