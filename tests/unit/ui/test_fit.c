@@ -47,36 +47,30 @@ static void test_all_fit(void **state)
 	assert_string_equal(row, "7/100 conn  2 active  4 idle  1 idle-in-tx");
 }
 
-static void test_brief_forms_before_any_drop(void **state)
+/* The database row at each width: brief forms of the lowest priority first
+ * (active, then idle-in-tx), then idle and active dropped whole; full forms
+ * come back where they fit, highest priority first; a figure is never cut. */
+static void test_brief_first_then_dropped_whole(void **state)
 {
 	(void)state;
+	static const struct {
+		int width;
+		const char *row;
+	} CASES[] = {
+	    {39, "7/100 conn  2 act  4 idle  1 idle-in-tx"},
+	    {36, "7/100 conn  2 act  4 idle  1 idle-tx"},
+	    {28, "7/100 conn  2 act  1 idle-tx"},
+	    {21, "7/100 conn  1 idle-tx"},
+	    {19, "7/100  1 idle-in-tx"},
+	    {10, "7/100 conn"},
+	    {6, "7/100"},
+	    {3, ""},
+	};
 	char row[128];
-	/* 42 columns full; the lowest priority with a brief form goes brief
-	 * first (active), then idle-in-tx */
-	fit_render(DB, 4, 39, row);
-	assert_string_equal(row, "7/100 conn  2 act  4 idle  1 idle-in-tx");
-	fit_render(DB, 4, 36, row);
-	assert_string_equal(row, "7/100 conn  2 act  4 idle  1 idle-tx");
-}
-
-static void test_lowest_priority_dropped_whole(void **state)
-{
-	(void)state;
-	char row[128];
-	/* idle goes first, then active; a figure is never cut */
-	fit_render(DB, 4, 28, row);
-	assert_string_equal(row, "7/100 conn  2 act  1 idle-tx");
-	fit_render(DB, 4, 21, row);
-	assert_string_equal(row, "7/100 conn  1 idle-tx");
-	/* full forms come back where they fit, highest priority first */
-	fit_render(DB, 4, 19, row);
-	assert_string_equal(row, "7/100  1 idle-in-tx");
-	fit_render(DB, 4, 10, row);
-	assert_string_equal(row, "7/100 conn");
-	fit_render(DB, 4, 6, row);
-	assert_string_equal(row, "7/100");
-	fit_render(DB, 4, 3, row);
-	assert_string_equal(row, "");
+	for (size_t i = 0; i < sizeof(CASES) / sizeof(CASES[0]); i++) {
+		fit_render(DB, 4, CASES[i].width, row);
+		assert_string_equal(row, CASES[i].row);
+	}
 }
 
 static void test_stretch_is_cut_in_its_turn_and_takes_the_rest(void **state)
@@ -97,14 +91,20 @@ static void test_stretch_is_cut_in_its_turn_and_takes_the_rest(void **state)
 	assert_false(p[1].cut);
 	/* narrower: opsdeck's version goes, then the app, then the reason is
 	 * cut, the state and the age stay */
+	static const struct {
+		int width;
+		const char *row;
+	} CASES[] = {
+	    {54, "x CRITICAL app down: HTTP 500   shop   updated 3 s ago"},
+	    /* a brief form that cannot come back leaves the spare to the spring */
+	    {52, "x CRITICAL app down: HTTP 500         shop   3 s ago"},
+	    {40, "x CRITICAL app down: HTTP 500    3 s ago"},
+	};
 	char row[128];
-	fit_render(f, 6, 54, row);
-	assert_string_equal(row, "x CRITICAL app down: HTTP 500   shop   updated 3 s ago");
-	/* a brief form that cannot come back leaves the spare to the spring */
-	fit_render(f, 6, 52, row);
-	assert_string_equal(row, "x CRITICAL app down: HTTP 500         shop   3 s ago");
-	fit_render(f, 6, 40, row);
-	assert_string_equal(row, "x CRITICAL app down: HTTP 500    3 s ago");
+	for (size_t i = 0; i < sizeof(CASES) / sizeof(CASES[0]); i++) {
+		fit_render(f, 6, CASES[i].width, row);
+		assert_string_equal(row, CASES[i].row);
+	}
 	fit_fields(f, 6, 30, p);
 	assert_true(p[1].shown && p[1].cut);
 	assert_int_equal(p[1].width, 30 - 10 - 1 - 3 - 7);
@@ -136,8 +136,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_all_fit),
-	    cmocka_unit_test(test_brief_forms_before_any_drop),
-	    cmocka_unit_test(test_lowest_priority_dropped_whole),
+	    cmocka_unit_test(test_brief_first_then_dropped_whole),
 	    cmocka_unit_test(test_stretch_is_cut_in_its_turn_and_takes_the_rest),
 	    cmocka_unit_test(test_width_counts_code_points),
 	};

@@ -24,6 +24,19 @@ static struct history hist;
 static struct activity_log activity;
 static struct ui_state ui;
 
+/* Fills diag.issues[at]. */
+static void set_issue(int at, enum issue_type type, enum issue_severity severity, const char *id,
+                      const char *message, const char *recommendation)
+{
+	struct issue *is = &diag.issues[at];
+	memset(is, 0, sizeof(*is));
+	is->type = type;
+	is->severity = severity;
+	snprintf(is->id, sizeof(is->id), "%s", id);
+	snprintf(is->message, sizeof(is->message), "%s", message);
+	snprintf(is->recommendation, sizeof(is->recommendation), "%s", recommendation);
+}
+
 static void make_view(struct ui_view *v, bool utf8)
 {
 	snapshot_init(&snap);
@@ -95,19 +108,11 @@ static void make_view(struct ui_view *v, bool utf8)
 	memset(&diag, 0, sizeof(diag));
 	diag.status = DIAGNOSIS_ERROR;
 	diag.count = 2;
-	diag.issues[0].type = ISSUE_REDIS_DOWN;
-	diag.issues[0].severity = SEVERITY_HIGH;
-	snprintf(diag.issues[0].id, sizeof(diag.issues[0].id), "redis_down");
-	snprintf(diag.issues[0].message, sizeof(diag.issues[0].message),
-	         "Redis is unreachable: connection refused");
-	snprintf(diag.issues[0].recommendation, sizeof(diag.issues[0].recommendation),
-	         "Start Redis (systemctl start redis) and check its log.");
-	diag.issues[1].type = ISSUE_STORAGE_FULL;
-	diag.issues[1].severity = SEVERITY_MEDIUM;
-	snprintf(diag.issues[1].id, sizeof(diag.issues[1].id), "storage_full:/srv");
-	snprintf(diag.issues[1].message, sizeof(diag.issues[1].message), "/srv is 95%% full");
-	snprintf(diag.issues[1].recommendation, sizeof(diag.issues[1].recommendation),
-	         "Free space on /srv.");
+	set_issue(0, ISSUE_REDIS_DOWN, SEVERITY_HIGH, "redis_down",
+	          "Redis is unreachable: connection refused",
+	          "Start Redis (systemctl start redis) and check its log.");
+	set_issue(1, ISSUE_STORAGE_FULL, SEVERITY_MEDIUM, "storage_full:/srv", "/srv is 95% full",
+	          "Free space on /srv.");
 
 	history_init(&hist);
 	for (int i = 0; i < 30; i++)
@@ -196,19 +201,15 @@ static void make_incident_view(struct ui_view *v, bool utf8)
 	snap.storage.paths[1].used_percent = 20;
 	snap.storage.paths[1].total_bytes = 252ULL << 30;
 	diag.count = 1;
-	diag.issues[0].type = ISSUE_APP_DOWN;
-	diag.issues[0].severity = SEVERITY_HIGH;
-	snprintf(diag.issues[0].id, sizeof(diag.issues[0].id), "app_down");
-	snprintf(diag.issues[0].message, sizeof(diag.issues[0].message),
-	         "The app's health check failed: HTTP 500");
-	snprintf(diag.issues[0].recommendation, sizeof(diag.issues[0].recommendation),
-	         "Read the app's log (pm2 logs); if it is stuck, restart it. If the health check "
-	         "itself reports the database or cache, fix that first.");
-	diag.issues[0].action_count = 0;
+	set_issue(0, ISSUE_APP_DOWN, SEVERITY_HIGH, "app_down",
+	          "The app's health check failed: HTTP 500",
+	          "Read the app's log (pm2 logs); if it is stuck, restart it. If the health check "
+	          "itself reports the database or cache, fix that first.");
 }
 
-/* The screen of v at w x h as text, its first line in header. */
-static char *draw_text(const struct ui_view *v, int w, int h, char *header, size_t size)
+/* Draws v at w x h and asserts that its first line (in_header) or the
+ * whole screen holds each of the NULL-terminated needles. */
+static void assert_drawn(const struct ui_view *v, int w, int h, bool in_header, ...)
 {
 	struct grid g;
 	assert_int_equal(grid_init(&g, w, h), 0);
@@ -216,9 +217,15 @@ static char *draw_text(const struct ui_view *v, int w, int h, char *header, size
 	char *text = grid_to_text(&g);
 	assert_non_null(text);
 	grid_free(&g);
-	size_t len = strcspn(text, "\n");
-	snprintf(header, size, "%.*s", (int)len, text);
-	return text;
+	if (in_header)
+		text[strcspn(text, "\n")] = '\0';
+	va_list ap;
+	va_start(ap, in_header);
+	for (const char *needle; (needle = va_arg(ap, const char *)) != NULL;)
+		if (strstr(text, needle) == NULL)
+			fail_msg("%dx%d: \"%s\" not in:\n%s", w, h, needle, text);
+	va_end(ap);
+	free(text);
 }
 
 /* Below the full size only the focused panel is drawn: the header still
@@ -230,33 +237,22 @@ static void test_small_terminal_header(void **state)
 	make_incident_view(&v, false);
 	ui.focus = PANEL_SLOW_QUERIES;
 	screen_check_golden(&v, 70, 20, "incident_70x20");
-	char header[512];
-	char *text = draw_text(&v, 70, 20, header, sizeof(header));
-	assert_non_null(strstr(header, "x CRITICAL The app's health check failed: HTTP 500"));
-	assert_null(strstr(text, "Health")); /* the panel is not drawn */
-	free(text);
-	text = draw_text(&v, 40, 10, header, sizeof(header));
-	assert_non_null(strstr(header, "x CRITICAL The app"));
-	assert_non_null(strstr(text, "terminal too small"));
-	free(text);
+	assert_drawn(&v, 70, 20, true, "x CRITICAL The app's health check failed: HTTP 500", NULL);
+	assert_drawn(&v, 70, 20, false, "> Slow queries", NULL);
+	assert_drawn(&v, 40, 10, true, "x CRITICAL The app", NULL);
+	assert_drawn(&v, 40, 10, false, "terminal too small", NULL);
 	/* UTF-8: the mark of the issue's example */
 	v.utf8 = true;
-	text = draw_text(&v, 70, 20, header, sizeof(header));
-	assert_non_null(strstr(header, "\xe2\x9c\x97 CRITICAL The app's health check failed"));
-	free(text);
+	assert_drawn(&v, 70, 20, true, "\xe2\x9c\x97 CRITICAL The app's health check failed", NULL);
 	/* a warning alone, and a quiet system */
+	v.utf8 = false;
 	diag.status = DIAGNOSIS_WARNING;
 	diag.issues[0].severity = SEVERITY_MEDIUM;
 	snap.health.check.state = CHECK_OK;
-	v.utf8 = false;
-	text = draw_text(&v, 70, 20, header, sizeof(header));
-	assert_non_null(strstr(header, "! WARNING The app's"));
-	free(text);
+	assert_drawn(&v, 70, 20, true, "! WARNING The app's", NULL);
 	diag.status = DIAGNOSIS_OK;
 	diag.count = 0;
-	text = draw_text(&v, 70, 20, header, sizeof(header));
-	assert_non_null(strstr(header, "+ OK no issues"));
-	free(text);
+	assert_drawn(&v, 70, 20, true, "+ OK no issues", NULL);
 }
 
 /* Figures are whole or absent at every size: the disk, Redis' memory and
@@ -267,26 +263,14 @@ static void test_figures_never_cut(void **state)
 	struct ui_view v;
 	make_incident_view(&v, false);
 	screen_check_golden(&v, 80, 24, "incident_80x24");
-	char header[512];
-	char *text = draw_text(&v, 80, 24, header, sizeof(header));
-	assert_non_null(strstr(text, "20% of 252 GiB"));
-	assert_non_null(strstr(text, "mem 1.1 MiB, 0%"));
-	assert_non_null(strstr(text, "1 idle-in-tx"));
-	free(text);
-	text = draw_text(&v, 120, 40, header, sizeof(header));
-	assert_true(strstr(text, "1 idle-tx") != NULL || strstr(text, "1 idle-in-tx") != NULL);
-	assert_non_null(strstr(text, "20% of 252 GiB"));
-	free(text);
+	assert_drawn(&v, 80, 24, false, "20% of 252 GiB", "mem 1.1 MiB, 0%", "1 idle-in-tx", NULL);
+	assert_drawn(&v, 120, 40, false, "20% of 252 GiB", "1 idle-tx", "mem 1.1 MiB", NULL);
 	make_incident_view(&v, true);
 	screen_check_golden(&v, 200, 60, "incident_200x60_utf8");
-	text = draw_text(&v, 200, 60, header, sizeof(header));
-	assert_non_null(strstr(text, "Read the app's log (pm2 logs); if it is stuck, restart it."));
-	assert_non_null(strstr(text, "fix that first."));
-	assert_non_null(
-	    strstr(text, "7/100 conn \xc2\xb7 2 active \xc2\xb7 4 idle \xc2\xb7 1 idle-in-tx"));
-	assert_non_null(strstr(text, "last 1h00m"));
-	assert_non_null(strstr(text, "since 11:05"));
-	free(text);
+	assert_drawn(
+	    &v, 200, 60, false, "Read the app's log (pm2 logs); if it is stuck, restart it.",
+	    "fix that first.", "7/100 conn \xc2\xb7 2 active \xc2\xb7 4 idle \xc2\xb7 1 idle-in-tx",
+	    "last 1h00m", "since 11:05", NULL);
 }
 
 /* Enter opens the details of every panel, with the whole text. */
