@@ -4,8 +4,10 @@
  * A panel is a `struct ui_panel_class` (one per file, ui/panel_NAME.c):
  * its id, its title, and a draw function that fills the area inside its
  * border from a read-only view (panels.h). Drawing touches only the grid:
- * no curses, no I/O, no clock (the view carries the time). A panel with
- * selectable rows also says how many it has and what Enter shows for one.
+ * no curses, no I/O, no clock (the view carries the time). Its rows never
+ * show part of a number (panel_draw_fields), so every panel also says what
+ * Enter shows: the full text of what its rows shorten, of the selected row
+ * when it has selectable rows.
  * The dashboard iterates the table of panels (panels.c) for drawing, Tab
  * focus and titles; adding a panel is one file plus one row there.
  */
@@ -31,8 +33,9 @@ struct ui_panel_class {
 	void (*draw)(struct grid *g, const struct ui_view *v, struct ui_area a, bool focused);
 	/* Selectable rows (the arrows move between them); NULL: none. */
 	int (*row_count)(const struct ui_view *v);
-	/* Enter on row `selected`: fills title and text and returns 0, or -1
-	 * when there is nothing to show; NULL: Enter shows nothing. */
+	/* Enter, on row `selected` when the panel has rows: fills title and
+	 * text and returns 0, or -1 when there is nothing to show. Every panel
+	 * of the table has one. */
 	int (*details)(const struct ui_view *v, int selected, char *title, size_t title_size,
 	               char *text, size_t text_size);
 };
