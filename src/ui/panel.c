@@ -270,15 +270,19 @@ int panel_wrap(struct ui_wrap_out *o, const char *text, int width)
 		size_t pos = 0;
 		while (pos < para) {
 			/* take as many bytes as fit in width columns */
+			/* a break goes at a space after a word, never in an
+			 * indent */
 			size_t take = 0, last_space = 0;
 			int cols = 0;
+			bool word = false;
 			while (pos + take < para && cols < width) {
 				size_t clen = 1;
 				while (pos + take + clen < para &&
 				       ((unsigned char)p[pos + take + clen] & 0xc0) == 0x80)
 					clen++;
-				if (p[pos + take] == ' ')
+				if (p[pos + take] == ' ' && word)
 					last_space = take;
+				word = word || p[pos + take] != ' ';
 				take += clen;
 				cols++;
 			}

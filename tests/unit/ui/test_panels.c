@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "screen.h"
+#include "ui/panel.h"
 #include "ui/panels.h"
 
 #define NOW 1795000000000LL
@@ -299,6 +300,21 @@ static void test_details_of_every_panel(void **state)
 	assert_non_null(strstr(text, "p95 of each poll since 11:05"));
 }
 
+/* An indented line too long for the width breaks inside its text, not
+ * after the indent (an address in the Health details). */
+static void test_wrap_keeps_an_indent_with_its_text(void **state)
+{
+	(void)state;
+	struct grid g;
+	assert_int_equal(grid_init(&g, 10, 4), 0);
+	struct ui_wrap_out o = {&g, 0, 0, 10, 0, 4, 0, UI_NORMAL};
+	assert_int_equal(panel_wrap(&o, "  redis://cache:6379/0", 10), 3);
+	char *text = grid_to_text(&g);
+	assert_string_equal(text, "  redis://\ncache:6379\n/0\n\n");
+	free(text);
+	grid_free(&g);
+}
+
 static void test_states_without_data(void **state)
 {
 	(void)state;
@@ -404,6 +420,7 @@ int main(void)
 	    cmocka_unit_test(test_small_terminal_header),
 	    cmocka_unit_test(test_figures_never_cut),
 	    cmocka_unit_test(test_details_of_every_panel),
+	    cmocka_unit_test(test_wrap_keeps_an_indent_with_its_text),
 	    cmocka_unit_test(test_states_without_data),
 	    cmocka_unit_test(test_layout),
 	    cmocka_unit_test(test_grid_clips_and_decodes),
