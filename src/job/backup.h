@@ -36,8 +36,8 @@
 
 struct backup_progress {
 	const char *phase;   /* "starting", "dumping", "finishing", "files", "verifying" */
-	uint64_t bytes_in;   /* uncompressed so far */
-	uint64_t bytes_out;  /* compressed so far */
+	uint64_t bytes_in;   /* uncompressed so far; "verifying": downloaded so far */
+	uint64_t bytes_out;  /* compressed so far; "verifying": decompressed so far */
 	uint64_t total;      /* estimate of bytes_in at the end; 0 when unknown */
 	uint64_t files_done; /* files only */
 	uint64_t files_total;

@@ -365,9 +365,10 @@ done:
 			text_printf(other, sizeof(other), ", %zu non-regular file%s skipped",
 			            list.skipped_other, list.skipped_other == 1 ? "" : "s");
 		text_printf(r->message, sizeof(r->message),
-		            "backed up %zu files to %s/%s/: %.1f MB in, %.1f MB stored, %.1f s, "
+		            "backed up %zu %s to %s/%s/: %.1f MB in, %.1f MB stored, %.1f s, "
 		            "%.1f MB/s, 0 failures%s%s",
-		            r->files, sink->display, r->key, (double)r->bytes_in / 1e6,
+		            r->files, text_plural((int64_t)r->files, "file", "files"),
+		            sink->display, r->key, (double)r->bytes_in / 1e6,
 		            (double)r->bytes_out / 1e6, secs, (double)r->bytes_in / 1e6 / secs,
 		            links, other);
 	} else {

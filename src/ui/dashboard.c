@@ -71,6 +71,9 @@ static void dashboard_drain(int fd, int *last)
 
 /* ---------------------------------------------------------------- state */
 
+_Static_assert(sizeof(((struct ui_state *)0)->message) <= UI_NOTICE_TEXT_MAX,
+               "the notice clock holds a whole key bar notice");
+
 void dashboard_message(struct dashboard *d, const char *fmt, ...)
 {
 	va_list ap;
@@ -265,9 +268,12 @@ static int dashboard_loop(struct dashboard *d, int wake_fd)
 		struct ui_key_event ev;
 		while (!d->quit && term_read_key(d->term, &ev) == 1) {
 			dashboard_key(d, &ev);
+			ui_notice_restart(&d->notice);
 			dirty = true;
 		}
 		if (dashboard_check_config(d))
+			dirty = true;
+		if (ui_notice_expire(&d->notice, d->state.message, clock_monotonic_ms()))
 			dirty = true;
 		int64_t second = clock_monotonic_ms() / 1000;
 		if (second != last_second) {
