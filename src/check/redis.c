@@ -121,7 +121,8 @@ static int redis_summary(const struct snapshot *s, struct check_figure *figures)
 	}
 	f->rank = 1;
 	f++;
-	snprintf(f->text, sizeof(f->text), "%lld clients", (long long)r->connected_clients);
+	snprintf(f->text, sizeof(f->text), "%lld %s", (long long)r->connected_clients,
+	         text_plural(r->connected_clients, "client", "clients"));
 	f->brief[0] = '\0';
 	f->rank = 2;
 	return 3;
