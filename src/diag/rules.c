@@ -465,7 +465,8 @@ static void rule_backup_unfinished(const struct rule_context *ctx)
 	if (!b->listed || b->unfinished == 0 || b->unfinished_oldest_ms <= 0)
 		return;
 	int64_t age = ctx->now->taken_at_ms - b->unfinished_oldest_ms;
-	if (age <= UNFINISHED_MAX_AGE_MS)
+	/* one a backup's cleanup recorded as left behind is known dead now */
+	if (age <= UNFINISHED_MAX_AGE_MS && b->left_behind == 0)
 		return;
 	struct issue *i = add_issue(ctx, ISSUE_BACKUP_UNFINISHED, SEVERITY_LOW, NULL);
 	if (!i)
@@ -475,9 +476,19 @@ static void rule_backup_unfinished(const struct rule_context *ctx)
 	bool s3 = strncmp(b->target, "s3://", 5) == 0;
 	const char *what = s3 ? (b->unfinished == 1 ? "upload" : "uploads")
 	                      : (b->unfinished == 1 ? "partial file" : "partial files");
-	MESSAGE(i, "%u unfinished %s at %s; the oldest, %s, began %s ago", b->unfinished, what,
-	        b->target, b->unfinished_oldest_key, when);
-	if (s3)
+	if (b->left_behind)
+		MESSAGE(i,
+		        "%u unfinished %s at %s; %s, left behind by a backup whose cleanup "
+		        "failed (see opsdeck audit), will never complete",
+		        b->unfinished, what, b->target, b->left_behind_key);
+	else
+		MESSAGE(i, "%u unfinished %s at %s; the oldest, %s, began %s ago", b->unfinished,
+		        what, b->target, b->unfinished_oldest_key, when);
+	if (s3 && b->left_behind)
+		RECOMMEND(i, "Abort it (opsdeck backup list shows the upload id; aws s3api "
+		             "abort-multipart-upload) and give the bucket a lifecycle rule "
+		             "AbortIncompleteMultipartUpload.");
+	else if (s3)
 		RECOMMEND(i,
 		          "If no backup has been running that long, abort them (opsdeck backup "
 		          "list shows the upload ids; aws s3api abort-multipart-upload) and give "

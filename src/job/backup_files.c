@@ -352,7 +352,7 @@ done:
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	if (rc != 0)
-		backup_note_leftover(sink, err, sizeof(err));
+		backup_note_leftover(sink, r, err, sizeof(err));
 	r->duration_ms = clock_monotonic_ms() - t0;
 	r->cancelled = cancelled;
 	double secs = r->duration_ms > 0 ? (double)r->duration_ms / 1000.0 : 0.001;

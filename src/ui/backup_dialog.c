@@ -133,7 +133,8 @@ enum backup_effect backup_dialog_key(struct backup_dialog *d, const struct ui_ke
 			backup_dialog_show(
 			    d, st, "y cancel it  n/Esc keep running",
 			    "Cancel the running %s?\n\npg_dump is stopped and the upload "
-			    "aborted: nothing is left at the target.\n\nCancel? (y / n)",
+			    "aborted. If the target refuses that cleanup, the result names what "
+			    "is left there.\n\nCancel? (y / n)",
 			    KIND_TITLES[d->kind]);
 		} else if (esc || ch == 'q') {
 			backup_dialog_hide(d, st);

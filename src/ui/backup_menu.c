@@ -187,7 +187,7 @@ static void *probe_main(void *arg)
 {
 	struct backup_menu *m = arg;
 	struct backup_status st;
-	backup_probe(m->cfg, &m->probe_cancel, &st);
+	backup_status_probe(m->cfg, &m->probe_cancel, &st);
 	pthread_mutex_lock(&m->status_lock);
 	m->status = st;
 	pthread_mutex_unlock(&m->status_lock);

@@ -8,6 +8,7 @@ TUI_TESTS = \
 	tests/tui/recovery.sh tests/tui/recovery_query.sh \
 	tests/tui/backup_menu.sh \
 	tests/tui/small_terminal.sh \
-	tests/tui/themes.sh
+	tests/tui/themes.sh \
+	tests/tui/backup_cancel.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh
