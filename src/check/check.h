@@ -51,6 +51,18 @@ struct check_probe_context {
 	const atomic_int *cancel;      /* non-zero ends a long probe; may be NULL */
 };
 
+/* One figure of a check's Health row: its text with room ("1 idle-in-tx"),
+ * the same figure under a shorter label ("1 idle-tx") or "" for none, and
+ * its rank: a narrow row keeps the figures of lower rank longer and never
+ * shows part of one. */
+struct check_figure {
+	char text[64];
+	char brief[32];
+	int rank;
+};
+
+#define CHECK_FIGURES_MAX 6
+
 struct check_class {
 	const char *key;     /* "redis" */
 	const char *title;   /* "Redis" */
@@ -73,10 +85,10 @@ struct check_class {
 	                                                                   health list */
 	void (*nagios_perfdata)(const struct snapshot *s, struct strbuf *b);
 	/* The dashboard's Health panel: the row's name there (at most 9
-	 * columns; NULL: not on the panel) and its one line of detail while it
-	 * is OK, written into dst with `separator` between the parts. */
+	 * columns; NULL: not on the panel) and its figures while it is OK, at
+	 * most CHECK_FIGURES_MAX in display order; returns how many. */
 	const char *panel_label;
-	void (*summary)(const struct snapshot *s, const char *separator, char *dst, size_t size);
+	int (*summary)(const struct snapshot *s, struct check_figure *figures);
 };
 
 /* The rows of the table, one line each: ID names its index CHECK_ID_<ID>,

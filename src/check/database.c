@@ -98,13 +98,28 @@ static void database_nagios_perfdata(const struct snapshot *s, struct strbuf *b)
 		              s->database.max_connections);
 }
 
-static void database_summary(const struct snapshot *s, const char *separator, char *dst,
-                             size_t size)
+static int database_summary(const struct snapshot *s, struct check_figure *figures)
 {
 	const struct pg_status *pg = &s->database;
-	snprintf(dst, size, "%d/%d conn%s%d active %d idle %d idle-in-tx", pg->connections_total,
-	         pg->max_connections, separator, pg->connections_active, pg->connections_idle,
-	         pg->connections_idle_in_tx);
+	struct check_figure *f = figures;
+	snprintf(f->text, sizeof(f->text), "%d/%d conn", pg->connections_total,
+	         pg->max_connections);
+	snprintf(f->brief, sizeof(f->brief), "%d/%d", pg->connections_total, pg->max_connections);
+	f->rank = 0;
+	f++;
+	snprintf(f->text, sizeof(f->text), "%d active", pg->connections_active);
+	snprintf(f->brief, sizeof(f->brief), "%d act", pg->connections_active);
+	f->rank = 2;
+	f++;
+	snprintf(f->text, sizeof(f->text), "%d idle", pg->connections_idle);
+	f->brief[0] = '\0';
+	f->rank = 3;
+	f++;
+	/* the sessions that hold locks and connections: kept before the others */
+	snprintf(f->text, sizeof(f->text), "%d idle-in-tx", pg->connections_idle_in_tx);
+	snprintf(f->brief, sizeof(f->brief), "%d idle-tx", pg->connections_idle_in_tx);
+	f->rank = 1;
+	return 4;
 }
 
 const struct check_class check_database = {

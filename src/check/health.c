@@ -45,10 +45,12 @@ static void health_prometheus(const struct snapshot *s, struct prom *p)
 	prom_sample(p, &F_HTTP_STATUS, labels, s->health.status_code);
 }
 
-static void health_summary(const struct snapshot *s, const char *separator, char *dst, size_t size)
+static int health_summary(const struct snapshot *s, struct check_figure *figures)
 {
-	(void)separator;
-	snprintf(dst, size, "HTTP %ld", s->health.status_code);
+	snprintf(figures[0].text, sizeof(figures[0].text), "HTTP %ld", s->health.status_code);
+	figures[0].brief[0] = '\0';
+	figures[0].rank = 0;
+	return 1;
 }
 
 const struct check_class check_health = {

@@ -101,19 +101,31 @@ static void redis_nagios_perfdata(const struct snapshot *s, struct strbuf *b)
 		strbuf_printf(b, ";%lld", (long long)s->redis.maxmemory);
 }
 
-static void redis_summary(const struct snapshot *s, const char *separator, char *dst, size_t size)
+static int redis_summary(const struct snapshot *s, struct check_figure *figures)
 {
 	const struct redis_status *r = &s->redis;
 	char used[32], max[32];
 	text_format_bytes(used, sizeof(used), (uint64_t)(r->used_memory > 0 ? r->used_memory : 0));
+	struct check_figure *f = figures;
+	snprintf(f->text, sizeof(f->text), "mem %s", used);
+	f->brief[0] = '\0';
+	f->rank = 0;
+	f++;
 	if (r->maxmemory > 0) {
 		text_format_bytes(max, sizeof(max), (uint64_t)r->maxmemory);
-		snprintf(dst, size, "mem %s / %s (%.0f%%)%s%lld clients", used, max,
-		         redis_memory_percent(r), separator, (long long)r->connected_clients);
+		snprintf(f->text, sizeof(f->text), "%.0f%% of %s", redis_memory_percent(r), max);
+		snprintf(f->brief, sizeof(f->brief), "%.0f%%", redis_memory_percent(r));
 	} else {
-		snprintf(dst, size, "mem %s (no maxmemory)%s%lld clients", used, separator,
-		         (long long)r->connected_clients);
+		snprintf(f->text, sizeof(f->text), "no maxmemory");
+		f->brief[0] = '\0';
 	}
+	f->rank = 1;
+	f++;
+	snprintf(f->text, sizeof(f->text), "%lld %s", (long long)r->connected_clients,
+	         text_plural(r->connected_clients, "client", "clients"));
+	f->brief[0] = '\0';
+	f->rank = 2;
+	return 3;
 }
 
 const struct check_class check_redis = {

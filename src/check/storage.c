@@ -137,14 +137,13 @@ static void storage_nagios_perfdata(const struct snapshot *s, struct strbuf *b)
 	}
 }
 
-/* Without paths to show, the storage row has no detail; with paths, the
+/* Without paths to show, the storage row has no figure; with paths, the
  * panel draws one row per path instead. */
-static void storage_summary(const struct snapshot *s, const char *separator, char *dst, size_t size)
+static int storage_summary(const struct snapshot *s, struct check_figure *figures)
 {
 	(void)s;
-	(void)separator;
-	if (size > 0)
-		dst[0] = '\0';
+	(void)figures;
+	return 0;
 }
 
 const struct check_class check_storage = {

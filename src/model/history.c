@@ -8,18 +8,36 @@ void history_init(struct history *h)
 	memset(h, 0, sizeof(*h));
 }
 
-void history_push(struct history *h, enum history_series series, double value)
+void history_push_at(struct history *h, enum history_series series, double value, int64_t at_ms)
 {
 	if ((int)series < 0 || series >= HISTORY_SERIES_COUNT)
 		return;
 	struct history_ring *r = &h->series[series];
+	int slot = (r->start + r->count) % HISTORY_LEN;
 	if (r->count < HISTORY_LEN) {
-		r->values[(r->start + r->count) % HISTORY_LEN] = value;
 		r->count++;
 	} else {
-		r->values[r->start] = value;
+		slot = r->start;
 		r->start = (r->start + 1) % HISTORY_LEN;
 	}
+	r->values[slot] = value;
+	r->at_ms[slot] = at_ms;
+}
+
+void history_push(struct history *h, enum history_series series, double value)
+{
+	history_push_at(h, series, value, 0);
+}
+
+int64_t history_since_ms(const struct history *h, enum history_series series, int max)
+{
+	if ((int)series < 0 || series >= HISTORY_SERIES_COUNT || max <= 0)
+		return 0;
+	const struct history_ring *r = &h->series[series];
+	if (r->count == 0)
+		return 0;
+	int n = r->count < max ? r->count : max;
+	return r->at_ms[(r->start + r->count - n) % HISTORY_LEN];
 }
 
 int history_values(const struct history *h, enum history_series series, double *out, int max)
@@ -45,7 +63,8 @@ void history_record_requests(struct history *h, const struct request_metrics *m)
 {
 	if (m->check.state != CHECK_OK)
 		return;
-	history_push(h, HISTORY_REQUEST_RATE, request_metrics_per_minute(m));
-	history_push(h, HISTORY_ERROR_RATE, m->error_rate >= 0 ? m->error_rate : 0);
-	history_push(h, HISTORY_P95, m->p95_ms >= 0 ? m->p95_ms : 0);
+	int64_t at = m->check.checked_at_ms;
+	history_push_at(h, HISTORY_REQUEST_RATE, request_metrics_per_minute(m), at);
+	history_push_at(h, HISTORY_ERROR_RATE, m->error_rate >= 0 ? m->error_rate : 0, at);
+	history_push_at(h, HISTORY_P95, m->p95_ms >= 0 ? m->p95_ms : 0, at);
 }

@@ -26,7 +26,8 @@ enum history_series {
 
 struct history_ring {
 	double values[HISTORY_LEN];
-	int start; /* index of the oldest value */
+	int64_t at_ms[HISTORY_LEN]; /* wall clock of each value, 0 when unknown */
+	int start;                  /* index of the oldest value */
 	int count;
 };
 
@@ -36,12 +37,18 @@ struct history {
 
 void history_init(struct history *h);
 
-/* Appends a value, dropping the oldest when full. */
+/* Appends a value, dropping the oldest when full; history_push_at with the
+ * wall clock of the value, so that a sparkline can say what span it covers. */
 void history_push(struct history *h, enum history_series series, double value);
+void history_push_at(struct history *h, enum history_series series, double value, int64_t at_ms);
 
 /* Copies at most `max` of the newest values, oldest first, into out;
  * returns how many. */
 int history_values(const struct history *h, enum history_series series, double *out, int max);
+
+/* The wall clock of the oldest of the `max` newest values (the first that
+ * history_values copies), or 0 when there is none or it is unknown. */
+int64_t history_since_ms(const struct history *h, enum history_series series, int max);
 
 /* The latency series of the check a part refreshes, from that part:
  * pushes the latency when the check is OK (so a failing check leaves a gap
@@ -50,7 +57,7 @@ void history_record_latency(struct history *h, enum history_series series,
                             const struct check_common *check);
 
 /* Pushes request rate, error rate and p95 from the request metrics, when
- * they were read. */
+ * they were read, at the time they were read. */
 void history_record_requests(struct history *h, const struct request_metrics *m);
 
 #endif

@@ -5,7 +5,9 @@ libopsdeck_a_SOURCES += \
 	src/ui/theme.c src/ui/theme.h \
 	src/ui/activity.c src/ui/activity.h \
 	src/ui/layout.c src/ui/layout.h \
+	src/ui/fit.c src/ui/fit.h \
 	src/ui/panel.c src/ui/panel.h \
+	src/ui/header.c src/ui/header.h \
 	src/ui/panel_version.c src/ui/panel_health.c src/ui/panel_performance.c \
 	src/ui/panel_slow_queries.c src/ui/panel_issues.c src/ui/panel_activity.c \
 	src/ui/panels.c src/ui/panels.h \

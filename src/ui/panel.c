@@ -13,15 +13,16 @@ struct ui_mark {
 	const char *symbol_utf8;
 	const char *symbol_ascii;
 	const char *word;
-	const char *legend; /* what the help screen adds after the word */
+	const char *overall; /* the word of the header's overall state */
+	const char *legend;  /* what the help screen adds after the word */
 };
 
 static const struct ui_mark MARKS[] = {
-    [UI_SEV_NONE] = {UI_DIM, "-", "-", "N/A", " (not configured)"},
-    [UI_SEV_PENDING] = {UI_UNKNOWN, "\xe2\x80\xa6", ".", "WAIT", " (first poll)"},
-    [UI_SEV_OK] = {UI_OK, "\xe2\x9c\x93", "+", "OK", ""},
-    [UI_SEV_WARN] = {UI_WARNING, "!", "!", "WARN", ""},
-    [UI_SEV_CRIT] = {UI_CRITICAL, "\xe2\x9c\x97", "x", "CRIT", ""},
+    [UI_SEV_NONE] = {UI_DIM, "-", "-", "N/A", "NOT CONFIGURED", " (not configured)"},
+    [UI_SEV_PENDING] = {UI_UNKNOWN, "\xe2\x80\xa6", ".", "WAIT", "WAITING", " (first poll)"},
+    [UI_SEV_OK] = {UI_OK, "\xe2\x9c\x93", "+", "OK", "OK", ""},
+    [UI_SEV_WARN] = {UI_WARNING, "!", "!", "WARN", "WARNING", ""},
+    [UI_SEV_CRIT] = {UI_CRITICAL, "\xe2\x9c\x97", "x", "CRIT", "CRITICAL", ""},
 };
 
 enum ui_severity panel_severity_of_state(enum check_state s)
@@ -99,6 +100,11 @@ const char *panel_mark_symbol(const struct ui_view *v, enum ui_severity sev)
 	return v->utf8 ? MARKS[sev].symbol_utf8 : MARKS[sev].symbol_ascii;
 }
 
+const char *panel_mark_overall(enum ui_severity sev)
+{
+	return MARKS[sev].overall;
+}
+
 int panel_draw_mark(struct grid *g, const struct ui_view *v, int x, int y, int end,
                     enum ui_severity sev)
 {
@@ -133,6 +139,38 @@ const char *panel_ellipsis(const struct ui_view *v)
 const char *panel_dot(const struct ui_view *v)
 {
 	return v->utf8 ? " \xc2\xb7 " : ", ";
+}
+
+int panel_draw_fields(struct grid *g, const struct ui_view *v, int x, int y, int width,
+                      const struct fit_field *fields, int n, struct fit_place *places)
+{
+	struct fit_place own[FIT_MAX_FIELDS];
+	if (places == NULL)
+		places = own;
+	if (width <= 0)
+		return 0;
+	int used = fit_fields(fields, n, width, places);
+	const char *ellipsis = panel_ellipsis(v);
+	int ell = fit_text_width(ellipsis);
+	bool any = false;
+	for (int i = 0; i < n && i < FIT_MAX_FIELDS; i++) {
+		const struct fit_place *p = &places[i];
+		if (!p->shown)
+			continue;
+		int at = x + p->x, end = at + p->width;
+		if (any && fields[i].separator != NULL)
+			grid_put(g, at - fields[i].gap, y, at, fields[i].separator,
+			         fields[i].element);
+		any = true;
+		if (!p->cut) {
+			grid_put(g, at, y, end, p->text, fields[i].element);
+			continue;
+		}
+		int n_text =
+		    grid_put(g, at, y, end - ell > at ? end - ell : at, p->text, fields[i].element);
+		grid_put(g, at + n_text, y, end, ellipsis, fields[i].element);
+	}
+	return used;
 }
 
 void panel_format_ms(char *dst, size_t size, double ms)
@@ -232,15 +270,19 @@ int panel_wrap(struct ui_wrap_out *o, const char *text, int width)
 		size_t pos = 0;
 		while (pos < para) {
 			/* take as many bytes as fit in width columns */
+			/* a break goes at a space after a word, never in an
+			 * indent */
 			size_t take = 0, last_space = 0;
 			int cols = 0;
+			bool word = false;
 			while (pos + take < para && cols < width) {
 				size_t clen = 1;
 				while (pos + take + clen < para &&
 				       ((unsigned char)p[pos + take + clen] & 0xc0) == 0x80)
 					clen++;
-				if (p[pos + take] == ' ')
+				if (p[pos + take] == ' ' && word)
 					last_space = take;
+				word = word || p[pos + take] != ' ';
 				take += clen;
 				cols++;
 			}

@@ -4,8 +4,10 @@
  * A panel is a `struct ui_panel_class` (one per file, ui/panel_NAME.c):
  * its id, its title, and a draw function that fills the area inside its
  * border from a read-only view (panels.h). Drawing touches only the grid:
- * no curses, no I/O, no clock (the view carries the time). A panel with
- * selectable rows also says how many it has and what Enter shows for one.
+ * no curses, no I/O, no clock (the view carries the time). Its rows never
+ * show part of a number (panel_draw_fields), so every panel also says what
+ * Enter shows: the full text of what its rows shorten, of the selected row
+ * when it has selectable rows.
  * The dashboard iterates the table of panels (panels.c) for drawing, Tab
  * focus and titles; adding a panel is one file plus one row there.
  */
@@ -16,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ui/fit.h"
 #include "ui/panels.h"
 
 /* The inside of a panel's border, in grid cells. */
@@ -30,8 +33,9 @@ struct ui_panel_class {
 	void (*draw)(struct grid *g, const struct ui_view *v, struct ui_area a, bool focused);
 	/* Selectable rows (the arrows move between them); NULL: none. */
 	int (*row_count)(const struct ui_view *v);
-	/* Enter on row `selected`: fills title and text and returns 0, or -1
-	 * when there is nothing to show; NULL: Enter shows nothing. */
+	/* Enter, on row `selected` when the panel has rows: fills title and
+	 * text and returns 0, or -1 when there is nothing to show. Every panel
+	 * of the table has one. */
 	int (*details)(const struct ui_view *v, int selected, char *title, size_t title_size,
 	               char *text, size_t text_size);
 };
@@ -60,7 +64,12 @@ enum ui_severity panel_check_severity(const struct ui_view *v, enum check_id che
 enum ui_element panel_mark_element(enum ui_severity sev);
 const char *panel_mark_symbol(const struct ui_view *v, enum ui_severity sev);
 
-/* Draws "✓ OK  " (symbol, word) at (x, y) and returns the columns used. */
+/* The word of a severity as the header's overall state: "CRITICAL". */
+const char *panel_mark_overall(enum ui_severity sev);
+
+/* Draws "✓ OK  " (symbol, word) at (x, y) and returns the columns used:
+ * PANEL_MARK_COLUMNS, unless clipped. */
+#define PANEL_MARK_COLUMNS 6
 int panel_draw_mark(struct grid *g, const struct ui_view *v, int x, int y, int end,
                     enum ui_severity sev);
 
@@ -77,6 +86,13 @@ void panel_format_ms(char *dst, size_t size, double ms);
 
 /* The local time of a wall clock as HH:MM:SS. */
 void panel_format_clock(char *dst, size_t size, int64_t wall_ms);
+
+/* Fits the fields into `width` columns from (x, y) (fit.h) and draws them,
+ * each in its element, a cut field ending in an ellipsis, a field's
+ * separator at the start of its gap after a shown field. Fills places
+ * (FIT_MAX_FIELDS at least) when not NULL; returns the columns used. */
+int panel_draw_fields(struct grid *g, const struct ui_view *v, int x, int y, int width,
+                      const struct fit_field *fields, int n, struct fit_place *places);
 
 /* Word-wraps text into lines of at most `width` columns (counting code
  * points) and draws the lines from `first` on, at most `max_lines` of them,

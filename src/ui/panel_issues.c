@@ -5,6 +5,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#define ISSUES_INDENT 5 /* the recommendation's arrow under the mark */
+
+/* The lines an issue takes with its recommendation wrapped into `width`
+ * columns. */
+static int panel_issues_lines(struct grid *g, const struct issue *is, int width)
+{
+	struct ui_wrap_out count = {g, 0, 0, 0, 0, 0, 0, UI_DIM};
+	return 1 + panel_wrap(&count, is->recommendation, width);
+}
+
+/* Each issue: its mark and message, then its recommendation after an arrow,
+ * wrapped over the rows when every issue's fits, else on one line that ends
+ * in an ellipsis when cut (Enter shows it whole). Below four rows, the
+ * messages alone. */
 static void panel_issues_draw(struct grid *g, const struct ui_view *v, struct ui_area a,
                               bool focused)
 {
@@ -19,23 +33,37 @@ static void panel_issues_draw(struct grid *g, const struct ui_view *v, struct ui
 			            panel_mark_symbol(v, UI_SEV_OK));
 		return;
 	}
-	int per = a.h >= 4 ? 2 : 1;
-	int rows = a.h / per;
+	const char *arrow = v->utf8 ? "\xe2\x86\x92" : "->";
+	int advice_x = ISSUES_INDENT + fit_text_width(arrow) + 1;
+	bool advice = a.h >= 4;
+	int total = 0;
+	for (int i = 0; advice && i < d->count; i++)
+		total += panel_issues_lines(g, &d->issues[i], a.w - advice_x);
+	bool wrap = advice && total <= a.h;
+	int per = advice ? 2 : 1;
 	int sel = v->state->selected[PANEL_ISSUES];
-	int first = panel_scroll_first(sel, rows, d->count);
+	int first = wrap ? 0 : panel_scroll_first(sel, a.h / per, d->count);
 	for (int i = first; i < d->count && y + per <= a.y + a.h; i++) {
 		const struct issue *is = &d->issues[i];
 		enum ui_severity sev = panel_severity_of_issue(is->severity);
 		bool selected = focused && i == sel;
+		enum ui_element el = selected ? UI_SELECTION : UI_NORMAL;
 		if (selected)
 			grid_fill(g, a.x, y, a.w, 1, ' ', UI_SELECTION);
-		int n = panel_draw_mark(g, v, a.x, y, end, sev);
-		grid_printf(g, a.x + n, y, end, selected ? UI_SELECTION : UI_NORMAL, " %s",
-		            is->message);
+		int n = panel_draw_mark(g, v, a.x, y, end, sev) + 1;
+		struct fit_field message = {is->message, NULL, 0, 0, true, el, NULL};
+		panel_draw_fields(g, v, a.x + n, y, a.w - n, &message, 1, NULL);
 		y++;
-		if (per == 2) {
-			grid_printf(g, a.x, y, end, UI_DIM, "     %s %s",
-			            v->utf8 ? "\xe2\x86\x92" : "->", is->recommendation);
+		if (!advice)
+			continue;
+		grid_put(g, a.x + ISSUES_INDENT, y, end, arrow, UI_DIM);
+		int x = a.x + advice_x, width = end - x;
+		if (wrap) {
+			struct ui_wrap_out o = {g, x, y, end, 0, a.y + a.h - y, 0, UI_DIM};
+			y += panel_wrap(&o, is->recommendation, width);
+		} else {
+			struct fit_field rec = {is->recommendation, NULL, 0, 0, true, UI_DIM, NULL};
+			panel_draw_fields(g, v, x, y, width, &rec, 1, NULL);
 			y++;
 		}
 	}

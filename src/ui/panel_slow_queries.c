@@ -29,8 +29,15 @@ static void panel_slow_queries_draw(struct grid *g, const struct ui_view *v, str
 		panel_format_ms(mean, sizeof(mean), q->mean_ms);
 		enum ui_element el = focused && i == sel ? UI_SELECTION : UI_NORMAL;
 		grid_fill(g, a.x, y, a.w, 1, ' ', el);
-		grid_printf(g, a.x, y, end, el, "%9s %8lld  %s", mean, (long long)q->calls,
-		            q->text_hidden ? "<insufficient privilege>" : q->query);
+		int n = grid_printf(g, a.x, y, end, el, "%9s %8lld  ", mean, (long long)q->calls);
+		struct fit_field text = {q->text_hidden ? "<insufficient privilege>" : q->query,
+		                         NULL,
+		                         0,
+		                         0,
+		                         true,
+		                         el,
+		                         NULL};
+		panel_draw_fields(g, v, a.x + n, y, a.w - n, &text, 1, NULL);
 	}
 }
 

@@ -2,13 +2,12 @@
  * (panels.h). Pure: everything comes from the view. */
 #include "ui/panels.h"
 
+#include "ui/header.h"
 #include "ui/keys.h"
 #include "ui/panel.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#include "util/text.h"
 
 /* The panels (Tab goes in the layout's reading order: ui_panel_next). */
 static const struct ui_panel_class *const PANELS[PANEL_COUNT] = {
@@ -61,46 +60,6 @@ static void ui_draw_panel(struct grid *g, const struct ui_view *v,
 }
 
 /* ---------------------------------------------------------------- frame */
-
-static void ui_draw_header(struct grid *g, const struct ui_view *v)
-{
-	const struct snapshot *s = v->snap;
-	const struct version_status *ver = &s->version;
-	int end = g->width;
-	grid_fill(g, 0, 0, g->width, 1, ' ', UI_HEADER);
-	char text[512], age[32];
-	const char *sep = v->utf8 ? " \xe2\x94\x82 " : " | ";
-	int n = snprintf(text, sizeof(text), " opsdeck %s%s%s", v->program_version, sep,
-	                 s->app_name[0] ? s->app_name : "app");
-	if (v->environment != NULL && v->environment[0] != '\0' && n > 0 && n < (int)sizeof(text))
-		n += snprintf(text + n, sizeof(text) - (size_t)n, " (%s)", v->environment);
-	if (n > 0 && n < (int)sizeof(text) && ver->check.state == CHECK_OK)
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s%s%s%s%s%s%.10s", sep,
-		              ver->version, ver->build_number[0] ? " #" : "", ver->build_number,
-		              ver->commit_hash[0] ? " " : "", ver->commit_hash,
-		              ver->build_date[0] ? " " : "");
-	if (n > 0 && n < (int)sizeof(text) && ver->check.state == CHECK_OK && ver->build_date[0])
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "%.10s", ver->build_date);
-	if (v->last_refresh_ms > 0) {
-		int64_t ms = v->now_ms - v->last_refresh_ms;
-		if (ms < 0)
-			ms = 0;
-		text_format_duration(age, sizeof(age), ms / 1000 * 1000);
-		if (ms < 1000)
-			snprintf(age, sizeof(age), "0 s");
-	} else {
-		snprintf(age, sizeof(age), "never");
-	}
-	char right[96];
-	snprintf(right, sizeof(right), "%supdated %s%s ", v->state->paused ? "PAUSED  " : "", age,
-	         v->last_refresh_ms > 0 ? " ago" : "");
-	/* the age of the data matters more than the tail of the version */
-	int rlen = (int)strlen(right);
-	int left_end = g->width - rlen > g->width / 2 ? g->width - rlen - 1 : end;
-	grid_put(g, 0, 0, left_end, text, UI_HEADER);
-	if (left_end < end)
-		grid_put(g, g->width - rlen, 0, end, right, UI_HEADER);
-}
 
 /* The key bar: the rows of the key table that have a bar name, as many as
  * fit; or the notice of the moment. */
@@ -174,14 +133,16 @@ void panels_draw(struct grid *g, const struct ui_view *v)
 	grid_clear(g, UI_NORMAL);
 	struct ui_layout layout;
 	ui_layout_compute(g->width, g->height, v->state->focus, &layout);
+	/* the header first, whatever the size: a small terminal still says
+	 * what is wrong */
+	header_draw(g, v, 0);
 	if (layout.too_small) {
-		grid_printf(g, 0, 0, g->width, UI_WARNING, "terminal too small");
-		grid_printf(g, 0, 1, g->width, UI_NORMAL, "%dx%d, need %dx%d", g->width, g->height,
+		grid_printf(g, 0, 1, g->width, UI_WARNING, "terminal too small");
+		grid_printf(g, 0, 2, g->width, UI_NORMAL, "%dx%d, need %dx%d", g->width, g->height,
 		            UI_MIN_WIDTH, UI_MIN_HEIGHT);
-		grid_printf(g, 0, 2, g->width, UI_DIM, "q quits");
+		grid_printf(g, 0, 3, g->width, UI_DIM, "q quits");
 		return;
 	}
-	ui_draw_header(g, v);
 	for (int i = 0; i < PANEL_COUNT; i++)
 		if (layout.panels[PANELS[i]->id].w > 0)
 			ui_draw_panel(g, v, PANELS[i], layout.panels[PANELS[i]->id]);

@@ -212,7 +212,7 @@ check_dashboard() {
 	for t in Version Health Performance Issues "Slow queries" Activity; do
 		assert_contains "$SCREEN" "$t" "$2: the layout"
 	done
-	assert_match "$(printf '%s\n' "$SCREEN" | head -n 1)" "^ opsdeck " "$2: the header in place"
+	assert_match "$(printf '%s\n' "$SCREEN" | head -n 1)" "^ [^ ]+ (OK|WARNING|CRITICAL|WAITING|NOT CONFIGURED) " "$2: the header in place"
 	assert_match "$(printf '%s\n' "$SCREEN" | tail -n 1)" "^ q Quit" "$2: the key bar in place"
 	assert_harmless "$1" "$2: the raw terminal stream" terminal
 }

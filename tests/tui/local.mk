@@ -7,6 +7,7 @@ TUI_TESTS = \
 	tests/tui/no_tty.sh \
 	tests/tui/recovery.sh tests/tui/recovery_query.sh \
 	tests/tui/backup_menu.sh \
+	tests/tui/small_terminal.sh \
 	tests/tui/themes.sh \
 	tests/tui/backup_cancel.sh \
 	tests/tui/read_only.sh tests/tui/no_color.sh

@@ -17,8 +17,12 @@ assert_match "$SCREEN" "[0-9]+/[0-9]+ conn" "PG connections against max"
 assert_match "$SCREEN" "mem [0-9.]+ [KMG]?i?B" "Redis memory"
 assert_match "$SCREEN" "OK   /  .*% of" "a usage bar per storage path"
 assert_contains "$SCREEN" "$version" "the app's version"
-assert_screen "requests "
-assert_screen "updated "
+# the request log's figures, or the word that there were none this hour
+assert_match "$SCREEN" "requests [0-9]+/|no traffic in the last" "the request log"
+# the first line: the overall state first, the age of the data last
+header=$(printf '%s\n' "$SCREEN" | head -n 1)
+assert_match "$header" "^ . (OK|WARNING|CRITICAL) " "the overall state, first"
+assert_match "$header" " ago$" "the age of the data, last"
 assert_no_secrets "$SCREEN" "the dashboard"
 
 # ? shows help listing every key; Esc closes it

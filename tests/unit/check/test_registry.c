@@ -88,9 +88,11 @@ static void test_panel_rows_have_a_short_label_and_a_summary(void **state)
 		assert_true(strlen(c->panel_label) <= 9);
 		assert_true(c->has_common);
 		assert_non_null(c->summary);
-		char detail[512] = "unset";
-		c->summary(&s, ", ", detail, sizeof(detail));
-		assert_true(strlen(detail) < sizeof(detail));
+		struct check_figure figures[CHECK_FIGURES_MAX];
+		int n = c->summary(&s, figures);
+		assert_true(n >= 0 && n <= CHECK_FIGURES_MAX);
+		for (int k = 0; k < n; k++)
+			assert_true(figures[k].text[0] != '\0');
 	}
 }
 
@@ -104,12 +106,17 @@ static void test_summary_is_the_detail_line(void **state)
 	s.database.connections_active = 3;
 	s.database.connections_idle = 8;
 	s.database.connections_idle_in_tx = 1;
-	char detail[512];
-	CHECKS[CHECK_ID_DATABASE]->summary(&s, ", ", detail, sizeof(detail));
-	assert_string_equal(detail, "12/100 conn, 3 active 8 idle 1 idle-in-tx");
+	struct check_figure f[CHECK_FIGURES_MAX];
+	assert_int_equal(CHECKS[CHECK_ID_DATABASE]->summary(&s, f), 4);
+	assert_string_equal(f[0].text, "12/100 conn");
+	assert_string_equal(f[1].text, "3 active");
+	assert_string_equal(f[2].text, "8 idle");
+	assert_string_equal(f[3].text, "1 idle-in-tx");
+	assert_string_equal(f[3].brief, "1 idle-tx");
+	assert_true(f[3].rank < f[1].rank); /* idle-in-tx outlives active and idle */
 	s.health.status_code = 503;
-	CHECKS[CHECK_ID_HEALTH]->summary(&s, ", ", detail, sizeof(detail));
-	assert_string_equal(detail, "HTTP 503");
+	assert_int_equal(CHECKS[CHECK_ID_HEALTH]->summary(&s, f), 1);
+	assert_string_equal(f[0].text, "HTTP 503");
 }
 
 static void test_publish_copies_the_row_and_what_it_fills(void **state)

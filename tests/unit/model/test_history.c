@@ -72,12 +72,35 @@ static void test_records_only_healthy_checks(void **state)
 	assert_int_equal(history_values(&h, HISTORY_P95, out, 4), 1);
 }
 
+static void test_knows_the_span_it_covers(void **state)
+{
+	(void)state;
+	struct history h;
+	history_init(&h);
+	assert_int_equal(history_since_ms(&h, HISTORY_P95, 10), 0);
+	struct request_metrics m = {0};
+	m.check.state = CHECK_OK;
+	m.window_ms = 3600000;
+	for (int i = 0; i < HISTORY_LEN + 5; i++) {
+		m.check.checked_at_ms = 1000000 + 2000 * (int64_t)i;
+		history_record_requests(&h, &m);
+	}
+	/* the oldest value kept, and the oldest of the newest 10 */
+	assert_int_equal(history_since_ms(&h, HISTORY_P95, HISTORY_LEN), 1000000 + 2000 * 5);
+	assert_int_equal(history_since_ms(&h, HISTORY_P95, 10),
+	                 1000000 + 2000 * (HISTORY_LEN + 5 - 10));
+	/* a value pushed without a time leaves the span unknown */
+	history_push(&h, HISTORY_LATENCY_REDIS, 1);
+	assert_int_equal(history_since_ms(&h, HISTORY_LATENCY_REDIS, 10), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_push_and_read_in_order),
 	    cmocka_unit_test(test_wraps_keeping_the_newest),
 	    cmocka_unit_test(test_records_only_healthy_checks),
+	    cmocka_unit_test(test_knows_the_span_it_covers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

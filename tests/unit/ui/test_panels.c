@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "screen.h"
+#include "ui/panel.h"
 #include "ui/panels.h"
 
 #define NOW 1795000000000LL
@@ -23,6 +24,19 @@ static struct diagnosis diag;
 static struct history hist;
 static struct activity_log activity;
 static struct ui_state ui;
+
+/* Fills diag.issues[at]. */
+static void set_issue(int at, enum issue_type type, enum issue_severity severity, const char *id,
+                      const char *message, const char *recommendation)
+{
+	struct issue *is = &diag.issues[at];
+	memset(is, 0, sizeof(*is));
+	is->type = type;
+	is->severity = severity;
+	snprintf(is->id, sizeof(is->id), "%s", id);
+	snprintf(is->message, sizeof(is->message), "%s", message);
+	snprintf(is->recommendation, sizeof(is->recommendation), "%s", recommendation);
+}
 
 static void make_view(struct ui_view *v, bool utf8)
 {
@@ -95,23 +109,15 @@ static void make_view(struct ui_view *v, bool utf8)
 	memset(&diag, 0, sizeof(diag));
 	diag.status = DIAGNOSIS_ERROR;
 	diag.count = 2;
-	diag.issues[0].type = ISSUE_REDIS_DOWN;
-	diag.issues[0].severity = SEVERITY_HIGH;
-	snprintf(diag.issues[0].id, sizeof(diag.issues[0].id), "redis_down");
-	snprintf(diag.issues[0].message, sizeof(diag.issues[0].message),
-	         "Redis is unreachable: connection refused");
-	snprintf(diag.issues[0].recommendation, sizeof(diag.issues[0].recommendation),
-	         "Start Redis (systemctl start redis) and check its log.");
-	diag.issues[1].type = ISSUE_STORAGE_FULL;
-	diag.issues[1].severity = SEVERITY_MEDIUM;
-	snprintf(diag.issues[1].id, sizeof(diag.issues[1].id), "storage_full:/srv");
-	snprintf(diag.issues[1].message, sizeof(diag.issues[1].message), "/srv is 95%% full");
-	snprintf(diag.issues[1].recommendation, sizeof(diag.issues[1].recommendation),
-	         "Free space on /srv.");
+	set_issue(0, ISSUE_REDIS_DOWN, SEVERITY_HIGH, "redis_down",
+	          "Redis is unreachable: connection refused",
+	          "Start Redis (systemctl start redis) and check its log.");
+	set_issue(1, ISSUE_STORAGE_FULL, SEVERITY_MEDIUM, "storage_full:/srv", "/srv is 95% full",
+	          "Free space on /srv.");
 
 	history_init(&hist);
 	for (int i = 0; i < 30; i++)
-		history_push(&hist, HISTORY_P95, 400 + (i * 13) % 100);
+		history_push_at(&hist, HISTORY_P95, 400 + (i * 13) % 100, NOW - (30 - i) * 2000);
 	activity_init(&activity);
 	activity_add(&activity, NOW - 60000, UI_NORMAL, "opsdeck started, refresh every 2.0 s");
 	activity_add(&activity, NOW - 30000, UI_CRITICAL,
@@ -206,6 +212,137 @@ static void test_golden_small_sizes(void **state)
 	make_view(&v, false);
 	screen_check_golden(&v, 60, 15, "compact_60x15");
 	screen_check_golden(&v, 40, 10, "too_small_40x10");
+}
+
+/* The walkthrough's incident: the app answers 500, Redis holds 1.1 MiB, /srv
+ * is a 252 GiB disk, one session idles in a transaction. */
+static void make_incident_view(struct ui_view *v, bool utf8)
+{
+	make_view(v, utf8);
+	check_set_error(&snap.health.check, CHECK_UNHEALTHY, "HTTP 500");
+	snap.health.check.latency_ms = 8;
+	snap.health.status_code = 500;
+	struct redis_status *r = &snap.redis;
+	r->check.state = CHECK_OK;
+	r->check.error[0] = '\0';
+	r->check.latency_ms = 0.4;
+	r->used_memory = 1153434; /* 1.1 MiB */
+	r->maxmemory = 256LL << 20;
+	r->connected_clients = 3;
+	snap.storage.paths[1].used_percent = 20;
+	snap.storage.paths[1].total_bytes = 252ULL << 30;
+	diag.count = 1;
+	set_issue(0, ISSUE_APP_DOWN, SEVERITY_HIGH, "app_down",
+	          "The app's health check failed: HTTP 500",
+	          "Read the app's log (pm2 logs); if it is stuck, restart it. If the health check "
+	          "itself reports the database or cache, fix that first.");
+}
+
+/* Draws v at w x h and asserts that its first line (in_header) or the
+ * whole screen holds each of the NULL-terminated needles. */
+static void assert_drawn(const struct ui_view *v, int w, int h, bool in_header, ...)
+{
+	struct grid g;
+	assert_int_equal(grid_init(&g, w, h), 0);
+	panels_draw(&g, v);
+	char *text = grid_to_text(&g);
+	assert_non_null(text);
+	grid_free(&g);
+	if (in_header)
+		text[strcspn(text, "\n")] = '\0';
+	va_list ap;
+	va_start(ap, in_header);
+	for (const char *needle; (needle = va_arg(ap, const char *)) != NULL;)
+		if (strstr(text, needle) == NULL)
+			fail_msg("%dx%d: \"%s\" not in:\n%s", w, h, needle, text);
+	va_end(ap);
+	free(text);
+}
+
+/* Below the full size only the focused panel is drawn: the header still
+ * says the overall state and why, at 70x20 and on the too-small screen. */
+static void test_small_terminal_header(void **state)
+{
+	(void)state;
+	struct ui_view v;
+	make_incident_view(&v, false);
+	ui.focus = PANEL_SLOW_QUERIES;
+	screen_check_golden(&v, 70, 20, "incident_70x20");
+	assert_drawn(&v, 70, 20, true, "x CRITICAL The app's health check failed: HTTP 500", NULL);
+	assert_drawn(&v, 70, 20, false, "> Slow queries", NULL);
+	assert_drawn(&v, 40, 10, true, "x CRITICAL The app", NULL);
+	assert_drawn(&v, 40, 10, false, "terminal too small", NULL);
+	/* UTF-8: the mark of the issue's example */
+	v.utf8 = true;
+	assert_drawn(&v, 70, 20, true, "\xe2\x9c\x97 CRITICAL The app's health check failed", NULL);
+	/* a warning alone, and a quiet system */
+	v.utf8 = false;
+	diag.status = DIAGNOSIS_WARNING;
+	diag.issues[0].severity = SEVERITY_MEDIUM;
+	snap.health.check.state = CHECK_OK;
+	assert_drawn(&v, 70, 20, true, "! WARNING The app's", NULL);
+	diag.status = DIAGNOSIS_OK;
+	diag.count = 0;
+	assert_drawn(&v, 70, 20, true, "+ OK no issues", NULL);
+}
+
+/* Figures are whole or absent at every size: the disk, Redis' memory and
+ * the idle-in-transaction count; recommendations are whole at 200. */
+static void test_figures_never_cut(void **state)
+{
+	(void)state;
+	struct ui_view v;
+	make_incident_view(&v, false);
+	screen_check_golden(&v, 80, 24, "incident_80x24");
+	assert_drawn(&v, 80, 24, false, "20% of 252 GiB", "mem 1.1 MiB, 0%", "1 idle-in-tx", NULL);
+	assert_drawn(&v, 120, 40, false, "20% of 252 GiB", "1 idle-tx", "mem 1.1 MiB", NULL);
+	make_incident_view(&v, true);
+	screen_check_golden(&v, 200, 60, "incident_200x60_utf8");
+	assert_drawn(
+	    &v, 200, 60, false, "Read the app's log (pm2 logs); if it is stuck, restart it.",
+	    "fix that first.", "7/100 conn \xc2\xb7 2 active \xc2\xb7 4 idle \xc2\xb7 1 idle-in-tx",
+	    "last 1h00m", "since 11:05", NULL);
+}
+
+/* Enter opens the details of every panel, with the whole text. */
+static void test_details_of_every_panel(void **state)
+{
+	(void)state;
+	struct ui_view v;
+	make_incident_view(&v, false);
+	char title[80], text[UI_DIALOG_TEXT];
+	for (int p = 0; p < PANEL_COUNT; p++) {
+		ui.focus = (enum ui_panel)p;
+		assert_int_equal(panels_details(&v, title, sizeof(title), text, sizeof(text)), 0);
+		assert_true(text[0] != '\0');
+	}
+	ui.focus = PANEL_HEALTH;
+	panels_details(&v, title, sizeof(title), text, sizeof(text));
+	assert_non_null(strstr(text, "7/100 conn, 2 active, 4 idle, 1 idle-in-tx"));
+	assert_non_null(strstr(text, "/srv: OK, 20.0% used of 252 GiB"));
+	assert_non_null(strstr(text, "App: CRITICAL, 8.0 ms\n  HTTP 500"));
+	ui.focus = PANEL_VERSION;
+	panels_details(&v, title, sizeof(title), text, sizeof(text));
+	assert_non_null(strstr(text, "Built: 2026-11-27T08:00:00.000Z"));
+	ui.focus = PANEL_PERFORMANCE;
+	panels_details(&v, title, sizeof(title), text, sizeof(text));
+	assert_non_null(strstr(text, "last 1h00m in 60 buckets"));
+	assert_non_null(strstr(text, "p95 of each poll since 11:05"));
+}
+
+/* An indented line too long for the width breaks inside its text, not
+ * after the indent (an address in the Health details). */
+static void test_wrap_keeps_an_indent_with_its_text(void **state)
+{
+	(void)state;
+	struct grid g;
+	assert_int_equal(grid_init(&g, 10, 4), 0);
+	struct ui_wrap_out o = {&g, 0, 0, 10, 0, 4, 0, UI_NORMAL};
+	assert_int_equal(panel_wrap(&o, "  redis://cache:6379/0", 10), 3);
+	char *text = grid_to_text(&g);
+	assert_string_equal(text, "  redis://\ncache:6379\n/0\n\n");
+	free(text);
+	grid_free(&g);
 }
 
 static void test_states_without_data(void **state)
@@ -342,6 +479,10 @@ int main(void)
 	    cmocka_unit_test(test_golden_dialogs),
 	    cmocka_unit_test(test_dialog_scroll_hint),
 	    cmocka_unit_test(test_golden_small_sizes),
+	    cmocka_unit_test(test_small_terminal_header),
+	    cmocka_unit_test(test_figures_never_cut),
+	    cmocka_unit_test(test_details_of_every_panel),
+	    cmocka_unit_test(test_wrap_keeps_an_indent_with_its_text),
 	    cmocka_unit_test(test_states_without_data),
 	    cmocka_unit_test(test_layout),
 	    cmocka_unit_test(test_tab_follows_reading_order),
