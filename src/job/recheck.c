@@ -72,12 +72,10 @@ void recheck_figure(enum issue_type type, const struct snapshot *s, char *dst, s
 
 int recheck_relevant(const struct issue *i, const char *action, const char *focus_id)
 {
-	if (focus_id && focus_id[0])
-		return strcmp(i->id, focus_id) == 0;
-	for (int k = 0; k < i->action_count; k++)
-		if (strcmp(i->actions[k], action) == 0)
-			return 1;
-	return 0;
+	if (focus_id && focus_id[0] && strcmp(i->id, focus_id) == 0)
+		return 1;
+	const struct action *a = action_find(action);
+	return a && issue_addressed_by(i, a);
 }
 
 /* The length of the words two figures start with alike ("error rate "), so
@@ -114,7 +112,10 @@ int recheck_compare(const char *action, const char *focus_id, const struct snaps
 		char fb[96], fa[96];
 		recheck_figure(b->type, before, fb, sizeof(fb));
 		recheck_figure(b->type, after, fa, sizeof(fa));
-		if (fb[0])
+		if (fb[0] && strcmp(fb, fa) == 0)
+			strbuf_printf(out, "%s: %s, unchanged, %s\n", ISSUE_TYPES[b->type].name, fb,
+			              a ? "still present" : "issue cleared");
+		else if (fb[0])
 			/* ASCII: the dashboard may run in a non-UTF-8 locale */
 			strbuf_printf(out, "%s: %s -> %s, %s\n", ISSUE_TYPES[b->type].name, fb,
 			              fa + common_words(fb, fa),
