@@ -251,7 +251,7 @@ TUI_SOCKET=$TUI_SOCKET-2
 write_version "$json_payload"
 fault_dashboard_recorded 140 40 file.conf raw2
 title=$(pane_title)
-tui_keys Tab Tab
+tui_keys BTab BTab
 assert_screen $'\xe2\x96\xb8 Slow queries'
 assert_reported "hostile" "the slow queries"
 for _ in 1 2 3 4 5 6; do

@@ -6,6 +6,8 @@ TUI_TESTS = \
 	tests/tui/redis_down.sh \
 	tests/tui/no_tty.sh \
 	tests/tui/recovery.sh tests/tui/recovery_query.sh tests/tui/recovery_lock.sh \
-	tests/tui/backup_menu.sh
+	tests/tui/backup_menu.sh \
+	tests/tui/themes.sh \
+	tests/tui/backup_cancel.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh
