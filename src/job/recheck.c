@@ -79,11 +79,12 @@ int recheck_relevant(const struct issue *i, const char *action, const char *focu
 }
 
 /* The length of the words two figures start with alike ("error rate "), so
- * the after side reads "7.2 % -> 0.4 %" rather than repeating them. */
+ * the after side reads "7.2 % -> 0.4 %" rather than repeating them. A
+ * parenthesis is kept whole: "(longest 8.0 s) -> (longest 9.0 s)". */
 static size_t common_words(const char *a, const char *b)
 {
 	size_t n = 0, words = 0;
-	while (a[n] && a[n] == b[n]) {
+	while (a[n] && a[n] == b[n] && a[n] != '(') {
 		if (a[n] == ' ')
 			words = n + 1;
 		n++;

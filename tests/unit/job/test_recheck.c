@@ -119,6 +119,19 @@ static void test_addressed_whatever_the_panel(void **state)
 	                    "lock_waiters: lock waiters 2 -> 0, issue cleared\n"
 	                    "error_rate: error rate 7.2 %, unchanged, still present\n"
 	                    "  now: errors\n");
+	/* a parenthesis is not cut in two */
+	strbuf_reset(&f->out);
+	f->before.database.connections_idle_in_tx = f->after.database.connections_idle_in_tx = 1;
+	f->before.database.longest_idle_in_tx_s = 8;
+	f->after.database.longest_idle_in_tx_s = 9;
+	struct diagnosis idle = {.count = 0};
+	add_issue(&idle, ISSUE_IDLE_IN_TRANSACTION, "idle_in_transaction", "idle", NULL);
+	recheck_compare("terminate-query", NULL, &f->before, &idle, &f->after, &idle, &f->out);
+	assert_string_equal(
+	    strbuf_str(&f->out),
+	    "idle_in_transaction: 1 idle in transaction (longest 8.0 s) -> (longest "
+	    "9.0 s), still present\n"
+	    "  now: idle\n");
 }
 
 int main(void)
