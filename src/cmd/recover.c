@@ -5,9 +5,10 @@
  * dashboard does (the action's name typed for a destructive one, y/N
  * otherwise); without --yes and without a terminal it refuses. After a run
  * it probes again and prints before → after for the issues the action
- * addresses.
+ * addresses ("done", or "ran, issue still present" when one is left).
  *
- * Exit status (opsdeck(1) EXIT STATUS): 0 done (or dry run shown), 1 the
+ * Exit status (opsdeck(1) EXIT STATUS): 0 done (or dry run shown, or ran
+ * with the issue still present: the action itself worked), 1 the
  * action failed (or ran and its outcome could not be recorded), 2 usage or
  * configuration errors and refusals before it ran (read-only mode, not
  * configured, no audit log, a target it must never touch, not confirmed,
@@ -23,7 +24,6 @@
 #include "check/check.h"
 #include "diag/diagnose.h"
 #include "job/actions.h"
-#include "job/recheck.h"
 #include "probe/probe.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -103,7 +103,9 @@ static int recover_confirm(const struct action *a)
 
 static int status_exit(enum action_status st)
 {
-	return st == ACTION_OK ? 0 : st == ACTION_REFUSED ? EXIT_USAGE : 1;
+	return st == ACTION_OK || st == ACTION_STILL_PRESENT ? 0
+	       : st == ACTION_REFUSED                        ? EXIT_USAGE
+	                                                     : 1;
 }
 
 enum { OPT_DRY_RUN = 2000, OPT_YES, OPT_PID, OPT_LIST };
@@ -245,20 +247,24 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 	printf("%s:\n", a->name);
 	fflush(stdout);
 	cli_catch_interrupts();
-	st = action_execute(a, &run, false, err, sizeof(err));
-	if (st != ACTION_OK) {
-		fprintf(stderr, "opsdeck: %s: %s\n", a->name, err);
-		rc = status_exit(st);
-		goto done;
-	}
-	printf("done: %s\nre-check:\n", run.summary);
-	fflush(stdout);
 	struct strbuf out;
 	strbuf_init(&out, 0);
-	recheck_run(&cfg, check_probe_every_poll, a->name, NULL, before, before_issues, 3, &out);
-	printf("%s", strbuf_str(&out));
+	struct action_recheck recheck = {
+	    .probe = check_probe_every_poll,
+	    .before = before,
+	    .before_issues = before_issues,
+	    .attempts = 3,
+	    .out = &out,
+	};
+	run.recheck = &recheck;
+	st = action_execute(a, &run, false, err, sizeof(err));
+	if (st == ACTION_OK || st == ACTION_STILL_PRESENT)
+		printf("%s: %s\nre-check:\n%s", action_status_outcome(st), run.summary,
+		       strbuf_str(&out));
+	else
+		fprintf(stderr, "opsdeck: %s: %s\n", a->name, err);
 	strbuf_free(&out);
-	rc = 0;
+	rc = status_exit(st);
 done:
 	if (fflush(stdout) != 0 && rc == 0)
 		rc = 1;

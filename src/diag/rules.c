@@ -376,8 +376,10 @@ static void rule_lock_waiters(const struct rule_context *ctx)
 		return;
 	MESSAGE(i, "%d backend%s waiting on a lock", pg->lock_waiters,
 	        pg->lock_waiters == 1 ? " is" : "s are");
-	RECOMMEND(i, "Find the blocker with pg_blocking_pids(); a long transaction or a "
-	             "migration is the usual cause. Cancel it if it is safe to.");
+	RECOMMEND(i, "Find the blocker with pg_blocking_pids() (listed first when you pick a "
+	             "pid); a long transaction or a migration is the usual cause. End it with "
+	             "terminate-query if it is safe to: cancelling does nothing to a session "
+	             "idle in transaction.");
 }
 
 /* ------------------------------------------------------------ version */

@@ -48,9 +48,19 @@ static const char TERMINATE_IDLE_SQL[] =
                         " AND a.pid = ANY($2::int[])";
 static const char LIST_PID_SQL[] =
     SLOW_QUERIES_MARKER " SELECT " SESSION_COLUMNS APP_SESSIONS " AND a.pid = $1::int";
-static const char LIST_BUSY_SQL[] =
-    SLOW_QUERIES_MARKER " SELECT " SESSION_COLUMNS APP_SESSIONS " AND a.state <> 'idle'"
-                        " ORDER BY a.state <> 'active', a.state_change LIMIT 50";
+/* The busy sessions with their role in a lock: "waiting" when it waits on
+ * another, else "blocker" when another waits on it (the head of the queue:
+ * a waiter queued first blocks the ones behind it, but ending it frees
+ * nothing); blockers first. */
+#define SESSION_ROLE                                                                               \
+	"CASE WHEN cardinality(pg_blocking_pids(a.pid)) > 0 THEN 'waiting'"                        \
+	" WHEN EXISTS (SELECT 1 FROM pg_stat_activity w"                                           \
+	" WHERE a.pid = ANY(pg_blocking_pids(w.pid))) THEN 'blocker' ELSE '' END"
+static const char LIST_BUSY_SQL[] = SLOW_QUERIES_MARKER
+    " SELECT * FROM (SELECT " SESSION_COLUMNS ", " SESSION_ROLE " AS role,"
+    " a.state AS busy_state, a.state_change AS changed" APP_SESSIONS " AND a.state <> 'idle') s"
+    " ORDER BY s.role <> 'blocker', s.role <> 'waiting',"
+    " s.busy_state <> 'active', s.changed LIMIT 50";
 static const char CANCEL_PID_SQL[] = SLOW_QUERIES_MARKER
     " SELECT a.pid, pg_cancel_backend(a.pid)" APP_SESSIONS " AND a.pid = $1::int";
 static const char TERMINATE_PID_SQL[] = SLOW_QUERIES_MARKER
@@ -197,15 +207,23 @@ int reconnect_db_run(struct action_run *run, char *err, size_t errlen)
 	if (db_query(&c, TERMINATE_IDLE_SQL, 2, params, &done_rows, err, errlen) < 0)
 		goto done;
 	int ended = 0;
+	struct strbuf ended_pids;
+	strbuf_init(&ended_pids, 160);
 	for (int i = 0; i < PQntuples(done_rows); i++) {
 		bool ok = strcmp(PQgetvalue(done_rows, i, 1), "t") == 0;
+		if (ok)
+			strbuf_printf(&ended_pids, "%s%s", ended ? ", " : " (pid ",
+			              PQgetvalue(done_rows, i, 0));
 		ended += ok;
 		action_say(run, "  pid %s: %s", PQgetvalue(done_rows, i, 0),
 		           ok ? "terminated" : "not terminated");
 	}
+	/* the audit outcome says which sessions ended */
+	snprintf(run->summary, sizeof(run->summary), "terminated %d of %d stale session%s%s%s",
+	         ended, PQntuples(rows), PQntuples(rows) == 1 ? "" : "s", strbuf_str(&ended_pids),
+	         ended ? ")" : "");
+	strbuf_free(&ended_pids);
 	run->done = (uint64_t)ended;
-	snprintf(run->summary, sizeof(run->summary), "terminated %d of %d stale session%s", ended,
-	         PQntuples(rows), PQntuples(rows) == 1 ? "" : "s");
 	action_say(run, "%s", run->summary);
 	rc = 0;
 done:
@@ -237,13 +255,15 @@ static int pid_list(struct action_run *run, struct db_conn *c, char param[16], P
 	return 0;
 }
 
-/* cancel-query and terminate-query: lists the session of run->pid, then,
- * for a dry run (sql NULL), says "would <verb> pid N"; otherwise runs sql
- * on it and says "<done_text> pid N", or fails with "could not <verb> pid
- * N". done_text is not used by a dry run. */
-static int pid_action(struct action_run *run, const char *sql, const char *verb,
+/* cancel-query and terminate-query (`id`): lists the session of run->pid
+ * and refuses one the action cannot affect (a query to cancel in a session
+ * that runs none), then, for a dry run (sql NULL), says "would <verb> pid
+ * N"; otherwise runs sql on it and says "<done_text> pid N", or fails with
+ * "could not <verb> pid N". done_text is not used by a dry run. */
+static int pid_action(struct action_run *run, enum action_id id, const char *sql, const char *verb,
                       const char *done_text, char *err, size_t errlen)
 {
+	const struct action *a = &ACTIONS[id];
 	struct db_conn c;
 	PGresult *rows = NULL, *done_rows = NULL;
 	char param[16];
@@ -253,6 +273,15 @@ static int pid_action(struct action_run *run, const char *sql, const char *verb,
 	rc = pid_list(run, &c, param, &rows, err, errlen);
 	if (rc < 0)
 		goto done;
+	if (!action_affects_session(a, PQgetvalue(rows, 0, 5))) {
+		char state[32];
+		sanitize_text(state, sizeof(state), PQgetvalue(rows, 0, 5));
+		snprintf(err, errlen, "pid %d is %s and runs no query: %s would do nothing%s%s%s",
+		         run->pid, state, a->name, a->fallback ? "; " : "",
+		         a->fallback ? a->fallback : "", a->fallback ? " ends the session" : "");
+		rc = ACTION_RUN_REFUSED;
+		goto done;
+	}
 	if (!sql) {
 		action_say(run, "would %s pid %d", verb, run->pid);
 		snprintf(run->summary, sizeof(run->summary), "would %s pid %d", verb, run->pid);
@@ -279,24 +308,26 @@ done:
 
 int cancel_query_dry_run(struct action_run *run, char *err, size_t errlen)
 {
-	return pid_action(run, NULL, "cancel the running query of", "", err, errlen);
+	return pid_action(run, ACTION_CANCEL_QUERY, NULL, "cancel the running query of", "", err,
+	                  errlen);
 }
 
 int cancel_query_run(struct action_run *run, char *err, size_t errlen)
 {
-	return pid_action(run, CANCEL_PID_SQL, "cancel the query of", "cancelled the query of", err,
-	                  errlen);
+	return pid_action(run, ACTION_CANCEL_QUERY, CANCEL_PID_SQL, "cancel the query of",
+	                  "cancelled the query of", err, errlen);
 }
 
 int terminate_query_dry_run(struct action_run *run, char *err, size_t errlen)
 {
-	return pid_action(run, NULL, "terminate the session of", "", err, errlen);
+	return pid_action(run, ACTION_TERMINATE_QUERY, NULL, "terminate the session of", "", err,
+	                  errlen);
 }
 
 int terminate_query_run(struct action_run *run, char *err, size_t errlen)
 {
-	return pid_action(run, TERMINATE_PID_SQL, "terminate", "terminated the session of", err,
-	                  errlen);
+	return pid_action(run, ACTION_TERMINATE_QUERY, TERMINATE_PID_SQL, "terminate",
+	                  "terminated the session of", err, errlen);
 }
 
 int action_list_sessions(const struct config *cfg, struct action_session *out, int max, char *err,
@@ -320,6 +351,7 @@ int action_list_sessions(const struct config *cfg, struct action_session *out, i
 		(void)text_parse_int64(PQgetvalue(rows, i, 3), &s->age_ms);
 		sanitize_text(s->query, sizeof(s->query), PQgetvalue(rows, i, 4));
 		sanitize_text(s->state, sizeof(s->state), PQgetvalue(rows, i, 5));
+		sanitize_text(s->role, sizeof(s->role), PQgetvalue(rows, i, 6));
 	}
 done:
 	PQclear(rows);

@@ -12,6 +12,7 @@
 #include "model/redact.h"
 #include "job/action_impl.h"
 #include "job/audit.h"
+#include "job/recheck.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
@@ -109,7 +110,7 @@ static void action_arguments(const struct action *a, const struct action_run *ru
 	}
 }
 
-static const char *status_word(enum action_status st)
+const char *action_status_word(enum action_status st)
 {
 	switch (st) {
 	case ACTION_OK:
@@ -120,12 +121,58 @@ static const char *status_word(enum action_status st)
 		return "refused";
 	case ACTION_CANCELLED:
 		return "cancelled";
+	case ACTION_STILL_PRESENT:
+		return "still-present";
 	}
 	return "failed";
 }
 
+const char *action_status_outcome(enum action_status st)
+{
+	return st == ACTION_STILL_PRESENT ? "ran, issue still present" : "done";
+}
+
 /* The size of an audit record's target and arguments. */
 #define ACTION_AUDIT_FIELD 512
+/* The size of an outcome's detail: the summary and the re-check. */
+#define ACTION_AUDIT_DETAIL 1024
+
+/* Re-checks a run that worked (run->recheck set): ACTION_OK, or
+ * ACTION_STILL_PRESENT when an issue it addresses is left. */
+static enum action_status action_recheck_run(const struct action *a, struct action_run *run)
+{
+	struct action_recheck *rc = run->recheck;
+	if (run->job)
+		job_report(run->job, run->done, 0, "re-checking");
+	rc->still_present = recheck_run(run->cfg, rc->probe, a->name, rc->focus_id, rc->before,
+	                                rc->before_issues, rc->attempts, rc->out);
+	return rc->still_present ? ACTION_STILL_PRESENT : ACTION_OK;
+}
+
+/* The outcome's detail of a run that went through: "ran, issue still
+ * present: " when it is, the summary, then the re-check's lines joined by
+ * "; " (the "now:" lines left out). */
+static void action_outcome_detail(enum action_status st, const struct action_run *run, char *dst,
+                                  size_t size)
+{
+	struct strbuf b;
+	strbuf_init(&b, size - 1);
+	if (st == ACTION_STILL_PRESENT)
+		strbuf_printf(&b, "%s: ", action_status_outcome(st));
+	strbuf_puts(&b, run->summary);
+	const char *p = run->recheck && run->recheck->out ? strbuf_str(run->recheck->out) : "";
+	for (bool first = true; *p;) {
+		size_t n = strcspn(p, "\n");
+		if (n && p[0] != ' ') {
+			strbuf_printf(&b, "%s%.*s", first ? "; re-check: " : "; ", (int)n, p);
+			first = false;
+		}
+		p += n;
+		p += *p == '\n';
+	}
+	text_copy(dst, strbuf_str(&b), size);
+	strbuf_free(&b);
+}
 
 /* The audit record of one attempt at `a`: a fresh id, the target and the
  * arguments, in the caller's buffers (AUDIT_ID_SIZE and ACTION_AUDIT_FIELD
@@ -176,7 +223,7 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 	const struct config *cfg = run->cfg;
 	const char *log = cfg->recovery.audit_log ? cfg->recovery.audit_log : "";
 	char id[AUDIT_ID_SIZE], target[ACTION_AUDIT_FIELD], args[ACTION_AUDIT_FIELD], why[512],
-	    audit_err[512];
+	    audit_err[512], detail[ACTION_AUDIT_DETAIL];
 	enum action_status st;
 	int64_t start_ms = clock_monotonic_ms();
 
@@ -217,16 +264,21 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 	else
 		st = ACTION_FAILED;
 	if (st != ACTION_OK && !err[0])
-		snprintf(err, errlen, "%s %s", a->name, status_word(st));
+		snprintf(err, errlen, "%s %s", a->name, action_status_word(st));
+	if (st == ACTION_OK && !dry_run && run->recheck)
+		st = action_recheck_run(a, run);
+	bool went_through = st == ACTION_OK || st == ACTION_STILL_PRESENT;
+	if (went_through)
+		action_outcome_detail(st, run, detail, sizeof(detail));
 
 	rec.phase = "outcome";
-	rec.result = status_word(st);
-	rec.detail = st == ACTION_OK ? run->summary : err;
+	rec.result = action_status_word(st);
+	rec.detail = went_through ? detail : err;
 	rec.duration_ms = clock_monotonic_ms() - start_ms;
 	if (audit_write(log, &rec, audit_err, sizeof(audit_err)) < 0) {
 		/* It ran, but nobody can account for how it ended: not a success. */
 		action_say(run, "warning: the outcome could not be recorded: %s", audit_err);
-		if (st == ACTION_OK) {
+		if (went_through) {
 			snprintf(
 			    err, errlen,
 			    "%s ran, but its outcome could not be recorded in the audit log: %s",

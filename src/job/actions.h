@@ -24,7 +24,22 @@
 #include "config/config.h"
 #include "job/runner.h"
 #include "model/action.h"
+#include "model/issue.h"
+#include "model/snapshot.h"
 #include "util/strbuf.h"
+
+/* The re-check after a run (job/recheck.h), for a caller that wants one:
+ * what was there before, how to probe again, and what it found. All
+ * borrowed; the outputs are set by action_execute. */
+struct action_recheck {
+	void (*probe)(const struct config *cfg, struct snapshot *out); /* a whole snapshot */
+	const struct snapshot *before;
+	const struct diagnosis *before_issues;
+	const char *focus_id; /* the issue it was started from, or NULL */
+	int attempts;         /* probes while a relevant issue is still present */
+	struct strbuf *out;   /* receives the before -> after lines */
+	int still_present;    /* set: how many relevant issues are still present */
+};
 
 /* One execution of an action. Filled by the caller; `out` collects every
  * line said (may be NULL); `job` is set when it runs under runner.h. */
@@ -38,6 +53,9 @@ struct action_run {
 	 * be NULL. */
 	void (*on_line)(const char *line, void *arg);
 	void *on_line_arg;
+	/* May be NULL; otherwise a run that worked is re-checked before its
+	 * outcome is recorded, and the outcome carries the result. */
+	struct action_recheck *recheck;
 	uint64_t done;     /* units done so far (keys, sessions) */
 	char summary[256]; /* the run's one-line result: "removed 27 keys" */
 };
@@ -75,13 +93,27 @@ enum action_status {
 	ACTION_FAILED,    /* ran and failed (or could not reach its backend) */
 	ACTION_REFUSED,   /* read-only mode, not available, or no audit record */
 	ACTION_CANCELLED, /* cancelled through its job */
+	/* It ran, and its re-check shows an issue it addresses still present:
+	 * "ran, issue still present", not a plain ok. */
+	ACTION_STILL_PRESENT,
 };
+
+/* How a status reads in the audit log: "ok", "failed", "refused",
+ * "cancelled", "still-present". */
+const char *action_status_word(enum action_status st);
+
+/* How a run that went through reads to the operator: "done", or "ran,
+ * issue still present". */
+const char *action_status_outcome(enum action_status st);
 
 /* Audits and runs (or dry-runs) the action. Refused without running when
  * read_only is set (a dry run is allowed: it changes nothing), when the
  * action is not available, or when the audit attempt cannot be written.
- * err receives the reason of anything but ACTION_OK; run->summary the
- * result line. */
+ * A run that worked is re-checked when run->recheck is set: ACTION_OK when
+ * no issue it addresses is left, ACTION_STILL_PRESENT otherwise; the audit
+ * outcome's detail carries the re-check's lines. err receives the reason of
+ * anything but ACTION_OK and ACTION_STILL_PRESENT; run->summary the result
+ * line. */
 enum action_status action_execute(const struct action *a, struct action_run *run, bool dry_run,
                                   char *err, size_t errlen);
 
@@ -103,13 +135,16 @@ struct action_session {
 	char application[64];
 	int64_t age_ms;  /* in its current state */
 	char state[32];  /* "active", "idle in transaction", ... */
+	char role[16];   /* "blocker" (others wait on its locks), "waiting", or "" */
 	char query[128]; /* head of its query, sanitised */
 };
 
-/* Lists the app's sessions that are not idle (active first, oldest first),
- * with the same exclusions as cancel-query and terminate-query, so the
- * operator can pick a pid. Reads only; not an action, not audited. Returns
- * how many were stored in out (at most max), or -1 with the reason in err. */
+/* Lists the app's sessions that are not idle, with the same exclusions as
+ * cancel-query and terminate-query, so the operator can pick a pid: the
+ * sessions that block others first (pg_blocking_pids), then the waiting
+ * ones, then the others; active before idle in transaction, oldest first. Reads only; not an
+ * action, not audited. Returns how many were stored in out (at most max), or -1 with the reason in
+ * err. */
 int action_list_sessions(const struct config *cfg, struct action_session *out, int max, char *err,
                          size_t errlen);
 

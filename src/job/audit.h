@@ -22,7 +22,8 @@ struct audit_record {
 	const char *target;    /* what it acts on, redacted */
 	const char *arguments; /* e.g. the command line or pid, redacted; may be NULL */
 	bool dry_run;
-	const char *result;  /* outcome: ok, failed, refused, cancelled, declined; NULL: attempt */
+	const char *result;  /* outcome: ok, failed, refused, cancelled, declined,
+	                      still-present; NULL: attempt */
 	const char *detail;  /* one line, may be NULL */
 	int64_t duration_ms; /* outcome only; -1 otherwise */
 	/* outcome of a backup only, may be NULL: the key (relative to target) of

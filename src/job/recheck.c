@@ -72,20 +72,19 @@ void recheck_figure(enum issue_type type, const struct snapshot *s, char *dst, s
 
 int recheck_relevant(const struct issue *i, const char *action, const char *focus_id)
 {
-	if (focus_id && focus_id[0])
-		return strcmp(i->id, focus_id) == 0;
-	for (int k = 0; k < i->action_count; k++)
-		if (strcmp(i->actions[k], action) == 0)
-			return 1;
-	return 0;
+	if (focus_id && focus_id[0] && strcmp(i->id, focus_id) == 0)
+		return 1;
+	const struct action *a = action_find(action);
+	return a && issue_addressed_by(i, a);
 }
 
 /* The length of the words two figures start with alike ("error rate "), so
- * the after side reads "7.2 % -> 0.4 %" rather than repeating them. */
+ * the after side reads "7.2 % -> 0.4 %" rather than repeating them. A
+ * parenthesis is kept whole: "(longest 8.0 s) -> (longest 9.0 s)". */
 static size_t common_words(const char *a, const char *b)
 {
 	size_t n = 0, words = 0;
-	while (a[n] && a[n] == b[n]) {
+	while (a[n] && a[n] == b[n] && a[n] != '(') {
 		if (a[n] == ' ')
 			words = n + 1;
 		n++;
@@ -114,7 +113,10 @@ int recheck_compare(const char *action, const char *focus_id, const struct snaps
 		char fb[96], fa[96];
 		recheck_figure(b->type, before, fb, sizeof(fb));
 		recheck_figure(b->type, after, fa, sizeof(fa));
-		if (fb[0])
+		if (fb[0] && strcmp(fb, fa) == 0)
+			strbuf_printf(out, "%s: %s, unchanged, %s\n", ISSUE_TYPES[b->type].name, fb,
+			              a ? "still present" : "issue cleared");
+		else if (fb[0])
 			/* ASCII: the dashboard may run in a non-UTF-8 locale */
 			strbuf_printf(out, "%s: %s -> %s, %s\n", ISSUE_TYPES[b->type].name, fb,
 			              fa + common_words(fb, fa),

@@ -21,7 +21,9 @@
 void recheck_figure(enum issue_type type, const struct snapshot *s, char *dst, size_t size);
 
 /* Whether issue i is one `action` addresses: focus_id (may be NULL) names
- * it, or, without a focus, the action is among its suggestions. */
+ * it, or the action can move its figures (issue_addressed_by: the
+ * registry's addresses column, or the issue's suggestions), whichever panel
+ * the action was started from. An unknown action addresses only the focus. */
 int recheck_relevant(const struct issue *i, const char *action, const char *focus_id);
 
 /* One line per relevant issue of `before_issues` into out. Returns how many

@@ -42,6 +42,9 @@ enum action_need {
 	ACTION_NEEDS_RESTART_COMMAND = 1 << 2, /* [recovery] restart_command */
 	ACTION_NEEDS_PID = 1 << 3,             /* a backend pid (--pid N) */
 	ACTION_NEEDS_CACHE_PREFIX = 1 << 4,    /* [redis] cache_prefix, not empty */
+	/* The pid's session must be running a query (state active): what it
+	 * does to an idle or idle-in-transaction session is nothing at all. */
+	ACTION_NEEDS_RUNNING_QUERY = 1 << 5,
 };
 
 /* The backend an action acts on, re-probed afterwards. */
@@ -60,6 +63,13 @@ struct action {
 	const char *touches; /* "redis", "app", "database" (the audit target) */
 	enum action_backend backend;
 	unsigned needs; /* enum action_need bits */
+	/* The issue types (model/issue.h names, space-separated) whose
+	 * figures it can move, whatever issue it was started from: the
+	 * re-check compares these (issue_addressed_by). */
+	const char *addresses;
+	/* For ACTION_NEEDS_RUNNING_QUERY: the action that works on a session
+	 * that runs no query (offered instead), or NULL. */
+	const char *fallback;
 };
 
 extern const struct action ACTIONS[ACTION_COUNT];
@@ -74,5 +84,14 @@ void action_names(char *dst, size_t size);
 /* The actions that need `need` (an enum action_need bit), names joined by
  * `separator`, into dst: "cancel-query and terminate-query". */
 void action_names_needing(unsigned need, const char *separator, char *dst, size_t size);
+
+/* Whether `word` is one of the space-separated words of `list` (an
+ * addresses column, a suggestion list). */
+bool action_word_listed(const char *list, const char *word);
+
+/* Whether the action can do anything to a PostgreSQL session in `state`
+ * (pg_stat_activity.state): false for an action that needs a running query
+ * and a session that runs none. */
+bool action_affects_session(const struct action *a, const char *state);
 
 #endif

@@ -2,6 +2,8 @@
  * statuses (see issue.h). */
 #include "model/issue.h"
 
+#include <string.h>
+
 const struct issue_type_info ISSUE_TYPES[ISSUE_TYPE_COUNT] = {
 #define ISSUE_TYPE_ROW(id, name, actions) [id] = {name, actions},
     ISSUE_TYPE_LIST(ISSUE_TYPE_ROW)
@@ -32,4 +34,14 @@ const char *diagnosis_status_name(enum diagnosis_status status)
 		return "error";
 	}
 	return "unknown";
+}
+
+bool issue_addressed_by(const struct issue *i, const struct action *a)
+{
+	if (action_word_listed(a->addresses, ISSUE_TYPES[i->type].name))
+		return true;
+	for (int k = 0; k < i->action_count; k++)
+		if (strcmp(i->actions[k], a->name) == 0)
+			return true;
+	return false;
 }

@@ -22,7 +22,10 @@ enum issue_severity {
 const char *issue_severity_name(enum issue_severity severity); /* "low", "medium", "high" */
 
 /* X-macro: type, its name in config and JSON, default suggested actions
- * (names from model/action.h, space-separated as in the [actions] section). */
+ * (names from model/action.h, space-separated as in the [actions] section;
+ * the first is the one the dashboard preselects). A lock is suggested
+ * terminate-query first: its blocker is usually idle in transaction, and
+ * cancelling a session that runs no query does nothing. */
 #define ISSUE_TYPE_LIST(X)                                                                         \
 	X(ISSUE_DATABASE_DOWN, "database_down", ACTION_NAME_RECONNECT_DB)                          \
 	X(ISSUE_REDIS_DOWN, "redis_down", "")                                                      \
@@ -40,7 +43,8 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	X(ISSUE_REDIS_BGSAVE, "redis_bgsave", "")                                                  \
 	X(ISSUE_CONNECTIONS, "connections", ACTION_NAME_RECONNECT_DB)                              \
 	X(ISSUE_IDLE_IN_TRANSACTION, "idle_in_transaction", ACTION_NAME_RECONNECT_DB)              \
-	X(ISSUE_LOCK_WAITERS, "lock_waiters", ACTION_NAME_CANCEL_QUERY)                            \
+	X(ISSUE_LOCK_WAITERS, "lock_waiters",                                                      \
+	  ACTION_NAME_TERMINATE_QUERY " " ACTION_NAME_CANCEL_QUERY)                                \
 	X(ISSUE_VERSION_UNKNOWN, "version_unknown", "")                                            \
 	X(ISSUE_VERSION_MISMATCH, "version_mismatch", ACTION_NAME_RESTART_APP)                     \
 	X(ISSUE_BACKUP_STALE, "backup_stale", "")                                                  \
@@ -84,6 +88,11 @@ enum diagnosis_status {
 };
 
 const char *diagnosis_status_name(enum diagnosis_status status); /* "ok", "warning", "error" */
+
+/* Whether action `a` addresses issue i: its type is among the ones the
+ * action can move (the registry's addresses column), or the action is
+ * among the issue's suggestions. */
+bool issue_addressed_by(const struct issue *i, const struct action *a);
 
 struct diagnosis {
 	enum diagnosis_status status;

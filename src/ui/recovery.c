@@ -15,7 +15,6 @@
 
 #include "check/check.h"
 #include "job/actions.h"
-#include "job/recheck.h"
 #include "job/runner.h"
 #include "ui/recovery_dialog.h"
 #include "util/clock.h"
@@ -84,6 +83,16 @@ static int task_work(struct job *job, void *arg)
 		                                        t->err, sizeof(t->err));
 		return t->session_count < 0 ? -1 : 0;
 	}
+	struct strbuf out;
+	strbuf_init(&out, 0);
+	struct action_recheck recheck = {
+	    .probe = check_probe_every_poll,
+	    .before = &t->before,
+	    .before_issues = &t->before_issues,
+	    .focus_id = t->focus_id,
+	    .attempts = 3,
+	    .out = &out,
+	};
 	struct action_run run = {
 	    .cfg = t->cfg,
 	    .pid = t->pid,
@@ -92,22 +101,21 @@ static int task_work(struct job *job, void *arg)
 	    .cancel = job_cancel_flag(job),
 	    .on_line = task_line,
 	    .on_line_arg = t,
+	    .recheck = t->dry_run ? NULL : &recheck,
 	};
 	t->status = action_execute(t->action, &run, t->dry_run, t->err, sizeof(t->err));
 	text_copy(t->summary, run.summary, sizeof(t->summary));
-	if (!t->dry_run && t->status == ACTION_OK) {
-		struct strbuf out;
-		strbuf_init(&out, 0);
-		job_report(job, run.done, 0, "re-checking");
-		t->still_present = recheck_run(t->cfg, check_probe_every_poll, t->action->name,
-		                               t->focus_id, &t->before, &t->before_issues, 3, &out);
+	bool went_through = t->status == ACTION_OK || t->status == ACTION_STILL_PRESENT;
+	if (went_through && !t->dry_run) {
+		t->still_present = recheck.still_present;
 		t->recheck = strbuf_take(&out);
 	}
-	if (t->status == ACTION_OK)
+	strbuf_free(&out);
+	if (went_through)
 		job_set_result(job, "%s", t->summary);
 	else
 		job_set_result(job, "%s", t->err);
-	return t->status == ACTION_OK ? 0 : -1;
+	return went_through ? 0 : -1;
 }
 
 static void task_free(struct recovery_task *t)
@@ -210,7 +218,8 @@ static void recovery_render(struct recovery *r, struct ui_state *st)
 	struct recovery_job_view job = {
 	    .present = t != NULL,
 	    .output = output,
-	    .ok = t && t->status == ACTION_OK,
+	    .ok = t && (t->status == ACTION_OK || t->status == ACTION_STILL_PRESENT),
+	    .still_present = t && t->status == ACTION_STILL_PRESENT,
 	    .summary = t ? t->summary : "",
 	    .err = t ? t->err : "",
 	    .recheck = t ? t->recheck : NULL,
@@ -338,9 +347,10 @@ bool recovery_poll(struct recovery *r, struct ui_state *st, struct activity_log 
 	}
 	bool was_run = d->step == RECOVERY_STEP_RUN;
 	int64_t now = clock_wall_ms();
-	recovery_dialog_job_ended(d, t->status == ACTION_OK);
+	bool went_through = t->status == ACTION_OK || t->status == ACTION_STILL_PRESENT;
+	recovery_dialog_job_ended(d, went_through);
 	if (!was_run) {
-		if (t->status != ACTION_OK)
+		if (!went_through)
 			activity_add(log, now, UI_CRITICAL, "recovery: %s dry run failed: %s",
 			             d->action->name, t->err);
 		else if (d->step == RECOVERY_STEP_READ_ONLY)
@@ -350,8 +360,9 @@ bool recovery_poll(struct recovery *r, struct ui_state *st, struct activity_log 
 		recovery_render(r, st);
 		return false;
 	}
-	if (t->status == ACTION_OK)
-		activity_add(log, now, UI_OK, "recovery: %s done: %s", d->action->name, t->summary);
+	if (went_through)
+		activity_add(log, now, t->still_present ? UI_WARNING : UI_OK, "recovery: %s %s: %s",
+		             d->action->name, action_status_outcome(t->status), t->summary);
 	else
 		activity_add(log, now, UI_CRITICAL, "recovery: %s %s: %s", d->action->name,
 		             t->status == ACTION_CANCELLED ? "stopped" : "failed", t->err);

@@ -39,6 +39,10 @@ int recovery_dialog_open(struct recovery_dialog *d, const struct config *cfg,
 	d->cfg = cfg;
 	memcpy(d->choices, choices, sizeof(choices));
 	d->choice_count = count;
+	/* the first suggestion that can run here: one Enter away */
+	for (int i = count - 1; i >= 0; i--)
+		if (action_available(choices[i], cfg, NULL, 0))
+			d->selected = i;
 	if (issue) {
 		text_copy(d->issue_id, issue->id, sizeof(d->issue_id));
 		text_copy(d->issue_message, issue->message, sizeof(d->issue_message));
@@ -113,6 +117,42 @@ static enum recovery_effect key_choose(struct recovery_dialog *d, const struct u
 	return RECOVERY_EFFECT_NONE;
 }
 
+/* The listed session of `pid`, or NULL (a pid typed by hand). */
+static const struct action_session *listed_session(const struct recovery_dialog *d, int pid)
+{
+	for (int i = 0; i < d->session_count; i++)
+		if (d->sessions[i].pid == pid)
+			return &d->sessions[i];
+	return NULL;
+}
+
+/* Enter on a pid: its dry run, unless the action cannot affect that
+ * session (a query to cancel in one that runs none): then the notice says
+ * so and the action that works (the registry's fallback) takes its place,
+ * one more Enter away. */
+static enum recovery_effect pid_choose(struct recovery_dialog *d, int pid)
+{
+	const struct action_session *se = listed_session(d, pid);
+	if (se && !action_affects_session(d->action, se->state)) {
+		const struct action *instead =
+		    d->action->fallback ? action_find(d->action->fallback) : NULL;
+		if (instead && !action_available(instead, d->cfg, NULL, 0))
+			instead = NULL;
+		snprintf(d->notice, sizeof(d->notice),
+		         "pid %d is %.40s and runs no query: %s would do nothing. %s%s%s", pid,
+		         se->state, d->action->name, instead ? "Offering " : "Esc cancel",
+		         instead ? instead->name : "",
+		         instead ? " instead: Enter dry run, Esc cancel" : "");
+		if (instead)
+			d->action = instead;
+		return RECOVERY_EFFECT_NONE;
+	}
+	d->pid = pid;
+	d->input[0] = d->notice[0] = '\0';
+	d->step = RECOVERY_STEP_PREVIEW;
+	return RECOVERY_EFFECT_DRY_RUN;
+}
+
 static enum recovery_effect key_pid(struct recovery_dialog *d, const struct ui_key_event *ev)
 {
 	if (ev->key == UI_KEY_ESCAPE)
@@ -127,12 +167,8 @@ static enum recovery_effect key_pid(struct recovery_dialog *d, const struct ui_k
 		input_add(d, ev->ch);
 	else if (ev->key == UI_KEY_BACKSPACE)
 		input_backspace(d);
-	else if (ev->key == UI_KEY_ENTER && atoi(d->input) > 0) {
-		d->pid = atoi(d->input);
-		d->input[0] = '\0';
-		d->step = RECOVERY_STEP_PREVIEW;
-		return RECOVERY_EFFECT_DRY_RUN;
-	}
+	else if (ev->key == UI_KEY_ENTER && atoi(d->input) > 0)
+		return pid_choose(d, atoi(d->input));
 	return RECOVERY_EFFECT_NONE;
 }
 
@@ -292,16 +328,20 @@ void recovery_dialog_render(const struct recovery_dialog *r, const struct recove
 		else if (r->session_count == 0)
 			strbuf_puts(&b, "None of the app's sessions is busy right now.\n");
 		else
-			strbuf_printf(&b, "  %-8s %-8s %-20s %s\n", "pid", "age", "state", "query");
+			strbuf_printf(&b, "  %-8s %-8s %-8s %-20s %s\n", "pid", "role", "age",
+			              "state", "query");
 		for (int i = 0; i < r->session_count; i++) {
 			const struct action_session *se = &r->sessions[i];
 			char age[32];
 			text_format_duration(age, sizeof(age), se->age_ms);
-			strbuf_printf(&b, "%s %-8d %-8s %-20s %.60s\n",
-			              i == r->session_selected ? ">" : " ", se->pid, age, se->state,
-			              se->query);
+			/* one line in the narrowest dialog: the query is cut */
+			strbuf_printf(&b, "%s %-8d %-8s %-8s %-20s %.22s\n",
+			              i == r->session_selected ? ">" : " ", se->pid,
+			              se->role[0] ? se->role : "-", age, se->state, se->query);
 		}
 		strbuf_printf(&b, "\nPID: %s_", r->input);
+		if (r->notice[0])
+			strbuf_printf(&b, "\n%s", r->notice);
 		snprintf(st->dialog_footer, sizeof(st->dialog_footer),
 		         "Up/Down pick  digits type  Enter dry run  Esc cancel");
 		break;
@@ -348,9 +388,15 @@ void recovery_dialog_render(const struct recovery_dialog *r, const struct recove
 		break;
 	case RECOVERY_STEP_DONE: {
 		bool present = job && job->present;
+		const char *outcome = present && job->still_present
+		                          ? action_status_outcome(ACTION_STILL_PRESENT)
+		                      : present && job->ok ? "done"
+		                                           : "failed";
 		snprintf(st->dialog_title, sizeof(st->dialog_title), "Recovery: %s (%s)", name,
-		         present && job->ok ? "done" : "failed");
-		if (present && job->ok)
+		         outcome);
+		if (present && job->still_present)
+			strbuf_printf(&b, "%s %s: %s\n", name, outcome, job->summary);
+		else if (present && job->ok)
 			strbuf_printf(&b, "%s: %s\n", name, job->summary);
 		else if (present)
 			strbuf_printf(&b, "%s did not complete: %s\n", name, job->err);

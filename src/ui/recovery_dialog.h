@@ -2,8 +2,11 @@
  * dialog, without its jobs: the step it is at, what each key does to it,
  * and what it shows in ui_state's DIALOG_TEXT (title, text, footer).
  *
- * Steps: CHOOSE (the issue's actions, availability shown) → PID (for the
- * actions that need a pid) → PREVIEW (the dry run running) → CONFIRM (the
+ * Steps: CHOOSE (the issue's actions, availability shown, the first
+ * available one preselected) → PID (for the actions that need a pid: the
+ * sessions by role, blockers first and preselected; a session the action
+ * cannot affect is refused there and the action that works is offered
+ * instead) → PREVIEW (the dry run running) → CONFIRM (the
  * name typed, or y/N) → RUN (the action and the re-check running) → DONE.
  * In read-only mode ([recovery] read_only, --read-only) the dry run ends at
  * READ_ONLY instead of CONFIRM: its output and why the run is refused; no
@@ -56,7 +59,8 @@ enum recovery_effect {
 struct recovery_job_view {
 	bool present;        /* a dry run or a run was started */
 	const char *output;  /* the lines it said so far, or NULL */
-	bool ok;             /* it ended with ACTION_OK */
+	bool ok;             /* it went through (ACTION_OK or ACTION_STILL_PRESENT) */
+	bool still_present;  /* it ran, and an issue it addresses is still present */
 	const char *summary; /* its result line */
 	const char *err;     /* why it did not complete */
 	const char *recheck; /* before -> after lines, or NULL */
@@ -93,7 +97,8 @@ enum recovery_effect recovery_dialog_key(struct recovery_dialog *d, const struct
                                          struct ui_state *st);
 
 /* The listing of the sessions ended: count of them (err "" when it
- * worked; count -1 and err when it failed). The first pid is offered. */
+ * worked; count -1 and err when it failed), in action_list_sessions' order.
+ * The first pid (a blocker, when there is one) is offered. */
 void recovery_dialog_sessions(struct recovery_dialog *d, const struct action_session *sessions,
                               int count, const char *err);
 

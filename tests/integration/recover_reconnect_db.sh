@@ -9,10 +9,11 @@ stack_private pg
 psql_bin=${PG_BINDIR:+$PG_BINDIR/}psql
 
 # session NAME USER PASSWORD SCRIPT: a psql in the background that runs
-# SCRIPT, then stays connected (its input stays open for 20 s), named NAME.
+# SCRIPT, then stays connected (its input stays open for 40 s: each run's
+# re-check may probe three times), named NAME.
 session() {
 	local name=$1 user=$2 pw=$3 script=$4
-	(printf '%b' "$script"; sleep 20) |
+	(printf '%b' "$script"; sleep 40) |
 		PGAPPNAME=$name PGPASSWORD=$pw "$psql_bin" -X -q -h 127.0.0.1 -p "$PGPORT" -U "$user" \
 			-d shop >/dev/null 2>&1 &
 	on_exit kill "$!"

@@ -5,7 +5,7 @@ TUI_TESTS = \
 	tests/tui/resize.sh \
 	tests/tui/redis_down.sh \
 	tests/tui/no_tty.sh \
-	tests/tui/recovery.sh tests/tui/recovery_query.sh \
+	tests/tui/recovery.sh tests/tui/recovery_query.sh tests/tui/recovery_lock.sh \
 	tests/tui/backup_menu.sh \
 	tests/tui/small_terminal.sh \
 	tests/tui/themes.sh \

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,10 +137,54 @@ static void test_registry(void **state)
 		     w = strtok_r(NULL, " ", &save))
 			assert_non_null(action_find(w));
 	}
+	/* every issue type an action addresses exists; a fallback is an action */
+	for (size_t i = 0; i < ACTION_COUNT; i++) {
+		size_t found = 0;
+		for (size_t t = 0; t < ISSUE_TYPE_COUNT; t++)
+			found += action_word_listed(ACTIONS[i].addresses, ISSUE_TYPES[t].name);
+		char list[256];
+		size_t words = 0;
+		text_copy(list, ACTIONS[i].addresses, sizeof(list));
+		for (char *save = NULL, *w = strtok_r(list, " ", &save); w;
+		     w = strtok_r(NULL, " ", &save))
+			words++;
+		assert_int_equal(found, words);
+		if (ACTIONS[i].fallback)
+			assert_non_null(action_find(ACTIONS[i].fallback));
+	}
 	assert_null(action_find("flush-everything"));
 	assert_false(action_find("cancel-query")->destructive);
 	assert_true(action_find("terminate-query")->destructive);
 	assert_true(action_find("clear-cache")->destructive);
+}
+
+static void test_sessions_and_issues(void **state)
+{
+	(void)state;
+	const struct action *cancel = action_find("cancel-query");
+	const struct action *terminate = action_find("terminate-query");
+	/* pg_cancel_backend does nothing to a session that runs no query */
+	assert_true(action_affects_session(cancel, "active"));
+	assert_false(action_affects_session(cancel, "idle in transaction"));
+	assert_false(action_affects_session(cancel, "idle in transaction (aborted)"));
+	assert_true(action_affects_session(terminate, "idle in transaction"));
+	assert_string_equal(cancel->fallback, "terminate-query");
+	assert_true(action_word_listed("a bb c", "bb"));
+	assert_false(action_word_listed("a bb c", "b"));
+	assert_false(action_word_listed(NULL, "a"));
+	/* a lock suggests ending its blocker first; terminate-query addresses
+	 * it (and the other session issues) whatever it suggests */
+	assert_int_equal(
+	    strncmp(ISSUE_TYPES[ISSUE_LOCK_WAITERS].default_actions, "terminate-query ", 16), 0);
+	struct issue lock = {.type = ISSUE_LOCK_WAITERS, .action_count = 1};
+	snprintf(lock.actions[0], sizeof(lock.actions[0]), "cancel-query");
+	assert_true(issue_addressed_by(&lock, terminate));
+	struct issue idle = {.type = ISSUE_IDLE_IN_TRANSACTION};
+	assert_true(issue_addressed_by(&idle, terminate));
+	assert_false(issue_addressed_by(&idle, action_find("clear-cache")));
+	struct issue disk = {.type = ISSUE_STORAGE_FULL, .action_count = 1};
+	snprintf(disk.actions[0], sizeof(disk.actions[0]), "clear-cache");
+	assert_true(issue_addressed_by(&disk, action_find("clear-cache")));
 }
 
 static void test_available(void **state)
@@ -192,10 +237,15 @@ static void test_clear_cache_needs_a_prefix(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_split_words),  cmocka_unit_test(test_split_quotes),
-	    cmocka_unit_test(test_split_errors), cmocka_unit_test(test_format_round_trip),
-	    cmocka_unit_test(test_glob_escape),  cmocka_unit_test(test_registry),
-	    cmocka_unit_test(test_available),    cmocka_unit_test(test_clear_cache_needs_a_prefix),
+	    cmocka_unit_test(test_split_words),
+	    cmocka_unit_test(test_split_quotes),
+	    cmocka_unit_test(test_split_errors),
+	    cmocka_unit_test(test_format_round_trip),
+	    cmocka_unit_test(test_glob_escape),
+	    cmocka_unit_test(test_registry),
+	    cmocka_unit_test(test_sessions_and_issues),
+	    cmocka_unit_test(test_available),
+	    cmocka_unit_test(test_clear_cache_needs_a_prefix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -91,12 +91,56 @@ static void test_nothing_relevant(void **state)
 	    "no issue that clear-cache addresses was present before; now 1 issue\n");
 }
 
+/* terminate-query started from the Slow queries panel (no focus) ended the
+ * blocker: the lock it acted on is compared, though the issue suggested
+ * another action. */
+static void test_addressed_whatever_the_panel(void **state)
+{
+	struct fixture *f = *state;
+	f->before.database.lock_waiters = 2;
+	f->after.database.lock_waiters = 0;
+	f->before.requests.error_rate = f->after.requests.error_rate = 0.072;
+	f->before.requests.error_rate = f->after.requests.error_rate = 0.072;
+	add_issue(&f->before_issues, ISSUE_LOCK_WAITERS, "lock_waiters",
+	          "2 backends are waiting on a lock", "cancel-query");
+	add_issue(&f->before_issues, ISSUE_ERROR_RATE, "error_rate", "errors", "restart-app");
+	add_issue(&f->after_issues, ISSUE_ERROR_RATE, "error_rate", "errors", "restart-app");
+	assert_int_equal(recheck_compare("terminate-query", NULL, &f->before, &f->before_issues,
+	                                 &f->after, &f->after_issues, &f->out),
+	                 0);
+	assert_string_equal(strbuf_str(&f->out),
+	                    "lock_waiters: lock waiters 2 -> 0, issue cleared\n");
+	/* from another issue: that one and the ones it addresses */
+	strbuf_reset(&f->out);
+	assert_int_equal(recheck_compare("terminate-query", "error_rate", &f->before,
+	                                 &f->before_issues, &f->after, &f->after_issues, &f->out),
+	                 1);
+	assert_string_equal(strbuf_str(&f->out),
+	                    "lock_waiters: lock waiters 2 -> 0, issue cleared\n"
+	                    "error_rate: error rate 7.2 %, unchanged, still present\n"
+	                    "  now: errors\n");
+	/* a parenthesis is not cut in two */
+	strbuf_reset(&f->out);
+	f->before.database.connections_idle_in_tx = f->after.database.connections_idle_in_tx = 1;
+	f->before.database.longest_idle_in_tx_s = 8;
+	f->after.database.longest_idle_in_tx_s = 9;
+	struct diagnosis idle = {.count = 0};
+	add_issue(&idle, ISSUE_IDLE_IN_TRANSACTION, "idle_in_transaction", "idle", NULL);
+	recheck_compare("terminate-query", NULL, &f->before, &idle, &f->after, &idle, &f->out);
+	assert_string_equal(
+	    strbuf_str(&f->out),
+	    "idle_in_transaction: 1 idle in transaction (longest 8.0 s) -> (longest "
+	    "9.0 s), still present\n"
+	    "  now: idle\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_cleared_with_figures, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_still_present, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nothing_relevant, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_addressed_whatever_the_panel, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

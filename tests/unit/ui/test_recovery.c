@@ -269,6 +269,105 @@ static void test_pid_then_declined(void **state)
 	assert_int_equal(key(UI_KEY_CHAR, 'Y'), RECOVERY_EFFECT_RUN);
 }
 
+static struct issue lock_waiters(void)
+{
+	struct issue is = {.type = ISSUE_LOCK_WAITERS, .severity = SEVERITY_MEDIUM};
+	snprintf(is.id, sizeof(is.id), "lock_waiters");
+	snprintf(is.message, sizeof(is.message), "2 backends are waiting on a lock");
+	const char *actions = ISSUE_TYPES[ISSUE_LOCK_WAITERS].default_actions;
+	while (*actions && is.action_count < ISSUE_MAX_ACTIONS) {
+		size_t n = strcspn(actions, " ");
+		snprintf(is.actions[is.action_count++], sizeof(is.actions[0]), "%.*s", (int)n,
+		         actions);
+		actions += n + (actions[n] == ' ');
+	}
+	return is;
+}
+
+/* The action that fixes the issue is preselected: the first suggestion
+ * that can run here. */
+static void test_preselected(void **state)
+{
+	(void)state;
+	struct issue is = lock_waiters();
+	char msg[256] = "";
+	assert_int_equal(recovery_dialog_open(&dialog, &cfg, &is, msg, sizeof(msg)), 0);
+	assert_string_equal(dialog.choices[dialog.selected]->name, "terminate-query");
+	/* without a restart_command, app_down preselects reconnect-db */
+	screen_set_string(&cfg.recovery.restart_command, "");
+	is = app_down();
+	assert_int_equal(recovery_dialog_open(&dialog, &cfg, &is, msg, sizeof(msg)), 0);
+	assert_string_equal(dialog.choices[dialog.selected]->name, "reconnect-db");
+	assert_int_equal(key(UI_KEY_ENTER, 0), RECOVERY_EFFECT_DRY_RUN);
+}
+
+/* The pid picker marks the roles, the blocker first and preselected;
+ * cancel-query on the idle blocker is refused as a no-op and
+ * terminate-query offered instead; a run whose re-check finds the issue
+ * still there says so. */
+static void test_picker_roles_and_no_op(void **state)
+{
+	(void)state;
+	struct issue is = lock_waiters();
+	char msg[256] = "";
+	assert_int_equal(recovery_dialog_open(&dialog, &cfg, &is, msg, sizeof(msg)), 0);
+	key(UI_KEY_DOWN, 0);
+	assert_int_equal(key(UI_KEY_ENTER, 0), RECOVERY_EFFECT_LIST_SESSIONS);
+	assert_string_equal(dialog.action->name, "cancel-query");
+	struct action_session sessions[3] = {
+	    {.pid = 4101,
+	     .age_ms = 95000,
+	     .state = "idle in transaction",
+	     .role = "blocker",
+	     .query = "UPDATE orders SET paid = true WHERE id = 7"},
+	    {.pid = 4202,
+	     .age_ms = 60000,
+	     .state = "active",
+	     .role = "waiting",
+	     .query = "UPDATE orders SET n = 1"},
+	    {.pid = 4303, .age_ms = 2000, .state = "active", .query = "SELECT pg_sleep(5)"},
+	};
+	recovery_dialog_sessions(&dialog, sessions, 3, "");
+	assert_string_equal(dialog.input, "4101");
+	render(NULL);
+	assert_non_null(strstr(parts.state.dialog_text, "> 4101     blocker  1m35s"));
+	assert_non_null(strstr(parts.state.dialog_text, "  4202     waiting  "));
+	assert_non_null(strstr(parts.state.dialog_text, "  4303     -        "));
+
+	/* Enter on the idle blocker: refused, terminate-query offered */
+	assert_int_equal(key(UI_KEY_ENTER, 0), RECOVERY_EFFECT_NONE);
+	assert_int_equal(dialog.step, RECOVERY_STEP_PID);
+	assert_string_equal(dialog.action->name, "terminate-query");
+	assert_string_equal(dialog.notice,
+	                    "pid 4101 is idle in transaction and runs no query: cancel-query would "
+	                    "do nothing. Offering terminate-query instead: Enter dry run, Esc "
+	                    "cancel");
+	render(NULL);
+	assert_string_equal(parts.state.dialog_title, "Recovery: terminate-query");
+	screen_check_golden(&view, 80, 24, "recovery_pick_80x24");
+	assert_int_equal(key(UI_KEY_ENTER, 0), RECOVERY_EFFECT_DRY_RUN);
+	assert_int_equal(dialog.pid, 4101);
+	assert_string_equal(dialog.notice, "");
+
+	/* ran, but the lock is still there: not a plain "done" */
+	recovery_dialog_job_ended(&dialog, true);
+	type("terminate-query");
+	assert_int_equal(key(UI_KEY_ENTER, 0), RECOVERY_EFFECT_RUN);
+	recovery_dialog_job_ended(&dialog, true);
+	render(&(struct recovery_job_view){
+	    .present = true,
+	    .ok = true,
+	    .still_present = true,
+	    .summary = "terminated the session of pid 4101",
+	    .recheck = "lock_waiters: lock waiters 2 -> 1, still present\n",
+	});
+	assert_string_equal(parts.state.dialog_title,
+	                    "Recovery: terminate-query (ran, issue still present)");
+	assert_non_null(strstr(parts.state.dialog_text,
+	                       "terminate-query ran, issue still present: terminated the session "
+	                       "of pid 4101\n"));
+}
+
 static void test_cancel_and_failures(void **state)
 {
 	(void)state;
@@ -313,6 +412,8 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_pid_then_declined, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cancel_and_failures, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_preselected, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_picker_roles_and_no_op, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
