@@ -17,8 +17,6 @@
 #include "check/check.h"
 #include "check/overall.h"
 
-static const char *const PLUGIN_WORDS[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-
 /* The health check at index i of the table, or NULL for another row. */
 static const struct check_common *nagios_health(const struct snapshot *s, size_t i)
 {
@@ -109,7 +107,7 @@ enum plugin_state out_nagios(const struct snapshot *s, const struct diagnosis *d
 {
 	enum plugin_state state = out_plugin_state(s, d);
 
-	strbuf_printf(b, "OPSDECK %s - ", PLUGIN_WORDS[state]);
+	strbuf_printf(b, "OPSDECK %s - ", overall_state_word((enum overall_state)state));
 	if (state == PLUGIN_UNKNOWN)
 		strbuf_puts(b, "nothing is configured to check; ");
 	summary(b, s);
