@@ -170,7 +170,7 @@ struct slow_query_status {
 	struct slow_query items[SNAPSHOT_SLOW_QUERIES];
 };
 
-/* The newest complete database backup at [backup] target (job/backup.c
+/* The newest complete database backup at [backup] target (repo/freshness.c
  * backup_probe). Listing a target costs requests, so it is not done every
  * poll: one-shot `diagnose` lists once, the dashboard every few minutes;
  * `listed` false means nothing is known (and no rule looks). */

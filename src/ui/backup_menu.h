@@ -3,9 +3,9 @@
  * DIALOG_TEXT, title, text and footer), like recovery.h.
  *
  * menu -> confirmation (the target shown) -> a job (job/runner.h) on its
- * own thread running job/backup.c; its progress shows in the dialog, in the
+ * own thread running the backup verbs (job/backup.h); its progress shows in the dialog, in the
  * key bar and, every few seconds, in Activity; the result lands in Activity
- * (and, from job/backup.c, in the audit log). Closing the dialog leaves the
+ * (and, from the verb, in the audit log). Closing the dialog leaves the
  * job running; `b` shows it again. Cancelling asks for a confirmation, then
  * stops pg_dump and aborts the upload at once. All functions are for the UI
  * thread; no curses here.
