@@ -6,6 +6,7 @@ TUI_TESTS = \
 	tests/tui/redis_down.sh \
 	tests/tui/no_tty.sh \
 	tests/tui/recovery.sh tests/tui/recovery_query.sh \
-	tests/tui/backup_menu.sh
+	tests/tui/backup_menu.sh \
+	tests/tui/slow_queries_clear.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh
