@@ -32,34 +32,24 @@ enum overall_state overall_state(const struct snapshot *s, const struct diagnosi
 	return OVERALL_OK;
 }
 
+/* By state: the name for programs, the word for people. */
+static const struct {
+	const char *name, *word;
+} OVERALL_NAMES[] = {
+    [OVERALL_OK] = {"ok", "OK"},
+    [OVERALL_WARNING] = {"warning", "WARNING"},
+    [OVERALL_CRITICAL] = {"critical", "CRITICAL"},
+    [OVERALL_UNKNOWN] = {"unknown", "UNKNOWN"},
+};
+
 const char *overall_state_name(enum overall_state state)
 {
-	switch (state) {
-	case OVERALL_OK:
-		return "ok";
-	case OVERALL_WARNING:
-		return "warning";
-	case OVERALL_CRITICAL:
-		return "critical";
-	case OVERALL_UNKNOWN:
-		return "unknown";
-	}
-	return "unknown";
+	return state <= OVERALL_UNKNOWN ? OVERALL_NAMES[state].name : "unknown";
 }
 
 const char *overall_state_word(enum overall_state state)
 {
-	switch (state) {
-	case OVERALL_OK:
-		return "OK";
-	case OVERALL_WARNING:
-		return "WARNING";
-	case OVERALL_CRITICAL:
-		return "CRITICAL";
-	case OVERALL_UNKNOWN:
-		return "UNKNOWN";
-	}
-	return "UNKNOWN";
+	return state <= OVERALL_UNKNOWN ? OVERALL_NAMES[state].word : "UNKNOWN";
 }
 
 const struct issue *overall_worst_issue(const struct diagnosis *d)

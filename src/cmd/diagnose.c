@@ -59,11 +59,7 @@ int cmd_diagnose(int argc, char **argv, struct cli_options *opts)
 		json_object_object_add(doc, "app", json_object_new_string(snap.app_name));
 		json_object_object_add(doc, "overall",
 		                       json_object_new_string(overall_state_name(overall)));
-		strbuf_puts(&out, json_object_to_json_string_ext(
-		                      doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-		                               JSON_C_TO_STRING_NOSLASHESCAPE));
-		strbuf_putc(&out, '\n');
-		json_object_put(doc);
+		out_json_take(doc, &out);
 	} else {
 		strbuf_printf(&out, "%s: %s, %d issue%s\n", snap.app_name,
 		              overall_state_name(overall), diagnosis.count,

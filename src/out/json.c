@@ -47,9 +47,14 @@ void out_json(const struct snapshot *s, const struct diagnosis *d, struct strbuf
 	if (d)
 		json_object_object_add(root, "diagnosis", out_diagnosis_json(d));
 
-	strbuf_puts(b, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-	                                                        JSON_C_TO_STRING_SPACED |
-	                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
+	out_json_take(root, b);
+}
+
+void out_json_take(struct json_object *doc, struct strbuf *b)
+{
+	strbuf_puts(b, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+	                                                       JSON_C_TO_STRING_SPACED |
+	                                                       JSON_C_TO_STRING_NOSLASHESCAPE));
 	strbuf_putc(b, '\n');
-	json_object_put(root);
+	json_object_put(doc);
 }

@@ -48,4 +48,8 @@ void out_issues_text(const struct diagnosis *d, struct strbuf *b);
 /* The diagnosis as a JSON object (json-c); the caller owns the result. */
 struct json_object *out_diagnosis_json(const struct diagnosis *d);
 
+/* Appends doc to b as the JSON documents opsdeck prints are laid out
+ * (pretty, spaced, '/' unescaped) with a newline, and frees doc. */
+void out_json_take(struct json_object *doc, struct strbuf *b);
+
 #endif
