@@ -49,7 +49,7 @@ enum check_schedule {
 /* What a caller keeps across the probes of one row. */
 struct check_probe_context {
 	struct request_window *window;               /* the request log's state; NULL: one-shot */
-	struct slow_queries_baseline *slow_baseline; /* the previous poll's statement
+	struct slow_queries_baseline *slow_baseline; /* earlier polls' statement
 	                                                counters; NULL: one-shot */
 	const atomic_int *cancel;                    /* non-zero ends a long probe; may be NULL */
 };

@@ -1,20 +1,21 @@
 /* slow_queries.c - the "slow_queries" row: pg_stat_statements over the
  * threshold, over the span the probe counted (since the statistics were
- * reset for a one-shot verb, since the previous poll for the dashboard).
+ * reset for a one-shot verb, the last minute or two for the dashboard).
  * Filled by the database row's probe, on its connection. */
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <stdio.h>
 
 #include "check/check.h"
+#include "util/text.h"
 
 static const char *slow_query_span_name(enum slow_query_span span)
 {
 	switch (span) {
 	case SLOW_SPAN_SINCE_RESET:
 		return "since_reset";
-	case SLOW_SPAN_SINCE_POLL:
-		return "since_poll";
+	case SLOW_SPAN_WINDOW:
+		return "window";
 	case SLOW_SPAN_BASELINE:
 		return "baseline";
 	}
@@ -25,11 +26,15 @@ static void slow_queries_text(const struct snapshot *s, struct strbuf *b)
 {
 	const struct slow_query_status *sq = &s->slow_queries;
 	struct check_common c = sq->check;
+	char span[48] = "since the statistics were reset";
+	if (sq->span != SLOW_SPAN_SINCE_RESET) {
+		char last[32];
+		text_format_duration(last, sizeof(last), sq->span_ms);
+		snprintf(span, sizeof(span), "over the last %s", last);
+	}
 	if (c.state == CHECK_OK)
 		snprintf(c.target, sizeof(c.target),
-		         "pg_stat_statements, mean over %" PRId64 " ms since %s", sq->threshold_ms,
-		         sq->span == SLOW_SPAN_SINCE_RESET ? "the statistics were reset"
-		                                           : "the previous poll");
+		         "pg_stat_statements, mean over %" PRId64 " ms %s", sq->threshold_ms, span);
 	render_check_line(b, "slow sql", &c);
 	if (sq->check.state != CHECK_OK)
 		return;

@@ -207,7 +207,7 @@ static void rule_slow_queries(const struct rule_context *ctx)
 		return;
 	const struct slow_query *worst = &sq->items[0];
 	char span[48] = "since the statistics were reset";
-	if (sq->span == SLOW_SPAN_SINCE_POLL) {
+	if (sq->span == SLOW_SPAN_WINDOW) {
 		char since[32];
 		window_text(since, sizeof(since), sq->span_ms);
 		snprintf(span, sizeof(span), "in the last %s", since);

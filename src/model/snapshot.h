@@ -165,7 +165,7 @@ struct slow_query {
 /* Over what span the figures of a slow_query_status were counted. */
 enum slow_query_span {
 	SLOW_SPAN_SINCE_RESET = 0, /* the whole view: no earlier poll (one-shot verbs) */
-	SLOW_SPAN_SINCE_POLL,      /* the calls since the previous poll (span_ms) */
+	SLOW_SPAN_WINDOW,          /* the calls of the last span_ms (a caller that polls) */
 	SLOW_SPAN_BASELINE,        /* first poll of a caller that polls: counted from here */
 };
 
@@ -177,7 +177,7 @@ struct slow_query_status {
 	char mean_column[16]; /* "mean_exec_time" (PG 13+) or "mean_time" */
 	int64_t threshold_ms;
 	enum slow_query_span span;
-	int64_t span_ms; /* SLOW_SPAN_SINCE_POLL: the time since the previous poll */
+	int64_t span_ms; /* SLOW_SPAN_WINDOW: how far back the calls are counted */
 	int count;       /* top SNAPSHOT_SLOW_QUERIES by mean, slowest first */
 	struct slow_query items[SNAPSHOT_SLOW_QUERIES];
 };

@@ -236,7 +236,7 @@ struct slow_row {
 };
 
 /* The baseline's row for key, or NULL. */
-static const struct slow_queries_seen *baseline_find(const struct slow_queries_baseline *b,
+static const struct slow_queries_seen *baseline_find(const struct slow_queries_counters *b,
                                                      const char *key)
 {
 	for (int i = 0; key && i < b->count; i++)
@@ -292,8 +292,8 @@ static bool fill_item(struct slow_query *q, const char *const *row, const struct
 	return q->text_hidden;
 }
 
-/* Stores the cumulative figures of this poll's rows into the baseline. */
-static void baseline_store(struct slow_queries_baseline *b, const char *const *values,
+/* Stores the cumulative figures of this poll's rows into b. */
+static void baseline_store(struct slow_queries_counters *b, const char *const *values,
                            const struct slow_row *seen, int rows, int64_t now_ms)
 {
 	b->valid = true;
@@ -319,9 +319,9 @@ int slow_queries_parse(const char *const *values, int rows, const struct slow_qu
 	size_t n = rows > 0 ? (size_t)rows : 1;
 	struct slow_row *seen = xcalloc(n, sizeof(*seen)); /* cumulative, by row */
 	struct slow_row *slow = xcalloc(n, sizeof(*slow)); /* over the span, the slow ones */
-	enum slow_query_span span = !baseline         ? SLOW_SPAN_SINCE_RESET
-	                            : baseline->valid ? SLOW_SPAN_SINCE_POLL
-	                                              : SLOW_SPAN_BASELINE;
+	enum slow_query_span span = !baseline               ? SLOW_SPAN_SINCE_RESET
+	                            : baseline->older.valid ? SLOW_SPAN_WINDOW
+	                                                    : SLOW_SPAN_BASELINE;
 	int candidates = 0, rc = -1;
 
 	for (int r = 0; r < rows; r++) {
@@ -334,8 +334,9 @@ int slow_queries_parse(const char *const *values, int rows, const struct slow_qu
 		if (span == SLOW_SPAN_BASELINE)
 			continue;
 		const struct slow_queries_seen *before =
-		    span == SLOW_SPAN_SINCE_POLL ? baseline_find(baseline, row[SLOW_COL_KEY])
-		                                 : NULL;
+		    span == SLOW_SPAN_WINDOW
+		        ? baseline_find(&baseline->older, row[SLOW_COL_KEY])
+		        : NULL;
 		/* counters that went back were reset since: count from zero */
 		if (before && before->calls <= f.calls && before->total_ms <= f.total_ms) {
 			f.calls -= before->calls;
@@ -355,7 +356,7 @@ int slow_queries_parse(const char *const *values, int rows, const struct slow_qu
 		                    &slow[i]);
 	out->count = count;
 	out->span = span;
-	out->span_ms = span == SLOW_SPAN_SINCE_POLL ? now_ms - baseline->taken_ms : 0;
+	out->span_ms = span == SLOW_SPAN_WINDOW ? now_ms - baseline->older.taken_ms : 0;
 	if (cat->mean_column)
 		snprintf(out->mean_column, sizeof(out->mean_column), "%s", cat->mean_column);
 	out->problem = SLOW_QUERY_OK;
@@ -370,8 +371,13 @@ int slow_queries_parse(const char *const *values, int rows, const struct slow_qu
 		                "pg_read_all_stats TO %s",
 		                role, role);
 	}
-	if (baseline)
-		baseline_store(baseline, values, seen, rows, now_ms);
+	if (baseline && span == SLOW_SPAN_BASELINE) {
+		baseline_store(&baseline->older, values, seen, rows, now_ms);
+		baseline->newer = baseline->older;
+	} else if (baseline && now_ms - baseline->newer.taken_ms >= SLOW_QUERIES_WINDOW_MS) {
+		baseline->older = baseline->newer;
+		baseline_store(&baseline->newer, values, seen, rows, now_ms);
+	}
 	rc = 0;
 done:
 	free(seen);

@@ -19,9 +19,11 @@
  *
  * pg_stat_statements only grows: its figures are since the last reset. A
  * caller that polls keeps a slow_queries_baseline, and a statement is slow
- * when the calls since the previous poll averaged over the threshold, so the
- * list empties once the slow statement stops. A one-shot verb has no earlier
- * poll and reads the whole view, labelled SLOW_SPAN_SINCE_RESET.
+ * when its calls over the last SLOW_QUERIES_WINDOW_MS to twice that (since
+ * the older of two baselines, renewed in turn) averaged over the threshold,
+ * so the list empties a minute or two after the slow statement stops and
+ * does not flicker between polls. A one-shot verb has no earlier poll and
+ * reads the whole view, labelled SLOW_SPAN_SINCE_RESET.
  *
  * Query texts are data: they are sanitised (one line, no control
  * characters, no invalid UTF-8) before they reach the Snapshot.
@@ -103,7 +105,7 @@ enum slow_queries_column {
 /* How many statements the list query returns and a baseline remembers. */
 #define SLOW_QUERIES_TRACKED 100
 
-/* The cumulative figures of the previous poll, by statement: state kept by a
+/* The cumulative figures of earlier polls, by statement: state kept by a
  * caller that polls (the dashboard's worker), one per connection target.
  * Zero it (or slow_queries_baseline_init) before the first poll. */
 struct slow_queries_seen {
@@ -112,11 +114,20 @@ struct slow_queries_seen {
 	double total_ms;
 	int64_t blocks;
 };
-struct slow_queries_baseline {
+/* The counters of one poll. */
+struct slow_queries_counters {
 	bool valid;       /* a poll has filled it */
 	int64_t taken_ms; /* that poll's monotonic clock */
 	int count;
 	struct slow_queries_seen rows[SLOW_QUERIES_TRACKED];
+};
+
+/* How long a baseline serves before the newer one takes its place. */
+#define SLOW_QUERIES_WINDOW_MS 60000
+
+struct slow_queries_baseline {
+	struct slow_queries_counters older; /* what the figures are counted from */
+	struct slow_queries_counters newer; /* taken at most a window ago: next older */
 };
 
 void slow_queries_baseline_init(struct slow_queries_baseline *b);
@@ -136,10 +147,11 @@ void slow_queries_not_installed(const struct slow_queries_catalog *cat,
  *
  * The span: with baseline NULL the whole view (SLOW_SPAN_SINCE_RESET); with
  * a baseline not yet filled, none (SLOW_SPAN_BASELINE: no statement listed,
- * the baseline taken); else the calls since the baseline's poll
- * (SLOW_SPAN_SINCE_POLL, span_ms = now_ms - its time): a statement the
- * baseline lacks, or whose counters went back (a reset), counts from zero.
- * On success the baseline, when given, holds these rows and now_ms.
+ * both baselines taken); else the calls since the older baseline's poll
+ * (SLOW_SPAN_WINDOW, span_ms = now_ms - its time): a statement it
+ * lacks, or whose counters went back (a reset), counts from zero. On
+ * success, once the newer baseline is SLOW_QUERIES_WINDOW_MS old it becomes
+ * the older and these rows at now_ms the newer.
  *
  * A text shown as <insufficient privilege> keeps its timings, is marked
  * text_hidden, and makes the problem SLOW_QUERY_NO_PRIVILEGE, with the

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The dashboard's slow queries are those of the calls since the previous
-# poll: a slow statement shows up, in the Slow queries panel and as an issue,
-# and goes once it stops, although pg_stat_statements still counts it.
+# The dashboard's slow queries are those of the calls over the last one to
+# two minutes (slow_queries.h): a slow statement shows up at the next poll,
+# in the Slow queries panel and as an issue, and goes once it has stopped for
+# that long, although pg_stat_statements still counts it.
 . "$OPSDECK_SRCDIR/tests/tui/lib.sh"
 stack_use pg,redis,app
 write_stack_config opsdeck.conf "timeout = 2s"
@@ -18,7 +19,7 @@ assert_screen "$shown" 10
 assert_contains "$SCREEN" "averaged over 1000 ms in the last" "the issue names its span"
 assert_not_contains "$SCREEN" "no issues" "the Issues panel has it"
 # nothing slow since: the list empties and the issue clears
-assert_screen "no statement slower than" 10
+assert_screen "no statement slower than" 150
 assert_screen "no issues" 5
 tui_keys q
 assert_screen "EXIT=0"

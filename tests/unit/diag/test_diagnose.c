@@ -213,7 +213,7 @@ static void test_slow_queries_advice_fits(void **state)
 	struct snapshot s;
 	struct diagnosis d;
 	healthy(&s);
-	s.slow_queries.span = SLOW_SPAN_SINCE_POLL;
+	s.slow_queries.span = SLOW_SPAN_WINDOW;
 	s.slow_queries.span_ms = 2000;
 	s.slow_queries.count = 1;
 	s.slow_queries.items[0].mean_ms = 4100;
@@ -232,7 +232,7 @@ static void test_slow_queries_advice_fits(void **state)
 	diagnose(&s, NULL, &cfg, &d);
 	assert_non_null(strstr(must_find(&d, ISSUE_SLOW_QUERIES)->recommendation, "add the index"));
 
-	/* nothing slow since the previous poll: no issue */
+	/* nothing slow over the span: no issue */
 	s.slow_queries.count = 0;
 	diagnose(&s, NULL, &cfg, &d);
 	assert_null(find(&d, ISSUE_SLOW_QUERIES));
