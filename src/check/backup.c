@@ -2,12 +2,12 @@
  * target, for the diagnosis's freshness rule. Listing a target costs
  * requests, so it is probed seldom and rendered by no output. */
 #include "check/check.h"
-#include "repo/freshness.h"
+#include "job/backup.h"
 
 static void backup_row_probe(const struct config *cfg, const struct check_probe_context *ctx,
                              struct snapshot *out)
 {
-	backup_probe(cfg, ctx->cancel, &out->backup);
+	backup_status_probe(cfg, ctx->cancel, &out->backup);
 }
 
 const struct check_class check_backup = {

@@ -12,6 +12,7 @@
 #include "client/client.h"
 #include "client/resolve.h"
 #include "util/clock.h"
+#include "util/message.h"
 #include "util/sanitize.h"
 
 void pg_session_init(struct pg_session *s, const char *password, int64_t timeout_ms)
@@ -144,6 +145,20 @@ static int pg_session_resolve(const struct pg_session *s, const struct pgurl *u,
 	return 0;
 }
 
+/* libpq's own notices (a server WARNING, such as pg_cancel_backend's on a pid
+ * that is no backend) would go to stderr, which is the dashboard's screen:
+ * they go to the message sink, sanitised, one line. */
+static void pg_session_notice(void *arg, const char *message)
+{
+	(void)arg;
+	char clean[MESSAGE_LINE_MAX];
+	sanitize_text(clean, sizeof(clean), message);
+	size_t n = strlen(clean);
+	while (n > 0 && clean[n - 1] == ' ')
+		clean[--n] = '\0';
+	message_emit("PostgreSQL: %s", clean);
+}
+
 /* Connects within the deadline. Returns 0, or -1 with the reason in err.
  * s->conn is set whenever libpq allocated one, to be PQfinish'ed. */
 int pg_session_connect(struct pg_session *s, const struct pgurl *u, char *err, size_t errlen)
@@ -157,6 +172,7 @@ int pg_session_connect(struct pg_session *s, const struct pgurl *u, char *err, s
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	PQsetNoticeProcessor(s->conn, pg_session_notice, NULL);
 	/* As libpq's documentation says: start as if PQconnectPoll had asked
 	 * to write, then wait for whatever it asks next. */
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING;

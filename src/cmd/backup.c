@@ -60,6 +60,15 @@ static void cli_progress(void *ctx, const struct backup_progress *p)
 {
 	struct cli_progress *c = ctx;
 	int64_t now = clock_monotonic_ms();
+	if (!c->tty && strcmp(p->phase, "starting") == 0) {
+		char total[32];
+		format_bytes(total, sizeof(total), p->total);
+		fprintf(stderr, "opsdeck: %s: starting%s%s\n", c->what,
+		        p->total ? ", database size " : "", p->total ? total : "");
+		return;
+	}
+	/* a log line every LOG_EVERY_MS from the start: a run shorter than that
+	 * prints no progress, only its result */
 	if (!c->tty && now - c->last_ms < LOG_EVERY_MS && strcmp(p->phase, "finishing") != 0)
 		return;
 	if (c->tty && now - c->last_ms < 200)
@@ -76,13 +85,6 @@ static void cli_progress(void *ctx, const struct backup_progress *p)
 		frac = 0.99; /* the size is an estimate: never claim 100% early */
 	bool running = strcmp(p->phase, "dumping") == 0 || strcmp(p->phase, "files") == 0 ||
 	               strcmp(p->phase, "verifying") == 0;
-	if (!c->tty && strcmp(p->phase, "starting") == 0) {
-		char total[32];
-		format_bytes(total, sizeof(total), p->total);
-		fprintf(stderr, "opsdeck: %s: starting%s%s\n", c->what,
-		        p->total ? ", database size " : "", p->total ? total : "");
-		return;
-	}
 	if (running && p->total && bps > 0 && p->bytes_in < p->total) {
 		long left = (long)((double)(p->total - p->bytes_in) / bps);
 		snprintf(eta, sizeof(eta), " ETA %ld:%02ld", left / 60, left % 60);
@@ -101,6 +103,11 @@ static void cli_progress(void *ctx, const struct backup_progress *p)
 		fprintf(stderr, "\r\033[K%s [%s] %s -> %s  %s/s%s%s", c->what, bar, in, out, rate,
 		        files, eta);
 		c->drew = true;
+	} else if (strcmp(p->phase, "verifying") == 0) {
+		char total[32];
+		format_bytes(total, sizeof(total), p->total);
+		fprintf(stderr, "opsdeck: %s: verifying: %s of %s downloaded, %s/s%s%s\n", c->what,
+		        in, total, rate, files, eta);
 	} else {
 		fprintf(stderr, "opsdeck: %s: %s: %s read, %s stored, %s/s%s%s\n", c->what,
 		        p->phase, in, out, rate, files, eta);
@@ -412,6 +419,7 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 	if (!is_list)
 		cli_catch_interrupts(); /* a listing is short: Ctrl-C just ends it */
 	struct cli_progress progress = {.tty = isatty(STDERR_FILENO) == 1,
+	                                .last_ms = clock_monotonic_ms(),
 	                                .what = is_db ? "backup db"
 	                                              : (is_files ? "backup files" : "verify")};
 	struct backup_hooks hooks = {.progress = cli_progress,

@@ -212,9 +212,9 @@ static void rule_slow_queries(const struct rule_context *ctx)
 		window_text(since, sizeof(since), sq->span_ms);
 		snprintf(span, sizeof(span), "in the last %s", since);
 	}
-	MESSAGE(i, "%d quer%s averaged over %lld ms %s; slowest %.0f ms over %lld call%s: %.80s",
-	        sq->count, sq->count == 1 ? "y" : "ies", (long long)sq->threshold_ms, span,
-	        worst->mean_ms, (long long)worst->calls, worst->calls == 1 ? "" : "s",
+	MESSAGE(i, "%d %s averaged over %lld ms %s; slowest %.0f ms over %lld %s: %.80s", sq->count,
+	        text_plural(sq->count, "query", "queries"), (long long)sq->threshold_ms, span,
+	        worst->mean_ms, (long long)worst->calls, text_plural(worst->calls, "call", "calls"),
 	        worst->text_hidden ? "(text hidden)" : worst->query);
 	if (worst->blocks_per_call < SLOW_QUERY_READING_BLOCKS)
 		RECOMMEND(i,
@@ -327,8 +327,8 @@ static void rule_redis_evictions(const struct rule_context *ctx)
 		        (long long)(r->evicted_keys - before->evicted_keys),
 		        (long long)r->evicted_keys);
 	else
-		MESSAGE(i, "Redis has evicted %lld keys since it started",
-		        (long long)r->evicted_keys);
+		MESSAGE(i, "Redis has evicted %lld %s since it started", (long long)r->evicted_keys,
+		        text_plural(r->evicted_keys, "key", "keys"));
 	RECOMMEND(i, "The cache is too small for its working set: raise maxmemory or shorten "
 	             "TTLs.");
 }
@@ -381,8 +381,9 @@ static void rule_idle_in_transaction(const struct rule_context *ctx)
 	char age[32], lim[32];
 	text_format_duration(age, sizeof(age), (int64_t)(pg->longest_idle_in_tx_s * 1000));
 	text_format_duration(lim, sizeof(lim), limit);
-	MESSAGE(i, "A session has been idle in transaction for %s (limit %s); %d such sessions",
-	        age, lim, pg->connections_idle_in_tx);
+	MESSAGE(i, "A session has been idle in transaction for %s (limit %s); %d such %s", age, lim,
+	        pg->connections_idle_in_tx,
+	        text_plural(pg->connections_idle_in_tx, "session", "sessions"));
 	RECOMMEND(i, "It holds locks and blocks vacuum: end it so the app's pool reconnects, "
 	             "and set idle_in_transaction_session_timeout.");
 }
@@ -487,7 +488,8 @@ static void rule_backup_unfinished(const struct rule_context *ctx)
 	if (!b->listed || b->unfinished == 0 || b->unfinished_oldest_ms <= 0)
 		return;
 	int64_t age = ctx->now->taken_at_ms - b->unfinished_oldest_ms;
-	if (age <= UNFINISHED_MAX_AGE_MS)
+	/* one a backup's cleanup recorded as left behind is known dead now */
+	if (age <= UNFINISHED_MAX_AGE_MS && b->left_behind == 0)
 		return;
 	struct issue *i = add_issue(ctx, ISSUE_BACKUP_UNFINISHED, SEVERITY_LOW, NULL);
 	if (!i)
@@ -497,9 +499,19 @@ static void rule_backup_unfinished(const struct rule_context *ctx)
 	bool s3 = strncmp(b->target, "s3://", 5) == 0;
 	const char *what = s3 ? (b->unfinished == 1 ? "upload" : "uploads")
 	                      : (b->unfinished == 1 ? "partial file" : "partial files");
-	MESSAGE(i, "%u unfinished %s at %s; the oldest, %s, began %s ago", b->unfinished, what,
-	        b->target, b->unfinished_oldest_key, when);
-	if (s3)
+	if (b->left_behind)
+		MESSAGE(i,
+		        "%u unfinished %s at %s; %s, left behind by a backup whose cleanup "
+		        "failed (see opsdeck audit), will never complete",
+		        b->unfinished, what, b->target, b->left_behind_key);
+	else
+		MESSAGE(i, "%u unfinished %s at %s; the oldest, %s, began %s ago", b->unfinished,
+		        what, b->target, b->unfinished_oldest_key, when);
+	if (s3 && b->left_behind)
+		RECOMMEND(i, "Abort it (opsdeck backup list shows the upload id; aws s3api "
+		             "abort-multipart-upload) and give the bucket a lifecycle rule "
+		             "AbortIncompleteMultipartUpload.");
+	else if (s3)
 		RECOMMEND(i,
 		          "If no backup has been running that long, abort them (opsdeck backup "
 		          "list shows the upload ids; aws s3api abort-multipart-upload) and give "

@@ -163,8 +163,8 @@ int reconnect_db_dry_run(struct action_run *run, char *err, size_t errlen)
 	db_say_sessions(run, rows, NULL);
 	action_say(run, "would terminate %s (pg_terminate_backend); the app's pool reconnects",
 	           PQntuples(rows) ? "these sessions" : "nothing");
-	snprintf(run->summary, sizeof(run->summary), "would terminate %d sessions",
-	         PQntuples(rows));
+	snprintf(run->summary, sizeof(run->summary), "would terminate %d %s", PQntuples(rows),
+	         text_plural(PQntuples(rows), "session", "sessions"));
 	run->done = (uint64_t)PQntuples(rows);
 	rc = 0;
 done:

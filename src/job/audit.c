@@ -285,6 +285,8 @@ int audit_write(const char *path, const struct audit_record *r, char *err, size_
 	json_object_object_add(obj, "duration_ms",
 	                       r->duration_ms >= 0 ? json_object_new_int64(r->duration_ms) : NULL);
 	audit_add_string(obj, "id", r->id ? r->id : "", AUDIT_ID_SIZE);
+	if (r->left_behind)
+		audit_add_string(obj, "left_behind", r->left_behind, 1024);
 
 	const char *json = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
 	                                                           JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -312,4 +314,72 @@ done:
 	free(line);
 	json_object_put(obj);
 	return rc;
+}
+
+/* One line of the log: its left_behind key into keys[*n] when it is a
+ * backup outcome on target that names one not listed yet. */
+static void left_behind_take(const char *line, const char *target, char (*keys)[512], size_t max,
+                             size_t *n)
+{
+	json_object *o = json_tokener_parse(line);
+	json_object *key = NULL, *tgt = NULL;
+	if (o && json_object_object_get_ex(o, "left_behind", &key) &&
+	    json_object_is_type(key, json_type_string) &&
+	    json_object_object_get_ex(o, "target", &tgt) &&
+	    json_object_is_type(tgt, json_type_string) &&
+	    strcmp(json_object_get_string(tgt), target) == 0) {
+		char clean[512];
+		sanitize_text(clean, sizeof(clean), json_object_get_string(key));
+		bool seen = false;
+		for (size_t i = 0; i < *n && !seen; i++)
+			seen = strcmp(keys[i], clean) == 0;
+		if (!seen && *n < max)
+			text_copy(keys[(*n)++], clean, sizeof(keys[0]));
+	}
+	json_object_put(o);
+}
+
+size_t audit_left_behind(const char *path, const char *target, char (*keys)[512], size_t max)
+{
+	size_t n = 0;
+	char *buf = NULL;
+	if (!path || !*path || !target || max == 0)
+		return 0;
+	char redacted[1024];
+	url_redact(redacted, sizeof(redacted), target); /* as audit_write stores it */
+	target = redacted;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;
+	off_t end = lseek(fd, 0, SEEK_END);
+	off_t start = end > AUDIT_TAIL_BYTES ? end - AUDIT_TAIL_BYTES : 0;
+	buf = malloc(AUDIT_TAIL_BYTES + 1);
+	if (end < 0 || !buf || lseek(fd, start, SEEK_SET) < 0)
+		goto done;
+	size_t len = 0;
+	while (len < AUDIT_TAIL_BYTES) {
+		ssize_t got = read(fd, buf + len, AUDIT_TAIL_BYTES - len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	buf[len] = '\0';
+	/* newest first: the lines from the end; a line cut by the tail's start
+	 * does not parse and is skipped */
+	char *stop = buf + len;
+	while (stop > buf) {
+		char *line = stop - 1;
+		while (line > buf && line[-1] != '\n')
+			line--;
+		*stop = '\0';
+		if (strstr(line, "\"left_behind\""))
+			left_behind_take(line, target, keys, max, &n);
+		stop = line > buf ? line - 1 : buf;
+	}
+done:
+	free(buf);
+	(void)close(fd); /* read only: nothing is lost */
+	return n;
 }

@@ -25,6 +25,10 @@ struct audit_record {
 	const char *result;  /* outcome: ok, failed, refused, cancelled, declined; NULL: attempt */
 	const char *detail;  /* one line, may be NULL */
 	int64_t duration_ms; /* outcome only; -1 otherwise */
+	/* outcome of a backup only, may be NULL: the key (relative to target) of
+	 * a write its cleanup could not remove (repo/sink.h sink_leftover);
+	 * written as "left_behind" when set */
+	const char *left_behind;
 };
 
 /* A fresh random id (UUID v4 text). */
@@ -43,5 +47,13 @@ int audit_write(const char *path, const struct audit_record *r, char *err, size_
  * is reported, never tightened) or cannot be written. audit_write refuses
  * such a log too. */
 int audit_inspect(const char *path, char *problem, size_t len);
+
+/* The keys that backup outcomes on target recorded as left behind, newest
+ * first, from the last AUDIT_TAIL_BYTES of the log (a missing or unreadable
+ * log has none): what the diagnosis names at once instead of waiting for an
+ * unfinished write to grow old. Stores at most max keys of keysize bytes
+ * each (sanitised) and returns how many. */
+#define AUDIT_TAIL_BYTES (256 * 1024)
+size_t audit_left_behind(const char *path, const char *target, char (*keys)[512], size_t max);
 
 #endif

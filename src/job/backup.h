@@ -36,8 +36,8 @@
 
 struct backup_progress {
 	const char *phase;   /* "starting", "dumping", "finishing", "files", "verifying" */
-	uint64_t bytes_in;   /* uncompressed so far */
-	uint64_t bytes_out;  /* compressed so far */
+	uint64_t bytes_in;   /* uncompressed so far; "verifying": downloaded so far */
+	uint64_t bytes_out;  /* compressed so far; "verifying": decompressed so far */
 	uint64_t total;      /* estimate of bytes_in at the end; 0 when unknown */
 	uint64_t files_done; /* files only */
 	uint64_t files_total;
@@ -73,7 +73,11 @@ struct backup_result {
 	size_t skipped_links;
 	char **failed; /* "path: reason", failures of them */
 	bool cancelled;
-	bool refused;       /* failed before anything ran (configuration, audit log) */
+	bool refused; /* failed before anything ran (configuration, audit log) */
+	/* the key of a write the cleanup could not remove (an S3 upload, a
+	 * .partial; repo/sink.h sink_leftover), "" when none; the message says
+	 * what it is, and the audit outcome records it as left_behind */
+	char left_behind[512];
 	char message[1024]; /* one line: the summary, or why it failed */
 };
 
@@ -104,6 +108,14 @@ int backup_list(const struct config *cfg, const char *target, struct backup_entr
 struct sink_entry;
 int backup_list_unfinished(const struct config *cfg, const char *target,
                            struct sink_entry **entries, size_t *count, char *err, size_t errlen);
+
+/* backup_probe (repo/freshness.h) with the keys the audit log's backup
+ * outcomes recorded as left behind at [backup] target, so that an upload
+ * a cancelled or failed backup could not remove is named at once. For the
+ * backup check and the dashboard's periodic listing. */
+#define BACKUP_LEFT_BEHIND_MAX 16
+void backup_status_probe(const struct config *cfg, const atomic_int *cancel,
+                         struct backup_status *out);
 
 /* Downloads key (a db object, a files directory, or either's manifest),
  * checks the SHA-256 and sizes against the manifest and that every gzip

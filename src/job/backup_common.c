@@ -20,18 +20,18 @@ static void note_audit_failure(struct backup_result *r, const char *why)
 	         why);
 }
 
-/* Adds to err what a failed cleanup left at the target (an upload that
- * could not be aborted), so that the result and the audit record name it. */
-void backup_note_leftover(struct sink *sink, char *err, size_t errlen)
+void backup_note_leftover(struct sink *sink, struct backup_result *r, char *err, size_t errlen)
 {
-	char left[600];
-	if (!sink || !sink_leftover(sink, left, sizeof(left)))
+	struct sink_leftover left;
+	if (!sink || !sink_leftover(sink, &left))
 		return;
+	text_copy(r->left_behind, left.key, sizeof(r->left_behind));
+	char more[64] = "";
+	if (left.count > 1)
+		text_printf(more, sizeof(more), " (and %zu more)", left.count - 1);
 	size_t len = strlen(err);
-	text_printf(err + len, errlen - len,
-	            "; left behind: %s; abort it (aws s3api abort-multipart-upload) or let "
-	            "an S3 lifecycle rule remove it",
-	            left);
+	text_printf(err + len, errlen - len, "; %s%s; `opsdeck backup list` shows it", left.text,
+	            more);
 }
 
 /* The cancel flags of the hooks, on the sink (before any writer opens). */
@@ -90,8 +90,8 @@ void backup_result_free(struct backup_result *r)
 
 /* One audit record; attempt when result is NULL. */
 static int audit(const struct config *cfg, const char *id, const char *action, const char *target,
-                 const char *result, const char *detail, int64_t duration_ms, char *err,
-                 size_t errlen)
+                 const char *result, const char *detail, int64_t duration_ms,
+                 const char *left_behind, char *err, size_t errlen)
 {
 	struct audit_record rec = {
 	    .id = id,
@@ -103,6 +103,7 @@ static int audit(const struct config *cfg, const char *id, const char *action, c
 	    .result = result,
 	    .detail = detail,
 	    .duration_ms = result ? duration_ms : -1,
+	    .left_behind = left_behind && *left_behind ? left_behind : NULL,
 	};
 	return audit_write(cfg->recovery.audit_log, &rec, err, errlen);
 }
@@ -118,7 +119,8 @@ int backup_begin(const struct config *cfg, const char *id, const char *action, c
                  size_t errlen)
 {
 	char audit_err[512];
-	if (audit(cfg, id, action, target, NULL, detail, -1, audit_err, sizeof(audit_err)) != 0) {
+	if (audit(cfg, id, action, target, NULL, detail, -1, NULL, audit_err, sizeof(audit_err)) !=
+	    0) {
 		text_printf(err, errlen, "refusing to back up: cannot write the audit log: %s",
 		            audit_err);
 		r->refused = true;
@@ -136,7 +138,7 @@ int backup_end(const struct config *cfg, const char *id, const char *action, con
 	redact_text(r->message, sizeof(r->message));
 	if (audited &&
 	    audit(cfg, id, action, target, rc == 0 ? "ok" : (r->cancelled ? "cancelled" : "failed"),
-	          r->message, r->duration_ms, audit_err, sizeof(audit_err)) != 0) {
+	          r->message, r->duration_ms, r->left_behind, audit_err, sizeof(audit_err)) != 0) {
 		/* Stored, but nobody can account for it: not a success. */
 		note_audit_failure(r, audit_err);
 		rc = -1;

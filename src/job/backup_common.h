@@ -27,9 +27,10 @@ bool backup_hooks_cancelled(const struct backup_hooks *h);
 void backup_hooks_progress(const struct backup_hooks *h, const struct backup_progress *p);
 
 /* Adds to err what a failed cleanup left at the target (an upload that
- * could not be aborted), so that the result and the audit record name it.
- * sink may be NULL. */
-void backup_note_leftover(struct sink *sink, char *err, size_t errlen);
+ * could not be aborted, a .partial that could not be removed) and where to
+ * see it, and sets r->left_behind, so that the result, the audit record and
+ * the diagnosis name it. sink may be NULL. */
+void backup_note_leftover(struct sink *sink, struct backup_result *r, char *err, size_t errlen);
 
 /* Writes the audit attempt record of action on target (detail may be
  * NULL) and makes the target ready for writing (sink_prepare). What that

@@ -215,7 +215,7 @@ done:
 	r->duration_ms = clock_monotonic_ms() - t0;
 	r->cancelled = cancelled;
 	if (rc != 0)
-		backup_note_leftover(sink, err, sizeof(err));
+		backup_note_leftover(sink, r, err, sizeof(err));
 	if (rc == 0) {
 		double secs = r->duration_ms > 0 ? (double)r->duration_ms / 1000.0 : 0.001;
 		text_printf(r->message, sizeof(r->message),

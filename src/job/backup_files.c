@@ -352,7 +352,7 @@ done:
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	if (rc != 0)
-		backup_note_leftover(sink, err, sizeof(err));
+		backup_note_leftover(sink, r, err, sizeof(err));
 	r->duration_ms = clock_monotonic_ms() - t0;
 	r->cancelled = cancelled;
 	double secs = r->duration_ms > 0 ? (double)r->duration_ms / 1000.0 : 0.001;
@@ -365,9 +365,10 @@ done:
 			text_printf(other, sizeof(other), ", %zu non-regular file%s skipped",
 			            list.skipped_other, list.skipped_other == 1 ? "" : "s");
 		text_printf(r->message, sizeof(r->message),
-		            "backed up %zu files to %s/%s/: %.1f MB in, %.1f MB stored, %.1f s, "
+		            "backed up %zu %s to %s/%s/: %.1f MB in, %.1f MB stored, %.1f s, "
 		            "%.1f MB/s, 0 failures%s%s",
-		            r->files, sink->display, r->key, (double)r->bytes_in / 1e6,
+		            r->files, text_plural((int64_t)r->files, "file", "files"),
+		            sink->display, r->key, (double)r->bytes_in / 1e6,
 		            (double)r->bytes_out / 1e6, secs, (double)r->bytes_in / 1e6 / secs,
 		            links, other);
 	} else {

@@ -47,9 +47,10 @@ static int verify_data(void *ctx, const void *data, size_t len)
 	int64_t now = clock_monotonic_ms();
 	if (v->hooks && now - v->last >= BACKUP_PROGRESS_EVERY_MS) {
 		v->last = now;
+		/* the download is what takes the time: the estimate follows it */
 		struct backup_progress p = {.phase = "verifying",
-		                            .bytes_in = v->plain,
-		                            .bytes_out = v->stored,
+		                            .bytes_in = v->stored,
+		                            .bytes_out = v->plain,
 		                            .total = v->total,
 		                            .elapsed_ms = now - v->t0};
 		backup_hooks_progress(v->hooks, &p);
@@ -68,7 +69,7 @@ static int verify_object(struct sink *sink, const char *key, const char *sha256,
 	v.hash = sha256_new();
 	v.hooks = hooks;
 	v.t0 = clock_monotonic_ms();
-	v.total = plain;
+	v.total = stored;
 	int rc = -1;
 	v.gz = codec_new("gzip", CODEC_DECODE, -1, verify_plain, &v, err, errlen);
 	if (!v.gz)
@@ -157,8 +158,8 @@ int backup_verify(const struct config *cfg, const char *target, const char *key,
 			                  m.files[i].stored, m.files[i].size, hooks, err,
 			                  sizeof(err)) != 0)
 				goto done;
-		text_printf(message, msglen, "%s: OK (%zu files, SHA-256 and gzip checked)%s",
-		            m.key, m.file_count,
+		text_printf(message, msglen, "%s: OK (%zu %s, SHA-256 and gzip checked)%s", m.key,
+		            m.file_count, text_plural((int64_t)m.file_count, "file", "files"),
 		            m.failures ? "; note: this backup recorded failed files" : "");
 	}
 	rc = 0;

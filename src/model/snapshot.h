@@ -198,6 +198,11 @@ struct backup_status {
 	uint32_t unfinished;
 	int64_t unfinished_oldest_ms; /* wall clock it began (file: last write); 0: none */
 	char unfinished_oldest_key[256];
+	/* Of those, the ones a backup's outcome in the audit log recorded as
+	 * left behind by its cleanup (nothing will finish them): how many, and
+	 * the newest such record's key (sanitised). */
+	uint32_t left_behind;
+	char left_behind_key[256];
 };
 
 /* The audit log that actions and backups append to, as `status` shows it

@@ -1,6 +1,7 @@
 /* freshness.c - the backup freshness probe (see freshness.h). */
 #include "repo/freshness.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -32,7 +33,8 @@ static int probe_newest(struct sink *sink, struct backup_entry *e, size_t n,
 /* The unfinished writes at the target, into out: how many and the oldest.
  * A listing refused (S3 permissions lacking s3:ListBucketMultipartUploads)
  * reports none: it must not hide the backups' freshness. */
-static void probe_unfinished(struct sink *sink, struct backup_status *out)
+static void probe_unfinished(struct sink *sink, const char (*left_behind)[512], size_t left_count,
+                             struct backup_status *out)
 {
 	char err[256];
 	struct sink_entry *u = NULL;
@@ -46,10 +48,22 @@ static void probe_unfinished(struct sink *sink, struct backup_status *out)
 	out->unfinished = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 	out->unfinished_oldest_ms = u[0].modified_ms > 0 ? u[0].modified_ms : 1;
 	sanitize_text(out->unfinished_oldest_key, sizeof(out->unfinished_oldest_key), u[0].key);
+	for (size_t k = 0; k < left_count; k++) {
+		bool listed = false;
+		for (size_t i = 0; i < n && !listed; i++) {
+			char clean[512];
+			sanitize_text(clean, sizeof(clean), u[i].key);
+			listed = strcmp(clean, left_behind[k]) == 0;
+		}
+		if (listed && out->left_behind++ == 0)
+			text_copy(out->left_behind_key, left_behind[k],
+			          sizeof(out->left_behind_key));
+	}
 	sink_entries_free(u, n);
 }
 
-void backup_probe(const struct config *cfg, const atomic_int *cancel, struct backup_status *out)
+void backup_probe(const struct config *cfg, const atomic_int *cancel,
+                  const char (*left_behind)[512], size_t left_count, struct backup_status *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!cfg->backup.target || !*cfg->backup.target)
@@ -77,7 +91,7 @@ void backup_probe(const struct config *cfg, const atomic_int *cancel, struct bac
 	char clean[sizeof(out->newest_key)];
 	sanitize_text(clean, sizeof(clean), out->newest_key);
 	text_printf(out->newest_key, sizeof(out->newest_key), "%s", clean);
-	probe_unfinished(sink, out);
+	probe_unfinished(sink, left_behind, left_count, out);
 	backup_entries_free(e, n);
 	sink_free(sink);
 }

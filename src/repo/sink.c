@@ -71,11 +71,10 @@ void sink_set_abandon(struct sink *s, const atomic_int *flag)
 		s->ops->set_abandon(s, flag);
 }
 
-bool sink_leftover(struct sink *s, char *dst, size_t size)
+bool sink_leftover(struct sink *s, struct sink_leftover *out)
 {
-	if (size)
-		dst[0] = '\0';
-	return s->ops->leftover && s->ops->leftover(s, dst, size);
+	memset(out, 0, sizeof(*out));
+	return s->ops->leftover && s->ops->leftover(s, out);
 }
 
 void sink_set_log(struct sink *s, void (*log)(void *ctx, const char *line), void *ctx)

@@ -34,6 +34,14 @@
 struct sink;
 struct sink_writer;
 
+/* What a failed cleanup left at the target (see sink_leftover). */
+struct sink_leftover {
+	char key[512];  /* the first one, relative to the prefix, as unfinished lists it */
+	char text[768]; /* "the unfinished upload s3://bucket/KEY (upload id U) could not
+	                 * be removed: why", sanitised, never a credential */
+	size_t count;   /* how many writes were left */
+};
+
 struct sink_entry {
 	char *key; /* relative to the prefix */
 	uint64_t size;
@@ -79,7 +87,7 @@ struct sink_ops {
 	/* May be NULL: every request ends by deadline_ms (CLOCK_MONOTONIC). */
 	void (*set_deadline)(struct sink *s, int64_t deadline_ms);
 	/* May be NULL: see sink_leftover. */
-	bool (*leftover)(struct sink *s, char *dst, size_t size);
+	bool (*leftover)(struct sink *s, struct sink_leftover *out);
 };
 
 struct sink {
@@ -114,11 +122,11 @@ void sink_set_cancel(struct sink *s, const atomic_int *flag);
  * are opened. */
 void sink_set_abandon(struct sink *s, const atomic_int *flag);
 
-/* What a failed cleanup left at the target, for the result and the audit
- * log: S3, an upload that could not be aborted ("s3://bucket/key, upload id
- * ...", never a credential), the first one and how many more. false, and
- * dst "", when nothing was left. From any thread. */
-bool sink_leftover(struct sink *s, char *dst, size_t size);
+/* What a failed cleanup left at the target, for the result, the audit log
+ * and the diagnosis: an S3 upload that could not be aborted, a file://
+ * NAME.partial that could not be removed; the first one and how many. false,
+ * and out zeroed, when nothing was left. From any thread. */
+bool sink_leftover(struct sink *s, struct sink_leftover *out);
 
 /* Where retries are reported (S3: "UploadPart 3 of k: HTTP 503 ...; retry 2
  * of 5 in 340 ms"), one redacted line each, from any thread: log must be

@@ -26,11 +26,15 @@
 #include <unistd.h>
 
 #include "util/file.h"
+#include "util/sanitize.h"
 #include "util/strbuf.h"
 
 struct file_sink {
 	struct sink base;
 	char *dir;
+	/* .partial files that could not be removed: the first one, and how many */
+	pthread_mutex_t leftover_lock;
+	struct sink_leftover leftover;
 };
 
 struct sink_writer {
@@ -178,11 +182,31 @@ static void writer_free(struct sink_writer *w)
 	free(w);
 }
 
+/* Records a .partial the abort could not remove (errnum: why). */
+static void leftover_note(struct sink_writer *w, int errnum)
+{
+	struct file_sink *fs = w->sink;
+	size_t dlen = strlen(fs->dir);
+	const char *key = strncmp(w->path, fs->dir, dlen) == 0 && w->path[dlen] == '/'
+	                      ? w->path + dlen + 1
+	                      : w->path;
+	pthread_mutex_lock(&fs->leftover_lock);
+	if (fs->leftover.count++ == 0) {
+		char raw[sizeof(fs->leftover.text)];
+		snprintf(raw, sizeof(raw), "the unfinished file %s could not be removed: %s",
+		         w->partial, strerror(errnum));
+		sanitize_text(fs->leftover.text, sizeof(fs->leftover.text), raw);
+		sanitize_text(fs->leftover.key, sizeof(fs->leftover.key), key);
+	}
+	pthread_mutex_unlock(&fs->leftover_lock);
+}
+
 static void file_abort(struct sink_writer *w)
 {
 	if (w->fd >= 0)
-		close(w->fd);
-	unlink(w->partial);
+		(void)close(w->fd); /* the file is thrown away: its data does not matter */
+	if (unlink(w->partial) != 0 && errno != ENOENT)
+		leftover_note(w, errno);
 	writer_free(w);
 }
 
@@ -487,9 +511,19 @@ static int file_prepare(struct sink *s, char *note, size_t notelen, char *err, s
 	return state == 0 ? 0 : -1;
 }
 
+static bool file_leftover(struct sink *s, struct sink_leftover *out)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+	pthread_mutex_lock(&fs->leftover_lock);
+	*out = fs->leftover;
+	pthread_mutex_unlock(&fs->leftover_lock);
+	return out->count > 0;
+}
+
 static void file_free(struct sink *s)
 {
 	struct file_sink *fs = (struct file_sink *)s;
+	pthread_mutex_destroy(&fs->leftover_lock);
 	free(fs->dir);
 	free(fs->base.url);
 	free(fs);
@@ -508,6 +542,7 @@ static const struct sink_ops FILE_OPS = {
     .taken = file_taken,
     .prepare = file_prepare,
     .free = file_free,
+    .leftover = file_leftover,
 };
 
 struct sink *sink_file_new(const char *url, const char *dir, char *err, size_t errlen)
@@ -515,6 +550,8 @@ struct sink *sink_file_new(const char *url, const char *dir, char *err, size_t e
 	if (target_check(url, dir, err, errlen) < 0)
 		return NULL;
 	struct file_sink *fs = calloc(1, sizeof(*fs));
+	if (fs)
+		pthread_mutex_init(&fs->leftover_lock, NULL);
 	if (!fs || !(fs->base.url = strdup(url)) || !(fs->dir = strdup(dir))) {
 		snprintf(err, errlen, "out of memory");
 		if (fs)

@@ -35,8 +35,7 @@ struct s3_sink {
 	const atomic_int *cancel;
 	/* uploads that could not be aborted: the first one, and how many */
 	pthread_mutex_t leftover_lock;
-	char leftover[512];
-	size_t leftovers;
+	struct sink_leftover leftover;
 };
 
 struct part_upload {
@@ -206,12 +205,18 @@ static void writer_free(struct sink_writer *w)
 /* Records an upload the abort could not remove (err: why). */
 static void leftover_note(struct s3_sink *ss, const struct sink_writer *w, const char *err)
 {
+	size_t plen = strlen(ss->prefix);
+	const char *key = plen && strncmp(w->key, ss->prefix, plen) == 0 && w->key[plen] == '/'
+	                      ? w->key + plen + 1
+	                      : w->key;
 	pthread_mutex_lock(&ss->leftover_lock);
-	if (ss->leftovers++ == 0) {
-		char raw[sizeof(ss->leftover)];
-		snprintf(raw, sizeof(raw), "s3://%s/%s, upload id %s (the abort failed: %s)",
+	if (ss->leftover.count++ == 0) {
+		char raw[sizeof(ss->leftover.text)];
+		snprintf(raw, sizeof(raw),
+		         "the unfinished upload s3://%s/%s (upload id %s) could not be removed: %s",
 		         ss->bucket, w->key, s3_multipart_upload_id(w->mp), err);
-		sanitize_text(ss->leftover, sizeof(ss->leftover), raw);
+		sanitize_text(ss->leftover.text, sizeof(ss->leftover.text), raw);
+		sanitize_text(ss->leftover.key, sizeof(ss->leftover.key), key);
 	}
 	pthread_mutex_unlock(&ss->leftover_lock);
 }
@@ -443,17 +448,13 @@ static void s3_set_deadline(struct sink *s, int64_t deadline_ms)
 	s3_client_set_deadline(((struct s3_sink *)s)->client, deadline_ms);
 }
 
-static bool s3_leftover(struct sink *s, char *dst, size_t size)
+static bool s3_leftover(struct sink *s, struct sink_leftover *out)
 {
 	struct s3_sink *ss = (struct s3_sink *)s;
 	pthread_mutex_lock(&ss->leftover_lock);
-	size_t n = ss->leftovers;
-	if (n == 1)
-		snprintf(dst, size, "%s", ss->leftover);
-	else if (n > 1)
-		snprintf(dst, size, "%s, and %zu more", ss->leftover, n - 1);
+	*out = ss->leftover;
 	pthread_mutex_unlock(&ss->leftover_lock);
-	return n > 0;
+	return out->count > 0;
 }
 
 static const struct sink_ops S3_OPS = {

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "s3/url.h"
+#include "util/message.h"
 #include "util/xalloc.h"
 
 static void hex_encode(const unsigned char *bytes, size_t n, char *out)
@@ -36,7 +37,7 @@ void sigv4_sha256_hex(const void *data, size_t len, char hex[SIGV4_SHA256_HEX_LE
 	 * nothing a caller could recover from, and a wrong hash would send a
 	 * bad signature, so say so and stop. */
 	if (!EVP_Digest(data, len, digest, &digest_len, EVP_sha256(), NULL) || digest_len != 32) {
-		fputs("opsdeck: libcrypto cannot compute SHA-256\n", stderr);
+		message_emit("libcrypto cannot compute SHA-256");
 		abort();
 	}
 	hex_encode(digest, 32, hex);
@@ -47,7 +48,7 @@ void sigv4_hmac_sha256(const void *key, size_t key_len, const void *data, size_t
 {
 	unsigned int out_len = 0;
 	if (!HMAC(EVP_sha256(), key, (int)key_len, data, len, out, &out_len) || out_len != 32) {
-		fputs("opsdeck: libcrypto cannot compute HMAC-SHA256\n", stderr);
+		message_emit("libcrypto cannot compute HMAC-SHA256");
 		abort();
 	}
 }

@@ -64,8 +64,10 @@ void backup_dialog_running(struct backup_dialog *d, struct ui_state *st, const c
 		snprintf(pct, sizeof(pct), " (about %d%%)",
 		         (int)(done * 100 / total > 99 ? 99 : done * 100 / total));
 	backup_dialog_show(d, st, "c cancel the backup  Esc hide (keeps running)",
-	                   "%s to %s\n\n%s%s\n", KIND_TITLES[d->kind], backup_dialog_target(d->cfg),
-	                   line[0] ? line : "starting", pct);
+	                   "%s %s %s\n\n%s%s\n", KIND_TITLES[d->kind],
+	                   d->kind == BACKUP_KIND_VERIFY || d->kind == BACKUP_KIND_LIST ? "from"
+	                                                                                : "to",
+	                   backup_dialog_target(d->cfg), line[0] ? line : "starting", pct);
 }
 
 /* A choice in the menu: the confirmation with the target (none for a
@@ -88,8 +90,10 @@ static enum backup_effect dialog_choose(struct backup_dialog *d, struct ui_state
 	                   : kind == BACKUP_KIND_FILES
 	                       ? "Back up the files of [backup] files_source"
 	                       : "Download and verify the newest backup";
-	backup_dialog_show(d, st, "y start  Esc back", "%s\n\nto: %s\n\nStart? (y / Esc)", what,
-	                   backup_dialog_target(d->cfg));
+	/* verify reads the target: it is where the backup comes from */
+	backup_dialog_show(
+	    d, st, "y start  Esc back", "%s\n\n%s %s\n\nStart? (y / Esc)", what,
+	    kind == BACKUP_KIND_VERIFY ? "from:" : "to:", backup_dialog_target(d->cfg));
 	return BACKUP_EFFECT_NONE;
 }
 
@@ -129,7 +133,8 @@ enum backup_effect backup_dialog_key(struct backup_dialog *d, const struct ui_ke
 			backup_dialog_show(
 			    d, st, "y cancel it  n/Esc keep running",
 			    "Cancel the running %s?\n\npg_dump is stopped and the upload "
-			    "aborted: nothing is left at the target.\n\nCancel? (y / n)",
+			    "aborted. If the target refuses that cleanup, the result names what "
+			    "is left there.\n\nCancel? (y / n)",
 			    KIND_TITLES[d->kind]);
 		} else if (esc || ch == 'q') {
 			backup_dialog_hide(d, st);

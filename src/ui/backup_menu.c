@@ -68,6 +68,9 @@ static void task_progress(void *ctx, const struct backup_progress *p)
 		         p->phase, (unsigned long long)p->files_done,
 		         (unsigned long long)p->files_total, (double)p->bytes_in / 1e6,
 		         (double)p->bytes_out / 1e6);
+	else if (strcmp(p->phase, "verifying") == 0)
+		snprintf(line, sizeof(line), "verifying: %.1f of %.1f MB downloaded",
+		         (double)p->bytes_in / 1e6, (double)p->total / 1e6);
 	else
 		snprintf(line, sizeof(line), "%s: %.1f MB read, %.1f MB stored, %.1f MB/s",
 		         p->phase, (double)p->bytes_in / 1e6, (double)p->bytes_out / 1e6,
@@ -184,7 +187,7 @@ static void *probe_main(void *arg)
 {
 	struct backup_menu *m = arg;
 	struct backup_status st;
-	backup_probe(m->cfg, &m->probe_cancel, &st);
+	backup_status_probe(m->cfg, &m->probe_cancel, &st);
 	pthread_mutex_lock(&m->status_lock);
 	m->status = st;
 	pthread_mutex_unlock(&m->status_lock);
@@ -374,7 +377,7 @@ void backup_menu_poll(struct backup_menu *m, struct ui_state *st, struct activit
 		probe_maybe(m, true); /* the diagnosis sees the new backup */
 	m->dialog.step = BACKUP_STEP_DONE;
 	if (m->dialog.shown)
-		backup_dialog_show(&m->dialog, st, "Esc close  Up/Down scroll", "%s", m->result);
+		backup_dialog_show(&m->dialog, st, "Esc close", "%s", m->result);
 	else
 		m->dialog.step = BACKUP_STEP_IDLE;
 }

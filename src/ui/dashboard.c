@@ -18,6 +18,7 @@
 #include "probe/probe.h"
 #include "ui/dashboard_impl.h"
 #include "util/clock.h"
+#include "util/message.h"
 #include "util/sanitize.h"
 #include "util/text.h"
 
@@ -70,6 +71,9 @@ static void dashboard_drain(int fd, int *last)
 }
 
 /* ---------------------------------------------------------------- state */
+
+_Static_assert(sizeof(((struct ui_state *)0)->message) <= UI_NOTICE_TEXT_MAX,
+               "the notice clock holds a whole key bar notice");
 
 void dashboard_message(struct dashboard *d, const char *fmt, ...)
 {
@@ -229,6 +233,24 @@ static bool dashboard_check_config(struct dashboard *d)
 
 /* ---------------------------------------------------------------- loop */
 
+/* Notes from library code (util/message.h) while the screen is ours: to
+ * Activity, sanitised. */
+static void dashboard_take_messages(struct dashboard *d)
+{
+	char lines[MESSAGE_QUEUE_MAX][MESSAGE_LINE_MAX];
+	size_t dropped = 0;
+	size_t n = message_queue_take(lines, MESSAGE_QUEUE_MAX, &dropped);
+	int64_t now = clock_wall_ms();
+	if (dropped)
+		activity_add(&d->activity, now, UI_WARNING, "%zu earlier notes were dropped",
+		             dropped);
+	for (size_t i = 0; i < n; i++) {
+		char clean[MESSAGE_LINE_MAX];
+		sanitize_text(clean, sizeof(clean), lines[i]);
+		activity_add(&d->activity, now, UI_WARNING, "%s", clean);
+	}
+}
+
 static int dashboard_loop(struct dashboard *d, int wake_fd)
 {
 	dashboard_draw(d);
@@ -253,6 +275,7 @@ static int dashboard_loop(struct dashboard *d, int wake_fd)
 		}
 		if (n > 0 && (fds[1].revents & POLLIN)) {
 			dashboard_drain(wake_fd, NULL);
+			dashboard_take_messages(d);
 			dashboard_update(d);
 			if (recovery_poll(d->recovery, &d->state, &d->activity))
 				workers_refresh(d->workers);
@@ -265,9 +288,12 @@ static int dashboard_loop(struct dashboard *d, int wake_fd)
 		struct ui_key_event ev;
 		while (!d->quit && term_read_key(d->term, &ev) == 1) {
 			dashboard_key(d, &ev);
+			ui_notice_restart(&d->notice);
 			dirty = true;
 		}
 		if (dashboard_check_config(d))
+			dirty = true;
+		if (ui_notice_expire(&d->notice, d->state.message, clock_monotonic_ms()))
 			dirty = true;
 		int64_t second = clock_monotonic_ms() / 1000;
 		if (second != last_second) {
@@ -341,6 +367,7 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 		goto done;
 	}
 	term_set_theme(d->term, &d->theme);
+	message_queue_start(wake[1]); /* stderr is the screen now */
 	char interval[32];
 	text_format_duration(interval, sizeof(interval), d->state.interval_ms);
 	activity_add(&d->activity, clock_wall_ms(), UI_NORMAL,
@@ -348,6 +375,7 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	if (workers_start(&d->workers, cfg, d->state.interval_ms, wake[1], err, sizeof(err)) < 0) {
 		term_close(d->term);
 		d->term = NULL;
+		message_queue_stop();
 		fprintf(stderr, "opsdeck: %s\n", err);
 		goto done;
 	}
@@ -357,6 +385,7 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	/* the terminal first, so the operator has the prompt back at once */
 	term_close(d->term);
 	d->term = NULL;
+	message_queue_stop();
 	/* a running action is asked to stop and waited for: it uses cfg */
 	recovery_free(d->recovery);
 	d->recovery = NULL;
@@ -381,6 +410,7 @@ done:
 	}
 	if (d != NULL) {
 		term_close(d->term);
+		message_queue_stop();
 		grid_free(&d->grid);
 		config_watch_free(&d->watch);
 		recovery_free(d->recovery);

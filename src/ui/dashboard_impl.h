@@ -14,6 +14,7 @@
 #include "model/history.h"
 #include "ui/activity.h"
 #include "ui/backup_menu.h"
+#include "ui/notice.h"
 #include "ui/panels.h"
 #include "ui/recovery.h"
 #include "ui/term.h"
@@ -36,6 +37,7 @@ struct dashboard {
 	struct recovery *recovery;   /* the guided recovery flow (recovery.h) */
 	struct backup_menu *backups; /* the b menu (backup_menu.h) */
 	struct ui_state state;
+	struct ui_notice_clock notice; /* when state.message goes (notice.h) */
 	struct theme theme;
 	struct grid grid;
 	struct config_watch watch; /* the config file on disk (watch.h) */

@@ -38,6 +38,27 @@ void ui_layout_compute(int width, int height, enum ui_panel focus, struct ui_lay
 	ui_rect_set(&out->panels[PANEL_ACTIVITY], 0, body_y + top + middle, width, bottom);
 }
 
+void ui_layout_reading_order(enum ui_panel order[PANEL_COUNT])
+{
+	struct ui_layout full;
+	ui_layout_compute(UI_FULL_WIDTH, UI_FULL_HEIGHT, PANEL_HEALTH, &full);
+	for (int i = 0; i < PANEL_COUNT; i++)
+		order[i] = (enum ui_panel)i;
+	/* insertion sort by top edge, then left edge: six panels */
+	for (int i = 1; i < PANEL_COUNT; i++) {
+		enum ui_panel p = order[i];
+		const struct ui_rect *r = &full.panels[p];
+		int j = i - 1;
+		while (j >= 0 &&
+		       (full.panels[order[j]].y > r->y ||
+		        (full.panels[order[j]].y == r->y && full.panels[order[j]].x > r->x))) {
+			order[j + 1] = order[j];
+			j--;
+		}
+		order[j + 1] = p;
+	}
+}
+
 int ui_layout_hit(const struct ui_layout *layout, int x, int y)
 {
 	if (layout->too_small)

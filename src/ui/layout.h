@@ -13,7 +13,7 @@
 
 #include <stdbool.h>
 
-/* The dashboard's panels; also the default Tab order (panels.c). */
+/* The dashboard's panels. Tab follows ui_layout_reading_order, not this. */
 enum ui_panel {
 	PANEL_VERSION = 0,
 	PANEL_HEALTH,
@@ -56,6 +56,11 @@ struct ui_layout {
 /* Places the panels for a width x height terminal; `focus` is the panel a
  * compact layout shows. */
 void ui_layout_compute(int width, int height, enum ui_panel focus, struct ui_layout *out);
+
+/* The panels in reading order of the full layout (top to bottom, then left
+ * to right by top edge): the Tab order at every size, so that a compact
+ * screen steps through the panels as the full one shows them. */
+void ui_layout_reading_order(enum ui_panel order[PANEL_COUNT]);
 
 /* The panel at (x, y), or -1. */
 int ui_layout_hit(const struct ui_layout *layout, int x, int y);

@@ -16,4 +16,5 @@ libopsdeck_a_SOURCES += \
 	src/ui/backup_dialog.c src/ui/backup_dialog.h \
 	src/ui/backup_menu.c src/ui/backup_menu.h \
 	src/ui/keys.c src/ui/keys.h \
+	src/ui/notice.c src/ui/notice.h \
 	src/ui/dashboard.c src/ui/dashboard.h src/ui/dashboard_impl.h src/ui/dashboard_keys.c

@@ -2,6 +2,8 @@
  * statements slower than the threshold on average (panel.h). */
 #include "ui/panel.h"
 
+#include "util/text.h"
+
 #include <stdio.h>
 
 static void panel_slow_queries_draw(struct grid *g, const struct ui_view *v, struct ui_area a,
@@ -45,8 +47,8 @@ static int panel_slow_queries_details(const struct ui_view *v, int selected, cha
 		return -1;
 	const struct slow_query *q = &sq->items[selected];
 	snprintf(title, title_size, "Slow query %d of %d", selected + 1, sq->count);
-	snprintf(text, text_size, "mean %.1f ms, %lld calls, %.0f ms in total\n\n%s", q->mean_ms,
-	         (long long)q->calls, q->total_ms,
+	snprintf(text, text_size, "mean %.1f ms, %lld %s, %.0f ms in total\n\n%s", q->mean_ms,
+	         (long long)q->calls, text_plural(q->calls, "call", "calls"), q->total_ms,
 	         q->text_hidden ? "<insufficient privilege: the server hides the text>" : q->query);
 	return 0;
 }

@@ -10,7 +10,7 @@
 
 #include "util/text.h"
 
-/* The panels, in Tab order. */
+/* The panels (Tab goes in the layout's reading order: ui_panel_next). */
 static const struct ui_panel_class *const PANELS[PANEL_COUNT] = {
     &panel_version,      &panel_health, &panel_performance,
     &panel_slow_queries, &panel_issues, &panel_activity,
@@ -32,12 +32,14 @@ const char *ui_panel_title(enum ui_panel panel)
 
 enum ui_panel ui_panel_next(enum ui_panel panel, int step)
 {
+	enum ui_panel order[PANEL_COUNT];
+	ui_layout_reading_order(order);
 	int at = 0;
 	for (int i = 0; i < PANEL_COUNT; i++)
-		if (PANELS[i]->id == panel)
+		if (order[i] == panel)
 			at = i;
 	at = ((at + step) % PANEL_COUNT + PANEL_COUNT) % PANEL_COUNT;
-	return PANELS[at]->id;
+	return order[at];
 }
 
 /* ---------------------------------------------------------------- panels */
@@ -158,12 +160,13 @@ static void ui_draw_dialog(struct grid *g, const struct ui_view *v)
 	                        .max_lines = rows,
 	                        .element = UI_DIALOG};
 	panel_wrap(&o, text, inner);
-	const char *footer = lines > rows ? "Esc close  Up/Down scroll" : "Esc close";
+	const char *footer = "Esc close";
 	if (st->dialog == DIALOG_TEXT && st->dialog_footer[0] != '\0')
 		footer = st->dialog_footer;
-	/* the footer sits on the row above the bottom border */
-	grid_printf(g, x + LAYOUT_DIALOG_PAD, y + h - 2, x + w - LAYOUT_DIALOG_PAD, UI_DIALOG, "%s",
-	            footer);
+	/* the footer sits on the row above the bottom border; scrolling is
+	 * offered only when the text does not fit */
+	grid_printf(g, x + LAYOUT_DIALOG_PAD, y + h - 2, x + w - LAYOUT_DIALOG_PAD, UI_DIALOG,
+	            "%s%s", footer, lines > rows ? "  Up/Down scroll" : "");
 }
 
 void panels_draw(struct grid *g, const struct ui_view *v)

@@ -20,8 +20,8 @@
 
 const char *ui_panel_title(enum ui_panel panel);
 
-/* The panel `step` places after `panel` in Tab order (-1: the one before),
- * wrapping around. */
+/* The panel `step` places after `panel` in Tab order, the screen's reading
+ * order (ui_layout_reading_order; -1: the one before), wrapping around. */
 enum ui_panel ui_panel_next(enum ui_panel panel, int step);
 
 enum ui_dialog {

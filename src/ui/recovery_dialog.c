@@ -345,7 +345,7 @@ void recovery_dialog_render(const struct recovery_dialog *r, const struct recove
 			strbuf_printf(&b, "\nRe-check:\n%s", job->recheck);
 		if (output && output[0])
 			strbuf_printf(&b, "\nOutput:\n%s", output);
-		snprintf(st->dialog_footer, sizeof(st->dialog_footer), "Esc close  Up/Down scroll");
+		snprintf(st->dialog_footer, sizeof(st->dialog_footer), "Esc close");
 		break;
 	}
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/file.h"
 #include "util/text.h"
@@ -284,38 +285,65 @@ fail:
 	return -1;
 }
 
-/* The directories searched, in order; returns the count. */
-static int theme_dirs(char dirs[3][1024])
+void theme_dirs_compute(struct theme_dirs *dirs, const char *themes_env, const char *xdg,
+                        const char *home, const char *exe_path)
 {
-	int n = 0;
-	const char *env = getenv("OPSDECK_THEMES_DIR");
-	if (env != NULL && *env != '\0')
-		text_copy(dirs[n++], env, sizeof(dirs[0]));
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
+	memset(dirs, 0, sizeof(*dirs));
+	char(*d)[THEME_DIR_MAX] = dirs->dir;
+	if (themes_env != NULL && *themes_env != '\0')
+		text_copy(d[dirs->count++], themes_env, THEME_DIR_MAX);
 	if (xdg != NULL && *xdg == '/')
-		snprintf(dirs[n++], sizeof(dirs[0]), "%s/opsdeck/themes", xdg);
+		text_printf(d[dirs->count++], THEME_DIR_MAX, "%s/opsdeck/themes", xdg);
 	else if (home != NULL && *home == '/')
-		snprintf(dirs[n++], sizeof(dirs[0]), "%s/.config/opsdeck/themes", home);
-	snprintf(dirs[n++], sizeof(dirs[0]), "%s/themes", PKGDATADIR);
-	return n;
+		text_printf(d[dirs->count++], THEME_DIR_MAX, "%s/.config/opsdeck/themes", home);
+	const char *slash = exe_path != NULL ? strrchr(exe_path, '/') : NULL;
+	if (slash != NULL && exe_path[0] == '/') {
+		int len = (int)(slash - exe_path);
+		/* a build tree (and the demo): themes/ beside the program */
+		text_printf(d[dirs->count++], THEME_DIR_MAX, "%.*s/themes", len, exe_path);
+		/* an installation moved from its prefix: PREFIX/bin/../share */
+		text_printf(d[dirs->count++], THEME_DIR_MAX, "%.*s/../share/opsdeck/themes", len,
+		            exe_path);
+	}
+	text_printf(d[dirs->count++], THEME_DIR_MAX, "%s/themes", PKGDATADIR);
 }
 
-int theme_load(struct theme *t, const char *name, char *err, size_t errlen)
+void theme_dirs_current(struct theme_dirs *dirs)
 {
-	char path[1024 + THEME_NAME_MAX + 16] = "";
+	char exe[THEME_DIR_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0)
+		exe[n] = '\0';
+	theme_dirs_compute(dirs, getenv("OPSDECK_THEMES_DIR"), getenv("XDG_CONFIG_HOME"),
+	                   getenv("HOME"), n > 0 ? exe : NULL);
+}
+
+/* "A, B and C": the directories, for a message. */
+static void theme_dirs_describe(const struct theme_dirs *dirs, char *out, size_t size)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (int i = 0; i < dirs->count && used < size; i++) {
+		const char *sep = i == 0 ? "" : i == dirs->count - 1 ? " and " : ", ";
+		text_printf(out + used, size - used, "%s%s", sep, dirs->dir[i]);
+		used += strlen(out + used);
+	}
+}
+
+int theme_load_from(struct theme *t, const struct theme_dirs *dirs, const char *name, char *err,
+                    size_t errlen)
+{
+	char path[THEME_DIR_MAX + THEME_NAME_MAX + 16] = "";
 	if (name == NULL || *name == '\0')
 		name = "default";
 	if (strchr(name, '/') != NULL) {
 		text_copy(path, name, sizeof(path));
 	} else {
-		char dirs[3][1024];
-		int n = theme_dirs(dirs);
-		for (int i = 0; i < n && path[0] == '\0'; i++) {
-			char candidate[sizeof(dirs[0]) + THEME_NAME_MAX + 16];
+		for (int i = 0; i < dirs->count && path[0] == '\0'; i++) {
+			char candidate[sizeof(path)];
 			struct stat st;
-			snprintf(candidate, sizeof(candidate), "%.1023s/%.63s.theme", dirs[i],
-			         name);
+			text_printf(candidate, sizeof(candidate), "%s/%s.theme", dirs->dir[i],
+			            name);
 			if (stat(candidate, &st) == 0)
 				text_copy(path, candidate, sizeof(path));
 		}
@@ -328,10 +356,9 @@ int theme_load(struct theme *t, const char *name, char *err, size_t errlen)
 		theme_builtin_default(t);
 		if (strcmp(name, "default") == 0)
 			return 0;
-		snprintf(err, errlen,
-		         "theme '%s' not found (looked in $OPSDECK_THEMES_DIR, "
-		         "$XDG_CONFIG_HOME/opsdeck/themes and " PKGDATADIR "/themes)",
-		         name);
+		char looked[THEME_DIRS_MAX * (THEME_DIR_MAX + 8)];
+		theme_dirs_describe(dirs, looked, sizeof(looked));
+		text_printf(err, errlen, "theme '%s' not found (looked in %s)", name, looked);
 		return -1;
 	}
 	char *text;
@@ -348,6 +375,13 @@ int theme_load(struct theme *t, const char *name, char *err, size_t errlen)
 	int rc = theme_parse(t, base, text, path, err, errlen);
 	free(text);
 	return rc;
+}
+
+int theme_load(struct theme *t, const char *name, char *err, size_t errlen)
+{
+	struct theme_dirs dirs;
+	theme_dirs_current(&dirs);
+	return theme_load_from(t, &dirs, name, err, errlen);
 }
 
 static int theme_name_compare(const void *a, const void *b)
@@ -369,10 +403,10 @@ int theme_list(char names[][THEME_NAME_MAX], int max)
 	int count = 0;
 	theme_list_add(names, max, &count, "default");
 	theme_list_add(names, max, &count, "mono");
-	char dirs[3][1024];
-	int n = theme_dirs(dirs);
-	for (int i = 0; i < n; i++) {
-		DIR *d = opendir(dirs[i]);
+	struct theme_dirs dirs;
+	theme_dirs_current(&dirs);
+	for (int i = 0; i < dirs.count; i++) {
+		DIR *d = opendir(dirs.dir[i]);
 		if (d == NULL)
 			continue;
 		struct dirent *ent;

@@ -8,9 +8,11 @@
  * xterm colours). Drawing code only names elements; term.c turns them into
  * curses attributes, approximating on 8- and 16-colour terminals.
  *
- * Themes are looked up by name in, in order: $OPSDECK_THEMES_DIR (tests),
- * $XDG_CONFIG_HOME/opsdeck/themes (~/.config/opsdeck/themes), then
- * PKGDATADIR/themes. "default" and "mono" are also built in, so the
+ * Themes are looked up by name in, in order: $OPSDECK_THEMES_DIR,
+ * $XDG_CONFIG_HOME/opsdeck/themes (~/.config/opsdeck/themes), then beside
+ * the running program (DIR/themes and DIR/../share/opsdeck/themes, DIR
+ * holding /proc/self/exe: a build tree, the demo, a moved installation),
+ * then PKGDATADIR/themes. "default" and "mono" are also built in, so the
  * dashboard always has a theme even when none is installed.
  */
 #ifndef OPSDECK_UI_THEME_H
@@ -78,6 +80,28 @@ int theme_parse_color(const char *text, int *color);
  * 256-colour index `color`; THEME_COLOR_DEFAULT stays. */
 int theme_approximate(int color, int colors);
 
+#define THEME_DIRS_MAX 5
+#define THEME_DIR_MAX  1024
+
+/* The directories a theme is looked up in, in order. */
+struct theme_dirs {
+	int count;
+	char dir[THEME_DIRS_MAX][THEME_DIR_MAX];
+};
+
+/* The search path from the values of $OPSDECK_THEMES_DIR, $XDG_CONFIG_HOME
+ * and $HOME and the program's absolute path (each may be NULL). Pure. */
+void theme_dirs_compute(struct theme_dirs *dirs, const char *themes_env, const char *xdg,
+                        const char *home, const char *exe_path);
+
+/* The search path of this process (its environment and /proc/self/exe). */
+void theme_dirs_current(struct theme_dirs *dirs);
+
+/* theme_load over `dirs`; a theme not found names every directory searched
+ * in err. */
+int theme_load_from(struct theme *t, const struct theme_dirs *dirs, const char *name, char *err,
+                    size_t errlen);
+
 /* Finds and loads a theme by name (or a path when `name` contains '/').
  * "mono" and "default" fall back to the built-ins when no file has them.
  * Returns 0; or -1 with the reason in err, and `t` set to the default. */
@@ -85,7 +109,7 @@ int theme_load(struct theme *t, const char *name, char *err, size_t errlen);
 
 #define THEME_LIST_MAX 32
 
-/* The names of every theme found in the search path, sorted, "default"
+/* The names of every theme found in theme_dirs_current(), sorted, "default"
  * and "mono" included. Returns the count. */
 int theme_list(char names[][THEME_NAME_MAX], int max);
 

@@ -7,4 +7,5 @@ libopsdeck_a_SOURCES += \
 	src/util/clock.c src/util/clock.h \
 	src/util/spawn.c src/util/spawn.h \
 	src/util/percent.c src/util/percent.h \
-	src/util/file.c src/util/file.h
+	src/util/file.c src/util/file.h \
+	src/util/message.c src/util/message.h

@@ -109,6 +109,11 @@ int text_parse_duration_ms(const char *s, int64_t *out_ms)
 	return 0;
 }
 
+const char *text_plural(int64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 void text_format_bytes(char *dst, size_t size, uint64_t bytes)
 {
 	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};

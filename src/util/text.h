@@ -33,6 +33,10 @@ int text_parse_duration_ms(const char *s, int64_t *out_ms);
 int text_parse_int64(const char *s, int64_t *out);
 int text_parse_double(const char *s, double *out);
 
+/* The word that goes with a count: `one` for 1, `many` otherwise, for
+ * "%lld %s" ("1 call", "2 calls", "0 calls"). */
+const char *text_plural(int64_t n, const char *one, const char *many);
+
 /* Formats a byte count for people: "512 B", "3.2 MiB", "1.0 TiB". */
 void text_format_bytes(char *dst, size_t size, uint64_t bytes);
 

@@ -6,13 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/message.h"
+
 /* Other threads may be running (gzip, uploads, probes): exit() would run the
  * libraries' atexit clean-ups (OpenSSL, libcurl) under their feet and crash.
  * quick_exit runs only the at_quick_exit handlers (sink_file.c removes its
  * .partial files there). */
 static void out_of_memory(size_t size)
 {
-	fprintf(stderr, "opsdeck: out of memory (asked for %zu bytes)\n", size);
+	message_emit("out of memory (asked for %zu bytes)", size);
 	quick_exit(70); /* EX_SOFTWARE */
 }
 

@@ -256,7 +256,7 @@ title=$(pane_title)
 assert_screen "no statement slower than" 10
 psql_app "SELECT 1 AS hostile FROM pg_sleep(1.1) /* $pg_payload */" >/dev/null
 psql_app "SELECT 2 AS hostile_big FROM pg_sleep(1.1) /* $BIG */" >/dev/null
-tui_keys Tab Tab
+tui_keys BTab BTab
 assert_screen $'\xe2\x96\xb8 Slow queries'
 assert_reported "hostile" "the slow queries"
 for _ in 1 2 3 4 5 6; do

@@ -24,6 +24,7 @@ INTEGRATION_TESTS += tests/integration/recover_clear_cache.sh \
 	tests/integration/recover_reconnect_db.sh
 # Backups.
 INTEGRATION_TESTS += tests/integration/backup_db_roundtrip.sh \
+	tests/integration/backup_verify_progress.sh \
 	tests/integration/backup_db_failures.sh \
 	tests/integration/backup_s3_faults.sh \
 	tests/integration/backup_files.sh \

@@ -7,14 +7,15 @@ write_stack_config opsdeck.conf "timeout = 2s"
 
 tui_start 100 30 -c opsdeck.conf
 assert_screen "> Health"
-tui_keys Tab
-assert_screen "> Performance"
-tui_keys Tab
-assert_screen "> Slow queries"
-tui_keys BTab BTab
-assert_screen "> Health"
+# Tab in reading order: Health, Version, Performance, Issues, Slow queries, Activity
+for title in Version Performance Issues "Slow queries" Activity Health; do
+	tui_keys Tab
+	assert_screen "> $title"
+done
 tui_keys BTab
-assert_screen "> Version"
+assert_screen "> Activity"
+tui_keys Tab
+assert_screen "> Health"
 
 tui_keys p
 assert_screen "PAUSED"
@@ -26,6 +27,9 @@ tui_keys +
 assert_screen "refresh every 5.0 s"
 tui_keys - -
 assert_screen "refresh every 1.0 s"
+# the notice goes by itself after a few seconds: the key hints are back
+assert_screen_gone "refresh every 1.0 s" 6
+assert_screen " q Quit ? Help"
 
 tui_keys t
 assert_screen "theme high-contrast"

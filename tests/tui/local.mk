@@ -7,6 +7,8 @@ TUI_TESTS = \
 	tests/tui/no_tty.sh \
 	tests/tui/recovery.sh tests/tui/recovery_query.sh \
 	tests/tui/backup_menu.sh \
+	tests/tui/themes.sh \
+	tests/tui/backup_cancel.sh \
 	tests/tui/slow_queries_clear.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh

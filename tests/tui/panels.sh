@@ -31,7 +31,7 @@ tui_keys Escape
 assert_screen_gone "this help"
 
 # Enter on a slow query shows its whole text
-tui_keys Tab Tab
+tui_keys BTab BTab
 assert_screen "> Slow queries"
 if tui_wait "SELECT" 15; then
 	tui_keys Enter

@@ -23,7 +23,7 @@ done
 write_stack_config opsdeck.conf "timeout = 2s" "[recovery]" "audit_log = $TEST_DIR/audit.jsonl"
 tui_start 120 40 -c opsdeck.conf
 assert_screen "> Health"
-tui_keys Tab Tab
+tui_keys BTab BTab
 assert_screen "> Slow queries"
 tui_keys r
 assert_screen "Recovery: choose an action"

@@ -11,12 +11,12 @@ tui_resize 60 15
 assert_screen_gone "Slow queries"
 assert_screen "> Health"
 tui_keys Tab
-assert_screen "> Performance"
+assert_screen "> Version"
 tui_resize 40 10
 assert_screen "terminal too small"
 tui_keys Tab
 tui_resize 120 40
-assert_screen "> Slow queries"
+assert_screen "> Performance"
 assert_contains "$SCREEN" "Activity" "full layout again"
 for i in 1 2 3 4 5; do
 	tui_resize $((70 + i * 9)) $((20 + i * 3))

@@ -202,7 +202,11 @@ static void test_slow_queries(void **state)
 	assert_int_equal(i->severity, SEVERITY_MEDIUM);
 	assert_non_null(strstr(i->message, "SELECT pg_sleep($1)"));
 	assert_non_null(strstr(i->message, "since the statistics were reset"));
+	assert_non_null(strstr(i->message, "over 3 calls"));
 	assert_string_equal(i->actions[0], "cancel-query");
+	s.slow_queries.items[0].calls = 1;
+	diagnose(&s, NULL, &cfg, &d);
+	assert_non_null(strstr(must_find(&d, ISSUE_SLOW_QUERIES)->message, "over 1 call:"));
 }
 
 /* The advice fits the statement: one that reads few buffers a call (a
@@ -328,6 +332,8 @@ static void test_database_rules(void **state)
 	const struct issue *idle = must_find(&d, ISSUE_IDLE_IN_TRANSACTION);
 	assert_non_null(idle);
 	assert_non_null(strstr(idle->message, "5m01s"));
+	assert_non_null(strstr(idle->message, "; 1 such session")); /* not "sessions" */
+	assert_null(strstr(idle->message, "sessions"));
 	assert_non_null(
 	    strstr(must_find(&d, ISSUE_LOCK_WAITERS)->message, "2 backends are waiting"));
 

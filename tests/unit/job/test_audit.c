@@ -349,6 +349,46 @@ static void test_inspect(void **state)
 	assert_non_null(strstr(problem, "[recovery] audit_log"));
 }
 
+/* Backup outcomes that name a write left behind: read back newest first,
+ * once each, for their target only; other records and junk lines skipped. */
+static void test_left_behind(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+	struct audit_record r = {
+	    .id = "x",
+	    .phase = "outcome",
+	    .action = "backup-db",
+	    .target = "s3://bucket/shop",
+	    .result = "cancelled",
+	    .duration_ms = 5,
+	};
+	char keys[4][512];
+	assert_int_equal(audit_left_behind(f->path, "s3://bucket/shop", keys, 4), 0);
+	const char *const lefts[] = {"shop_a.sql.gz", NULL, "shop_b.sql.gz", "shop_a.sql.gz"};
+	for (size_t i = 0; i < sizeof(lefts) / sizeof(lefts[0]); i++) {
+		r.left_behind = lefts[i];
+		assert_int_equal(audit_write(f->path, &r, err, sizeof(err)), 0);
+	}
+	r.target = "s3://bucket/other";
+	r.left_behind = "other_c.sql.gz";
+	assert_int_equal(audit_write(f->path, &r, err, sizeof(err)), 0);
+	FILE *fp = fopen(f->path, "a");
+	assert_non_null(fp);
+	fputs("{\"left_behind\": torn\n", fp);
+	fclose(fp);
+
+	assert_int_equal(audit_left_behind(f->path, "s3://bucket/shop", keys, 4), 2);
+	assert_string_equal(keys[0], "shop_a.sql.gz");
+	assert_string_equal(keys[1], "shop_b.sql.gz");
+	assert_int_equal(audit_left_behind(f->path, "s3://bucket/shop", keys, 1), 1);
+	assert_int_equal(audit_left_behind(f->path, "s3://bucket/other", keys, 4), 1);
+	assert_string_equal(keys[0], "other_c.sql.gz");
+	assert_int_equal(audit_left_behind(f->path, "file:///nowhere", keys, 4), 0);
+	assert_int_equal(audit_left_behind("/nonexistent/audit.jsonl", "s3://bucket/shop", keys, 4),
+	                 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +402,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_write_error_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_not_a_log_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_inspect, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_left_behind, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

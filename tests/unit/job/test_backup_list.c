@@ -135,7 +135,7 @@ static void test_truncated_object_is_not_complete(void **state)
 
 	/* the freshness probe takes the older, whole one */
 	struct backup_status status;
-	backup_probe(&t->cfg, NULL, &status);
+	backup_probe(&t->cfg, NULL, NULL, 0, &status);
 	assert_string_equal(status.error, "");
 	assert_string_equal(status.newest_key, OLD_DB);
 	assert_int_equal(status.newest_ms, now - 2 * HOUR_MS);
@@ -203,7 +203,7 @@ static void test_partial_files_are_unfinished(void **state)
 	sink_entries_free(u, un);
 
 	struct backup_status status;
-	backup_probe(&t->cfg, NULL, &status);
+	backup_probe(&t->cfg, NULL, NULL, 0, &status);
 	assert_int_equal(status.unfinished, 2);
 	assert_int_equal(status.unfinished_oldest_ms, now - 2 * HOUR_MS);
 	assert_string_equal(status.unfinished_oldest_key, NEW_DB);

@@ -145,6 +145,31 @@ static void test_unfinished_uploads(void **state)
 	assert_non_null(strstr(i->recommendation, ".partial"));
 }
 
+/* An unfinished upload that a backup's outcome recorded as left behind
+ * (its cleanup failed) is named at once: nothing will finish it. */
+static void test_left_behind_fires_at_once(void **state)
+{
+	struct snapshot s;
+	struct diagnosis d;
+	listed(&s, NOW_MS - HOUR_MS);
+	s.backup.unfinished = 1;
+	s.backup.unfinished_oldest_ms = NOW_MS - 5000;
+	snprintf(s.backup.unfinished_oldest_key, sizeof(s.backup.unfinished_oldest_key),
+	         "shop_z.sql.gz");
+	diagnose(&s, NULL, &cfg, &d);
+	assert_null(find_unfinished(&d));
+
+	s.backup.left_behind = 1;
+	snprintf(s.backup.left_behind_key, sizeof(s.backup.left_behind_key), "shop_z.sql.gz");
+	diagnose(&s, NULL, &cfg, &d);
+	const struct issue *i = find_unfinished(&d);
+	assert_non_null(i);
+	assert_non_null(
+	    strstr(i->message, "1 unfinished upload at s3://bucket/shop; shop_z.sql.gz"));
+	assert_non_null(strstr(i->message, "left behind by a backup whose cleanup failed"));
+	assert_non_null(strstr(i->recommendation, "abort-multipart-upload"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +179,7 @@ int main(void)
 	    cmocka_unit_test(test_no_backup_at_all_fires),
 	    cmocka_unit_test(test_listing_error_fires),
 	    cmocka_unit_test(test_unfinished_uploads),
+	    cmocka_unit_test(test_left_behind_fires_at_once),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

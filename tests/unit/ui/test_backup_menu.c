@@ -77,8 +77,9 @@ static void test_menu_confirm_back(void **state)
 	assert_int_equal(key(UI_KEY_CHAR, 'n'), BACKUP_EFFECT_NONE);
 	assert_int_equal(dialog.step, BACKUP_STEP_MENU);
 	key(UI_KEY_CHAR, 'v');
-	assert_string_equal(parts.state.dialog_text, "Download and verify the newest backup\n\nto: "
-	                                             "s3://backups/shop\n\nStart? (y / Esc)");
+	assert_string_equal(parts.state.dialog_text,
+	                    "Download and verify the newest backup\n\nfrom: "
+	                    "s3://backups/shop\n\nStart? (y / Esc)");
 	assert_int_equal(key(UI_KEY_CHAR, 'y'), BACKUP_EFFECT_START);
 	assert_int_equal(dialog.kind, BACKUP_KIND_VERIFY);
 

@@ -82,6 +82,8 @@ static void test_help_text(void **state)
 	ui_keys_help_text(text, sizeof(text), true, true);
 	assert_non_null(strstr(text, "\n\xe2\x86\x91 \xe2\x86\x93        move"));
 	assert_non_null(strstr(text, "\nr          DISABLED (read-only mode): guided recovery"));
+	/* Tab's order is the screen's (test_panels checks the layout) */
+	assert_non_null(strstr(text, "\nTab        focus the next panel in reading order;"));
 	/* a short buffer is cut, never overrun */
 	char small[16];
 	ui_keys_help_text(small, sizeof(small), true, false);

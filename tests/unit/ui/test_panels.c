@@ -169,6 +169,36 @@ static void test_golden_dialogs(void **state)
 	screen_check_golden(&v, 80, 24, "help_80x24");
 }
 
+/* "Up/Down scroll" only on a dialog whose text does not fit, whatever its
+ * own key hints. */
+static void test_dialog_scroll_hint(void **state)
+{
+	(void)state;
+	struct ui_view v;
+	make_view(&v, false);
+	ui.dialog = DIALOG_TEXT;
+	snprintf(ui.dialog_title, sizeof(ui.dialog_title), "Backups");
+	snprintf(ui.dialog_footer, sizeof(ui.dialog_footer), "Esc close");
+	for (int lines = 3; lines <= 60; lines += 57) {
+		ui.dialog_text[0] = '\0';
+		for (int i = 0; i < lines; i++)
+			snprintf(ui.dialog_text + strlen(ui.dialog_text),
+			         sizeof(ui.dialog_text) - strlen(ui.dialog_text), "line %d\n", i);
+		struct grid g;
+		assert_int_equal(grid_init(&g, 80, 24), 0);
+		panels_draw(&g, &v);
+		char *text = grid_to_text(&g);
+		assert_non_null(strstr(text, "Esc close"));
+		if ((strstr(text, "Up/Down scroll") != NULL) != (lines > 10))
+			fail_msg("%d lines: the scroll hint is %s", lines,
+			         lines > 10 ? "missing" : "shown on a text that fits");
+		free(text);
+		grid_free(&g);
+	}
+	ui.dialog_footer[0] = '\0';
+	ui.dialog = DIALOG_NONE;
+}
+
 static void test_golden_small_sizes(void **state)
 {
 	(void)state;
@@ -256,6 +286,37 @@ static void test_layout(void **state)
 		}
 }
 
+/* Tab goes through the panels in the order the screen reads, top-left to
+ * bottom-right, at every size that shows them all; compact sizes use the
+ * same order. */
+static void test_tab_follows_reading_order(void **state)
+{
+	(void)state;
+	static const int sizes[][2] = {{80, 24}, {120, 40}, {200, 60}};
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		struct ui_layout l;
+		ui_layout_compute(sizes[k][0], sizes[k][1], PANEL_HEALTH, &l);
+		enum ui_panel p = PANEL_HEALTH, prev = ui_panel_next(PANEL_HEALTH, -1);
+		for (int i = 0; i < PANEL_COUNT; i++) {
+			struct ui_rect a = l.panels[prev], b = l.panels[p];
+			if (i > 0 && !(b.y > a.y || (b.y == a.y && b.x > a.x)))
+				fail_msg("%dx%d: Tab from %s to %s goes back up the screen",
+				         sizes[k][0], sizes[k][1], ui_panel_title(prev),
+				         ui_panel_title(p));
+			prev = p;
+			p = ui_panel_next(p, 1);
+		}
+		assert_int_equal(p, PANEL_HEALTH); /* all six, then round */
+	}
+	static const enum ui_panel want[PANEL_COUNT] = {PANEL_HEALTH,       PANEL_VERSION,
+	                                                PANEL_PERFORMANCE,  PANEL_ISSUES,
+	                                                PANEL_SLOW_QUERIES, PANEL_ACTIVITY};
+	for (int i = 0; i < PANEL_COUNT; i++) {
+		assert_int_equal(ui_panel_next(want[i], 1), want[(i + 1) % PANEL_COUNT]);
+		assert_int_equal(ui_panel_next(want[(i + 1) % PANEL_COUNT], -1), want[i]);
+	}
+}
+
 static void test_grid_clips_and_decodes(void **state)
 {
 	(void)state;
@@ -279,9 +340,11 @@ int main(void)
 	    cmocka_unit_test(test_golden_80x24_ascii),
 	    cmocka_unit_test(test_golden_120x40_utf8),
 	    cmocka_unit_test(test_golden_dialogs),
+	    cmocka_unit_test(test_dialog_scroll_hint),
 	    cmocka_unit_test(test_golden_small_sizes),
 	    cmocka_unit_test(test_states_without_data),
 	    cmocka_unit_test(test_layout),
+	    cmocka_unit_test(test_tab_follows_reading_order),
 	    cmocka_unit_test(test_grid_clips_and_decodes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,8 +4,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -140,6 +143,80 @@ static void test_builtins_without_files(void **state)
 	assert_string_equal(t.name, "default");
 }
 
+static void make_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* An uninstalled program: PREFIX/bin/opsdeck with its themes in
+ * PREFIX/share/opsdeck/themes, or a build tree's opsdeck beside its themes. */
+static void test_search_beside_the_program(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/test_theme.XXXXXX", path[512];
+	assert_non_null(mkdtemp(root));
+	static const char *const made[] = {
+	    "bin", "share",     "share/opsdeck",   "share/opsdeck/themes",
+	    "src", "src/build", "src/build/themes"};
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, made[i]);
+		assert_int_equal(mkdir(path, 0700), 0);
+	}
+	snprintf(path, sizeof(path), "%s/share/opsdeck/themes/light.theme", root);
+	make_file(path, "ok = green\n");
+	snprintf(path, sizeof(path), "%s/src/build/themes/dusk.theme", root);
+	make_file(path, "ok = blue\n");
+
+	struct theme_dirs dirs;
+	struct theme t;
+	char exe[512], err[8192] = "";
+	snprintf(exe, sizeof(exe), "%s/bin/opsdeck", root);
+	theme_dirs_compute(&dirs, NULL, NULL, NULL, exe);
+	assert_int_equal(theme_load_from(&t, &dirs, "light", err, sizeof(err)), 0);
+	assert_string_equal(t.name, "light");
+	assert_int_equal(t.styles[UI_OK].fg, 2);
+
+	snprintf(exe, sizeof(exe), "%s/src/build/opsdeck", root);
+	theme_dirs_compute(&dirs, "", NULL, "/home/op", exe);
+	assert_int_equal(theme_load_from(&t, &dirs, "dusk", err, sizeof(err)), 0);
+	assert_int_equal(t.styles[UI_OK].fg, 4);
+
+	/* not found: every directory searched is named, in order */
+	assert_int_equal(theme_load_from(&t, &dirs, "light", err, sizeof(err)), -1);
+	char want[2048];
+	snprintf(want, sizeof(want),
+	         "theme 'light' not found (looked in /home/op/.config/opsdeck/themes, "
+	         "%s/src/build/themes, %s/src/build/../share/opsdeck/themes and ",
+	         root, root);
+	if (strstr(err, want) != err)
+		fail_msg("got '%s', want it to start with '%s'", err, want);
+	assert_string_equal(t.name, "default");
+
+	/* $OPSDECK_THEMES_DIR comes first, a program path not absolute adds nothing */
+	theme_dirs_compute(&dirs, "/env/themes", "/xdg", "/home/op", "opsdeck");
+	assert_int_equal(dirs.count, 3);
+	assert_string_equal(dirs.dir[0], "/env/themes");
+	assert_string_equal(dirs.dir[1], "/xdg/opsdeck/themes");
+
+	static const char *const gone[] = {"share/opsdeck/themes/light.theme",
+	                                   "src/build/themes/dusk.theme",
+	                                   "src/build/themes",
+	                                   "src/build",
+	                                   "src",
+	                                   "share/opsdeck/themes",
+	                                   "share/opsdeck",
+	                                   "share",
+	                                   "bin",
+	                                   ""};
+	for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, gone[i]);
+		assert_int_equal(remove(path), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +226,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_errors_name_file_and_line),
 	    cmocka_unit_test(test_shipped_themes_parse),
 	    cmocka_unit_test(test_builtins_without_files),
+	    cmocka_unit_test(test_search_beside_the_program),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

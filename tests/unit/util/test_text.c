@@ -81,6 +81,15 @@ static void test_format_bytes(void **state)
 	assert_string_equal(buf, "252 GiB");
 }
 
+static void test_plural(void **state)
+{
+	(void)state;
+	assert_string_equal(text_plural(1, "call", "calls"), "call");
+	assert_string_equal(text_plural(0, "call", "calls"), "calls");
+	assert_string_equal(text_plural(2, "query", "queries"), "queries");
+	assert_string_equal(text_plural(-1, "file", "files"), "files");
+}
+
 static void test_format_duration(void **state)
 {
 	char buf[32];
@@ -105,6 +114,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_durations),
 	    cmocka_unit_test(test_numbers),
 	    cmocka_unit_test(test_format_bytes),
+	    cmocka_unit_test(test_plural),
 	    cmocka_unit_test(test_format_duration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
