@@ -334,9 +334,8 @@ int slow_queries_parse(const char *const *values, int rows, const struct slow_qu
 		if (span == SLOW_SPAN_BASELINE)
 			continue;
 		const struct slow_queries_seen *before =
-		    span == SLOW_SPAN_WINDOW
-		        ? baseline_find(&baseline->older, row[SLOW_COL_KEY])
-		        : NULL;
+		    span == SLOW_SPAN_WINDOW ? baseline_find(&baseline->older, row[SLOW_COL_KEY])
+		                             : NULL;
 		/* counters that went back were reset since: count from zero */
 		if (before && before->calls <= f.calls && before->total_ms <= f.total_ms) {
 			f.calls -= before->calls;
