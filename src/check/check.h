@@ -27,6 +27,7 @@
 
 struct json_object;
 struct request_window;
+struct slow_queries_baseline;
 
 /* Where a check stands in the documents the outputs assemble. */
 enum check_group {
@@ -47,8 +48,10 @@ enum check_schedule {
 
 /* What a caller keeps across the probes of one row. */
 struct check_probe_context {
-	struct request_window *window; /* the request log's state; NULL: one-shot */
-	const atomic_int *cancel;      /* non-zero ends a long probe; may be NULL */
+	struct request_window *window;               /* the request log's state; NULL: one-shot */
+	struct slow_queries_baseline *slow_baseline; /* earlier polls' statement
+	                                                counters; NULL: one-shot */
+	const atomic_int *cancel;                    /* non-zero ends a long probe; may be NULL */
 };
 
 /* One figure of a check's Health row: its text with room ("1 idle-in-tx"),

@@ -11,7 +11,8 @@
 static void database_probe(const struct config *cfg, const struct check_probe_context *ctx,
                            struct snapshot *out)
 {
-	probe_pg(cfg, &out->database, &out->requests, &out->slow_queries, ctx->window);
+	probe_pg(cfg, &out->database, &out->requests, &out->slow_queries, ctx->window,
+	         ctx->slow_baseline);
 }
 
 static void database_text(const struct snapshot *s, struct strbuf *b)

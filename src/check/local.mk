@@ -2,6 +2,7 @@
 # renderers), the table, the parallel runner and the shared renderers.
 libopsdeck_a_SOURCES += \
 	src/check/check.h src/check/registry.c src/check/runner.c \
+	src/check/overall.c src/check/overall.h \
 	src/check/render.c src/check/render.h \
 	src/check/database.c src/check/redis.c src/check/health.c src/check/requests.c \
 	src/check/slow_queries.c src/check/storage.c src/check/version.c src/check/backup.c

@@ -1,18 +1,40 @@
 /* slow_queries.c - the "slow_queries" row: pg_stat_statements over the
- * threshold. Filled by the database row's probe, on its connection. */
+ * threshold, over the span the probe counted (since the statistics were
+ * reset for a one-shot verb, the last minute or two for the dashboard).
+ * Filled by the database row's probe, on its connection. */
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <stdio.h>
 
 #include "check/check.h"
+#include "util/text.h"
+
+static const char *slow_query_span_name(enum slow_query_span span)
+{
+	switch (span) {
+	case SLOW_SPAN_SINCE_RESET:
+		return "since_reset";
+	case SLOW_SPAN_WINDOW:
+		return "window";
+	case SLOW_SPAN_BASELINE:
+		return "baseline";
+	}
+	return "since_reset";
+}
 
 static void slow_queries_text(const struct snapshot *s, struct strbuf *b)
 {
 	const struct slow_query_status *sq = &s->slow_queries;
 	struct check_common c = sq->check;
+	char span[48] = "since the statistics were reset";
+	if (sq->span != SLOW_SPAN_SINCE_RESET) {
+		char last[32];
+		text_format_duration(last, sizeof(last), sq->span_ms);
+		snprintf(span, sizeof(span), "over the last %s", last);
+	}
 	if (c.state == CHECK_OK)
-		snprintf(c.target, sizeof(c.target), "pg_stat_statements, mean over %" PRId64 " ms",
-		         sq->threshold_ms);
+		snprintf(c.target, sizeof(c.target),
+		         "pg_stat_statements, mean over %" PRId64 " ms %s", sq->threshold_ms, span);
 	render_check_line(b, "slow sql", &c);
 	if (sq->check.state != CHECK_OK)
 		return;
@@ -52,6 +74,8 @@ static json_object *slow_queries_json(const struct snapshot *s)
 	                       render_json_string_or_null(slow_query_problem_name(sq->problem)));
 	render_json_add_int(o, "threshold_ms", sq->threshold_ms);
 	json_object_object_add(o, "mean_column", render_json_string_or_null(sq->mean_column));
+	json_object_object_add(o, "span", json_object_new_string(slow_query_span_name(sq->span)));
+	render_json_add_int(o, "span_ms", sq->span_ms);
 	json_object *queries = json_object_new_array();
 	for (int i = 0; i < sq->count; i++) {
 		const struct slow_query *q = &sq->items[i];
@@ -62,6 +86,8 @@ static json_object *slow_queries_json(const struct snapshot *s)
 		render_json_add_int(j, "calls", q->calls);
 		json_object_object_add(j, "total_ms", json_object_new_double(q->total_ms));
 		json_object_object_add(j, "mean_ms", json_object_new_double(q->mean_ms));
+		json_object_object_add(j, "blocks_per_call",
+		                       json_object_new_double(q->blocks_per_call));
 		json_object_array_add(queries, j);
 	}
 	json_object_object_add(o, "queries", queries);

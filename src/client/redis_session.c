@@ -32,14 +32,24 @@ static void redis_session_reason(const struct redis_session *s, char *err, size_
 }
 
 /* Explains why waiting for the socket ended (client_wait_fd's result). */
-static void redis_session_describe_wait(const struct redis_session *s, int ready,
-                                        const char *command, char *err, size_t errlen)
+static void redis_session_describe_wait(struct redis_session *s, int ready, char *err,
+                                        size_t errlen)
 {
-	if (ready < 0)
+	if (ready < 0) {
 		snprintf(err, errlen, "poll: %s", strerror(errno));
+		return;
+	}
+	s->timed_out = true;
+	snprintf(err, errlen, "Redis did not answer within %s", s->timeout_text);
+}
+
+void redis_session_step_error(const struct redis_session *s, const char *step, const char *reason,
+                              char *err, size_t errlen)
+{
+	if (s->timed_out)
+		snprintf(err, errlen, "%s", reason);
 	else
-		snprintf(err, errlen, "timed out after %s waiting for a reply to %s",
-		         s->timeout_text, command);
+		snprintf(err, errlen, "%s failed: %s", step, reason);
 }
 
 /* Sends one command and waits for its reply, within the deadline. Returns
@@ -71,7 +81,7 @@ redisReply *redis_session_call_len(struct redis_session *s, int argc, const char
 			break;
 		int ready = client_wait_fd(c->fd, POLLOUT, s->deadline_ms);
 		if (ready <= 0) {
-			redis_session_describe_wait(s, ready, argv[0], err, errlen);
+			redis_session_describe_wait(s, ready, err, errlen);
 			return NULL;
 		}
 	}
@@ -84,7 +94,7 @@ redisReply *redis_session_call_len(struct redis_session *s, int argc, const char
 			break;
 		int ready = client_wait_fd(c->fd, POLLIN, s->deadline_ms);
 		if (ready <= 0) {
-			redis_session_describe_wait(s, ready, argv[0], err, errlen);
+			redis_session_describe_wait(s, ready, err, errlen);
 			return NULL;
 		}
 		if (redisBufferRead(c) != REDIS_OK) {
@@ -209,7 +219,7 @@ int redis_session_open(struct redis_session *s, const struct redisurl *u, int64_
 		r = u->username[0] ? redis_session_call(s, 3, with_user, reason, sizeof(reason))
 		                   : redis_session_call(s, 2, without_user, reason, sizeof(reason));
 		if (!r) {
-			snprintf(err, errlen, "AUTH failed: %s", reason);
+			redis_session_step_error(s, "AUTH", reason, err, errlen);
 			return -1;
 		}
 		freeReplyObject(r);
@@ -219,7 +229,9 @@ int redis_session_open(struct redis_session *s, const struct redisurl *u, int64_
 		snprintf(db, sizeof(db), "%d", u->db);
 		const char *select[] = {"SELECT", db};
 		if (!(r = redis_session_call(s, 2, select, reason, sizeof(reason)))) {
-			snprintf(err, errlen, "SELECT %d failed: %s", u->db, reason);
+			char step[32];
+			snprintf(step, sizeof(step), "SELECT %d", u->db);
+			redis_session_step_error(s, step, reason, err, errlen);
 			return -1;
 		}
 		freeReplyObject(r);

@@ -30,6 +30,7 @@ struct redis_session {
 	int64_t deadline_ms;
 	const char *password;  /* borrowed; masked in every message */
 	char timeout_text[32]; /* "3.0 s" */
+	bool timed_out;        /* a call ended at the deadline */
 	sigset_t saved_mask;   /* SIGPIPE handling, see above */
 	bool sigpipe_was_pending;
 	bool sigpipe_blocked;
@@ -38,20 +39,29 @@ struct redis_session {
 /* Connects to u (borrowed; must outlive the session), then AUTH (ACL user or
  * password only) and SELECT of u->db, all within timeout_ms from now.
  * Returns 0, or -1 with the reason in err ("AUTH failed: ...", "SELECT 2
- * failed: ...", "timed out after 3.0 s connecting"). Either way the caller
- * ends with redis_session_close(). */
+ * failed: ...", "timed out after 3.0 s connecting", "Redis did not answer
+ * within 3.0 s"). Either way the caller ends with redis_session_close(). */
 int redis_session_open(struct redis_session *s, const struct redisurl *u, int64_t timeout_ms,
                        char *err, size_t errlen);
 
 /* Sends one command and waits for its reply, within the deadline. Returns
  * the reply (the caller frees it with freeReplyObject), or NULL with the
- * reason in err: an error reply's text, hiredis's errstr, or a timeout. */
+ * reason in err: an error reply's text, hiredis's errstr, or "Redis did not
+ * answer within 3.0 s" (and s->timed_out set) when the deadline passed,
+ * whatever the command. */
 redisReply *redis_session_call(struct redis_session *s, int argc, const char **argv, char *err,
                                size_t errlen);
 /* The same with explicit argument lengths (binary-safe keys); argvlen NULL
  * means strlen of each. */
 redisReply *redis_session_call_len(struct redis_session *s, int argc, const char **argv,
                                    const size_t *argvlen, char *err, size_t errlen);
+
+/* The reason a step failed, into err: "STEP failed: REASON", or REASON
+ * alone when the step timed out (s->timed_out), since a server that does not
+ * answer says nothing about the step it was sent (a hung Redis is not an
+ * AUTH problem). */
+void redis_session_step_error(const struct redis_session *s, const char *step, const char *reason,
+                              char *err, size_t errlen);
 
 /* Frees the connection and restores the signal mask; safe after a failed
  * open and twice. */

@@ -1,14 +1,17 @@
 /* diagnose.c - `opsdeck diagnose [--json]`: the issues, most severe first,
  * each with its recommendation and the recovery actions that fit it.
  *
- * Exit status: 0 no issues, 1 warnings only (low or medium issues), 2 an
- * error (a high issue). Usage and configuration errors also exit 2, with
- * one line on stderr, since there is then no diagnosis to trust.
+ * Exit status: the overall state (check/overall.h), as `check` exits: 0 ok,
+ * 1 warning (low or medium issues only), 2 critical (a high issue or a
+ * backend down), 3 unknown (nothing configured). Usage and configuration
+ * errors and an output that could not be written are 3 too, with one line
+ * on stderr, since there is then no diagnosis to trust.
  */
 #include "cmd/cmd.h"
 
 #include <json-c/json.h>
 
+#include "check/overall.h"
 #include "out/out.h"
 
 enum { OPT_JSON = 2000 };
@@ -17,7 +20,8 @@ static void diagnose_usage(FILE *f)
 {
 	fprintf(f, "usage: opsdeck diagnose [-c FILE] [--json]\n"
 	           "Probes every backend once and prints the issues found, most severe first,\n"
-	           "with a recommendation for each. Exit 0 ok, 1 warning, 2 error.\n");
+	           "with a recommendation for each. Exit 0 ok, 1 warning, 2 critical,\n"
+	           "3 unknown (nothing configured, or a configuration error).\n");
 }
 
 static int diagnose_option(int opt, const char *arg, void *ctx)
@@ -39,33 +43,32 @@ int cmd_diagnose(int argc, char **argv, struct cli_options *opts)
 	int parsed =
 	    cli_parse(argc, argv, opts, longopts, NULL, diagnose_option, &json, diagnose_usage, 0);
 	if (parsed != 0)
-		return parsed > 0 ? 0 : EXIT_USAGE;
+		return parsed > 0 ? 0 : (int)OVERALL_UNKNOWN;
 
 	struct config cfg;
 	struct snapshot snap;
 	struct diagnosis diagnosis;
 	if (cli_load_and_probe(opts, &cfg, &snap, &diagnosis) < 0)
-		return EXIT_USAGE;
+		return (int)OVERALL_UNKNOWN;
+	enum overall_state overall = overall_state(&snap, &diagnosis);
 
 	struct strbuf out;
 	strbuf_init(&out, 0);
 	if (json) {
 		json_object *doc = out_diagnosis_json(&diagnosis);
 		json_object_object_add(doc, "app", json_object_new_string(snap.app_name));
-		strbuf_puts(&out, json_object_to_json_string_ext(
-		                      doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-		                               JSON_C_TO_STRING_NOSLASHESCAPE));
-		strbuf_putc(&out, '\n');
-		json_object_put(doc);
+		json_object_object_add(doc, "overall",
+		                       json_object_new_string(overall_state_name(overall)));
+		out_json_take(doc, &out);
 	} else {
 		strbuf_printf(&out, "%s: %s, %d issue%s\n", snap.app_name,
-		              diagnosis_status_name(diagnosis.status), diagnosis.count,
+		              overall_state_name(overall), diagnosis.count,
 		              diagnosis.count == 1 ? "" : "s");
 		out_issues_text(&diagnosis, &out);
 	}
-	int rc = (int)diagnosis.status;
+	int rc = (int)overall;
 	if (cli_write_stdout(strbuf_str(&out), out.len) < 0)
-		rc = EXIT_USAGE;
+		rc = (int)OVERALL_UNKNOWN;
 	strbuf_free(&out);
 	config_free(&cfg);
 	return rc;

@@ -190,6 +190,13 @@ static void rule_p95_response(const struct rule_context *ctx)
 	             "slow external calls on the app's heaviest routes.");
 }
 
+/* A statement that touches fewer shared buffers a call than this (800 KB)
+ * did not spend its time reading: an index cannot make it faster. It waited
+ * on a lock, on the client or in a function such as pg_sleep.
+ * pg_stat_statements has no lock time, so the buffers per call are what
+ * tell waiting from working. */
+#define SLOW_QUERY_READING_BLOCKS 100
+
 static void rule_slow_queries(const struct rule_context *ctx)
 {
 	const struct slow_query_status *sq = &ctx->now->slow_queries;
@@ -199,12 +206,28 @@ static void rule_slow_queries(const struct rule_context *ctx)
 	if (!i)
 		return;
 	const struct slow_query *worst = &sq->items[0];
-	MESSAGE(i, "%d %s average over %lld ms; slowest %.0f ms over %lld %s: %.80s", sq->count,
-	        text_plural(sq->count, "query", "queries"), (long long)sq->threshold_ms,
+	char span[48] = "since the statistics were reset";
+	if (sq->span == SLOW_SPAN_WINDOW) {
+		char since[32];
+		window_text(since, sizeof(since), sq->span_ms);
+		snprintf(span, sizeof(span), "in the last %s", since);
+	}
+	MESSAGE(i, "%d %s averaged over %lld ms %s; slowest %.0f ms over %lld %s: %.80s", sq->count,
+	        text_plural(sq->count, "query", "queries"), (long long)sq->threshold_ms, span,
 	        worst->mean_ms, (long long)worst->calls, text_plural(worst->calls, "call", "calls"),
 	        worst->text_hidden ? "(text hidden)" : worst->query);
-	RECOMMEND(i, "EXPLAIN (ANALYZE, BUFFERS) the slowest query and add the index it lacks; "
-	             "cancel a runaway one.");
+	if (worst->blocks_per_call < SLOW_QUERY_READING_BLOCKS)
+		RECOMMEND(i,
+		          "The slowest reads only %.0f buffers a call, so an index will not help: "
+		          "its time went to waiting (a lock, the client, a function such as "
+		          "pg_sleep). If sessions wait on a lock, end the one holding it; cancel "
+		          "a runaway call.",
+		          worst->blocks_per_call);
+	else
+		RECOMMEND(i,
+		          "The slowest reads %.0f buffers a call: EXPLAIN (ANALYZE, BUFFERS) it "
+		          "and add the index it lacks; cancel a runaway one.",
+		          worst->blocks_per_call);
 }
 
 static void rule_query_stats(const struct rule_context *ctx)

@@ -152,21 +152,33 @@ enum slow_query_problem {
 	SLOW_QUERY_FAILED,        /* anything else: see check.error */
 };
 
+/* One statement's figures over the span of its slow_query_status. */
 struct slow_query {
 	char query[SNAPSHOT_QUERY_TEXT]; /* sanitised: one line, no controls */
 	int64_t calls;
 	double total_ms;
 	double mean_ms;
-	bool text_hidden; /* the server hid the text from us */
+	double blocks_per_call; /* shared buffers hit or read per call */
+	bool text_hidden;       /* the server hid the text from us */
 };
 
-/* pg_stat_statements: statements whose mean time exceeds slow_query_ms. */
+/* Over what span the figures of a slow_query_status were counted. */
+enum slow_query_span {
+	SLOW_SPAN_SINCE_RESET = 0, /* the whole view: no earlier poll (one-shot verbs) */
+	SLOW_SPAN_WINDOW,          /* the calls of the last span_ms (a caller that polls) */
+	SLOW_SPAN_BASELINE,        /* first poll of a caller that polls: counted from here */
+};
+
+/* pg_stat_statements: statements whose mean time over the span exceeds
+ * slow_query_ms (opsdeck's own statements and pg_dump's COPY left out). */
 struct slow_query_status {
 	struct check_common check; /* OK when the view was read */
 	enum slow_query_problem problem;
 	char mean_column[16]; /* "mean_exec_time" (PG 13+) or "mean_time" */
 	int64_t threshold_ms;
-	int count; /* top SNAPSHOT_SLOW_QUERIES by mean, slowest first */
+	enum slow_query_span span;
+	int64_t span_ms; /* SLOW_SPAN_WINDOW: how far back the calls are counted */
+	int count;       /* top SNAPSHOT_SLOW_QUERIES by mean, slowest first */
 	struct slow_query items[SNAPSHOT_SLOW_QUERIES];
 };
 

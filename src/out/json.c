@@ -11,8 +11,10 @@
 #include <json-c/json.h>
 
 #include "check/check.h"
+#include "check/overall.h"
 
-#define JSON_SCHEMA_VERSION 1
+/* 2: "overall" is the state of the checks and the diagnosis together. */
+#define JSON_SCHEMA_VERSION 2
 
 /* Adds the JSON of every row of the group to o, under the row's key. */
 static void json_group(const struct snapshot *s, enum check_group group, json_object *o)
@@ -30,7 +32,7 @@ void out_json(const struct snapshot *s, const struct diagnosis *d, struct strbuf
 	json_object_object_add(root, "taken_at", render_json_time(s->taken_at_ms));
 	render_json_add_int(root, "duration_ms", s->duration_ms);
 	json_object_object_add(root, "overall",
-	                       json_object_new_string(check_state_name(check_overall(s))));
+	                       json_object_new_string(overall_state_name(overall_state(s, d))));
 	json_group(s, CHECK_GROUP_IDENTITY, root);
 	json_object *checks = json_object_new_object();
 	json_group(s, CHECK_GROUP_HEALTH, checks);
@@ -45,9 +47,14 @@ void out_json(const struct snapshot *s, const struct diagnosis *d, struct strbuf
 	if (d)
 		json_object_object_add(root, "diagnosis", out_diagnosis_json(d));
 
-	strbuf_puts(b, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-	                                                        JSON_C_TO_STRING_SPACED |
-	                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
+	out_json_take(root, b);
+}
+
+void out_json_take(struct json_object *doc, struct strbuf *b)
+{
+	strbuf_puts(b, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+	                                                       JSON_C_TO_STRING_SPACED |
+	                                                       JSON_C_TO_STRING_NOSLASHESCAPE));
 	strbuf_putc(b, '\n');
-	json_object_put(root);
+	json_object_put(doc);
 }

@@ -15,8 +15,7 @@
 #include <string.h>
 
 #include "check/check.h"
-
-static const char *const PLUGIN_WORDS[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+#include "check/overall.h"
 
 /* The health check at index i of the table, or NULL for another row. */
 static const struct check_common *nagios_health(const struct snapshot *s, size_t i)
@@ -26,27 +25,7 @@ static const struct check_common *nagios_health(const struct snapshot *s, size_t
 
 enum plugin_state out_plugin_state(const struct snapshot *s, const struct diagnosis *d)
 {
-	bool any_configured = false;
-	for (size_t i = 0; i < CHECK_COUNT; i++) {
-		const struct check_common *c = nagios_health(s, i);
-		if (c && c->state == CHECK_UNHEALTHY)
-			return PLUGIN_CRITICAL;
-		if (c && c->state != CHECK_NOT_CONFIGURED)
-			any_configured = true;
-	}
-	if (!any_configured)
-		return PLUGIN_UNKNOWN;
-	if (d && d->status == DIAGNOSIS_ERROR)
-		return PLUGIN_CRITICAL;
-	if (d && d->status == DIAGNOSIS_WARNING)
-		return PLUGIN_WARNING;
-	/* an unknown version: the app may serve fine, only what is deployed is unknown */
-	for (size_t i = 0; i < CHECK_COUNT; i++) {
-		const struct check_common *c = check_common_of(CHECKS[i], s);
-		if (CHECKS[i]->group == CHECK_GROUP_IDENTITY && c && c->state == CHECK_UNHEALTHY)
-			return PLUGIN_WARNING;
-	}
-	return PLUGIN_OK;
+	return (enum plugin_state)overall_state(s, d);
 }
 
 static void summary(struct strbuf *b, const struct snapshot *s)
@@ -128,7 +107,7 @@ enum plugin_state out_nagios(const struct snapshot *s, const struct diagnosis *d
 {
 	enum plugin_state state = out_plugin_state(s, d);
 
-	strbuf_printf(b, "OPSDECK %s - ", PLUGIN_WORDS[state]);
+	strbuf_printf(b, "OPSDECK %s - ", overall_state_word((enum overall_state)state));
 	if (state == PLUGIN_UNKNOWN)
 		strbuf_puts(b, "nothing is configured to check; ");
 	summary(b, s);

@@ -37,10 +37,8 @@ void out_prometheus(const struct snapshot *s, const struct diagnosis *d, struct 
  * and a newline. Returns the state, which is also the exit status. */
 enum plugin_state out_nagios(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b);
 
-/* The plugin state a snapshot maps to: CRITICAL when a configured health
- * check is unhealthy or the diagnosis found a high issue, WARNING when it
- * found any other issue (an unknown version among them), UNKNOWN when
- * nothing at all is configured, else OK. */
+/* The plugin state a snapshot maps to: its overall_state (check/overall.h),
+ * the state every output shows. */
 enum plugin_state out_plugin_state(const struct snapshot *s, const struct diagnosis *d);
 
 /* The issues for people: "HIGH  message", the recommendation and the
@@ -49,5 +47,9 @@ void out_issues_text(const struct diagnosis *d, struct strbuf *b);
 
 /* The diagnosis as a JSON object (json-c); the caller owns the result. */
 struct json_object *out_diagnosis_json(const struct diagnosis *d);
+
+/* Appends doc to b as the JSON documents opsdeck prints are laid out
+ * (pretty, spaced, '/' unescaped) with a newline, and frees doc. */
+void out_json_take(struct json_object *doc, struct strbuf *b);
 
 #endif

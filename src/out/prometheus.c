@@ -6,14 +6,15 @@
  * a family with nothing to report (a check that is down) is left out rather
  * than exported as a misleading zero.
  *
- * The document: the families every check has (configured, up, latency)
- * over the health and identity rows in table order; then each row's own
- * families (check/check.h): the health checks, the metrics, the diagnosis,
- * the identity rows (version_info); then the snapshot's time and duration.
+ * The document: the overall state (check/overall.h), the families every check has (configured, up,
+ * latency) over the health and identity rows in table order; then each row's own families
+ * (check/check.h): the health checks, the metrics, the diagnosis, the identity rows (version_info);
+ * then the snapshot's time and duration.
  */
 #include "out/out.h"
 
 #include "check/check.h"
+#include "check/overall.h"
 
 static const struct prom_family F_CHECK_CONFIGURED = {
     "opsdeck_check_configured", "gauge", "Whether the check is configured (1) or not (0)."};
@@ -25,6 +26,9 @@ static const struct prom_family F_ISSUES = {"opsdeck_issues", "gauge",
                                             "Issues the diagnosis found, by severity."};
 static const struct prom_family F_DIAGNOSIS = {"opsdeck_diagnosis_status", "gauge",
                                                "Overall diagnosis: 0 ok, 1 warning, 2 error."};
+static const struct prom_family F_OVERALL = {
+    "opsdeck_overall_state", "gauge",
+    "The checks and the diagnosis together: 0 ok, 1 warning, 2 critical, 3 unknown."};
 static const struct prom_family F_SNAPSHOT_TIME = {"opsdeck_snapshot_timestamp_seconds", "gauge",
                                                    "When the snapshot was taken (Unix time)."};
 static const struct prom_family F_SNAPSHOT_DURATION = {"opsdeck_snapshot_duration_seconds", "gauge",
@@ -84,6 +88,7 @@ static void prom_diagnosis(struct prom *p, const struct diagnosis *d)
 void out_prometheus(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b)
 {
 	struct prom p = {b, NULL};
+	prom_sample(&p, &F_OVERALL, NULL, overall_state(s, d));
 	prom_checks(&p, s);
 	prom_group(&p, s, CHECK_GROUP_HEALTH);
 	prom_group(&p, s, CHECK_GROUP_METRICS);

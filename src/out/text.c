@@ -1,7 +1,8 @@
 /* text.c - the snapshot for people reading a terminal or a mail from cron.
  *
  * The document: the app's name, the identity rows (the version), the
- * overall line, the health checks, then the metrics, each row as its
+ * overall line (overall_state: the checks and the diagnosis) with the issue
+ * that decided it, the health checks, then the metrics, each row as its
  * check_class text renderer writes it (check/check.h), then the audit log
  * and the diagnosis. */
 #include "out/out.h"
@@ -10,6 +11,7 @@
 #include <stdio.h>
 
 #include "check/check.h"
+#include "check/overall.h"
 #include "util/clock.h"
 
 static void text_group(const struct snapshot *s, enum check_group group, struct strbuf *b)
@@ -23,13 +25,18 @@ void out_text(const struct snapshot *s, const struct diagnosis *d, struct strbuf
 {
 	char when[32];
 	clock_format_iso8601(when, sizeof(when), s->taken_at_ms);
-	enum check_state overall = check_overall(s);
+	enum overall_state overall = overall_state(s, d);
+	const struct issue *worst = overall_worst_issue(d);
 	strbuf_printf(b, "%s\n", s->app_name);
 	text_group(s, CHECK_GROUP_IDENTITY, b);
-	strbuf_printf(b, "overall   %s  (polled %s in %" PRId64 " ms)\n\n",
-	              overall == CHECK_NOT_CONFIGURED ? "NOT CONFIGURED"
-	                                              : render_state_word(overall),
-	              when, s->duration_ms);
+	strbuf_printf(b, "overall   %s  (polled %s in %" PRId64 " ms)\n",
+	              overall_state_word(overall), when, s->duration_ms);
+	if (overall == OVERALL_UNKNOWN)
+		strbuf_puts(b, "          nothing is configured to check\n");
+	else if (worst)
+		strbuf_printf(b, "          %s: %s\n", issue_severity_name(worst->severity),
+		              worst->message);
+	strbuf_putc(b, '\n');
 
 	text_group(s, CHECK_GROUP_HEALTH, b);
 	strbuf_putc(b, '\n');

@@ -36,10 +36,14 @@ void probe_global_cleanup(void);
  * `window` (NULL for one-shot verbs) is state kept by a caller that polls:
  * with it the request-log metrics come from request_window.h, reading only
  * the minutes since the previous call; without it, from one query over the
- * whole window (request_log_sql). */
+ * whole window (request_log_sql). `slow_baseline` likewise (NULL for
+ * one-shot verbs): with it the slow queries are those of the calls since the
+ * previous call (slow_queries.h). */
 struct request_window;
+struct slow_queries_baseline;
 void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
-              struct slow_query_status *slow_queries, struct request_window *window);
+              struct slow_query_status *slow_queries, struct request_window *window,
+              struct slow_queries_baseline *slow_baseline);
 void probe_redis(const struct config *cfg, struct redis_status *out);
 void probe_health(const struct config *cfg, struct http_status *out);
 void probe_version(const struct config *cfg, struct version_status *out);

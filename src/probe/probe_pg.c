@@ -266,7 +266,8 @@ static void slow_reply_malformed(struct slow_query_status *sq, const char *why)
 
 /* The slow statements: the catalog query (installed? which columns?), then
  * the list. Fills sq; never fails the database check. */
-static void pg_slow_queries(struct pg_session *s, struct slow_query_status *sq)
+static void pg_slow_queries(struct pg_session *s, struct slow_query_status *sq,
+                            struct slow_queries_baseline *baseline)
 {
 	char err[SNAPSHOT_TEXT] = "", sqlstate[6] = "";
 	struct slow_queries_catalog cat;
@@ -312,7 +313,8 @@ static void pg_slow_queries(struct pg_session *s, struct slow_query_status *sq)
 	}
 	sq->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
 	if (!(values = pg_values(rows, SLOW_COL_COUNT, "the slow-query list", err, sizeof(err))) ||
-	    slow_queries_parse(values, PQntuples(rows), &cat, sq, err, sizeof(err)) < 0)
+	    slow_queries_parse(values, PQntuples(rows), &cat, baseline, clock_monotonic_ms(), sq,
+	                       err, sizeof(err)) < 0)
 		slow_reply_malformed(sq, err);
 done:
 	free(values);
@@ -336,7 +338,8 @@ static void pg_part_skipped(struct check_common *c, const struct check_common *d
 }
 
 void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
-              struct slow_query_status *slow_queries, struct request_window *window)
+              struct slow_query_status *slow_queries, struct request_window *window,
+              struct slow_queries_baseline *slow_baseline)
 {
 	const char *url = cfg->database.url ? cfg->database.url : "";
 	struct pgurl u;
@@ -384,7 +387,7 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 	if (requests)
 		pg_request_metrics(&s, cfg, requests, window);
 	if (slow_queries)
-		pg_slow_queries(&s, slow_queries);
+		pg_slow_queries(&s, slow_queries, slow_baseline);
 done:
 	/* PQfinish also for a connection that failed: libpq allocated it. No
 	 * PQcancel after a timeout: statement_timeout ends the query, and a

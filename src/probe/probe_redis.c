@@ -45,7 +45,7 @@ static int redis_exchange(struct redis_session *s, const struct redisurl *u,
 
 	const char *info[] = {"INFO"};
 	if (!(r = redis_session_call(s, 1, info, reason, sizeof(reason)))) {
-		snprintf(err, errlen, "INFO failed: %s", reason);
+		redis_session_step_error(s, "INFO", reason, err, errlen);
 		return -1;
 	}
 	int fields = 0;

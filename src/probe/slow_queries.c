@@ -105,7 +105,9 @@ int slow_queries_parse_catalog(const char *const *values, int rows,
 
 /* Only this database's statements: the view shows every database's to a
  * role with pg_read_all_stats, and the operator looks at this app. A NULL
- * text (the server could not read its texts file) is kept. */
+ * text (the server could not read its texts file) is kept. A statement
+ * whose calls since any poll averaged over the threshold took longer than
+ * it in all, so the total is the filter; the mean is decided in C. */
 char *slow_queries_sql(const char *quoted_schema, const char *quoted_mean, const char *quoted_total)
 {
 	if (!pg_is_quoted_identifier(quoted_schema) || !pg_is_quoted_identifier(quoted_mean) ||
@@ -114,15 +116,19 @@ char *slow_queries_sql(const char *quoted_schema, const char *quoted_mean, const
 	struct strbuf b;
 	strbuf_init(&b, 0);
 	strbuf_printf(&b,
-	              SLOW_QUERIES_MARKER " SELECT left(s.query, $3::int), s.calls, s.%s, s.%s"
+	              SLOW_QUERIES_MARKER " SELECT left(s.query, $3::int), s.calls, s.%s, s.%s,"
+	                                  " s.userid::text || ':' || s.queryid::text,"
+	                                  " s.shared_blks_hit + s.shared_blks_read"
 	                                  " FROM %s.pg_stat_statements s"
 	                                  " WHERE s.%s > $1::float8"
 	                                  " AND s.dbid = (SELECT oid FROM pg_database"
 	                                  " WHERE datname = current_database())"
-	                                  " AND (s.query IS NULL OR s.query NOT LIKE '",
-	              quoted_total, quoted_mean, quoted_schema, quoted_mean);
-	strbuf_printf(&b, "%s%%') ORDER BY s.%s DESC LIMIT $2::int", SLOW_QUERIES_MARKER,
-	              quoted_mean);
+	                                  " AND (s.query IS NULL OR (s.query NOT LIKE '",
+	              quoted_total, quoted_mean, quoted_schema, quoted_total);
+	strbuf_printf(&b,
+	              "%s%%' AND s.query NOT ILIKE 'COPY %% TO stdout%%'))"
+	              " ORDER BY s.%s DESC LIMIT $2::int",
+	              SLOW_QUERIES_MARKER, quoted_total);
 	return strbuf_take(&b);
 }
 
@@ -130,7 +136,7 @@ void slow_queries_params(int64_t threshold_ms,
                          char params[SLOW_QUERIES_PARAM_COUNT][SLOW_QUERIES_PARAM_SIZE])
 {
 	snprintf(params[0], SLOW_QUERIES_PARAM_SIZE, "%" PRId64, threshold_ms);
-	snprintf(params[1], SLOW_QUERIES_PARAM_SIZE, "%d", SNAPSHOT_SLOW_QUERIES);
+	snprintf(params[1], SLOW_QUERIES_PARAM_SIZE, "%d", SLOW_QUERIES_TRACKED);
 	/* Characters, not bytes: sanitize_bytes cuts to the buffer later. */
 	snprintf(params[2], SLOW_QUERIES_PARAM_SIZE, "%d", SNAPSHOT_QUERY_TEXT - 1);
 }
@@ -215,46 +221,141 @@ static int bad_value(const char *what, const char *value, char *err, size_t errl
 	return -1;
 }
 
+void slow_queries_baseline_init(struct slow_queries_baseline *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+/* One row's figures (cumulative, or over the span), before its text is
+ * looked at. */
+struct slow_row {
+	int row;
+	int64_t calls;
+	double total_ms;
+	int64_t blocks;
+};
+
+/* The baseline's row for key, or NULL. */
+static const struct slow_queries_seen *baseline_find(const struct slow_queries_counters *b,
+                                                     const char *key)
+{
+	for (int i = 0; key && i < b->count; i++)
+		if (strcmp(b->rows[i].key, key) == 0)
+			return &b->rows[i];
+	return NULL;
+}
+
+static int slow_row_by_mean(const void *a, const void *b)
+{
+	const struct slow_row *x = a, *y = b;
+	double mx = x->total_ms / (double)x->calls, my = y->total_ms / (double)y->calls;
+	return mx < my ? 1 : mx > my ? -1 : x->row - y->row;
+}
+
+/* Reads and checks the numbers of row r into its cumulative figures. */
+static int parse_numbers(const char *const *row, int64_t *calls, double *total_ms, int64_t *blocks,
+                         char *err, size_t errlen)
+{
+	double mean;
+	if (!row[SLOW_COL_CALLS] || text_parse_int64(row[SLOW_COL_CALLS], calls) < 0 || *calls < 0)
+		return bad_value("calls", row[SLOW_COL_CALLS], err, errlen);
+	if (!row[SLOW_COL_TOTAL_MS] || text_parse_double(row[SLOW_COL_TOTAL_MS], total_ms) < 0 ||
+	    *total_ms < 0)
+		return bad_value("total time", row[SLOW_COL_TOTAL_MS], err, errlen);
+	if (!row[SLOW_COL_MEAN_MS] || text_parse_double(row[SLOW_COL_MEAN_MS], &mean) < 0 ||
+	    mean < 0)
+		return bad_value("mean time", row[SLOW_COL_MEAN_MS], err, errlen);
+	if (!row[SLOW_COL_BLOCKS] || text_parse_int64(row[SLOW_COL_BLOCKS], blocks) < 0 ||
+	    *blocks < 0)
+		return bad_value("blocks", row[SLOW_COL_BLOCKS], err, errlen);
+	return 0;
+}
+
+/* Fills q from a row and its figures over the span; true when its text is
+ * hidden from this role. */
+static bool fill_item(struct slow_query *q, const char *const *row, const struct slow_row *f)
+{
+	memset(q, 0, sizeof(*q));
+	q->calls = f->calls;
+	q->total_ms = f->total_ms;
+	q->mean_ms = f->total_ms / (double)f->calls;
+	q->blocks_per_call = (double)f->blocks / (double)f->calls;
+	const char *text = row[SLOW_COL_QUERY];
+	if (!text) {
+		snprintf(q->query, sizeof(q->query), "<query text unavailable>");
+	} else if (strcmp(text, SLOW_QUERIES_HIDDEN_TEXT) == 0) {
+		snprintf(q->query, sizeof(q->query), "%s", SLOW_QUERIES_HIDDEN_TEXT);
+		q->text_hidden = true;
+	} else {
+		clean_query(q->query, sizeof(q->query), text);
+	}
+	return q->text_hidden;
+}
+
+/* Stores the cumulative figures of this poll's rows into b. */
+static void baseline_store(struct slow_queries_counters *b, const char *const *values,
+                           const struct slow_row *seen, int rows, int64_t now_ms)
+{
+	b->valid = true;
+	b->taken_ms = now_ms;
+	b->count = 0;
+	for (int r = 0; r < rows && b->count < SLOW_QUERIES_TRACKED; r++) {
+		const char *key = values[(size_t)r * SLOW_COL_COUNT + SLOW_COL_KEY];
+		struct slow_queries_seen *to = &b->rows[b->count];
+		/* no queryid: no delta for it next time */
+		if (!key || text_copy(to->key, key, sizeof(to->key)) >= sizeof(to->key))
+			continue;
+		to->calls = seen[r].calls;
+		to->total_ms = seen[r].total_ms;
+		to->blocks = seen[r].blocks;
+		b->count++;
+	}
+}
+
 int slow_queries_parse(const char *const *values, int rows, const struct slow_queries_catalog *cat,
+                       struct slow_queries_baseline *baseline, int64_t now_ms,
                        struct slow_query_status *out, char *err, size_t errlen)
 {
-	/* Large (about 10 KB): built in place in a copy only on success. */
-	struct slow_query items[SNAPSHOT_SLOW_QUERIES];
-	int count = 0;
-	bool hidden = false;
+	size_t n = rows > 0 ? (size_t)rows : 1;
+	struct slow_row *seen = xcalloc(n, sizeof(*seen)); /* cumulative, by row */
+	struct slow_row *slow = xcalloc(n, sizeof(*slow)); /* over the span, the slow ones */
+	enum slow_query_span span = !baseline               ? SLOW_SPAN_SINCE_RESET
+	                            : baseline->older.valid ? SLOW_SPAN_WINDOW
+	                                                    : SLOW_SPAN_BASELINE;
+	int candidates = 0, rc = -1;
 
-	for (int r = 0; r < rows && count < SNAPSHOT_SLOW_QUERIES; r++) {
+	for (int r = 0; r < rows; r++) {
 		const char *const *row = values + (size_t)r * SLOW_COL_COUNT;
-		struct slow_query *q = &items[count];
-		memset(q, 0, sizeof(*q));
-		if (!row[SLOW_COL_CALLS] || text_parse_int64(row[SLOW_COL_CALLS], &q->calls) < 0 ||
-		    q->calls < 0)
-			return bad_value("calls", row[SLOW_COL_CALLS], err, errlen);
-		if (!row[SLOW_COL_TOTAL_MS] ||
-		    text_parse_double(row[SLOW_COL_TOTAL_MS], &q->total_ms) < 0 || q->total_ms < 0)
-			return bad_value("total time", row[SLOW_COL_TOTAL_MS], err, errlen);
-		if (!row[SLOW_COL_MEAN_MS] ||
-		    text_parse_double(row[SLOW_COL_MEAN_MS], &q->mean_ms) < 0 || q->mean_ms < 0)
-			return bad_value("mean time", row[SLOW_COL_MEAN_MS], err, errlen);
-
-		const char *text = row[SLOW_COL_QUERY];
-		if (!text) {
-			snprintf(q->query, sizeof(q->query), "<query text unavailable>");
-		} else if (strcmp(text, SLOW_QUERIES_HIDDEN_TEXT) == 0) {
-			snprintf(q->query, sizeof(q->query), "%s", SLOW_QUERIES_HIDDEN_TEXT);
-			q->text_hidden = true;
-			hidden = true;
-		} else {
-			clean_query(q->query, sizeof(q->query), text);
+		seen[r].row = r;
+		if (parse_numbers(row, &seen[r].calls, &seen[r].total_ms, &seen[r].blocks, err,
+		                  errlen) < 0)
+			goto done;
+		struct slow_row f = seen[r];
+		if (span == SLOW_SPAN_BASELINE)
+			continue;
+		const struct slow_queries_seen *before =
+		    span == SLOW_SPAN_WINDOW ? baseline_find(&baseline->older, row[SLOW_COL_KEY])
+		                             : NULL;
+		/* counters that went back were reset since: count from zero */
+		if (before && before->calls <= f.calls && before->total_ms <= f.total_ms) {
+			f.calls -= before->calls;
+			f.total_ms -= before->total_ms;
+			f.blocks = f.blocks >= before->blocks ? f.blocks - before->blocks : 0;
 		}
-		count++;
+		if (f.calls > 0 && f.total_ms / (double)f.calls > (double)out->threshold_ms)
+			slow[candidates++] = f;
 	}
+	if (candidates > 1)
+		qsort(slow, (size_t)candidates, sizeof(*slow), slow_row_by_mean);
 
-	/* Only the count items filled in above are copied; cppcheck 2.10 takes
-	 * the loop-not-entered path to mean all of them. */
-	/* cppcheck-suppress uninitvar */
-	memcpy(out->items, items, (size_t)count * sizeof(items[0]));
+	int count = candidates < SNAPSHOT_SLOW_QUERIES ? candidates : SNAPSHOT_SLOW_QUERIES;
+	bool hidden = false;
+	for (int i = 0; i < count; i++)
+		hidden |= fill_item(&out->items[i], values + (size_t)slow[i].row * SLOW_COL_COUNT,
+		                    &slow[i]);
 	out->count = count;
+	out->span = span;
+	out->span_ms = span == SLOW_SPAN_WINDOW ? now_ms - baseline->older.taken_ms : 0;
 	if (cat->mean_column)
 		snprintf(out->mean_column, sizeof(out->mean_column), "%s", cat->mean_column);
 	out->problem = SLOW_QUERY_OK;
@@ -269,7 +370,18 @@ int slow_queries_parse(const char *const *values, int rows, const struct slow_qu
 		                "pg_read_all_stats TO %s",
 		                role, role);
 	}
-	return 0;
+	if (baseline && span == SLOW_SPAN_BASELINE) {
+		baseline_store(&baseline->older, values, seen, rows, now_ms);
+		baseline->newer = baseline->older;
+	} else if (baseline && now_ms - baseline->newer.taken_ms >= SLOW_QUERIES_WINDOW_MS) {
+		baseline->older = baseline->newer;
+		baseline_store(&baseline->newer, values, seen, rows, now_ms);
+	}
+	rc = 0;
+done:
+	free(seen);
+	free(slow);
+	return rc;
 }
 
 void slow_queries_describe_error(const char *sqlstate, const char *message,

@@ -12,6 +12,7 @@
 
 #include "check/check.h"
 #include "probe/request_window.h"
+#include "probe/slow_queries.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
@@ -65,7 +66,10 @@ static void *worker_main(void *arg)
 	int64_t next_due = 0; /* probe at once */
 	struct request_window window;
 	request_window_init(&window);
-	const struct check_probe_context context = {.window = &window, .cancel = NULL};
+	struct slow_queries_baseline *slow_baseline = xmalloc(sizeof(*slow_baseline));
+	slow_queries_baseline_init(slow_baseline);
+	const struct check_probe_context context = {
+	    .window = &window, .slow_baseline = slow_baseline, .cancel = NULL};
 
 	pthread_mutex_lock(&ws->mutex);
 	while (!ws->stop) {
@@ -101,6 +105,7 @@ static void *worker_main(void *arg)
 	pthread_cond_broadcast(&ws->cond);
 	pthread_mutex_unlock(&ws->mutex);
 	free(part);
+	free(slow_baseline);
 	request_window_free(&window);
 	return NULL;
 }

@@ -251,6 +251,11 @@ TUI_SOCKET=$TUI_SOCKET-2
 write_version "$json_payload"
 fault_dashboard_recorded 140 40 file.conf raw2
 title=$(pane_title)
+# The dashboard lists the calls made since it started: the hostile
+# statements again, once its first poll took the baseline.
+assert_screen "no statement slower than" 10
+psql_app "SELECT 1 AS hostile FROM pg_sleep(1.1) /* $pg_payload */" >/dev/null
+psql_app "SELECT 2 AS hostile_big FROM pg_sleep(1.1) /* $BIG */" >/dev/null
 tui_keys BTab BTab
 assert_screen $'\xe2\x96\xb8 Slow queries'
 assert_reported "hostile" "the slow queries"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `diagnose` against the real stack: the seeded slow queries give a medium
 # issue (exit 1); a hung health endpoint, a stopped Redis and a full disk give
-# high ones (exit 2); every issue carries a recommendation; JSON parses.
+# high ones (exit 2, critical); every issue carries a recommendation; JSON
+# parses.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 stack_private pg,redis,app
 write_stack_config base.conf "timeout = 2s"
@@ -12,6 +13,7 @@ rc=$?
 assert_json "$out" "diagnose --json"
 assert_eq "$rc" 1 "warnings only: exit 1"
 assert_eq "$(json_get "$out" status)" warning "status warning"
+assert_eq "$(json_get "$out" overall)" warning "overall warning"
 types=$(json_get "$out" 'd["issues"]' | "$_LIB_PY" -c 'import json,sys; print(" ".join(i["type"] for i in json.load(sys.stdin)))')
 assert_contains "$types" slow_queries
 assert_not_contains "$types" error_rate

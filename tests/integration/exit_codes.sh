@@ -3,8 +3,8 @@
 # EXIT STATUS): 2 when nothing was done (usage, configuration, a refusal
 # before the action ran), 1 when the action ran or began and failed, 0 on
 # success. Read-only mode refuses recovery actions and lets backups run.
-# check and diagnose keep their own codes (check_exit_codes.sh, diagnose.sh);
-# a configuration error is 3 and 2 there.
+# check and diagnose exit with the overall state instead (check_exit_codes.sh,
+# diagnose.sh, overall_state.sh); a configuration error is 3, UNKNOWN, there.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 . "$OPSDECK_SRCDIR/tests/integration/backup_lib.sh"
 stack_use pg
@@ -34,7 +34,7 @@ assert_contains "$ERR" "bad.conf:2" "a configuration error names file and line"
 assert_exit 2 "$OPSDECK" -c bad.conf recover restart-app --yes
 assert_exit 2 "$OPSDECK" -c bad.conf status
 assert_exit 2 "$OPSDECK" -c bad.conf audit
-assert_exit 2 "$OPSDECK" -c bad.conf diagnose
+assert_exit 3 "$OPSDECK" -c bad.conf diagnose
 assert_exit 3 "$OPSDECK" -c bad.conf check
 assert_exit 2 "$OPSDECK" -c ok.conf audit --since yesterday
 assert_exit 2 "$OPSDECK" -c ok.conf recover no-such-action --yes

@@ -9,8 +9,8 @@ check_document() {
 	"$PYTHON3" - "$1" <<'PY'
 import json, sys
 doc = json.loads(sys.argv[1])
-assert doc["schema_version"] == 1, doc
-assert doc["overall"] in ("ok", "unhealthy", "not configured"), doc["overall"]
+assert doc["schema_version"] == 2, doc
+assert doc["overall"] in ("ok", "warning", "critical", "unknown"), doc["overall"]
 for name in ("database", "redis", "health", "storage"):
     c = doc["checks"][name]
     for key in ("state", "healthy", "latency_ms", "target", "error", "checked_at"):
@@ -41,6 +41,6 @@ paths = /nonexistent-opsdeck-path
 EOF
 json=$("$OPSDECK" -c down.conf status --json)
 assert_eq "$(check_document "$json")" valid "all-down document"
-assert_eq "$(json_get "$json" overall)" unhealthy "overall unhealthy"
+assert_eq "$(json_get "$json" overall)" critical "overall critical"
 assert_eq "$(json_get "$json" version.version)" unknown "version unknown"
 finish

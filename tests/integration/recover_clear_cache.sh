@@ -127,7 +127,7 @@ on_exit kill -CONT "$REDIS_PID"
 elapsed_ms "$OPSDECK" -c hung.conf recover clear-cache --yes >/dev/null
 kill -CONT "$REDIS_PID"
 assert_eq "$RC" 1 "a hung redis fails the action"
-assert_contains "$ERR" "timed out after 1.0 s"
+assert_contains "$ERR" "Redis did not answer within 1.0 s"
 assert_lt "$ELAPSED_MS" 8000 "bounded by the timeout (ms)"
 assert_exit 0 "$OPSDECK" -c hung.conf audit --json
 assert_eq "$(json_get "$OUT" 'd[-1]["result"]')" failed "the failure is on record"

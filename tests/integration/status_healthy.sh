@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Against the real stack, `status --json` shows all four checks healthy and the
 # version from the app's /api/version; the text form says OK; no secret shows.
+# The seed's deliberately slow queries are a warning of their own
+# (overall_state.sh): the threshold is raised past them.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 stack_use pg,redis,app
-write_stack_config opsdeck.conf
+write_stack_config opsdeck.conf "[database]" "slow_query_ms = 600000"
 
 json=$("$OPSDECK" -c opsdeck.conf status --json)
 assert_exit 0 "$OPSDECK" -c opsdeck.conf status --json

@@ -10,6 +10,7 @@ TUI_TESTS = \
 	tests/tui/small_terminal.sh \
 	tests/tui/themes.sh \
 	tests/tui/backup_cancel.sh \
-	tests/tui/read_only.sh tests/tui/no_color.sh
+	tests/tui/read_only.sh tests/tui/no_color.sh \
+	tests/tui/slow_queries_clear.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh

@@ -1,1 +1,2 @@
-UNIT_TESTS += tests/unit/check/test_registry tests/unit/check/test_runner
+UNIT_TESTS += tests/unit/check/test_registry tests/unit/check/test_runner \
+	tests/unit/check/test_overall

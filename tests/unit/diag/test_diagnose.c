@@ -201,11 +201,45 @@ static void test_slow_queries(void **state)
 	assert_non_null(i);
 	assert_int_equal(i->severity, SEVERITY_MEDIUM);
 	assert_non_null(strstr(i->message, "SELECT pg_sleep($1)"));
+	assert_non_null(strstr(i->message, "since the statistics were reset"));
 	assert_non_null(strstr(i->message, "over 3 calls"));
 	assert_string_equal(i->actions[0], "cancel-query");
 	s.slow_queries.items[0].calls = 1;
 	diagnose(&s, NULL, &cfg, &d);
 	assert_non_null(strstr(must_find(&d, ISSUE_SLOW_QUERIES)->message, "over 1 call:"));
+}
+
+/* The advice fits the statement: one that reads few buffers a call (a
+ * primary-key UPDATE that waited on a lock) gets no index advice; one that
+ * reads a lot does. The span is said. */
+static void test_slow_queries_advice_fits(void **state)
+{
+	struct snapshot s;
+	struct diagnosis d;
+	healthy(&s);
+	s.slow_queries.span = SLOW_SPAN_WINDOW;
+	s.slow_queries.span_ms = 2000;
+	s.slow_queries.count = 1;
+	s.slow_queries.items[0].mean_ms = 4100;
+	s.slow_queries.items[0].calls = 1;
+	s.slow_queries.items[0].blocks_per_call = 4;
+	snprintf(s.slow_queries.items[0].query, sizeof(s.slow_queries.items[0].query),
+	         "UPDATE \"Order\" SET \"status\" = $1 WHERE id = $2");
+	diagnose(&s, NULL, &cfg, &d);
+	const struct issue *i = must_find(&d, ISSUE_SLOW_QUERIES);
+	assert_non_null(strstr(i->message, "in the last 2"));
+	assert_non_null(strstr(i->message, "over 1 call:"));
+	assert_null(strstr(i->recommendation, "add the index"));
+	assert_non_null(strstr(i->recommendation, "lock"));
+
+	s.slow_queries.items[0].blocks_per_call = 50000;
+	diagnose(&s, NULL, &cfg, &d);
+	assert_non_null(strstr(must_find(&d, ISSUE_SLOW_QUERIES)->recommendation, "add the index"));
+
+	/* nothing slow over the span: no issue */
+	s.slow_queries.count = 0;
+	diagnose(&s, NULL, &cfg, &d);
+	assert_null(find(&d, ISSUE_SLOW_QUERIES));
 }
 
 static void test_query_stats_problems(void **state)
@@ -390,6 +424,7 @@ int main(void)
 	    cmocka_unit_test(test_no_traffic_is_not_an_error),
 	    cmocka_unit_test(test_slow_average_and_p95_are_medium),
 	    cmocka_unit_test(test_slow_queries),
+	    cmocka_unit_test(test_slow_queries_advice_fits),
 	    cmocka_unit_test(test_query_stats_problems),
 	    cmocka_unit_test(test_request_log_missing_and_unindexed),
 	    cmocka_unit_test(test_redis_rules),

@@ -120,9 +120,9 @@ static void test_json_parses_with_schema_fields(void **state)
 	assert_non_null(root);
 	json_object *o, *checks, *db, *health;
 	assert_true(json_object_object_get_ex(root, "schema_version", &o));
-	assert_int_equal(json_object_get_int(o), 1);
+	assert_int_equal(json_object_get_int(o), 2);
 	assert_true(json_object_object_get_ex(root, "overall", &o));
-	assert_string_equal(json_object_get_string(o), "unhealthy");
+	assert_string_equal(json_object_get_string(o), "critical");
 	assert_true(json_object_object_get_ex(root, "checks", &checks));
 	assert_true(json_object_object_get_ex(checks, "database", &db));
 	assert_true(json_object_object_get_ex(db, "healthy", &o));
@@ -353,6 +353,51 @@ static void test_metrics_and_diagnosis_in_every_format(void **state)
 	strbuf_free(&b);
 }
 
+/* Every check ok, one medium issue: every output says WARNING, none OK. */
+static void test_every_output_shows_one_overall_state(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	healthy_snapshot(&s);
+	struct diagnosis d;
+	memset(&d, 0, sizeof(d));
+	d.status = DIAGNOSIS_WARNING;
+	d.count = 1;
+	d.issues[0].type = ISSUE_SLOW_QUERIES;
+	d.issues[0].severity = SEVERITY_MEDIUM;
+	snprintf(d.issues[0].message, sizeof(d.issues[0].message),
+	         "1 statement slower than 500 ms");
+	snprintf(d.issues[0].recommendation, sizeof(d.issues[0].recommendation), "look");
+	struct strbuf b;
+
+	strbuf_init(&b, 0);
+	out_text(&s, &d, &b);
+	assert_non_null(strstr(strbuf_str(&b), "overall   WARNING"));
+	assert_non_null(strstr(strbuf_str(&b), "medium: 1 statement slower than 500 ms"));
+	assert_null(strstr(strbuf_str(&b), "overall   OK"));
+	strbuf_free(&b);
+
+	strbuf_init(&b, 0);
+	out_json(&s, &d, &b);
+	json_object *root = json_tokener_parse(strbuf_str(&b));
+	json_object *o;
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "overall", &o));
+	assert_string_equal(json_object_get_string(o), "warning");
+	json_object_put(root);
+	strbuf_free(&b);
+
+	strbuf_init(&b, 0);
+	out_prometheus(&s, &d, &b);
+	assert_non_null(strstr(strbuf_str(&b), "\nopsdeck_overall_state 1\n"));
+	strbuf_free(&b);
+
+	strbuf_init(&b, 0);
+	assert_int_equal(out_nagios(&s, &d, &b), PLUGIN_WARNING);
+	assert_non_null(strstr(strbuf_str(&b), "OPSDECK WARNING - "));
+	strbuf_free(&b);
+}
+
 static void test_no_traffic_is_said_plainly(void **state)
 {
 	struct snapshot s;
@@ -380,6 +425,7 @@ int main(void)
 	    cmocka_unit_test(test_prometheus_leaves_out_a_down_check),
 	    cmocka_unit_test(test_prometheus_values_keep_their_precision),
 	    cmocka_unit_test(test_nagios_states),
+	    cmocka_unit_test(test_every_output_shows_one_overall_state),
 	    cmocka_unit_test(test_metrics_and_diagnosis_in_every_format),
 	    cmocka_unit_test(test_no_traffic_is_said_plainly),
 	};

@@ -224,12 +224,14 @@ static void test_sql(void **state)
 	assert_true(strncmp(sql, "/* opsdeck */ ", 14) == 0);
 	assert_null(strchr(sql, ';'));
 	assert_non_null(strstr(sql, "FROM \"public\".pg_stat_statements s"));
-	assert_non_null(strstr(sql, "s.\"mean_exec_time\" > $1::float8"));
-	assert_non_null(strstr(sql, "ORDER BY s.\"mean_exec_time\" DESC LIMIT $2::int"));
+	assert_non_null(strstr(sql, "s.\"total_exec_time\" > $1::float8"));
+	assert_non_null(strstr(sql, "ORDER BY s.\"total_exec_time\" DESC LIMIT $2::int"));
 	assert_non_null(strstr(sql, "left(s.query, $3::int), s.calls, s.\"total_exec_time\", "
-	                            "s.\"mean_exec_time\""));
-	/* opsdeck's own statements left out; this database only */
+	                            "s.\"mean_exec_time\", s.userid::text || ':' || "
+	                            "s.queryid::text, s.shared_blks_hit + s.shared_blks_read"));
+	/* opsdeck's own statements and pg_dump's COPY left out; this database only */
 	assert_non_null(strstr(sql, "s.query NOT LIKE '/* opsdeck */%'"));
+	assert_non_null(strstr(sql, "s.query NOT ILIKE 'COPY % TO stdout%'"));
 	assert_non_null(strstr(sql, "datname = current_database()"));
 	free(sql);
 
@@ -249,7 +251,7 @@ static void test_params(void **state)
 	char params[SLOW_QUERIES_PARAM_COUNT][SLOW_QUERIES_PARAM_SIZE];
 	slow_queries_params(1000, params);
 	assert_string_equal(params[0], "1000");
-	assert_string_equal(params[1], "10");
+	assert_string_equal(params[1], "100");
 	assert_string_equal(params[2], "1023");
 }
 
@@ -267,7 +269,8 @@ static void catalog_of(struct slow_queries_catalog *cat, const char *role)
 }
 
 /* Captured from the stack: the seed's slow queries and a crafted one with
- * OSC, BEL, CSI (7-bit and C1) in a comment. */
+ * OSC, BEL, CSI (7-bit and C1) in a comment (the key and buffer columns
+ * added by hand). */
 static void test_rows_pg15(void **state)
 {
 	(void)state;
@@ -278,7 +281,8 @@ static void test_rows_pg15(void **state)
 	struct slow_query_status sq;
 	slow_queries_reset(&sq, 1000);
 	char err[128] = "";
-	assert_int_equal(slow_queries_parse(r.values, r.count, &cat, &sq, err, sizeof(err)), 0);
+	assert_int_equal(
+	    slow_queries_parse(r.values, r.count, &cat, NULL, 0, &sq, err, sizeof(err)), 0);
 	assert_int_equal(sq.check.state, CHECK_OK);
 	assert_int_equal(sq.problem, SLOW_QUERY_OK);
 	assert_string_equal(sq.check.error, "");
@@ -320,7 +324,8 @@ static void test_rows_crafted(void **state)
 	struct slow_query_status sq;
 	slow_queries_reset(&sq, 1000);
 	char err[128] = "";
-	assert_int_equal(slow_queries_parse(r.values, r.count, &cat, &sq, err, sizeof(err)), 0);
+	assert_int_equal(
+	    slow_queries_parse(r.values, r.count, &cat, NULL, 0, &sq, err, sizeof(err)), 0);
 	assert_int_equal(sq.count, 5);
 
 	/* hidden text: timings kept, problem and recommendation set, the
@@ -334,12 +339,12 @@ static void test_rows_crafted(void **state)
 	assert_string_equal(sq.check.error, "query texts of other roles are hidden from app: run "
 	                                    "GRANT pg_read_all_stats TO app");
 
+	/* a text the server could not read (sorted by mean: 2500 ms) */
+	assert_string_equal(sq.items[1].query, "<query text unavailable>");
+	assert_false(sq.items[1].text_hidden);
 	/* invalid UTF-8 and an OSC 52 (clipboard write) */
-	assert_string_equal(sq.items[1].query,
+	assert_string_equal(sq.items[2].query,
 	                    "SELECT '?\?' /* ?]52;c;ZXZpbA==? */ FROM pg_sleep($1)");
-	/* a text the server could not read */
-	assert_string_equal(sq.items[2].query, "<query text unavailable>");
-	assert_false(sq.items[2].text_hidden);
 	/* CR LF, tabs, NEL and CSI as C1, DEL, BS */
 	assert_string_equal(sq.items[3].query,
 	                    "UPDATE \"Order\" SET \"status\" = $1 /* ?\?2J?\? */");
@@ -356,13 +361,14 @@ static void test_rows_hidden_role_quoted(void **state)
 {
 	(void)state;
 	struct rows r;
-	rows_parse(&r, "<insufficient privilege>\t1\t2000\t2000\n", SLOW_COL_COUNT);
+	rows_parse(&r, "<insufficient privilege>\t1\t2000\t2000\t\\N\t0\n", SLOW_COL_COUNT);
 	struct slow_queries_catalog cat;
 	catalog_of(&cat, "Monitor\"Role");
 	struct slow_query_status sq;
 	slow_queries_reset(&sq, 1000);
 	char err[128] = "";
-	assert_int_equal(slow_queries_parse(r.values, r.count, &cat, &sq, err, sizeof(err)), 0);
+	assert_int_equal(
+	    slow_queries_parse(r.values, r.count, &cat, NULL, 0, &sq, err, sizeof(err)), 0);
 	assert_string_equal(
 	    sq.check.error,
 	    "query texts of other roles are hidden from \"Monitor\"\"Role\": run GRANT "
@@ -381,9 +387,10 @@ static void test_rows_limits(void **state)
 	o += (size_t)sprintf(data + o, "SELECT '");
 	for (int i = 0; i < 2000; i++)
 		o += (size_t)sprintf(data + o, "\xc3\xa9");
-	o += (size_t)sprintf(data + o, "'\t1\t9000\t9000\n");
+	o += (size_t)sprintf(data + o, "'\t1\t9000\t9000\t10:1\t0\n");
 	for (int i = 0; i < 14; i++)
-		o += (size_t)sprintf(data + o, "SELECT %d\t1\t%d\t%d\n", i, 8000 - i, 8000 - i);
+		o += (size_t)sprintf(data + o, "SELECT %d\t1\t%d\t%d\t10:%d\t0\n", i, 8000 - i,
+		                     8000 - i, i + 2);
 	struct rows r;
 	rows_parse(&r, data, SLOW_COL_COUNT);
 	free(data);
@@ -393,7 +400,8 @@ static void test_rows_limits(void **state)
 	struct slow_query_status sq;
 	slow_queries_reset(&sq, 1000);
 	char err[128] = "";
-	assert_int_equal(slow_queries_parse(r.values, r.count, &cat, &sq, err, sizeof(err)), 0);
+	assert_int_equal(
+	    slow_queries_parse(r.values, r.count, &cat, NULL, 0, &sq, err, sizeof(err)), 0);
 	assert_int_equal(sq.count, SNAPSHOT_SLOW_QUERIES);
 	size_t len = strlen(sq.items[0].query);
 	assert_true(len < SNAPSHOT_QUERY_TEXT);
@@ -401,6 +409,118 @@ static void test_rows_limits(void **state)
 	assert_true(harmless(sq.items[0].query));
 	assert_string_equal(sq.items[9].query, "SELECT 8");
 	rows_free(&r);
+}
+
+/* One poll of a caller that polls: rows in COPY text, parsed against the
+ * baseline at now_ms. */
+static void poll_rows(const char *data, struct slow_queries_baseline *b, int64_t now_ms,
+                      struct slow_query_status *sq)
+{
+	struct rows r;
+	rows_parse(&r, data, SLOW_COL_COUNT);
+	struct slow_queries_catalog cat;
+	catalog_of(&cat, "app");
+	slow_queries_reset(sq, 1000);
+	char err[128] = "";
+	assert_int_equal(
+	    slow_queries_parse(r.values, r.count, &cat, b, now_ms, sq, err, sizeof(err)), 0);
+	rows_free(&r);
+}
+
+/* The view only grows; the list shows the calls since the older baseline,
+ * one to two windows back, so it empties once the slow statement has
+ * stopped for that long, and does not flicker between polls. */
+static void test_rows_since_the_previous_poll(void **state)
+{
+	(void)state;
+	struct slow_queries_baseline b;
+	slow_queries_baseline_init(&b);
+	struct slow_query_status sq;
+
+	/* the first poll only takes the baseline */
+	poll_rows("SELECT pg_sleep($1)\t3\t3600\t1200\t10:1\t0\n"
+	          "UPDATE t SET x = $1 WHERE id = $2\t1\t5000\t5000\t10:2\t4\n",
+	          &b, 10000, &sq);
+	assert_int_equal(sq.check.state, CHECK_OK);
+	assert_int_equal(sq.span, SLOW_SPAN_BASELINE);
+	assert_int_equal(sq.count, 0);
+	assert_true(b.older.valid);
+	assert_int_equal(b.older.count, 2);
+
+	/* two more sleeps; the UPDATE ran 100 fast calls since */
+	poll_rows("SELECT pg_sleep($1)\t5\t6000\t1200\t10:1\t0\n"
+	          "UPDATE t SET x = $1 WHERE id = $2\t101\t5100\t50.5\t10:2\t404\n",
+	          &b, 12000, &sq);
+	assert_int_equal(sq.span, SLOW_SPAN_WINDOW);
+	assert_int_equal(sq.span_ms, 2000);
+	assert_int_equal(sq.count, 1);
+	assert_string_equal(sq.items[0].query, "SELECT pg_sleep($1)");
+	assert_int_equal(sq.items[0].calls, 2);
+	assert_float_equal(sq.items[0].total_ms, 2400, 1e-9);
+	assert_float_equal(sq.items[0].mean_ms, 1200, 1e-9);
+	assert_float_equal(sq.items[0].blocks_per_call, 0, 1e-9);
+
+	/* the statement stopped: listed on while the older baseline predates
+	 * it, then the warning clears */
+	static const char *const same =
+	    "SELECT pg_sleep($1)\t5\t6000\t1200\t10:1\t0\n"
+	    "UPDATE t SET x = $1 WHERE id = $2\t101\t5100\t50.5\t10:2\t404\n";
+	const int64_t listed_at[] = {14000, 10000 + SLOW_QUERIES_WINDOW_MS,
+	                             10000 + 2 * SLOW_QUERIES_WINDOW_MS};
+	for (size_t t = 0; t < sizeof(listed_at) / sizeof(listed_at[0]); t++) {
+		poll_rows(same, &b, listed_at[t], &sq);
+		assert_int_equal(sq.count, 1);
+		assert_int_equal(sq.span_ms, listed_at[t] - 10000);
+	}
+	poll_rows(same, &b, 12000 + 2 * SLOW_QUERIES_WINDOW_MS, &sq);
+	assert_int_equal(sq.span, SLOW_SPAN_WINDOW);
+	assert_int_equal(sq.span_ms, 2000 + SLOW_QUERIES_WINDOW_MS);
+	assert_int_equal(sq.count, 0);
+
+	/* a reset (counters went back) and a statement new to the baseline
+	 * count from zero; buffers per call over the span */
+	poll_rows("SELECT pg_sleep($1)\t1\t1500\t1500\t10:1\t0\n"
+	          "SELECT * FROM big WHERE note LIKE $1\t2\t4000\t2000\t10:3\t90000\n",
+	          &b, 14000 + 2 * SLOW_QUERIES_WINDOW_MS, &sq);
+	assert_int_equal(sq.count, 2);
+	assert_string_equal(sq.items[0].query, "SELECT * FROM big WHERE note LIKE $1");
+	assert_float_equal(sq.items[0].blocks_per_call, 45000, 1e-9);
+	assert_int_equal(sq.items[1].calls, 1);
+	assert_float_equal(sq.items[1].mean_ms, 1500, 1e-9);
+}
+
+/* One-shot verbs read the whole view, and say so. */
+static void test_rows_without_a_baseline_since_reset(void **state)
+{
+	(void)state;
+	struct slow_query_status sq;
+	poll_rows("SELECT pg_sleep($1)\t3\t3600\t1200\t10:1\t0\n"
+	          "SELECT 1\t1000\t1100\t1.1\t10:4\t0\n",
+	          NULL, 10000, &sq);
+	assert_int_equal(sq.span, SLOW_SPAN_SINCE_RESET);
+	assert_int_equal(sq.span_ms, 0);
+	assert_int_equal(sq.count, 1);
+	assert_int_equal(sq.items[0].calls, 3);
+}
+
+/* A malformed reply leaves the baseline as it was. */
+static void test_rows_malformed_keeps_the_baseline(void **state)
+{
+	(void)state;
+	struct slow_queries_baseline b;
+	slow_queries_baseline_init(&b);
+	struct slow_query_status sq;
+	poll_rows("SELECT pg_sleep($1)\t3\t3600\t1200\t10:1\t0\n", &b, 10000, &sq);
+	struct rows r;
+	rows_parse(&r, "SELECT pg_sleep($1)\tx\t3600\t1200\t10:1\t0\n", SLOW_COL_COUNT);
+	struct slow_queries_catalog cat;
+	catalog_of(&cat, "app");
+	char err[128] = "";
+	assert_int_equal(
+	    slow_queries_parse(r.values, r.count, &cat, &b, 12000, &sq, err, sizeof(err)), -1);
+	rows_free(&r);
+	assert_int_equal(b.older.taken_ms, 10000);
+	assert_int_equal(b.older.rows[0].calls, 3);
 }
 
 /* No row above the threshold: OK with an empty list. */
@@ -412,7 +532,7 @@ static void test_rows_none(void **state)
 	struct slow_query_status sq;
 	slow_queries_reset(&sq, 1000);
 	char err[128] = "";
-	assert_int_equal(slow_queries_parse(NULL, 0, &cat, &sq, err, sizeof(err)), 0);
+	assert_int_equal(slow_queries_parse(NULL, 0, &cat, NULL, 0, &sq, err, sizeof(err)), 0);
 	assert_int_equal(sq.check.state, CHECK_OK);
 	assert_int_equal(sq.count, 0);
 	assert_int_equal(sq.problem, SLOW_QUERY_OK);
@@ -424,12 +544,14 @@ static void test_rows_malformed(void **state)
 	static const struct {
 		const char *rows, *message;
 	} cases[] = {
-	    {"SELECT 1\tx\t1\t1\n", "bad calls value \"x\""},
-	    {"SELECT 1\t-1\t1\t1\n", "bad calls value \"-1\""},
-	    {"SELECT 1\t\\N\t1\t1\n", "bad calls value \"NULL\""},
-	    {"SELECT 1\t1\tInfinity\t1\n", "bad total time value \"Infinity\""},
-	    {"SELECT 1\t1\t1\t\\N\n", "bad mean time value \"NULL\""},
-	    {"SELECT 1\t1\t1\t1\nSELECT 2\t1\t1\t-0.5\n", "bad mean time value \"-0.5\""},
+	    {"SELECT 1\tx\t1\t1\tk\t0\n", "bad calls value \"x\""},
+	    {"SELECT 1\t-1\t1\t1\tk\t0\n", "bad calls value \"-1\""},
+	    {"SELECT 1\t\\N\t1\t1\tk\t0\n", "bad calls value \"NULL\""},
+	    {"SELECT 1\t1\tInfinity\t1\tk\t0\n", "bad total time value \"Infinity\""},
+	    {"SELECT 1\t1\t1\t\\N\tk\t0\n", "bad mean time value \"NULL\""},
+	    {"SELECT 1\t1\t1\t1\tk\t0\nSELECT 2\t1\t1\t-0.5\tk\t0\n",
+	     "bad mean time value \"-0.5\""},
+	    {"SELECT 1\t1\t1\t1\tk\t-3\n", "bad blocks value \"-3\""},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct rows r;
@@ -439,8 +561,9 @@ static void test_rows_malformed(void **state)
 		struct slow_query_status sq;
 		slow_queries_reset(&sq, 1000);
 		char err[128] = "";
-		assert_int_equal(slow_queries_parse(r.values, r.count, &cat, &sq, err, sizeof(err)),
-		                 -1);
+		assert_int_equal(
+		    slow_queries_parse(r.values, r.count, &cat, NULL, 0, &sq, err, sizeof(err)),
+		    -1);
 		assert_string_equal(err, cases[i].message);
 		assert_int_equal(sq.count, 0);
 		assert_int_equal(sq.check.state, CHECK_PENDING);
@@ -506,6 +629,9 @@ int main(void)
 	    cmocka_unit_test(test_rows_hidden_role_quoted),
 	    cmocka_unit_test(test_rows_limits),
 	    cmocka_unit_test(test_rows_none),
+	    cmocka_unit_test(test_rows_since_the_previous_poll),
+	    cmocka_unit_test(test_rows_without_a_baseline_since_reset),
+	    cmocka_unit_test(test_rows_malformed_keeps_the_baseline),
 	    cmocka_unit_test(test_rows_malformed),
 	    cmocka_unit_test(test_describe_error),
 	};
