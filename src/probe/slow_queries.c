@@ -355,7 +355,7 @@ int slow_queries_parse(const char *const *values, int rows, const struct slow_qu
 		                    &slow[i]);
 	out->count = count;
 	out->span = span;
-	out->span_ms = span == SLOW_SPAN_WINDOW ? now_ms - baseline->older.taken_ms : 0;
+	out->span_ms = span == SLOW_SPAN_WINDOW && baseline ? now_ms - baseline->older.taken_ms : 0;
 	if (cat->mean_column)
 		snprintf(out->mean_column, sizeof(out->mean_column), "%s", cat->mean_column);
 	out->problem = SLOW_QUERY_OK;

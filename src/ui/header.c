@@ -4,18 +4,27 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check/overall.h"
 #include "ui/fit.h"
 #include "util/text.h"
 
 enum ui_severity header_overall(const struct ui_view *v)
 {
-	enum check_state checks = check_overall(v->snap);
-	enum diagnosis_status diag = v->diag != NULL ? v->diag->status : DIAGNOSIS_OK;
-	if (checks == CHECK_UNHEALTHY || diag == DIAGNOSIS_ERROR)
+	/* Before the first answer nothing is known: the header says it waits,
+	 * where overall_state would count the pending checks as healthy. */
+	if (check_overall(v->snap) == CHECK_PENDING)
+		return UI_SEV_PENDING;
+	switch (overall_state(v->snap, v->diag)) {
+	case OVERALL_CRITICAL:
 		return UI_SEV_CRIT;
-	if (diag == DIAGNOSIS_WARNING)
+	case OVERALL_WARNING:
 		return UI_SEV_WARN;
-	return panel_severity_of_state(checks);
+	case OVERALL_OK:
+		return UI_SEV_OK;
+	case OVERALL_UNKNOWN:
+	default:
+		return UI_SEV_NONE;
+	}
 }
 
 /* Why the state is what it is: the most severe issue, else the first health
