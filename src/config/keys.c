@@ -73,7 +73,7 @@ const struct config_key config_keys[] = {
     {KEY("thresholds", "lock_waiters", TYPE_INT64, thresholds.lock_waiters, "1"), .min = 1,
      .max = 100000},
 
-#define ACTION_KEY(id, name, dflt)                                                                 \
+#define ACTION_KEY(id, name, title, dflt)                                                          \
 	{KEY("actions", name, TYPE_LIST, actions.names[id], dflt),                                 \
 	 .count_offset = F(actions.counts[id]), .max_items = ISSUE_MAX_ACTIONS,                    \
 	 .check = CHECK_ACTION_NAMES},

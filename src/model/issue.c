@@ -2,10 +2,11 @@
  * statuses (see issue.h). */
 #include "model/issue.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const struct issue_type_info ISSUE_TYPES[ISSUE_TYPE_COUNT] = {
-#define ISSUE_TYPE_ROW(id, name, actions) [id] = {name, actions},
+#define ISSUE_TYPE_ROW(id, name, title, actions) [id] = {name, title, actions},
     ISSUE_TYPE_LIST(ISSUE_TYPE_ROW)
 #undef ISSUE_TYPE_ROW
 };
@@ -34,6 +35,17 @@ const char *diagnosis_status_name(enum diagnosis_status status)
 		return "error";
 	}
 	return "unknown";
+}
+
+void issue_title(const struct issue *i, char *dst, size_t size)
+{
+	if (size == 0)
+		return;
+	const char *subject = strchr(i->id, ':');
+	if (subject != NULL && subject[1] != '\0')
+		snprintf(dst, size, "%s (%s)", ISSUE_TYPES[i->type].title, subject + 1);
+	else
+		snprintf(dst, size, "%s", ISSUE_TYPES[i->type].title);
 }
 
 bool issue_addressed_by(const struct issue *i, const struct action *a)

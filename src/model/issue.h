@@ -10,6 +10,7 @@
 #define OPSDECK_MODEL_ISSUE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "model/action.h"
 
@@ -21,40 +22,43 @@ enum issue_severity {
 
 const char *issue_severity_name(enum issue_severity severity); /* "low", "medium", "high" */
 
-/* X-macro: type, its name in config and JSON, default suggested actions
+/* X-macro: type, its name in config, JSON and the audit log, its title for
+ * people (dialogs, Activity), default suggested actions
  * (names from model/action.h, space-separated as in the [actions] section;
  * the first is the one the dashboard preselects). A lock is suggested
  * terminate-query first: its blocker is usually idle in transaction, and
  * cancelling a session that runs no query does nothing. */
 #define ISSUE_TYPE_LIST(X)                                                                         \
-	X(ISSUE_DATABASE_DOWN, "database_down", ACTION_NAME_RECONNECT_DB)                          \
-	X(ISSUE_REDIS_DOWN, "redis_down", "")                                                      \
-	X(ISSUE_APP_DOWN, "app_down",                                                              \
+	X(ISSUE_DATABASE_DOWN, "database_down", "database down", ACTION_NAME_RECONNECT_DB)         \
+	X(ISSUE_REDIS_DOWN, "redis_down", "Redis down", "")                                        \
+	X(ISSUE_APP_DOWN, "app_down", "app down",                                                  \
 	  ACTION_NAME_RESTART_APP " " ACTION_NAME_RECONNECT_DB " " ACTION_NAME_CLEAR_CACHE)        \
-	X(ISSUE_STORAGE_FULL, "storage_full", "")                                                  \
-	X(ISSUE_ERROR_RATE, "error_rate", ACTION_NAME_RESTART_APP " " ACTION_NAME_CLEAR_CACHE)     \
-	X(ISSUE_SLOW_RESPONSE, "slow_response", ACTION_NAME_CLEAR_CACHE)                           \
-	X(ISSUE_P95_RESPONSE, "p95_response", ACTION_NAME_CLEAR_CACHE)                             \
-	X(ISSUE_SLOW_QUERIES, "slow_queries", ACTION_NAME_CANCEL_QUERY)                            \
-	X(ISSUE_QUERY_STATS, "query_stats", "")                                                    \
-	X(ISSUE_REQUEST_LOG, "request_log", "")                                                    \
-	X(ISSUE_REDIS_MEMORY, "redis_memory", ACTION_NAME_CLEAR_CACHE)                             \
-	X(ISSUE_REDIS_EVICTIONS, "redis_evictions", ACTION_NAME_CLEAR_CACHE)                       \
-	X(ISSUE_REDIS_BGSAVE, "redis_bgsave", "")                                                  \
-	X(ISSUE_CONNECTIONS, "connections", ACTION_NAME_RECONNECT_DB)                              \
-	X(ISSUE_IDLE_IN_TRANSACTION, "idle_in_transaction", ACTION_NAME_RECONNECT_DB)              \
-	X(ISSUE_LOCK_WAITERS, "lock_waiters",                                                      \
+	X(ISSUE_STORAGE_FULL, "storage_full", "storage full", "")                                  \
+	X(ISSUE_ERROR_RATE, "error_rate", "error rate",                                            \
+	  ACTION_NAME_RESTART_APP " " ACTION_NAME_CLEAR_CACHE)                                     \
+	X(ISSUE_SLOW_RESPONSE, "slow_response", "slow response", ACTION_NAME_CLEAR_CACHE)          \
+	X(ISSUE_P95_RESPONSE, "p95_response", "slow p95 response", ACTION_NAME_CLEAR_CACHE)        \
+	X(ISSUE_SLOW_QUERIES, "slow_queries", "slow queries", ACTION_NAME_CANCEL_QUERY)            \
+	X(ISSUE_QUERY_STATS, "query_stats", "query statistics unavailable", "")                    \
+	X(ISSUE_REQUEST_LOG, "request_log", "request log", "")                                     \
+	X(ISSUE_REDIS_MEMORY, "redis_memory", "Redis memory high", ACTION_NAME_CLEAR_CACHE)        \
+	X(ISSUE_REDIS_EVICTIONS, "redis_evictions", "Redis evictions", ACTION_NAME_CLEAR_CACHE)    \
+	X(ISSUE_REDIS_BGSAVE, "redis_bgsave", "Redis save failing", "")                            \
+	X(ISSUE_CONNECTIONS, "connections", "connections near limit", ACTION_NAME_RECONNECT_DB)    \
+	X(ISSUE_IDLE_IN_TRANSACTION, "idle_in_transaction", "idle in transaction",                 \
+	  ACTION_NAME_RECONNECT_DB)                                                                \
+	X(ISSUE_LOCK_WAITERS, "lock_waiters", "lock waiters",                                      \
 	  ACTION_NAME_TERMINATE_QUERY " " ACTION_NAME_CANCEL_QUERY)                                \
-	X(ISSUE_VERSION_UNKNOWN, "version_unknown", "")                                            \
-	X(ISSUE_VERSION_MISMATCH, "version_mismatch", ACTION_NAME_RESTART_APP)                     \
-	X(ISSUE_BACKUP_STALE, "backup_stale", "")                                                  \
-	X(ISSUE_BACKUP_UNFINISHED, "backup_unfinished", "")
+	X(ISSUE_VERSION_UNKNOWN, "version_unknown", "version unknown", "")                         \
+	X(ISSUE_VERSION_MISMATCH, "version_mismatch", "version mismatch", ACTION_NAME_RESTART_APP) \
+	X(ISSUE_BACKUP_STALE, "backup_stale", "backup stale", "")                                  \
+	X(ISSUE_BACKUP_UNFINISHED, "backup_unfinished", "backup unfinished", "")
 
 /* Not laid out by clang-format, which reads the X-macro and the member after
  * it as one expression. */
 /* clang-format off */
 enum issue_type {
-#define ISSUE_TYPE_ENUM(id, name, actions) id,
+#define ISSUE_TYPE_ENUM(id, name, title, actions) id,
 	ISSUE_TYPE_LIST(ISSUE_TYPE_ENUM)
 #undef ISSUE_TYPE_ENUM
 	ISSUE_TYPE_COUNT
@@ -63,6 +67,7 @@ enum issue_type {
 
 struct issue_type_info {
 	const char *name;            /* "error_rate" */
+	const char *title;           /* "error rate" */
 	const char *default_actions; /* space-separated action names, may be "" */
 };
 
@@ -86,6 +91,11 @@ enum diagnosis_status {
 	DIAGNOSIS_WARNING = 1, /* only low/medium issues: exit 1 */
 	DIAGNOSIS_ERROR = 2,   /* a high issue: exit 2 */
 };
+
+/* The issue's title for people: its type's title, then the subject of its
+ * id in parentheses when it has one ("storage full (/srv)"). Always
+ * NUL-terminated, cut to `size`. */
+void issue_title(const struct issue *i, char *dst, size_t size);
 
 const char *diagnosis_status_name(enum diagnosis_status status); /* "ok", "warning", "error" */
 

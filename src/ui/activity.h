@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "model/issue.h"
 #include "ui/theme.h"
 
 #define ACTIVITY_MAX  200
@@ -28,6 +29,12 @@ void activity_init(struct activity_log *log);
 
 void activity_add(struct activity_log *log, int64_t at_ms, enum ui_element element, const char *fmt,
                   ...) __attribute__((format(printf, 4, 5)));
+
+/* Adds an entry for each issue that appeared between two diagnoses (its
+ * message, critical or warning by severity) and for each that cleared (its
+ * title, issue_title: the stable id stays in JSON and the audit log). */
+void activity_log_issues(struct activity_log *log, const struct diagnosis *before,
+                         const struct diagnosis *after, int64_t now_ms);
 
 /* The i-th newest entry (0 = newest), or NULL. */
 const struct activity_entry *activity_newest(const struct activity_log *log, int i);

@@ -100,29 +100,6 @@ static enum ui_element dashboard_state_element(enum check_state s)
 	return s == CHECK_OK ? UI_OK : s == CHECK_UNHEALTHY ? UI_CRITICAL : UI_DIM;
 }
 
-/* Issues that appeared or cleared between two diagnoses go to Activity. */
-static void dashboard_log_issues(struct dashboard *d, const struct diagnosis *before,
-                                 const struct diagnosis *after, int64_t now)
-{
-	for (int i = 0; i < after->count; i++) {
-		bool seen = false;
-		for (int j = 0; j < before->count && !seen; j++)
-			seen = strcmp(before->issues[j].id, after->issues[i].id) == 0;
-		if (!seen)
-			activity_add(&d->activity, now,
-			             after->issues[i].severity == SEVERITY_HIGH ? UI_CRITICAL
-			                                                        : UI_WARNING,
-			             "issue: %s", after->issues[i].message);
-	}
-	for (int j = 0; j < before->count; j++) {
-		bool still = false;
-		for (int i = 0; i < after->count && !still; i++)
-			still = strcmp(before->issues[j].id, after->issues[i].id) == 0;
-		if (!still)
-			activity_add(&d->activity, now, UI_OK, "cleared: %s", before->issues[j].id);
-	}
-}
-
 /* Takes the workers' latest parts: history, activity, diagnosis. */
 static void dashboard_update(struct dashboard *d)
 {
@@ -174,7 +151,7 @@ static void dashboard_update(struct dashboard *d)
 		return;
 	struct diagnosis old = d->diag;
 	diagnose(s, d->have_previous ? &d->previous : NULL, d->cfg, &d->diag);
-	dashboard_log_issues(d, &old, &d->diag, now);
+	activity_log_issues(&d->activity, &old, &d->diag, now);
 	d->previous = before;
 	d->have_previous = true;
 }

@@ -100,6 +100,11 @@ const char *panel_mark_symbol(const struct ui_view *v, enum ui_severity sev)
 	return v->utf8 ? MARKS[sev].symbol_utf8 : MARKS[sev].symbol_ascii;
 }
 
+const char *panel_mark_word(enum ui_severity sev)
+{
+	return MARKS[sev].word;
+}
+
 const char *panel_mark_overall(enum ui_severity sev)
 {
 	return MARKS[sev].overall;
@@ -111,7 +116,7 @@ int panel_draw_mark(struct grid *g, const struct ui_view *v, int x, int y, int e
 	const struct ui_mark *m = &MARKS[sev];
 	int n = grid_put(g, x, y, end, panel_mark_symbol(v, sev), m->element);
 	n += grid_put(g, x + n, y, end, " ", UI_NORMAL);
-	n += grid_printf(g, x + n, y, end, m->element, "%-4s", m->word);
+	n += grid_printf(g, x + n, y, end, m->element, "%-4s", panel_mark_word(sev));
 	return n;
 }
 

@@ -64,6 +64,9 @@ enum ui_severity panel_check_severity(const struct ui_view *v, enum check_id che
 enum ui_element panel_mark_element(enum ui_severity sev);
 const char *panel_mark_symbol(const struct ui_view *v, enum ui_severity sev);
 
+/* The word of a severity as the Issues list shows it: "WARN". */
+const char *panel_mark_word(enum ui_severity sev);
+
 /* The word of a severity as the header's overall state: "CRITICAL". */
 const char *panel_mark_overall(enum ui_severity sev);
 

@@ -80,7 +80,9 @@ static int panel_issues_details(const struct ui_view *v, int selected, char *tit
 	if (v->diag == NULL || selected < 0 || selected >= v->diag->count)
 		return -1;
 	const struct issue *is = &v->diag->issues[selected];
-	snprintf(title, title_size, "Issue: %s", ISSUE_TYPES[is->type].name);
+	char name[96];
+	issue_title(is, name, sizeof(name));
+	snprintf(title, title_size, "Issue: %s", name);
 	char actions[128] = "";
 	for (int i = 0; i < is->action_count; i++) {
 		size_t len = strlen(actions);
@@ -88,8 +90,8 @@ static int panel_issues_details(const struct ui_view *v, int selected, char *tit
 		         is->actions[i]);
 	}
 	snprintf(text, text_size, "Severity: %s\n\n%s\n\nWhat to do: %s\n\nSuggested actions: %s",
-	         issue_severity_name(is->severity), is->message, is->recommendation,
-	         actions[0] ? actions : "none");
+	         panel_mark_word(panel_severity_of_issue(is->severity)), is->message,
+	         is->recommendation, actions[0] ? actions : "none");
 	return 0;
 }
 

@@ -330,6 +330,51 @@ static void test_details_of_every_panel(void **state)
 	assert_non_null(strstr(text, "p95 of each poll since 11:05"));
 }
 
+/* The issue dialog names the issue by its title and its severity by the
+ * word of the Issues list; Activity names a cleared issue by its title. */
+static void test_issue_labels(void **state)
+{
+	(void)state;
+	struct ui_view v;
+	make_view(&v, false);
+	ui.focus = PANEL_ISSUES;
+	ui.selected[PANEL_ISSUES] = 1;
+	assert_int_equal(panels_details(&v, ui.dialog_title, sizeof(ui.dialog_title),
+	                                ui.dialog_text, sizeof(ui.dialog_text)),
+	                 0);
+	ui.dialog = DIALOG_TEXT;
+	assert_string_equal(ui.dialog_title, "Issue: storage full (/srv)");
+	assert_non_null(strstr(ui.dialog_text, "Severity: WARN\n"));
+	screen_check_golden(&v, 80, 24, "issue_dialog_80x24");
+	ui.dialog = DIALOG_NONE;
+
+	struct diagnosis after = diag;
+	after.count = 1;
+	activity_log_issues(&activity, &diag, &after, NOW);
+	assert_drawn(&v, 120, 40, false, "cleared: storage full (/srv)", NULL);
+	assert_null(strstr(activity_newest(&activity, 0)->text, "storage_full"));
+}
+
+/* An OK health check that took a second or more says it is slow. */
+static void test_slow_health_hint(void **state)
+{
+	(void)state;
+	struct ui_view v;
+	make_view(&v, false);
+	snap.health.check.latency_ms = 2000;
+	assert_drawn(&v, 120, 40, false, "slow 2.0 s", NULL);
+	assert_drawn(&v, 80, 24, false, "slow", NULL);
+	snap.health.check.latency_ms = 999;
+	struct grid g;
+	assert_int_equal(grid_init(&g, 120, 40), 0);
+	panels_draw(&g, &v);
+	char *text = grid_to_text(&g);
+	assert_non_null(text);
+	assert_null(strstr(text, "slow"));
+	free(text);
+	grid_free(&g);
+}
+
 /* An indented line too long for the width breaks inside its text, not
  * after the indent (an address in the Health details). */
 static void test_wrap_keeps_an_indent_with_its_text(void **state)
@@ -482,6 +527,8 @@ int main(void)
 	    cmocka_unit_test(test_small_terminal_header),
 	    cmocka_unit_test(test_figures_never_cut),
 	    cmocka_unit_test(test_details_of_every_panel),
+	    cmocka_unit_test(test_issue_labels),
+	    cmocka_unit_test(test_slow_health_hint),
 	    cmocka_unit_test(test_wrap_keeps_an_indent_with_its_text),
 	    cmocka_unit_test(test_states_without_data),
 	    cmocka_unit_test(test_layout),
