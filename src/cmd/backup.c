@@ -31,6 +31,7 @@
 #include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 #define LOG_EVERY_MS 5000
 
@@ -91,8 +92,9 @@ static void cli_progress(void *ctx, const struct backup_progress *p)
 	}
 	char files[64] = "";
 	if (p->files_total)
-		snprintf(files, sizeof(files), " %llu/%llu files",
-		         (unsigned long long)p->files_done, (unsigned long long)p->files_total);
+		snprintf(files, sizeof(files), " %llu/%llu %s", (unsigned long long)p->files_done,
+		         (unsigned long long)p->files_total,
+		         text_plural((int64_t)p->files_total, "file", "files"));
 	if (c->tty) {
 		char bar[31];
 		int filled = p->total ? (int)(frac * 30) : 0;

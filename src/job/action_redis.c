@@ -19,6 +19,7 @@
 #include "client/redis_session.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
+#include "util/text.h"
 
 /* Keys asked for per SCAN call, and so at most per UNLINK. */
 #define SCAN_COUNT "500"
@@ -116,11 +117,11 @@ static int cache_flush(struct action_run *run, struct cache_conn *c, bool dry_ru
 	if (dry_run) {
 		action_say(run,
 		           "cache_prefix = " CONFIG_CACHE_PREFIX_ALL ": would run FLUSHDB ASYNC on "
-		           "database %d of %s, removing every key in it (%lld keys), cache or not; "
+		           "database %d of %s, removing every key in it (%lld %s), cache or not; "
 		           "other databases are not touched",
-		           c->url.db, c->url.redacted, n);
-		snprintf(run->summary, sizeof(run->summary), "would flush database %d (%lld keys)",
-		         c->url.db, n);
+		           c->url.db, c->url.redacted, n, text_plural((int64_t)n, "key", "keys"));
+		snprintf(run->summary, sizeof(run->summary), "would flush database %d (%lld %s)",
+		         c->url.db, n, text_plural((int64_t)n, "key", "keys"));
 		return 0;
 	}
 	const char *argv[] = {"FLUSHDB", "ASYNC"};
@@ -130,10 +131,10 @@ static int cache_flush(struct action_run *run, struct cache_conn *c, bool dry_ru
 	freeReplyObject(r);
 	action_say(run,
 	           "cache_prefix = " CONFIG_CACHE_PREFIX_ALL
-	           ": FLUSHDB ASYNC on database %d: %lld keys removed",
-	           c->url.db, n);
-	snprintf(run->summary, sizeof(run->summary), "flushed database %d (%lld keys)", c->url.db,
-	         n);
+	           ": FLUSHDB ASYNC on database %d: %lld %s removed",
+	           c->url.db, n, text_plural((int64_t)n, "key", "keys"));
+	snprintf(run->summary, sizeof(run->summary), "flushed database %d (%lld %s)", c->url.db, n,
+	         text_plural((int64_t)n, "key", "keys"));
 	return 0;
 }
 
@@ -167,10 +168,11 @@ static int cache_preview(struct action_run *run, struct cache_conn *c, char *err
 	if (matched > SHOW_KEYS)
 		action_say(run, "  ... and %" PRIu64 " more", matched - SHOW_KEYS);
 	action_say(run,
-	           "%" PRIu64 " key%s matched; keys outside the prefix and other databases "
+	           "%" PRIu64 " %s matched; keys outside the prefix and other databases "
 	           "are not touched",
-	           matched, matched == 1 ? "" : "s");
-	snprintf(run->summary, sizeof(run->summary), "would remove %" PRIu64 " keys", matched);
+	           matched, text_plural((int64_t)matched, "key", "keys"));
+	snprintf(run->summary, sizeof(run->summary), "would remove %" PRIu64 " %s", matched,
+	         text_plural((int64_t)matched, "key", "keys"));
 	run->done = matched;
 	rc = 0;
 done:
@@ -222,7 +224,8 @@ static int cache_remove(struct action_run *run, struct cache_conn *c, char *err,
 	action_say(run, "removing the keys matching %s in database %d", c->pattern, c->url.db);
 	do {
 		if (action_cancelled(run)) {
-			snprintf(err, errlen, "cancelled after removing %" PRIu64 " keys", removed);
+			snprintf(err, errlen, "cancelled after removing %" PRIu64 " %s", removed,
+			         text_plural((int64_t)removed, "key", "keys"));
 			goto done;
 		}
 		if (!(r = cache_scan(c, cursor, err, errlen)))
@@ -232,11 +235,13 @@ static int cache_remove(struct action_run *run, struct cache_conn *c, char *err,
 		freeReplyObject(r);
 		r = NULL;
 		run->done = removed;
-		action_say(run, "%" PRIu64 " keys removed so far", removed);
+		action_say(run, "%" PRIu64 " %s removed so far", removed,
+		           text_plural((int64_t)removed, "key", "keys"));
 	} while (strcmp(cursor, "0") != 0);
-	action_say(run, "removed %" PRIu64 " key%s under '%s'", removed, removed == 1 ? "" : "s",
-	           run->cfg->redis.cache_prefix);
-	snprintf(run->summary, sizeof(run->summary), "removed %" PRIu64 " keys", removed);
+	action_say(run, "removed %" PRIu64 " %s under '%s'", removed,
+	           text_plural((int64_t)removed, "key", "keys"), run->cfg->redis.cache_prefix);
+	snprintf(run->summary, sizeof(run->summary), "removed %" PRIu64 " %s", removed,
+	         text_plural((int64_t)removed, "key", "keys"));
 	rc = 0;
 done:
 	if (r)

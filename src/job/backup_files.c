@@ -338,13 +338,14 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 	}
 	free(ok);
 	if (cancelled) {
-		text_printf(err, sizeof(err), "cancelled after %zu of %zu files", r->files,
-		            list.count);
+		text_printf(err, sizeof(err), "cancelled after %zu of %zu %s", r->files, list.count,
+		            text_plural((int64_t)list.count, "file", "files"));
 		goto done;
 	}
 	if (r->failures) {
-		text_printf(err, sizeof(err), "%zu of %zu files failed (first: %s)", r->failures,
-		            list.count, r->failed[0]);
+		text_printf(err, sizeof(err), "%zu of %zu %s failed (first: %s)", r->failures,
+		            list.count, text_plural((int64_t)list.count, "file", "files"),
+		            r->failed[0]);
 		goto done;
 	}
 	rc = 0;

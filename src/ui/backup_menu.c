@@ -64,10 +64,11 @@ static void task_progress(void *ctx, const struct backup_progress *p)
 	struct menu_task *t = ctx;
 	char line[200];
 	if (p->files_total)
-		snprintf(line, sizeof(line), "%s: %llu/%llu files, %.1f MB in, %.1f MB stored",
+		snprintf(line, sizeof(line), "%s: %llu/%llu %s, %.1f MB in, %.1f MB stored",
 		         p->phase, (unsigned long long)p->files_done,
-		         (unsigned long long)p->files_total, (double)p->bytes_in / 1e6,
-		         (double)p->bytes_out / 1e6);
+		         (unsigned long long)p->files_total,
+		         text_plural((int64_t)p->files_total, "file", "files"),
+		         (double)p->bytes_in / 1e6, (double)p->bytes_out / 1e6);
 	else if (strcmp(p->phase, "verifying") == 0)
 		snprintf(line, sizeof(line), "verifying: %.1f of %.1f MB downloaded",
 		         (double)p->bytes_in / 1e6, (double)p->total / 1e6);

@@ -127,6 +127,8 @@ assert_eq "$(printf '%s\n' "$keys" | grep -c '\.gz$')" $((nfiles - 1)) "the othe
 assert_eq "$(printf '%s\n' "$keys" | grep -c '\.files\.json$')" 0 "no manifest for a run with a failure"
 assert_exit 0 "$OPSDECK" -c s3.conf backup list --json
 assert_eq "$(json_get "$OUT" backups.0.complete)" false "list: the failed run is incomplete"
+assert_exit 1 "$OPSDECK" -c s3.conf backup files --source "$src" --pattern '**/deep.png'
+assert_contains "$ERR" "1 of 1 file failed"
 bk_proxy_faults ''
 assert_exit 0 "$OPSDECK" -c s3.conf backup files --source "$src"
 keys=$(bk_s3_keys "$prefix/")

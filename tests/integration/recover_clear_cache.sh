@@ -120,6 +120,19 @@ sleep 0.3
 assert_eq "$(keys 1)" "" "database 1 flushed"
 assert_ne "$(keys 0)" "" "database 0 untouched by the flush"
 
+# One key is "1 key", in the counts and the summaries alike.
+rcli -n 1 SET cache:single x >/dev/null
+write_stack_config one.conf "[redis]" "url = ${REDIS_URL%/0}/1" "[recovery]" "audit_log = $audit"
+assert_exit 0 "$OPSDECK" -c one.conf recover clear-cache --dry-run
+assert_contains "$OUT" "1 key matched"
+assert_not_contains "$OUT$ERR" "1 keys"
+assert_exit 0 "$OPSDECK" -c flush.conf recover clear-cache --dry-run
+assert_contains "$OUT" "removing every key in it (1 key)"
+assert_not_contains "$OUT$ERR" "1 keys"
+assert_exit 0 "$OPSDECK" -c one.conf recover clear-cache --yes
+assert_contains "$OUT" "removed 1 key under"
+assert_not_contains "$OUT$ERR" "1 keys"
+
 # A hung Redis: the action fails within the timeout instead of hanging.
 write_stack_config hung.conf "timeout = 1s" "[recovery]" "audit_log = $audit"
 kill -STOP "$REDIS_PID"
