@@ -49,7 +49,8 @@ FAULT_TIMEOUT=30 fault_config long.conf
 fault_dashboard 120 30 long.conf
 assert_reported "+ OK   app" "long timeout: before"
 app_mode health hang
-assert_reported "app       waiting" "long timeout: hung"
+assert_reported "waiting" "long timeout: hung"
+assert_match "$SCREEN" "app +waiting [0-9]" "long timeout: the app's row says it waits"
 assert_alive
 assert_contains "$SCREEN" "+ OK   1.4.2" "long timeout: the version panel while health hangs"
 assert_contains "$SCREEN" "+ OK   /" "long timeout: the storage row while health hangs"

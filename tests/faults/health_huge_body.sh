@@ -45,7 +45,7 @@ fi
 
 # The frame: header, panel borders, key bar, every line within the width.
 SCREEN=$(tui_screen)
-assert_match "$SCREEN" $'^ opsdeck ' "the header line"
+assert_match "$SCREEN" "^ [^ ]+ (OK|WARNING|CRITICAL|WAITING|NOT CONFIGURED) " "the header line, the overall state first"
 assert_contains "$SCREEN" "+- > Health -" "the Health panel's border"
 assert_contains "$SCREEN" "+- Activity -" "the Activity panel's border"
 assert_contains "$(printf '%s\n' "$SCREEN" | tail -n 1)" " q Quit ? Help" "the key bar on the last line"

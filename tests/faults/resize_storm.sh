@@ -54,7 +54,7 @@ assert_le "$longest" "$W" "the longest line"
 first=$(printf '%s\n' "$SCREEN" | sed -n 1p)
 last=$(printf '%s\n' "$SCREEN" | sed -n "${H}p")
 above=$(printf '%s\n' "$SCREEN" | sed -n "$((H - 1))p")
-assert_match "$first" "^ opsdeck " "row 1"
+assert_match "$first" "^ [^ ]+ (OK|WARNING|CRITICAL|WAITING|NOT CONFIGURED) " "row 1, the header"
 assert_match "$last" "^ q Quit" "row $H"
 assert_match "$above" "^\+-+\+$" "row $((H - 1)), the bottom border"
 assert_eq "${#above}" "$W" "the bottom border's width"
