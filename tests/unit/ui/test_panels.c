@@ -238,9 +238,11 @@ static void make_incident_view(struct ui_view *v, bool utf8)
 	          "itself reports the database or cache, fix that first.");
 }
 
-/* Draws v at w x h and asserts that its first line (in_header) or the
- * whole screen holds each of the NULL-terminated needles. */
-static void assert_drawn(const struct ui_view *v, int w, int h, bool in_header, ...)
+/* Draws v at w x h and asserts that its first line (in_header non-zero) or
+ * the whole screen holds each of the NULL-terminated needles. in_header is
+ * an int: va_start's last named parameter must not be one that default
+ * argument promotion changes. */
+static void assert_drawn(const struct ui_view *v, int w, int h, int in_header, ...)
 {
 	struct grid g;
 	assert_int_equal(grid_init(&g, w, h), 0);
