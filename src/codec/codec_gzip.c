@@ -105,7 +105,9 @@ static int gzip_feed(void *state, const void *data, size_t len, bool last, unsig
 		             : gzip_inflate(g, buf, out, ctx, err, errlen);
 		if (rc != 0)
 			return -1;
-		data = (const unsigned char *)data + piece;
+		/* finish feeds (NULL, 0): no offset is applied to a null pointer */
+		if (piece > 0)
+			data = (const unsigned char *)data + piece;
 		len -= piece;
 	} while (len > 0);
 	return 0;
