@@ -1,8 +1,8 @@
 /* diagnose.h - from a Snapshot to Issues with recommendations.
  *
- * A pure function: no I/O, no clock, no globals. Each rule is one entry of a
- * table in rules.c; thresholds come from the configuration's [thresholds],
- * suggested actions from [actions] (or the defaults in model/issue.h).
+ * A pure function: no I/O, no clock, no globals. Each rule is one function in
+ * a rules_<topic>.c file, listed in rule.h's RULE_LIST; thresholds come from the configuration's
+ * [thresholds], suggested actions from [actions] (or the defaults in model/issue.h).
  */
 #ifndef OPSDECK_DIAG_DIAGNOSE_H
 #define OPSDECK_DIAG_DIAGNOSE_H

@@ -1,0 +1,64 @@
+/* rules_database.c - the rules on PostgreSQL's sessions: connections, idle transactions, locks (see
+ * rule.h). */
+#include "diag/rule.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/text.h"
+
+void rule_connections(const struct rule_context *ctx)
+{
+	const struct pg_status *pg = &ctx->now->database;
+	double ratio = ctx->cfg->thresholds.connections_ratio;
+	if (pg->check.state != CHECK_OK || pg->max_connections <= 0)
+		return;
+	if ((double)pg->connections_total <= ratio * pg->max_connections)
+		return;
+	struct issue *i = rule_add_issue(ctx, ISSUE_CONNECTIONS, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	MESSAGE(i,
+	        "%d of %d PostgreSQL connections in use (limit %.0f%%): %d active, %d idle, %d "
+	        "idle in transaction",
+	        pg->connections_total, pg->max_connections, ratio * 100, pg->connections_active,
+	        pg->connections_idle, pg->connections_idle_in_tx);
+	RECOMMEND(i, "Lower the app's pool size (connection_limit) or put PgBouncer in front; "
+	             "sessions idle in transaction hold connections for nothing.");
+}
+
+void rule_idle_in_transaction(const struct rule_context *ctx)
+{
+	const struct pg_status *pg = &ctx->now->database;
+	int64_t limit = ctx->cfg->thresholds.idle_in_tx_ms;
+	if (pg->check.state != CHECK_OK || pg->longest_idle_in_tx_s * 1000 <= (double)limit)
+		return;
+	struct issue *i = rule_add_issue(ctx, ISSUE_IDLE_IN_TRANSACTION, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	char age[32], lim[32];
+	text_format_duration(age, sizeof(age), (int64_t)(pg->longest_idle_in_tx_s * 1000));
+	text_format_duration(lim, sizeof(lim), limit);
+	MESSAGE(i, "A session has been idle in transaction for %s (limit %s); %d such %s", age, lim,
+	        pg->connections_idle_in_tx,
+	        text_plural(pg->connections_idle_in_tx, "session", "sessions"));
+	RECOMMEND(i, "It holds locks and blocks vacuum: end it so the app's pool reconnects, "
+	             "and set idle_in_transaction_session_timeout.");
+}
+
+void rule_lock_waiters(const struct rule_context *ctx)
+{
+	const struct pg_status *pg = &ctx->now->database;
+	int64_t limit = ctx->cfg->thresholds.lock_waiters;
+	if (pg->check.state != CHECK_OK || pg->lock_waiters < limit)
+		return;
+	struct issue *i = rule_add_issue(ctx, ISSUE_LOCK_WAITERS, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	MESSAGE(i, "%d backend%s waiting on a lock", pg->lock_waiters,
+	        pg->lock_waiters == 1 ? " is" : "s are");
+	RECOMMEND(i, "Find the blocker with pg_blocking_pids() (listed first when you pick a "
+	             "pid); a long transaction or a migration is the usual cause. End it with "
+	             "terminate-query if it is safe to: cancelling does nothing to a session "
+	             "idle in transaction.");
+}
