@@ -41,6 +41,13 @@ const struct action ACTIONS[ACTION_COUNT] = {
                                 "database", ACTION_BACKEND_DATABASE,
                                 ACTION_NEEDS_DATABASE | ACTION_NEEDS_PID,
                                 "lock_waiters idle_in_transaction slow_queries connections", NULL},
+    [ACTION_TERMINATE_BLOCKER] = {ACTION_TERMINATE_BLOCKER, ACTION_NAME_TERMINATE_BLOCKER,
+                                  ACTION_NAME_TERMINATE_BLOCKER " [--pid N] [--force]",
+                                  "end the root blocker of a lock chain (the one with most "
+                                  "waiters, or --pid) with pg_terminate_backend",
+                                  true, "database", ACTION_BACKEND_DATABASE,
+                                  ACTION_NEEDS_DATABASE | ACTION_TAKES_PID,
+                                  "root_blocker lock_waiters", NULL},
 };
 
 const struct action *action_find(const char *name)

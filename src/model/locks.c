@@ -1,7 +1,10 @@
 /* locks.c - the blocking forest: roots, transitive waiters, cycles (see locks.h). */
 #include "model/locks.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "util/text.h"
 
 void locks_init(struct lock_status *s)
 {
@@ -205,4 +208,37 @@ void locks_deadlocks_since(struct lock_status *now, const struct lock_status *pr
 		return;
 	}
 	now->deadlocks_delta = now->deadlocks_total - previous->deadlocks_total;
+}
+
+void locks_describe_session(const struct lock_session *x, char *dst, size_t size)
+{
+	char age[32] = "";
+	double secs = x->xact_age_s >= 0 ? x->xact_age_s : x->query_age_s;
+	if (secs >= 0) {
+		age[0] = ' ';
+		text_format_duration(age + 1, sizeof(age) - 1, (int64_t)(secs * 1000));
+	}
+	if (x->hidden && !x->state[0])
+		snprintf(dst, size, "pid %d (%s, %s, hidden from this role)", x->pid,
+		         x->application_name[0] ? x->application_name : "-",
+		         x->user[0] ? x->user : "?");
+	else
+		snprintf(dst, size, "pid %d (%s, %s@%s, %s%s)", x->pid,
+		         x->application_name[0] ? x->application_name : "-",
+		         x->user[0] ? x->user : "?", x->client_addr[0] ? x->client_addr : "?",
+		         x->state[0] ? x->state : "?", age);
+}
+
+void locks_describe_root(const struct lock_status *s, const struct lock_root *r, char *dst,
+                         size_t size)
+{
+	char who[192], oldest[48] = "";
+	locks_describe_session(&s->sessions[r->session], who, sizeof(who));
+	if (r->oldest_wait_s >= 0) {
+		char d[24];
+		text_format_duration(d, sizeof(d), (int64_t)(r->oldest_wait_s * 1000));
+		snprintf(oldest, sizeof(oldest), ", oldest waiting %s", d);
+	}
+	snprintf(dst, size, "%s blocks %d session%s%s", who, r->waiters_total,
+	         r->waiters_total == 1 ? "" : "s", oldest);
 }

@@ -16,6 +16,7 @@
 #define OPSDECK_MODEL_LOCKS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define LOCKS_MAX_SESSIONS   32 /* sessions kept per poll (the probe's LIMIT) */
@@ -123,6 +124,15 @@ const struct lock_root *locks_top_root(const struct lock_status *s);
 
 /* Whether session `w` waits, directly or through others, behind `root_pid`. */
 bool locks_waits_behind(const struct lock_status *s, const struct lock_session *w, int root_pid);
+
+/* "pid 4242 (worker, app@10.0.0.5, idle in transaction 3m12s)": the
+ * application ("-" when unset), user@client, state and the transaction's age
+ * (the query's when none). Into dst, cut to size. */
+void locks_describe_session(const struct lock_session *x, char *dst, size_t size);
+
+/* The session as above, then "blocks 3 sessions, oldest waiting 47s". */
+void locks_describe_root(const struct lock_status *s, const struct lock_root *r, char *dst,
+                         size_t size);
 
 /* Sets deadlocks_delta from the previous poll's total (NULL or unknown: -1). */
 void locks_deadlocks_since(struct lock_status *now, const struct lock_status *previous);
