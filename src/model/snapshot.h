@@ -240,11 +240,9 @@ double redis_memory_percent(const struct redis_status *r);
 
 /* Over what span a slow_query_status counted, for people: "in the last
  * 1m 30s", "since this poll" (a first poll: the baseline) or "since the
- * statistics were reset". */
-void slow_query_span_text(const struct slow_query_status *sq, char *dst, size_t size);
-
-/* The same as a short label: "last 1m 30s", "from now", "since reset". */
-void slow_query_span_label(const struct slow_query_status *sq, char *dst, size_t size);
+ * statistics were reset"; brief, as a label: "last 1m 30s", "from now",
+ * "since reset". */
+void slow_query_span_text(const struct slow_query_status *sq, bool brief, char *dst, size_t size);
 
 /* True when a path is at or past the storage limit (the probe marks it
  * unhealthy then; the dashboard shows the level with that). */

@@ -16,7 +16,7 @@ static void panel_slow_queries_draw(struct grid *g, const struct ui_view *v, str
 	                           "pg_stat_statements unreadable"))
 		return;
 	char span[48];
-	slow_query_span_text(sq, span, sizeof(span));
+	slow_query_span_text(sq, false, span, sizeof(span));
 	if (sq->count == 0) {
 		grid_printf(g, a.x, y, end, UI_OK, "no statement slower than %lld ms on average %s",
 		            (long long)sq->threshold_ms, span);
@@ -26,7 +26,7 @@ static void panel_slow_queries_draw(struct grid *g, const struct ui_view *v, str
 	 * labels its series, when it fits beside the column names */
 	int head = grid_printf(g, a.x, y, end, UI_DIM, "%9s %8s  %s", "mean", "calls", "query");
 	char label[48];
-	slow_query_span_label(sq, label, sizeof(label));
+	slow_query_span_text(sq, true, label, sizeof(label));
 	int w = (int)strlen(label);
 	if (head + 2 + w <= a.w)
 		grid_printf(g, end - w, y, end, UI_DIM, "%s", label);
