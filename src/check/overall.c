@@ -54,5 +54,11 @@ const char *overall_state_word(enum overall_state state)
 
 const struct issue *overall_worst_issue(const struct diagnosis *d)
 {
-	return d && d->count > 0 ? &d->issues[0] : NULL;
+	/* the list puts a likely cause before its effects, whatever their
+	 * severities: the worst is the first of the highest severity */
+	const struct issue *worst = NULL;
+	for (int i = 0; d && i < d->count; i++)
+		if (!worst || d->issues[i].severity > worst->severity)
+			worst = &d->issues[i];
+	return worst;
 }

@@ -33,8 +33,8 @@ const char *overall_state_name(enum overall_state state);
 /* "OK", "WARNING", "CRITICAL", "UNKNOWN": text, the plugin line, headers. */
 const char *overall_state_word(enum overall_state state);
 
-/* The issue that decided a WARNING or CRITICAL state (the most severe, d is
- * sorted), or NULL when there is none or d is NULL. */
+/* The issue that decided a WARNING or CRITICAL state (the first of the
+ * highest severity), or NULL when there is none or d is NULL. */
 const struct issue *overall_worst_issue(const struct diagnosis *d);
 
 #endif

@@ -26,12 +26,8 @@ static void slow_queries_text(const struct snapshot *s, struct strbuf *b)
 {
 	const struct slow_query_status *sq = &s->slow_queries;
 	struct check_common c = sq->check;
-	char span[48] = "since the statistics were reset";
-	if (sq->span != SLOW_SPAN_SINCE_RESET) {
-		char last[32];
-		text_format_duration(last, sizeof(last), sq->span_ms);
-		snprintf(span, sizeof(span), "over the last %s", last);
-	}
+	char span[48];
+	slow_query_span_text(sq, false, span, sizeof(span));
 	if (c.state == CHECK_OK)
 		snprintf(c.target, sizeof(c.target),
 		         "pg_stat_statements, mean over %" PRId64 " ms %s", sq->threshold_ms, span);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diag/causes.h"
 #include "diag/rule.h"
 #include "util/text.h"
 
@@ -68,6 +69,7 @@ void diagnose(const struct snapshot *now, const struct snapshot *previous, const
 	for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]); r++)
 		rules[r](&ctx);
 	sort_by_severity(out);
+	diagnose_link_causes(out);
 	out->status = DIAGNOSIS_OK;
 	for (int i = 0; i < out->count; i++) {
 		if (out->issues[i].severity == SEVERITY_HIGH)

@@ -74,12 +74,8 @@ void rule_slow_queries(const struct rule_context *ctx)
 	if (!i)
 		return;
 	const struct slow_query *worst = &sq->items[0];
-	char span[48] = "since the statistics were reset";
-	if (sq->span == SLOW_SPAN_WINDOW) {
-		char since[32];
-		text_format_duration(since, sizeof(since), sq->span_ms);
-		snprintf(span, sizeof(span), "in the last %s", since);
-	}
+	char span[48];
+	slow_query_span_text(sq, false, span, sizeof(span));
 	MESSAGE(i, "%d %s averaged over %lld ms %s; slowest %.0f ms over %lld %s: %.80s", sq->count,
 	        text_plural(sq->count, "query", "queries"), (long long)sq->threshold_ms, span,
 	        worst->mean_ms, (long long)worst->calls, text_plural(worst->calls, "call", "calls"),

@@ -57,3 +57,11 @@ bool issue_addressed_by(const struct issue *i, const struct action *a)
 			return true;
 	return false;
 }
+
+const struct issue *diagnosis_find(const struct diagnosis *d, const char *id)
+{
+	for (int i = 0; d && id && *id && i < d->count; i++)
+		if (strcmp(d->issues[i].id, id) == 0)
+			return &d->issues[i];
+	return NULL;
+}

@@ -78,6 +78,7 @@ extern const struct issue_type_info ISSUE_TYPES[ISSUE_TYPE_COUNT];
 
 #define ISSUE_MAX         32
 #define ISSUE_MAX_ACTIONS 4
+#define ISSUE_MAX_RELATED 6
 
 struct issue {
 	enum issue_type type;
@@ -87,6 +88,12 @@ struct issue {
 	char recommendation[384]; /* what to do about it */
 	int action_count;
 	char actions[ISSUE_MAX_ACTIONS][24]; /* suggested recovery actions */
+	/* The id of the issue present that likely causes this one, or "";
+	 * and the ids of the issues linked with it either way (its cause, or
+	 * the ones it causes). */
+	char likely_cause[64];
+	int related_count;
+	char related[ISSUE_MAX_RELATED][64];
 };
 
 enum diagnosis_status {
@@ -107,10 +114,17 @@ const char *diagnosis_status_name(enum diagnosis_status status); /* "ok", "warni
  * among the issue's suggestions. */
 bool issue_addressed_by(const struct issue *i, const struct action *a);
 
+struct diagnosis;
+
+/* The issue of d whose id is `id`, or NULL. */
+const struct issue *diagnosis_find(const struct diagnosis *d, const char *id);
+
 struct diagnosis {
 	enum diagnosis_status status;
 	int count;
-	struct issue issues[ISSUE_MAX]; /* most severe first, then in rule order */
+	/* Most severe first, then in rule order; except that a likely cause
+	 * comes first, with the issues it causes right after it. */
+	struct issue issues[ISSUE_MAX];
 };
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "model/redact.h"
 #include "util/sanitize.h"
+#include "util/text.h"
 
 const char *check_state_name(enum check_state state)
 {
@@ -71,6 +72,23 @@ double request_metrics_per_minute(const struct request_metrics *m)
 double redis_memory_percent(const struct redis_status *r)
 {
 	return r->maxmemory > 0 ? 100.0 * (double)r->used_memory / (double)r->maxmemory : -1;
+}
+
+void slow_query_span_text(const struct slow_query_status *sq, bool brief, char *dst, size_t size)
+{
+	char last[32];
+	switch (sq->span) {
+	case SLOW_SPAN_WINDOW:
+		text_format_duration(last, sizeof(last), sq->span_ms);
+		snprintf(dst, size, brief ? "last %s" : "in the last %s", last);
+		return;
+	case SLOW_SPAN_BASELINE:
+		snprintf(dst, size, "%s", brief ? "from now" : "since this poll");
+		return;
+	case SLOW_SPAN_SINCE_RESET:
+		break;
+	}
+	snprintf(dst, size, "%s", brief ? "since reset" : "since the statistics were reset");
 }
 
 bool disk_over_limit(const struct disk_status *d, double max_used_percent)

@@ -9,6 +9,7 @@
 #define OPSDECK_MODEL_SNAPSHOT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model/locks.h"
@@ -239,6 +240,12 @@ double request_metrics_per_minute(const struct request_metrics *m);
 
 /* Redis' used memory in percent of maxmemory; -1 without a maxmemory. */
 double redis_memory_percent(const struct redis_status *r);
+
+/* Over what span a slow_query_status counted, for people: "in the last
+ * 1m 30s", "since this poll" (a first poll: the baseline) or "since the
+ * statistics were reset"; brief, as a label: "last 1m 30s", "from now",
+ * "since reset". */
+void slow_query_span_text(const struct slow_query_status *sq, bool brief, char *dst, size_t size);
 
 /* True when a path is at or past the storage limit (the probe marks it
  * unhealthy then; the dashboard shows the level with that). */

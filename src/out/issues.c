@@ -27,6 +27,22 @@ void out_issues_text(const struct diagnosis *d, struct strbuf *b)
 		const struct issue *issue = &d->issues[i];
 		strbuf_printf(b, "%-6s  %s\n", severity_word(issue->severity), issue->message);
 		strbuf_printf(b, "        -> %s\n", issue->recommendation);
+		const struct issue *cause = diagnosis_find(d, issue->likely_cause);
+		char title[96];
+		if (cause) {
+			issue_title(cause, title, sizeof(title));
+			strbuf_printf(b, "        likely cause: %s (above)\n", title);
+		} else if (issue->related_count > 0) {
+			strbuf_puts(b, "        likely cause of:");
+			for (int r = 0; r < issue->related_count; r++) {
+				const struct issue *effect = diagnosis_find(d, issue->related[r]);
+				if (!effect)
+					continue;
+				issue_title(effect, title, sizeof(title));
+				strbuf_printf(b, "%s %s", r ? "," : "", title);
+			}
+			strbuf_putc(b, '\n');
+		}
 		if (issue->action_count > 0) {
 			strbuf_puts(b, "        actions:");
 			for (int a = 0; a < issue->action_count; a++)
@@ -58,6 +74,13 @@ struct json_object *out_diagnosis_json(const struct diagnosis *d)
 		for (int a = 0; a < issue->action_count; a++)
 			json_object_array_add(actions, json_object_new_string(issue->actions[a]));
 		json_object_object_add(j, "actions", actions);
+		json_object_object_add(
+		    j, "likely_cause",
+		    issue->likely_cause[0] ? json_object_new_string(issue->likely_cause) : NULL);
+		json_object *related = json_object_new_array();
+		for (int r = 0; r < issue->related_count; r++)
+			json_object_array_add(related, json_object_new_string(issue->related[r]));
+		json_object_object_add(j, "related", related);
 		json_object_array_add(issues, j);
 	}
 	json_object_object_add(o, "issues", issues);

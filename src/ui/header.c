@@ -31,8 +31,9 @@ enum ui_severity header_overall(const struct ui_view *v)
  * check that failed, else what the state says. */
 static void header_reason(const struct ui_view *v, enum ui_severity sev, char *dst, size_t size)
 {
-	if (v->diag != NULL && v->diag->count > 0) {
-		text_copy(dst, v->diag->issues[0].message, size);
+	const struct issue *worst = overall_worst_issue(v->diag);
+	if (worst != NULL) {
+		text_copy(dst, worst->message, size);
 		return;
 	}
 	for (int i = 0; i < CHECK_COUNT; i++) {

@@ -7,12 +7,27 @@
 
 #define ISSUES_INDENT 5 /* the recommendation's arrow under the mark */
 
-/* The lines an issue takes with its recommendation wrapped into `width`
- * columns. */
-static int panel_issues_lines(struct grid *g, const struct issue *is, int width)
+/* What goes under an issue's message: its recommendation; for an issue
+ * whose likely cause is listed above it, that cause first. */
+static const char *panel_issues_advice(const struct diagnosis *d, const struct issue *is, char *buf,
+                                       size_t size)
 {
+	const struct issue *cause = diagnosis_find(d, is->likely_cause);
+	if (!cause)
+		return is->recommendation;
+	char title[96];
+	issue_title(cause, title, sizeof(title));
+	snprintf(buf, size, "likely cause: %s (above). %s", title, is->recommendation);
+	return buf;
+}
+
+/* The lines an issue takes with its advice wrapped into `width` columns. */
+static int panel_issues_lines(struct grid *g, const struct diagnosis *d, const struct issue *is,
+                              int width)
+{
+	char buf[sizeof(is->recommendation) + 128];
 	struct ui_wrap_out count = {g, 0, 0, 0, 0, 0, 0, UI_DIM};
-	return 1 + panel_wrap(&count, is->recommendation, width);
+	return 1 + panel_wrap(&count, panel_issues_advice(d, is, buf, sizeof(buf)), width);
 }
 
 /* Each issue: its mark and message, then its recommendation after an arrow,
@@ -38,7 +53,7 @@ static void panel_issues_draw(struct grid *g, const struct ui_view *v, struct ui
 	bool advice = a.h >= 4;
 	int total = 0;
 	for (int i = 0; advice && i < d->count; i++)
-		total += panel_issues_lines(g, &d->issues[i], a.w - advice_x);
+		total += panel_issues_lines(g, d, &d->issues[i], a.w - advice_x);
 	bool wrap = advice && total <= a.h;
 	int per = advice ? 2 : 1;
 	int sel = v->state->selected[PANEL_ISSUES];
@@ -58,11 +73,13 @@ static void panel_issues_draw(struct grid *g, const struct ui_view *v, struct ui
 			continue;
 		grid_put(g, a.x + ISSUES_INDENT, y, end, arrow, UI_DIM);
 		int x = a.x + advice_x, width = end - x;
+		char buf[sizeof(is->recommendation) + 128];
+		const char *advice_text = panel_issues_advice(d, is, buf, sizeof(buf));
 		if (wrap) {
 			struct ui_wrap_out o = {g, x, y, end, 0, a.y + a.h - y, 0, UI_DIM};
-			y += panel_wrap(&o, is->recommendation, width);
+			y += panel_wrap(&o, advice_text, width);
 		} else {
-			struct fit_field rec = {is->recommendation, NULL, 0, 0, true, UI_DIM, NULL};
+			struct fit_field rec = {advice_text, NULL, 0, 0, true, UI_DIM, NULL};
 			panel_draw_fields(g, v, x, y, width, &rec, 1, NULL);
 			y++;
 		}
@@ -89,9 +106,17 @@ static int panel_issues_details(const struct ui_view *v, int selected, char *tit
 		snprintf(actions + len, sizeof(actions) - len, "%s%s", i ? ", " : "",
 		         is->actions[i]);
 	}
-	snprintf(text, text_size, "Severity: %s\n\n%s\n\nWhat to do: %s\n\nSuggested actions: %s",
+	char cause[160] = "";
+	const struct issue *by = diagnosis_find(v->diag, is->likely_cause);
+	if (by) {
+		char by_title[96];
+		issue_title(by, by_title, sizeof(by_title));
+		snprintf(cause, sizeof(cause), "\n\nLikely cause: %s (the issue above it)",
+		         by_title);
+	}
+	snprintf(text, text_size, "Severity: %s\n\n%s\n\nWhat to do: %s\n\nSuggested actions: %s%s",
 	         panel_mark_word(panel_severity_of_issue(is->severity)), is->message,
-	         is->recommendation, actions[0] ? actions : "none");
+	         is->recommendation, actions[0] ? actions : "none", cause);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "util/text.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static void panel_slow_queries_draw(struct grid *g, const struct ui_view *v, struct ui_area a,
                                     bool focused)
@@ -14,12 +15,22 @@ static void panel_slow_queries_draw(struct grid *g, const struct ui_view *v, str
 	if (panel_draw_placeholder(g, v, a, CHECK_ID_DATABASE, &sq->check,
 	                           "pg_stat_statements unreadable"))
 		return;
+	char span[48];
+	slow_query_span_text(sq, false, span, sizeof(span));
 	if (sq->count == 0) {
-		grid_printf(g, a.x, y, end, UI_OK, "no statement slower than %lld ms on average",
-		            (long long)sq->threshold_ms);
+		grid_printf(g, a.x, y, end, UI_OK, "no statement slower than %lld ms on average %s",
+		            (long long)sq->threshold_ms, span);
 		return;
 	}
-	grid_printf(g, a.x, y++, end, UI_DIM, "%9s %8s  %s", "mean", "calls", "query");
+	/* the span at the right of the heading, as the Performance panel
+	 * labels its series, when it fits beside the column names */
+	int head = grid_printf(g, a.x, y, end, UI_DIM, "%9s %8s  %s", "mean", "calls", "query");
+	char label[48];
+	slow_query_span_text(sq, true, label, sizeof(label));
+	int w = (int)strlen(label);
+	if (head + 2 + w <= a.w)
+		grid_printf(g, end - w, y, end, UI_DIM, "%s", label);
+	y++;
 	int rows = a.h - 1;
 	int sel = v->state->selected[PANEL_SLOW_QUERIES];
 	int first = panel_scroll_first(sel, rows, sq->count);

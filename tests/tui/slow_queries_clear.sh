@@ -13,13 +13,13 @@ shown="pg_sleep(\$2) WHERE current_setting"
 
 tui_start 160 40 -c opsdeck.conf
 assert_screen "+ OK   database"
-assert_screen "no statement slower than" 10
+assert_screen "no statement slower than 1000 ms on average since this poll" 10
 psql_app "$slow_sql" >/dev/null
 assert_screen "$shown" 10
 assert_contains "$SCREEN" "averaged over 1000 ms in the last" "the issue names its span"
 assert_not_contains "$SCREEN" "no issues" "the Issues panel has it"
 # nothing slow since: the list empties and the issue clears
-assert_screen "no statement slower than" 150
+assert_screen "no statement slower than 1000 ms on average in the last" 150
 assert_screen "no issues" 5
 tui_keys q
 assert_screen "EXIT=0"

@@ -79,6 +79,21 @@ static void test_a_high_issue_or_a_check_down_is_critical(void **state)
 	assert_string_equal(overall_state_name(OVERALL_CRITICAL), "critical");
 }
 
+/* A likely cause comes before its effects whatever their severities: the
+ * worst issue is still the first of the highest severity. */
+static void test_the_worst_issue_is_the_most_severe_not_the_first(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	struct diagnosis d;
+	healthy(&s, &d);
+	add_issue(&d, SEVERITY_MEDIUM);
+	add_issue(&d, SEVERITY_HIGH);
+	add_issue(&d, SEVERITY_HIGH);
+	assert_ptr_equal(overall_worst_issue(&d), &d.issues[1]);
+	assert_int_equal(overall_state(&s, &d), OVERALL_CRITICAL);
+}
+
 static void test_an_unknown_version_is_a_warning(void **state)
 {
 	(void)state;
@@ -112,6 +127,7 @@ int main(void)
 	    cmocka_unit_test(test_ok_when_nothing_is_wrong),
 	    cmocka_unit_test(test_a_warning_issue_makes_the_state_a_warning),
 	    cmocka_unit_test(test_a_high_issue_or_a_check_down_is_critical),
+	    cmocka_unit_test(test_the_worst_issue_is_the_most_severe_not_the_first),
 	    cmocka_unit_test(test_an_unknown_version_is_a_warning),
 	    cmocka_unit_test(test_unknown_when_nothing_is_configured),
 	};

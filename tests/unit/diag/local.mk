@@ -1,1 +1,1 @@
-UNIT_TESTS += tests/unit/diag/test_diagnose
+UNIT_TESTS += tests/unit/diag/test_diagnose tests/unit/diag/test_causes

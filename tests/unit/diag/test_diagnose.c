@@ -1,4 +1,4 @@
-/* Unit tests for diag/rules.c: every rule, firing and not firing, on
+/* Unit tests for diag/: every rule (rules_*.c), firing and not firing, on
  * hand-built snapshots. */
 #include <setjmp.h>
 #include <stdarg.h>
