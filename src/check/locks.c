@@ -31,7 +31,11 @@ static void locks_text(const struct snapshot *s, struct strbuf *b)
 	if (l->hidden > 0 && !l->role_sees_all)
 		strbuf_printf(b, "%31s%d session%s hidden from role %s: %s %s\n", "", l->hidden,
 		              l->hidden == 1 ? "" : "s", l->role, LOCKS_HIDDEN_GRANT, l->role);
-	strbuf_printf(b, "%-10s %s\n", "running", l->running_count ? "" : "none");
+	if (l->running_count)
+		strbuf_printf(b, "%-10s longest active %s\n", "running",
+		              text_plural(l->running_count, "query", "queries"));
+	else
+		strbuf_printf(b, "%-10s no active query\n", "running");
 	for (int i = 0; i < l->running_count; i++) {
 		const struct running_query *q = &l->running[i];
 		char d[32];
