@@ -8,7 +8,8 @@
 # is gone, one that blocks nobody, a superuser's session and read-only mode
 # (audited as refused); --yes ends exactly the root and the waiters go
 # 3 -> 0. A blocker the role may not see is reported as hidden, with the
-# grant. Private stack: the chain must not show in other tests' diagnoses.
+# grant. A real deadlock is counted (pg_stat_database). Private stack: the
+# chain must not show in other tests' diagnoses.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 require_cmd psql
 stack_private pg
@@ -149,5 +150,28 @@ assert_contains "$(tail -1 "$audit")" "terminated pid $root" "audit: which pid"
 # nothing blocks any more: refused, exit 1
 assert_exit 1 "$OPSDECK" -c opsdeck.conf recover terminate-blocker --yes
 assert_contains "$ERR" "no session blocks another"
+
+# a real deadlock: pg_stat_database.deadlocks, as status reports it, goes up
+run "$OPSDECK" -c opsdeck.conf status --json
+before=$(json_get "$OUT" metrics.locks.deadlocks_total)
+deadlock_half() { # FIRST SECOND: lock row FIRST, wait, then row SECOND
+	PGPASSWORD=$PGPASSWORD "$psql_bin" -X -q -h 127.0.0.1 -p "$PGPORT" -U app -d shop \
+		-c "BEGIN; UPDATE lock_chain SET n = 5 WHERE id = $1; SELECT pg_sleep(1); UPDATE lock_chain SET n = 5 WHERE id = $2; COMMIT;" \
+		>/dev/null 2>&1 || true
+}
+deadlock_half 1 2 &
+half=$!
+deadlock_half 2 1
+wait "$half"
+after=$before
+for _ in $(seq 1 50); do
+	run "$OPSDECK" -c opsdeck.conf status --json
+	after=$(json_get "$OUT" metrics.locks.deadlocks_total)
+	[ "$after" -gt "$before" ] && break
+	sleep 0.2
+done
+assert_eq "$after" "$((before + 1))" "one deadlock counted"
+run "$OPSDECK" -c opsdeck.conf status --prometheus
+assert_contains "$OUT" "opsdeck_pg_deadlocks_total $after"
 assert_no_secrets "$OUT$ERR$(cat "$audit")"
 finish
