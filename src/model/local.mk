@@ -4,4 +4,6 @@ libopsdeck_a_SOURCES += \
 	src/model/snapshot.c src/model/snapshot.h \
 	src/model/action.c src/model/action.h \
 	src/model/issue.c src/model/issue.h \
-	src/model/history.c src/model/history.h
+	src/model/history.c src/model/history.h \
+	src/model/check_common.h \
+	src/model/connections.c src/model/connections.h
