@@ -73,7 +73,7 @@ static void add_related(struct issue *i, const char *id)
 
 void diagnose_link_causes(struct diagnosis *d)
 {
-	int root[ISSUE_MAX];
+	int root[ISSUE_MAX] = {0};
 	for (int e = 0; e < d->count; e++) {
 		/* follow the direct causes up; a cycle ends after count steps */
 		int at = e, up;
