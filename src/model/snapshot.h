@@ -14,6 +14,7 @@
 
 #include "model/check_common.h"
 #include "model/connections.h"
+#include "model/locks.h"
 
 #define SNAPSHOT_MAX_PATHS 16
 
@@ -212,6 +213,7 @@ struct snapshot {
 	struct backup_status backup;
 	struct audit_log_status audit_log;
 	struct pg_connections connections; /* groups and pool fit (model/connections.h) */
+	struct lock_status locks;          /* blocking chains, running now (model/locks.h) */
 };
 
 /* Figures derived from a check's own, for every view to show alike. */
