@@ -45,6 +45,8 @@ static const struct cause_link LINKS[] = {
     {ISSUE_REDIS_MEMORY, ISSUE_REDIS_EVICTIONS},
     {ISSUE_SLOW_QUERIES, ISSUE_SLOW_RESPONSE},
     {ISSUE_SLOW_QUERIES, ISSUE_P95_RESPONSE},
+    {ISSUE_POOL_FIT, ISSUE_CONNECTIONS},
+    {ISSUE_CONNECTIONS, ISSUE_ERROR_RATE},
 };
 
 #define LINK_COUNT (sizeof(LINKS) / sizeof(LINKS[0]))
@@ -87,7 +89,7 @@ static void add_related(struct issue *i, const char *id)
 
 void diagnose_link_causes(struct diagnosis *d)
 {
-	int root[ISSUE_MAX];
+	int root[ISSUE_MAX] = {0};
 	for (int e = 0; e < d->count; e++) {
 		/* follow the direct causes up; a cycle ends after count steps */
 		int at = e, up;
