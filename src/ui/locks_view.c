@@ -211,9 +211,11 @@ static const struct column CHAIN_COLUMNS[COLS] = {
     [COL_WAIT] = {"wait", 80, 24},    [COL_QUERY] = {"query", 50, 0},
 };
 
-/* A row's cells, the texts the columns show. */
+/* A row's cells, the texts the columns show, and a cell's shorter form
+ * (the wait's age without its event) or "" for none. */
 struct cells {
 	char text[COLS][LOCKS_QUERY_TEXT];
+	char brief[COLS][32];
 };
 
 /* The state, with "idle in transaction" shortened as psql's users say it. */
@@ -250,6 +252,7 @@ static void chain_cells(const struct lock_status *l, const struct locks_row *row
 {
 	const struct lock_session *x = &l->sessions[row->index];
 	char prefix[64], age[32];
+	memset(c, 0, sizeof(*c));
 	tree_prefix(prefix, sizeof(prefix), row, utf8);
 	snprintf(c->text[COL_PID], sizeof(c->text[COL_PID]), "%s%d", prefix, x->pid);
 	text_copy(c->text[COL_APP], x->application_name[0] ? x->application_name : "-",
@@ -265,6 +268,7 @@ static void chain_cells(const struct lock_status *l, const struct locks_row *row
 		format_age(age, sizeof(age), x->wait_age_s);
 		snprintf(c->text[COL_WAIT], sizeof(c->text[COL_WAIT]), "%s %s", age,
 		         x->wait_event[0] ? x->wait_event : "lock");
+		text_copy(c->brief[COL_WAIT], age, sizeof(c->brief[COL_WAIT]));
 	} else if (x->blocks_count > 0)
 		snprintf(c->text[COL_WAIT], sizeof(c->text[COL_WAIT]), "blocks %d",
 		         x->root_pid == x->pid && x->waiters_total > 0 ? x->waiters_total
@@ -275,31 +279,51 @@ static void chain_cells(const struct lock_status *l, const struct locks_row *row
 	          sizeof(c->text[COL_QUERY]));
 }
 
+/* The widest cell of column c (its brief forms when `brief`, the full
+ * text of a cell that has none), at least its name's width. */
+static int column_width(const struct column *col, const struct cells *cells, int nrows, int c,
+                        bool brief, bool *has_brief)
+{
+	int w = fit_text_width(col->name);
+	for (int r = 0; r < nrows; r++) {
+		bool b = brief && cells[r].brief[c][0] != '\0';
+		int cw = fit_text_width(b ? cells[r].brief[c] : cells[r].text[c]);
+		if (cells[r].brief[c][0] != '\0')
+			*has_brief = true;
+		if (cw > w)
+			w = cw;
+	}
+	return col->cap > 0 && w > col->cap ? col->cap : w;
+}
+
 /* The columns' x and width for the rows: the header's fields fitted into
  * `width` (fit.h), each as wide as its widest cell (text capped), so a
- * figure is whole or its column is gone. */
+ * figure is whole or its column is gone; a column with brief cells goes
+ * brief (brief[c]) before any column goes. */
 static void fit_columns(const struct column *cols, int ncols, const struct cells *cells, int nrows,
-                        int width, struct fit_place *places)
+                        int width, struct fit_place *places, bool *brief)
 {
-	char heads[COLS][LOCKS_QUERY_TEXT];
+	char heads[COLS][LOCKS_QUERY_TEXT], briefs[COLS][LOCKS_QUERY_TEXT];
 	struct fit_field fields[COLS];
 	for (int c = 0; c < ncols; c++) {
-		int w = fit_text_width(cols[c].name);
-		for (int r = 0; r < nrows; r++) {
-			int cw = fit_text_width(cells[r].text[c]);
-			if (cw > w)
-				w = cw;
-		}
-		if (cols[c].cap > 0 && w > cols[c].cap)
-			w = cols[c].cap;
-		bool query = c == ncols - 1;
-		if (query)
-			w = QUERY_MIN_COLUMNS;
+		bool has_brief = false, query = c == ncols - 1;
+		int w = query ? QUERY_MIN_COLUMNS
+		              : column_width(&cols[c], cells, nrows, c, false, &has_brief);
 		snprintf(heads[c], sizeof(heads[c]), "%-*s", w, cols[c].name);
-		fields[c] = (struct fit_field){
-		    heads[c], NULL, cols[c].priority, query ? 2 : 1, query, UI_DIM, NULL};
+		snprintf(briefs[c], sizeof(briefs[c]), "%-*s",
+		         has_brief ? column_width(&cols[c], cells, nrows, c, true, &has_brief) : 0,
+		         cols[c].name);
+		fields[c] = (struct fit_field){heads[c],
+		                               has_brief ? briefs[c] : NULL,
+		                               cols[c].priority,
+		                               query ? 2 : 1,
+		                               query,
+		                               UI_DIM,
+		                               NULL};
 	}
 	fit_fields(fields, ncols, width, places);
+	for (int c = 0; c < ncols; c++)
+		brief[c] = places[c].shown && places[c].text == fields[c].brief;
 }
 
 /* One cell into its place: whole, or cut with an ellipsis (only text is
@@ -397,12 +421,10 @@ static void doc_build(struct doc *d, const struct lock_status *l, const struct l
 			if (rows[i].kind == LOCKS_ROW_RUNNING)
 				doc_line(d, LINE_ROW, UI_NORMAL, i, "%s", "");
 	}
-	if (l->hidden > 0 && !l->role_sees_all) {
-		doc_line(d, LINE_TEXT, UI_WARNING, -1,
-		         "%d %s hidden from role %s; to see them:", l->hidden,
-		         text_plural(l->hidden, "session is", "sessions are"), l->role);
-		doc_line(d, LINE_TEXT, UI_WARNING, -1, "  %s %s;", LOCKS_HIDDEN_GRANT, l->role);
-	}
+	if (l->hidden > 0 && !l->role_sees_all)
+		doc_line(d, LINE_TEXT, UI_WARNING, -1, "%d %s hidden from this role: %s %s;",
+		         l->hidden, text_plural(l->hidden, "session", "sessions"),
+		         LOCKS_HIDDEN_GRANT, l->role);
 	if (l->sessions_truncated)
 		doc_line(d, LINE_TEXT, UI_DIM, -1, "More sessions wait than the %d shown",
 		         LOCKS_MAX_SESSIONS);
@@ -465,8 +487,15 @@ void locks_view_draw(struct grid *g, const struct ui_view *v)
 	if (width <= 0 || rows_shown <= 0)
 		return;
 	if (!l->probed) {
-		grid_printf(g, x, y0, x + width, UI_DIM, "%s",
-		            l->error[0] ? l->error : "waiting for the first poll of the database");
+		const struct check_common *db = &v->snap->database.check;
+		if (db->state == CHECK_NOT_CONFIGURED)
+			grid_printf(g, x, y0, x + width, UI_DIM, "no database is configured");
+		else if (l->error[0] || db->state == CHECK_UNHEALTHY)
+			grid_printf(g, x, y0, x + width, UI_CRITICAL, "not probed: %s",
+			            l->error[0] ? l->error : db->error);
+		else
+			grid_printf(g, x, y0, x + width, UI_DIM,
+			            "waiting for the first poll of the database");
 		return;
 	}
 	static struct cells cells[LOCKS_VIEW_ROWS]; /* the UI thread's only */
@@ -480,8 +509,9 @@ void locks_view_draw(struct grid *g, const struct ui_view *v)
 		}
 	}
 	struct fit_place chain_at[COLS], run_at[COLS];
-	fit_columns(CHAIN_COLUMNS, COLS, cells, nchain, width, chain_at);
-	fit_columns(RUN_COLUMNS, 5, cells + nchain, n - nchain, width, run_at);
+	bool chain_brief[COLS], run_brief[COLS];
+	fit_columns(CHAIN_COLUMNS, COLS, cells, nchain, width, chain_at, chain_brief);
+	fit_columns(RUN_COLUMNS, 5, cells + nchain, n - nchain, width, run_at, run_brief);
 	static struct doc doc;
 	doc_build(&doc, l, rows, n);
 	int sel_line = 0;
@@ -499,14 +529,19 @@ void locks_view_draw(struct grid *g, const struct ui_view *v)
 		           (ln->kind == LINE_ROW && rows[ln->row].kind == LOCKS_ROW_RUNNING);
 		const struct column *cols = run ? RUN_COLUMNS : CHAIN_COLUMNS;
 		const struct fit_place *at = run ? run_at : chain_at;
+		const bool *brief = run ? run_brief : chain_brief;
 		int ncols = run ? 5 : COLS;
 		enum ui_element el = ln->kind == LINE_ROW && ln->row == sel ? UI_SELECTION
 		                     : ln->kind == LINE_ROW                 ? UI_NORMAL
 		                                                            : UI_DIM;
 		if (el == UI_SELECTION)
 			grid_fill(g, x, y, width, 1, ' ', el);
-		for (int c = 0; c < ncols; c++)
-			draw_cell(g, v, x, y, &at[c],
-			          ln->kind == LINE_ROW ? cells[ln->row].text[c] : cols[c].name, el);
+		for (int c = 0; c < ncols; c++) {
+			const struct cells *cell = ln->kind == LINE_ROW ? &cells[ln->row] : NULL;
+			const char *text = cell == NULL                            ? cols[c].name
+			                   : brief[c] && cell->brief[c][0] != '\0' ? cell->brief[c]
+			                                                           : cell->text[c];
+			draw_cell(g, v, x, y, &at[c], text, el);
+		}
 	}
 }

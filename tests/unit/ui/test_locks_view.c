@@ -192,6 +192,30 @@ static void test_golden_80x24_ascii(void **state)
 	make_chain(&v, false);
 	parts.state.locks.pid = 4244;
 	screen_check_golden(&v, 80, 24, "locks_80x24_ascii");
+	screen_check_golden(&v, 70, 20, "locks_70x20_ascii");
+}
+
+/* Before the database's first poll, and with no database at all. */
+static void test_not_probed(void **state)
+{
+	(void)state;
+	struct ui_view v;
+	screen_view_quiet(&v, &parts);
+	locks_init(&parts.snap.locks);
+	parts.state.locks.open = true;
+	parts.snap.database.check.state = CHECK_NOT_CONFIGURED;
+	struct grid g;
+	assert_int_equal(grid_init(&g, 80, 24), 0);
+	panels_draw(&g, &v);
+	char *text = grid_to_text(&g);
+	assert_non_null(strstr(text, "| no database is configured"));
+	free(text);
+	parts.snap.database.check.state = CHECK_PENDING;
+	panels_draw(&g, &v);
+	text = grid_to_text(&g);
+	assert_non_null(strstr(text, "| waiting for the first poll of the database"));
+	free(text);
+	grid_free(&g);
 }
 
 static void test_golden_120x40(void **state)
@@ -227,8 +251,8 @@ static void test_golden_empty_hidden(void **state)
 	char *text = grid_to_text(&g);
 	assert_non_null(strstr(text, "no session waits on a lock"));
 	assert_non_null(strstr(text, "Running now: no query is running"));
-	assert_non_null(strstr(text, "3 sessions are hidden from role opsdeck; to see them:"));
-	assert_non_null(strstr(text, "  GRANT pg_read_all_stats TO opsdeck;"));
+	assert_non_null(
+	    strstr(text, "3 sessions hidden from this role: GRANT pg_read_all_stats TO opsdeck;"));
 	free(text);
 	grid_free(&g);
 	screen_check_golden(&v, 80, 24, "locks_empty_80x24");
@@ -244,6 +268,7 @@ int main(void)
 	    cmocka_unit_test(test_golden_80x24_ascii),
 	    cmocka_unit_test(test_golden_120x40),
 	    cmocka_unit_test(test_golden_empty_hidden),
+	    cmocka_unit_test(test_not_probed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
