@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/endpoints.h"
+
 #define SNAPSHOT_TEXT      256
 #define SNAPSHOT_MAX_PATHS 16
 
@@ -142,6 +144,7 @@ struct request_metrics {
 	struct request_bucket buckets[SNAPSHOT_BUCKETS]; /* oldest first, empty ones included */
 	bool timestamp_index_missing;                    /* no index leads with "timestamp" */
 	char index_hint[SNAPSHOT_TEXT];                  /* the CREATE INDEX to run, or "" */
+	struct endpoint_breakdown endpoints;             /* by [database] request_path_column */
 };
 
 /* Why pg_stat_statements gave no rows to look at. */
