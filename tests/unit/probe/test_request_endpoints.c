@@ -24,13 +24,14 @@ static void test_sql(void **state)
 	(void)state;
 	char *sql = request_endpoints_sql(&NAMES, "\"path\"");
 	assert_non_null(sql);
-	assert_non_null(strstr(sql, "/* opsdeck */ SELECT"));
+	assert_non_null(strstr(sql, "/* opsdeck */ WITH g AS (SELECT"));
 	/* The metrics query's range predicate, so the same index serves it. */
 	assert_non_null(strstr(sql,
 	                       "FROM \"RequestLog\" WHERE \"timestamp\" >= (now() AT TIME ZONE "
 	                       "'UTC') - $1::bigint * interval '1 millisecond'"));
 	assert_non_null(strstr(sql, "split_part(\"path\"::text, '?', 1)"));
-	assert_non_null(strstr(sql, "re <= $2::int AND e > 0) OR rp <= $2::int"));
+	assert_non_null(strstr(sql, "WHERE e > 0 ORDER BY e DESC, n DESC, p LIMIT $2::int"));
+	assert_non_null(strstr(sql, "ORDER BY p95 DESC, n DESC, p LIMIT $2::int"));
 	free(sql);
 	/* Unquoted names are a programming error: no SQL. */
 	assert_null(request_endpoints_sql(&NAMES, "path"));
