@@ -82,6 +82,8 @@ struct config_thresholds {
 	int64_t idle_in_tx_ms;     /* default 5 min */
 	double redis_memory_ratio; /* of maxmemory; default 0.9 */
 	int64_t lock_waiters;      /* this many waiting backends is an issue; default 1 */
+	int64_t blocker_waiters;   /* a root blocker holding up this many is high; default 3 */
+	int64_t blocker_wait_ms;   /* ... or with a wait this old behind it; default 1 min */
 };
 
 /* [actions]: the recovery actions suggested for each issue type (keys are

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "model/endpoints.h"
+#include "model/locks.h"
 
 #define SNAPSHOT_TEXT      256
 #define SNAPSHOT_MAX_PATHS 16
@@ -231,6 +232,7 @@ struct snapshot {
 	struct slow_query_status slow_queries;
 	struct backup_status backup;
 	struct audit_log_status audit_log;
+	struct lock_status locks; /* blocking chains, running now (model/locks.h) */
 };
 
 /* Figures derived from a check's own, for every view to show alike. */
