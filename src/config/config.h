@@ -35,6 +35,7 @@ struct config_app {
 	char *version_url;  /* default http://127.0.0.1:3000/api/version; "" disables */
 	char *version_file; /* default ./public/version.json */
 	int64_t timeout_ms; /* per network call; default 3000 */
+	int instances;      /* app processes sharing the database; default 1 */
 };
 
 struct config_database {

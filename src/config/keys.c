@@ -29,6 +29,7 @@ const struct config_key config_keys[] = {
      .check = CHECK_HTTP_URL},
     {KEY("app", "version_file", TYPE_STRING, app.version_file, "./public/version.json")},
     {KEY("app", "timeout", TYPE_DURATION, app.timeout_ms, "3s"), .min = 1, .max = 3600e3},
+    {KEY("app", "instances", TYPE_INT, app.instances, "1"), .min = 1, .max = 10000},
 
     {KEY("database", "url", TYPE_STRING, database.url, "${DATABASE_URL:-}"), .check = CHECK_PG_URL,
      .reason_offset = F(database.url_unset_reason)},

@@ -12,30 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/check_common.h"
+#include "model/connections.h"
 #include "model/endpoints.h"
 #include "model/locks.h"
 
-#define SNAPSHOT_TEXT      256
 #define SNAPSHOT_MAX_PATHS 16
-
-/* The state of one check. Order matters: worse states compare greater. */
-enum check_state {
-	CHECK_NOT_CONFIGURED = 0, /* nothing to check: not a failure */
-	CHECK_PENDING,            /* not probed yet */
-	CHECK_OK,
-	CHECK_UNHEALTHY,
-};
-
-const char *check_state_name(enum check_state state); /* "ok", "unhealthy", ... */
-
-/* What every check has in common. */
-struct check_common {
-	enum check_state state;
-	double latency_ms;          /* the probe's round trip, -1 when unknown */
-	int64_t checked_at_ms;      /* wall clock when the probe finished, 0 if never */
-	char target[SNAPSHOT_TEXT]; /* what was probed, redacted (URL, path) */
-	char error[SNAPSHOT_TEXT];  /* why unhealthy / not configured, or "" */
-};
 
 struct pg_status {
 	struct check_common check;
@@ -232,7 +214,8 @@ struct snapshot {
 	struct slow_query_status slow_queries;
 	struct backup_status backup;
 	struct audit_log_status audit_log;
-	struct lock_status locks; /* blocking chains, running now (model/locks.h) */
+	struct pg_connections connections; /* groups and pool fit (model/connections.h) */
+	struct lock_status locks;          /* blocking chains, running now (model/locks.h) */
 };
 
 /* Figures derived from a check's own, for every view to show alike. */

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "config/pgurl.h"
+#include "probe/pg_connections.h"
 #include "probe/pg_locks.h"
 #include "probe/pg_parse.h"
 #include "client/pg_session.h"
@@ -37,6 +38,7 @@
 #include "probe/request_window.h"
 #include "probe/slow_queries.h"
 #include "util/clock.h"
+#include "util/cpu.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 
@@ -397,6 +399,34 @@ done:
 	PQfreemem(total);
 }
 
+/* The connection groups: one query (pg_connections.h), the URL's user as
+ * its parameter. Fills c; never fails the database check. */
+static void pg_connection_groups(struct pg_session *s, const char *user, struct pg_connections *c)
+{
+	char err[SNAPSHOT_TEXT] = "";
+	PGresult *rows = NULL;
+	const char **values = NULL;
+	char *sql = xasprintf(SLOW_QUERIES_MARKER " %s", PG_CONNECTIONS_SQL);
+	const char *params[1] = {user};
+	int64_t start_us = clock_monotonic_us();
+	if (pg_session_query(s, sql, 1, params, &rows, NULL, err, sizeof(err)) < 0) {
+		check_set_error(&c->check, CHECK_UNHEALTHY, "connections: %s", err);
+		goto done;
+	}
+	c->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
+	if (!(values = pg_values(rows, PG_CONNECTIONS_COL_COUNT, "the connections query", err,
+	                         sizeof(err))) ||
+	    pg_connections_parse(values, PQntuples(rows), c, err, sizeof(err)) < 0) {
+		check_set_error(&c->check, CHECK_UNHEALTHY, "connections: %s", err);
+		goto done;
+	}
+	c->check.state = CHECK_OK;
+done:
+	free(values);
+	PQclear(rows);
+	free(sql);
+}
+
 /* The blocking chains and running queries: one query (pg_locks.h). Fills
  * locks; a failure is its error, never the database check's. */
 static void pg_locks_read(struct pg_session *s, int server_version_num, struct lock_status *locks)
@@ -430,7 +460,8 @@ static void pg_part_skipped(struct check_common *c, const struct check_common *d
 
 void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
               struct slow_query_status *slow_queries, struct request_window *window,
-              struct slow_queries_baseline *slow_baseline, struct lock_status *locks)
+              struct slow_queries_baseline *slow_baseline, struct lock_status *locks,
+              struct pg_connections *connections)
 {
 	const char *url = cfg->database.url ? cfg->database.url : "";
 	struct pgurl u;
@@ -452,6 +483,13 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 		slow_queries_reset(slow_queries, cfg->database.slow_query_ms);
 	if (locks)
 		locks_init(locks);
+	if (connections) {
+		memset(connections, 0, sizeof(*connections));
+		probe_check_begin(&connections->check);
+		connections->connection_limit = -1;
+		connections->instances = cfg->app.instances > 0 ? cfg->app.instances : 1;
+		connections->default_limit = pool_default_limit(cpu_physical_cores());
+	}
 
 	if (!url[0]) {
 		const char *why = cfg->database.url_unset_reason;
@@ -469,6 +507,10 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 	}
 	parsed = true;
 	check_set_target(&out->check, u.redacted);
+	if (connections) {
+		connections->connection_limit = u.connection_limit;
+		connections->pgbouncer = u.pgbouncer != 0;
+	}
 
 	pg_session_init(&s, u.password, cfg->app.timeout_ms);
 	if (pg_session_connect(&s, &u, err, sizeof(err)) < 0 ||
@@ -484,6 +526,8 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 		pg_request_metrics(&s, cfg, requests, window);
 	if (slow_queries)
 		pg_slow_queries(&s, slow_queries, slow_baseline);
+	if (connections)
+		pg_connection_groups(&s, u.user, connections);
 done:
 	/* PQfinish also for a connection that failed: libpq allocated it. No
 	 * PQcancel after a timeout: statement_timeout ends the query, and a
@@ -507,5 +551,12 @@ done:
 		if (slow_queries->check.state == CHECK_PENDING)
 			pg_part_skipped(&slow_queries->check, &out->check);
 		slow_queries->check.checked_at_ms = out->check.checked_at_ms;
+	}
+	if (connections) {
+		snprintf(connections->check.target, sizeof(connections->check.target),
+		         "pg_stat_activity");
+		if (connections->check.state == CHECK_PENDING)
+			pg_part_skipped(&connections->check, &out->check);
+		connections->check.checked_at_ms = out->check.checked_at_ms;
 	}
 }

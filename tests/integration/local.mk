@@ -18,6 +18,7 @@ INTEGRATION_TESTS = \
 	tests/integration/slow_queries.sh \
 	tests/integration/diagnose.sh \
 	tests/integration/overall_state.sh \
+	tests/integration/connections_pools.sh \
 	tests/integration/locks_chain.sh
 # Jobs and recovery actions.
 INTEGRATION_TESTS += tests/integration/recover_clear_cache.sh \
