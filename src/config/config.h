@@ -41,9 +41,10 @@ struct config_app {
 struct config_database {
 	char *url; /* "" when not configured */
 	char *url_unset_reason;
-	char *request_log;     /* default "RequestLog" */
-	int64_t window_ms;     /* default 1 h */
-	int64_t slow_query_ms; /* default 1000 */
+	char *request_log;         /* default "RequestLog" */
+	char *request_path_column; /* default "path": the request log by endpoint */
+	int64_t window_ms;         /* default 1 h */
+	int64_t slow_query_ms;     /* default 1000 */
 };
 
 /* The cache_prefix that asks clear-cache to flush the whole selected

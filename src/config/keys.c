@@ -35,6 +35,8 @@ const struct config_key config_keys[] = {
      .reason_offset = F(database.url_unset_reason)},
     {KEY("database", "request_log", TYPE_STRING, database.request_log, "RequestLog"),
      .check = CHECK_TABLE_NAME},
+    {KEY("database", "request_path_column", TYPE_STRING, database.request_path_column, "path"),
+     .check = CHECK_COLUMN_NAME},
     {KEY("database", "window", TYPE_DURATION, database.window_ms, "1h"), .min = 1,
      .max = 366 * 86400e3},
     {KEY("database", "slow_query_ms", TYPE_INT64, database.slow_query_ms, "1000"), .min = 1,

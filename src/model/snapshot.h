@@ -14,6 +14,7 @@
 
 #include "model/check_common.h"
 #include "model/connections.h"
+#include "model/endpoints.h"
 #include "model/locks.h"
 
 #define SNAPSHOT_MAX_PATHS 16
@@ -126,6 +127,7 @@ struct request_metrics {
 	struct request_bucket buckets[SNAPSHOT_BUCKETS]; /* oldest first, empty ones included */
 	bool timestamp_index_missing;                    /* no index leads with "timestamp" */
 	char index_hint[SNAPSHOT_TEXT];                  /* the CREATE INDEX to run, or "" */
+	struct endpoint_breakdown endpoints;             /* by [database] request_path_column */
 };
 
 /* Why pg_stat_statements gave no rows to look at. */

@@ -6,6 +6,7 @@ libopsdeck_a_SOURCES += \
 	src/probe/pg_locks.c src/probe/pg_locks.h \
 	src/probe/request_log.c src/probe/request_log.h \
 	src/probe/request_window.c src/probe/request_window.h \
+	src/probe/request_endpoints.c src/probe/request_endpoints.h \
 	src/probe/slow_queries.c src/probe/slow_queries.h \
 	src/probe/probe_redis.c src/probe/redis_info.c src/probe/redis_info.h \
 	src/probe/probe_health.c \

@@ -33,6 +33,7 @@
 #include "probe/pg_locks.h"
 #include "probe/pg_parse.h"
 #include "client/pg_session.h"
+#include "probe/request_endpoints.h"
 #include "probe/request_log.h"
 #include "probe/request_window.h"
 #include "probe/slow_queries.h"
@@ -182,6 +183,72 @@ done:
 	free(sql);
 }
 
+/* The breakdown by path (request_endpoints.h) over the window the metrics
+ * just read. With no traffic there is nothing to break down; a table
+ * without the column leaves it "not available". Never changes m->check. */
+static void pg_request_endpoints(struct pg_session *s, const struct config *cfg,
+                                 const struct request_log_names *names,
+                                 const struct request_log_plan *plan, struct request_metrics *m)
+{
+	struct endpoint_breakdown *b = &m->endpoints;
+	char err[SNAPSHOT_TEXT] = "", sqlstate[6] = "";
+	char params[REQUEST_ENDPOINTS_PARAM_COUNT][REQUEST_LOG_PARAM_SIZE];
+	const char *column = cfg->database.request_path_column;
+	char *path = NULL, *sql = NULL;
+	PGresult *rows = NULL;
+	const char **values = NULL;
+
+	if (!column || !column[0]) {
+		b->state = ENDPOINTS_NOT_AVAILABLE;
+		snprintf(b->why, sizeof(b->why), "breakdown not available: no path column set");
+		return;
+	}
+	if (m->requests == 0) {
+		b->state = ENDPOINTS_OK;
+		return;
+	}
+	if (!(path = pg_quote(s, column, err, sizeof(err))) ||
+	    !(sql = request_endpoints_sql(names, path))) {
+		request_endpoints_describe_error("", err[0] ? err : "cannot build the query",
+		                                 m->table, b);
+		goto done;
+	}
+	request_endpoints_params(plan->window_ms, params);
+	const char *query_params[REQUEST_ENDPOINTS_PARAM_COUNT] = {params[0], params[1]};
+	if (pg_session_query(s, sql, REQUEST_ENDPOINTS_PARAM_COUNT, query_params, &rows, sqlstate,
+	                     err, sizeof(err)) < 0) {
+		request_endpoints_describe_error(sqlstate, err, m->table, b);
+		goto done;
+	}
+	if (!(values = pg_values(rows, REQUEST_ENDPOINT_COL_COUNT, "the endpoint query", err,
+	                         sizeof(err))) ||
+	    request_endpoints_parse(values, PQntuples(rows), b, err, sizeof(err)) < 0)
+		request_endpoints_describe_error("", err, m->table, b);
+done:
+	free(values);
+	PQclear(rows);
+	free(sql);
+	PQfreemem(path);
+}
+
+/* The dashboard's breakdown: read again every REQUEST_ENDPOINTS_REFRESH_MS
+ * of server time, else the one kept in w. */
+static void pg_request_endpoints_kept(struct pg_session *s, const struct config *cfg,
+                                      const struct request_log_names *names,
+                                      const struct request_log_plan *plan, struct request_window *w,
+                                      struct request_metrics *m)
+{
+	if (w->endpoints_at_ms > 0 && w->now_ms >= w->endpoints_at_ms &&
+	    w->now_ms - w->endpoints_at_ms < REQUEST_ENDPOINTS_REFRESH_MS &&
+	    strcmp(w->endpoints.column, m->endpoints.column) == 0) {
+		m->endpoints = w->endpoints;
+		return;
+	}
+	pg_request_endpoints(s, cfg, names, plan, m);
+	w->endpoints = m->endpoints;
+	w->endpoints_at_ms = w->now_ms;
+}
+
 /* The request-log metrics: the index check (which also finds a missing
  * table), then the one metrics query, or with a window the incremental
  * one. Fills m; never fails the database check. */
@@ -231,6 +298,8 @@ static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
 
 	if (window) {
 		pg_request_window(s, cfg, &names, &plan, window, m);
+		if (m->check.state == CHECK_OK)
+			pg_request_endpoints_kept(s, cfg, &names, &plan, window, m);
 		goto done;
 	}
 	if (!(sql = request_log_sql(&names))) {
@@ -249,6 +318,8 @@ static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
 	if (!(values = pg_values(rows, REQUEST_COL_COUNT, "the metrics query", err, sizeof(err))) ||
 	    request_log_parse(values, PQntuples(rows), &plan, m, err, sizeof(err)) < 0)
 		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: %s", err);
+	else
+		pg_request_endpoints(s, cfg, &names, &plan, m);
 done:
 	free(values);
 	PQclear(rows);
@@ -406,6 +477,7 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 		request_log_reset(requests,
 		                  cfg->database.request_log ? cfg->database.request_log : "", &plan,
 		                  clock_wall_ms());
+		endpoints_reset(&requests->endpoints, cfg->database.request_path_column);
 	}
 	if (slow_queries)
 		slow_queries_reset(slow_queries, cfg->database.slow_query_ms);

@@ -14,6 +14,7 @@ INTEGRATION_TESTS = \
 	tests/integration/not_configured.sh \
 	tests/integration/backends_stopped.sh \
 	tests/integration/request_metrics.sh \
+	tests/integration/request_endpoints.sh \
 	tests/integration/slow_queries.sh \
 	tests/integration/diagnose.sh \
 	tests/integration/overall_state.sh \

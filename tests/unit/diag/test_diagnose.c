@@ -128,7 +128,7 @@ static void test_error_rate_threshold(void **state)
 	assert_non_null(i);
 	assert_int_equal(i->severity, SEVERITY_HIGH);
 	assert_non_null(strstr(i->message, "7.2%"));
-	assert_non_null(strstr(i->message, "72 of 1000"));
+	assert_non_null(strstr(i->message, "72 of 1,000"));
 	/* configurable */
 	cfg.thresholds.error_rate = 0.1;
 	diagnose(&s, NULL, &cfg, &d);
