@@ -62,7 +62,15 @@ assert_match "$(grep -E "^\| \`- $mid " <<<"$SCREEN")" "active .* (transactionid
 assert_contains "$SCREEN" "Running now:"
 tui_show_screen # the view, in the log
 
-# c on the root (selected first) is refused: it runs no query
+# Down selects mid; Enter shows it in full, with whom it waits on
+tui_keys Down Enter
+assert_screen "pid $mid (lv_mid, app@127.0.0.1, active" 5
+assert_match "$SCREEN" "Waits [^|]* behind pid $root\\." "mid's details: its blocker"
+tui_keys Escape Up
+assert_screen_gone "Waits " 5
+assert_contains "$SCREEN" "Running now:" "back in the Locks view"
+
+# c on the root (selected again) is refused: it runs no query
 tui_keys c
 assert_screen "pid $root is idle in transaction and runs no query" 5
 assert_eq "$(sessions_alive "$root")" 1 "c changed nothing"
