@@ -72,6 +72,17 @@ const struct config_key config_keys[] = {
      .min = 0, .max = 1},
     {KEY("thresholds", "lock_waiters", TYPE_INT64, thresholds.lock_waiters, "1"), .min = 1,
      .max = 100000},
+    {KEY("thresholds", "replication_lag", TYPE_DURATION, thresholds.replication_lag_ms, "1m"),
+     .min = 1, .max = 366 * 86400e3},
+    {KEY("thresholds", "slot_retained_bytes", TYPE_INT64, thresholds.slot_retained_bytes,
+         "1073741824"),
+     .min = 1, .max = 1e15},
+    {KEY("thresholds", "xid_age_ratio", TYPE_RATIO, thresholds.xid_age_ratio, "0.5"), .min = 0,
+     .max = 1},
+    {KEY("thresholds", "cache_hit_ratio", TYPE_RATIO, thresholds.cache_hit_ratio, "0.9"), .min = 0,
+     .max = 1},
+    {KEY("thresholds", "dead_tuple_ratio", TYPE_RATIO, thresholds.dead_tuple_ratio, "0.2"),
+     .min = 0, .max = 1},
 
 #define ACTION_KEY(id, name, title, dflt)                                                          \
 	{KEY("actions", name, TYPE_LIST, actions.names[id], dflt),                                 \

@@ -40,6 +40,7 @@ void snapshot_init(struct snapshot *s)
 	check_init(&s->health.check);
 	check_init(&s->storage.check);
 	s->redis.hit_rate = -1;
+	pg_upkeep_reset(&s->pg_upkeep);
 	snprintf(s->version.version, sizeof(s->version.version), "unknown");
 }
 

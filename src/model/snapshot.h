@@ -34,6 +34,8 @@ struct check_common {
 	char error[SNAPSHOT_TEXT];  /* why unhealthy / not configured, or "" */
 };
 
+#include "model/pg_upkeep.h" /* needs struct check_common */
+
 struct pg_status {
 	struct check_common check;
 	char server_version[64]; /* "15.18" */
@@ -228,6 +230,7 @@ struct snapshot {
 	struct slow_query_status slow_queries;
 	struct backup_status backup;
 	struct audit_log_status audit_log;
+	struct pg_upkeep_status pg_upkeep; /* replication and upkeep (model/pg_upkeep.h) */
 };
 
 /* Figures derived from a check's own, for every view to show alike. */

@@ -45,6 +45,8 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
               struct slow_query_status *slow_queries, struct request_window *window,
               struct slow_queries_baseline *slow_baseline);
 void probe_redis(const struct config *cfg, struct redis_status *out);
+/* Replication and upkeep (pg_upkeep.h) on a connection of its own. */
+void probe_pg_upkeep(const struct config *cfg, struct pg_upkeep_status *out);
 void probe_health(const struct config *cfg, struct http_status *out);
 void probe_version(const struct config *cfg, struct version_status *out);
 void probe_storage(const struct config *cfg, struct storage_status *out);
