@@ -1,4 +1,4 @@
-/* recover.c - `opsdeck recover ACTION [--dry-run] [--yes] [--pid N]` and
+/* recover.c - `opsdeck recover ACTION [--dry-run] [--yes] [--pid N] [--force]` and
  * `opsdeck recover --list`: the recovery actions from the command line.
  *
  * Without --yes, on a terminal, it shows the dry run and asks as the
@@ -12,7 +12,9 @@
  * action failed (or ran and its outcome could not be recorded), 2 usage or
  * configuration errors and refusals before it ran (read-only mode, not
  * configured, no audit log, a target it must never touch, not confirmed,
- * no terminal to confirm on).
+ * no terminal to confirm on); a target that changed between what was
+ * shown and the run (terminate-blocker: gone, blocks no one, another
+ * backend) is refused with 1.
  */
 #include "cmd/cmd.h"
 
@@ -41,7 +43,7 @@ static int recover_usage_width(void)
 
 static void recover_usage(FILE *f)
 {
-	fprintf(f, "usage: opsdeck recover ACTION [--dry-run] [--yes] [--pid N]\n"
+	fprintf(f, "usage: opsdeck recover ACTION [--dry-run] [--yes] [--pid N] [--force]\n"
 	           "       opsdeck recover --list\n"
 	           "Actions:\n");
 	int width = recover_usage_width();
@@ -53,8 +55,10 @@ static void recover_usage(FILE *f)
 	fprintf(f,
 	        "  --dry-run   show exactly what it would touch, change nothing\n"
 	        "  --yes       do not ask (needed without a terminal)\n"
-	        "  --pid N     the backend for %s\n",
-	        pid_actions);
+	        "  --pid N     the backend for %s (%s: instead of the root with most "
+	        "waiters)\n"
+	        "  --force     %s: also a superuser's session (configured role a superuser)\n",
+	        pid_actions, ACTION_NAME_TERMINATE_BLOCKER, ACTION_NAME_TERMINATE_BLOCKER);
 }
 
 static void print_line(const char *line, void *arg)
@@ -108,10 +112,10 @@ static int status_exit(enum action_status st)
 	                                                     : 1;
 }
 
-enum { OPT_DRY_RUN = 2000, OPT_YES, OPT_PID, OPT_LIST };
+enum { OPT_DRY_RUN = 2000, OPT_YES, OPT_PID, OPT_LIST, OPT_FORCE };
 
 struct recover_options {
-	bool dry_run, yes, list;
+	bool dry_run, yes, list, force;
 	int64_t pid;
 };
 
@@ -128,6 +132,9 @@ static int recover_option(int opt, const char *arg, void *ctx)
 		return 0;
 	case OPT_LIST:
 		ro->list = true;
+		return 0;
+	case OPT_FORCE:
+		ro->force = true;
 		return 0;
 	case OPT_PID:
 		if (text_parse_int64(arg, &ro->pid) < 0 || ro->pid <= 0 || ro->pid > 2147483647) {
@@ -147,9 +154,10 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 	    {"yes", no_argument, NULL, OPT_YES},
 	    {"pid", required_argument, NULL, OPT_PID},
 	    {"list", no_argument, NULL, OPT_LIST},
+	    {"force", no_argument, NULL, OPT_FORCE},
 	    {NULL, 0, NULL, 0},
 	};
-	struct recover_options ro = {false, false, false, 0};
+	struct recover_options ro = {false, false, false, false, 0};
 	int rc = EXIT_USAGE;
 	int parsed =
 	    cli_parse(argc, argv, opts, longopts, "y", recover_option, &ro, recover_usage, 1);
@@ -186,10 +194,15 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 		        a->name);
 		goto done;
 	}
-	if (!(a->needs & ACTION_NEEDS_PID) && pid > 0) {
+	if (!(a->needs & (ACTION_NEEDS_PID | ACTION_TAKES_PID)) && pid > 0) {
 		char pid_actions[128];
 		action_names_needing(ACTION_NEEDS_PID, " and ", pid_actions, sizeof(pid_actions));
-		fprintf(stderr, "opsdeck: --pid is only for %s\n", pid_actions);
+		fprintf(stderr, "opsdeck: --pid is only for %s and %s\n", pid_actions,
+		        ACTION_NAME_TERMINATE_BLOCKER);
+		goto done;
+	}
+	if (ro.force && a->id != ACTION_TERMINATE_BLOCKER) {
+		fprintf(stderr, "opsdeck: --force is only for %s\n", ACTION_NAME_TERMINATE_BLOCKER);
 		goto done;
 	}
 	if (!dry_run && cfg.recovery.read_only) {
@@ -209,15 +222,18 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 	}
 
 	char err[1024];
-	struct action_run run = {
-	    .cfg = &cfg, .pid = (int)pid, .on_line = print_line, .cancel = &cli_interrupted};
+	struct action_run run = {.cfg = &cfg,
+	                         .pid = (int)pid,
+	                         .force = ro.force,
+	                         .on_line = print_line,
+	                         .cancel = &cli_interrupted};
 	enum action_status st;
 	if (dry_run || !yes) {
 		printf("%s (dry run):\n", a->name);
 		st = action_execute(a, &run, true, err, sizeof(err));
 		if (st != ACTION_OK) {
 			fprintf(stderr, "opsdeck: %s\n", err);
-			rc = status_exit(st);
+			rc = run.target_changed ? 1 : status_exit(st);
 			goto done;
 		}
 		if (dry_run) {
@@ -264,7 +280,7 @@ int cmd_recover(int argc, char **argv, struct cli_options *opts)
 	else
 		fprintf(stderr, "opsdeck: %s: %s\n", a->name, err);
 	strbuf_free(&out);
-	rc = status_exit(st);
+	rc = run.target_changed ? 1 : status_exit(st);
 done:
 	if (fflush(stdout) != 0 && rc == 0)
 		rc = 1;

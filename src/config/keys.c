@@ -83,6 +83,10 @@ const struct config_key config_keys[] = {
      .max = 1},
     {KEY("thresholds", "dead_tuple_ratio", TYPE_RATIO, thresholds.dead_tuple_ratio, "0.2"),
      .min = 0, .max = 1},
+    {KEY("thresholds", "blocker_waiters", TYPE_INT64, thresholds.blocker_waiters, "3"), .min = 1,
+     .max = 100000},
+    {KEY("thresholds", "blocker_wait", TYPE_DURATION, thresholds.blocker_wait_ms, "1m"), .min = 1,
+     .max = 366 * 86400e3},
 
 #define ACTION_KEY(id, name, title, dflt)                                                          \
 	{KEY("actions", name, TYPE_LIST, actions.names[id], dflt),                                 \

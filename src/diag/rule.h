@@ -41,6 +41,8 @@ struct rule_context {
 	X(connections)                                                                             \
 	X(idle_in_transaction)                                                                     \
 	X(lock_waiters)                                                                            \
+	X(root_blocker)                                                                            \
+	X(deadlocks)                                                                               \
 	X(version)                                                                                 \
 	X(backup_stale)                                                                            \
 	X(backup_unfinished)                                                                       \

@@ -57,8 +57,32 @@ void rule_lock_waiters(const struct rule_context *ctx)
 		return;
 	MESSAGE(i, "%d backend%s waiting on a lock", pg->lock_waiters,
 	        pg->lock_waiters == 1 ? " is" : "s are");
-	RECOMMEND(i, "Find the blocker with pg_blocking_pids() (listed first when you pick a "
-	             "pid); a long transaction or a migration is the usual cause. End it with "
-	             "terminate-query if it is safe to: cancelling does nothing to a session "
-	             "idle in transaction.");
+	const struct lock_status *l = &ctx->now->locks;
+	const struct lock_root *root = locks_top_root(l);
+	if (!l->probed)
+		RECOMMEND(i,
+		          "The blocking chain could not be read (%s); a long transaction or a "
+		          "migration is the usual cause.",
+		          l->error[0] ? l->error : "no data");
+	else if (root && l->sessions[root->session].hidden && !l->role_sees_all)
+		RECOMMEND(i,
+		          "They wait behind pid %d, whose session is hidden from role %s: %s %s "
+		          "shows it; terminate-blocker can end it.",
+		          root->pid, l->role, LOCKS_HIDDEN_GRANT, l->role);
+	else if (root)
+		RECOMMEND(i,
+		          "The root blocker is pid %d (issue root_blocker:%d%s): end it with "
+		          "terminate-blocker.",
+		          root->pid, root->pid, l->root_count > 1 ? ", and others" : "");
+	else if (l->cycle_sessions > 0)
+		RECOMMEND(i,
+		          "%d sessions wait on each other in a cycle: PostgreSQL breaks the "
+		          "deadlock by itself after deadlock_timeout.",
+		          l->cycle_sessions);
+	else if (l->hidden_blockers > 0 && !l->role_sees_all)
+		RECOMMEND(i, "Their blocker is hidden from role %s: %s %s shows it.", l->role,
+		          LOCKS_HIDDEN_GRANT, l->role);
+	else
+		RECOMMEND(i, "The blocker has already let go, or waits itself: the next poll shows "
+		             "the chain.");
 }

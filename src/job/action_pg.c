@@ -66,14 +66,7 @@ static const char CANCEL_PID_SQL[] = SLOW_QUERIES_MARKER
 static const char TERMINATE_PID_SQL[] = SLOW_QUERIES_MARKER
     " SELECT a.pid, pg_terminate_backend(a.pid)" APP_SESSIONS " AND a.pid = $1::int";
 
-struct db_conn {
-	struct pgurl url;
-	bool parsed;
-	struct pg_session session;
-	int64_t timeout_ms;
-};
-
-static int db_open(struct action_run *run, struct db_conn *c, char *err, size_t errlen)
+int action_db_open(struct action_run *run, struct action_db *c, char *err, size_t errlen)
 {
 	const struct config *cfg = run->cfg;
 	char why[512];
@@ -97,14 +90,14 @@ static int db_open(struct action_run *run, struct db_conn *c, char *err, size_t 
 	return 0;
 }
 
-static void db_close(struct db_conn *c)
+void action_db_close(struct action_db *c)
 {
 	pg_session_close(&c->session);
 	if (c->parsed)
 		pgurl_free(&c->url);
 }
 
-static int db_query(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+int action_db_query(struct action_db *c, const char *sql, int nparams, const char *const *params,
                     PGresult **rows, char *err, size_t errlen)
 {
 	c->session.deadline_ms = clock_monotonic_ms() + c->timeout_ms;
@@ -146,14 +139,14 @@ static void db_say_sessions(struct action_run *run, const PGresult *rows, struct
 }
 
 /* Lists the stale sessions; *rows is the listing. */
-static int reconnect_list(struct action_run *run, struct db_conn *c, char param[32],
+static int reconnect_list(struct action_run *run, struct action_db *c, char param[32],
                           PGresult **rows, char *err, size_t errlen)
 {
 	char dur[32];
 	snprintf(param, 32, "%" PRId64, run->cfg->thresholds.idle_in_tx_ms);
 	text_format_duration(dur, sizeof(dur), run->cfg->thresholds.idle_in_tx_ms);
 	const char *params[1] = {param};
-	if (db_query(c, LIST_IDLE_SQL, 1, params, rows, err, errlen) < 0)
+	if (action_db_query(c, LIST_IDLE_SQL, 1, params, rows, err, errlen) < 0)
 		return -1;
 	action_say(run, "%d session%s of user %s in database %s idle in transaction longer than %s",
 	           PQntuples(*rows), PQntuples(*rows) == 1 ? "" : "s", c->url.user, c->url.dbname,
@@ -163,11 +156,11 @@ static int reconnect_list(struct action_run *run, struct db_conn *c, char param[
 
 int reconnect_db_dry_run(struct action_run *run, char *err, size_t errlen)
 {
-	struct db_conn c;
+	struct action_db c;
 	PGresult *rows = NULL;
 	char param[32];
 	int rc = -1;
-	if (db_open(run, &c, err, errlen) < 0 ||
+	if (action_db_open(run, &c, err, errlen) < 0 ||
 	    reconnect_list(run, &c, param, &rows, err, errlen) < 0)
 		goto done;
 	db_say_sessions(run, rows, NULL);
@@ -179,19 +172,19 @@ int reconnect_db_dry_run(struct action_run *run, char *err, size_t errlen)
 	rc = 0;
 done:
 	PQclear(rows);
-	db_close(&c);
+	action_db_close(&c);
 	return rc;
 }
 
 int reconnect_db_run(struct action_run *run, char *err, size_t errlen)
 {
-	struct db_conn c;
+	struct action_db c;
 	PGresult *rows = NULL, *done_rows = NULL;
 	struct strbuf pids;
 	char param[32];
 	int rc = -1;
 	strbuf_init(&pids, 0);
-	if (db_open(run, &c, err, errlen) < 0 ||
+	if (action_db_open(run, &c, err, errlen) < 0 ||
 	    reconnect_list(run, &c, param, &rows, err, errlen) < 0)
 		goto done;
 	db_say_sessions(run, rows, &pids);
@@ -204,7 +197,7 @@ int reconnect_db_run(struct action_run *run, char *err, size_t errlen)
 	if (action_cancelled(run))
 		goto done;
 	const char *params[2] = {param, strbuf_str(&pids)};
-	if (db_query(&c, TERMINATE_IDLE_SQL, 2, params, &done_rows, err, errlen) < 0)
+	if (action_db_query(&c, TERMINATE_IDLE_SQL, 2, params, &done_rows, err, errlen) < 0)
 		goto done;
 	int ended = 0;
 	struct strbuf ended_pids;
@@ -230,18 +223,18 @@ done:
 	strbuf_free(&pids);
 	PQclear(rows);
 	PQclear(done_rows);
-	db_close(&c);
+	action_db_close(&c);
 	return rc;
 }
 
 /* Lists the one session of run->pid; ACTION_RUN_REFUSED when it is not
  * the app's (nothing is done to it), -1 when the query fails. */
-static int pid_list(struct action_run *run, struct db_conn *c, char param[16], PGresult **rows,
+static int pid_list(struct action_run *run, struct action_db *c, char param[16], PGresult **rows,
                     char *err, size_t errlen)
 {
 	snprintf(param, 16, "%d", run->pid);
 	const char *params[1] = {param};
-	if (db_query(c, LIST_PID_SQL, 1, params, rows, err, errlen) < 0)
+	if (action_db_query(c, LIST_PID_SQL, 1, params, rows, err, errlen) < 0)
 		return -1;
 	if (PQntuples(*rows) != 1) {
 		snprintf(
@@ -264,11 +257,11 @@ static int pid_action(struct action_run *run, enum action_id id, const char *sql
                       const char *done_text, char *err, size_t errlen)
 {
 	const struct action *a = &ACTIONS[id];
-	struct db_conn c;
+	struct action_db c;
 	PGresult *rows = NULL, *done_rows = NULL;
 	char param[16];
 	int rc = -1;
-	if (db_open(run, &c, err, errlen) < 0)
+	if (action_db_open(run, &c, err, errlen) < 0)
 		goto done;
 	rc = pid_list(run, &c, param, &rows, err, errlen);
 	if (rc < 0)
@@ -289,7 +282,7 @@ static int pid_action(struct action_run *run, enum action_id id, const char *sql
 	}
 	rc = -1;
 	const char *params[1] = {param};
-	if (db_query(&c, sql, 1, params, &done_rows, err, errlen) < 0)
+	if (action_db_query(&c, sql, 1, params, &done_rows, err, errlen) < 0)
 		goto done;
 	if (PQntuples(done_rows) != 1 || strcmp(PQgetvalue(done_rows, 0, 1), "t") != 0) {
 		snprintf(err, errlen, "could not %s pid %d (it may have ended)", verb, run->pid);
@@ -302,7 +295,7 @@ static int pid_action(struct action_run *run, enum action_id id, const char *sql
 done:
 	PQclear(rows);
 	PQclear(done_rows);
-	db_close(&c);
+	action_db_close(&c);
 	return rc;
 }
 
@@ -334,11 +327,11 @@ int action_list_sessions(const struct config *cfg, struct action_session *out, i
                          size_t errlen)
 {
 	struct action_run run = {.cfg = cfg};
-	struct db_conn c;
+	struct action_db c;
 	PGresult *rows = NULL;
 	int n = -1;
-	if (db_open(&run, &c, err, errlen) < 0 ||
-	    db_query(&c, LIST_BUSY_SQL, 0, NULL, &rows, err, errlen) < 0)
+	if (action_db_open(&run, &c, err, errlen) < 0 ||
+	    action_db_query(&c, LIST_BUSY_SQL, 0, NULL, &rows, err, errlen) < 0)
 		goto done;
 	n = 0;
 	for (int i = 0; i < PQntuples(rows) && n < max; i++, n++) {
@@ -355,6 +348,6 @@ int action_list_sessions(const struct config *cfg, struct action_session *out, i
 	}
 done:
 	PQclear(rows);
-	db_close(&c);
+	action_db_close(&c);
 	return n;
 }

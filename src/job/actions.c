@@ -26,6 +26,7 @@ static const struct action_ops ACTION_OPS[ACTION_COUNT] = {
     [ACTION_RECONNECT_DB] = {reconnect_db_dry_run, reconnect_db_run},
     [ACTION_CANCEL_QUERY] = {cancel_query_dry_run, cancel_query_run},
     [ACTION_TERMINATE_QUERY] = {terminate_query_dry_run, terminate_query_run},
+    [ACTION_TERMINATE_BLOCKER] = {terminate_blocker_dry_run, terminate_blocker_run},
 };
 
 const struct action_ops *action_ops_of(enum action_id id)
@@ -98,6 +99,10 @@ static void action_arguments(const struct action *a, const struct action_run *ru
 	dst[0] = '\0';
 	if (a->needs & ACTION_NEEDS_PID)
 		snprintf(dst, size, "pid=%d", run->pid);
+	else if (a->needs & ACTION_TAKES_PID)
+		snprintf(dst, size, "%s%.0d%s",
+		         run->pid > 0 ? "pid=" : "pid=root with most waiters",
+		         run->pid > 0 ? run->pid : 0, run->force ? " force" : "");
 	else if (a->backend == ACTION_BACKEND_REDIS)
 		snprintf(dst, size, "cache_prefix=%s",
 		         cfg->redis.cache_prefix ? cfg->redis.cache_prefix : "");

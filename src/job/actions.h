@@ -45,7 +45,17 @@ struct action_recheck {
  * line said (may be NULL); `job` is set when it runs under runner.h. */
 struct action_run {
 	const struct config *cfg; /* borrowed */
-	int pid;                  /* for ACTION_NEEDS_PID, else 0 */
+	int pid;                  /* for ACTION_NEEDS_PID / ACTION_TAKES_PID, else 0 */
+	/* terminate-blocker: the backend_start (µs) of the pid as the operator
+	 * was shown it (dry run, dialog), 0 when none was shown; a dry run that
+	 * picks the pid sets pid and this. A run refuses a pid whose backend
+	 * started at another time (a different backend). */
+	int64_t backend_start_us;
+	/* Set by an action that refused because its target changed since it
+	 * was shown (gone, blocks no one, another backend): the CLI exits 1. */
+	bool target_changed;
+	bool force;               /* terminate-blocker: a superuser's session, when the
+	                             configured role is a superuser too */
 	struct job *job;          /* may be NULL */
 	const atomic_int *cancel; /* may be NULL: set (by a signal) to stop between steps */
 	struct strbuf *out;       /* may be NULL */

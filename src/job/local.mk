@@ -5,7 +5,7 @@ libopsdeck_a_SOURCES += \
 	src/job/runner.c src/job/runner.h \
 	src/job/audit.c src/job/audit.h \
 	src/job/actions.c src/job/actions.h src/job/action_impl.h \
-	src/job/action_redis.c src/job/action_app.c src/job/action_pg.c \
+	src/job/action_redis.c src/job/action_app.c src/job/action_pg.c src/job/action_blocker.c \
 	src/job/recheck.c src/job/recheck.h \
 	src/job/backup.h src/job/backup_common.c src/job/backup_common.h \
 	src/job/backup_db.c src/job/backup_files.c src/job/backup_list.c src/job/backup_verify.c \

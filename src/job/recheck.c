@@ -59,6 +59,9 @@ void recheck_figure(enum issue_type type, const struct snapshot *s, char *dst, s
 	case ISSUE_LOCK_WAITERS:
 		snprintf(dst, size, "lock waiters %d", s->database.lock_waiters);
 		break;
+	case ISSUE_ROOT_BLOCKER:
+		snprintf(dst, size, "waiting sessions %d", s->locks.waiting);
+		break;
 	case ISSUE_SLOW_QUERIES:
 		snprintf(dst, size, "slow statements %d", s->slow_queries.count);
 		break;

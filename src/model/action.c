@@ -35,12 +35,19 @@ const struct action ACTIONS[ACTION_COUNT] = {
                              false, "database", ACTION_BACKEND_DATABASE,
                              ACTION_NEEDS_DATABASE | ACTION_NEEDS_PID | ACTION_NEEDS_RUNNING_QUERY,
                              "slow_queries lock_waiters", ACTION_NAME_TERMINATE_QUERY},
-    [ACTION_TERMINATE_QUERY] = {ACTION_TERMINATE_QUERY, ACTION_NAME_TERMINATE_QUERY,
-                                ACTION_NAME_TERMINATE_QUERY " --pid N",
-                                "end one of the app's sessions (pg_terminate_backend)", true,
-                                "database", ACTION_BACKEND_DATABASE,
-                                ACTION_NEEDS_DATABASE | ACTION_NEEDS_PID,
-                                "lock_waiters idle_in_transaction slow_queries connections", NULL},
+    [ACTION_TERMINATE_QUERY] =
+        {ACTION_TERMINATE_QUERY, ACTION_NAME_TERMINATE_QUERY,
+         ACTION_NAME_TERMINATE_QUERY " --pid N",
+         "end one of the app's sessions (pg_terminate_backend)", true, "database",
+         ACTION_BACKEND_DATABASE, ACTION_NEEDS_DATABASE | ACTION_NEEDS_PID,
+         "lock_waiters root_blocker idle_in_transaction slow_queries connections", NULL},
+    [ACTION_TERMINATE_BLOCKER] = {ACTION_TERMINATE_BLOCKER, ACTION_NAME_TERMINATE_BLOCKER,
+                                  ACTION_NAME_TERMINATE_BLOCKER " [--pid N] [--force]",
+                                  "end the root blocker of a lock chain (the one with most "
+                                  "waiters, or --pid) with pg_terminate_backend",
+                                  true, "database", ACTION_BACKEND_DATABASE,
+                                  ACTION_NEEDS_DATABASE | ACTION_TAKES_PID,
+                                  "root_blocker lock_waiters", NULL},
 };
 
 const struct action *action_find(const char *name)

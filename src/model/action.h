@@ -19,11 +19,12 @@
 
 /* The names the operator types; issue.h builds its default suggestions
  * from them. */
-#define ACTION_NAME_CLEAR_CACHE     "clear-cache"
-#define ACTION_NAME_RESTART_APP     "restart-app"
-#define ACTION_NAME_RECONNECT_DB    "reconnect-db"
-#define ACTION_NAME_CANCEL_QUERY    "cancel-query"
-#define ACTION_NAME_TERMINATE_QUERY "terminate-query"
+#define ACTION_NAME_CLEAR_CACHE       "clear-cache"
+#define ACTION_NAME_RESTART_APP       "restart-app"
+#define ACTION_NAME_RECONNECT_DB      "reconnect-db"
+#define ACTION_NAME_CANCEL_QUERY      "cancel-query"
+#define ACTION_NAME_TERMINATE_QUERY   "terminate-query"
+#define ACTION_NAME_TERMINATE_BLOCKER "terminate-blocker"
 
 /* In the order `recover --list` and the usage show them. */
 enum action_id {
@@ -32,6 +33,7 @@ enum action_id {
 	ACTION_RECONNECT_DB,
 	ACTION_CANCEL_QUERY,
 	ACTION_TERMINATE_QUERY,
+	ACTION_TERMINATE_BLOCKER,
 	ACTION_COUNT
 };
 
@@ -45,6 +47,9 @@ enum action_need {
 	/* The pid's session must be running a query (state active): what it
 	 * does to an idle or idle-in-transaction session is nothing at all. */
 	ACTION_NEEDS_RUNNING_QUERY = 1 << 5,
+	/* Takes --pid N but does not need it: without, it picks its target
+	 * itself (terminate-blocker: the root blocker with most waiters). */
+	ACTION_TAKES_PID = 1 << 6,
 };
 
 /* The backend an action acts on, re-probed afterwards. */

@@ -49,6 +49,9 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	  ACTION_NAME_RECONNECT_DB)                                                                \
 	X(ISSUE_LOCK_WAITERS, "lock_waiters", "lock waiters",                                      \
 	  ACTION_NAME_TERMINATE_QUERY " " ACTION_NAME_CANCEL_QUERY)                                \
+	X(ISSUE_ROOT_BLOCKER, "root_blocker", "root blocker",                                      \
+	  ACTION_NAME_TERMINATE_BLOCKER " " ACTION_NAME_CANCEL_QUERY)                              \
+	X(ISSUE_DEADLOCKS, "deadlocks", "deadlocks", "")                                           \
 	X(ISSUE_VERSION_UNKNOWN, "version_unknown", "version unknown", "")                         \
 	X(ISSUE_VERSION_MISMATCH, "version_mismatch", "version mismatch", ACTION_NAME_RESTART_APP) \
 	X(ISSUE_BACKUP_STALE, "backup_stale", "backup stale", "")                                  \

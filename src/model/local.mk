@@ -5,4 +5,5 @@ libopsdeck_a_SOURCES += \
 	src/model/pg_upkeep.c src/model/pg_upkeep.h \
 	src/model/action.c src/model/action.h \
 	src/model/issue.c src/model/issue.h \
-	src/model/history.c src/model/history.h
+	src/model/history.c src/model/history.h \
+	src/model/locks.c src/model/locks.h

@@ -41,6 +41,7 @@ void snapshot_init(struct snapshot *s)
 	check_init(&s->storage.check);
 	s->redis.hit_rate = -1;
 	pg_upkeep_reset(&s->pg_upkeep);
+	locks_init(&s->locks);
 	snprintf(s->version.version, sizeof(s->version.version), "unknown");
 }
 

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/locks.h"
+
 #define SNAPSHOT_TEXT      256
 #define SNAPSHOT_MAX_PATHS 16
 
@@ -231,6 +233,7 @@ struct snapshot {
 	struct backup_status backup;
 	struct audit_log_status audit_log;
 	struct pg_upkeep_status pg_upkeep; /* replication and upkeep (model/pg_upkeep.h) */
+	struct lock_status locks;          /* blocking chains, running now (model/locks.h) */
 };
 
 /* Figures derived from a check's own, for every view to show alike. */

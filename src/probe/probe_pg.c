@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "config/pgurl.h"
+#include "probe/pg_locks.h"
 #include "probe/pg_parse.h"
 #include "client/pg_session.h"
 #include "probe/request_log.h"
@@ -325,6 +326,25 @@ done:
 	PQfreemem(total);
 }
 
+/* The blocking chains and running queries: one query (pg_locks.h). Fills
+ * locks; a failure is its error, never the database check's. */
+static void pg_locks_read(struct pg_session *s, int server_version_num, struct lock_status *locks)
+{
+	char err[SNAPSHOT_TEXT] = "";
+	PGresult *rows = NULL;
+	const char **values = NULL;
+
+	if (pg_session_query(s, pg_locks_sql(server_version_num), 0, NULL, &rows, NULL, err,
+	                     sizeof(err)) < 0 ||
+	    !(values = pg_values(rows, PG_LOCKS_COL_COUNT, "the locks query", err, sizeof(err))) ||
+	    pg_locks_parse(values, PQntuples(rows), locks, err, sizeof(err)) < 0) {
+		locks_init(locks);
+		sanitize_text(locks->error, sizeof(locks->error), err);
+	}
+	free(values);
+	PQclear(rows);
+}
+
 /* Sets a part that depends on the database connection when it was not
  * read: "not configured" as the database is, else unhealthy with the
  * database check's reason. */
@@ -339,7 +359,7 @@ static void pg_part_skipped(struct check_common *c, const struct check_common *d
 
 void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
               struct slow_query_status *slow_queries, struct request_window *window,
-              struct slow_queries_baseline *slow_baseline)
+              struct slow_queries_baseline *slow_baseline, struct lock_status *locks)
 {
 	const char *url = cfg->database.url ? cfg->database.url : "";
 	struct pgurl u;
@@ -358,6 +378,8 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 	}
 	if (slow_queries)
 		slow_queries_reset(slow_queries, cfg->database.slow_query_ms);
+	if (locks)
+		locks_init(locks);
 
 	if (!url[0]) {
 		const char *why = cfg->database.url_unset_reason;
@@ -384,6 +406,8 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 		goto done;
 	}
 	out->check.state = CHECK_OK;
+	if (locks)
+		pg_locks_read(&s, out->server_version_num, locks);
 	if (requests)
 		pg_request_metrics(&s, cfg, requests, window);
 	if (slow_queries)

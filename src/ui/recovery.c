@@ -29,6 +29,8 @@ struct recovery_task {
 	const struct config *cfg;
 	const struct action *action;
 	int pid;
+	int64_t backend_start_us; /* terminate-blocker: the backend shown; the dry
+	                             run sets it (and pid) for the run */
 	bool dry_run;
 	bool list_sessions; /* only list the app's busy sessions (the pid step) */
 	char focus_id[64];
@@ -96,6 +98,7 @@ static int task_work(struct job *job, void *arg)
 	struct action_run run = {
 	    .cfg = t->cfg,
 	    .pid = t->pid,
+	    .backend_start_us = t->backend_start_us,
 	    .job = job,
 	    /* so that Esc or a signal stops a running restart_command too */
 	    .cancel = job_cancel_flag(job),
@@ -104,6 +107,8 @@ static int task_work(struct job *job, void *arg)
 	    .recheck = t->dry_run ? NULL : &recheck,
 	};
 	t->status = action_execute(t->action, &run, t->dry_run, t->err, sizeof(t->err));
+	t->pid = run.pid;
+	t->backend_start_us = run.backend_start_us;
 	text_copy(t->summary, run.summary, sizeof(t->summary));
 	bool went_through = t->status == ACTION_OK || t->status == ACTION_STILL_PRESENT;
 	if (went_through && !t->dry_run) {
@@ -237,7 +242,8 @@ static int recovery_start(struct recovery *r, bool dry_run, bool list_sessions,
 	struct recovery_task *t = xcalloc(1, sizeof(*t));
 	t->cfg = r->cfg;
 	t->action = d->action;
-	t->pid = d->action->needs & ACTION_NEEDS_PID ? d->pid : 0;
+	t->pid = d->action->needs & (ACTION_NEEDS_PID | ACTION_TAKES_PID) ? d->pid : 0;
+	t->backend_start_us = d->action->needs & ACTION_TAKES_PID ? d->backend_start_us : 0;
 	t->dry_run = dry_run;
 	t->list_sessions = list_sessions;
 	text_copy(t->focus_id, d->issue_id, sizeof(t->focus_id));
@@ -262,12 +268,13 @@ int recovery_open(struct recovery *r, const struct issue *issue, const struct sn
                   const struct diagnosis *diag, struct ui_state *st, struct activity_log *log,
                   char *msg, size_t msglen)
 {
-	(void)log;
 	recovery_end_job(r);
 	if (recovery_dialog_open(&r->dialog, r->cfg, issue, msg, msglen) < 0)
 		return -1;
 	*r->before = *snap;
 	*r->before_issues = *diag;
+	if (r->dialog.step == RECOVERY_STEP_PREVIEW && recovery_start(r, true, false, log) < 0)
+		recovery_dialog_start_failed(&r->dialog);
 	recovery_render(r, st);
 	return 0;
 }
@@ -348,6 +355,11 @@ bool recovery_poll(struct recovery *r, struct ui_state *st, struct activity_log 
 	bool was_run = d->step == RECOVERY_STEP_RUN;
 	int64_t now = clock_wall_ms();
 	bool went_through = t->status == ACTION_OK || t->status == ACTION_STILL_PRESENT;
+	if (!was_run && went_through && (d->action->needs & ACTION_TAKES_PID)) {
+		/* the run acts on what the dry run showed, or refuses */
+		d->pid = t->pid;
+		d->backend_start_us = t->backend_start_us;
+	}
 	recovery_dialog_job_ended(d, went_through);
 	if (!was_run) {
 		if (!went_through)

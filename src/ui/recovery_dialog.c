@@ -48,6 +48,17 @@ int recovery_dialog_open(struct recovery_dialog *d, const struct config *cfg,
 		text_copy(d->issue_message, issue->message, sizeof(d->issue_message));
 	}
 	d->step = RECOVERY_STEP_CHOOSE;
+	/* A root blocker names its pid (root_blocker:PID): terminate-blocker
+	 * acts on that one. When it is the only suggestion, there is nothing
+	 * to choose: straight to its dry run, then the typed confirmation. */
+	const char *subject = issue ? strchr(issue->id, ':') : NULL;
+	if (issue && issue->type == ISSUE_ROOT_BLOCKER && subject)
+		d->pid = atoi(subject + 1);
+	if (issue && issue->type == ISSUE_ROOT_BLOCKER && count == 1 &&
+	    (choices[0]->needs & ACTION_TAKES_PID) && action_available(choices[0], cfg, NULL, 0)) {
+		d->action = choices[0];
+		d->step = RECOVERY_STEP_PREVIEW;
+	}
 	return 0;
 }
 

@@ -76,6 +76,7 @@ struct recovery_dialog {
 	int selected;
 	const struct action *action; /* the chosen one, from PID on */
 	int pid;                     /* for the actions that need one */
+	int64_t backend_start_us;    /* terminate-blocker: of the pid its dry run showed */
 	char input[64];              /* the pid or the typed confirmation being typed */
 	char notice[256];            /* one line under the prompt */
 	struct action_session sessions[RECOVERY_PICK_SESSIONS]; /* the pid step's choices */

@@ -17,7 +17,8 @@ INTEGRATION_TESTS = \
 	tests/integration/request_metrics.sh \
 	tests/integration/slow_queries.sh \
 	tests/integration/diagnose.sh \
-	tests/integration/overall_state.sh
+	tests/integration/overall_state.sh \
+	tests/integration/locks_chain.sh
 # Jobs and recovery actions.
 INTEGRATION_TESTS += tests/integration/recover_clear_cache.sh \
 	tests/integration/recover_restart_app.sh tests/integration/recover_read_only.sh \

@@ -106,10 +106,10 @@ static void test_glob_escape(void **state)
 static void test_registry(void **state)
 {
 	(void)state;
-	const char *names[] = {"clear-cache", "restart-app", "reconnect-db", "cancel-query",
-	                       "terminate-query"};
-	assert_int_equal(ACTION_COUNT, 5);
-	for (size_t i = 0; i < 5; i++) {
+	const char *names[] = {"clear-cache",  "restart-app",     "reconnect-db",
+	                       "cancel-query", "terminate-query", "terminate-blocker"};
+	assert_int_equal(ACTION_COUNT, 6);
+	for (size_t i = 0; i < 6; i++) {
 		const struct action *a = action_find(names[i]);
 		assert_non_null(a);
 		assert_int_equal(a->id, (int)i);
@@ -119,12 +119,12 @@ static void test_registry(void **state)
 		/* the usage starts with the name; only pid actions take --pid */
 		assert_int_equal(strncmp(a->usage, a->name, strlen(a->name)), 0);
 		assert_int_equal(strstr(a->usage, "--pid N") != NULL,
-		                 (a->needs & ACTION_NEEDS_PID) != 0);
+		                 (a->needs & (ACTION_NEEDS_PID | ACTION_TAKES_PID)) != 0);
 	}
 	char names_text[256];
 	action_names(names_text, sizeof(names_text));
-	assert_string_equal(
-	    names_text, "clear-cache, restart-app, reconnect-db, cancel-query, terminate-query");
+	assert_string_equal(names_text, "clear-cache, restart-app, reconnect-db, cancel-query, "
+	                                "terminate-query, terminate-blocker");
 	action_names_needing(ACTION_NEEDS_PID, " and ", names_text, sizeof(names_text));
 	assert_string_equal(names_text, "cancel-query and terminate-query");
 	action_names(names_text, 8);
@@ -155,6 +155,7 @@ static void test_registry(void **state)
 	assert_null(action_find("flush-everything"));
 	assert_false(action_find("cancel-query")->destructive);
 	assert_true(action_find("terminate-query")->destructive);
+	assert_true(action_find("terminate-blocker")->destructive);
 	assert_true(action_find("clear-cache")->destructive);
 }
 
