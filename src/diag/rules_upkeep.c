@@ -60,11 +60,23 @@ void rule_cache_hit(const struct rule_context *ctx)
 	struct issue *i = rule_add_issue(ctx, ISSUE_CACHE_HIT, SEVERITY_LOW, NULL);
 	if (!i)
 		return;
-	MESSAGE(i, "Buffer cache hit ratio %.1f%% (limit %.0f%%) over %lld block reads",
-	        ratio * 100, limit * 100, (long long)blocks);
-	RECOMMEND(i, "Queries read from disk: look at the slow queries for sequential scans "
-	             "that want an index, or give shared_buffers more memory (about a quarter "
-	             "of RAM).");
+	/* Sorts and hashes that spill to disk read it too: say so when the
+	 * polls show it. */
+	char temp[96] = "";
+	int64_t spilled = pg_upkeep_temp_delta(u, before);
+	if (spilled > 0) {
+		char bytes[32];
+		text_format_bytes(bytes, sizeof(bytes), (uint64_t)spilled);
+		snprintf(temp, sizeof(temp), "; %s written to temporary files since the last poll",
+		         bytes);
+	}
+	MESSAGE(i, "Buffer cache hit ratio %.1f%% (limit %.0f%%) over %lld block reads%s",
+	        ratio * 100, limit * 100, (long long)blocks, temp);
+	RECOMMEND(i,
+	          "Queries read from disk: look at the slow queries for sequential scans "
+	          "that want an index, or give shared_buffers more memory (about a quarter "
+	          "of RAM)%s.",
+	          temp[0] ? "; raise work_mem for the sorts that spill" : "");
 }
 
 void rule_dead_tuples(const struct rule_context *ctx)

@@ -178,6 +178,16 @@ static void test_cache_hit(void **state)
 	struct snapshot before = now;
 	u->blocks_hit = 11000;
 	assert_null(run(ISSUE_CACHE_HIT, &before));
+	/* ... or half of them, with sorts spilling to disk meanwhile. */
+	u->blocks_hit = 10000;
+	u->blocks_read = 4000;
+	before.pg_upkeep.temp_bytes = 0;
+	u->temp_bytes = 2 << 20;
+	i = run(ISSUE_CACHE_HIT, &before);
+	assert_non_null(i);
+	assert_non_null(
+	    strstr(i->message, "50.0% (limit 90%) over 2000 block reads; 2.0 MiB written"));
+	assert_non_null(strstr(i->recommendation, "work_mem"));
 }
 
 static void add_table(const char *name, int64_t live, int64_t dead)
