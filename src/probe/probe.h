@@ -58,4 +58,14 @@ void probe_storage(const struct config *cfg, struct storage_status *out);
  * target, no error. */
 void probe_check_begin(struct check_common *c);
 
+struct pgurl;
+struct pg_session;
+
+/* Opens [database] url for a probe within app.timeout: sets c's target
+ * (redacted), parses the URL into *u (pgurl_free it when *parsed) and
+ * connects s. Returns 0, or -1 with c set: not configured (no url, with
+ * the reason) or unhealthy. The caller pg_session_close()s s either way. */
+int probe_pg_open(const struct config *cfg, struct check_common *c, struct pgurl *u, bool *parsed,
+                  struct pg_session *s);
+
 #endif

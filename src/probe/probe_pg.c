@@ -361,7 +361,6 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
               struct slow_query_status *slow_queries, struct request_window *window,
               struct slow_queries_baseline *slow_baseline, struct lock_status *locks)
 {
-	const char *url = cfg->database.url ? cfg->database.url : "";
 	struct pgurl u;
 	struct pg_session s = {.conn = NULL};
 	char err[SNAPSHOT_TEXT];
@@ -381,27 +380,10 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 	if (locks)
 		locks_init(locks);
 
-	if (!url[0]) {
-		const char *why = cfg->database.url_unset_reason;
-		if (why && why[0])
-			check_set_error(&out->check, CHECK_NOT_CONFIGURED, "%s", why);
-		else
-			check_set_error(&out->check, CHECK_NOT_CONFIGURED,
-			                "database url is not set");
+	if (probe_pg_open(cfg, &out->check, &u, &parsed, &s) < 0)
 		goto done;
-	}
-	check_set_target(&out->check, url);
-	if (pgurl_parse(url, (long)cfg->app.timeout_ms, &u, err, sizeof(err)) < 0) {
-		check_set_error(&out->check, CHECK_UNHEALTHY, "%s", err);
-		goto done;
-	}
-	parsed = true;
-	check_set_target(&out->check, u.redacted);
-
-	pg_session_init(&s, u.password, cfg->app.timeout_ms);
-	if (pg_session_connect(&s, &u, err, sizeof(err)) < 0 ||
-	    pg_exchange(&s, cfg->app.timeout_ms, cfg->recovery.read_only, out, err, sizeof(err)) <
-	        0) {
+	if (pg_exchange(&s, cfg->app.timeout_ms, cfg->recovery.read_only, out, err, sizeof(err)) <
+	    0) {
 		check_set_error(&out->check, CHECK_UNHEALTHY, "%s", err);
 		goto done;
 	}

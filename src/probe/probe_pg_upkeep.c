@@ -52,27 +52,15 @@ done:
 
 void probe_pg_upkeep(const struct config *cfg, struct pg_upkeep_status *out)
 {
-	const char *url = cfg->database.url ? cfg->database.url : "";
 	struct pgurl u;
 	struct pg_session s = {.conn = NULL};
 	char err[SNAPSHOT_TEXT];
 	bool parsed = false;
 
 	pg_upkeep_reset(out);
-	if (!url[0]) {
-		check_set_error(&out->check, CHECK_NOT_CONFIGURED, "database url is not set");
+	if (probe_pg_open(cfg, &out->check, &u, &parsed, &s) < 0)
 		goto done;
-	}
-	check_set_target(&out->check, url);
-	if (pgurl_parse(url, (long)cfg->app.timeout_ms, &u, err, sizeof(err)) < 0) {
-		check_set_error(&out->check, CHECK_UNHEALTHY, "%s", err);
-		goto done;
-	}
-	parsed = true;
-	check_set_target(&out->check, u.redacted);
-	pg_session_init(&s, u.password, cfg->app.timeout_ms);
-	if (pg_session_connect(&s, &u, err, sizeof(err)) < 0 ||
-	    pg_upkeep_exchange(&s, cfg->app.timeout_ms, out, err, sizeof(err)) < 0) {
+	if (pg_upkeep_exchange(&s, cfg->app.timeout_ms, out, err, sizeof(err)) < 0) {
 		check_set_error(&out->check, CHECK_UNHEALTHY, "%s", err);
 		goto done;
 	}
