@@ -39,6 +39,7 @@ struct rule_context {
 	X(redis_evictions)                                                                         \
 	X(redis_bgsave)                                                                            \
 	X(connections)                                                                             \
+	X(pool_fit)                                                                                \
 	X(idle_in_transaction)                                                                     \
 	X(lock_waiters)                                                                            \
 	X(root_blocker)                                                                            \

@@ -45,6 +45,7 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	X(ISSUE_REDIS_EVICTIONS, "redis_evictions", "Redis evictions", ACTION_NAME_CLEAR_CACHE)    \
 	X(ISSUE_REDIS_BGSAVE, "redis_bgsave", "Redis save failing", "")                            \
 	X(ISSUE_CONNECTIONS, "connections", "connections near limit", ACTION_NAME_RECONNECT_DB)    \
+	X(ISSUE_POOL_FIT, "pool_fit", "pools do not fit", "")                                      \
 	X(ISSUE_IDLE_IN_TRANSACTION, "idle_in_transaction", "idle in transaction",                 \
 	  ACTION_NAME_RECONNECT_DB)                                                                \
 	X(ISSUE_LOCK_WAITERS, "lock_waiters", "lock waiters",                                      \

@@ -6,15 +6,13 @@
  * string is sanitised; lists are capped (the top N) and say how many there
  * were in all.
  */
-/* struct check_common is in snapshot.h, which includes this file after it:
- * outside the guard, so either header may come first. */
-#include "model/snapshot.h"
-
 #ifndef OPSDECK_MODEL_PG_UPKEEP_H
 #define OPSDECK_MODEL_PG_UPKEEP_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "model/check_common.h"
 
 #define PG_UPKEEP_STANDBYS 8 /* standbys kept, the most lagging first */
 #define PG_UPKEEP_SLOTS    8 /* slots kept, the most WAL retained first */

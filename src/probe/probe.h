@@ -39,12 +39,15 @@ void probe_global_cleanup(void);
  * whole window (request_log_sql). `slow_baseline` likewise (NULL for
  * one-shot verbs): with it the slow queries are those of the calls since the
  * previous call (slow_queries.h). `locks` (may be NULL): the blocking
- * chains and running queries (probe/pg_locks.h), one query. */
+ * chains and running queries (probe/pg_locks.h), one query. `connections`
+ * (may be NULL): the connection groups and Prisma's pool
+ * (probe/pg_connections.h), one query. */
 struct request_window;
 struct slow_queries_baseline;
 void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
               struct slow_query_status *slow_queries, struct request_window *window,
-              struct slow_queries_baseline *slow_baseline, struct lock_status *locks);
+              struct slow_queries_baseline *slow_baseline, struct lock_status *locks,
+              struct pg_connections *connections);
 void probe_redis(const struct config *cfg, struct redis_status *out);
 /* Replication and upkeep (pg_upkeep.h) on a connection of its own. */
 void probe_pg_upkeep(const struct config *cfg, struct pg_upkeep_status *out);
