@@ -107,6 +107,7 @@ struct check_class {
 	X(REQUESTS, requests)                                                                      \
 	X(SLOW_QUERIES, slow_queries)                                                              \
 	X(LOCKS, locks)                                                                            \
+	X(REDIS_LOAD, redis_load)                                                                  \
 	X(STORAGE, storage)                                                                        \
 	X(VERSION, version)                                                                        \
 	X(BACKUP, backup)

@@ -41,6 +41,7 @@ void snapshot_init(struct snapshot *s)
 	check_init(&s->storage.check);
 	s->redis.hit_rate = -1;
 	locks_init(&s->locks);
+	redis_load_init(&s->redis_load);
 	snprintf(s->version.version, sizeof(s->version.version), "unknown");
 }
 

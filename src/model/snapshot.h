@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "model/locks.h"
+#include "model/redis_load.h"
 
 #define SNAPSHOT_TEXT      256
 #define SNAPSHOT_MAX_PATHS 16
@@ -230,7 +231,8 @@ struct snapshot {
 	struct slow_query_status slow_queries;
 	struct backup_status backup;
 	struct audit_log_status audit_log;
-	struct lock_status locks; /* blocking chains, running now (model/locks.h) */
+	struct lock_status locks;     /* blocking chains, running now (model/locks.h) */
+	struct redis_load redis_load; /* slow log, latency, replication (model/redis_load.h) */
 };
 
 /* Figures derived from a check's own, for every view to show alike. */

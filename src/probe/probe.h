@@ -45,7 +45,10 @@ struct slow_queries_baseline;
 void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
               struct slow_query_status *slow_queries, struct request_window *window,
               struct slow_queries_baseline *slow_baseline, struct lock_status *locks);
-void probe_redis(const struct config *cfg, struct redis_status *out);
+/* `load` (may be NULL): the slow log, latency events, persistence and
+ * replication figures (model/redis_load.h); a command the user may not run
+ * is reported there, never as a failed check. */
+void probe_redis(const struct config *cfg, struct redis_status *out, struct redis_load *load);
 void probe_health(const struct config *cfg, struct http_status *out);
 void probe_version(const struct config *cfg, struct version_status *out);
 void probe_storage(const struct config *cfg, struct storage_status *out);
