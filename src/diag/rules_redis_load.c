@@ -76,17 +76,16 @@ void rule_redis_fork(const struct rule_context *ctx)
 	             "vm.overcommit_memory=1 avoids failed forks.");
 }
 
-/* Whether a latency event happened since the previous poll (without one:
- * within REDIS_LOAD_RECENT_S of this poll). */
+/* Whether a latency event happened since the previous poll saw it (an
+ * event that poll did not see: within REDIS_LOAD_RECENT_S of this one). */
 static bool latency_recent(const struct rule_context *ctx, const struct redis_latency_event *e)
 {
 	const struct redis_load *before = load_of(ctx->previous);
-	if (!before || before->latency_access != REDIS_ACCESS_OK)
-		return e->at_s >= now_s(ctx) - REDIS_LOAD_RECENT_S;
-	for (int k = 0; k < before->latency_count; k++)
-		if (strcmp(before->latency[k].event, e->event) == 0)
-			return e->at_s > before->latency[k].at_s;
-	return true;
+	if (before && before->latency_access == REDIS_ACCESS_OK)
+		for (int k = 0; k < before->latency_count; k++)
+			if (strcmp(before->latency[k].event, e->event) == 0)
+				return e->at_s > before->latency[k].at_s;
+	return e->at_s >= now_s(ctx) - REDIS_LOAD_RECENT_S;
 }
 
 /* What to do about a latency event, by its name (LATENCY DOCTOR's topics). */
