@@ -12,7 +12,7 @@ static void database_probe(const struct config *cfg, const struct check_probe_co
                            struct snapshot *out)
 {
 	probe_pg(cfg, &out->database, &out->requests, &out->slow_queries, ctx->window,
-	         ctx->slow_baseline, &out->locks);
+	         ctx->slow_baseline, &out->locks, &out->connections);
 }
 
 static void database_text(const struct snapshot *s, struct strbuf *b)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "check/check.h"
+#include "check/requests_endpoints.h"
 #include "util/text.h"
 
 static void requests_text(const struct snapshot *s, struct strbuf *b)
@@ -29,6 +30,7 @@ static void requests_text(const struct snapshot *s, struct strbuf *b)
 		              "%31s%" PRId64 " requests; errors %.1f%% (%" PRId64
 		              "); avg %s, p95 %s, p99 %s\n",
 		              "", m->requests, m->error_rate * 100, m->errors, avg, p95, p99);
+		endpoints_render_text(&m->endpoints, b);
 	}
 	if (m->timestamp_index_missing)
 		strbuf_printf(b, "%31sno index on \"timestamp\": %s\n", "", m->index_hint);
@@ -69,6 +71,7 @@ static json_object *requests_json(const struct snapshot *s)
 	json_object_object_add(o, "timestamp_index_missing",
 	                       json_object_new_boolean(m->timestamp_index_missing));
 	json_object_object_add(o, "index_hint", render_json_string_or_null(m->index_hint));
+	json_object_object_add(o, "endpoints", endpoints_render_json(&m->endpoints));
 	return o;
 }
 
@@ -103,6 +106,7 @@ static void requests_prometheus(const struct snapshot *s, struct prom *p)
 		if (stats[i].ms >= 0)
 			prom_sample(p, &F_REQUEST_DURATION, labels, stats[i].ms / 1000.0);
 	}
+	endpoints_render_prometheus(&m->endpoints, p);
 }
 
 static void requests_nagios_perfdata(const struct snapshot *s, struct strbuf *b)

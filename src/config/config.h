@@ -35,14 +35,16 @@ struct config_app {
 	char *version_url;  /* default http://127.0.0.1:3000/api/version; "" disables */
 	char *version_file; /* default ./public/version.json */
 	int64_t timeout_ms; /* per network call; default 3000 */
+	int instances;      /* app processes sharing the database; default 1 */
 };
 
 struct config_database {
 	char *url; /* "" when not configured */
 	char *url_unset_reason;
-	char *request_log;     /* default "RequestLog" */
-	int64_t window_ms;     /* default 1 h */
-	int64_t slow_query_ms; /* default 1000 */
+	char *request_log;         /* default "RequestLog" */
+	char *request_path_column; /* default "path": the request log by endpoint */
+	int64_t window_ms;         /* default 1 h */
+	int64_t slow_query_ms;     /* default 1000 */
 };
 
 /* The cache_prefix that asks clear-cache to flush the whole selected

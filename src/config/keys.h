@@ -37,6 +37,7 @@ enum config_check {
 	CHECK_BACKUP_TARGET,
 	CHECK_BACKUP_FORMAT,
 	CHECK_TABLE_NAME,
+	CHECK_COLUMN_NAME,
 	CHECK_ACTION_NAMES, /* a list of recovery action names */
 };
 

@@ -19,6 +19,7 @@
  */
 #include "config/pgurl.h"
 
+#include <errno.h>
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -297,6 +298,24 @@ done:
 	return rc;
 }
 
+/* connection_limit and pgbouncer, kept for the pool arithmetic
+ * (model/connections.h); a malformed limit counts as absent, as Prisma then
+ * refuses the URL itself. */
+static void prisma_pool_param(struct pgurl *out, const char *key, const char *value)
+{
+	if (strcmp(key, "pgbouncer") == 0) {
+		out->pgbouncer = strcmp(value, "true") == 0;
+		return;
+	}
+	if (strcmp(key, "connection_limit") != 0)
+		return;
+	char *end = NULL;
+	errno = 0;
+	long n = strtol(value, &end, 10);
+	out->connection_limit =
+	    (errno || end == value || *end || n <= 0 || n > 100000) ? -1 : (int)n;
+}
+
 /* Prisma resolves a relative sslcert against its schema folder, ./prisma
  * (opsdeck, like the app, runs from the app's directory). */
 static char *prisma_cert_path(const char *path)
@@ -382,6 +401,7 @@ static int parse_query(struct parse *p, const char *q, struct param_list *params
 			continue;
 		}
 		if (in_list(prisma_only, COUNT_OF(prisma_only), key)) {
+			prisma_pool_param(out, key, value);
 			free(key);
 			free(value);
 			continue;
@@ -467,6 +487,7 @@ int pgurl_parse(const char *url, long timeout_ms, struct pgurl *out, char *err, 
 	out->password = xstrdup("");
 	out->dbname = xstrdup("");
 	out->schema = xstrdup("");
+	out->connection_limit = -1;
 	int rc = -1;
 
 	if (!url) {

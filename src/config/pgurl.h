@@ -28,6 +28,9 @@ struct pgurl {
 	char *dbname;
 	char *schema;   /* Prisma's schema, "" when not given */
 	char *redacted; /* the URL with the password replaced by "***" */
+	/* Prisma's pool, read from the dropped parameters. */
+	int connection_limit; /* -1 when absent or not a whole number > 0 */
+	int pgbouncer;        /* 1 with pgbouncer=true, else 0 */
 };
 
 /* Parses a postgres:// or postgresql:// URL. Returns 0, or -1 with a reason

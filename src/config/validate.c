@@ -305,16 +305,18 @@ int config_value_check(struct config *cfg, const struct config_key *k, const cha
 			return -1;
 		}
 		return 0;
-	case CHECK_TABLE_NAME: {
-		/* An identifier, as Prisma names tables; the probe quotes it. */
+	case CHECK_TABLE_NAME:
+	case CHECK_COLUMN_NAME: {
+		/* An identifier, as Prisma names tables and columns; the probe
+		 * quotes it. */
 		bool ok = *value && strlen(value) < 64 &&
 		          (isalpha((unsigned char)*value) || *value == '_');
 		for (const char *c = value; ok && *c; c++)
 			ok = isalnum((unsigned char)*c) || *c == '_' || *c == '$';
 		if (!ok) {
 			snprintf(err, errlen,
-			         "%s: '%s' is not a table name (letters, digits and _, at most 63)",
-			         origin, shown);
+			         "%s: '%s' is not a %s name (letters, digits and _, at most 63)",
+			         origin, shown, k->check == CHECK_TABLE_NAME ? "table" : "column");
 			return -1;
 		}
 		return 0;

@@ -47,6 +47,7 @@ struct rule_context {
 	X(redis_blocked)                                                                           \
 	X(redis_replication)                                                                       \
 	X(connections)                                                                             \
+	X(pool_fit)                                                                                \
 	X(idle_in_transaction)                                                                     \
 	X(lock_waiters)                                                                            \
 	X(root_blocker)                                                                            \

@@ -7,22 +7,35 @@
 
 #include "util/text.h"
 
+/* Slots: the usable ones (max_connections less the reserved) once the
+ * connection groups were read, else max_connections. The message names the
+ * applications holding the most. */
 void rule_connections(const struct rule_context *ctx)
 {
 	const struct pg_status *pg = &ctx->now->database;
+	const struct pg_connections *c = &ctx->now->connections;
 	double ratio = ctx->cfg->thresholds.connections_ratio;
 	if (pg->check.state != CHECK_OK || pg->max_connections <= 0)
 		return;
-	if ((double)pg->connections_total <= ratio * pg->max_connections)
+	bool grouped = c->check.state == CHECK_OK;
+	int slots = grouped ? c->usable : pg->max_connections;
+	if ((double)pg->connections_total <= ratio * slots)
 		return;
 	struct issue *i = rule_add_issue(ctx, ISSUE_CONNECTIONS, SEVERITY_MEDIUM, NULL);
 	if (!i)
 		return;
+	char top[160] = "";
+	const struct conn_groups *apps = &c->by[CONN_BY_APPLICATION];
+	for (int a = 0; grouped && a < apps->count && a < 3; a++) {
+		size_t len = strlen(top);
+		snprintf(top + len, sizeof(top) - len, "%s%s %d", a ? ", " : "; most held by ",
+		         apps->items[a].name, apps->items[a].count);
+	}
 	MESSAGE(i,
-	        "%d of %d PostgreSQL connections in use (limit %.0f%%): %d active, %d idle, %d "
-	        "idle in transaction",
-	        pg->connections_total, pg->max_connections, ratio * 100, pg->connections_active,
-	        pg->connections_idle, pg->connections_idle_in_tx);
+	        "%d of %d %sPostgreSQL connections in use (limit %.0f%%): %d active, %d idle, %d "
+	        "idle in transaction%s",
+	        pg->connections_total, slots, grouped ? "usable " : "", ratio * 100,
+	        pg->connections_active, pg->connections_idle, pg->connections_idle_in_tx, top);
 	RECOMMEND(i, "Lower the app's pool size (connection_limit) or put PgBouncer in front; "
 	             "sessions idle in transaction hold connections for nothing.");
 }

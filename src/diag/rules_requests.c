@@ -6,6 +6,13 @@
 
 #include "util/text.h"
 
+/* What the breakdown by path adds to a recommendation when it has nothing
+ * to name: why, or "" when there was simply no breakdown to make. */
+static const char *endpoints_missing(const struct endpoint_breakdown *b)
+{
+	return b->state == ENDPOINTS_NOT_AVAILABLE || b->state == ENDPOINTS_FAILED ? b->why : "";
+}
+
 void rule_error_rate(const struct rule_context *ctx)
 {
 	const struct request_metrics *m = &ctx->now->requests;
@@ -15,15 +22,32 @@ void rule_error_rate(const struct rule_context *ctx)
 	struct issue *i = rule_add_issue(ctx, ISSUE_ERROR_RATE, SEVERITY_HIGH, NULL);
 	if (!i)
 		return;
-	char window[32];
+	char window[32], errors[32], requests[32], worst[200];
 	text_format_duration(window, sizeof(window), m->window_ms);
+	text_format_count(errors, sizeof(errors), m->errors);
+	text_format_count(requests, sizeof(requests), m->requests);
+	endpoints_errors_text(&m->endpoints, 2, worst, sizeof(worst));
 	MESSAGE(i,
-	        "Error rate %.1f%% over the last %s (limit %.1f%%): %lld of %lld requests "
-	        "answered 5xx",
-	        m->error_rate * 100, window, limit * 100, (long long)m->errors,
-	        (long long)m->requests);
-	RECOMMEND(i, "Find the failing routes in the app's log; a recent deploy is the usual "
-	             "suspect (compare the version). Restart the app if it is stuck.");
+	        "Error rate %.1f%% over the last %s (limit %.1f%%): %s of %s requests answered "
+	        "5xx%s%s",
+	        m->error_rate * 100, window, limit * 100, errors, requests, worst[0] ? "; " : "",
+	        worst);
+	const struct endpoint_stat *top = endpoints_worst_errors(&m->endpoints);
+	const char *missing = endpoints_missing(&m->endpoints);
+	if (top)
+		RECOMMEND(i,
+		          "Start with %.64s (%.1f%% of the 5xx): its errors in the app's log; a "
+		          "recent deploy is the usual suspect (compare the version). Restart the "
+		          "app if it is stuck.",
+		          top->path,
+		          m->endpoints.errors > 0
+		              ? 100.0 * (double)top->errors / (double)m->endpoints.errors
+		              : 0.0);
+	else
+		RECOMMEND(i,
+		          "Find the failing routes in the app's log%s%s%s; a recent deploy is the "
+		          "usual suspect (compare the version). Restart the app if it is stuck.",
+		          missing[0] ? " (" : "", missing, missing[0] ? ")" : "");
 }
 
 void rule_slow_response(const struct rule_context *ctx)
@@ -35,10 +59,11 @@ void rule_slow_response(const struct rule_context *ctx)
 	struct issue *i = rule_add_issue(ctx, ISSUE_SLOW_RESPONSE, SEVERITY_MEDIUM, NULL);
 	if (!i)
 		return;
-	char window[32];
+	char window[32], slowest[128];
 	text_format_duration(window, sizeof(window), m->window_ms);
-	MESSAGE(i, "Average response %.0f ms over the last %s (limit %lld ms)", m->avg_ms, window,
-	        (long long)limit);
+	endpoints_slowest_text(&m->endpoints, slowest, sizeof(slowest));
+	MESSAGE(i, "Average response %.0f ms over the last %s (limit %lld ms)%s%s", m->avg_ms,
+	        window, (long long)limit, slowest[0] ? "; slowest endpoint " : "", slowest);
 	RECOMMEND(i, "Look at the slow queries and the cache hit rate; a cold or flushed cache "
 	             "and missing indexes are the usual causes.");
 }
@@ -52,10 +77,20 @@ void rule_p95_response(const struct rule_context *ctx)
 	struct issue *i = rule_add_issue(ctx, ISSUE_P95_RESPONSE, SEVERITY_MEDIUM, NULL);
 	if (!i)
 		return;
-	MESSAGE(i, "p95 response %.0f ms (limit %lld ms); p99 %.0f ms", m->p95_ms, (long long)limit,
-	        m->p99_ms);
-	RECOMMEND(i, "One in twenty requests is slow: look for slow queries, lock waits and "
-	             "slow external calls on the app's heaviest routes.");
+	char slowest[128];
+	endpoints_slowest_text(&m->endpoints, slowest, sizeof(slowest));
+	MESSAGE(i, "p95 response %.0f ms (limit %lld ms); p99 %.0f ms%s%s", m->p95_ms,
+	        (long long)limit, m->p99_ms, slowest[0] ? "; slowest endpoint " : "", slowest);
+	const struct endpoint_stat *top = endpoints_slowest(&m->endpoints);
+	if (top)
+		RECOMMEND(i,
+		          "One in twenty requests is slow, worst on %.64s: look for its slow "
+		          "queries, lock waits and slow external calls.",
+		          top->path);
+	else
+		RECOMMEND(i,
+		          "One in twenty requests is slow: look for slow queries, lock waits and "
+		          "slow external calls on the app's heaviest routes.");
 }
 
 /* A statement that touches fewer shared buffers a call than this (800 KB)

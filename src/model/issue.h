@@ -53,6 +53,7 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	X(ISSUE_REDIS_NOEVICTION, "redis_noeviction", "Redis writes about to fail", "")            \
 	X(ISSUE_REDIS_REPLICATION, "redis_replication", "Redis replication", "")                   \
 	X(ISSUE_CONNECTIONS, "connections", "connections near limit", ACTION_NAME_RECONNECT_DB)    \
+	X(ISSUE_POOL_FIT, "pool_fit", "pools do not fit", "")                                      \
 	X(ISSUE_IDLE_IN_TRANSACTION, "idle_in_transaction", "idle in transaction",                 \
 	  ACTION_NAME_RECONNECT_DB)                                                                \
 	X(ISSUE_LOCK_WAITERS, "lock_waiters", "lock waiters",                                      \

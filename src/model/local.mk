@@ -5,5 +5,8 @@ libopsdeck_a_SOURCES += \
 	src/model/action.c src/model/action.h \
 	src/model/issue.c src/model/issue.h \
 	src/model/history.c src/model/history.h \
+	src/model/endpoints.c src/model/endpoints.h \
+	src/model/check_common.h \
+	src/model/connections.c src/model/connections.h \
 	src/model/locks.c src/model/locks.h \
 	src/model/redis_load.c src/model/redis_load.h

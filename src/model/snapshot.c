@@ -39,6 +39,8 @@ void snapshot_init(struct snapshot *s)
 	check_init(&s->redis.check);
 	check_init(&s->health.check);
 	check_init(&s->storage.check);
+	check_init(&s->connections.check);
+	s->connections.connection_limit = -1;
 	s->redis.hit_rate = -1;
 	locks_init(&s->locks);
 	redis_load_init(&s->redis_load);

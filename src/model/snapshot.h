@@ -12,30 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/check_common.h"
+#include "model/connections.h"
+#include "model/endpoints.h"
 #include "model/locks.h"
 #include "model/redis_load.h"
 
-#define SNAPSHOT_TEXT      256
 #define SNAPSHOT_MAX_PATHS 16
-
-/* The state of one check. Order matters: worse states compare greater. */
-enum check_state {
-	CHECK_NOT_CONFIGURED = 0, /* nothing to check: not a failure */
-	CHECK_PENDING,            /* not probed yet */
-	CHECK_OK,
-	CHECK_UNHEALTHY,
-};
-
-const char *check_state_name(enum check_state state); /* "ok", "unhealthy", ... */
-
-/* What every check has in common. */
-struct check_common {
-	enum check_state state;
-	double latency_ms;          /* the probe's round trip, -1 when unknown */
-	int64_t checked_at_ms;      /* wall clock when the probe finished, 0 if never */
-	char target[SNAPSHOT_TEXT]; /* what was probed, redacted (URL, path) */
-	char error[SNAPSHOT_TEXT];  /* why unhealthy / not configured, or "" */
-};
 
 struct pg_status {
 	struct check_common check;
@@ -145,6 +128,7 @@ struct request_metrics {
 	struct request_bucket buckets[SNAPSHOT_BUCKETS]; /* oldest first, empty ones included */
 	bool timestamp_index_missing;                    /* no index leads with "timestamp" */
 	char index_hint[SNAPSHOT_TEXT];                  /* the CREATE INDEX to run, or "" */
+	struct endpoint_breakdown endpoints;             /* by [database] request_path_column */
 };
 
 /* Why pg_stat_statements gave no rows to look at. */
@@ -231,8 +215,9 @@ struct snapshot {
 	struct slow_query_status slow_queries;
 	struct backup_status backup;
 	struct audit_log_status audit_log;
-	struct lock_status locks;     /* blocking chains, running now (model/locks.h) */
-	struct redis_load redis_load; /* slow log, latency, replication (model/redis_load.h) */
+	struct pg_connections connections; /* groups and pool fit (model/connections.h) */
+	struct lock_status locks;          /* blocking chains, running now (model/locks.h) */
+	struct redis_load redis_load;      /* slow log, latency, replication (model/redis_load.h) */
 };
 
 /* Figures derived from a check's own, for every view to show alike. */

@@ -39,12 +39,15 @@ void probe_global_cleanup(void);
  * whole window (request_log_sql). `slow_baseline` likewise (NULL for
  * one-shot verbs): with it the slow queries are those of the calls since the
  * previous call (slow_queries.h). `locks` (may be NULL): the blocking
- * chains and running queries (probe/pg_locks.h), one query. */
+ * chains and running queries (probe/pg_locks.h), one query. `connections`
+ * (may be NULL): the connection groups and Prisma's pool
+ * (probe/pg_connections.h), one query. */
 struct request_window;
 struct slow_queries_baseline;
 void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
               struct slow_query_status *slow_queries, struct request_window *window,
-              struct slow_queries_baseline *slow_baseline, struct lock_status *locks);
+              struct slow_queries_baseline *slow_baseline, struct lock_status *locks,
+              struct pg_connections *connections);
 /* `load` (may be NULL): the slow log, latency events, persistence and
  * replication figures (model/redis_load.h); a command the user may not run
  * is reported there, never as a failed check. */

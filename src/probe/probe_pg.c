@@ -29,13 +29,16 @@
 #include <string.h>
 
 #include "config/pgurl.h"
+#include "probe/pg_connections.h"
 #include "probe/pg_locks.h"
 #include "probe/pg_parse.h"
 #include "client/pg_session.h"
+#include "probe/request_endpoints.h"
 #include "probe/request_log.h"
 #include "probe/request_window.h"
 #include "probe/slow_queries.h"
 #include "util/clock.h"
+#include "util/cpu.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 
@@ -180,6 +183,72 @@ done:
 	free(sql);
 }
 
+/* The breakdown by path (request_endpoints.h) over the window the metrics
+ * just read. With no traffic there is nothing to break down; a table
+ * without the column leaves it "not available". Never changes m->check. */
+static void pg_request_endpoints(struct pg_session *s, const struct config *cfg,
+                                 const struct request_log_names *names,
+                                 const struct request_log_plan *plan, struct request_metrics *m)
+{
+	struct endpoint_breakdown *b = &m->endpoints;
+	char err[SNAPSHOT_TEXT] = "", sqlstate[6] = "";
+	char params[REQUEST_ENDPOINTS_PARAM_COUNT][REQUEST_LOG_PARAM_SIZE];
+	const char *column = cfg->database.request_path_column;
+	char *path = NULL, *sql = NULL;
+	PGresult *rows = NULL;
+	const char **values = NULL;
+
+	if (!column || !column[0]) {
+		b->state = ENDPOINTS_NOT_AVAILABLE;
+		snprintf(b->why, sizeof(b->why), "breakdown not available: no path column set");
+		return;
+	}
+	if (m->requests == 0) {
+		b->state = ENDPOINTS_OK;
+		return;
+	}
+	if (!(path = pg_quote(s, column, err, sizeof(err))) ||
+	    !(sql = request_endpoints_sql(names, path))) {
+		request_endpoints_describe_error("", err[0] ? err : "cannot build the query",
+		                                 m->table, b);
+		goto done;
+	}
+	request_endpoints_params(plan->window_ms, params);
+	const char *query_params[REQUEST_ENDPOINTS_PARAM_COUNT] = {params[0], params[1]};
+	if (pg_session_query(s, sql, REQUEST_ENDPOINTS_PARAM_COUNT, query_params, &rows, sqlstate,
+	                     err, sizeof(err)) < 0) {
+		request_endpoints_describe_error(sqlstate, err, m->table, b);
+		goto done;
+	}
+	if (!(values = pg_values(rows, REQUEST_ENDPOINT_COL_COUNT, "the endpoint query", err,
+	                         sizeof(err))) ||
+	    request_endpoints_parse(values, PQntuples(rows), b, err, sizeof(err)) < 0)
+		request_endpoints_describe_error("", err, m->table, b);
+done:
+	free(values);
+	PQclear(rows);
+	free(sql);
+	PQfreemem(path);
+}
+
+/* The dashboard's breakdown: read again every REQUEST_ENDPOINTS_REFRESH_MS
+ * of server time, else the one kept in w. */
+static void pg_request_endpoints_kept(struct pg_session *s, const struct config *cfg,
+                                      const struct request_log_names *names,
+                                      const struct request_log_plan *plan, struct request_window *w,
+                                      struct request_metrics *m)
+{
+	if (w->endpoints_at_ms > 0 && w->now_ms >= w->endpoints_at_ms &&
+	    w->now_ms - w->endpoints_at_ms < REQUEST_ENDPOINTS_REFRESH_MS &&
+	    strcmp(w->endpoints.column, m->endpoints.column) == 0) {
+		m->endpoints = w->endpoints;
+		return;
+	}
+	pg_request_endpoints(s, cfg, names, plan, m);
+	w->endpoints = m->endpoints;
+	w->endpoints_at_ms = w->now_ms;
+}
+
 /* The request-log metrics: the index check (which also finds a missing
  * table), then the one metrics query, or with a window the incremental
  * one. Fills m; never fails the database check. */
@@ -229,6 +298,8 @@ static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
 
 	if (window) {
 		pg_request_window(s, cfg, &names, &plan, window, m);
+		if (m->check.state == CHECK_OK)
+			pg_request_endpoints_kept(s, cfg, &names, &plan, window, m);
 		goto done;
 	}
 	if (!(sql = request_log_sql(&names))) {
@@ -247,6 +318,8 @@ static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
 	if (!(values = pg_values(rows, REQUEST_COL_COUNT, "the metrics query", err, sizeof(err))) ||
 	    request_log_parse(values, PQntuples(rows), &plan, m, err, sizeof(err)) < 0)
 		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: %s", err);
+	else
+		pg_request_endpoints(s, cfg, &names, &plan, m);
 done:
 	free(values);
 	PQclear(rows);
@@ -326,6 +399,34 @@ done:
 	PQfreemem(total);
 }
 
+/* The connection groups: one query (pg_connections.h), the URL's user as
+ * its parameter. Fills c; never fails the database check. */
+static void pg_connection_groups(struct pg_session *s, const char *user, struct pg_connections *c)
+{
+	char err[SNAPSHOT_TEXT] = "";
+	PGresult *rows = NULL;
+	const char **values = NULL;
+	char *sql = xasprintf(SLOW_QUERIES_MARKER " %s", PG_CONNECTIONS_SQL);
+	const char *params[1] = {user};
+	int64_t start_us = clock_monotonic_us();
+	if (pg_session_query(s, sql, 1, params, &rows, NULL, err, sizeof(err)) < 0) {
+		check_set_error(&c->check, CHECK_UNHEALTHY, "connections: %s", err);
+		goto done;
+	}
+	c->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
+	if (!(values = pg_values(rows, PG_CONNECTIONS_COL_COUNT, "the connections query", err,
+	                         sizeof(err))) ||
+	    pg_connections_parse(values, PQntuples(rows), c, err, sizeof(err)) < 0) {
+		check_set_error(&c->check, CHECK_UNHEALTHY, "connections: %s", err);
+		goto done;
+	}
+	c->check.state = CHECK_OK;
+done:
+	free(values);
+	PQclear(rows);
+	free(sql);
+}
+
 /* The blocking chains and running queries: one query (pg_locks.h). Fills
  * locks; a failure is its error, never the database check's. */
 static void pg_locks_read(struct pg_session *s, int server_version_num, struct lock_status *locks)
@@ -359,7 +460,8 @@ static void pg_part_skipped(struct check_common *c, const struct check_common *d
 
 void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
               struct slow_query_status *slow_queries, struct request_window *window,
-              struct slow_queries_baseline *slow_baseline, struct lock_status *locks)
+              struct slow_queries_baseline *slow_baseline, struct lock_status *locks,
+              struct pg_connections *connections)
 {
 	const char *url = cfg->database.url ? cfg->database.url : "";
 	struct pgurl u;
@@ -375,11 +477,19 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 		request_log_reset(requests,
 		                  cfg->database.request_log ? cfg->database.request_log : "", &plan,
 		                  clock_wall_ms());
+		endpoints_reset(&requests->endpoints, cfg->database.request_path_column);
 	}
 	if (slow_queries)
 		slow_queries_reset(slow_queries, cfg->database.slow_query_ms);
 	if (locks)
 		locks_init(locks);
+	if (connections) {
+		memset(connections, 0, sizeof(*connections));
+		probe_check_begin(&connections->check);
+		connections->connection_limit = -1;
+		connections->instances = cfg->app.instances > 0 ? cfg->app.instances : 1;
+		connections->default_limit = pool_default_limit(cpu_physical_cores());
+	}
 
 	if (!url[0]) {
 		const char *why = cfg->database.url_unset_reason;
@@ -397,6 +507,10 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 	}
 	parsed = true;
 	check_set_target(&out->check, u.redacted);
+	if (connections) {
+		connections->connection_limit = u.connection_limit;
+		connections->pgbouncer = u.pgbouncer != 0;
+	}
 
 	pg_session_init(&s, u.password, cfg->app.timeout_ms);
 	if (pg_session_connect(&s, &u, err, sizeof(err)) < 0 ||
@@ -412,6 +526,8 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 		pg_request_metrics(&s, cfg, requests, window);
 	if (slow_queries)
 		pg_slow_queries(&s, slow_queries, slow_baseline);
+	if (connections)
+		pg_connection_groups(&s, u.user, connections);
 done:
 	/* PQfinish also for a connection that failed: libpq allocated it. No
 	 * PQcancel after a timeout: statement_timeout ends the query, and a
@@ -435,5 +551,12 @@ done:
 		if (slow_queries->check.state == CHECK_PENDING)
 			pg_part_skipped(&slow_queries->check, &out->check);
 		slow_queries->check.checked_at_ms = out->check.checked_at_ms;
+	}
+	if (connections) {
+		snprintf(connections->check.target, sizeof(connections->check.target),
+		         "pg_stat_activity");
+		if (connections->check.state == CHECK_PENDING)
+			pg_part_skipped(&connections->check, &out->check);
+		connections->check.checked_at_ms = out->check.checked_at_ms;
 	}
 }

@@ -41,6 +41,7 @@ void request_window_reset(struct request_window *w)
 	w->primed = false;
 	w->now_ms = 0;
 	w->since_ms = 0;
+	w->endpoints_at_ms = 0;
 }
 
 void request_window_free(struct request_window *w)

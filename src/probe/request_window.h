@@ -56,6 +56,11 @@ struct request_window {
 	char table[128];                       /* the configured table the minutes come from */
 	struct request_window_minute *minutes; /* sorted by minute */
 	size_t count, cap;
+	/* The breakdown by path (request_endpoints.h), read again when
+	 * REQUEST_ENDPOINTS_REFRESH_MS of server time have passed since
+	 * endpoints_at_ms (0: never read). The probe owns these. */
+	struct endpoint_breakdown endpoints;
+	int64_t endpoints_at_ms;
 };
 
 void request_window_init(struct request_window *w);

@@ -147,6 +147,23 @@ static void panel_performance_draw(struct grid *g, const struct ui_view *v, stru
 	}
 }
 
+/* The details' lines on the endpoints: the worst by 5xx and by p95 (the
+ * dashboard reads them every 30 s), or why there are none. */
+static void panel_performance_endpoints(const struct endpoint_breakdown *e, struct strbuf *b)
+{
+	if (e->state == ENDPOINTS_NOT_AVAILABLE || e->state == ENDPOINTS_FAILED) {
+		strbuf_printf(b, "\nEndpoints: %s\n", e->why);
+		return;
+	}
+	char line[256];
+	endpoints_errors_text(e, 3, line, sizeof(line));
+	if (line[0])
+		strbuf_printf(b, "\nMost 5xx: %s\n", line);
+	endpoints_slowest_text(e, line, sizeof(line));
+	if (line[0])
+		strbuf_printf(b, "%sSlowest endpoint: %s\n", e->error_count ? "" : "\n", line);
+}
+
 static int panel_performance_details(const struct ui_view *v, int selected, char *title,
                                      size_t title_size, char *text, size_t text_size)
 {
@@ -175,6 +192,7 @@ static int panel_performance_details(const struct ui_view *v, int selected, char
 	              window, (long long)m->requests, request_metrics_per_minute(m),
 	              (long long)m->errors, m->error_rate >= 0 ? m->error_rate * 100.0 : 0.0, avg,
 	              p95, p99, window, m->bucket_count, since);
+	panel_performance_endpoints(&m->endpoints, &b);
 	if (m->timestamp_index_missing)
 		strbuf_printf(&b, "\nNo index on \"timestamp\": %s\n", m->index_hint);
 	text_copy(text, strbuf_str(&b), text_size);

@@ -8,4 +8,5 @@ libopsdeck_a_SOURCES += \
 	src/util/spawn.c src/util/spawn.h \
 	src/util/percent.c src/util/percent.h \
 	src/util/file.c src/util/file.h \
-	src/util/message.c src/util/message.h
+	src/util/message.c src/util/message.h \
+	src/util/cpu.c src/util/cpu.h

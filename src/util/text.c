@@ -152,3 +152,20 @@ void text_format_duration(char *dst, size_t size, int64_t ms)
 	else
 		snprintf(dst, size, "%" PRId64 "d%02" PRId64 "h", s / 86400, (s % 86400) / 3600);
 }
+
+void text_format_count(char *dst, size_t size, int64_t n)
+{
+	char digits[32], out[48];
+	uint64_t v = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+	int len = snprintf(digits, sizeof(digits), "%" PRIu64, v);
+	size_t o = 0;
+	if (n < 0)
+		out[o++] = '-';
+	for (int i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+	snprintf(dst, size, "%s", out);
+}

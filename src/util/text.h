@@ -44,4 +44,7 @@ void text_format_bytes(char *dst, size_t size, uint64_t bytes);
  * "2h05m", "3d04h". */
 void text_format_duration(char *dst, size_t size, int64_t ms);
 
+/* Formats a count with thousands separators: "3,012", "-1,500". */
+void text_format_count(char *dst, size_t size, int64_t n);
+
 #endif

@@ -6,7 +6,8 @@
 # override U+202E, and 100 kB lines with no newline. They come from
 # /api/version and version_file, the health endpoint's body, a PostgreSQL
 # error (a database name in the URL, echoed by the server), a slow query's
-# text in pg_stat_statements, a Redis error statistic, the names of backed
+# text in pg_stat_statements, request paths in the request log, a Redis
+# error statistic, the names of backed
 # up files, and the audit log. Checked: the dashboard's raw terminal stream
 # carries none of the payload's sequences and no control or invalid byte
 # outside ncurses' own escapes, the pane title is unchanged, the layout
@@ -129,6 +130,14 @@ pg_payload=$(printf '%s' "$PAYLOAD" | iconv -f utf-8 -t utf-8 -c 2>/dev/null || 
 psql_app "SELECT 1 AS hostile FROM pg_sleep(1.1) /* $pg_payload */" >/dev/null
 psql_app "SELECT 2 AS hostile_big FROM pg_sleep(1.1) /* $BIG */" >/dev/null
 
+# Request paths holding the payload and 100 kB, answered 500: the error-rate
+# issue, status and the dashboard's details name them (the breakdown by
+# path).
+psql_app "INSERT INTO \"RequestLog\" (\"timestamp\", \"duration\", \"statusCode\", \"path\")
+SELECT (now() AT TIME ZONE 'UTC') - make_interval(secs => g), 50, 500,
+       CASE WHEN g % 2 = 0 THEN '/$pg_payload' ELSE '/$BIG' END
+  FROM generate_series(1, 400) AS g" >/dev/null
+
 # A Redis error statistic named with escapes (INFO errorstats).
 REDISCLI_AUTH=$REDIS_PASSWORD redis-cli -h 127.0.0.1 -p "$REDIS_PORT" \
 	EVAL $'return redis.error_reply("\e]0;PWNED\a\xc2\x9b boom")' 0 >/dev/null 2>&1 || true
@@ -199,6 +208,12 @@ assert_contains "$(json_get "$json" version.version)" "1.0" "the version is show
 json=$(cat file.json.out)
 assert_eq "$(json_get "$json" "d['metrics']['slow_queries'] and any('hostile' in (q['query'] or '') for q in d['metrics']['slow_queries']['queries'])")" \
 	true "the hostile slow query is listed"
+assert_eq "$(json_get "$json" "d['metrics'] and any(']0;PWNED' in e['path'] for e in d['metrics']['requests']['endpoints']['most_errors'])")" \
+	true "the hostile request path is named, made inert"
+assert_eq "$(json_get "$json" "d['metrics'] and max(len(e['path'].encode()) for e in d['metrics']['requests']['endpoints']['most_errors']) < 96")" \
+	true "the 100 kB request path is cut"
+assert_contains "$(cat file.diag.out)" "]0;PWNED" \
+	"diagnose names the hostile path"
 
 # ---------------------------------------------------------------- dashboard
 

@@ -15,9 +15,11 @@ INTEGRATION_TESTS = \
 	tests/integration/not_configured.sh \
 	tests/integration/backends_stopped.sh \
 	tests/integration/request_metrics.sh \
+	tests/integration/request_endpoints.sh \
 	tests/integration/slow_queries.sh \
 	tests/integration/diagnose.sh \
 	tests/integration/overall_state.sh \
+	tests/integration/connections_pools.sh \
 	tests/integration/locks_chain.sh
 # Jobs and recovery actions.
 INTEGRATION_TESTS += tests/integration/recover_clear_cache.sh \

@@ -69,9 +69,19 @@ assert_match "$OUT" "pid $root \\(root, app@127\\.0\\.0\\.1, idle in transaction
 assert_contains "$OUT" "opsdeck recover terminate-blocker"
 assert_contains "$OUT" "The root blocker is pid $root"
 assert_not_contains "$OUT" "Find the blocker"
+# cause first: the root blocker leads, the lock waiters name it
+assert_match "$(grep -E '^(HIGH|MEDIUM|LOW) ' <<<"$OUT" | head -1)" "pid $root .* blocks 3 sessions" \
+	"the root first"
+assert_contains "$OUT" "likely cause: root blocker ($root) (above)"
 run "$OPSDECK" -c opsdeck.conf diagnose --json
 assert_json "$OUT"
 assert_contains "$OUT" "\"root_blocker:$root\""
+assert_eq "$(json_get "$OUT" issues.0.id)" "root_blocker:$root" "json: the root first"
+linked=$(python3 -c 'import json, sys
+d = json.load(sys.stdin)
+waiters = [i for i in d["issues"] if i["id"] == "lock_waiters"][0]
+print(waiters["likely_cause"], "lock_waiters" in d["issues"][0]["related"])' <<<"$OUT")
+assert_eq "$linked" "root_blocker:$root True" "json: the waiters name the root, the root lists them"
 
 # every output has the figures, no pid as a Prometheus label
 run "$OPSDECK" -c opsdeck.conf status --json

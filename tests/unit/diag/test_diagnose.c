@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "diag/diagnose.h"
+#include "find_issue.h"
 
 static struct config cfg;
 
@@ -61,27 +62,6 @@ static void healthy(struct snapshot *s)
 	s->requests.p99_ms = 900;
 	s->slow_queries.check.state = CHECK_OK;
 	s->slow_queries.threshold_ms = 1000;
-}
-
-static const struct issue *find(const struct diagnosis *d, enum issue_type type)
-{
-	for (int i = 0; i < d->count; i++)
-		if (d->issues[i].type == type)
-			return &d->issues[i];
-	return NULL;
-}
-
-/* The issue of that type; fails the test (and returns an empty issue, never
- * NULL) when there is none. */
-static const struct issue *must_find(const struct diagnosis *d, enum issue_type type)
-{
-	static const struct issue none;
-	const struct issue *i = find(d, type);
-	if (!i) {
-		fail_msg("no issue of type %s", ISSUE_TYPES[type].name);
-		return &none;
-	}
-	return i;
 }
 
 static void test_healthy_has_no_issues(void **state)
@@ -148,7 +128,7 @@ static void test_error_rate_threshold(void **state)
 	assert_non_null(i);
 	assert_int_equal(i->severity, SEVERITY_HIGH);
 	assert_non_null(strstr(i->message, "7.2%"));
-	assert_non_null(strstr(i->message, "72 of 1000"));
+	assert_non_null(strstr(i->message, "72 of 1,000"));
 	/* configurable */
 	cfg.thresholds.error_rate = 0.1;
 	diagnose(&s, NULL, &cfg, &d);

@@ -330,6 +330,29 @@ static void test_details_of_every_panel(void **state)
 	panels_details(&v, title, sizeof(title), text, sizeof(text));
 	assert_non_null(strstr(text, "last 1h00m in 60 buckets"));
 	assert_non_null(strstr(text, "p95 of each poll since 11:05"));
+	/* The worst endpoints, when the request log has a path column. */
+	assert_null(strstr(text, "Most 5xx"));
+	struct endpoint_breakdown *e = &snap.requests.endpoints;
+	endpoints_reset(e, "path");
+	e->state = ENDPOINTS_OK;
+	e->errors = 3012;
+	e->error_count = e->slow_count = 1;
+	snprintf(e->by_errors[0].path, sizeof(e->by_errors[0].path), "/api/checkout");
+	e->by_errors[0].requests = 3010;
+	e->by_errors[0].errors = 3000;
+	snprintf(e->by_p95[0].path, sizeof(e->by_p95[0].path), "/api/search");
+	e->by_p95[0].requests = 1250;
+	e->by_p95[0].p95_ms = 2400;
+	panels_details(&v, title, sizeof(title), text, sizeof(text));
+	assert_non_null(strstr(text,
+	                       "Most 5xx: /api/checkout: 3,000 of 3,012 errors\n"
+	                       "Slowest endpoint: /api/search (p95 2400 ms over 1,250 requests)"));
+	e->state = ENDPOINTS_NOT_AVAILABLE;
+	snprintf(e->why, sizeof(e->why), "breakdown not available: RequestLog has no column path");
+	panels_details(&v, title, sizeof(title), text, sizeof(text));
+	assert_non_null(
+	    strstr(text, "Endpoints: breakdown not available: RequestLog has no column path"));
+	endpoints_reset(e, "path");
 }
 
 /* The issue dialog names the issue by its title and its severity by the
