@@ -14,7 +14,7 @@
 #include "check/overall.h"
 
 /* 2: "overall" is the state of the checks and the diagnosis together. */
-#define JSON_SCHEMA_VERSION 5
+#define JSON_SCHEMA_VERSION 6
 
 /* Adds the JSON of every row of the group to o, under the row's key. */
 static void json_group(const struct snapshot *s, enum check_group group, json_object *o)

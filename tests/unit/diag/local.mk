@@ -5,3 +5,5 @@ tests_unit_diag_test_diagnose_SOURCES = tests/unit/diag/test_diagnose.c \
 	tests/unit/diag/find_issue.h
 tests_unit_diag_test_rules_pools_SOURCES = tests/unit/diag/test_rules_pools.c \
 	tests/unit/diag/find_issue.h
+tests_unit_diag_test_rules_redis_load_SOURCES = tests/unit/diag/test_rules_redis_load.c \
+	tests/unit/diag/find_issue.h

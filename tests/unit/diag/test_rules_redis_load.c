@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "diag/diagnose.h"
+#include "find_issue.h"
 
 #define NOW_S 1800000000
 
@@ -44,14 +45,6 @@ static void healthy(struct snapshot *s)
 	l->slowlog_access = REDIS_ACCESS_OK;
 	l->latency_access = REDIS_ACCESS_OK;
 	snprintf(l->maxmemory_policy, sizeof(l->maxmemory_policy), "noeviction");
-}
-
-static const struct issue *find(const struct diagnosis *d, enum issue_type type)
-{
-	for (int i = 0; i < d->count; i++)
-		if (d->issues[i].type == type)
-			return &d->issues[i];
-	return NULL;
 }
 
 static void add_slow(struct redis_load *l, int64_t id, int64_t started_s, int64_t us,
