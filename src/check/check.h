@@ -106,6 +106,7 @@ struct check_class {
 	X(HEALTH, health)                                                                          \
 	X(REQUESTS, requests)                                                                      \
 	X(SLOW_QUERIES, slow_queries)                                                              \
+	X(PG_UPKEEP, pg_upkeep)                                                                    \
 	X(CONNECTIONS, connections)                                                                \
 	X(LOCKS, locks)                                                                            \
 	X(REDIS_LOAD, redis_load)                                                                  \

@@ -54,7 +54,12 @@ struct rule_context {
 	X(deadlocks)                                                                               \
 	X(version)                                                                                 \
 	X(backup_stale)                                                                            \
-	X(backup_unfinished)
+	X(backup_unfinished)                                                                       \
+	X(replication_lag)                                                                         \
+	X(replication_slot)                                                                        \
+	X(xid_wraparound)                                                                          \
+	X(cache_hit)                                                                               \
+	X(dead_tuples)
 
 #define RULE_DECLARE(name) void rule_##name(const struct rule_context *ctx);
 RULE_LIST(RULE_DECLARE)

@@ -64,7 +64,12 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	X(ISSUE_VERSION_UNKNOWN, "version_unknown", "version unknown", "")                         \
 	X(ISSUE_VERSION_MISMATCH, "version_mismatch", "version mismatch", ACTION_NAME_RESTART_APP) \
 	X(ISSUE_BACKUP_STALE, "backup_stale", "backup stale", "")                                  \
-	X(ISSUE_BACKUP_UNFINISHED, "backup_unfinished", "backup unfinished", "")
+	X(ISSUE_BACKUP_UNFINISHED, "backup_unfinished", "backup unfinished", "")                   \
+	X(ISSUE_REPLICATION_LAG, "replication_lag", "replication lag", "")                         \
+	X(ISSUE_REPLICATION_SLOT, "replication_slot", "replication slot retains WAL", "")          \
+	X(ISSUE_XID_WRAPAROUND, "xid_wraparound", "transaction ID wraparound", "")                 \
+	X(ISSUE_CACHE_HIT, "cache_hit", "cache hit ratio low", "")                                 \
+	X(ISSUE_DEAD_TUPLES, "dead_tuples", "dead tuples", "")
 
 /* Not laid out by clang-format, which reads the X-macro and the member after
  * it as one expression. */

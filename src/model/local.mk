@@ -2,6 +2,7 @@
 libopsdeck_a_SOURCES += \
 	src/model/redact.c src/model/redact.h \
 	src/model/snapshot.c src/model/snapshot.h \
+	src/model/pg_upkeep.c src/model/pg_upkeep.h \
 	src/model/action.c src/model/action.h \
 	src/model/issue.c src/model/issue.h \
 	src/model/history.c src/model/history.h \

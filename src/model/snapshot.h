@@ -17,6 +17,7 @@
 #include "model/endpoints.h"
 #include "model/locks.h"
 #include "model/redis_load.h"
+#include "model/pg_upkeep.h"
 
 #define SNAPSHOT_MAX_PATHS 16
 
@@ -215,6 +216,7 @@ struct snapshot {
 	struct slow_query_status slow_queries;
 	struct backup_status backup;
 	struct audit_log_status audit_log;
+	struct pg_upkeep_status pg_upkeep; /* replication and upkeep (model/pg_upkeep.h) */
 	struct pg_connections connections; /* groups and pool fit (model/connections.h) */
 	struct lock_status locks;          /* blocking chains, running now (model/locks.h) */
 	struct redis_load redis_load;      /* slow log, latency, replication (model/redis_load.h) */

@@ -2,6 +2,8 @@
 libopsdeck_a_SOURCES += \
 	src/probe/probe.h src/probe/probe_common.c \
 	src/probe/probe_pg.c src/probe/pg_parse.c src/probe/pg_parse.h \
+	src/probe/probe_pg_upkeep.c src/probe/pg_upkeep.c src/probe/pg_upkeep.h \
+	src/probe/pg_open.c \
 	src/probe/pg_connections.c src/probe/pg_connections.h \
 	src/probe/pg_locks.c src/probe/pg_locks.h \
 	src/probe/request_log.c src/probe/request_log.h \

@@ -52,6 +52,8 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
  * replication figures (model/redis_load.h); a command the user may not run
  * is reported there, never as a failed check. */
 void probe_redis(const struct config *cfg, struct redis_status *out, struct redis_load *load);
+/* Replication and upkeep (pg_upkeep.h) on a connection of its own. */
+void probe_pg_upkeep(const struct config *cfg, struct pg_upkeep_status *out);
 void probe_health(const struct config *cfg, struct http_status *out);
 void probe_version(const struct config *cfg, struct version_status *out);
 void probe_storage(const struct config *cfg, struct storage_status *out);
@@ -61,5 +63,15 @@ void probe_storage(const struct config *cfg, struct storage_status *out);
 /* Resets a check before a probe fills it: pending, latency unknown, no
  * target, no error. */
 void probe_check_begin(struct check_common *c);
+
+struct pgurl;
+struct pg_session;
+
+/* Opens [database] url for a probe within app.timeout: sets c's target
+ * (redacted), parses the URL into *u (pgurl_free it when *parsed) and
+ * connects s. Returns 0, or -1 with c set: not configured (no url, with
+ * the reason) or unhealthy. The caller pg_session_close()s s either way. */
+int probe_pg_open(const struct config *cfg, struct check_common *c, struct pgurl *u, bool *parsed,
+                  struct pg_session *s);
 
 #endif

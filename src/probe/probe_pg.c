@@ -463,7 +463,6 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
               struct slow_queries_baseline *slow_baseline, struct lock_status *locks,
               struct pg_connections *connections)
 {
-	const char *url = cfg->database.url ? cfg->database.url : "";
 	struct pgurl u;
 	struct pg_session s = {.conn = NULL};
 	char err[SNAPSHOT_TEXT];
@@ -491,31 +490,15 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 		connections->default_limit = pool_default_limit(cpu_physical_cores());
 	}
 
-	if (!url[0]) {
-		const char *why = cfg->database.url_unset_reason;
-		if (why && why[0])
-			check_set_error(&out->check, CHECK_NOT_CONFIGURED, "%s", why);
-		else
-			check_set_error(&out->check, CHECK_NOT_CONFIGURED,
-			                "database url is not set");
-		goto done;
-	}
-	check_set_target(&out->check, url);
-	if (pgurl_parse(url, (long)cfg->app.timeout_ms, &u, err, sizeof(err)) < 0) {
-		check_set_error(&out->check, CHECK_UNHEALTHY, "%s", err);
-		goto done;
-	}
-	parsed = true;
-	check_set_target(&out->check, u.redacted);
-	if (connections) {
+	int opened = probe_pg_open(cfg, &out->check, &u, &parsed, &s);
+	if (parsed && connections) {
 		connections->connection_limit = u.connection_limit;
 		connections->pgbouncer = u.pgbouncer != 0;
 	}
-
-	pg_session_init(&s, u.password, cfg->app.timeout_ms);
-	if (pg_session_connect(&s, &u, err, sizeof(err)) < 0 ||
-	    pg_exchange(&s, cfg->app.timeout_ms, cfg->recovery.read_only, out, err, sizeof(err)) <
-	        0) {
+	if (opened < 0)
+		goto done;
+	if (pg_exchange(&s, cfg->app.timeout_ms, cfg->recovery.read_only, out, err, sizeof(err)) <
+	    0) {
 		check_set_error(&out->check, CHECK_UNHEALTHY, "%s", err);
 		goto done;
 	}

@@ -37,7 +37,8 @@
 #   s3 ls|get|put|rm|head ... the stack's bucket through botocore
 #   Private stacks are stopped when the test exits. Register more clean-up
 #   with on_exit CMD...; do not set an EXIT trap of your own.
-#   SERVICES: comma list of pg,redis,app,s3 (default: all four)
+#   SERVICES: comma list of pg,redis,app,s3 (default: all four), plus s3proxy
+#   and pgreplica (a streaming replica of pg: PG_REPLICA_URL, PGREPLICA_PORT)
 #
 # Configuration files
 #   write_config FILE <<EOF   write stdin to FILE with mode 0600

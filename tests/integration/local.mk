@@ -2,6 +2,7 @@
 # (tests/stack/stack; tests/integration/lib.sh).
 INTEGRATION_TESTS = \
 	tests/integration/status_healthy.sh \
+	tests/integration/pg_replication.sh \
 	tests/integration/prisma_url.sh \
 	tests/integration/wrong_password.sh \
 	tests/integration/redis_stopped.sh \
