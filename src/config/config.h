@@ -76,20 +76,26 @@ struct config_backup {
 };
 
 struct config_thresholds {
-	double error_rate;           /* default 0.05 */
-	int64_t avg_response_ms;     /* default 1000 */
-	int64_t p95_response_ms;     /* default 2000 */
-	double connections_ratio;    /* default 0.8 */
-	int64_t idle_in_tx_ms;       /* default 5 min */
-	double redis_memory_ratio;   /* of maxmemory; default 0.9 */
-	int64_t lock_waiters;        /* this many waiting backends is an issue; default 1 */
-	int64_t blocker_waiters;     /* a root blocker holding up this many is high; default 3 */
-	int64_t blocker_wait_ms;     /* ... or with a wait this old behind it; default 1 min */
-	int64_t replication_lag_ms;  /* a standby's replay lag; default 1 min */
-	int64_t slot_retained_bytes; /* WAL an inactive slot may hold; default 1 GiB */
-	double xid_age_ratio;        /* of the 2^31 wraparound horizon; default 0.5 */
-	double cache_hit_ratio;      /* below this is an issue; default 0.9 */
-	double dead_tuple_ratio;     /* dead / (live + dead) of a table; default 0.2 */
+	double error_rate;             /* default 0.05 */
+	int64_t avg_response_ms;       /* default 1000 */
+	int64_t p95_response_ms;       /* default 2000 */
+	double connections_ratio;      /* default 0.8 */
+	int64_t idle_in_tx_ms;         /* default 5 min */
+	double redis_memory_ratio;     /* of maxmemory; default 0.9 */
+	int64_t lock_waiters;          /* this many waiting backends is an issue; default 1 */
+	int64_t blocker_waiters;       /* a root blocker holding up this many is high; default 3 */
+	int64_t blocker_wait_ms;       /* ... or with a wait this old behind it; default 1 min */
+	int64_t replication_lag_ms;    /* a standby's replay lag; default 1 min */
+	int64_t slot_retained_bytes;   /* WAL an inactive slot may hold; default 1 GiB */
+	double xid_age_ratio;          /* of the 2^31 wraparound horizon; default 0.5 */
+	double cache_hit_ratio;        /* below this is an issue; default 0.9 */
+	double dead_tuple_ratio;       /* dead / (live + dead) of a table; default 0.2 */
+	int64_t redis_slow_command_ms; /* a slow-log entry this long is an issue; default 100 ms */
+	int64_t redis_latency_ms;      /* a LATENCY LATEST spike this long; default 100 ms */
+	int64_t redis_fork_ms;         /* latest_fork_usec this long; default 500 ms */
+	int64_t redis_blocked_clients; /* clients blocked (BLPOP...) this many; default 50 */
+	int64_t redis_replica_lag_ms;  /* a replica this far behind in time; default 10 s */
+	int64_t redis_replica_lag_bytes; /* ... or in bytes; default 16 MiB */
 };
 
 /* [actions]: the recovery actions suggested for each issue type (keys are
