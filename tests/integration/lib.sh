@@ -69,7 +69,7 @@
 #   assert_match TEXT REGEX [WHAT]            (bash =~, extended regex)
 #   assert_lt / assert_le / assert_ge / assert_gt NUMBER LIMIT [WHAT]  (integers)
 #   assert_json TEXT [WHAT]                   TEXT parses as JSON
-#   assert_prometheus TEXT [WHAT]             TEXT passes prometheus_check.py
+#   assert_prometheus TEXT [WHAT]             TEXT passes prometheus_check.py and promtool check metrics
 #   assert_no_secrets TEXT [WHAT]             none of the stack's passwords or
 #                                             keys, nor a secret added with
 #                                             secrets_add, appears in TEXT,
@@ -618,6 +618,15 @@ assert_prometheus() {
 		pass "$what is valid Prometheus text ($msg)"
 	else
 		fail "$what is not valid Prometheus text:"
+		_lib_show "$msg"
+	fi
+	# and Prometheus' own linter (Debian's prometheus package, scripts/deps)
+	if ! command -v promtool >/dev/null; then
+		fail "promtool is missing: run scripts/deps"
+	elif msg=$(printf '%s\n' "$1" | promtool check metrics 2>&1); then
+		pass "$what passes promtool check metrics"
+	else
+		fail "$what fails promtool check metrics:"
 		_lib_show "$msg"
 	fi
 }

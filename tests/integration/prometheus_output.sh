@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `status --prometheus` passes a strict check of the text exposition format,
-# healthy or not.
+# `status --prometheus` passes a strict check of the text exposition format
+# and promtool check metrics, healthy or not.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 stack_use pg,redis,app
 write_stack_config opsdeck.conf
@@ -8,7 +8,7 @@ write_stack_config opsdeck.conf
 before_ms=$(($(date +%s%N) / 1000000))
 out=$("$OPSDECK" -c opsdeck.conf status --prometheus)
 after_ms=$(($(date +%s%N) / 1000000))
-assert_exit 0 "$PYTHON3" "$OPSDECK_SRCDIR/tests/stack/prometheus_check.py" <<<"$out"
+assert_prometheus "$out"
 assert_contains "$out" 'opsdeck_check_up{check="database"} 1'
 # the snapshot's time to the millisecond (not rounded to 10 s by %.9g):
 # plain digits, within the run
@@ -31,7 +31,7 @@ url = postgresql://app:x@127.0.0.1:1/shop
 url = redis://127.0.0.1:1/0
 EOF
 out=$("$OPSDECK" -c down.conf status --prometheus)
-assert_exit 0 "$PYTHON3" "$OPSDECK_SRCDIR/tests/stack/prometheus_check.py" <<<"$out"
+assert_prometheus "$out"
 assert_contains "$out" 'opsdeck_check_up{check="redis"} 0'
 assert_not_contains "$out" "opsdeck_redis_memory_used_bytes"
 finish
