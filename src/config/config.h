@@ -45,6 +45,7 @@ struct config_database {
 	char *request_path_column; /* default "path": the request log by endpoint */
 	int64_t window_ms;         /* default 1 h */
 	int64_t slow_query_ms;     /* default 1000 */
+	char *pgbouncer_admin_url; /* PgBouncer's admin console; "" when not configured */
 };
 
 /* The cache_prefix that asks clear-cache to flush the whole selected
@@ -76,20 +77,21 @@ struct config_backup {
 };
 
 struct config_thresholds {
-	double error_rate;           /* default 0.05 */
-	int64_t avg_response_ms;     /* default 1000 */
-	int64_t p95_response_ms;     /* default 2000 */
-	double connections_ratio;    /* default 0.8 */
-	int64_t idle_in_tx_ms;       /* default 5 min */
-	double redis_memory_ratio;   /* of maxmemory; default 0.9 */
-	int64_t lock_waiters;        /* this many waiting backends is an issue; default 1 */
-	int64_t blocker_waiters;     /* a root blocker holding up this many is high; default 3 */
-	int64_t blocker_wait_ms;     /* ... or with a wait this old behind it; default 1 min */
-	int64_t replication_lag_ms;  /* a standby's replay lag; default 1 min */
-	int64_t slot_retained_bytes; /* WAL an inactive slot may hold; default 1 GiB */
-	double xid_age_ratio;        /* of the 2^31 wraparound horizon; default 0.5 */
-	double cache_hit_ratio;      /* below this is an issue; default 0.9 */
-	double dead_tuple_ratio;     /* dead / (live + dead) of a table; default 0.2 */
+	double error_rate;             /* default 0.05 */
+	int64_t avg_response_ms;       /* default 1000 */
+	int64_t p95_response_ms;       /* default 2000 */
+	double connections_ratio;      /* default 0.8 */
+	int64_t idle_in_tx_ms;         /* default 5 min */
+	double redis_memory_ratio;     /* of maxmemory; default 0.9 */
+	int64_t lock_waiters;          /* this many waiting backends is an issue; default 1 */
+	int64_t blocker_waiters;       /* a root blocker holding up this many is high; default 3 */
+	int64_t blocker_wait_ms;       /* ... or with a wait this old behind it; default 1 min */
+	int64_t replication_lag_ms;    /* a standby's replay lag; default 1 min */
+	int64_t slot_retained_bytes;   /* WAL an inactive slot may hold; default 1 GiB */
+	double xid_age_ratio;          /* of the 2^31 wraparound horizon; default 0.5 */
+	double cache_hit_ratio;        /* below this is an issue; default 0.9 */
+	double dead_tuple_ratio;       /* dead / (live + dead) of a table; default 0.2 */
+	int64_t pgbouncer_max_wait_ms; /* a PgBouncer client's wait for a server; default 5 s */
 };
 
 /* [actions]: the recovery actions suggested for each issue type (keys are

@@ -9,4 +9,5 @@ libopsdeck_a_SOURCES += \
 	src/model/endpoints.c src/model/endpoints.h \
 	src/model/check_common.h \
 	src/model/connections.c src/model/connections.h \
-	src/model/locks.c src/model/locks.h
+	src/model/locks.c src/model/locks.h \
+	src/model/pgbouncer.c src/model/pgbouncer.h

@@ -17,6 +17,7 @@
 #include "model/endpoints.h"
 #include "model/locks.h"
 #include "model/pg_upkeep.h"
+#include "model/pgbouncer.h"
 
 #define SNAPSHOT_MAX_PATHS 16
 
@@ -218,6 +219,7 @@ struct snapshot {
 	struct pg_upkeep_status pg_upkeep; /* replication and upkeep (model/pg_upkeep.h) */
 	struct pg_connections connections; /* groups and pool fit (model/connections.h) */
 	struct lock_status locks;          /* blocking chains, running now (model/locks.h) */
+	struct pgbouncer_status pgbouncer; /* PgBouncer's pools (model/pgbouncer.h) */
 };
 
 /* Figures derived from a check's own, for every view to show alike. */
