@@ -110,6 +110,7 @@ struct check_class {
 	X(CONNECTIONS, connections)                                                                \
 	X(LOCKS, locks)                                                                            \
 	X(PGBOUNCER, pgbouncer)                                                                    \
+	X(REDIS_LOAD, redis_load)                                                                  \
 	X(STORAGE, storage)                                                                        \
 	X(VERSION, version)                                                                        \
 	X(BACKUP, backup)

@@ -11,7 +11,7 @@ static void redis_probe(const struct config *cfg, const struct check_probe_conte
                         struct snapshot *out)
 {
 	(void)ctx;
-	probe_redis(cfg, &out->redis);
+	probe_redis(cfg, &out->redis, &out->redis_load);
 }
 
 static void redis_text(const struct snapshot *s, struct strbuf *b)

@@ -92,6 +92,12 @@ struct config_thresholds {
 	double cache_hit_ratio;        /* below this is an issue; default 0.9 */
 	double dead_tuple_ratio;       /* dead / (live + dead) of a table; default 0.2 */
 	int64_t pgbouncer_max_wait_ms; /* a PgBouncer client's wait for a server; default 5 s */
+	int64_t redis_slow_command_ms; /* a slow-log entry this long is an issue; default 100 ms */
+	int64_t redis_latency_ms;      /* a LATENCY LATEST spike this long; default 100 ms */
+	int64_t redis_fork_ms;         /* latest_fork_usec this long; default 500 ms */
+	int64_t redis_blocked_clients; /* clients blocked (BLPOP...) this many; default 50 */
+	int64_t redis_replica_lag_ms;  /* a replica this far behind in time; default 10 s */
+	int64_t redis_replica_lag_bytes; /* ... or in bytes; default 16 MiB */
 };
 
 /* [actions]: the recovery actions suggested for each issue type (keys are

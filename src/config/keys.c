@@ -94,6 +94,20 @@ const struct config_key config_keys[] = {
      .max = 366 * 86400e3},
     {KEY("thresholds", "pgbouncer_max_wait", TYPE_DURATION, thresholds.pgbouncer_max_wait_ms, "5s"),
      .min = 1, .max = 86400e3},
+    {KEY("thresholds", "redis_slow_command", TYPE_DURATION, thresholds.redis_slow_command_ms,
+         "100ms"),
+     .min = 1, .max = 3600e3},
+    {KEY("thresholds", "redis_latency", TYPE_DURATION, thresholds.redis_latency_ms, "100ms"),
+     .min = 1, .max = 3600e3},
+    {KEY("thresholds", "redis_fork", TYPE_DURATION, thresholds.redis_fork_ms, "500ms"), .min = 1,
+     .max = 3600e3},
+    {KEY("thresholds", "redis_blocked_clients", TYPE_INT64, thresholds.redis_blocked_clients, "50"),
+     .min = 1, .max = 10000000},
+    {KEY("thresholds", "redis_replica_lag", TYPE_DURATION, thresholds.redis_replica_lag_ms, "10s"),
+     .min = 1, .max = 366 * 86400e3},
+    {KEY("thresholds", "redis_replica_lag_bytes", TYPE_INT64, thresholds.redis_replica_lag_bytes,
+         "16777216"),
+     .min = 1, .max = 1e15},
 
 #define ACTION_KEY(id, name, title, dflt)                                                          \
 	{KEY("actions", name, TYPE_LIST, actions.names[id], dflt),                                 \

@@ -38,6 +38,14 @@ struct rule_context {
 	X(redis_memory)                                                                            \
 	X(redis_evictions)                                                                         \
 	X(redis_bgsave)                                                                            \
+	X(redis_noeviction)                                                                        \
+	X(redis_aof_write)                                                                         \
+	X(redis_fork)                                                                              \
+	X(redis_latency)                                                                           \
+	X(redis_slow_commands)                                                                     \
+	X(redis_rejected)                                                                          \
+	X(redis_blocked)                                                                           \
+	X(redis_replication)                                                                       \
 	X(connections)                                                                             \
 	X(pool_fit)                                                                                \
 	X(pgbouncer_down)                                                                          \

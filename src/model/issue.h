@@ -44,6 +44,14 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	X(ISSUE_REDIS_MEMORY, "redis_memory", "Redis memory high", ACTION_NAME_CLEAR_CACHE)        \
 	X(ISSUE_REDIS_EVICTIONS, "redis_evictions", "Redis evictions", ACTION_NAME_CLEAR_CACHE)    \
 	X(ISSUE_REDIS_BGSAVE, "redis_bgsave", "Redis save failing", "")                            \
+	X(ISSUE_REDIS_SLOW_COMMANDS, "redis_slow_commands", "Redis slow commands", "")             \
+	X(ISSUE_REDIS_LATENCY, "redis_latency", "Redis latency spikes", "")                        \
+	X(ISSUE_REDIS_AOF_WRITE, "redis_aof_write", "Redis AOF write failing", "")                 \
+	X(ISSUE_REDIS_FORK, "redis_fork", "Redis fork slow", "")                                   \
+	X(ISSUE_REDIS_REJECTED, "redis_rejected", "Redis rejecting connections", "")               \
+	X(ISSUE_REDIS_BLOCKED, "redis_blocked", "Redis blocked clients", "")                       \
+	X(ISSUE_REDIS_NOEVICTION, "redis_noeviction", "Redis writes about to fail", "")            \
+	X(ISSUE_REDIS_REPLICATION, "redis_replication", "Redis replication", "")                   \
 	X(ISSUE_CONNECTIONS, "connections", "connections near limit", ACTION_NAME_RECONNECT_DB)    \
 	X(ISSUE_POOL_FIT, "pool_fit", "pools do not fit", "")                                      \
 	X(ISSUE_PGBOUNCER_DOWN, "pgbouncer_down", "PgBouncer unreachable", "")                     \

@@ -16,6 +16,7 @@
 #include "model/connections.h"
 #include "model/endpoints.h"
 #include "model/locks.h"
+#include "model/redis_load.h"
 #include "model/pg_upkeep.h"
 #include "model/pgbouncer.h"
 
@@ -220,6 +221,7 @@ struct snapshot {
 	struct pg_connections connections; /* groups and pool fit (model/connections.h) */
 	struct lock_status locks;          /* blocking chains, running now (model/locks.h) */
 	struct pgbouncer_status pgbouncer; /* PgBouncer's pools (model/pgbouncer.h) */
+	struct redis_load redis_load;      /* slow log, latency, replication (model/redis_load.h) */
 };
 
 /* Figures derived from a check's own, for every view to show alike. */

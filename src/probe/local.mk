@@ -12,6 +12,7 @@ libopsdeck_a_SOURCES += \
 	src/probe/request_endpoints.c src/probe/request_endpoints.h \
 	src/probe/slow_queries.c src/probe/slow_queries.h \
 	src/probe/probe_redis.c src/probe/redis_info.c src/probe/redis_info.h \
+	src/probe/redis_slowlog.c src/probe/redis_slowlog.h \
 	src/probe/probe_health.c \
 	src/probe/probe_version.c src/probe/version_json.c src/probe/version_json.h \
 	src/probe/probe_storage.c

@@ -48,7 +48,10 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
               struct slow_query_status *slow_queries, struct request_window *window,
               struct slow_queries_baseline *slow_baseline, struct lock_status *locks,
               struct pg_connections *connections);
-void probe_redis(const struct config *cfg, struct redis_status *out);
+/* `load` (may be NULL): the slow log, latency events, persistence and
+ * replication figures (model/redis_load.h); a command the user may not run
+ * is reported there, never as a failed check. */
+void probe_redis(const struct config *cfg, struct redis_status *out, struct redis_load *load);
 /* Replication and upkeep (pg_upkeep.h) on a connection of its own. */
 void probe_pg_upkeep(const struct config *cfg, struct pg_upkeep_status *out);
 /* PgBouncer's pools (model/pgbouncer.h) through [database]

@@ -1,5 +1,6 @@
 /* probe_redis.c - Redis: connect, AUTH, SELECT, PING (the latency), INFO
- * (the figures) with hiredis (see probe.h).
+ * (the figures), then SLOWLOG GET and LATENCY LATEST (the load, which never
+ * fails the check) with hiredis (see probe.h).
  *
  * The connection, AUTH and SELECT are a redis_session (redis_session.h):
  * non-blocking hiredis with every wait a poll() against one deadline for the
@@ -13,7 +14,9 @@
 #include <string.h>
 
 #include "config/redisurl.h"
+#include "model/redact.h"
 #include "probe/redis_info.h"
+#include "probe/redis_slowlog.h"
 #include "client/redis_session.h"
 #include "util/clock.h"
 
@@ -24,7 +27,8 @@
 /* PING and INFO on an open (authenticated, selected) connection. Returns 0, or -1 with the reason
  * in err. */
 static int redis_exchange(struct redis_session *s, const struct redisurl *u,
-                          struct redis_status *out, char *err, size_t errlen)
+                          struct redis_status *out, struct redis_load *load, char *err,
+                          size_t errlen)
 {
 	redisReply *r;
 	char reason[REASON_SIZE];
@@ -49,8 +53,11 @@ static int redis_exchange(struct redis_session *s, const struct redisurl *u,
 		return -1;
 	}
 	int fields = 0;
-	if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)
+	if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS) {
 		fields = redis_info_parse(r->str, r->len, out);
+		if (load)
+			(void)redis_info_parse_load(r->str, r->len, load);
+	}
 	freeReplyObject(r);
 	if (fields == 0) {
 		snprintf(err, errlen, "INFO returned nothing opsdeck understands");
@@ -59,7 +66,63 @@ static int redis_exchange(struct redis_session *s, const struct redisurl *u,
 	return 0;
 }
 
-void probe_redis(const struct config *cfg, struct redis_status *out)
+/* Sends one read-only command for the load figures. Returns the reply, or
+ * NULL with *access set (DENIED for an ACL refusal, which is expected of an
+ * application's user, FAILED otherwise) and the reason in load->access_error. */
+static redisReply *load_call(struct redis_session *s, int argc, const char **argv,
+                             enum redis_access *access, struct redis_load *load)
+{
+	char reason[128];
+	redisReply *r = redis_session_call(s, argc, argv, reason, sizeof(reason));
+	if (r) {
+		*access = REDIS_ACCESS_OK;
+		return r;
+	}
+	*access = strncmp(reason, "NOPERM", 6) == 0 ? REDIS_ACCESS_DENIED : REDIS_ACCESS_FAILED;
+	if (!load->access_error[0])
+		snprintf(load->access_error, sizeof(load->access_error), "%s: %s", argv[0], reason);
+	return NULL;
+}
+
+/* SLOWLOG GET, LATENCY LATEST and whether the latency monitor is on. None
+ * of them fails the check: a user without the permission is reported as
+ * such (load->*_access). */
+static void redis_load_exchange(struct redis_session *s, struct redis_load *load)
+{
+	enum redis_access access;
+	redisReply *r;
+
+	const char *slowlog[] = {"SLOWLOG", "GET", "16"};
+	if ((r = load_call(s, 3, slowlog, &load->slowlog_access, load))) {
+		if (redis_slowlog_parse(r, load) < 0)
+			load->slowlog_access = REDIS_ACCESS_FAILED;
+		freeReplyObject(r);
+	}
+	if (s->timed_out)
+		return;
+	const char *latency[] = {"LATENCY", "LATEST"};
+	if ((r = load_call(s, 2, latency, &load->latency_access, load))) {
+		if (redis_latency_parse(r, load) < 0)
+			load->latency_access = REDIS_ACCESS_FAILED;
+		freeReplyObject(r);
+	}
+	if (s->timed_out)
+		return;
+	const char *threshold[] = {"CONFIG", "GET", "latency-monitor-threshold"};
+	if ((r = load_call(s, 3, threshold, &access, load))) {
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[1]->type == REDIS_REPLY_STRING)
+			load->latency_monitor = strcmp(r->element[1]->str, "0") == 0
+			                            ? REDIS_LATENCY_OFF
+			                            : REDIS_LATENCY_ON;
+		freeReplyObject(r);
+	}
+	if (load->latency_count > 0)
+		load->latency_monitor = REDIS_LATENCY_ON; /* it recorded events */
+	redact_text(load->access_error, sizeof(load->access_error));
+}
+
+void probe_redis(const struct config *cfg, struct redis_status *out, struct redis_load *load)
 {
 	const char *url = cfg->redis.url ? cfg->redis.url : "";
 	struct redisurl u;
@@ -68,6 +131,8 @@ void probe_redis(const struct config *cfg, struct redis_status *out)
 	bool parsed = false;
 
 	memset(out, 0, sizeof(*out));
+	if (load)
+		redis_load_init(load);
 	probe_check_begin(&out->check);
 	out->hit_rate = -1;
 
@@ -88,11 +153,13 @@ void probe_redis(const struct config *cfg, struct redis_status *out)
 	check_set_target(&out->check, u.redacted);
 
 	if (redis_session_open(&s, &u, cfg->app.timeout_ms, err, sizeof(err)) < 0 ||
-	    redis_exchange(&s, &u, out, err, sizeof(err)) < 0) {
+	    redis_exchange(&s, &u, out, load, err, sizeof(err)) < 0) {
 		check_set_error(&out->check, CHECK_UNHEALTHY, "%s", err);
 		goto done;
 	}
 	out->check.state = CHECK_OK;
+	if (load)
+		redis_load_exchange(&s, load);
 done:
 	redis_session_close(&s);
 	if (parsed)

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "model/redis_load.h"
 #include "model/snapshot.h"
 
 /* Reads "key:value\r\n" lines ("# Section" headers and unknown keys are
@@ -13,5 +14,13 @@
  * sanitised. hit_rate is recomputed when either keyspace counter was read.
  * Returns the number of fields recognised. */
 int redis_info_parse(const char *text, size_t len, struct redis_status *out);
+
+/* The same text's load figures into `out` (see model/redis_load.h):
+ * persistence, rejected and blocked clients, maxmemory_policy, replication
+ * and up to REDIS_LOAD_REPLICAS_MAX "slaveN:" lines. Fields not present
+ * keep their values (redis_load_init's defaults); aof_last_write_ok is true
+ * unless INFO says otherwise. Sets info_read; returns the fields
+ * recognised. */
+int redis_info_parse_load(const char *text, size_t len, struct redis_load *out);
 
 #endif

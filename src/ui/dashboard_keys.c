@@ -2,9 +2,11 @@
  * table the dispatch, the help screen and the key bar read (keys.h). */
 #include "ui/keys.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "ui/dashboard_impl.h"
+#include "ui/locks_view.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -105,6 +107,97 @@ static void dashboard_key_recover(struct dashboard *d, const struct ui_key_event
 	if (recovery_open(d->recovery, is, &d->view.snap, &d->diag, &d->state, &d->activity, why,
 	                  sizeof(why)) < 0)
 		dashboard_message(d, "%s", why);
+}
+
+/* l: the Locks view (locks_view.h), its first row selected. */
+static void dashboard_key_locks(struct dashboard *d, const struct ui_key_event *ev)
+{
+	(void)ev;
+	if (dashboard_in_dialog(d))
+		return;
+	d->state.locks = (struct ui_locks_state){.open = !d->state.locks.open};
+}
+
+/* The open issue about `pid` as a root blocker, or NULL. */
+static const struct issue *dashboard_root_issue(const struct dashboard *d, int pid)
+{
+	char id[64];
+	snprintf(id, sizeof(id), "%s:%d", ISSUE_TYPES[ISSUE_ROOT_BLOCKER].name, pid);
+	for (int i = 0; i < d->diag.count; i++)
+		if (strcmp(d->diag.issues[i].id, id) == 0)
+			return &d->diag.issues[i];
+	return NULL;
+}
+
+/* t, c and Enter on the selected row of the Locks view: the dry run of
+ * the action for its pid in the recovery dialog, or its details. */
+static void dashboard_locks_act(struct dashboard *d, char key)
+{
+	const struct lock_status *l = &d->view.snap.locks;
+	struct locks_row rows[LOCKS_VIEW_ROWS];
+	int n = locks_view_rows(l, rows, LOCKS_VIEW_ROWS);
+	int at = locks_view_selected(rows, n, &d->state.locks);
+	if (at < 0) {
+		dashboard_message(d, "no session waits on a lock and no query runs");
+		return;
+	}
+	struct ui_state *st = &d->state;
+	if (key == '\n') {
+		locks_view_details(l, &rows[at], st->dialog_title, sizeof(st->dialog_title),
+		                   st->dialog_text, sizeof(st->dialog_text));
+		st->dialog = DIALOG_TEXT;
+		st->dialog_scroll = 0;
+		st->dialog_footer[0] = '\0';
+		return;
+	}
+	const char *action = NULL;
+	char why[256];
+	if (locks_view_action(l, &rows[at], key, &action, why, sizeof(why)) < 0 ||
+	    recovery_open_pid(d->recovery, action, rows[at].pid,
+	                      dashboard_root_issue(d, rows[at].pid), &d->view.snap, &d->diag, st,
+	                      &d->activity, why, sizeof(why)) < 0)
+		dashboard_message(d, "%s", why);
+}
+
+/* A key of the open Locks view with no dialog over it: true when it took
+ * it (the others run their UI_KEYS row: space, p, +/-, ?). */
+static bool dashboard_locks_key(struct dashboard *d, const struct ui_key_event *ev)
+{
+	struct ui_locks_state *sel = &d->state.locks;
+	const struct lock_status *l = &d->view.snap.locks;
+	switch (ev->key) {
+	case UI_KEY_ESCAPE:
+		sel->open = false;
+		return true;
+	case UI_KEY_UP:
+	case UI_KEY_DOWN:
+	case UI_KEY_PAGE_UP:
+	case UI_KEY_PAGE_DOWN:
+	case UI_KEY_HOME:
+	case UI_KEY_END: {
+		int delta = ev->key == UI_KEY_UP || ev->key == UI_KEY_HOME ? -1
+		            : ev->key == UI_KEY_PAGE_UP                    ? -5
+		            : ev->key == UI_KEY_PAGE_DOWN                  ? 5
+		                                                           : 1;
+		locks_view_move(l, sel, delta, ev->key == UI_KEY_HOME || ev->key == UI_KEY_END);
+		return true;
+	}
+	case UI_KEY_ENTER:
+		dashboard_locks_act(d, '\n');
+		return true;
+	case UI_KEY_CHAR:
+		if (ev->ch == 'q' || ev->ch == 'Q' || ev->ch == 'l') {
+			sel->open = false;
+			return true;
+		}
+		if (ev->ch == 't' || ev->ch == 'c') {
+			dashboard_locks_act(d, (char)ev->ch);
+			return true;
+		}
+		return false;
+	default:
+		return false;
+	}
 }
 
 static void dashboard_key_backup(struct dashboard *d, const struct ui_key_event *ev)
@@ -257,6 +350,13 @@ const struct ui_key_binding UI_KEYS[] = {
      .bar_label = "Recover",
      .bar_label_read_only = "Recover(dry)",
      .run = dashboard_key_recover},
+    {.codes = {CH('l')},
+     .help_key = "l",
+     .description = "locks: blocking chains, running queries; t ends, c cancels",
+     .description_read_only = "locks: blocking chains, running queries; t, c dry runs",
+     .bar_key = "l",
+     .bar_label = "Locks",
+     .run = dashboard_key_locks},
     {.codes = {CH('b')},
      .help_key = "b",
      .description = "backup menu",
@@ -313,6 +413,8 @@ void dashboard_key(struct dashboard *d, const struct ui_key_event *ev)
 		backup_menu_key(d->backups, ev, st, &d->activity);
 		return;
 	}
+	if (st->locks.open && !dashboard_in_dialog(d) && dashboard_locks_key(d, ev))
+		return;
 	const struct ui_key_binding *b = ui_keys_find(ev);
 	if (b != NULL)
 		b->run(d, ev);

@@ -8,6 +8,7 @@ libopsdeck_a_SOURCES += \
 	src/ui/fit.c src/ui/fit.h \
 	src/ui/panel.c src/ui/panel.h \
 	src/ui/header.c src/ui/header.h \
+	src/ui/locks_view.c src/ui/locks_view.h \
 	src/ui/panel_version.c src/ui/panel_health.c src/ui/panel_performance.c \
 	src/ui/panel_slow_queries.c src/ui/panel_issues.c src/ui/panel_activity.c \
 	src/ui/panels.c src/ui/panels.h \

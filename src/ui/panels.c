@@ -4,6 +4,7 @@
 
 #include "ui/header.h"
 #include "ui/keys.h"
+#include "ui/locks_view.h"
 #include "ui/panel.h"
 
 #include <stdio.h>
@@ -143,10 +144,14 @@ void panels_draw(struct grid *g, const struct ui_view *v)
 		grid_printf(g, 0, 3, g->width, UI_DIM, "q quits");
 		return;
 	}
-	for (int i = 0; i < PANEL_COUNT; i++)
-		if (layout.panels[PANELS[i]->id].w > 0)
-			ui_draw_panel(g, v, PANELS[i], layout.panels[PANELS[i]->id]);
-	ui_draw_keybar(g, v);
+	if (v->state->locks.open)
+		locks_view_draw(g, v);
+	else {
+		for (int i = 0; i < PANEL_COUNT; i++)
+			if (layout.panels[PANELS[i]->id].w > 0)
+				ui_draw_panel(g, v, PANELS[i], layout.panels[PANELS[i]->id]);
+		ui_draw_keybar(g, v);
+	}
 	if (v->state->dialog != DIALOG_NONE)
 		ui_draw_dialog(g, v);
 }

@@ -32,6 +32,14 @@ enum ui_dialog {
 
 #define UI_DIALOG_TEXT 4096
 
+/* The Locks view (locks_view.h): open or not, and its selected row as a
+ * pid and a section, so that it follows its session across polls. */
+struct ui_locks_state {
+	bool open;
+	int pid;      /* 0: the first row */
+	bool running; /* the pid's row in Running now rather than in the chains */
+};
+
 /* What the keys change. Owned by the dashboard. */
 struct ui_state {
 	enum ui_panel focus;
@@ -43,9 +51,10 @@ struct ui_state {
 	char dialog_title[80];
 	char dialog_text[UI_DIALOG_TEXT];
 	int dialog_scroll;
-	char message[256];      /* one-line notice in the key bar, or "" */
-	char dialog_footer[80]; /* a text dialog's key hints, or "" for the default */
-	bool read_only;         /* recovery dry runs only: help and key bar say so */
+	char message[256];           /* one-line notice in the key bar, or "" */
+	char dialog_footer[80];      /* a text dialog's key hints, or "" for the default */
+	bool read_only;              /* recovery dry runs only: help and key bar say so */
+	struct ui_locks_state locks; /* the Locks view, drawn under any dialog */
 };
 
 /* Everything one frame shows. All borrowed. */

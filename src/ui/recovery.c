@@ -264,6 +264,19 @@ static int recovery_start(struct recovery *r, bool dry_run, bool list_sessions,
 	return 0;
 }
 
+/* The dialog just opened: keeps the "before" of the re-check, starts the
+ * dry run when the dialog opened at it, and draws. */
+static void recovery_begin(struct recovery *r, const struct snapshot *snap,
+                           const struct diagnosis *diag, struct ui_state *st,
+                           struct activity_log *log)
+{
+	*r->before = *snap;
+	*r->before_issues = *diag;
+	if (r->dialog.step == RECOVERY_STEP_PREVIEW && recovery_start(r, true, false, log) < 0)
+		recovery_dialog_start_failed(&r->dialog);
+	recovery_render(r, st);
+}
+
 int recovery_open(struct recovery *r, const struct issue *issue, const struct snapshot *snap,
                   const struct diagnosis *diag, struct ui_state *st, struct activity_log *log,
                   char *msg, size_t msglen)
@@ -271,11 +284,23 @@ int recovery_open(struct recovery *r, const struct issue *issue, const struct sn
 	recovery_end_job(r);
 	if (recovery_dialog_open(&r->dialog, r->cfg, issue, msg, msglen) < 0)
 		return -1;
-	*r->before = *snap;
-	*r->before_issues = *diag;
-	if (r->dialog.step == RECOVERY_STEP_PREVIEW && recovery_start(r, true, false, log) < 0)
-		recovery_dialog_start_failed(&r->dialog);
-	recovery_render(r, st);
+	recovery_begin(r, snap, diag, st, log);
+	return 0;
+}
+
+int recovery_open_pid(struct recovery *r, const char *action, int pid, const struct issue *issue,
+                      const struct snapshot *snap, const struct diagnosis *diag,
+                      struct ui_state *st, struct activity_log *log, char *msg, size_t msglen)
+{
+	const struct action *a = action_find(action);
+	if (a == NULL) {
+		snprintf(msg, msglen, "no action %s", action);
+		return -1;
+	}
+	recovery_end_job(r);
+	if (recovery_dialog_open_pid(&r->dialog, r->cfg, a, pid, issue, msg, msglen) < 0)
+		return -1;
+	recovery_begin(r, snap, diag, st, log);
 	return 0;
 }
 

@@ -39,6 +39,13 @@ int recovery_open(struct recovery *r, const struct issue *issue, const struct sn
                   const struct diagnosis *diag, struct ui_state *st, struct activity_log *log,
                   char *msg, size_t msglen);
 
+/* Opens the flow at the dry run of the action called `action` on `pid`
+ * (the Locks view's t and c), for `issue` when one names that pid (NULL:
+ * none); then as recovery_open. Returns 0, or -1 with why not in msg. */
+int recovery_open_pid(struct recovery *r, const char *action, int pid, const struct issue *issue,
+                      const struct snapshot *snap, const struct diagnosis *diag,
+                      struct ui_state *st, struct activity_log *log, char *msg, size_t msglen);
+
 /* Whether the flow owns the dialog and the keys. */
 bool recovery_active(const struct recovery *r);
 

@@ -62,6 +62,29 @@ int recovery_dialog_open(struct recovery_dialog *d, const struct config *cfg,
 	return 0;
 }
 
+int recovery_dialog_open_pid(struct recovery_dialog *d, const struct config *cfg,
+                             const struct action *action, int pid, const struct issue *issue,
+                             char *msg, size_t msglen)
+{
+	char why[256];
+	if (!action_available(action, cfg, why, sizeof(why))) {
+		snprintf(msg, msglen, "%s is not available: %.200s", action->name, why);
+		return -1;
+	}
+	memset(d, 0, sizeof(*d));
+	d->cfg = cfg;
+	d->choices[0] = action;
+	d->choice_count = 1;
+	d->action = action;
+	d->pid = pid;
+	if (issue) {
+		text_copy(d->issue_id, issue->id, sizeof(d->issue_id));
+		text_copy(d->issue_message, issue->message, sizeof(d->issue_message));
+	}
+	d->step = RECOVERY_STEP_PREVIEW;
+	return 0;
+}
+
 void recovery_dialog_close(struct recovery_dialog *d, struct ui_state *st)
 {
 	d->step = RECOVERY_STEP_NONE;

@@ -92,6 +92,14 @@ struct recovery_dialog {
 int recovery_dialog_open(struct recovery_dialog *d, const struct config *cfg,
                          const struct issue *issue, char *msg, size_t msglen);
 
+/* Opens the dialog at the dry run of `action` on `pid` (the Locks view's
+ * t and c), for the issue of that pid when there is one (NULL: none), in
+ * read-only mode too. Returns 0, or -1 with why not in msg (the action is
+ * not available here) and the dialog unchanged. */
+int recovery_dialog_open_pid(struct recovery_dialog *d, const struct config *cfg,
+                             const struct action *action, int pid, const struct issue *issue,
+                             char *msg, size_t msglen);
+
 /* One key: the new state, and what recovery.c must do. May set
  * st->message (an action not available) and, at DONE, st->dialog_scroll. */
 enum recovery_effect recovery_dialog_key(struct recovery_dialog *d, const struct ui_key_event *ev,

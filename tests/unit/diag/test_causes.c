@@ -106,6 +106,21 @@ static void test_lone_effect(void **state)
 	assert_ptr_equal(diagnosis_find(&d, "error_rate"), &d.issues[0]);
 }
 
+/* A Redis fork stalls it: the fork comes before the latency spike and the
+ * slow p95 it produces, and both name it. */
+static void test_redis_fork_before_latency(void **state)
+{
+	(void)state;
+	struct diagnosis d;
+	enum issue_type t[] = {ISSUE_P95_RESPONSE, ISSUE_REDIS_LATENCY, ISSUE_REDIS_FORK};
+	enum issue_severity s[] = {SEVERITY_MEDIUM, SEVERITY_MEDIUM, SEVERITY_MEDIUM};
+	build(&d, t, s, 3);
+	diagnose_link_causes(&d);
+	assert_string_equal(id_at(&d, 0), "redis_fork");
+	assert_string_equal(d.issues[1].likely_cause, "redis_fork");
+	assert_string_equal(d.issues[2].likely_cause, "redis_fork");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +128,7 @@ int main(void)
 	    cmocka_unit_test(test_root_most_cause_is_named),
 	    cmocka_unit_test(test_unrelated_issues_keep_their_order),
 	    cmocka_unit_test(test_lone_effect),
+	    cmocka_unit_test(test_redis_fork_before_latency),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -416,6 +416,57 @@ static void test_no_traffic_is_said_plainly(void **state)
 	strbuf_free(&b);
 }
 
+/* Redis's load in every form: the slow log by command name (never a key as
+ * a Prometheus label), latency monitor off with its hint, perfdata. */
+static void test_redis_load_in_every_format(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	healthy_snapshot(&s);
+	struct redis_load *l = &s.redis_load;
+	l->info_read = true;
+	l->slowlog_access = REDIS_ACCESS_OK;
+	l->latency_access = REDIS_ACCESS_OK;
+	l->latency_monitor = REDIS_LATENCY_OFF;
+	l->slowlog_count = 2;
+	l->slowlog_newest_id = 8;
+	l->slowlog[0] = (struct redis_slow_entry){8, 1795000000, 201000, "eval", "token:user42"};
+	l->slowlog[1] = (struct redis_slow_entry){7, 1795000000, 300000, "eval", "token:user43"};
+	l->blocked_clients = 3;
+	struct strbuf b;
+	strbuf_init(&b, 0);
+	out_json(&s, NULL, &b);
+	json_object *root = json_tokener_parse(strbuf_str(&b));
+	assert_non_null(root);
+	json_object *m, *rl, *o;
+	assert_true(json_object_object_get_ex(root, "metrics", &m));
+	assert_true(json_object_object_get_ex(m, "redis_load", &rl));
+	assert_true(json_object_object_get_ex(rl, "latency_enable_hint", &o));
+	assert_string_equal(json_object_get_string(o), REDIS_LATENCY_ENABLE_HINT);
+	assert_true(json_object_object_get_ex(rl, "slowlog", &o));
+	assert_int_equal(json_object_array_length(o), 2);
+	json_object_put(root);
+
+	strbuf_reset(&b);
+	out_prometheus(&s, NULL, &b);
+	const char *t = strbuf_str(&b);
+	/* one sample per command, the slowest */
+	assert_non_null(
+	    strstr(t, "opsdeck_redis_slowlog_duration_seconds{command=\"eval\"} 0.3\n"));
+	assert_null(strstr(strstr(t, "{command=\"eval\"}") + 1, "{command=\"eval\"}"));
+	assert_null(strstr(t, "token:"));
+	assert_non_null(strstr(t, "opsdeck_redis_blocked_clients 3\n"));
+
+	strbuf_reset(&b);
+	out_text(&s, NULL, &b);
+	assert_non_null(strstr(strbuf_str(&b), "latency monitor off (enable: CONFIG SET "
+	                                       "latency-monitor-threshold 100)"));
+	strbuf_reset(&b);
+	(void)out_nagios(&s, NULL, &b);
+	assert_non_null(strstr(strbuf_str(&b), " redis_blocked=3;;;0"));
+	strbuf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +478,7 @@ int main(void)
 	    cmocka_unit_test(test_nagios_states),
 	    cmocka_unit_test(test_every_output_shows_one_overall_state),
 	    cmocka_unit_test(test_metrics_and_diagnosis_in_every_format),
+	    cmocka_unit_test(test_redis_load_in_every_format),
 	    cmocka_unit_test(test_no_traffic_is_said_plainly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -125,6 +125,40 @@ static void test_read_only_dry_run_only(void **state)
 	cfg.recovery.read_only = false;
 }
 
+/* The Locks view's t and c: the dialog opens at the dry run of the
+ * action on the pid, to the typed confirmation, or to READ_ONLY in
+ * read-only mode; an action that cannot run here is refused up front. */
+static void test_open_pid(void **state)
+{
+	(void)state;
+	char msg[256] = "";
+	const struct action *a = action_find(ACTION_NAME_TERMINATE_BLOCKER);
+	assert_non_null(a);
+	assert_int_equal(recovery_dialog_open_pid(&dialog, &cfg, a, 4242, NULL, msg, sizeof(msg)),
+	                 0);
+	assert_int_equal(dialog.step, RECOVERY_STEP_PREVIEW);
+	assert_ptr_equal(dialog.action, a);
+	assert_int_equal(dialog.pid, 4242);
+	recovery_dialog_job_ended(&dialog, true);
+	assert_int_equal(dialog.step, RECOVERY_STEP_CONFIRM);
+	assert_int_equal(key(UI_KEY_ESCAPE, 0), RECOVERY_EFFECT_CANCEL);
+
+	cfg.recovery.read_only = true;
+	a = action_find(ACTION_NAME_CANCEL_QUERY);
+	assert_int_equal(recovery_dialog_open_pid(&dialog, &cfg, a, 4243, NULL, msg, sizeof(msg)),
+	                 0);
+	recovery_dialog_job_ended(&dialog, true);
+	assert_int_equal(dialog.step, RECOVERY_STEP_READ_ONLY);
+	cfg.recovery.read_only = false;
+
+	screen_set_string(&cfg.database.url, "");
+	dialog.step = RECOVERY_STEP_NONE;
+	assert_int_equal(recovery_dialog_open_pid(&dialog, &cfg, a, 4243, NULL, msg, sizeof(msg)),
+	                 -1);
+	assert_non_null(strstr(msg, "cancel-query is not available: "));
+	assert_int_equal(dialog.step, RECOVERY_STEP_NONE);
+}
+
 static void test_no_action_fits(void **state)
 {
 	(void)state;
@@ -406,6 +440,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_read_only_dry_run_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_open_pid, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_action_fits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_choose, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dry_run_then_mistyped_confirmation, setup,
