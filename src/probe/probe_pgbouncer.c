@@ -74,6 +74,25 @@ static int pgbouncer_exchange(struct pg_session *s, struct pgbouncer_status *out
 	return rc;
 }
 
+/* Why the row is not configured: with pgbouncer=true in [database] url the
+ * app goes through PgBouncer, and the reason says which key would show its
+ * pools. */
+static const char *unset_reason(const struct config *cfg)
+{
+	const char *plain = "pgbouncer_admin_url is not set";
+	struct pgurl u;
+	char err[SNAPSHOT_TEXT];
+	const char *url = cfg->database.url;
+	if (!url || !url[0] ||
+	    pgurl_parse(url, (long)cfg->app.timeout_ms, &u, err, sizeof(err)) < 0)
+		return plain;
+	bool through = u.pgbouncer != 0;
+	pgurl_free(&u);
+	return through ? "the database url has pgbouncer=true: set [database] pgbouncer_admin_url "
+	                 "to read PgBouncer's pools"
+	               : plain;
+}
+
 void probe_pgbouncer(const struct config *cfg, struct pgbouncer_status *out)
 {
 	struct pgurl u;
@@ -82,8 +101,8 @@ void probe_pgbouncer(const struct config *cfg, struct pgbouncer_status *out)
 	bool parsed = false;
 
 	pgbouncer_reset(out);
-	if (probe_pg_open_url(cfg, cfg->database.pgbouncer_admin_url,
-	                      "pgbouncer_admin_url is not set", &out->check, &u, &parsed, &s) < 0)
+	if (probe_pg_open_url(cfg, cfg->database.pgbouncer_admin_url, unset_reason(cfg),
+	                      &out->check, &u, &parsed, &s) < 0)
 		goto done;
 	if (pgbouncer_exchange(&s, out, err, sizeof(err)) < 0) {
 		check_set_error(&out->check, CHECK_UNHEALTHY, "%s", err);

@@ -82,8 +82,16 @@ assert_no_secrets "$OUT$ERR" "check"
 write_stack_config plain.conf
 assert_exit 0 "$OPSDECK" -c plain.conf status --json
 assert_eq "$(json_get "$OUT" metrics.pgbouncer.state)" "not configured" "no admin URL: not configured"
+assert_eq "$(json_get "$OUT" metrics.pgbouncer.error)" "pgbouncer_admin_url is not set" "and why"
 run "$OPSDECK" -c plain.conf diagnose
 assert_not_contains "$OUT" "PgBouncer" "not configured: nothing to say"
+# The app through PgBouncer (pgbouncer=true) without the admin URL: the
+# reason names the key.
+write_stack_config through.conf "[database]" "url = $PGBOUNCER_URL"
+assert_exit 0 "$OPSDECK" -c through.conf status --json
+assert_eq "$(json_get "$OUT" metrics.pgbouncer.state)" "not configured" "pgbouncer=true alone: not configured"
+assert_contains "$(json_get "$OUT" metrics.pgbouncer.error)" "set [database] pgbouncer_admin_url" "the reason names the key"
+assert_no_secrets "$OUT$ERR" "through PgBouncer"
 
 # A console that does not answer: unhealthy with the reason, no password.
 write_stack_config down.conf "[database]" \
