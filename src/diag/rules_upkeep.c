@@ -51,7 +51,11 @@ void rule_cache_hit(const struct rule_context *ctx)
 	const struct pg_upkeep_status *u = &ctx->now->pg_upkeep;
 	const struct pg_upkeep_status *before = ctx->previous ? &ctx->previous->pg_upkeep : NULL;
 	double limit = ctx->cfg->thresholds.cache_hit_ratio;
-	if (u->check.state != CHECK_OK)
+	/* Only between two polls: the figures since the statistics were reset
+	 * count every bulk load and every nightly pg_dump, which read the
+	 * tables from disk, so a one-shot check would warn all day after a
+	 * backup. */
+	if (u->check.state != CHECK_OK || before == NULL || before->check.state != CHECK_OK)
 		return;
 	int64_t blocks = 0;
 	double ratio = pg_upkeep_hit_ratio(u, before, &blocks);

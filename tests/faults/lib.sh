@@ -261,4 +261,7 @@ assert_verbs() {
 	assert_eq "$(json_get "$FAULT_JSON" "$path")" "$state" "status --json $path"
 	run "$OPSDECK" -c "$file" check
 	assert_eq "$RC" "$code" "check exit status (${OUT%% - *})"
+	if [ "$RC" != "$code" ]; then # what made it so
+		"$OPSDECK" -c "$file" diagnose 2>&1 | sed 's/^/    | /' >&2
+	fi
 }

@@ -163,19 +163,27 @@ static void test_cache_hit(void **state)
 {
 	(void)state;
 	struct pg_upkeep_status *u = &now.pg_upkeep;
-	u->blocks_hit = 900;
-	u->blocks_read = 99; /* too few blocks to judge */
-	assert_null(run(ISSUE_CACHE_HIT, NULL));
+	struct snapshot before = now;
+	before.pg_upkeep.check.state = CHECK_OK;
+	/* One-shot (no earlier poll): the figures since the reset count
+	 * every bulk load and dump, so even 75% says nothing. */
 	u->blocks_hit = 9000;
-	u->blocks_read = 1000; /* 90%: at the limit */
+	u->blocks_read = 3000;
 	assert_null(run(ISSUE_CACHE_HIT, NULL));
-	u->blocks_read = 3000; /* 75% */
-	const struct issue *i = run(ISSUE_CACHE_HIT, NULL);
+	/* Between polls: too few blocks to judge, then 90%: at the limit, then 75%. */
+	u->blocks_hit = 900;
+	u->blocks_read = 99;
+	assert_null(run(ISSUE_CACHE_HIT, &before));
+	u->blocks_hit = 9000;
+	u->blocks_read = 1000;
+	assert_null(run(ISSUE_CACHE_HIT, &before));
+	u->blocks_read = 3000;
+	const struct issue *i = run(ISSUE_CACHE_HIT, &before);
 	assert_non_null(i);
 	assert_int_equal(i->severity, SEVERITY_LOW);
 	assert_non_null(strstr(i->message, "75.0%"));
-	/* Between polls: all of the last interval's 2000 accesses hit. */
-	struct snapshot before = now;
+	/* All of the last interval's 2000 accesses hit. */
+	before = now;
 	u->blocks_hit = 11000;
 	assert_null(run(ISSUE_CACHE_HIT, &before));
 	/* ... or half of them, with sorts spilling to disk meanwhile. */
