@@ -109,6 +109,7 @@ struct check_class {
 	X(PG_UPKEEP, pg_upkeep)                                                                    \
 	X(CONNECTIONS, connections)                                                                \
 	X(LOCKS, locks)                                                                            \
+	X(PGBOUNCER, pgbouncer)                                                                    \
 	X(REDIS_LOAD, redis_load)                                                                  \
 	X(STORAGE, storage)                                                                        \
 	X(VERSION, version)                                                                        \

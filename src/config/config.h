@@ -45,6 +45,7 @@ struct config_database {
 	char *request_path_column; /* default "path": the request log by endpoint */
 	int64_t window_ms;         /* default 1 h */
 	int64_t slow_query_ms;     /* default 1000 */
+	char *pgbouncer_admin_url; /* PgBouncer's admin console; "" when not configured */
 };
 
 /* The cache_prefix that asks clear-cache to flush the whole selected
@@ -90,6 +91,7 @@ struct config_thresholds {
 	double xid_age_ratio;          /* of the 2^31 wraparound horizon; default 0.5 */
 	double cache_hit_ratio;        /* below this is an issue; default 0.9 */
 	double dead_tuple_ratio;       /* dead / (live + dead) of a table; default 0.2 */
+	int64_t pgbouncer_max_wait_ms; /* a PgBouncer client's wait for a server; default 5 s */
 	int64_t redis_slow_command_ms; /* a slow-log entry this long is an issue; default 100 ms */
 	int64_t redis_latency_ms;      /* a LATENCY LATEST spike this long; default 100 ms */
 	int64_t redis_fork_ms;         /* latest_fork_usec this long; default 500 ms */

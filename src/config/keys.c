@@ -41,6 +41,8 @@ const struct config_key config_keys[] = {
      .max = 366 * 86400e3},
     {KEY("database", "slow_query_ms", TYPE_INT64, database.slow_query_ms, "1000"), .min = 1,
      .max = 86400e3},
+    {KEY("database", "pgbouncer_admin_url", TYPE_STRING, database.pgbouncer_admin_url, ""),
+     .check = CHECK_PG_URL},
 
     {KEY("redis", "url", TYPE_STRING, redis.url, "${REDIS_URL:-}"), .check = CHECK_REDIS_URL,
      .reason_offset = F(redis.url_unset_reason)},
@@ -90,6 +92,8 @@ const struct config_key config_keys[] = {
      .max = 100000},
     {KEY("thresholds", "blocker_wait", TYPE_DURATION, thresholds.blocker_wait_ms, "1m"), .min = 1,
      .max = 366 * 86400e3},
+    {KEY("thresholds", "pgbouncer_max_wait", TYPE_DURATION, thresholds.pgbouncer_max_wait_ms, "5s"),
+     .min = 1, .max = 86400e3},
     {KEY("thresholds", "redis_slow_command", TYPE_DURATION, thresholds.redis_slow_command_ms,
          "100ms"),
      .min = 1, .max = 3600e3},

@@ -48,6 +48,9 @@ struct rule_context {
 	X(redis_replication)                                                                       \
 	X(connections)                                                                             \
 	X(pool_fit)                                                                                \
+	X(pgbouncer_down)                                                                          \
+	X(pgbouncer_waiting)                                                                       \
+	X(pgbouncer_max_wait)                                                                      \
 	X(idle_in_transaction)                                                                     \
 	X(lock_waiters)                                                                            \
 	X(root_blocker)                                                                            \

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/text.h"
+
 /* [app] instances × connection_limit against the usable slots less the
  * connections that are not the app's. High when even one instance's pool
  * does not fit, else medium. Not with pgbouncer=true: then the limit is of
@@ -36,4 +38,88 @@ void rule_pool_fit(const struct rule_context *ctx)
 	          "requests wait for connections and time out (P2024).",
 	          c->instances > 0 ? fit.available / c->instances : fit.available, fit.available,
 	          c->instances);
+}
+
+/* The admin console was configured but did not answer SHOW POOLS. */
+void rule_pgbouncer_down(const struct rule_context *ctx)
+{
+	const struct pgbouncer_status *g = &ctx->now->pgbouncer;
+	if (g->check.state != CHECK_UNHEALTHY)
+		return;
+	struct issue *i = rule_add_issue(ctx, ISSUE_PGBOUNCER_DOWN, SEVERITY_HIGH, NULL);
+	if (!i)
+		return;
+	MESSAGE(i, "PgBouncer's admin console is unreachable: %s", g->check.error);
+	RECOMMEND(i, "Check that PgBouncer runs and that the user of pgbouncer_admin_url is in "
+	             "its admin_users or stats_users; the app connects through it.");
+}
+
+/* What holds a pool's server connections, for the recommendations. */
+static void pool_recommend(struct issue *i, const struct pgbouncer_pool *p)
+{
+	RECOMMEND(i,
+	          "Find what holds the %d server connection%s (long transactions, idle in "
+	          "transaction: see the locks and running queries), or raise default_pool_size "
+	          "/ reserve_pool_size in pgbouncer.ini within PostgreSQL's max_connections.",
+	          p->sv_active, p->sv_active == 1 ? "" : "s");
+}
+
+static bool over_max_wait(const struct rule_context *ctx, const struct pgbouncer_pool *p)
+{
+	return p->maxwait_us > ctx->cfg->thresholds.pgbouncer_max_wait_ms * 1000;
+}
+
+/* Clients of a pool wait for a server connection, none for too long yet:
+ * medium, one issue per pool. */
+void rule_pgbouncer_waiting(const struct rule_context *ctx)
+{
+	const struct pgbouncer_status *g = &ctx->now->pgbouncer;
+	if (g->check.state != CHECK_OK)
+		return;
+	for (int k = 0; k < g->pool_count; k++) {
+		const struct pgbouncer_pool *p = &g->pools[k];
+		if (p->cl_waiting <= 0 || over_max_wait(ctx, p))
+			continue;
+		char name[2 * PGBOUNCER_NAME_LEN + 2], wait[32];
+		pgbouncer_pool_name(p, name, sizeof(name));
+		text_format_duration(wait, sizeof(wait), p->maxwait_us / 1000);
+		struct issue *i =
+		    rule_add_issue(ctx, ISSUE_PGBOUNCER_WAITING, SEVERITY_MEDIUM, name);
+		if (!i)
+			return;
+		MESSAGE(i,
+		        "PgBouncer pool %s: %d client%s waiting for a server connection (longest "
+		        "%s; %d active, %d server connections busy)",
+		        name, p->cl_waiting, p->cl_waiting == 1 ? "" : "s", wait, p->cl_active,
+		        p->sv_active);
+		pool_recommend(i, p);
+	}
+}
+
+/* A pool's oldest waiting client has waited longer than [thresholds]
+ * pgbouncer_max_wait: high, one issue per pool. */
+void rule_pgbouncer_max_wait(const struct rule_context *ctx)
+{
+	const struct pgbouncer_status *g = &ctx->now->pgbouncer;
+	if (g->check.state != CHECK_OK)
+		return;
+	for (int k = 0; k < g->pool_count; k++) {
+		const struct pgbouncer_pool *p = &g->pools[k];
+		if (!over_max_wait(ctx, p))
+			continue;
+		char name[2 * PGBOUNCER_NAME_LEN + 2], wait[32], limit[32];
+		pgbouncer_pool_name(p, name, sizeof(name));
+		text_format_duration(wait, sizeof(wait), p->maxwait_us / 1000);
+		text_format_duration(limit, sizeof(limit),
+		                     ctx->cfg->thresholds.pgbouncer_max_wait_ms);
+		struct issue *i =
+		    rule_add_issue(ctx, ISSUE_PGBOUNCER_MAX_WAIT, SEVERITY_HIGH, name);
+		if (!i)
+			return;
+		MESSAGE(i,
+		        "PgBouncer pool %s: a client has waited %s for a server connection (over "
+		        "%s; %d waiting, %d server connections busy)",
+		        name, wait, limit, p->cl_waiting, p->sv_active);
+		pool_recommend(i, p);
+	}
 }

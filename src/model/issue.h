@@ -54,6 +54,9 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	X(ISSUE_REDIS_REPLICATION, "redis_replication", "Redis replication", "")                   \
 	X(ISSUE_CONNECTIONS, "connections", "connections near limit", ACTION_NAME_RECONNECT_DB)    \
 	X(ISSUE_POOL_FIT, "pool_fit", "pools do not fit", "")                                      \
+	X(ISSUE_PGBOUNCER_DOWN, "pgbouncer_down", "PgBouncer unreachable", "")                     \
+	X(ISSUE_PGBOUNCER_WAITING, "pgbouncer_waiting", "PgBouncer clients waiting", "")           \
+	X(ISSUE_PGBOUNCER_MAX_WAIT, "pgbouncer_max_wait", "PgBouncer wait too long", "")           \
 	X(ISSUE_IDLE_IN_TRANSACTION, "idle_in_transaction", "idle in transaction",                 \
 	  ACTION_NAME_RECONNECT_DB)                                                                \
 	X(ISSUE_LOCK_WAITERS, "lock_waiters", "lock waiters",                                      \

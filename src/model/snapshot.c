@@ -44,6 +44,7 @@ void snapshot_init(struct snapshot *s)
 	s->redis.hit_rate = -1;
 	pg_upkeep_reset(&s->pg_upkeep);
 	locks_init(&s->locks);
+	pgbouncer_reset(&s->pgbouncer);
 	redis_load_init(&s->redis_load);
 	snprintf(s->version.version, sizeof(s->version.version), "unknown");
 }

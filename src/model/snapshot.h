@@ -18,6 +18,7 @@
 #include "model/locks.h"
 #include "model/redis_load.h"
 #include "model/pg_upkeep.h"
+#include "model/pgbouncer.h"
 
 #define SNAPSHOT_MAX_PATHS 16
 
@@ -219,6 +220,7 @@ struct snapshot {
 	struct pg_upkeep_status pg_upkeep; /* replication and upkeep (model/pg_upkeep.h) */
 	struct pg_connections connections; /* groups and pool fit (model/connections.h) */
 	struct lock_status locks;          /* blocking chains, running now (model/locks.h) */
+	struct pgbouncer_status pgbouncer; /* PgBouncer's pools (model/pgbouncer.h) */
 	struct redis_load redis_load;      /* slow log, latency, replication (model/redis_load.h) */
 };
 

@@ -6,6 +6,7 @@ libopsdeck_a_SOURCES += \
 	src/probe/pg_open.c \
 	src/probe/pg_connections.c src/probe/pg_connections.h \
 	src/probe/pg_locks.c src/probe/pg_locks.h \
+	src/probe/pgbouncer.c src/probe/pgbouncer.h src/probe/probe_pgbouncer.c \
 	src/probe/request_log.c src/probe/request_log.h \
 	src/probe/request_window.c src/probe/request_window.h \
 	src/probe/request_endpoints.c src/probe/request_endpoints.h \

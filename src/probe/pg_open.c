@@ -8,14 +8,19 @@
 int probe_pg_open(const struct config *cfg, struct check_common *c, struct pgurl *u, bool *parsed,
                   struct pg_session *s)
 {
-	const char *url = cfg->database.url ? cfg->database.url : "";
+	const char *why = cfg->database.url_unset_reason;
+	return probe_pg_open_url(cfg, cfg->database.url,
+	                         why && why[0] ? why : "database url is not set", c, u, parsed, s);
+}
+
+int probe_pg_open_url(const struct config *cfg, const char *url, const char *unset,
+                      struct check_common *c, struct pgurl *u, bool *parsed, struct pg_session *s)
+{
 	char err[SNAPSHOT_TEXT];
 
 	*parsed = false;
-	if (!url[0]) {
-		const char *why = cfg->database.url_unset_reason;
-		check_set_error(c, CHECK_NOT_CONFIGURED, "%s",
-		                why && why[0] ? why : "database url is not set");
+	if (!url || !url[0]) {
+		check_set_error(c, CHECK_NOT_CONFIGURED, "%s", unset);
 		return -1;
 	}
 	check_set_target(c, url);

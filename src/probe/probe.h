@@ -54,6 +54,10 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 void probe_redis(const struct config *cfg, struct redis_status *out, struct redis_load *load);
 /* Replication and upkeep (pg_upkeep.h) on a connection of its own. */
 void probe_pg_upkeep(const struct config *cfg, struct pg_upkeep_status *out);
+/* PgBouncer's pools (model/pgbouncer.h) through [database]
+ * pgbouncer_admin_url, on a connection of its own; not configured without
+ * it. */
+void probe_pgbouncer(const struct config *cfg, struct pgbouncer_status *out);
 void probe_health(const struct config *cfg, struct http_status *out);
 void probe_version(const struct config *cfg, struct version_status *out);
 void probe_storage(const struct config *cfg, struct storage_status *out);
@@ -73,5 +77,10 @@ struct pg_session;
  * the reason) or unhealthy. The caller pg_session_close()s s either way. */
 int probe_pg_open(const struct config *cfg, struct check_common *c, struct pgurl *u, bool *parsed,
                   struct pg_session *s);
+
+/* The same for another URL (url NULL or "": not configured, `unset` the
+ * reason shown). */
+int probe_pg_open_url(const struct config *cfg, const char *url, const char *unset,
+                      struct check_common *c, struct pgurl *u, bool *parsed, struct pg_session *s);
 
 #endif

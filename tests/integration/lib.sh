@@ -39,6 +39,8 @@
 #   with on_exit CMD...; do not set an EXIT trap of your own.
 #   SERVICES: comma list of pg,redis,app,s3 (default: all four), plus s3proxy
 #   and pgreplica (a streaming replica of pg: PG_REPLICA_URL, PGREPLICA_PORT)
+#   and pgbouncer (PgBouncer in front of pg: PGBOUNCER_URL, PGBOUNCER_ADMIN_URL,
+#   PGBOUNCER_PORT, PGBOUNCER_ADMIN_PASSWORD)
 #
 # Configuration files
 #   write_config FILE <<EOF   write stdin to FILE with mode 0600
@@ -546,7 +548,8 @@ secrets_add() { _LIB_EXTRA_SECRETS+=("$@"); }
 _lib_secrets() {
 	local v
 	for v in "${PGPASSWORD:-}" "${PG_SUPERUSER_PASSWORD:-}" "${REDIS_PASSWORD:-}" \
-		"${REDIS_APP_PASSWORD:-}" "${AWS_SECRET_ACCESS_KEY:-}" "${_LIB_EXTRA_SECRETS[@]}"; do
+		"${REDIS_APP_PASSWORD:-}" "${AWS_SECRET_ACCESS_KEY:-}" "${PGBOUNCER_ADMIN_PASSWORD:-}" \
+		"${_LIB_EXTRA_SECRETS[@]}"; do
 		[ -z "$v" ] || echo "$v"
 	done
 }

@@ -21,6 +21,7 @@ INTEGRATION_TESTS = \
 	tests/integration/diagnose.sh \
 	tests/integration/overall_state.sh \
 	tests/integration/connections_pools.sh \
+	tests/integration/pgbouncer_pools.sh \
 	tests/integration/locks_chain.sh
 # Jobs and recovery actions.
 INTEGRATION_TESTS += tests/integration/recover_clear_cache.sh \

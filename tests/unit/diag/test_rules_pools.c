@@ -126,6 +126,90 @@ static void connections_rule_uses_usable_slots(void **state)
 	assert_null(find(&d, ISSUE_CONNECTIONS));
 }
 
+/* PgBouncer: `waiting` clients of pool shop/app, the oldest for `wait_ms`. */
+static void bouncer(struct snapshot *s, int waiting, int64_t wait_ms)
+{
+	snapshot_init(s);
+	struct pgbouncer_status *g = &s->pgbouncer;
+	g->check.state = CHECK_OK;
+	g->pool_total = g->pool_count = 2;
+	struct pgbouncer_pool *p = &g->pools[0];
+	snprintf(p->database, sizeof(p->database), "shop");
+	snprintf(p->user, sizeof(p->user), "app");
+	p->cl_active = 1;
+	p->cl_waiting = waiting;
+	p->sv_active = 1;
+	p->maxwait_us = wait_ms * 1000;
+	p = &g->pools[1];
+	snprintf(p->database, sizeof(p->database), "shop");
+	snprintf(p->user, sizeof(p->user), "report");
+	p->cl_active = 2;
+	p->sv_active = 2;
+	g->cl_waiting = waiting;
+	g->maxwait_us = wait_ms * 1000;
+}
+
+static void pgbouncer_waiting_clients_name_the_pool(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	struct diagnosis d;
+	bouncer(&s, 2, 1500);
+	diagnose(&s, NULL, &cfg, &d);
+	const struct issue *i = must_find(&d, ISSUE_PGBOUNCER_WAITING);
+	assert_int_equal(i->severity, SEVERITY_MEDIUM);
+	assert_non_null(strstr(i->message, "pool shop/app: 2 clients waiting"));
+	assert_null(strstr(i->message, "report"));
+	assert_non_null(strstr(i->recommendation, "default_pool_size"));
+	assert_non_null(strstr(i->recommendation, "long transactions"));
+	assert_null(find(&d, ISSUE_PGBOUNCER_MAX_WAIT));
+	bouncer(&s, 0, 0); /* nobody waits */
+	diagnose(&s, NULL, &cfg, &d);
+	assert_null(find(&d, ISSUE_PGBOUNCER_WAITING));
+	assert_null(find(&d, ISSUE_PGBOUNCER_MAX_WAIT));
+}
+
+/* Over [thresholds] pgbouncer_max_wait (5 s by default) it is high, and
+ * said once: not also as "waiting". */
+static void pgbouncer_long_wait_is_high(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	struct diagnosis d;
+	bouncer(&s, 3, 7000);
+	diagnose(&s, NULL, &cfg, &d);
+	const struct issue *i = must_find(&d, ISSUE_PGBOUNCER_MAX_WAIT);
+	assert_int_equal(i->severity, SEVERITY_HIGH);
+	assert_non_null(strstr(i->message, "pool shop/app: a client has waited 7"));
+	assert_non_null(strstr(i->message, "3 waiting"));
+	assert_non_null(strstr(i->recommendation, "reserve_pool_size"));
+	assert_null(find(&d, ISSUE_PGBOUNCER_WAITING));
+	bouncer(&s, 3, 5000); /* at the limit: not over it */
+	diagnose(&s, NULL, &cfg, &d);
+	assert_null(find(&d, ISSUE_PGBOUNCER_MAX_WAIT));
+	must_find(&d, ISSUE_PGBOUNCER_WAITING);
+}
+
+/* Not configured is quiet; configured and unreachable is high, with the
+ * reason. */
+static void pgbouncer_down_only_when_configured(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	struct diagnosis d;
+	bouncer(&s, 0, 0);
+	s.pgbouncer.check.state = CHECK_NOT_CONFIGURED;
+	diagnose(&s, NULL, &cfg, &d);
+	assert_null(find(&d, ISSUE_PGBOUNCER_DOWN));
+	s.pgbouncer.check.state = CHECK_UNHEALTHY;
+	snprintf(s.pgbouncer.check.error, sizeof(s.pgbouncer.check.error), "connection refused");
+	diagnose(&s, NULL, &cfg, &d);
+	const struct issue *i = must_find(&d, ISSUE_PGBOUNCER_DOWN);
+	assert_int_equal(i->severity, SEVERITY_HIGH);
+	assert_non_null(strstr(i->message, "connection refused"));
+	assert_null(find(&d, ISSUE_PGBOUNCER_WAITING));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +218,9 @@ int main(void)
 	    cmocka_unit_test(pgbouncer_pools_are_not_counted),
 	    cmocka_unit_test(one_pool_too_big_is_high),
 	    cmocka_unit_test(connections_rule_uses_usable_slots),
+	    cmocka_unit_test(pgbouncer_waiting_clients_name_the_pool),
+	    cmocka_unit_test(pgbouncer_long_wait_is_high),
+	    cmocka_unit_test(pgbouncer_down_only_when_configured),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
