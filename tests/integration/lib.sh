@@ -34,6 +34,14 @@
 #   app_mode health|version|slow_seconds VALUE   flip the sample app (private)
 #   psql_super SQL            run SQL as the PostgreSQL superuser (database shop)
 #   psql_app SQL              run SQL as the app's role; prints rows unaligned
+#   pg_session NAME USER PASSWORD SQL
+#                             a psql of USER named NAME (application_name) in
+#                             the background: runs SQL (printf %b, so \n
+#                             splits lines) and stays connected until the test
+#                             ends (a lock holder, an idle transaction)
+#   pg_session_pid NAME STATE the pid of session NAME once it is in STATE
+#                             ("active", "idle in transaction", or "Lock":
+#                             waiting on a lock); fails after 10 s
 #   s3 ls|get|put|rm|head ... the stack's bucket through botocore
 #   Private stacks are stopped when the test exits. Register more clean-up
 #   with on_exit CMD...; do not set an EXIT trap of your own.
@@ -316,6 +324,27 @@ write_stack_config() {
 
 # psql_super SQL / psql_app SQL: unaligned rows on stdout; a failure exits
 # the test (the stack is broken, nothing further would mean anything).
+pg_session() {
+	(
+		printf '%b\n' "$4"
+		sleep 120
+	) | PGAPPNAME=$1 PGPASSWORD=$3 "${PG_BINDIR:+$PG_BINDIR/}psql" -X -q -h 127.0.0.1 -p "$PGPORT" \
+		-U "$2" -d shop >/dev/null 2>&1 &
+	on_exit kill "$!"
+}
+
+pg_session_pid() {
+	local pid="" where="state = '$2'"
+	[ "$2" = Lock ] && where="wait_event_type = 'Lock'"
+	for _ in $(seq 1 100); do
+		pid=$(psql_super "SELECT pid FROM pg_stat_activity WHERE application_name = '$1' AND $where")
+		[ -n "$pid" ] && break
+		sleep 0.1
+	done
+	[ -n "$pid" ] || fail "session $1 never got to $2"
+	echo "$pid"
+}
+
 psql_super() {
 	PGPASSWORD=${PG_SUPERUSER_PASSWORD:?no stack with pg} "${PG_BINDIR:+$PG_BINDIR/}psql" -X -q -A -t -v ON_ERROR_STOP=1 \
 		-h 127.0.0.1 -p "$PGPORT" -U postgres -d shop -c "$1" ||

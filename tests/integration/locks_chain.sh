@@ -17,25 +17,6 @@ psql_bin=${PG_BINDIR:+$PG_BINDIR/}psql
 
 psql_super "CREATE TABLE lock_chain (id int PRIMARY KEY, n int); INSERT INTO lock_chain VALUES (1, 0), (2, 0), (3, 0); GRANT ALL ON lock_chain TO app" >/dev/null
 
-# session NAME USER PASSWORD SQL: a psql in the background that runs SQL and
-# stays connected (its input stays open), named NAME.
-session() {
-	(printf '%s\n' "$4"; sleep 120) |
-		PGAPPNAME=$1 PGPASSWORD=$3 "$psql_bin" -X -q -h 127.0.0.1 -p "$PGPORT" -U "$2" \
-			-d shop >/dev/null 2>&1 &
-	on_exit kill "$!"
-}
-# pid_of NAME STATE: the pid of that session once it is in STATE.
-pid_of() {
-	local pid=""
-	for _ in $(seq 1 100); do
-		pid=$(psql_super "SELECT pid FROM pg_stat_activity WHERE application_name = '$1' AND state = '$2'")
-		[ -n "$pid" ] && break
-		sleep 0.1
-	done
-	[ -n "$pid" ] || fail "session $1 never got to $2"
-	echo "$pid"
-}
 # waiting_on PID: once PID waits on a lock, the pids blocking it.
 waiting_on() {
 	local b=""
@@ -48,16 +29,16 @@ waiting_on() {
 }
 alive() { psql_super "SELECT count(*) FROM pg_stat_activity WHERE pid = $1"; }
 
-session root app "$PGPASSWORD" "BEGIN; UPDATE lock_chain SET n = 1 WHERE id IN (1, 2);"
-root=$(pid_of root "idle in transaction")
-session mid app "$PGPASSWORD" "UPDATE lock_chain SET n = 2 WHERE id = 1;"
-mid=$(pid_of mid active)
+pg_session root app "$PGPASSWORD" "BEGIN; UPDATE lock_chain SET n = 1 WHERE id IN (1, 2);"
+root=$(pg_session_pid root "idle in transaction")
+pg_session mid app "$PGPASSWORD" "UPDATE lock_chain SET n = 2 WHERE id = 1;"
+mid=$(pg_session_pid mid active)
 assert_eq "$(waiting_on "$mid")" "$root" "mid waits on root"
-session leaf app "$PGPASSWORD" "UPDATE lock_chain SET n = 3 WHERE id = 1;"
-leaf=$(pid_of leaf active)
+pg_session leaf app "$PGPASSWORD" "UPDATE lock_chain SET n = 3 WHERE id = 1;"
+leaf=$(pg_session_pid leaf active)
 assert_eq "$(waiting_on "$leaf")" "$mid" "leaf waits on mid"
-session fourth app "$PGPASSWORD" "UPDATE lock_chain SET n = 4 WHERE id = 2;"
-fourth=$(pid_of fourth active)
+pg_session fourth app "$PGPASSWORD" "UPDATE lock_chain SET n = 4 WHERE id = 2;"
+fourth=$(pg_session_pid fourth active)
 assert_eq "$(waiting_on "$fourth")" "$root" "fourth waits on root"
 
 audit=$TEST_DIR/audit.jsonl
@@ -125,10 +106,10 @@ assert_eq "$(alive "$root")" 1 "refused: the root is untouched"
 assert_contains "$(grep '"refused"' "$audit")" "blocks no session" "audit: refused, with why"
 
 # a superuser's blocker, hidden from a role without pg_read_all_stats
-session superroot postgres "$PG_SUPERUSER_PASSWORD" "BEGIN; UPDATE lock_chain SET n = 9 WHERE id = 3;"
-superroot=$(pid_of superroot "idle in transaction")
-session superwaiter app "$PGPASSWORD" "UPDATE lock_chain SET n = 10 WHERE id = 3;"
-superwaiter=$(pid_of superwaiter active)
+pg_session superroot postgres "$PG_SUPERUSER_PASSWORD" "BEGIN; UPDATE lock_chain SET n = 9 WHERE id = 3;"
+superroot=$(pg_session_pid superroot "idle in transaction")
+pg_session superwaiter app "$PGPASSWORD" "UPDATE lock_chain SET n = 10 WHERE id = 3;"
+superwaiter=$(pg_session_pid superwaiter active)
 assert_eq "$(waiting_on "$superwaiter")" "$superroot" "a waiter on the superuser's session"
 assert_exit 2 "$OPSDECK" -c opsdeck.conf recover terminate-blocker --pid "$superroot" --yes
 assert_contains "$ERR" "pid $superroot is a superuser's session: not terminated"

@@ -6,30 +6,19 @@
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 require_cmd psql
 stack_private pg
-psql_bin=${PG_BINDIR:+$PG_BINDIR/}psql
 
-# session NAME USER PASSWORD SCRIPT: a psql in the background that runs
-# SCRIPT, then stays connected (its input stays open for 40 s: each run's
-# re-check may probe three times), named NAME.
-session() {
-	local name=$1 user=$2 pw=$3 script=$4
-	(printf '%b' "$script"; sleep 40) |
-		PGAPPNAME=$name PGPASSWORD=$pw "$psql_bin" -X -q -h 127.0.0.1 -p "$PGPORT" -U "$user" \
-			-d shop >/dev/null 2>&1 &
-	on_exit kill "$!"
-}
 pid_of() { psql_super "SELECT pid FROM pg_stat_activity WHERE application_name = '$1'"; }
 
-session stale app "$PGPASSWORD" 'BEGIN;\nSELECT 1;\n'
-session busy app "$PGPASSWORD" 'SELECT pg_sleep(60);\n'
-session idle app "$PGPASSWORD" 'SELECT 1;\n'
-session superstale postgres "$PG_SUPERUSER_PASSWORD" 'BEGIN;\nSELECT 1;\n'
+pg_session stale app "$PGPASSWORD" 'BEGIN;\nSELECT 1;\n'
+pg_session busy app "$PGPASSWORD" 'SELECT pg_sleep(60);\n'
+pg_session idle app "$PGPASSWORD" 'SELECT 1;\n'
+pg_session superstale postgres "$PG_SUPERUSER_PASSWORD" 'BEGIN;\nSELECT 1;\n'
 # a backup's pg_dump holds a transaction open as the app's user: never ended
-session opsdeck-backup app "$PGPASSWORD" 'BEGIN;\nSELECT 1;\n'
+pg_session opsdeck-backup app "$PGPASSWORD" 'BEGIN;\nSELECT 1;\n'
 # stale ones are 5 s old at the check; the fresh one stays under the 4 s
 # threshold with seconds to spare, even on a loaded machine
 sleep 5
-session fresh app "$PGPASSWORD" 'BEGIN;\nSELECT 1;\n'
+pg_session fresh app "$PGPASSWORD" 'BEGIN;\nSELECT 1;\n'
 sleep 0.5
 for n in stale busy idle superstale fresh opsdeck-backup; do
 	[ -n "$(pid_of $n)" ] || fail "session $n did not start"

@@ -10,28 +10,9 @@
 . "$OPSDECK_SRCDIR/tests/tui/lib.sh"
 require_cmd psql
 stack_private pg
-psql_bin=${PG_BINDIR:+$PG_BINDIR/}psql
 
 psql_super "CREATE TABLE lock_tui (id int PRIMARY KEY, n int); INSERT INTO lock_tui VALUES (1, 0), (2, 0); GRANT ALL ON lock_tui TO app" >/dev/null
 
-# session NAME SQL: an app session named NAME that runs SQL and stays open.
-session() {
-	(printf '%s\n' "$2"; sleep 120) |
-		PGAPPNAME=$1 PGPASSWORD=$PGPASSWORD "$psql_bin" -X -q -h 127.0.0.1 -p "$PGPORT" \
-			-U app -d shop >/dev/null 2>&1 &
-	on_exit kill "$!"
-}
-# pid_of NAME STATE: the pid of that session once it is in STATE.
-pid_of() {
-	local pid=""
-	for _ in $(seq 1 100); do
-		pid=$(psql_super "SELECT pid FROM pg_stat_activity WHERE application_name = '$1' AND state = '$2'")
-		[ -n "$pid" ] && break
-		sleep 0.1
-	done
-	[ -n "$pid" ] || fail "session $1 never got to $2"
-	echo "$pid"
-}
 # blocked PID: waits until PID waits on a lock.
 blocked() {
 	for _ in $(seq 1 100); do
@@ -42,16 +23,16 @@ blocked() {
 }
 alive() { psql_super "SELECT count(*) FROM pg_stat_activity WHERE pid = $1"; }
 
-session root "BEGIN; UPDATE lock_tui SET n = 1 WHERE id IN (1, 2);"
-root=$(pid_of root "idle in transaction")
-session mid "UPDATE lock_tui SET n = 2 WHERE id = 1;"
-mid=$(pid_of mid active)
+pg_session root app "$PGPASSWORD" "BEGIN; UPDATE lock_tui SET n = 1 WHERE id IN (1, 2);"
+root=$(pg_session_pid root "idle in transaction")
+pg_session mid app "$PGPASSWORD" "UPDATE lock_tui SET n = 2 WHERE id = 1;"
+mid=$(pg_session_pid mid active)
 blocked "$mid"
-session leaf "UPDATE lock_tui SET n = 3 WHERE id = 1;"
-leaf=$(pid_of leaf active)
+pg_session leaf app "$PGPASSWORD" "UPDATE lock_tui SET n = 3 WHERE id = 1;"
+leaf=$(pg_session_pid leaf active)
 blocked "$leaf"
-session fourth "UPDATE lock_tui SET n = 4 WHERE id = 2;"
-fourth=$(pid_of fourth active)
+pg_session fourth app "$PGPASSWORD" "UPDATE lock_tui SET n = 4 WHERE id = 2;"
+fourth=$(pg_session_pid fourth active)
 blocked "$fourth"
 pass "root $root <- mid $mid <- leaf $leaf, fourth $fourth on the root"
 

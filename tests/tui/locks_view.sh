@@ -10,35 +10,19 @@
 . "$OPSDECK_SRCDIR/tests/tui/lib.sh"
 require_cmd psql
 stack_private pg
-psql_bin=${PG_BINDIR:+$PG_BINDIR/}psql
 
 psql_super "CREATE TABLE locks_view_tui (id int PRIMARY KEY, n int); INSERT INTO locks_view_tui VALUES (1, 0); GRANT ALL ON locks_view_tui TO app" >/dev/null
 
-# hold NAME SQL WANT: an app session named NAME runs SQL and stays open;
-# prints its pid once pg_stat_activity shows it in WANT ("idle in
-# transaction", or "Lock": waiting on a lock).
-hold() {
-	(printf '%s\n' "$2"; sleep 120) |
-		PGAPPNAME=$1 PGPASSWORD=$PGPASSWORD "$psql_bin" -X -q -h 127.0.0.1 -p "$PGPORT" \
-			-U app -d shop >/dev/null 2>&1 &
-	on_exit kill "$!"
-	local where="state = '$3'" found=""
-	[ "$3" = Lock ] && where="wait_event_type = 'Lock'"
-	for _ in $(seq 1 100); do
-		found=$(psql_super "SELECT pid FROM pg_stat_activity WHERE application_name = '$1' AND $where")
-		[ -n "$found" ] && break
-		sleep 0.1
-	done
-	[ -n "$found" ] || fail "session $1 never got to $3"
-	echo "$found"
-}
 sessions_alive() {
 	psql_super "SELECT count(*) FROM pg_stat_activity WHERE pid IN ($1)"
 }
 
-root=$(hold lv_root "BEGIN; UPDATE locks_view_tui SET n = 1 WHERE id = 1;" "idle in transaction")
-mid=$(hold lv_mid "UPDATE locks_view_tui SET n = 2 WHERE id = 1;" Lock)
-leaf=$(hold lv_leaf "UPDATE locks_view_tui SET n = 3 WHERE id = 1;" Lock)
+pg_session lv_root app "$PGPASSWORD" "BEGIN; UPDATE locks_view_tui SET n = 1 WHERE id = 1;"
+root=$(pg_session_pid lv_root "idle in transaction")
+pg_session lv_mid app "$PGPASSWORD" "UPDATE locks_view_tui SET n = 2 WHERE id = 1;"
+mid=$(pg_session_pid lv_mid Lock)
+pg_session lv_leaf app "$PGPASSWORD" "UPDATE locks_view_tui SET n = 3 WHERE id = 1;"
+leaf=$(pg_session_pid lv_leaf Lock)
 pass "root $root <- mid $mid <- leaf $leaf"
 
 audit=$TEST_DIR/audit.jsonl

@@ -11,34 +11,15 @@
 . "$OPSDECK_SRCDIR/tests/tui/lib.sh"
 require_cmd psql
 stack_private pg
-psql_bin=${PG_BINDIR:+$PG_BINDIR/}psql
 
 psql_super "CREATE TABLE lock_demo (id int PRIMARY KEY, n int); INSERT INTO lock_demo VALUES (1, 0), (2, 0); GRANT ALL ON lock_demo TO app" >/dev/null
 
-# session NAME SQL: an app session named NAME that runs SQL and stays open.
-session() {
-	(printf '%s\n' "$2"; sleep 120) |
-		PGAPPNAME=$1 PGPASSWORD=$PGPASSWORD "$psql_bin" -X -q -h 127.0.0.1 -p "$PGPORT" \
-			-U app -d shop >/dev/null 2>&1 &
-	on_exit kill "$!"
-}
-# pid_of NAME STATE: the pid of that session once it is in STATE.
-pid_of() {
-	local pid=""
-	for _ in $(seq 1 100); do
-		pid=$(psql_super "SELECT pid FROM pg_stat_activity WHERE application_name = '$1' AND state = '$2'")
-		[ -n "$pid" ] && break
-		sleep 0.1
-	done
-	[ -n "$pid" ] || fail "session $1 never got to $2"
-	echo "$pid"
-}
-session blocker "BEGIN; UPDATE lock_demo SET n = n + 1 WHERE id = 1;"
-blocker=$(pid_of blocker "idle in transaction")
-session waiter1 "UPDATE lock_demo SET n = n + 10 WHERE id = 1;"
-waiter1=$(pid_of waiter1 active)
-session waiter2 "UPDATE lock_demo SET n = n + 100 WHERE id = 1;"
-waiter2=$(pid_of waiter2 active)
+pg_session blocker app "$PGPASSWORD" "BEGIN; UPDATE lock_demo SET n = n + 1 WHERE id = 1;"
+blocker=$(pg_session_pid blocker "idle in transaction")
+pg_session waiter1 app "$PGPASSWORD" "UPDATE lock_demo SET n = n + 10 WHERE id = 1;"
+waiter1=$(pg_session_pid waiter1 active)
+pg_session waiter2 app "$PGPASSWORD" "UPDATE lock_demo SET n = n + 100 WHERE id = 1;"
+waiter2=$(pg_session_pid waiter2 active)
 pass "a blocker ($blocker) and two waiters ($waiter1, $waiter2)"
 # focus NAME: Tab until the panel NAME has the focus, whatever the order.
 focus() {
