@@ -14,6 +14,7 @@
 #include "util/clock.h"
 #include "util/message.h"
 #include "util/sanitize.h"
+#include "util/xalloc.h"
 
 void pg_session_init(struct pg_session *s, const char *password, int64_t timeout_ms)
 {
@@ -307,4 +308,30 @@ void pg_session_close(struct pg_session *s)
 	if (s->conn)
 		PQfinish(s->conn);
 	s->conn = NULL;
+}
+
+const char **pg_result_values(const PGresult *res, int columns, const char *what, char *err,
+                              size_t errlen)
+{
+	if (!res || PQnfields(res) != columns) {
+		snprintf(err, errlen, "%s returned %d columns, not %d", what,
+		         res ? PQnfields(res) : 0, columns);
+		return NULL;
+	}
+	int rows = PQntuples(res);
+	const char **values =
+	    xcalloc((size_t)(rows > 0 ? rows : 1) * (size_t)columns, sizeof(*values));
+	for (int r = 0; r < rows; r++)
+		for (int c = 0; c < columns; c++)
+			values[(size_t)r * (size_t)columns + (size_t)c] =
+			    PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
+	return values;
+}
+
+char *pg_session_quote(struct pg_session *s, const char *name, char *err, size_t errlen)
+{
+	char *quoted = PQescapeIdentifier(s->conn, name, strlen(name));
+	if (!quoted)
+		pg_session_reason(s, PQerrorMessage(s->conn), err, errlen);
+	return quoted;
 }

@@ -53,6 +53,18 @@ int pg_session_query(struct pg_session *s, const char *sql, int nparams, const c
  * sanitised, the password masked. */
 void pg_session_reason(const struct pg_session *s, const char *message, char *err, size_t errlen);
 
+/* The cells of a result as libpq has them (text, or NULL for SQL NULL),
+ * row-major, as the pure parsers take them: values[row * columns + column].
+ * Returns an allocated array (the caller frees it; the strings stay
+ * PQclear's), or NULL with "WHAT returned N columns, not M" in err when
+ * the result has another number of columns (or is NULL). */
+const char **pg_result_values(const PGresult *res, int columns, const char *what, char *err,
+                              size_t errlen);
+
+/* name as a quoted identifier (PQescapeIdentifier), to be PQfreemem'd, or
+ * NULL with the reason in err. */
+char *pg_session_quote(struct pg_session *s, const char *name, char *err, size_t errlen);
+
 /* PQfinish (also for a connection that failed to open); NULL conn is a no-op. */
 void pg_session_close(struct pg_session *s);
 

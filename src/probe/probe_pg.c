@@ -33,6 +33,7 @@
 #include "probe/pg_locks.h"
 #include "probe/pg_parse.h"
 #include "client/pg_session.h"
+#include "probe/pg_endpoints_job.h"
 #include "probe/request_endpoints.h"
 #include "probe/request_log.h"
 #include "probe/request_window.h"
@@ -41,39 +42,6 @@
 #include "util/cpu.h"
 #include "util/sanitize.h"
 #include "util/xalloc.h"
-
-/* The cells of a result as libpq has them (text, or NULL for SQL NULL),
- * row-major, as the pure parsers take them: values[row * columns + column].
- * Returns an allocated array (the caller frees it; the strings stay
- * PQclear's), or NULL with err when the result has another number of
- * columns. */
-static const char **pg_values(const PGresult *res, int columns, const char *what, char *err,
-                              size_t errlen)
-{
-	if (!res || PQnfields(res) != columns) {
-		snprintf(err, errlen, "%s returned %d columns, not %d", what,
-		         res ? PQnfields(res) : 0, columns);
-		return NULL;
-	}
-	int rows = PQntuples(res);
-	const char **values =
-	    xcalloc((size_t)(rows > 0 ? rows : 1) * (size_t)columns, sizeof(*values));
-	for (int r = 0; r < rows; r++)
-		for (int c = 0; c < columns; c++)
-			values[(size_t)r * (size_t)columns + (size_t)c] =
-			    PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
-	return values;
-}
-
-/* A quoted identifier (PQescapeIdentifier), to be PQfreemem'd, or NULL with
- * err. */
-static char *pg_quote(struct pg_session *s, const char *name, char *err, size_t errlen)
-{
-	char *quoted = PQescapeIdentifier(s->conn, name, strlen(name));
-	if (!quoted)
-		pg_session_reason(s, PQerrorMessage(s->conn), err, errlen);
-	return quoted;
-}
 
 /* SELECT 1 (timed) and the activity query on an open connection. Returns 0,
  * or -1 with the reason in err. */
@@ -166,8 +134,8 @@ static void pg_request_window(struct pg_session *s, const struct config *cfg,
 		goto failed;
 	}
 	m->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
-	if (!(values = pg_values(rows, REQUEST_WINDOW_COL_COUNT, "the window query", err,
-	                         sizeof(err))) ||
+	if (!(values = pg_result_values(rows, REQUEST_WINDOW_COL_COUNT, "the window query", err,
+	                                sizeof(err))) ||
 	    request_window_apply(w, plan->window_ms, since_ms, values, PQntuples(rows), err,
 	                         sizeof(err)) < 0) {
 		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: %s", err);
@@ -183,52 +151,19 @@ done:
 	free(sql);
 }
 
-/* The breakdown by path (request_endpoints.h) over the window the metrics
- * just read. With no traffic there is nothing to break down; a table
- * without the column leaves it "not available". Never changes m->check. */
+/* The breakdown by path (pg_endpoints_job.h) over the window the metrics
+ * just read, on the probe's session. With no traffic there is nothing to
+ * break down. Never changes m->check. */
 static void pg_request_endpoints(struct pg_session *s, const struct config *cfg,
                                  const struct request_log_names *names,
                                  const struct request_log_plan *plan, struct request_metrics *m)
 {
-	struct endpoint_breakdown *b = &m->endpoints;
-	char err[SNAPSHOT_TEXT] = "", sqlstate[6] = "";
-	char params[REQUEST_ENDPOINTS_PARAM_COUNT][REQUEST_LOG_PARAM_SIZE];
 	const char *column = cfg->database.request_path_column;
-	char *path = NULL, *sql = NULL;
-	PGresult *rows = NULL;
-	const char **values = NULL;
-
-	if (!column || !column[0]) {
-		b->state = ENDPOINTS_NOT_AVAILABLE;
-		snprintf(b->why, sizeof(b->why), "breakdown not available: no path column set");
+	if (m->requests == 0 && column && column[0]) {
+		m->endpoints.state = ENDPOINTS_OK;
 		return;
 	}
-	if (m->requests == 0) {
-		b->state = ENDPOINTS_OK;
-		return;
-	}
-	if (!(path = pg_quote(s, column, err, sizeof(err))) ||
-	    !(sql = request_endpoints_sql(names, path))) {
-		request_endpoints_describe_error("", err[0] ? err : "cannot build the query",
-		                                 m->table, b);
-		goto done;
-	}
-	request_endpoints_params(plan->window_ms, params);
-	const char *query_params[REQUEST_ENDPOINTS_PARAM_COUNT] = {params[0], params[1]};
-	if (pg_session_query(s, sql, REQUEST_ENDPOINTS_PARAM_COUNT, query_params, &rows, sqlstate,
-	                     err, sizeof(err)) < 0) {
-		request_endpoints_describe_error(sqlstate, err, m->table, b);
-		goto done;
-	}
-	if (!(values = pg_values(rows, REQUEST_ENDPOINT_COL_COUNT, "the endpoint query", err,
-	                         sizeof(err))) ||
-	    request_endpoints_parse(values, PQntuples(rows), b, err, sizeof(err)) < 0)
-		request_endpoints_describe_error("", err, m->table, b);
-done:
-	free(values);
-	PQclear(rows);
-	free(sql);
-	PQfreemem(path);
+	pg_endpoints_query(s, cfg, names, plan->window_ms, m->table, &m->endpoints);
 }
 
 /* The dashboard's breakdown: read again every REQUEST_ENDPOINTS_REFRESH_MS
@@ -249,6 +184,44 @@ static void pg_request_endpoints_kept(struct pg_session *s, const struct config 
 	w->endpoints_at_ms = w->now_ms;
 }
 
+/* The one metrics query over the whole window into m. true when m holds
+ * its figures; false with m->check saying why. */
+static bool pg_request_metrics_query(struct pg_session *s, const struct request_log_names *names,
+                                     const struct request_log_plan *plan, struct request_metrics *m)
+{
+	char err[SNAPSHOT_TEXT] = "", sqlstate[6] = "";
+	char params[REQUEST_LOG_PARAM_COUNT][REQUEST_LOG_PARAM_SIZE];
+	PGresult *rows = NULL;
+	const char **values = NULL;
+	bool read = false;
+	char *sql = request_log_sql(names);
+
+	if (!sql) {
+		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: cannot build the query");
+		return false;
+	}
+	request_log_params(plan, params);
+	const char *metrics_params[REQUEST_LOG_PARAM_COUNT] = {params[0], params[1], params[2]};
+	int64_t start_us = clock_monotonic_us();
+	if (pg_session_query(s, sql, REQUEST_LOG_PARAM_COUNT, metrics_params, &rows, sqlstate, err,
+	                     sizeof(err)) < 0) {
+		request_query_failed(m, sqlstate, err, names);
+		goto done;
+	}
+	m->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
+	if (!(values = pg_result_values(rows, REQUEST_COL_COUNT, "the metrics query", err,
+	                                sizeof(err))) ||
+	    request_log_parse(values, PQntuples(rows), plan, m, err, sizeof(err)) < 0)
+		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: %s", err);
+	else
+		read = true;
+done:
+	free(values);
+	PQclear(rows);
+	free(sql);
+	return read;
+}
+
 /* The request-log metrics: the index check (which also finds a missing
  * table), then the one metrics query, or with a window the incremental
  * one. Fills m; never fails the database check. */
@@ -256,17 +229,16 @@ static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
                                struct request_metrics *m, struct request_window *window)
 {
 	char err[SNAPSHOT_TEXT] = "", sqlstate[6] = "";
-	char *table = NULL, *timestamp = NULL, *duration = NULL, *status = NULL, *sql = NULL;
+	char *table = NULL, *timestamp = NULL, *duration = NULL, *status = NULL;
 	struct request_log_plan plan;
-	char params[REQUEST_LOG_PARAM_COUNT][REQUEST_LOG_PARAM_SIZE];
 	PGresult *rows = NULL;
 	const char **values = NULL;
 
 	request_log_plan(cfg->database.window_ms, &plan);
-	if (!(table = pg_quote(s, cfg->database.request_log, err, sizeof(err))) ||
-	    !(timestamp = pg_quote(s, REQUEST_LOG_TIMESTAMP_COLUMN, err, sizeof(err))) ||
-	    !(duration = pg_quote(s, REQUEST_LOG_DURATION_COLUMN, err, sizeof(err))) ||
-	    !(status = pg_quote(s, REQUEST_LOG_STATUS_COLUMN, err, sizeof(err)))) {
+	if (!(table = pg_session_quote(s, cfg->database.request_log, err, sizeof(err))) ||
+	    !(timestamp = pg_session_quote(s, REQUEST_LOG_TIMESTAMP_COLUMN, err, sizeof(err))) ||
+	    !(duration = pg_session_quote(s, REQUEST_LOG_DURATION_COLUMN, err, sizeof(err))) ||
+	    !(status = pg_session_quote(s, REQUEST_LOG_STATUS_COLUMN, err, sizeof(err)))) {
 		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: %s", err);
 		goto done;
 	}
@@ -281,8 +253,8 @@ static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
 	int may_scan = -1;
 	if (PQntuples(rows) != 1)
 		snprintf(err, sizeof(err), "the index check returned %d rows", PQntuples(rows));
-	else if ((values = pg_values(rows, REQUEST_INDEX_COL_COUNT, "the index check", err,
-	                             sizeof(err))))
+	else if ((values = pg_result_values(rows, REQUEST_INDEX_COL_COUNT, "the index check", err,
+	                                    sizeof(err))))
 		may_scan = request_log_parse_index(values, &names, m, err, sizeof(err));
 	if (may_scan < 0)
 		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: %s", err);
@@ -302,28 +274,18 @@ static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
 			pg_request_endpoints_kept(s, cfg, &names, &plan, window, m);
 		goto done;
 	}
-	if (!(sql = request_log_sql(&names))) {
-		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: cannot build the query");
-		goto done;
-	}
-	request_log_params(&plan, params);
-	const char *metrics_params[REQUEST_LOG_PARAM_COUNT] = {params[0], params[1], params[2]};
-	int64_t start_us = clock_monotonic_us();
-	if (pg_session_query(s, sql, REQUEST_LOG_PARAM_COUNT, metrics_params, &rows, sqlstate, err,
-	                     sizeof(err)) < 0) {
-		request_query_failed(m, sqlstate, err, &names);
-		goto done;
-	}
-	m->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
-	if (!(values = pg_values(rows, REQUEST_COL_COUNT, "the metrics query", err, sizeof(err))) ||
-	    request_log_parse(values, PQntuples(rows), &plan, m, err, sizeof(err)) < 0)
-		check_set_error(&m->check, CHECK_UNHEALTHY, "request log: %s", err);
-	else
-		pg_request_endpoints(s, cfg, &names, &plan, m);
+	/* The breakdown reads the same window: on a connection of its own, at
+	 * the same time as the metrics query, when it can. */
+	struct pg_endpoints_job job;
+	bool beside = pg_endpoints_job_start(&job, cfg, &names, plan.window_ms, m->table) == 0;
+	bool read = pg_request_metrics_query(s, &names, &plan, m);
+	if (beside)
+		pg_endpoints_job_join(&job, read && m->requests > 0 ? &m->endpoints : NULL);
+	if (read && (!beside || m->requests == 0))
+		pg_request_endpoints(s, cfg, &names, &plan, m); /* no traffic: nothing to send */
 done:
 	free(values);
 	PQclear(rows);
-	free(sql);
 	PQfreemem(table);
 	PQfreemem(timestamp);
 	PQfreemem(duration);
@@ -355,8 +317,8 @@ static void pg_slow_queries(struct pg_session *s, struct slow_query_status *sq,
 		slow_queries_describe_error(sqlstate, err, sq);
 		goto done;
 	}
-	if (!(values =
-	          pg_values(rows, SLOW_CATALOG_COL_COUNT, "the catalog query", err, sizeof(err))) ||
+	if (!(values = pg_result_values(rows, SLOW_CATALOG_COL_COUNT, "the catalog query", err,
+	                                sizeof(err))) ||
 	    slow_queries_parse_catalog(values, PQntuples(rows), &cat, err, sizeof(err)) < 0) {
 		slow_reply_malformed(sq, err);
 		goto done;
@@ -370,9 +332,9 @@ static void pg_slow_queries(struct pg_session *s, struct slow_query_status *sq,
 	PQclear(rows);
 	rows = NULL;
 
-	if (!(schema = pg_quote(s, cat.schema, err, sizeof(err))) ||
-	    !(mean = pg_quote(s, cat.mean_column, err, sizeof(err))) ||
-	    !(total = pg_quote(s, cat.total_column, err, sizeof(err))) ||
+	if (!(schema = pg_session_quote(s, cat.schema, err, sizeof(err))) ||
+	    !(mean = pg_session_quote(s, cat.mean_column, err, sizeof(err))) ||
+	    !(total = pg_session_quote(s, cat.total_column, err, sizeof(err))) ||
 	    !(sql = slow_queries_sql(schema, mean, total))) {
 		slow_reply_malformed(sq, err[0] ? err : "cannot build the query");
 		goto done;
@@ -386,7 +348,8 @@ static void pg_slow_queries(struct pg_session *s, struct slow_query_status *sq,
 		goto done;
 	}
 	sq->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
-	if (!(values = pg_values(rows, SLOW_COL_COUNT, "the slow-query list", err, sizeof(err))) ||
+	if (!(values = pg_result_values(rows, SLOW_COL_COUNT, "the slow-query list", err,
+	                                sizeof(err))) ||
 	    slow_queries_parse(values, PQntuples(rows), &cat, baseline, clock_monotonic_ms(), sq,
 	                       err, sizeof(err)) < 0)
 		slow_reply_malformed(sq, err);
@@ -414,8 +377,8 @@ static void pg_connection_groups(struct pg_session *s, const char *user, struct 
 		goto done;
 	}
 	c->check.latency_ms = (double)(clock_monotonic_us() - start_us) / 1000.0;
-	if (!(values = pg_values(rows, PG_CONNECTIONS_COL_COUNT, "the connections query", err,
-	                         sizeof(err))) ||
+	if (!(values = pg_result_values(rows, PG_CONNECTIONS_COL_COUNT, "the connections query",
+	                                err, sizeof(err))) ||
 	    pg_connections_parse(values, PQntuples(rows), c, err, sizeof(err)) < 0) {
 		check_set_error(&c->check, CHECK_UNHEALTHY, "connections: %s", err);
 		goto done;
@@ -437,7 +400,8 @@ static void pg_locks_read(struct pg_session *s, int server_version_num, struct l
 
 	if (pg_session_query(s, pg_locks_sql(server_version_num), 0, NULL, &rows, NULL, err,
 	                     sizeof(err)) < 0 ||
-	    !(values = pg_values(rows, PG_LOCKS_COL_COUNT, "the locks query", err, sizeof(err))) ||
+	    !(values = pg_result_values(rows, PG_LOCKS_COL_COUNT, "the locks query", err,
+	                                sizeof(err))) ||
 	    pg_locks_parse(values, PQntuples(rows), locks, err, sizeof(err)) < 0) {
 		locks_init(locks);
 		sanitize_text(locks->error, sizeof(locks->error), err);
