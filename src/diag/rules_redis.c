@@ -10,10 +10,8 @@ void rule_redis_memory(const struct rule_context *ctx)
 {
 	const struct redis_status *r = &ctx->now->redis;
 	double limit = ctx->cfg->thresholds.redis_memory_ratio;
-	if (r->check.state != CHECK_OK || r->maxmemory <= 0)
-		return;
-	double ratio = (double)r->used_memory / (double)r->maxmemory;
-	if (ratio <= limit)
+	double percent = redis_memory_percent(r);
+	if (r->check.state != CHECK_OK || percent < 0 || percent <= limit * 100)
 		return;
 	struct issue *i = rule_add_issue(ctx, ISSUE_REDIS_MEMORY, SEVERITY_MEDIUM, NULL);
 	if (!i)
@@ -21,8 +19,8 @@ void rule_redis_memory(const struct rule_context *ctx)
 	char used[32], max[32];
 	text_format_bytes(used, sizeof(used), (uint64_t)r->used_memory);
 	text_format_bytes(max, sizeof(max), (uint64_t)r->maxmemory);
-	MESSAGE(i, "Redis uses %s of its %s maxmemory (%.0f%%, limit %.0f%%)", used, max,
-	        ratio * 100, limit * 100);
+	MESSAGE(i, "Redis uses %s of its %s maxmemory (%.0f%%, limit %.0f%%)", used, max, percent,
+	        limit * 100);
 	RECOMMEND(i, "Raise maxmemory, give cache keys a TTL, or clear the cache; at the limit "
 	             "Redis evicts keys or refuses writes, depending on maxmemory-policy.");
 }

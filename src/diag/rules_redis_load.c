@@ -24,10 +24,9 @@ void rule_redis_noeviction(const struct rule_context *ctx)
 	const struct redis_status *r = &ctx->now->redis;
 	const struct redis_load *l = load_of(ctx->now);
 	double limit = ctx->cfg->thresholds.redis_memory_ratio;
-	if (!l || r->maxmemory <= 0 || strcmp(l->maxmemory_policy, "noeviction") != 0)
-		return;
-	double ratio = (double)r->used_memory / (double)r->maxmemory;
-	if (ratio <= limit)
+	double percent = redis_memory_percent(r);
+	if (!l || percent < 0 || percent <= limit * 100 ||
+	    strcmp(l->maxmemory_policy, "noeviction") != 0)
 		return;
 	struct issue *i = rule_add_issue(ctx, ISSUE_REDIS_NOEVICTION, SEVERITY_HIGH, NULL);
 	if (!i)
@@ -35,7 +34,7 @@ void rule_redis_noeviction(const struct rule_context *ctx)
 	MESSAGE(i,
 	        "Redis is at %.0f%% of maxmemory with maxmemory-policy noeviction: writes "
 	        "will fail with OOM at the limit",
-	        ratio * 100);
+	        percent);
 	RECOMMEND(i, "Raise maxmemory, delete or expire keys (give cache keys a TTL), or, if "
 	             "this Redis is only a cache, set maxmemory-policy allkeys-lru so it evicts "
 	             "instead of refusing writes.");

@@ -13,21 +13,7 @@
 #include <cmocka.h>
 
 #include "diag/diagnose.h"
-#include "find_issue.h"
-
-static struct config cfg;
-
-static int setup(void **state)
-{
-	config_defaults(&cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	config_free(&cfg);
-	return 0;
-}
+#include "diag_fixture.h"
 
 /* Everything healthy and quiet: no rule may fire. */
 static void healthy(struct snapshot *s)

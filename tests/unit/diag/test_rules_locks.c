@@ -11,20 +11,7 @@
 #include <cmocka.h>
 
 #include "diag/diagnose.h"
-
-static struct config cfg;
-
-static int setup(void **state)
-{
-	config_defaults(&cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	config_free(&cfg);
-	return 0;
-}
+#include "diag_fixture.h"
 
 /* A database with root 4242 (idle in transaction 3m12s) and `waiters`
  * sessions waiting on it directly, the oldest for `wait_s`. */
@@ -56,14 +43,6 @@ static void chain(struct snapshot *s, int waiters, double wait_s)
 		w->blocked_by[w->blocked_by_count++] = 4242;
 	}
 	locks_build(l);
-}
-
-static const struct issue *find(const struct diagnosis *d, enum issue_type type)
-{
-	for (int i = 0; i < d->count; i++)
-		if (d->issues[i].type == type)
-			return &d->issues[i];
-	return NULL;
 }
 
 static void test_root_blocker_message_and_actions(void **state)

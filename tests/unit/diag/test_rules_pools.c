@@ -10,23 +10,7 @@
 #include <cmocka.h>
 
 #include "diag/diagnose.h"
-#include "find_issue.h"
-
-static struct config cfg;
-
-static int setup(void **state)
-{
-	(void)state;
-	config_defaults(&cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	config_free(&cfg);
-	return 0;
-}
+#include "diag_fixture.h"
 
 /* 100 max_connections, 3 reserved, `total` connected of which `app` are
  * the app's; `instances` x `limit`. */

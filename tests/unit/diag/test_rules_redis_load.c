@@ -10,25 +10,9 @@
 #include <cmocka.h>
 
 #include "diag/diagnose.h"
-#include "find_issue.h"
+#include "diag_fixture.h"
 
 #define NOW_S 1800000000
-
-static struct config cfg;
-
-static int setup(void **state)
-{
-	(void)state;
-	config_defaults(&cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	config_free(&cfg);
-	return 0;
-}
 
 /* A healthy master Redis, polled at NOW_S, with nothing to say. */
 static void healthy(struct snapshot *s)

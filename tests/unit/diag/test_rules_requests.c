@@ -12,22 +12,7 @@
 #include <string.h>
 
 #include "diag/diagnose.h"
-
-static struct config cfg;
-
-static int setup(void **state)
-{
-	(void)state;
-	config_defaults(&cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	config_free(&cfg);
-	return 0;
-}
+#include "diag_fixture.h"
 
 static void endpoint(struct endpoint_stat *e, const char *path, int64_t requests, int64_t errors,
                      double p95)
@@ -66,15 +51,6 @@ static void failing(struct snapshot *s)
 	b->slow_count = 2;
 }
 
-static const struct issue *find(const struct diagnosis *d, enum issue_type type)
-{
-	for (int i = 0; i < d->count; i++)
-		if (d->issues[i].type == type)
-			return &d->issues[i];
-	fail_msg("no issue of type %d", (int)type);
-	return NULL;
-}
-
 static void test_error_rate_names_the_worst_endpoints(void **state)
 {
 	(void)state;
@@ -82,7 +58,7 @@ static void test_error_rate_names_the_worst_endpoints(void **state)
 	struct diagnosis d;
 	failing(&s);
 	diagnose(&s, NULL, &cfg, &d);
-	const struct issue *i = find(&d, ISSUE_ERROR_RATE);
+	const struct issue *i = must_find(&d, ISSUE_ERROR_RATE);
 	assert_non_null(strstr(i->message, "3,012 of 3,100 requests answered 5xx"));
 	assert_non_null(strstr(
 	    i->message, "/api/checkout: 3,000 of 3,012 errors, /api/cart: 12 of 3,012 errors"));
@@ -100,7 +76,7 @@ static void test_error_rate_without_breakdown(void **state)
 	b->state = ENDPOINTS_NOT_AVAILABLE;
 	snprintf(b->why, sizeof(b->why), "breakdown not available: RequestLog has no column route");
 	diagnose(&s, NULL, &cfg, &d);
-	const struct issue *i = find(&d, ISSUE_ERROR_RATE);
+	const struct issue *i = must_find(&d, ISSUE_ERROR_RATE);
 	assert_int_equal(i->severity, SEVERITY_HIGH);
 	assert_null(strstr(i->message, "errors,"));
 	assert_non_null(strstr(i->message, "3,012 of 3,100 requests answered 5xx"));
@@ -109,7 +85,7 @@ static void test_error_rate_without_breakdown(void **state)
 	/* Not read at all (no traffic at the time, an old snapshot): nothing said. */
 	endpoints_reset(b, "path");
 	diagnose(&s, NULL, &cfg, &d);
-	i = find(&d, ISSUE_ERROR_RATE);
+	i = must_find(&d, ISSUE_ERROR_RATE);
 	assert_null(strstr(i->recommendation, "breakdown"));
 	assert_non_null(strstr(i->recommendation, "Find the failing routes in the app's log;"));
 }
@@ -139,11 +115,11 @@ static void test_slow_issues_name_the_slowest_endpoint(void **state)
 	s.requests.p95_ms = 2500;
 	s.requests.p99_ms = 4000;
 	diagnose(&s, NULL, &cfg, &d);
-	const struct issue *avg = find(&d, ISSUE_SLOW_RESPONSE);
+	const struct issue *avg = must_find(&d, ISSUE_SLOW_RESPONSE);
 	assert_non_null(strstr(avg->message, "Average response 1500 ms over the last 1h00m "
 	                                     "(limit 1000 ms); slowest endpoint /api/search "
 	                                     "(p95 2400 ms over 1,250 requests)"));
-	const struct issue *p95 = find(&d, ISSUE_P95_RESPONSE);
+	const struct issue *p95 = must_find(&d, ISSUE_P95_RESPONSE);
 	assert_non_null(strstr(p95->message, "p95 response 2500 ms (limit 2000 ms); p99 4000 ms; "
 	                                     "slowest endpoint /api/search"));
 	assert_non_null(strstr(p95->recommendation, "worst on /api/search"));
@@ -151,8 +127,8 @@ static void test_slow_issues_name_the_slowest_endpoint(void **state)
 	/* Without a breakdown the messages stay as they were. */
 	s.requests.endpoints.state = ENDPOINTS_FAILED;
 	diagnose(&s, NULL, &cfg, &d);
-	assert_null(strstr(find(&d, ISSUE_SLOW_RESPONSE)->message, "slowest endpoint"));
-	assert_null(strstr(find(&d, ISSUE_P95_RESPONSE)->message, "slowest endpoint"));
+	assert_null(strstr(must_find(&d, ISSUE_SLOW_RESPONSE)->message, "slowest endpoint"));
+	assert_null(strstr(must_find(&d, ISSUE_P95_RESPONSE)->message, "slowest endpoint"));
 }
 
 /* A long path is cut in the message, which keeps its figures. */
@@ -168,7 +144,7 @@ static void test_long_paths_are_cut(void **state)
 	path[sizeof(path) - 1] = '\0';
 	endpoint(&s.requests.endpoints.by_errors[0], path, 3010, 3000, 80);
 	diagnose(&s, NULL, &cfg, &d);
-	const struct issue *i = find(&d, ISSUE_ERROR_RATE);
+	const struct issue *i = must_find(&d, ISSUE_ERROR_RATE);
 	assert_null(strstr(i->message, path));
 	assert_non_null(strstr(i->message, ": 3,000 of 3,012 errors"));
 }

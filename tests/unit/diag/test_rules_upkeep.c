@@ -12,15 +12,14 @@
 #include <cmocka.h>
 
 #include "diag/diagnose.h"
+#include "diag_fixture.h"
 
-static struct config cfg;
 static struct snapshot now;
 static struct diagnosis d;
 
-static int setup(void **state)
+static int setup_upkeep(void **state)
 {
-	(void)state;
-	config_defaults(&cfg);
+	setup(state);
 	snapshot_init(&now);
 	struct pg_upkeep_status *u = &now.pg_upkeep;
 	u->check.state = CHECK_OK;
@@ -28,13 +27,6 @@ static int setup(void **state)
 	u->freeze_max_age = 200000000;
 	u->blocks_hit = 100000;
 	u->blocks_read = 10;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	config_free(&cfg);
 	return 0;
 }
 
@@ -226,14 +218,14 @@ static void test_dead_tuples(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_quiet_when_healthy, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_quiet_when_not_read, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_primary_standby_lag, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_standby_paused, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_inactive_slot, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_xid_wraparound, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_cache_hit, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_dead_tuples, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_quiet_when_healthy, setup_upkeep, teardown),
+	    cmocka_unit_test_setup_teardown(test_quiet_when_not_read, setup_upkeep, teardown),
+	    cmocka_unit_test_setup_teardown(test_primary_standby_lag, setup_upkeep, teardown),
+	    cmocka_unit_test_setup_teardown(test_standby_paused, setup_upkeep, teardown),
+	    cmocka_unit_test_setup_teardown(test_inactive_slot, setup_upkeep, teardown),
+	    cmocka_unit_test_setup_teardown(test_xid_wraparound, setup_upkeep, teardown),
+	    cmocka_unit_test_setup_teardown(test_cache_hit, setup_upkeep, teardown),
+	    cmocka_unit_test_setup_teardown(test_dead_tuples, setup_upkeep, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,25 @@
-/* find_issue.h - the diag tests' look-up of an issue by type in a diagnosis
- * (include after cmocka.h and diag/diagnose.h). */
-#ifndef OPSDECK_TESTS_FIND_ISSUE_H
-#define OPSDECK_TESTS_FIND_ISSUE_H
+/* diag_fixture.h - what the diag tests share: the configuration the rules read
+ * (defaults, set up and freed around each group) and the look-up of an
+ * issue by type in a diagnosis (include after cmocka.h and
+ * diag/diagnose.h). */
+#ifndef OPSDECK_TESTS_DIAG_FIXTURE_H
+#define OPSDECK_TESTS_DIAG_FIXTURE_H
+
+static struct config cfg;
+
+static int setup(void **state)
+{
+	(void)state;
+	config_defaults(&cfg);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	config_free(&cfg);
+	return 0;
+}
 
 static inline const struct issue *find(const struct diagnosis *d, enum issue_type type)
 {
