@@ -44,8 +44,13 @@ static int open_segment(int dirfd, const char *seg, bool create, char *err, size
 		if (fd >= 0)
 			return fd;
 		if (errno == ELOOP || errno == ENOTDIR) {
-			text_printf(err, errlen, "%s is %s, not a directory: refused", seg,
-			            errno == ELOOP ? "a symbolic link" : "not a directory");
+			/* Linux says ENOTDIR for a link under O_DIRECTORY: look */
+			struct stat st;
+			bool link =
+			    errno == ELOOP || (fstatat(dirfd, seg, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			                       S_ISLNK(st.st_mode));
+			text_printf(err, errlen, "%s is %s: refused", seg,
+			            link ? "a symbolic link, not followed" : "not a directory");
 			return -1;
 		}
 		if (errno != ENOENT) {
