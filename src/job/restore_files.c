@@ -28,7 +28,7 @@ int restore_files_key(const char *given, char *key, size_t size, char *err, size
 	while (n > 0 && given[n - 1] == '/')
 		n--;
 	size_t suffix = strlen(MANIFEST_SUFFIX);
-	if (n > suffix && memcmp(given + n - suffix, MANIFEST_SUFFIX, suffix) == 0)
+	if (n >= suffix && memcmp(given + n - suffix, MANIFEST_SUFFIX, suffix) == 0)
 		n -= suffix;
 	if (n == 0 || n >= size) {
 		text_printf(err, errlen, "'%s' is not the key of a files backup",
