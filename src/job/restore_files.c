@@ -67,6 +67,11 @@ int restore_files_check_manifest(const struct manifest *m, const char *key, char
 		            m->failures);
 		return -1;
 	}
+	if (m->files_dropped) {
+		text_printf(err, errlen, "the manifest of %s has %zu malformed file entries", key,
+		            m->files_dropped);
+		return -1;
+	}
 	size_t keylen = strlen(key);
 	for (size_t i = 0; i < m->file_count; i++) {
 		const struct manifest_file *f = &m->files[i];
@@ -355,6 +360,7 @@ int restore_files(const struct config *cfg, const struct restore_files_options *
 		    "read-only mode: restore files writes into %s and is not run (--dry-run "
 		    "shows what it would write)",
 		    o->into);
+		r->not_begun = true;
 		if (audit(cfg, id, url, args, NULL, false, NULL, -1, audit_err,
 		          sizeof(audit_err)) == 0)
 			(void)audit(cfg, id, url, args, err, false, "refused", 0, audit_err,
@@ -365,6 +371,7 @@ int restore_files(const struct config *cfg, const struct restore_files_options *
 	    0) {
 		text_printf(err, sizeof(err), "refusing to restore: cannot write the audit log: %s",
 		            audit_err);
+		r->not_begun = true;
 		goto done;
 	}
 	audited = true;

@@ -110,6 +110,9 @@ static void test_kind_key_failures_checksum(void **state)
 	strcpy(file.sha256, SUM);
 	file.sha256[3] = 'G';
 	refused("no SHA-256");
+	strcpy(file.sha256, SUM);
+	m.files_dropped = 1;
+	refused("1 malformed file entries");
 }
 
 int main(void)
