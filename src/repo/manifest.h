@@ -44,6 +44,7 @@ struct manifest {
 	struct manifest_file *files;
 	size_t file_count;
 	size_t failures;
+	size_t files_dropped; /* after manifest_parse: malformed entries left out */
 };
 
 /* The manifest as pretty JSON text, never NULL (util/xalloc.h); the caller
