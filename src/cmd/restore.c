@@ -1,5 +1,6 @@
 /* restore.c - `opsdeck restore ...`: dispatch of the restore verb.
- * `restore files KEY --into DIR` is cmd/restore_files.c's. */
+ * `restore files KEY --into DIR` is cmd/restore_files.c's, `restore KEY
+ * --into DB` cmd/restore_db.c's. */
 #include "cmd/cmd.h"
 
 #include <stdio.h>
@@ -9,9 +10,5 @@ int cmd_restore(int argc, char **argv, struct cli_options *opts)
 {
 	if (argc > 1 && strcmp(argv[1], "files") == 0)
 		return cmd_restore_files(argc - 1, argv + 1, opts);
-	fprintf(stderr, "usage: opsdeck restore files KEY --into DIR [--target URL] [--overwrite] "
-	                "[--dry-run] [--yes]\n");
-	return argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-	           ? 0
-	           : EXIT_USAGE;
+	return cmd_restore_db(argc, argv, opts);
 }
