@@ -65,6 +65,8 @@ static void usage(FILE *f)
 	        "       opsdeck backup db    [--target URL]      pg_dump -> gzip -> S3 or file://\n"
 	        "       opsdeck backup files [--target URL] [--source DIR] [--pattern GLOB]...\n"
 	        "       opsdeck backup list  [--json] | backup verify KEY\n"
+	        "       opsdeck backup prune [--dry-run | --yes]  delete what [backup] keep_* does "
+	        "not keep\n"
 	        "       opsdeck --help | --version\n"
 	        "\n"
 	        "  -c, --config FILE   configuration file (default: $XDG_CONFIG_HOME/opsdeck/"

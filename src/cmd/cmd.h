@@ -95,6 +95,8 @@ int cmd_version_file(int argc, char **argv, struct cli_options *opts);
 int cmd_recover(int argc, char **argv, struct cli_options *opts);
 int cmd_audit(int argc, char **argv, struct cli_options *opts);
 int cmd_backup(int argc, char **argv, struct cli_options *opts);
+/* `backup prune` (argv[0] is "prune"), from cmd_backup. */
+int cmd_backup_prune(int argc, char **argv, struct cli_options *opts);
 
 /* No verb: the live dashboard (ui/dashboard.h). */
 int cmd_dashboard(struct cli_options *opts);

@@ -74,6 +74,12 @@ struct config_backup {
 	size_t files_pattern_count;
 	char *format;          /* "plain" (default) or "custom" */
 	int compression_level; /* 1..9, default 6 */
+	/* retention (repo/retention.h), each 0 (default) for "no such rule" */
+	int keep_last;
+	int keep_daily;
+	int keep_weekly;
+	int keep_monthly;
+	int64_t timeout_ms; /* a backup that runs longer is aborted; 0 (default): none */
 };
 
 struct config_thresholds {
