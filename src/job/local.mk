@@ -13,4 +13,5 @@ libopsdeck_a_SOURCES += \
 	src/job/pgdump.c src/job/pgdump.h \
 	src/job/glob.c src/job/glob.h \
 	src/job/files_walk.c src/job/files_walk.h \
-	src/job/backup_prune.c src/job/backup_prune.h
+	src/job/backup_prune.c src/job/backup_prune.h \
+	src/job/backup_deadline.c src/job/backup_deadline.h

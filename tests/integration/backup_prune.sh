@@ -162,6 +162,8 @@ OLD_UPLOAD=$(begin_upload "$PREFIX/shop_2020-01-06T00-00-00-000Z_0000ffff.sql.gz
 touch -d '-25 hours' "$S3_DIR/$S3_BUCKET/._S3rver_uploads/$OLD_UPLOAD/key"
 NEW_UPLOAD=$(begin_upload "$PREFIX/shop_2020-01-07T00-00-00-000Z_00001111.sql.gz")
 assert_ne "$OLD_UPLOAD" "" "an old upload begun"
+# the fresh one stays: remove it from s3rver's store at the end
+on_exit rm -rf "$S3_DIR/$S3_BUCKET/._S3rver_uploads/$NEW_UPLOAD"
 
 run "$OPSDECK" -c s.conf backup prune --dry-run
 assert_eq "$RC" 0 "S3 dry run exit status"
