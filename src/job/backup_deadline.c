@@ -62,12 +62,15 @@ bool backup_deadline_fired(struct backup_deadline *d, char *err, size_t errlen)
 {
 	if (d->timeout_ms <= 0 || !atomic_load(&d->fired))
 		return false;
+	static const struct {
+		int64_t ms;
+		const char *unit;
+	} units[] = {{3600000, "h"}, {60000, "min"}, {1000, "s"}, {1, "ms"}};
 	int64_t ms = d->timeout_ms;
-	if (ms % 1000 == 0)
-		text_printf(err, errlen, "timed out after %lld s ([backup] timeout)",
-		            (long long)(ms / 1000));
-	else
-		text_printf(err, errlen, "timed out after %lld ms ([backup] timeout)",
-		            (long long)ms);
+	size_t u = 0;
+	while (ms % units[u].ms != 0)
+		u++;
+	text_printf(err, errlen, "timed out after %lld %s ([backup] timeout)",
+	            (long long)(ms / units[u].ms), units[u].unit);
 	return true;
 }
