@@ -175,6 +175,10 @@ static int prune_with(const struct config *cfg, const struct prune_options *po)
 	}
 	if (!po->yes && !cfg->recovery.read_only && !prune_confirm(&plan)) {
 		printf("not confirmed: nothing was deleted\n");
+		if (backup_prune_declined(cfg, po->target, &plan, err, sizeof(err)) != 0) {
+			fprintf(stderr, "opsdeck: warning: not recorded: ");
+			print_clean(stderr, err);
+		}
 		rc = EXIT_USAGE;
 		goto done;
 	}

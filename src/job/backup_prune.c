@@ -276,6 +276,27 @@ static void prune_summary(const struct prune_plan *plan, struct prune_result *r,
 	redact_text(m, size);
 }
 
+/* What a run is about to do, for the attempt record. */
+static void plan_detail(const struct prune_plan *plan, char *dst, size_t size)
+{
+	text_printf(dst, size, "delete %zu of %zu %s, remove %zu unfinished %s", plan->delete_count,
+	            plan->count, text_plural((int64_t)plan->count, "backup", "backups"),
+	            plan->stale_count, text_plural((int64_t)plan->stale_count, "write", "writes"));
+}
+
+int backup_prune_declined(const struct config *cfg, const char *target,
+                          const struct prune_plan *plan, char *err, size_t errlen)
+{
+	const char *url = backup_target_of(cfg, target);
+	char id[AUDIT_ID_SIZE], detail[256];
+	audit_new_id(id);
+	plan_detail(plan, detail, sizeof(detail));
+	if (backup_audit(cfg, id, PRUNE_ACTION, url, NULL, detail, -1, NULL, err, errlen) != 0)
+		return -1;
+	return backup_audit(cfg, id, PRUNE_ACTION, url, "declined",
+	                    "not confirmed: nothing deleted", 0, NULL, err, errlen);
+}
+
 int backup_prune_run(const struct config *cfg, const char *target, const struct prune_plan *plan,
                      const struct backup_hooks *hooks, struct prune_result *r)
 {
@@ -284,10 +305,7 @@ int backup_prune_run(const struct config *cfg, const char *target, const struct 
 	const char *url = backup_target_of(cfg, target);
 	char id[AUDIT_ID_SIZE], err[1024] = "", first[1024] = "", detail[256];
 	audit_new_id(id);
-	text_printf(detail, sizeof(detail), "delete %zu of %zu %s, remove %zu unfinished %s",
-	            plan->delete_count, plan->count,
-	            text_plural((int64_t)plan->count, "backup", "backups"), plan->stale_count,
-	            text_plural((int64_t)plan->stale_count, "write", "writes"));
+	plan_detail(plan, detail, sizeof(detail));
 	if (cfg->recovery.read_only) {
 		r->refused = true;
 		text_printf(r->message, sizeof(r->message),

@@ -82,4 +82,10 @@ struct prune_result {
 int backup_prune_run(const struct config *cfg, const char *target, const struct prune_plan *plan,
                      const struct backup_hooks *hooks, struct prune_result *r);
 
+/* Records that the operator declined after seeing the plan: an attempt
+ * and its outcome "declined", so the audit trail shows who backed off.
+ * Nothing is deleted. 0, or -1 with why. */
+int backup_prune_declined(const struct config *cfg, const char *target,
+                          const struct prune_plan *plan, char *err, size_t errlen);
+
 #endif

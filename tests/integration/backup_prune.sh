@@ -6,7 +6,8 @@
 #   nothing;
 # - a policy with every key zero is refused (exit 2, naming the file), a bad
 #   value names file:line, read-only mode and a missing terminal are refused,
-#   and nothing is deleted;
+#   and nothing is deleted; on a terminal, anything but "prune" typed
+#   declines (audited);
 # - --yes leaves exactly the kept set, `backup list` agrees, the audit log
 #   has the attempt and the outcome with the counts;
 # - each backup's manifest is deleted before its object (the proxy's log);
@@ -101,6 +102,15 @@ run "$OPSDECK" -c f.conf backup prune </dev/null
 assert_eq "$RC" 2 "no terminal and no --yes: exit status"
 assert_contains "$ERR" "no terminal to confirm on"
 assert_exit 2 "$OPSDECK" -c f.conf backup prune --dry-run --yes
+# on a terminal (script(1)), anything but "prune" typed declines; audited
+if command -v script >/dev/null; then
+	run bash -c "printf 'yes\n' | script -qec '$OPSDECK -c f.conf backup prune' /dev/null"
+	assert_contains "$OUT" "Type prune to delete 4 backups" "the confirmation asks for the word"
+	assert_contains "$OUT" "not confirmed: nothing was deleted" "anything else declines"
+	assert_contains "$(audit_lines | tail -1)" '"result":"declined"' "the decline audited"
+else
+	pass "script(1) missing: no terminal to type on"
+fi
 assert_eq "$(cd "$DIR" && find . | sort)" "$BEFORE" "the refusals deleted nothing"
 
 run "$OPSDECK" -c f.conf backup prune --yes
@@ -126,7 +136,7 @@ assert_eq "$LISTED" "$(printf '%s\n' "$REAL" "$(old_name 2020-01-05T10)" "$(old_
 OUTCOME=$(audit_lines | grep '"phase":"outcome"' | tail -1)
 assert_contains "$OUTCOME" '"result":"ok"' "the outcome audited"
 assert_contains "$OUTCOME" "deleted 4 of 4 backups" "the outcome has the counts"
-assert_eq "$(audit_lines | grep -c '"phase":"attempt"')" 2 "one attempt per run (read-only, --yes)"
+assert_eq "$(audit_lines | grep -c '"phase":"attempt"')" 3 "one attempt per run (read-only, declined, --yes)"
 
 # nothing left to do: says so, exit 0
 run "$OPSDECK" -c f.conf backup prune --yes
