@@ -1,4 +1,4 @@
-/* backup.c - `opsdeck backup db|files|list|verify`: backups from the
+/* backup.c - `opsdeck backup db|files|list|verify|prune`: backups from the
  * command line (DESIGN.md "Backups"; the work is in job/backup.c).
  *
  * Progress goes to stderr: a progress bar (bytes, rate, ETA) on a tty, a
@@ -149,6 +149,7 @@ static void backup_usage(FILE *f)
 	        "       opsdeck backup files [--target URL] [--source DIR] [--pattern GLOB]...\n"
 	        "       opsdeck backup list  [--target URL] [--json]\n"
 	        "       opsdeck backup verify [--target URL] KEY\n"
+	        "       opsdeck backup prune [--dry-run | --yes] [--target URL]\n"
 	        "Targets: s3://bucket/prefix or file:///dir ([backup] target by default).\n"
 	        "Exit 0 success, 1 the backup or verification failed, 2 usage or configuration.\n");
 }
@@ -373,9 +374,12 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 		backup_usage(stdout);
 		return 0;
 	}
+	if (strcmp(sub, "prune") == 0)
+		return cmd_backup_prune(argc - 1, argv + 1, opts);
 	if (strcmp(sub, "db") != 0 && strcmp(sub, "files") != 0 && strcmp(sub, "list") != 0 &&
 	    strcmp(sub, "verify") != 0) {
-		fprintf(stderr, "opsdeck: backup: unknown action '%s' (db, files, list, verify)\n",
+		fprintf(stderr,
+		        "opsdeck: backup: unknown action '%s' (db, files, list, verify, prune)\n",
 		        sub);
 		return EXIT_USAGE;
 	}

@@ -100,6 +100,8 @@ int cmd_restore(int argc, char **argv, struct cli_options *opts);
 int cmd_restore_files(int argc, char **argv, struct cli_options *opts);
 /* `restore KEY --into DB`, dispatched by cmd_restore. */
 int cmd_restore_db(int argc, char **argv, struct cli_options *opts);
+/* `backup prune` (argv[0] is "prune"), from cmd_backup. */
+int cmd_backup_prune(int argc, char **argv, struct cli_options *opts);
 
 /* No verb: the live dashboard (ui/dashboard.h). */
 int cmd_dashboard(struct cli_options *opts);

@@ -75,6 +75,12 @@ struct config_backup {
 	char *format;          /* "plain" (default) or "custom" */
 	int compression_level; /* 1..9, default 6 */
 	char *restore_url;     /* restore's connection; "" means [database] url */
+	/* retention (repo/retention.h), each 0 (default) for "no such rule" */
+	int keep_last;
+	int keep_daily;
+	int keep_weekly;
+	int keep_monthly;
+	int64_t timeout_ms; /* a backup that runs longer is aborted; 0 (default): none */
 };
 
 struct config_thresholds {

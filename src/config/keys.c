@@ -63,6 +63,12 @@ const struct config_key config_keys[] = {
     {KEY("backup", "compression_level", TYPE_INT, backup.compression_level, "6"), .min = 1,
      .max = 9},
     {KEY("backup", "restore_url", TYPE_STRING, backup.restore_url, ""), .check = CHECK_PG_URL},
+    {KEY("backup", "keep_last", TYPE_INT, backup.keep_last, "0"), .min = 0, .max = 100000},
+    {KEY("backup", "keep_daily", TYPE_INT, backup.keep_daily, "0"), .min = 0, .max = 100000},
+    {KEY("backup", "keep_weekly", TYPE_INT, backup.keep_weekly, "0"), .min = 0, .max = 100000},
+    {KEY("backup", "keep_monthly", TYPE_INT, backup.keep_monthly, "0"), .min = 0, .max = 100000},
+    {KEY("backup", "timeout", TYPE_DURATION, backup.timeout_ms, "0"), .min = 0,
+     .max = 30 * 86400e3},
 
     {KEY("thresholds", "error_rate", TYPE_RATIO, thresholds.error_rate, "0.05"), .min = 0,
      .max = 1},

@@ -88,8 +88,7 @@ void backup_result_free(struct backup_result *r)
 	r->failed = NULL;
 }
 
-/* One audit record; attempt when result is NULL. */
-static int audit(const struct config *cfg, const char *id, const char *action, const char *target,
+int backup_audit(const struct config *cfg, const char *id, const char *action, const char *target,
                  const char *result, const char *detail, int64_t duration_ms,
                  const char *left_behind, char *err, size_t errlen)
 {
@@ -119,8 +118,8 @@ int backup_begin(const struct config *cfg, const char *id, const char *action, c
                  size_t errlen)
 {
 	char audit_err[512];
-	if (audit(cfg, id, action, target, NULL, detail, -1, NULL, audit_err, sizeof(audit_err)) !=
-	    0) {
+	if (backup_audit(cfg, id, action, target, NULL, detail, -1, NULL, audit_err,
+	                 sizeof(audit_err)) != 0) {
 		text_printf(err, errlen, "refusing to back up: cannot write the audit log: %s",
 		            audit_err);
 		r->refused = true;
@@ -137,8 +136,9 @@ int backup_end(const struct config *cfg, const char *id, const char *action, con
 	message_add_note(r, note);
 	redact_text(r->message, sizeof(r->message));
 	if (audited &&
-	    audit(cfg, id, action, target, rc == 0 ? "ok" : (r->cancelled ? "cancelled" : "failed"),
-	          r->message, r->duration_ms, r->left_behind, audit_err, sizeof(audit_err)) != 0) {
+	    backup_audit(cfg, id, action, target,
+	                 rc == 0 ? "ok" : (r->cancelled ? "cancelled" : "failed"), r->message,
+	                 r->duration_ms, r->left_behind, audit_err, sizeof(audit_err)) != 0) {
 		/* Stored, but nobody can account for it: not a success. */
 		note_audit_failure(r, audit_err);
 		rc = -1;

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config/config.h"
 #include "job/backup.h"
@@ -31,6 +32,13 @@ void backup_hooks_progress(const struct backup_hooks *h, const struct backup_pro
  * see it, and sets r->left_behind, so that the result, the audit record and
  * the diagnosis name it. sink may be NULL. */
 void backup_note_leftover(struct sink *sink, struct backup_result *r, char *err, size_t errlen);
+
+/* One audit record of action on target: the attempt when result is NULL,
+ * else the outcome ("ok", "failed", ...) with detail, duration_ms and what
+ * was left behind (may be NULL). 0, or -1 with why in err. */
+int backup_audit(const struct config *cfg, const char *id, const char *action, const char *target,
+                 const char *result, const char *detail, int64_t duration_ms,
+                 const char *left_behind, char *err, size_t errlen);
 
 /* Writes the audit attempt record of action on target (detail may be
  * NULL) and makes the target ready for writing (sink_prepare). What that

@@ -10,6 +10,7 @@
 #include "model/redact.h"
 #include "job/audit.h"
 #include "job/backup_common.h"
+#include "job/backup_deadline.h"
 #include "job/gzip_parallel.h"
 #include "job/pgdump.h"
 #include "repo/backup_name.h"
@@ -120,6 +121,8 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 	int rc = -1;
 	bool custom = cfg->backup.format && strcmp(cfg->backup.format, "custom") == 0;
 	struct backup_progress prog = {.phase = "starting"};
+	struct backup_deadline deadline;
+	hooks = backup_deadline_start(&deadline, hooks, cfg->backup.timeout_ms);
 
 	if (!cfg->database.url || !*cfg->database.url) {
 		text_printf(err, sizeof(err), "no database configured: %s",
@@ -213,6 +216,9 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 	text_printf(r->sha256, sizeof(r->sha256), "%s", m.sha256);
 	rc = 0;
 done:
+	backup_deadline_stop(&deadline);
+	if (rc != 0 && backup_deadline_fired(&deadline, err, sizeof(err)))
+		cancelled = false; /* not the operator's doing: a failure */
 	r->duration_ms = clock_monotonic_ms() - t0;
 	r->cancelled = cancelled;
 	if (rc != 0)

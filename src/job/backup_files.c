@@ -13,6 +13,7 @@
 #include "model/redact.h"
 #include "job/audit.h"
 #include "job/backup_common.h"
+#include "job/backup_deadline.h"
 #include "job/files_walk.h"
 #include "repo/backup_name.h"
 #include "repo/manifest.h"
@@ -208,6 +209,8 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 	int rc = -1;
 	char stamp[64], ts[128] = "";
 	backup_timestamp(stamp, sizeof(stamp), wall0);
+	struct backup_deadline deadline;
+	hooks = backup_deadline_start(&deadline, hooks, cfg->backup.timeout_ms);
 
 	if (!source || !*source)
 		source = cfg->backup.files_source;
@@ -352,6 +355,14 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 done:
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
+	backup_deadline_stop(&deadline);
+	char timed_out[128];
+	if (rc != 0 && backup_deadline_fired(&deadline, timed_out, sizeof(timed_out))) {
+		char was[1024];
+		text_copy(was, err, sizeof(was));
+		text_printf(err, sizeof(err), "%s: %s", timed_out, was);
+		cancelled = false; /* not the operator's doing: a failure */
+	}
 	if (rc != 0)
 		backup_note_leftover(sink, r, err, sizeof(err));
 	r->duration_ms = clock_monotonic_ms() - t0;

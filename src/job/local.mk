@@ -16,4 +16,6 @@ libopsdeck_a_SOURCES += \
 	src/job/pgprogram.c src/job/pgprogram.h src/job/pg_load.c src/job/pg_load.h \
 	src/job/restore_db.c src/job/restore_db.h \
 	src/job/glob.c src/job/glob.h \
-	src/job/files_walk.c src/job/files_walk.h
+	src/job/files_walk.c src/job/files_walk.h \
+	src/job/backup_prune.c src/job/backup_prune.h \
+	src/job/backup_deadline.c src/job/backup_deadline.h

@@ -2,6 +2,8 @@
 #include "repo/backup_name.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "repo/sink.h"
 #include "util/clock.h"
@@ -53,4 +55,69 @@ int backup_name_pick(struct sink *sink, const char *database, const char *timest
 	text_printf(err, errlen, "no free name for the backup after %d tries (last: %s)",
 	            NAME_ATTEMPTS, name);
 	return -1;
+}
+
+#define TIMESTAMP_LEN 24 /* "2026-11-27T10-25-02-123Z" */
+
+/* Whether s starts with a timestamp as backup_timestamp writes it; fills
+ * tm and ms. */
+static bool timestamp_at(const char *s, struct tm *tm, int *ms)
+{
+	static const char shape[] = "dddd-dd-ddTdd-dd-dd-dddZ";
+	for (size_t i = 0; i < TIMESTAMP_LEN; i++) {
+		char c = s[i];
+		if (!c)
+			return false;
+		if (shape[i] == 'd' ? (c < '0' || c > '9') : c != shape[i])
+			return false;
+	}
+	memset(tm, 0, sizeof(*tm));
+	if (sscanf(s, "%4d-%2d-%2dT%2d-%2d-%2d-%3d", &tm->tm_year, &tm->tm_mon, &tm->tm_mday,
+	           &tm->tm_hour, &tm->tm_min, &tm->tm_sec, ms) != 7)
+		return false;
+	if (tm->tm_mon < 1 || tm->tm_mon > 12 || tm->tm_mday < 1 || tm->tm_mday > 31 ||
+	    tm->tm_hour > 23 || tm->tm_min > 59 || tm->tm_sec > 60)
+		return false;
+	tm->tm_year -= 1900;
+	tm->tm_mon -= 1;
+	return true;
+}
+
+/* The first timestamp in key, or NULL. */
+static const char *timestamp_find(const char *key, int64_t *wall_ms)
+{
+	for (const char *p = key; *p; p++) {
+		struct tm tm;
+		int ms = 0;
+		if (!timestamp_at(p, &tm, &ms))
+			continue;
+		if (wall_ms)
+			*wall_ms = (int64_t)timegm(&tm) * 1000 + ms;
+		return p;
+	}
+	return NULL;
+}
+
+bool backup_name_time(const char *key, int64_t *wall_ms)
+{
+	return timestamp_find(key, wall_ms) != NULL;
+}
+
+void backup_name_series(const char *key, char *dst, size_t size)
+{
+	const char *ts = timestamp_find(key, NULL);
+	if (!ts) {
+		text_copy(dst, key, size);
+		return;
+	}
+	const char *rest = ts + TIMESTAMP_LEN;
+	if (rest[0] == '_') { /* the run id */
+		size_t i = 1;
+		while (i <= RUN_ID_DIGITS &&
+		       ((rest[i] >= '0' && rest[i] <= '9') || (rest[i] >= 'a' && rest[i] <= 'f')))
+			i++;
+		if (i == RUN_ID_DIGITS + 1)
+			rest += i;
+	}
+	text_printf(dst, size, "%.*s%s", (int)(ts - key), key, rest);
 }

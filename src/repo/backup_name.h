@@ -34,4 +34,15 @@ int backup_name_pick(struct sink *sink, const char *database, const char *timest
                      void (*new_id)(char *id), char *id, char *name, size_t size, char *err,
                      size_t errlen);
 
+/* When the backup named key began, from the timestamp in its name (the
+ * first "YYYY-MM-DDTHH-MM-SS-mmmZ" in it, as backup_timestamp writes it):
+ * true with *wall_ms set, false when the name holds none. */
+bool backup_name_time(const char *key, int64_t *wall_ms);
+
+/* The series a backup belongs to, for retention (repo/retention.h): its
+ * name without the timestamp and the run id ("shop_.sql.gz" for
+ * "shop_2026-...Z_1a2b3c4d.sql.gz", "" for a files backup's directory);
+ * the whole key when it holds no timestamp. */
+void backup_name_series(const char *key, char *dst, size_t size);
+
 #endif

@@ -64,10 +64,16 @@ struct sink_ops {
 	 * modified_ms the last write). A kill or a crash leaves them behind. */
 	int (*unfinished)(struct sink *s, struct sink_entry **entries, size_t *count, char *err,
 	                  size_t errlen);
+	/* May be NULL: removes one write that unfinished listed (S3: aborts
+	 * the multipart upload e->upload_id of e->key; file: removes
+	 * KEY.partial). 0, also when it is gone already, or -1 with why. */
+	int (*discard)(struct sink *s, const struct sink_entry *e, char *err, size_t errlen);
 	/* Streams one object to on_data (non-zero from it stops: an error). */
 	int (*get)(struct sink *s, const char *key,
 	           int (*on_data)(void *ctx, const void *data, size_t len), void *ctx, char *err,
 	           size_t errlen);
+	/* Removes one object (file: and the directories of its key that it
+	 * leaves empty). */
 	int (*remove)(struct sink *s, const char *key, char *err, size_t errlen);
 	/* Whether name is in use: an object is named name or starts with it
 	 * (name.json, name/..., a name.partial being written). 0 with *taken

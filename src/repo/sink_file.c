@@ -375,6 +375,23 @@ static int file_unfinished(struct sink *s, struct sink_entry **entries, size_t *
 	return list_files((struct file_sink *)s, true, entries, count, err, errlen);
 }
 
+static int file_discard(struct sink *s, const struct sink_entry *e, char *err, size_t errlen)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+	char *path = NULL;
+	if (sink_key_check(e->key, err, errlen) != 0)
+		return -1;
+	if (asprintf(&path, "%s/%s.partial", fs->dir, e->key) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	int rc = unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+	if (rc != 0)
+		snprintf(err, errlen, "cannot remove %s: %s", path, strerror(errno));
+	free(path);
+	return rc;
+}
+
 static int file_get(struct sink *s, const char *key,
                     int (*on_data)(void *ctx, const void *data, size_t len), void *ctx, char *err,
                     size_t errlen)
@@ -437,6 +454,14 @@ static int file_remove(struct sink *s, const char *key, char *err, size_t errlen
 	int rc = unlink(path);
 	if (rc != 0)
 		snprintf(err, errlen, "cannot remove %s: %s", path, strerror(errno));
+	/* the directories of key it left empty go too (a files backup's);
+	 * the first one that is not empty stops it */
+	for (char *slash = strrchr(path, '/'); rc == 0 && slash && slash > path + strlen(fs->dir);
+	     slash = strrchr(path, '/')) {
+		*slash = '\0';
+		if (rmdir(path) != 0)
+			break;
+	}
 	free(path);
 	return rc == 0 ? 0 : -1;
 }
@@ -537,6 +562,7 @@ static const struct sink_ops FILE_OPS = {
     .abort = file_abort,
     .list = file_list,
     .unfinished = file_unfinished,
+    .discard = file_discard,
     .get = file_get,
     .remove = file_remove,
     .taken = file_taken,

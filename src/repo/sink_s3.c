@@ -362,6 +362,25 @@ static int s3_unfinished(struct sink *s, struct sink_entry **entries, size_t *co
 	return rc;
 }
 
+static int s3_discard(struct sink *s, const struct sink_entry *e, char *err, size_t errlen)
+{
+	struct s3_sink *ss = (struct s3_sink *)s;
+	if (!e->upload_id) {
+		snprintf(err, errlen, "%s: no upload id", e->key);
+		return -1;
+	}
+	if (sink_key_check(e->key, err, errlen) != 0)
+		return -1;
+	char *k = full_key(ss, e->key);
+	if (!k) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	int rc = s3_multipart_abort_id(ss->client, k, e->upload_id, err, errlen);
+	free(k);
+	return rc;
+}
+
 static int s3_get(struct sink *s, const char *key,
                   int (*on_data)(void *ctx, const void *data, size_t len), void *ctx, char *err,
                   size_t errlen)
@@ -471,6 +490,7 @@ static const struct sink_ops S3_OPS = {
     .abort = s3w_abort,
     .list = s3_list,
     .unfinished = s3_unfinished,
+    .discard = s3_discard,
     .get = s3_get,
     .remove = s3_remove,
     .taken = s3_taken,

@@ -228,6 +228,16 @@ done:
 	return rc;
 }
 
+int s3_multipart_abort_id(struct s3_client *c, const char *key, const char *upload_id, char *err,
+                          size_t errlen)
+{
+	if (!s3_key_valid(key, err, errlen))
+		return -1;
+	/* only what an abort reads: the client, the key and the id */
+	struct s3_multipart m = {.client = c, .key = (char *)key, .upload_id = (char *)upload_id};
+	return s3_multipart_abort(&m, err, errlen);
+}
+
 int s3_multipart_abort(struct s3_multipart *m, char *err, size_t errlen)
 {
 	struct s3_client *c = m->client;

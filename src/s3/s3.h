@@ -127,6 +127,11 @@ int s3_multipart_abort(struct s3_multipart *m, char *err, size_t errlen);
  * and the key) to abort one left behind. Not a secret. */
 const char *s3_multipart_upload_id(const struct s3_multipart *m);
 void s3_multipart_free(struct s3_multipart *m);
+/* Aborts the upload upload_id of key that someone else began (one that
+ * ListMultipartUploads shows, left behind by a kill or a crash). 0, also
+ * when it is gone already, or -1 with why. */
+int s3_multipart_abort_id(struct s3_client *c, const char *key, const char *upload_id, char *err,
+                          size_t errlen);
 
 /* Streams an object to on_data (return non-zero to stop: an error). */
 int s3_get_object(struct s3_client *c, const char *key,

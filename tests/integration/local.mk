@@ -40,6 +40,11 @@ INTEGRATION_TESTS += tests/integration/backup_db_roundtrip.sh \
 	tests/integration/backup_s3_raw_keys.sh \
 	tests/integration/backup_s3_listing.sh tests/integration/backup_file_listing.sh \
 	tests/integration/backup_files_swap.sh
+# backup prune: the retention policy and the clean-up of unfinished writes,
+# file:// and S3.
+INTEGRATION_TESTS += tests/integration/backup_prune.sh
+# [backup] timeout; no unfinished upload left after a failed one.
+INTEGRATION_TESTS += tests/integration/backup_timeout.sh
 # The S3 client: s3_client.sh drives tests/s3_tool through tests/stack/s3proxy.py,
 # which checks every request's signature with botocore and injects faults.
 INTEGRATION_TESTS += tests/integration/s3_client.sh

@@ -396,6 +396,11 @@ static void test_fixture_with_every_key(void **state)
 	assert_string_equal(cfg.backup.files_patterns[1], "**/*.png");
 	assert_string_equal(cfg.backup.format, "custom");
 	assert_int_equal(cfg.backup.compression_level, 9);
+	assert_int_equal(cfg.backup.keep_last, 2);
+	assert_int_equal(cfg.backup.keep_daily, 7);
+	assert_int_equal(cfg.backup.keep_weekly, 4);
+	assert_int_equal(cfg.backup.keep_monthly, 12);
+	assert_int_equal(cfg.backup.timeout_ms, 2 * 3600 * 1000);
 	assert_true(cfg.thresholds.error_rate == 0.02);
 	assert_int_equal(cfg.thresholds.avg_response_ms, 800);
 	assert_true(cfg.thresholds.connections_ratio == 0.9);
@@ -442,6 +447,11 @@ static void test_example_file_shows_the_defaults(void **state)
 	SAME_STRING(backup.files_patterns[0]);
 	SAME_STRING(backup.format);
 	SAME_NUMBER(backup.compression_level);
+	SAME_NUMBER(backup.keep_last);
+	SAME_NUMBER(backup.keep_daily);
+	SAME_NUMBER(backup.keep_weekly);
+	SAME_NUMBER(backup.keep_monthly);
+	SAME_NUMBER(backup.timeout_ms);
 	SAME_NUMBER(thresholds.error_rate);
 	SAME_NUMBER(thresholds.avg_response_ms);
 	SAME_NUMBER(thresholds.connections_ratio);
@@ -613,6 +623,12 @@ static void test_bad_numbers_and_durations(void **state)
 	                 "compression_level: 10 is out of range (1 to 9)");
 	check_file_error(fx, "[backup]\ncompression_level = 0\n", 2,
 	                 "compression_level: 0 is out of range (1 to 9)");
+	check_file_error(fx, "[backup]\n\nkeep_daily = -1\n", 3,
+	                 "keep_daily: -1 is out of range (0 to 100000)");
+	check_file_error(fx, "[backup]\nkeep_monthly = many\n", 2,
+	                 "keep_monthly: 'many' is not a whole number");
+	check_file_error(fx, "[backup]\ntimeout = soon\n", 2,
+	                 "timeout: 'soon' is not a duration (use e.g. 3s, 500ms, 5m)");
 	check_file_error(fx, "[thresholds]\nerror_rate = 1.5\n", 2,
 	                 "error_rate: 1.5 is out of range (0 to 1, or 0% to 100%)");
 	check_file_error(fx, "[thresholds]\nconnections_ratio = lots\n", 2,

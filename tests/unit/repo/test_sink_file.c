@@ -1,6 +1,7 @@
 /* test_sink_file.c - the file:// sink (src/repo/sink_file.c): it never
  * removes, follows or replaces what is at KEY.partial or KEY, tells which
- * names are taken, and creates a missing target 0700. */
+ * names are taken, creates a missing target 0700, discards an unfinished
+ * write and removes the directories a removal leaves empty. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -136,6 +137,36 @@ static void test_publish_never_replaces(void **state)
 	assert_int_not_equal(access(t->partial, F_OK), 0);
 }
 
+/* discard removes the NAME.partial unfinished lists (gone already: fine);
+ * remove takes the directories a files backup's key leaves empty, never
+ * one that still holds something, nor the target itself. */
+static void test_discard_and_remove(void **state)
+{
+	struct target *t = *state;
+	char err[256] = "", path[160];
+	write_text(t->partial, "left by a kill");
+	struct sink_entry *u = NULL;
+	size_t n = 0;
+	assert_int_equal(t->sink->ops->unfinished(t->sink, &u, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(u[0].key, "db.sql.gz");
+	assert_int_equal(t->sink->ops->discard(t->sink, &u[0], err, sizeof(err)), 0);
+	assert_int_not_equal(access(t->partial, F_OK), 0);
+	assert_int_equal(t->sink->ops->discard(t->sink, &u[0], err, sizeof(err)), 0);
+	sink_entries_free(u, n);
+
+	assert_int_equal(sink_put(t->sink, "run/a/x.gz", "x", 1, err, sizeof(err)), 0);
+	assert_int_equal(sink_put(t->sink, "run/b.gz", "b", 1, err, sizeof(err)), 0);
+	assert_int_equal(t->sink->ops->remove(t->sink, "run/a/x.gz", err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/run/a", t->dir);
+	assert_int_not_equal(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/run", t->dir);
+	assert_int_equal(access(path, F_OK), 0); /* b.gz is still in it */
+	assert_int_equal(t->sink->ops->remove(t->sink, "run/b.gz", err, sizeof(err)), 0);
+	assert_int_not_equal(access(path, F_OK), 0);
+	assert_int_equal(access(t->dir, F_OK), 0);
+}
+
 static void test_taken(void **state)
 {
 	struct target *t = *state;
@@ -204,6 +235,7 @@ int main(void)
 	                                    target_teardown),
 	    cmocka_unit_test_setup_teardown(test_publish_never_replaces, target_setup,
 	                                    target_teardown),
+	    cmocka_unit_test_setup_teardown(test_discard_and_remove, target_setup, target_teardown),
 	    cmocka_unit_test_setup_teardown(test_taken, target_setup, target_teardown),
 	    cmocka_unit_test_setup_teardown(test_prepare_creates_the_target, target_setup,
 	                                    target_teardown),
