@@ -232,7 +232,7 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 		goto done;
 	log_skipped(hooks, &list);
 	/* ts: the run's directory, "TIMESTAMP_ID" */
-	if (backup_name_pick(sink, NULL, stamp, false, audit_new_id, id, ts, sizeof(ts), err,
+	if (backup_name_pick(sink, NULL, stamp, false, NULL, audit_new_id, id, ts, sizeof(ts), err,
 	                     sizeof(err)) != 0)
 		goto done;
 	if (backup_begin(cfg, id, "backup-files", url_text, source, sink, hooks, &audited, note,

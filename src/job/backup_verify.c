@@ -8,6 +8,7 @@
 #include "codec/codec.h"
 #include "model/redact.h"
 #include "job/backup_common.h"
+#include "repo/backup_codec.h"
 #include "repo/manifest.h"
 #include "repo/sink.h"
 #include "util/clock.h"
@@ -61,8 +62,9 @@ static int verify_data(void *ctx, const void *data, size_t len)
 }
 
 /* Downloads one object and checks it; 0 or -1 with why. */
-static int verify_object(struct sink *sink, const char *key, const char *sha256, uint64_t stored,
-                         uint64_t plain, const struct backup_hooks *hooks, char *err, size_t errlen)
+static int verify_object(struct sink *sink, const struct codec_ops *codec, const char *key,
+                         const char *sha256, uint64_t stored, uint64_t plain,
+                         const struct backup_hooks *hooks, char *err, size_t errlen)
 {
 	struct verify_run v;
 	memset(&v, 0, sizeof(v));
@@ -71,7 +73,7 @@ static int verify_object(struct sink *sink, const char *key, const char *sha256,
 	v.t0 = clock_monotonic_ms();
 	v.total = stored;
 	int rc = -1;
-	v.gz = codec_new("gzip", CODEC_DECODE, -1, verify_plain, &v, err, errlen);
+	v.gz = codec_new(codec->name, CODEC_DECODE, -1, verify_plain, &v, err, errlen);
 	if (!v.gz)
 		goto done;
 	if (sink->ops->get(sink, key, verify_data, &v, err, errlen) != 0) {
@@ -125,7 +127,7 @@ int backup_verify(const struct config *cfg, const char *target, const char *key,
 	/* the manifest's key from any of: object, directory, manifest */
 	if (text_ends_with(key, ".json"))
 		text_printf(mkey, sizeof(mkey), "%s", key);
-	else if (text_ends_with(key, ".sql.gz") || text_ends_with(key, ".dump.gz"))
+	else if (backup_db_key(key))
 		text_printf(mkey, sizeof(mkey), "%s.json", key);
 	else
 		text_printf(mkey, sizeof(mkey), "%s.files.json", key);
@@ -142,8 +144,11 @@ int backup_verify(const struct config *cfg, const char *target, const char *key,
 	}
 	if (manifest_parse(text.data ? text.data : "", text.len, &m, err, sizeof(err)) != 0)
 		goto done;
+	const struct codec_ops *codec = codec_for_manifest(&m, err, sizeof(err));
+	if (!codec)
+		goto done;
 	if (strcmp(m.kind, "db") == 0) {
-		if (verify_object(sink, m.key, m.sha256, m.bytes_out, m.bytes_in, hooks, err,
+		if (verify_object(sink, codec, m.key, m.sha256, m.bytes_out, m.bytes_in, hooks, err,
 		                  sizeof(err)) != 0)
 			goto done;
 		text_printf(
@@ -154,7 +159,7 @@ int backup_verify(const struct config *cfg, const char *target, const char *key,
 		    (unsigned long long)m.bytes_in);
 	} else {
 		for (size_t i = 0; i < m.file_count; i++)
-			if (verify_object(sink, m.files[i].key, m.files[i].sha256,
+			if (verify_object(sink, codec, m.files[i].key, m.files[i].sha256,
 			                  m.files[i].stored, m.files[i].size, hooks, err,
 			                  sizeof(err)) != 0)
 				goto done;
