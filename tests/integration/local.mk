@@ -36,7 +36,7 @@ INTEGRATION_TESTS += tests/integration/backup_db_roundtrip.sh \
 	tests/integration/backup_files.sh \
 	tests/integration/backup_diagnose.sh \
 	tests/integration/backup_concurrent.sh tests/integration/backup_file_target.sh \
-	tests/integration/backup_s3_raw_keys.sh \
+	tests/integration/backup_s3_raw_keys.sh tests/integration/backup_zstd.sh \
 	tests/integration/backup_s3_listing.sh tests/integration/backup_file_listing.sh \
 	tests/integration/backup_files_swap.sh
 # The S3 client: s3_client.sh drives tests/s3_tool through tests/stack/s3proxy.py,
