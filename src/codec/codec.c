@@ -8,6 +8,7 @@
 
 static const struct codec_ops *const CODECS[] = {
     &codec_gzip,
+    &codec_zstd,
 };
 
 struct codec {
@@ -75,4 +76,9 @@ void codec_free(struct codec *c)
 		c->ops->free(c->state);
 	free(c->buf);
 	free(c);
+}
+
+int codec_threads(const struct codec_ops *ops)
+{
+	return ops->threads ? ops->threads() : 1;
 }

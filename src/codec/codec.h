@@ -2,10 +2,12 @@
  * decodes the bytes fed to it and hands what comes out to a callback.
  *
  * Each codec is one row in CODECS[] (codec.c) with its struct codec_ops in
- * its own file (codec_gzip.c), as pgBackRest's compression filters: adding
- * one (zstd) is a new file and a row. job/gzip_parallel.h stays the
- * multi-threaded gzip compressor of database dumps; this is the
- * single-stream one (one file of a files backup, verification).
+ * its own file (codec_gzip.c, codec_zstd.c), as pgBackRest's compression
+ * filters: adding one is a new file and a row. job/gzip_parallel.h stays
+ * the multi-threaded gzip compressor of database dumps; gzip here is the
+ * single-stream one (one file of a files backup, verification). The zstd
+ * encoder has its own worker threads (codec_zstd.c): database dumps with
+ * [backup] compression = zstd go through it.
  *
  * Life of a stream: codec_new -> codec_feed any number of times ->
  * codec_finish -> codec_free. out may be called from codec_feed and
@@ -23,6 +25,9 @@
 
 #define CODEC_CHUNK (256 * 1024)
 
+/* The most worker threads a zstd encoder starts (one per online CPU). */
+#define CODEC_ZSTD_MAX_THREADS 16
+
 enum codec_direction {
 	CODEC_ENCODE, /* compress */
 	CODEC_DECODE, /* decompress */
@@ -32,7 +37,8 @@ enum codec_direction {
 typedef int codec_out_fn(void *ctx, const void *data, size_t len, char *err, size_t errlen);
 
 struct codec_ops {
-	const char *name; /* "gzip" */
+	const char *name;         /* "gzip" */
+	int level_min, level_max; /* the encoder levels accepted (gzip 1..9) */
 	/* The codec's state for one stream, or NULL with why (the caller has
 	 * checked level for encoders). */
 	void *(*new)(enum codec_direction direction, int level, char *err, size_t errlen);
@@ -43,6 +49,8 @@ struct codec_ops {
 	/* Decoders only: 0 when the input ended a whole stream, else -1. */
 	int (*finished)(void *state, char *err, size_t errlen);
 	void (*free)(void *state);
+	/* Threads an encoder compresses on; NULL: one (the caller's). */
+	int (*threads)(void);
 };
 
 /* The codec called name ("gzip"), or NULL. */
@@ -50,8 +58,8 @@ const struct codec_ops *codec_find(const char *name);
 
 struct codec;
 
-/* A stream of the codec called name; level (encoders) as zlib's, 0..9, or
- * -1 for the codec's default. out and ctx are borrowed. NULL with why on
+/* A stream of the codec called name; level (encoders) within the codec's
+ * level_min..level_max, or -1 for the codec's default. out and ctx are borrowed. NULL with why on
  * an unknown codec or when memory runs out. */
 struct codec *codec_new(const char *name, enum codec_direction direction, int level,
                         codec_out_fn *out, void *ctx, char *err, size_t errlen);
@@ -61,12 +69,17 @@ int codec_feed(struct codec *c, const void *data, size_t len, char *err, size_t 
 
 /* Ends the stream: an encoder writes what it holds and its trailer; a
  * decoder checks that the input ended a whole stream ("the gzip stream is
- * truncated", or "... is corrupt" after bad input). */
+ * truncated", "the zstd stream is truncated", or "... is corrupt" after bad
+ * input). */
 int codec_finish(struct codec *c, char *err, size_t errlen);
 
 void codec_free(struct codec *c);
 
+/* The threads an encoder of ops compresses on (1 for a single-stream one). */
+int codec_threads(const struct codec_ops *ops);
+
 /* The drivers, one per file. */
 extern const struct codec_ops codec_gzip;
+extern const struct codec_ops codec_zstd;
 
 #endif

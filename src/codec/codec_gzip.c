@@ -137,6 +137,8 @@ static void gzip_free(void *state)
 
 const struct codec_ops codec_gzip = {
     .name = "gzip",
+    .level_min = 1,
+    .level_max = 9,
     .new = gzip_new,
     .feed = gzip_feed,
     .finished = gzip_finished,

@@ -73,7 +73,8 @@ struct config_backup {
 	char *files_patterns[CONFIG_MAX_PATTERNS];
 	size_t files_pattern_count;
 	char *format;          /* "plain" (default) or "custom" */
-	int compression_level; /* 1..9, default 6 */
+	char *compression;     /* "gzip" (default) or "zstd": database dumps */
+	int compression_level; /* gzip 1..9, zstd 1..19; default 6 */
 	char *restore_url;     /* restore's connection; "" means [database] url */
 	/* retention (repo/retention.h), each 0 (default) for "no such rule" */
 	int keep_last;

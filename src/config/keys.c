@@ -60,8 +60,11 @@ const struct config_key config_keys[] = {
     {KEY("backup", "files_patterns", TYPE_LIST, backup.files_patterns, "**/*"),
      .count_offset = F(backup.files_pattern_count), .max_items = CONFIG_MAX_PATTERNS},
     {KEY("backup", "format", TYPE_STRING, backup.format, "plain"), .check = CHECK_BACKUP_FORMAT},
+    {KEY("backup", "compression", TYPE_STRING, backup.compression, "gzip"),
+     .check = CHECK_BACKUP_COMPRESSION},
+    /* the range of the codec chosen above is checked once both are known */
     {KEY("backup", "compression_level", TYPE_INT, backup.compression_level, "6"), .min = 1,
-     .max = 9},
+     .max = 19, .check = CHECK_COMPRESSION_LEVEL},
     {KEY("backup", "restore_url", TYPE_STRING, backup.restore_url, ""), .check = CHECK_PG_URL},
     {KEY("backup", "keep_last", TYPE_INT, backup.keep_last, "0"), .min = 0, .max = 100000},
     {KEY("backup", "keep_daily", TYPE_INT, backup.keep_daily, "0"), .min = 0, .max = 100000},

@@ -36,6 +36,8 @@ enum config_check {
 	CHECK_HTTP_URL,
 	CHECK_BACKUP_TARGET,
 	CHECK_BACKUP_FORMAT,
+	CHECK_BACKUP_COMPRESSION, /* gzip or zstd */
+	CHECK_COMPRESSION_LEVEL,  /* an int: within [backup] compression's range */
 	CHECK_TABLE_NAME,
 	CHECK_COLUMN_NAME,
 	CHECK_ACTION_NAMES, /* a list of recovery action names */

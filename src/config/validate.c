@@ -231,6 +231,39 @@ static bool valid_http_url(const char *url)
 	return host < at && *host != ':';
 }
 
+/* The encoder levels of each [backup] compression; codec/ has the same
+ * ranges in its rows (a unit test holds them equal). */
+static const struct {
+	const char *name;
+	int min, max;
+} COMPRESSIONS[] = {
+    {"gzip", 1, 9},
+    {"zstd", 1, 19},
+};
+
+static int compression_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(COMPRESSIONS) / sizeof(COMPRESSIONS[0]); i++)
+		if (strcmp(COMPRESSIONS[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int compression_level_check(struct config *cfg, const struct config_key *k,
+                                   const char *origin, char *err, size_t errlen)
+{
+	int i = compression_find(cfg->backup.compression ? cfg->backup.compression : "gzip");
+	int level = *(int *)config_field(cfg, k->offset);
+	if (i < 0)
+		return 0; /* the compression's own check says what is wrong */
+	if (level < COMPRESSIONS[i].min || level > COMPRESSIONS[i].max) {
+		snprintf(err, errlen, "%s: %d is out of range for %s (%d to %d)", origin, level,
+		         COMPRESSIONS[i].name, COMPRESSIONS[i].min, COMPRESSIONS[i].max);
+		return -1;
+	}
+	return 0;
+}
+
 int config_value_check(struct config *cfg, const struct config_key *k, const char *origin,
                        char *err, size_t errlen)
 {
@@ -250,6 +283,8 @@ int config_value_check(struct config *cfg, const struct config_key *k, const cha
 		}
 		return 0;
 	}
+	if (k->check == CHECK_COMPRESSION_LEVEL)
+		return compression_level_check(cfg, k, origin, err, errlen);
 	/* Only strings have the checks below: do not read others as one. */
 	const char *value = *config_string(cfg, k);
 	char shown[CONFIG_SHOWN_VALUE + 8];
@@ -304,6 +339,16 @@ int config_value_check(struct config *cfg, const struct config_key *k, const cha
 			         shown);
 			return -1;
 		}
+		return 0;
+	case CHECK_BACKUP_COMPRESSION:
+		if (compression_find(value) < 0) {
+			snprintf(err, errlen,
+			         "%s: '%s' is not a backup compression (use gzip or zstd)", origin,
+			         shown);
+			return -1;
+		}
+		return 0;
+	case CHECK_COMPRESSION_LEVEL:
 		return 0;
 	case CHECK_TABLE_NAME:
 	case CHECK_COLUMN_NAME: {

@@ -1,5 +1,6 @@
-/* backup_db.c - the database backup: pg_dump -> parallel gzip -> one
- * object at the target, then its manifest (see backup.h). */
+/* backup_db.c - the database backup: pg_dump -> parallel gzip (or zstd on
+ * its own worker threads) -> one object at the target, then its manifest
+ * (see backup.h). */
 #include "job/backup.h"
 
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "config/pgurl.h"
 #include "model/redact.h"
 #include "job/audit.h"
+#include "codec/codec.h"
 #include "job/backup_common.h"
 #include "job/backup_deadline.h"
 #include "job/gzip_parallel.h"
@@ -36,6 +38,54 @@ static int db_out(void *ctx, const void *data, size_t len, char *err, size_t err
 	return run->sink->ops->write(run->writer, data, len, err, errlen);
 }
 
+/* The compressor of a dump: job/gzip_parallel for gzip, the zstd codec
+ * (which has its own threads) for zstd. Either hands compressed bytes to
+ * db_out on this thread while its workers go on, so the upload overlaps the
+ * compression. */
+struct db_compressor {
+	struct gzip_parallel *gz;
+	struct codec *zstd;
+	uint64_t zstd_in;
+};
+
+static int compressor_open(struct db_compressor *c, const struct config *cfg, struct db_run *run,
+                           char *err, size_t errlen)
+{
+	if (cfg->backup.compression && strcmp(cfg->backup.compression, "zstd") == 0)
+		c->zstd = codec_new("zstd", CODEC_ENCODE, cfg->backup.compression_level, db_out,
+		                    run, err, errlen);
+	else
+		c->gz =
+		    gzip_parallel_new(cfg->backup.compression_level, 0, db_out, run, err, errlen);
+	return c->gz || c->zstd ? 0 : -1;
+}
+
+static int compressor_write(struct db_compressor *c, const void *data, size_t len, char *err,
+                            size_t errlen)
+{
+	if (c->gz)
+		return gzip_parallel_write(c->gz, data, len, err, errlen);
+	c->zstd_in += len;
+	return codec_feed(c->zstd, data, len, err, errlen);
+}
+
+static int compressor_finish(struct db_compressor *c, char *err, size_t errlen)
+{
+	return c->gz ? gzip_parallel_finish(c->gz, err, errlen)
+	             : codec_finish(c->zstd, err, errlen);
+}
+
+static uint64_t compressor_bytes_in(const struct db_compressor *c)
+{
+	return c->gz ? gzip_parallel_bytes_in(c->gz) : c->zstd_in;
+}
+
+static void compressor_free(struct db_compressor *c)
+{
+	gzip_parallel_free(c->gz);
+	codec_free(c->zstd);
+}
+
 static int db_run_pipeline(const struct config *cfg, const struct pgurl *url, struct db_run *run,
                            const struct backup_hooks *hooks, struct backup_progress *prog,
                            int64_t t0, char *err, size_t errlen, bool *cancelled)
@@ -43,10 +93,9 @@ static int db_run_pipeline(const struct config *cfg, const struct pgurl *url, st
 	bool custom = cfg->backup.format && strcmp(cfg->backup.format, "custom") == 0;
 	int rc = -1;
 	unsigned char *buf = malloc(READ_CHUNK);
-	struct gzip_parallel *gz =
-	    gzip_parallel_new(cfg->backup.compression_level, 0, db_out, run, err, errlen);
+	struct db_compressor comp = {0};
 	struct pgdump *dump = NULL;
-	if (!gz)
+	if (compressor_open(&comp, cfg, run, err, errlen) != 0)
 		goto done;
 	if (!buf) {
 		text_printf(err, errlen, "out of memory");
@@ -70,12 +119,12 @@ static int db_run_pipeline(const struct config *cfg, const struct pgurl *url, st
 			goto done;
 		if (n == 0)
 			break;
-		if (gzip_parallel_write(gz, buf, (size_t)n, err, errlen) != 0)
+		if (compressor_write(&comp, buf, (size_t)n, err, errlen) != 0)
 			goto done;
 		int64_t now = clock_monotonic_ms();
 		if (now - last >= BACKUP_PROGRESS_EVERY_MS) {
 			last = now;
-			prog->bytes_in = gzip_parallel_bytes_in(gz);
+			prog->bytes_in = compressor_bytes_in(&comp);
 			prog->bytes_out = run->bytes_out;
 			prog->elapsed_ms = now - t0;
 			backup_hooks_progress(hooks, prog);
@@ -85,18 +134,18 @@ static int db_run_pipeline(const struct config *cfg, const struct pgurl *url, st
 	if (pgdump_wait(dump, err, errlen) != 0)
 		goto done;
 	prog->phase = "finishing";
-	if (gzip_parallel_finish(gz, err, errlen) != 0)
+	if (compressor_finish(&comp, err, errlen) != 0)
 		goto done;
-	prog->bytes_in = gzip_parallel_bytes_in(gz);
+	prog->bytes_in = compressor_bytes_in(&comp);
 	prog->bytes_out = run->bytes_out;
 	prog->elapsed_ms = clock_monotonic_ms() - t0;
 	backup_hooks_progress(hooks, prog);
 	rc = 0;
 done:
 	pgdump_free(dump);
-	if (gz)
-		prog->bytes_in = gzip_parallel_bytes_in(gz);
-	gzip_parallel_free(gz);
+	if (comp.gz || comp.zstd)
+		prog->bytes_in = compressor_bytes_in(&comp);
+	compressor_free(&comp);
 	free(buf);
 	return rc;
 }
@@ -146,8 +195,8 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 	backup_hooks_to_sink(hooks, sink);
 	char ts[64], name[512];
 	backup_timestamp(ts, sizeof(ts), wall0);
-	if (backup_name_pick(sink, url.dbname, ts, custom, audit_new_id, id, name, sizeof(name),
-	                     err, sizeof(err)) != 0)
+	if (backup_name_pick(sink, url.dbname, ts, custom, cfg->backup.compression, audit_new_id,
+	                     id, name, sizeof(name), err, sizeof(err)) != 0)
 		goto done;
 	if (backup_begin(cfg, id, "backup-db", url_text, NULL, sink, hooks, &audited, note,
 	                 sizeof(note), r, err, sizeof(err)) != 0)
@@ -193,9 +242,16 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 	sha256_finish_hex(run.hash, m.sha256);
 	run.hash = NULL;
 	m.compression_level = cfg->backup.compression_level;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	m.compression_threads = cpus > GZIP_PARALLEL_MAX_THREADS ? GZIP_PARALLEL_MAX_THREADS
-	                                                         : (cpus > 0 ? (int)cpus : 1);
+	if (cfg->backup.compression && strcmp(cfg->backup.compression, "zstd") == 0) {
+		text_printf(m.compression, sizeof(m.compression), "zstd");
+		m.compression_threads = codec_threads(&codec_zstd);
+	} else {
+		text_printf(m.compression, sizeof(m.compression), "gzip");
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		m.compression_threads = cpus > GZIP_PARALLEL_MAX_THREADS
+		                            ? GZIP_PARALLEL_MAX_THREADS
+		                            : (cpus > 0 ? (int)cpus : 1);
+	}
 	text_printf(m.opsdeck_version, sizeof(m.opsdeck_version), "%s", PACKAGE_VERSION);
 	manifest_text = manifest_to_json(&m);
 	if (sink_put(sink, r->manifest_key, manifest_text, strlen(manifest_text), err,

@@ -41,6 +41,14 @@ struct files_run {
 	char **errors;                 /* per entry; NULL when it went up */
 };
 
+/* Files are gzip whatever [backup] compression says: a zstd level above
+ * gzip's range becomes gzip's highest. */
+static int files_level(const struct config *cfg)
+{
+	int level = cfg->backup.compression_level;
+	return level > codec_gzip.level_max ? codec_gzip.level_max : level;
+}
+
 /* Where one file's gzip stream goes: hashed, counted, written. */
 struct file_out {
 	struct sink *sink;
@@ -81,8 +89,7 @@ static int file_upload(struct files_run *fr, size_t index, struct manifest_file 
 	fd = files_open(fr->list, index, err, errlen);
 	if (fd < 0)
 		goto done;
-	gz = codec_new("gzip", CODEC_ENCODE, fr->cfg->backup.compression_level, file_out_write, &o,
-	               err, errlen);
+	gz = codec_new("gzip", CODEC_ENCODE, files_level(fr->cfg), file_out_write, &o, err, errlen);
 	if (!gz)
 		goto done;
 	o.writer = fr->sink->ops->open(fr->sink, key, err, errlen);
@@ -235,7 +242,7 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 		goto done;
 	log_skipped(hooks, &list);
 	/* ts: the run's directory, "TIMESTAMP_ID" */
-	if (backup_name_pick(sink, NULL, stamp, false, audit_new_id, id, ts, sizeof(ts), err,
+	if (backup_name_pick(sink, NULL, stamp, false, NULL, audit_new_id, id, ts, sizeof(ts), err,
 	                     sizeof(err)) != 0)
 		goto done;
 	if (backup_begin(cfg, id, "backup-files", url_text, source, sink, hooks, &audited, note,
@@ -297,7 +304,7 @@ int backup_files(const struct config *cfg, const char *target, const char *sourc
 	text_printf(m.key, sizeof(m.key), "%s", ts);
 	text_printf(m.format, sizeof(m.format), "gzip-each");
 	clock_format_iso8601(m.created, sizeof(m.created), wall0);
-	m.compression_level = cfg->backup.compression_level;
+	m.compression_level = files_level(cfg);
 	m.compression_threads = 1;
 	text_printf(m.opsdeck_version, sizeof(m.opsdeck_version), "%s", PACKAGE_VERSION);
 	struct manifest_file *ok = calloc(list.count ? list.count : 1, sizeof(*ok));

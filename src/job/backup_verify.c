@@ -8,17 +8,19 @@
 #include "model/redact.h"
 #include "job/backup_common.h"
 #include "job/backup_fetch.h"
+#include "repo/backup_codec.h"
 #include "repo/manifest.h"
 #include "repo/sink.h"
 #include "util/text.h"
 
 /* Downloads one object and checks it; 0 or -1 with why. */
-static int verify_object(struct sink *sink, const char *key, const char *sha256, uint64_t stored,
-                         uint64_t plain, const struct backup_hooks *hooks, char *err, size_t errlen)
+static int verify_object(struct sink *sink, const struct codec_ops *codec, const char *key,
+                         const char *sha256, uint64_t stored, uint64_t plain,
+                         const struct backup_hooks *hooks, char *err, size_t errlen)
 {
 	/* the download is what takes the time: the estimate follows it */
 	struct backup_progress p = {.phase = "verifying", .total = stored};
-	struct backup_fetch f = {.codec = "gzip",
+	struct backup_fetch f = {.codec = codec->name,
 	                         .sha256 = sha256,
 	                         .stored = stored,
 	                         .plain = plain,
@@ -44,7 +46,7 @@ int backup_verify(const struct config *cfg, const char *target, const char *key,
 	/* the manifest's key from any of: object, directory, manifest */
 	if (text_ends_with(key, ".json"))
 		text_printf(mkey, sizeof(mkey), "%s", key);
-	else if (text_ends_with(key, ".sql.gz") || text_ends_with(key, ".dump.gz"))
+	else if (backup_db_key(key))
 		text_printf(mkey, sizeof(mkey), "%s.json", key);
 	else
 		text_printf(mkey, sizeof(mkey), "%s.files.json", key);
@@ -61,8 +63,11 @@ int backup_verify(const struct config *cfg, const char *target, const char *key,
 	}
 	if (manifest_parse(text.data ? text.data : "", text.len, &m, err, sizeof(err)) != 0)
 		goto done;
+	const struct codec_ops *codec = codec_for_manifest(&m, err, sizeof(err));
+	if (!codec)
+		goto done;
 	if (strcmp(m.kind, "db") == 0) {
-		if (verify_object(sink, m.key, m.sha256, m.bytes_out, m.bytes_in, hooks, err,
+		if (verify_object(sink, codec, m.key, m.sha256, m.bytes_out, m.bytes_in, hooks, err,
 		                  sizeof(err)) != 0)
 			goto done;
 		text_printf(
@@ -73,7 +78,7 @@ int backup_verify(const struct config *cfg, const char *target, const char *key,
 		    (unsigned long long)m.bytes_in);
 	} else {
 		for (size_t i = 0; i < m.file_count; i++)
-			if (verify_object(sink, m.files[i].key, m.files[i].sha256,
+			if (verify_object(sink, codec, m.files[i].key, m.files[i].sha256,
 			                  m.files[i].stored, m.files[i].size, hooks, err,
 			                  sizeof(err)) != 0)
 				goto done;

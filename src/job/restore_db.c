@@ -15,6 +15,7 @@
 #include "job/backup_fetch.h"
 #include "job/pg_load.h"
 #include "model/redact.h"
+#include "repo/backup_codec.h"
 #include "repo/manifest.h"
 #include "repo/sink.h"
 #include "util/clock.h"
@@ -88,6 +89,8 @@ static int load_manifest(struct sink *sink, const char *key, const char *dbname,
 	} else if (!sha256_valid(m->sha256)) {
 		text_printf(err, errlen,
 		            "the manifest %s has no checksum: the dump cannot be checked", mkey);
+	} else if (!codec_for_manifest(m, err, errlen)) {
+		/* err names the codec this build does not know */
 	} else if (!any && dbname && strcmp(m->database, dbname) != 0) {
 		text_printf(err, errlen,
 		            "%s is a backup of database %s, not of %s ([database] url); give "
@@ -227,8 +230,11 @@ static int restore_into(struct sink *sink, const char *key, const struct manifes
 	if (!(f.load =
 	          pg_load_start(url, o->into, custom, hooks ? hooks->cancel : NULL, err, errlen)))
 		goto failed;
+	const struct codec_ops *codec = codec_for_manifest(m, err, errlen);
+	if (!codec)
+		goto failed;
 	struct backup_progress progress = {.phase = "restoring", .total = m->bytes_out};
-	struct backup_fetch fetch = {.codec = "gzip",
+	struct backup_fetch fetch = {.codec = codec->name,
 	                             .sha256 = m->sha256,
 	                             .stored = m->bytes_out,
 	                             .plain = m->bytes_in,

@@ -20,8 +20,23 @@ void backup_timestamp(char *dst, size_t size, int64_t wall_ms)
 			*p = '-';
 }
 
+/* The dump object suffixes, [custom][zstd]. */
+static const char *const DB_SUFFIXES[2][2] = {
+    {".sql.gz", ".sql.zst"},
+    {".dump.gz", ".dump.zst"},
+};
+
+bool backup_db_key(const char *key)
+{
+	for (int c = 0; c < 2; c++)
+		for (int z = 0; z < 2; z++)
+			if (text_ends_with(key, DB_SUFFIXES[c][z]))
+				return true;
+	return false;
+}
+
 void backup_db_name(char *dst, size_t size, const char *database, const char *timestamp,
-                    bool custom)
+                    bool custom, const char *compression)
 {
 	char db[128];
 	text_printf(db, sizeof(db), "%s", database && *database ? database : "postgres");
@@ -31,19 +46,20 @@ void backup_db_name(char *dst, size_t size, const char *database, const char *ti
 		      c == '.' || c == '_' || c == '-'))
 			*p = '_';
 	}
-	text_printf(dst, size, "%s_%s%s", db, timestamp, custom ? ".dump.gz" : ".sql.gz");
+	bool zstd = compression && strcmp(compression, "zstd") == 0;
+	text_printf(dst, size, "%s_%s%s", db, timestamp, DB_SUFFIXES[custom][zstd]);
 }
 
 int backup_name_pick(struct sink *sink, const char *database, const char *timestamp, bool custom,
-                     void (*new_id)(char *id), char *id, char *name, size_t size, char *err,
-                     size_t errlen)
+                     const char *compression, void (*new_id)(char *id), char *id, char *name,
+                     size_t size, char *err, size_t errlen)
 {
 	for (int attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
 		char stamp[128];
 		new_id(id);
 		text_printf(stamp, sizeof(stamp), "%s_%.*s", timestamp, RUN_ID_DIGITS, id);
 		if (database)
-			backup_db_name(name, size, database, stamp, custom);
+			backup_db_name(name, size, database, stamp, custom, compression);
 		else
 			text_printf(name, size, "%s", stamp);
 		bool taken = false;

@@ -1,7 +1,8 @@
 /* backup_name.h - the names of backups at a target, in one place.
  *
  * A database dump is PREFIX/DB_TIMESTAMP_RUNID.sql.gz (custom format:
- * .dump.gz), its manifest the same name with ".json"; a files backup is the
+ * .dump.gz; with [backup] compression = zstd .sql.zst and .dump.zst), its
+ * manifest the same name with ".json"; a files backup is the
  * directory PREFIX/TIMESTAMP_RUNID/ with PREFIX/TIMESTAMP_RUNID.files.json
  * (repo/manifest.h). backup_timestamp and backup_db_name are pure.
  */
@@ -16,10 +17,15 @@
  * seed names it). */
 void backup_timestamp(char *dst, size_t size, int64_t wall_ms);
 
-/* "shop_2026-...Z.sql.gz" (custom: .dump.gz); characters of the database
- * name other than [A-Za-z0-9._-] become '_'. */
+/* "shop_2026-...Z.sql.gz" (custom: .dump.gz; compression "zstd": .sql.zst,
+ * .dump.zst; NULL or "gzip": .gz); characters of the database name other
+ * than [A-Za-z0-9._-] become '_'. */
 void backup_db_name(char *dst, size_t size, const char *database, const char *timestamp,
-                    bool custom);
+                    bool custom, const char *compression);
+
+/* Whether key names a database dump object: it ends in one of the suffixes
+ * above (.sql.gz, .dump.gz, .sql.zst, .dump.zst). */
+bool backup_db_key(const char *key);
 
 /* The name of a new backup at an open sink (repo/sink.h): the seed's name
  * with the run's id after the timestamp, "shop_2026-...-123Z_1a2b3c4d.sql.gz"
@@ -31,8 +37,8 @@ void backup_db_name(char *dst, size_t size, const char *database, const char *ti
  * 0, or -1 with why (the target cannot be listed, or no free name). */
 struct sink;
 int backup_name_pick(struct sink *sink, const char *database, const char *timestamp, bool custom,
-                     void (*new_id)(char *id), char *id, char *name, size_t size, char *err,
-                     size_t errlen);
+                     const char *compression, void (*new_id)(char *id), char *id, char *name,
+                     size_t size, char *err, size_t errlen);
 
 /* When the backup named key began, from the timestamp in its name (the
  * first "YYYY-MM-DDTHH-MM-SS-mmmZ" in it, as backup_timestamp writes it):

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "repo/backup_name.h"
 #include "repo/manifest.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -104,7 +105,7 @@ int catalog_list(struct sink *sink, bool check, struct backup_entry **entries, s
 	for (size_t i = 0; i < n; i++) {
 		const char *key = objs[i].key;
 		char *slash = strchr(key, '/');
-		if (!slash && (text_ends_with(key, ".sql.gz") || text_ends_with(key, ".dump.gz"))) {
+		if (!slash && backup_db_key(key)) {
 			char mkey[1200];
 			text_printf(mkey, sizeof(mkey), "%s.json", key);
 			out[k].key = xstrdup(key);

@@ -120,7 +120,7 @@ char *manifest_to_json(const struct manifest *m)
 	if (m->sha256[0])
 		add_string(o, "sha256", m->sha256);
 	json_object *c = json_object_new_object();
-	add_string(c, "algorithm", "gzip");
+	add_string(c, "algorithm", m->compression[0] ? m->compression : "gzip");
 	add_int(c, "level", m->compression_level);
 	add_int(c, "threads", m->compression_threads);
 	json_object_object_add(o, "compression", c);
@@ -235,9 +235,19 @@ int manifest_parse(const char *text, size_t len, struct manifest *m, char *err, 
 		goto done;
 	}
 	json_object *c;
+	/* "compression": {"algorithm": "zstd", ...}, or just "zstd"; absent: gzip */
+	snprintf(m->compression, sizeof(m->compression), "gzip");
 	if (json_object_object_get_ex(o, "compression", &c)) {
-		m->compression_level = (int)get_int(c, "level");
-		m->compression_threads = (int)get_int(c, "threads");
+		if (json_object_is_type(c, json_type_string)) {
+			snprintf(m->compression, sizeof(m->compression), "%s",
+			         json_object_get_string(c));
+		} else {
+			get_string(c, "algorithm", m->compression, sizeof(m->compression));
+			if (!m->compression[0])
+				snprintf(m->compression, sizeof(m->compression), "gzip");
+			m->compression_level = (int)get_int(c, "level");
+			m->compression_threads = (int)get_int(c, "threads");
+		}
 	}
 	json_object *files;
 	if (json_object_object_get_ex(o, "files", &files) &&

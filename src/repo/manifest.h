@@ -35,6 +35,7 @@ struct manifest {
 	uint64_t bytes_in;            /* uncompressed */
 	uint64_t bytes_out;           /* compressed, as stored */
 	char sha256[SHA256_HEX_SIZE]; /* of the compressed object (db) */
+	char compression[8];          /* "gzip" or "zstd"; "" reads as gzip (older manifests) */
 	int compression_level;
 	int compression_threads;
 	char pg_dump_version[128];

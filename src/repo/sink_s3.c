@@ -22,6 +22,7 @@
 
 #include "s3/s3.h"
 #include "util/sanitize.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 #define S3_INFLIGHT 2
@@ -110,8 +111,10 @@ static void uploads_join_all(struct sink_writer *w)
 static int part_send(struct sink_writer *w, char *err, size_t errlen)
 {
 	if (!w->mp) {
-		w->mp =
-		    s3_multipart_begin(w->sink->client, w->key, "application/gzip", err, errlen);
+		/* the media type by the key's suffix: .zst, else gzip */
+		const char *type =
+		    text_ends_with(w->key, ".zst") ? "application/zstd" : "application/gzip";
+		w->mp = s3_multipart_begin(w->sink->client, w->key, type, err, errlen);
 		if (!w->mp)
 			return -1;
 	}

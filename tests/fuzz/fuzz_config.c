@@ -14,6 +14,7 @@
 #include "fuzz.h"
 
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -58,7 +59,9 @@ static void check_loaded(const struct config *cfg)
 	FUZZ_CHECK(cfg->backup.files_pattern_count <= CONFIG_MAX_PATTERNS);
 	for (size_t i = 0; i < cfg->backup.files_pattern_count; i++)
 		FUZZ_CHECK(cfg->backup.files_patterns[i] != NULL);
-	FUZZ_CHECK(cfg->backup.compression_level >= 1 && cfg->backup.compression_level <= 9);
+	FUZZ_CHECK(cfg->backup.compression_level >= 1 &&
+	           cfg->backup.compression_level <=
+	               (strcmp(cfg->backup.compression, "zstd") == 0 ? 19 : 9));
 	FUZZ_CHECK(cfg->database.url && cfg->redis.url && cfg->backup.target);
 	char err[512];
 	struct pgurl pg;

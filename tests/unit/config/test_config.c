@@ -186,6 +186,7 @@ static void test_defaults_without_any_file(void **state)
 	assert_int_equal(cfg.backup.files_pattern_count, 1);
 	assert_string_equal(cfg.backup.files_patterns[0], "**/*");
 	assert_string_equal(cfg.backup.format, "plain");
+	assert_string_equal(cfg.backup.compression, "gzip");
 	assert_int_equal(cfg.backup.compression_level, 6);
 	assert_true(cfg.thresholds.error_rate == 0.05);
 	assert_int_equal(cfg.thresholds.avg_response_ms, 1000);
@@ -446,6 +447,7 @@ static void test_example_file_shows_the_defaults(void **state)
 	SAME_NUMBER(backup.files_pattern_count);
 	SAME_STRING(backup.files_patterns[0]);
 	SAME_STRING(backup.format);
+	SAME_STRING(backup.compression);
 	SAME_NUMBER(backup.compression_level);
 	SAME_NUMBER(backup.keep_last);
 	SAME_NUMBER(backup.keep_daily);
@@ -620,15 +622,19 @@ static void test_bad_numbers_and_durations(void **state)
 	check_file_error(fx, "[database]\nslow_query_ms = 0\n", 2,
 	                 "slow_query_ms: 0 is out of range (1 to 86400000)");
 	check_file_error(fx, "[backup]\ncompression_level = 10\n", 2,
-	                 "compression_level: 10 is out of range (1 to 9)");
+	                 "compression_level: 10 is out of range for gzip (1 to 9)");
+	check_file_error(fx, "[backup]\ncompression = gzip\ncompression_level = 12\n", 3,
+	                 "compression_level: 12 is out of range for gzip (1 to 9)");
 	check_file_error(fx, "[backup]\ncompression_level = 0\n", 2,
-	                 "compression_level: 0 is out of range (1 to 9)");
+	                 "compression_level: 0 is out of range (1 to 19)");
 	check_file_error(fx, "[backup]\n\nkeep_daily = -1\n", 3,
 	                 "keep_daily: -1 is out of range (0 to 100000)");
 	check_file_error(fx, "[backup]\nkeep_monthly = many\n", 2,
 	                 "keep_monthly: 'many' is not a whole number");
 	check_file_error(fx, "[backup]\ntimeout = soon\n", 2,
 	                 "timeout: 'soon' is not a duration (use e.g. 3s, 500ms, 5m)");
+	check_file_error(fx, "[backup]\ncompression = zstd\ncompression_level = 20\n", 3,
+	                 "compression_level: 20 is out of range (1 to 19)");
 	check_file_error(fx, "[thresholds]\nerror_rate = 1.5\n", 2,
 	                 "error_rate: 1.5 is out of range (0 to 1, or 0% to 100%)");
 	check_file_error(fx, "[thresholds]\nconnections_ratio = lots\n", 2,
@@ -670,11 +676,28 @@ static void test_numbers_in_other_forms(void **state)
 	config_free(&cfg);
 }
 
+static void test_zstd_compression(void **state)
+{
+	struct fixture *fx = *state;
+	const char *path = write_file(fx, "z.conf",
+	                              "[backup]\n"
+	                              "compression = zstd\n"
+	                              "compression_level = 19\n",
+	                              0600);
+	struct config cfg;
+	load_ok(path, &cfg);
+	assert_string_equal(cfg.backup.compression, "zstd");
+	assert_int_equal(cfg.backup.compression_level, 19);
+	config_free(&cfg);
+}
+
 static void test_bad_strings(void **state)
 {
 	struct fixture *fx = *state;
 	check_file_error(fx, "[backup]\nformat = tar\n", 2,
 	                 "format: 'tar' is not a backup format (use plain or custom)");
+	check_file_error(fx, "[backup]\ncompression = lz4\n", 2,
+	                 "compression: 'lz4' is not a backup compression (use gzip or zstd)");
 	check_file_error(
 	    fx, "[database]\nrequest_log = Request Log\n", 2,
 	    "request_log: 'Request Log' is not a table name (letters, digits and _, at "
@@ -1239,6 +1262,7 @@ int main(void)
 	    T(test_bad_numbers_and_durations),
 	    T(test_numbers_in_other_forms),
 	    T(test_bad_strings),
+	    T(test_zstd_compression),
 	    T(test_malformed_urls),
 	    T(test_good_urls),
 	    T(test_expansion_errors),

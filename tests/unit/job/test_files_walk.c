@@ -258,13 +258,23 @@ static void test_naming(void **state)
 	char ts[64], name[256];
 	backup_timestamp(ts, sizeof(ts), 1795775102123LL); /* 2026-11-27T10:25:02.123Z */
 	assert_string_equal(ts, "2026-11-27T10-25-02-123Z");
-	backup_db_name(name, sizeof(name), "shop", ts, false);
+	backup_db_name(name, sizeof(name), "shop", ts, false, NULL);
 	assert_string_equal(name, "shop_2026-11-27T10-25-02-123Z.sql.gz");
-	backup_db_name(name, sizeof(name), "shop", ts, true);
+	backup_db_name(name, sizeof(name), "shop", ts, true, NULL);
 	assert_string_equal(name, "shop_2026-11-27T10-25-02-123Z.dump.gz");
 	/* a database name cannot make a path or inject anything */
-	backup_db_name(name, sizeof(name), "../x y;rm", ts, false);
+	backup_db_name(name, sizeof(name), "../x y;rm", ts, false, NULL);
 	assert_string_equal(name, ".._x_y_rm_2026-11-27T10-25-02-123Z.sql.gz");
+	backup_db_name(name, sizeof(name), "shop", ts, false, "zstd");
+	assert_string_equal(name, "shop_2026-11-27T10-25-02-123Z.sql.zst");
+	backup_db_name(name, sizeof(name), "shop", ts, true, "zstd");
+	assert_string_equal(name, "shop_2026-11-27T10-25-02-123Z.dump.zst");
+	backup_db_name(name, sizeof(name), "shop", ts, true, "gzip");
+	assert_string_equal(name, "shop_2026-11-27T10-25-02-123Z.dump.gz");
+	assert_true(backup_db_key("shop_x.sql.zst"));
+	assert_true(backup_db_key("shop_x.dump.gz"));
+	assert_false(backup_db_key("shop_x.sql.zst.json"));
+	assert_false(backup_db_key("2026/a.png.gz"));
 }
 
 static void test_key_valid(void **state)

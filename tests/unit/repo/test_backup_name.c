@@ -87,18 +87,23 @@ static void test_first_id_when_free(void **state)
 {
 	struct target *t = *state;
 	char id[AUDIT_ID_SIZE], name[256], err[256] = "";
-	assert_int_equal(backup_name_pick(t->sink, "shop", TS, false, fixed_id, id, name,
+	assert_int_equal(backup_name_pick(t->sink, "shop", TS, false, NULL, fixed_id, id, name,
 	                                  sizeof(name), err, sizeof(err)),
 	                 0);
 	assert_string_equal(name, "shop_" TS "_aaaaaaaa.sql.gz");
 	assert_string_equal(id, "aaaaaaaa-0000-4000-8000-000000000000");
 	next_letter = 0;
-	assert_int_equal(backup_name_pick(t->sink, "shop", TS, true, fixed_id, id, name,
+	assert_int_equal(backup_name_pick(t->sink, "shop", TS, true, NULL, fixed_id, id, name,
 	                                  sizeof(name), err, sizeof(err)),
 	                 0);
 	assert_string_equal(name, "shop_" TS "_aaaaaaaa.dump.gz");
 	next_letter = 0;
-	assert_int_equal(backup_name_pick(t->sink, NULL, TS, false, fixed_id, id, name,
+	assert_int_equal(backup_name_pick(t->sink, "shop", TS, false, "zstd", fixed_id, id, name,
+	                                  sizeof(name), err, sizeof(err)),
+	                 0);
+	assert_string_equal(name, "shop_" TS "_aaaaaaaa.sql.zst");
+	next_letter = 0;
+	assert_int_equal(backup_name_pick(t->sink, NULL, TS, false, NULL, fixed_id, id, name,
 	                                  sizeof(name), err, sizeof(err)),
 	                 0);
 	assert_string_equal(name, TS "_aaaaaaaa");
@@ -113,7 +118,7 @@ static void test_taken_names_are_skipped(void **state)
 	touch(t, "shop_" TS "_aaaaaaaa.sql.gz");
 	touch(t, "shop_" TS "_bbbbbbbb.sql.gz.partial");
 	touch(t, "shop_" TS "_cccccccc.sql.gz.json");
-	assert_int_equal(backup_name_pick(t->sink, "shop", TS, false, fixed_id, id, name,
+	assert_int_equal(backup_name_pick(t->sink, "shop", TS, false, NULL, fixed_id, id, name,
 	                                  sizeof(name), err, sizeof(err)),
 	                 0);
 	assert_string_equal(name, "shop_" TS "_dddddddd.sql.gz");
@@ -127,7 +132,7 @@ static void test_files_directory_taken(void **state)
 	touch(t, TS "_aaaaaaaa.files.json");
 	snprintf(path, sizeof(path), "%s/%s", t->dir, TS "_bbbbbbbb");
 	assert_int_equal(mkdir(path, 0700), 0);
-	assert_int_equal(backup_name_pick(t->sink, NULL, TS, false, fixed_id, id, name,
+	assert_int_equal(backup_name_pick(t->sink, NULL, TS, false, NULL, fixed_id, id, name,
 	                                  sizeof(name), err, sizeof(err)),
 	                 0);
 	assert_string_equal(name, TS "_cccccccc");
@@ -145,7 +150,7 @@ static void test_gives_up(void **state)
 	struct target *t = *state;
 	char id[AUDIT_ID_SIZE], name[256], err[256] = "";
 	touch(t, "shop_" TS "_aaaaaaaa.sql.gz");
-	assert_int_equal(backup_name_pick(t->sink, "shop", TS, false, same_id, id, name,
+	assert_int_equal(backup_name_pick(t->sink, "shop", TS, false, NULL, same_id, id, name,
 	                                  sizeof(name), err, sizeof(err)),
 	                 -1);
 	assert_non_null(strstr(err, "no free name"));

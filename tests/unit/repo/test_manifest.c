@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "repo/backup_codec.h"
 #include "repo/manifest.h"
+
+#define SHA "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 #include "util/sanitize.h"
 
 static void test_sha256_vectors(void **state)
@@ -66,10 +69,64 @@ static void test_db_round_trip(void **state)
 	assert_int_equal(back.bytes_out, m.bytes_out);
 	assert_int_equal(back.duration_ms, 1234);
 	assert_int_equal(back.compression_level, 6);
+	assert_string_equal(back.compression, "gzip"); /* not set: gzip */
 	assert_string_equal(back.server_version, "15.8");
 	assert_string_equal(back.pg_dump_version, "pg_dump (PostgreSQL) 15.8");
 	manifest_free_files(&back);
 	free(text);
+	strcpy(m.compression, "zstd");
+	text = manifest_to_json(&m);
+	assert_non_null(strstr(text, "\"algorithm\": \"zstd\""));
+	assert_int_equal(manifest_parse(text, strlen(text), &back, err, sizeof(err)), 0);
+	assert_string_equal(back.compression, "zstd");
+	assert_int_equal(back.compression_level, 6);
+	assert_int_equal(back.compression_threads, 4);
+	manifest_free_files(&back);
+	free(text);
+}
+
+/* Which codec reads a backup back: the manifest's, gzip when it names none
+ * (written before zstd), and none for a name this opsdeck does not know. */
+static void test_codec_for_manifest(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+	    /* no "compression" at all */
+	    "{\"manifest_version\": 1, \"kind\": \"db\", \"key\": \"a.sql.gz\", "
+	    "\"bytes_in\": 1, \"bytes_out\": 1, \"sha256\": \"" SHA "\"}",
+	    /* the object without "algorithm" */
+	    "{\"manifest_version\": 1, \"kind\": \"db\", \"key\": \"a.sql.gz\", "
+	    "\"bytes_in\": 1, \"bytes_out\": 1, \"sha256\": \"" SHA "\", "
+	    "\"compression\": {\"level\": 6}}",
+	    "{\"manifest_version\": 1, \"kind\": \"db\", \"key\": \"a.sql.zst\", "
+	    "\"bytes_in\": 1, \"bytes_out\": 1, \"sha256\": \"" SHA "\", "
+	    "\"compression\": {\"algorithm\": \"zstd\", \"level\": 3}}",
+	    /* a bare name */
+	    "{\"manifest_version\": 1, \"kind\": \"db\", \"key\": \"a.sql.zst\", "
+	    "\"bytes_in\": 1, \"bytes_out\": 1, \"sha256\": \"" SHA "\", "
+	    "\"compression\": \"zstd\"}",
+	    "{\"manifest_version\": 1, \"kind\": \"db\", \"key\": \"a.sql.lz\", "
+	    "\"bytes_in\": 1, \"bytes_out\": 1, \"sha256\": \"" SHA "\", "
+	    "\"compression\": {\"algorithm\": \"lz4\\u001b\"}}",
+	};
+	static const char *const want[] = {"gzip", "gzip", "zstd", "zstd", NULL};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct manifest m;
+		char err[256] = "";
+		assert_int_equal(manifest_parse(texts[i], strlen(texts[i]), &m, err, sizeof(err)),
+		                 0);
+		const struct codec_ops *ops = codec_for_manifest(&m, err, sizeof(err));
+		if (want[i]) {
+			assert_non_null(ops);
+			assert_string_equal(ops->name, want[i]);
+		} else {
+			assert_null(ops);
+			/* the name as read, without its control character */
+			assert_null(strchr(err, '\x1b'));
+			assert_non_null(strstr(err, "unknown compression 'lz4"));
+		}
+		manifest_free_files(&m);
+	}
 }
 
 /* A files manifest of run "T" listing files. */
@@ -178,6 +235,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sha256_vectors),
 	    cmocka_unit_test(test_db_round_trip),
+	    cmocka_unit_test(test_codec_for_manifest),
 	    cmocka_unit_test(test_files_round_trip),
 	    cmocka_unit_test(test_files_names_not_utf8),
 	    cmocka_unit_test(test_bad_manifests_refused),
