@@ -10,13 +10,7 @@
 stack_use pg
 
 src=rdash_src_$$
-bk_createdb "$src"
-bk_psql "$src" "CREATE TABLE items (id int PRIMARY KEY, name text);
-	INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 1234) g;" >/dev/null
-mkdir -p target
-bk_config opsdeck.conf "file://$TEST_DIR/target" \
-	"postgresql://app:$PGPASSWORD@127.0.0.1:$PGPORT/$src"
-assert_exit 0 "$OPSDECK" -c opsdeck.conf backup db
+bk_backed_up_items "$src" 1234
 into=${src}_restore_$(date -u +%Y%m%d)
 on_exit psql_super "DROP DATABASE IF EXISTS \"$into\" WITH (FORCE)"
 

@@ -11,13 +11,7 @@
 stack_use pg
 
 src=rdash_src_$$
-bk_createdb "$src"
-bk_psql "$src" "CREATE TABLE items (id int PRIMARY KEY, name text);
-	INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 12) g;" >/dev/null
-mkdir -p target
-bk_config opsdeck.conf "file://$TEST_DIR/target" \
-	"postgresql://app:$PGPASSWORD@127.0.0.1:$PGPORT/$src"
-assert_exit 0 "$OPSDECK" -c opsdeck.conf backup db
+bk_backed_up_items "$src" 12
 key=$(cd target && ls -- *.sql.gz)
 into=${src}_restore_$(date -u +%Y%m%d)
 created() { psql_super "SELECT count(*) FROM pg_database WHERE datname LIKE 'rdash_src_$$%'"; }
