@@ -74,6 +74,7 @@ struct config_backup {
 	size_t files_pattern_count;
 	char *format;          /* "plain" (default) or "custom" */
 	int compression_level; /* 1..9, default 6 */
+	char *restore_url;     /* restore's connection; "" means [database] url */
 };
 
 struct config_thresholds {

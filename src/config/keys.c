@@ -62,6 +62,7 @@ const struct config_key config_keys[] = {
     {KEY("backup", "format", TYPE_STRING, backup.format, "plain"), .check = CHECK_BACKUP_FORMAT},
     {KEY("backup", "compression_level", TYPE_INT, backup.compression_level, "6"), .min = 1,
      .max = 9},
+    {KEY("backup", "restore_url", TYPE_STRING, backup.restore_url, ""), .check = CHECK_PG_URL},
 
     {KEY("thresholds", "error_rate", TYPE_RATIO, thresholds.error_rate, "0.05"), .min = 0,
      .max = 1},
