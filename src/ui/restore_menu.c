@@ -9,6 +9,7 @@
 
 #include "config/pgurl.h"
 #include "job/backup.h"
+#include "job/restore_db.h"
 #include "job/runner.h"
 #include "ui/restore_dialog.h"
 #include "util/clock.h"
@@ -79,13 +80,32 @@ static void task_progress(struct restore_task *t, uint64_t done, uint64_t total,
 	job_report(t->job, done, total, "%s", line);
 }
 
+static void task_hook_progress(void *ctx, const struct backup_progress *p)
+{
+	struct restore_task *t = ctx;
+	task_progress(t, p->bytes_in, p->total, p->elapsed_ms, false);
+}
+
+static bool task_hook_cancelled(void *ctx)
+{
+	struct restore_task *t = ctx;
+	return job_cancelled(t->job);
+}
+
+/* The restore engine (job/restore_db.h) with the audit records, the
+ * read-only refusal and the drop of a failed restore; the dialog has
+ * asked for the typed confirmation. */
 static int task_restore(struct restore_task *t)
 {
-	/* wired to the restore engine (job/restore.h) */
-	(void)task_progress;
-	job_set_result(t->job, "the restore engine is not part of this build; %s was not created",
-	               t->database);
-	return -1;
+	struct backup_hooks hooks = {.progress = task_hook_progress,
+	                             .cancelled = task_hook_cancelled,
+	                             .ctx = t,
+	                             .cancel = job_cancel_flag(t->job)};
+	struct restore_db_options o = {.key = t->key, .into = t->database};
+	struct restore_db_result r;
+	int rc = restore_db(t->cfg, &o, &hooks, &r);
+	job_set_result(t->job, "%s", r.message);
+	return rc;
 }
 
 static int task_work(struct job *job, void *arg)

@@ -1,7 +1,8 @@
 /* restore_menu.h - the backup menu's Restore…: the jobs behind the steps of
  * restore_dialog.c. The catalog is listed on a job (job/runner.h) so a slow
  * target never stalls the dashboard; the restore itself runs on another,
- * through the restore engine (job/restore.h), its progress reported at
+ * through the restore engine (job/restore_db.h: the audit records, the
+ * read-only refusal, the drop of a failed restore), its progress reported at
  * most every RESTORE_MENU_REPORT_MS so a fast stream does not make the
  * screen redraw without pause. Closing the dialog leaves a restore
  * running; restore_menu_open shows it again. All functions are for the UI

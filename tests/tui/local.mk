@@ -14,8 +14,4 @@ TUI_TESTS = \
 	tests/tui/read_only.sh tests/tui/no_color.sh \
 	tests/tui/slow_queries_clear.sh
 TESTS += $(TUI_TESTS)
-# The dashboard's restore runs once ui/restore_menu.c calls the database
-# restore engine (issue 17, job/restore*.h); until then it says so and this
-# fails. An XPASS means it is wired: drop it from here.
-XFAIL_TESTS = tests/tui/restore.sh
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh
