@@ -44,17 +44,21 @@ void backup_dialog_hide(struct backup_dialog *d, struct ui_state *st)
 void backup_dialog_menu(struct backup_dialog *d, struct ui_state *st)
 {
 	d->step = BACKUP_STEP_MENU;
-	backup_dialog_show(d, st, "d/f/l/v choose  Esc close",
+	backup_dialog_show(d, st, "d/f/l/v/r choose  Esc close",
 	                   "Target: %s\n\n"
 	                   "  d  back up the database (pg_dump, gzip, streamed to the target)\n"
 	                   "  f  back up the files of %s\n"
 	                   "  l  list the backups at the target\n"
 	                   "  v  verify the newest database backup (download, SHA-256, gunzip)\n"
+	                   "  r  %s\n"
 	                   "%s",
 	                   backup_dialog_target(d->cfg),
 	                   d->cfg->backup.files_source && *d->cfg->backup.files_source
 	                       ? d->cfg->backup.files_source
 	                       : "[backup] files_source (not configured)",
+	                   d->cfg->recovery.read_only
+	                       ? "restore... refused in read-only mode: it creates a database"
+	                       : "restore... a database backup into a new database",
 	                   d->cfg->recovery.read_only
 	                       ? "\nRead-only mode: backups still run (they only add objects "
 	                         "at the target); recovery actions are dry runs only.\n"
@@ -118,6 +122,9 @@ enum backup_effect backup_dialog_key(struct backup_dialog *d, const struct ui_ke
 		if (esc || ch == 'q') {
 			d->step = BACKUP_STEP_IDLE;
 			backup_dialog_hide(d, st);
+		} else if (ch == 'r') {
+			d->step = BACKUP_STEP_RESTORE;
+			return BACKUP_EFFECT_RESTORE;
 		} else if (ch == 'd' || ch == 'f' || ch == 'l' || ch == 'v') {
 			return dialog_choose(d, st,
 			                     ch == 'd'   ? BACKUP_KIND_DB

@@ -2,12 +2,11 @@
  * without its jobs: the step it is at, what each key does to it, and what
  * it shows in ui_state's DIALOG_TEXT (title "Backups", text, footer).
  *
- * Steps: MENU (d/f/l/v) → CONFIRM (the target shown; a listing needs no
- * confirmation) → RUNNING (progress; c asks CANCEL_ASK) → DONE (the
- * result). A key returns the effect backup_menu.c carries out (start the
- * job, cancel it, show its progress). Backups run in read-only mode too:
- * they only add objects at the target, and the menu says so. Pure: no I/O, no threads, no
- * curses, so the tests drive it key by key.
+ * Steps: MENU (d/f/l/v, r: RESTORE, handed to restore_menu.h) → CONFIRM (the target shown; a
+ * listing needs no confirmation) → RUNNING (progress; c asks CANCEL_ASK) → DONE (the result). A key
+ * returns the effect backup_menu.c carries out (start the job, cancel it, show its progress).
+ * Backups run in read-only mode too: they only add objects at the target, and the menu says so.
+ * Pure: no I/O, no threads, no curses, so the tests drive it key by key.
  */
 #ifndef OPSDECK_UI_BACKUP_DIALOG_H
 #define OPSDECK_UI_BACKUP_DIALOG_H
@@ -26,6 +25,7 @@ enum backup_step {
 	BACKUP_STEP_RUNNING,
 	BACKUP_STEP_CANCEL_ASK,
 	BACKUP_STEP_DONE,
+	BACKUP_STEP_RESTORE, /* r: the Restore… dialog (restore_dialog.h) owns the keys */
 };
 
 enum backup_kind {
@@ -44,6 +44,7 @@ enum backup_effect {
 	BACKUP_EFFECT_START,        /* start the job of `kind` */
 	BACKUP_EFFECT_CANCEL_JOB,   /* cancel the running job, then show its progress */
 	BACKUP_EFFECT_SHOW_RUNNING, /* show the running job's progress */
+	BACKUP_EFFECT_RESTORE,      /* open Restore… (restore_menu.h) */
 };
 
 struct backup_dialog {

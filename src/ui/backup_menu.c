@@ -13,6 +13,7 @@
 #include "job/runner.h"
 #include "model/snapshot.h"
 #include "ui/backup_dialog.h"
+#include "ui/restore_menu.h"
 #include "util/clock.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -34,6 +35,7 @@ struct backup_menu {
 	int wake_fd;
 	struct backup_dialog dialog;
 	struct menu_task *task;
+	struct restore_menu *restore; /* r: Restore… */
 	int64_t last_activity_ms;
 	char result[UI_DIALOG_TEXT];
 	/* the periodic listing for the diagnosis */
@@ -180,6 +182,7 @@ struct backup_menu *backup_menu_new(const struct config *cfg, int wake_fd)
 	m->cfg = cfg;
 	m->wake_fd = wake_fd;
 	m->dialog.cfg = cfg;
+	m->restore = restore_menu_new(cfg, wake_fd);
 	pthread_mutex_init(&m->status_lock, NULL);
 	return m;
 }
@@ -263,6 +266,7 @@ void backup_menu_free(struct backup_menu *m)
 	if (!m)
 		return;
 	backup_menu_stop(m, NULL, 0);
+	restore_menu_free(m->restore);
 	atomic_store(&m->probe_cancel, 1); /* a listing in flight stops at once */
 	if (m->probe_started)
 		pthread_join(m->probe_thread, NULL);
@@ -280,6 +284,12 @@ static void show_running(struct backup_menu *m, struct ui_state *st)
 void backup_menu_open(struct backup_menu *m, struct ui_state *st)
 {
 	struct backup_dialog *d = &m->dialog;
+	if (restore_menu_running(m->restore)) {
+		d->step = BACKUP_STEP_RESTORE;
+		d->shown = true;
+		restore_menu_open(m->restore, st);
+		return;
+	}
 	if (m->task && (d->step == BACKUP_STEP_RUNNING || d->step == BACKUP_STEP_CANCEL_ASK)) {
 		d->step = BACKUP_STEP_RUNNING;
 		show_running(m, st);
@@ -320,10 +330,33 @@ static void start(struct backup_menu *m, struct ui_state *st, struct activity_lo
 	show_running(m, st);
 }
 
+/* A key for Restore…; leaving it shows the menu again, hiding it (a
+ * restore running) takes the dialog off the screen. */
+static void restore_key(struct backup_menu *m, const struct ui_key_event *ev, struct ui_state *st,
+                        struct activity_log *log)
+{
+	bool hidden = false;
+	if (restore_menu_key(m->restore, ev, st, log, &hidden))
+		return;
+	if (hidden) {
+		backup_dialog_hide(&m->dialog, st);
+		return;
+	}
+	st->dialog_scroll = 0;
+	backup_dialog_menu(&m->dialog, st);
+}
+
 void backup_menu_key(struct backup_menu *m, const struct ui_key_event *ev, struct ui_state *st,
                      struct activity_log *log)
 {
+	if (m->dialog.step == BACKUP_STEP_RESTORE) {
+		restore_key(m, ev, st, log);
+		return;
+	}
 	switch (backup_dialog_key(&m->dialog, ev, st)) {
+	case BACKUP_EFFECT_RESTORE:
+		restore_menu_open(m->restore, st);
+		break;
 	case BACKUP_EFFECT_NONE:
 		break;
 	case BACKUP_EFFECT_START:
@@ -347,6 +380,7 @@ void backup_menu_key(struct backup_menu *m, const struct ui_key_event *ev, struc
 void backup_menu_poll(struct backup_menu *m, struct ui_state *st, struct activity_log *log)
 {
 	probe_maybe(m, false);
+	restore_menu_poll(m->restore, st, log);
 	if (!m->task)
 		return;
 	struct job_progress p;

@@ -18,6 +18,8 @@ libopsdeck_a_SOURCES += \
 	src/ui/recovery.c src/ui/recovery.h \
 	src/ui/backup_dialog.c src/ui/backup_dialog.h \
 	src/ui/backup_menu.c src/ui/backup_menu.h \
+	src/ui/restore_dialog.c src/ui/restore_dialog.h \
+	src/ui/restore_menu.c src/ui/restore_menu.h \
 	src/ui/keys.c src/ui/keys.h \
 	src/ui/notice.c src/ui/notice.h \
 	src/ui/dashboard.c src/ui/dashboard.h src/ui/dashboard_impl.h src/ui/dashboard_keys.c

@@ -21,6 +21,10 @@
 #   bk_fake_pg_dump FILE MB SLEEP   a pg_dump stand-in: MB MiB of random bytes,
 #                           then sleeps SLEEP s (for SIGTERM / S3-down tests)
 #   bk_s3_keys PREFIX       the keys under PREFIX in the stack's bucket
+#   bk_backed_up_items DB ROWS [LINES]  bk_createdb DB with a table items of
+#                           ROWS rows (id, 'item ' || id), opsdeck.conf for it
+#                           and a file://$TEST_DIR/target (LINES: more
+#                           [backup] keys), and one backup db
 
 BK_ENDPOINT=
 
@@ -118,4 +122,15 @@ EOF
 
 bk_s3_keys() {
 	s3 ls "$1" | cut -d' ' -f2-
+}
+
+bk_backed_up_items() {
+	local db=$1 rows=$2 extra=${3:-}
+	bk_createdb "$db"
+	bk_psql "$db" "CREATE TABLE items (id int PRIMARY KEY, name text);
+		INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, $rows) g;" >/dev/null
+	mkdir -p "$TEST_DIR/target"
+	bk_config opsdeck.conf "file://$TEST_DIR/target" \
+		"postgresql://app:$PGPASSWORD@127.0.0.1:$PGPORT/$db" "$extra"
+	assert_exit 0 "$OPSDECK" -c opsdeck.conf backup db
 }

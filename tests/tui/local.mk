@@ -7,7 +7,7 @@ TUI_TESTS = \
 	tests/tui/no_tty.sh \
 	tests/tui/recovery.sh tests/tui/recovery_query.sh tests/tui/recovery_lock.sh \
 	tests/tui/locks_blocker.sh tests/tui/locks_view.sh \
-	tests/tui/backup_menu.sh \
+	tests/tui/backup_menu.sh tests/tui/restore_dialog.sh tests/tui/restore.sh \
 	tests/tui/small_terminal.sh \
 	tests/tui/themes.sh \
 	tests/tui/backup_cancel.sh \

@@ -40,9 +40,14 @@ assert_eq "$(cat "$APP_DIR/health_mode")" 500 "read-only: the command did not ru
 # the help screen and the backup menu
 tui_keys '?'
 assert_screen "guided recovery: dry runs only (read-only mode)"
-assert_contains "$SCREEN" "backup menu (backups still run in read-only mode)"
+assert_contains "$SCREEN" "backup menu (backups still run; restore is refused)"
 assert_not_contains "$SCREEN" "DISABLED"
 tui_keys Escape b
+assert_screen "Read-only mode: backups still run"
+assert_contains "$SCREEN" "restore... refused in read-only mode: it creates a database"
+tui_keys r
+assert_screen "Restore is refused in read-only mode: it creates a database."
+tui_keys Escape
 assert_screen "Read-only mode: backups still run"
 tui_keys Escape q
 assert_screen "EXIT=0"

@@ -1,9 +1,9 @@
 /* test_backup_menu.c - the dashboard's backup menu (ui/backup_dialog.c)
  * key by key: choosing, the confirmation with the target, going back, a
  * listing without confirmation, no target, read-only mode (backups still
- * run), cancelling a running backup; and the dialog drawn over the screen,
- * compared with golden files in tests/fixtures/ui. Nothing is spawned or
- * connected to: the effects are checked, not carried out. */
+ * run; Restore… refused), the Restore… entry, cancelling a running backup; and the dialog drawn
+ * over the screen, compared with golden files in tests/fixtures/ui. Nothing is spawned or connected
+ * to: the effects are checked, not carried out. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,7 +54,7 @@ static void test_menu_confirm_back(void **state)
 	assert_true(dialog.shown);
 	assert_int_equal(dialog.step, BACKUP_STEP_MENU);
 	assert_string_equal(parts.state.dialog_title, "Backups");
-	assert_string_equal(parts.state.dialog_footer, "d/f/l/v choose  Esc close");
+	assert_string_equal(parts.state.dialog_footer, "d/f/l/v/r choose  Esc close");
 	screen_check_golden(&view, 80, 24, "backup_menu_80x24");
 
 	/* keys the menu does not know change nothing */
@@ -136,8 +136,23 @@ static void test_read_only_allows_backups(void **state)
 	assert_non_null(strstr(parts.state.dialog_text,
 	                       "\nRead-only mode: backups still run (they only add objects at "
 	                       "the target); recovery actions are dry runs only.\n"));
+	/* the menu's Restore… line says why it is refused */
+	assert_non_null(
+	    strstr(parts.state.dialog_text,
+	           "  r  restore... refused in read-only mode: it creates a database\n"));
 	key(UI_KEY_CHAR, 'd');
 	assert_int_equal(key(UI_KEY_CHAR, 'Y'), BACKUP_EFFECT_START);
+}
+
+/* r hands the keys to Restore… (restore_dialog.c, test_restore_dialog). */
+static void test_restore_entry(void **state)
+{
+	(void)state;
+	backup_dialog_menu(&dialog, &parts.state);
+	assert_non_null(strstr(parts.state.dialog_text,
+	                       "  r  restore... a database backup into a new database\n"));
+	assert_int_equal(key(UI_KEY_CHAR, 'r'), BACKUP_EFFECT_RESTORE);
+	assert_int_equal(dialog.step, BACKUP_STEP_RESTORE);
 }
 
 static void test_running_cancel(void **state)
@@ -185,6 +200,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_no_target, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_only_allows_backups, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_running_cancel, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_restore_entry, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,7 +79,9 @@ static void test_help_text(void **state)
 	assert_true(strncmp(text, "q          quit (in a dialog: close it)\n", 40) == 0);
 	assert_non_null(strstr(text, "\nUp/Down    move in the focused panel"));
 	assert_non_null(strstr(text, "\nr          guided recovery for the selected issue\n"));
-	assert_non_null(strstr(text, "\nb          backup menu\n"));
+	assert_non_null(strstr(
+	    text,
+	    "\nb          backup menu: back up, list, verify, restore into a new database\n"));
 	assert_non_null(strstr(text, "\n\nStates: + OK  ! WARN  x CRIT  . WAIT (first poll)  - N/A "
 	                             "(not configured)"));
 	ui_keys_help_text(text, sizeof(text), true, true);
@@ -88,7 +90,7 @@ static void test_help_text(void **state)
 	assert_non_null(
 	    strstr(text, "\nr          guided recovery: dry runs only (read-only mode)\n"));
 	assert_non_null(
-	    strstr(text, "\nb          backup menu (backups still run in read-only mode)\n"));
+	    strstr(text, "\nb          backup menu (backups still run; restore is refused)\n"));
 	assert_non_null(
 	    strstr(text, "\nt          next theme (mono stays under NO_COLOR or --no-color)\n"));
 	/* Tab's order is the screen's (test_panels checks the layout) */

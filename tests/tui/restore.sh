@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The backup menu's Restore… restores a real backup into a new database: a
+# database of 1234 rows is backed up to a file:// target by the CLI, then in
+# the dashboard (70x20) b r, Enter, the default name, the dry run, the typed
+# name: the result names the database, which exists with every row. A second
+# restore into the same name fails and says so, and the database restored
+# first is left as it was. The audit log has the attempt and the outcome. (The dialog's steps: tests/tui/restore_dialog.sh.)
+. "$OPSDECK_SRCDIR/tests/tui/lib.sh"
+. "$OPSDECK_SRCDIR/tests/integration/backup_lib.sh"
+stack_use pg
+
+src=rdash_src_$$
+# the app's role cannot create databases: restore as the superuser
+bk_backed_up_items "$src" 1234 "restore_url = $PG_SUPERUSER_URL"
+in_restored() {
+	PGPASSWORD=$PG_SUPERUSER_PASSWORD "${PG_BINDIR:+$PG_BINDIR/}psql" -X -q -A -t \
+		-h 127.0.0.1 -p "$PGPORT" -U postgres -d "$into" -c "$1"
+}
+into=${src}_restore_$(date -u +%Y%m%d)
+on_exit psql_super "DROP DATABASE IF EXISTS \"$into\" WITH (FORCE)"
+
+restore_default() {
+	tui_keys b r
+	assert_screen "> 20"
+	tui_keys Enter
+	assert_screen "> ${into}_"
+	tui_keys Enter
+	assert_screen "Dry run, nothing changed yet"
+	tui_keys Enter
+	assert_screen "Type its name to run it:"
+	tui_keys -l "$into"
+	tui_keys Enter
+}
+
+tui_start 70 20 -c opsdeck.conf
+assert_screen "Health"
+restore_default
+assert_screen "Restored into database $into." 30
+assert_eq "$(in_restored "SELECT count(*) FROM items")" 1234 "every row restored"
+assert_eq "$(in_restored "SELECT name FROM items WHERE id = 1234")" "item 1234" "the data"
+assert_eq "$(grep -c '"action":"restore-db"' audit.jsonl)" 2 "audit: attempt + outcome"
+tui_keys Escape Escape
+
+# the same name again: refused, and the first restore is left alone
+restore_default
+assert_screen "The restore into $into failed:" 30
+assert_eq "$(in_restored "SELECT count(*) FROM items")" 1234 "the existing database untouched"
+tui_keys Escape Escape q
+assert_screen "EXIT=0"
+finish

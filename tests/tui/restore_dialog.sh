@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The backup menu's Restore… up to the run, at 70x20 (the smallest full
+# layout), against a real backup on a file:// target: b r lists it (newest
+# first, its key), Esc goes back to the menu; Enter picks it; a bad name and
+# the app's own database are refused under the prompt; the default name
+# (DB_restore_YYYYMMDD) is offered; the dry run and a wrong typed
+# confirmation create nothing; Esc backs out step by step. The run itself is
+# tests/tui/restore.sh.
+. "$OPSDECK_SRCDIR/tests/tui/lib.sh"
+. "$OPSDECK_SRCDIR/tests/integration/backup_lib.sh"
+stack_use pg
+
+src=rdash_src_$$
+bk_backed_up_items "$src" 12
+key=$(cd target && ls -- *.sql.gz)
+into=${src}_restore_$(date -u +%Y%m%d)
+created() { psql_super "SELECT count(*) FROM pg_database WHERE datname LIKE 'rdash_src_$$%'"; }
+
+tui_start 70 20 -c opsdeck.conf
+assert_screen "Health"
+tui_keys b
+assert_screen "r  restore... a database backup into a new database"
+tui_keys r
+assert_screen "newest first:"
+assert_screen "> 20"
+assert_contains "$SCREEN" "$key" "the picker shows the backup"
+assert_contains "$SCREEN" "1 of 1" "one complete database backup"
+tui_keys Escape
+assert_screen "r  restore... a database backup into a new database"
+tui_keys r
+assert_screen "> 20"
+tui_keys Enter
+assert_screen "into a new database (it must not exist yet):"
+assert_contains "$SCREEN" "> ${into}_" "the default name"
+# a bad name, then the app's own database: the error under the prompt
+tui_keys BSpace A Enter
+assert_screen "'A' is not allowed: use a-z, 0-9 and _"
+for _ in $(seq 1 40); do tui_keys BSpace; done
+tui_keys -l "$src"
+tui_keys Enter
+assert_screen "$src is the app's live database: choose a new name"
+for _ in $(seq 1 40); do tui_keys BSpace; done
+tui_keys -l "$into"
+assert_screen_gone "live database"
+tui_keys Enter
+assert_screen "Dry run, nothing changed yet"
+assert_contains "$SCREEN" "$into" "the dry run names the new database"
+tui_keys Enter
+assert_screen "Type its name to run it:"
+tui_keys -l "wrong"
+tui_keys Enter
+assert_screen "'wrong' is not '$into'"
+assert_eq "$(created)" 1 "only the source database: nothing created"
+# Esc backs out: the name, the picker, the menu, the dashboard
+tui_keys Escape
+assert_screen "into a new database"
+tui_keys Escape
+assert_screen "Up/Down pick"
+tui_keys Escape
+assert_screen "r  restore... a database backup into a new database"
+tui_keys Escape q
+assert_screen "EXIT=0"
+assert_eq "$(created)" 1 "nothing created"
+finish
