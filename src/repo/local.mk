@@ -6,4 +6,5 @@ libopsdeck_a_SOURCES += \
 	src/repo/manifest.c src/repo/manifest.h \
 	src/repo/backup_name.c src/repo/backup_name.h \
 	src/repo/catalog.c src/repo/catalog.h \
-	src/repo/freshness.c src/repo/freshness.h
+	src/repo/freshness.c src/repo/freshness.h \
+	src/repo/copy_count.c src/repo/copy_count.h
