@@ -72,8 +72,10 @@ struct config_backup {
 	char *files_source;
 	char *files_patterns[CONFIG_MAX_PATTERNS];
 	size_t files_pattern_count;
-	char *format;          /* "plain" (default) or "custom" */
-	int compression_level; /* 1..9, default 6 */
+	char *format;             /* "plain" (default) or "custom" */
+	int compression_level;    /* 1..9, default 6 */
+	int64_t drill_max_age_ms; /* default 7d: older than that, no drill counts */
+	char *drill_sql;          /* "" or SQL checks run in a drill's scratch database */
 };
 
 struct config_thresholds {

@@ -62,6 +62,9 @@ const struct config_key config_keys[] = {
     {KEY("backup", "format", TYPE_STRING, backup.format, "plain"), .check = CHECK_BACKUP_FORMAT},
     {KEY("backup", "compression_level", TYPE_INT, backup.compression_level, "6"), .min = 1,
      .max = 9},
+    {KEY("backup", "drill_max_age", TYPE_DURATION, backup.drill_max_age_ms, "7d"), .min = 60e3,
+     .max = 366 * 86400e3},
+    {KEY("backup", "drill_sql", TYPE_STRING, backup.drill_sql, "")},
 
     {KEY("thresholds", "error_rate", TYPE_RATIO, thresholds.error_rate, "0.05"), .min = 0,
      .max = 1},

@@ -12,4 +12,5 @@ libopsdeck_a_SOURCES += \
 	src/job/gzip_parallel.c src/job/gzip_parallel.h \
 	src/job/pgdump.c src/job/pgdump.h \
 	src/job/glob.c src/job/glob.h \
-	src/job/files_walk.c src/job/files_walk.h
+	src/job/files_walk.c src/job/files_walk.h \
+	src/job/drill_state.c src/job/drill_state.h
