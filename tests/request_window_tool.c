@@ -31,7 +31,8 @@ static int poll_once(const struct config *cfg, struct request_window *w, const c
                      struct request_metrics *m)
 {
 	struct pg_status pg;
-	probe_pg(cfg, &pg, m, NULL, w, NULL, NULL, NULL);
+	const struct pg_probe_parts parts = {.requests = m, .window = w};
+	probe_pg(cfg, &pg, &parts);
 	if (m->check.state != CHECK_OK) {
 		fprintf(stderr, "request_window_tool: %s: %s / %s\n", label, pg.check.error,
 		        m->check.error);

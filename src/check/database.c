@@ -1,5 +1,6 @@
 /* database.c - the "database" check: PostgreSQL activity. Its probe also
- * fills the requests and slow_queries rows on the same connection. */
+ * fills the requests, slow_queries, locks, connections and pg_upkeep rows,
+ * on the same connection. */
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -11,8 +12,16 @@
 static void database_probe(const struct config *cfg, const struct check_probe_context *ctx,
                            struct snapshot *out)
 {
-	probe_pg(cfg, &out->database, &out->requests, &out->slow_queries, ctx->window,
-	         ctx->slow_baseline, &out->locks, &out->connections);
+	const struct pg_probe_parts parts = {
+	    .requests = &out->requests,
+	    .window = ctx->window,
+	    .slow_queries = &out->slow_queries,
+	    .slow_baseline = ctx->slow_baseline,
+	    .locks = &out->locks,
+	    .connections = &out->connections,
+	    .upkeep = &out->pg_upkeep,
+	};
+	probe_pg(cfg, &out->database, &parts);
 }
 
 static void database_text(const struct snapshot *s, struct strbuf *b)

@@ -1,21 +1,13 @@
 /* pg_upkeep.c - the "pg_upkeep" row: PostgreSQL replication (standbys and
  * slots on a primary, replay lag on a standby) and upkeep (transaction ID
- * age, cache hit ratio, temporary bytes, dead tuples). Its probe has a
- * connection of its own (probe_pg_upkeep.c). */
+ * age, cache hit ratio, temporary bytes, dead tuples). Filled by the
+ * database row's probe, on its connection (probe_pg_upkeep.c). */
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <stdio.h>
 
 #include "check/check.h"
-#include "probe/probe.h"
 #include "util/text.h"
-
-static void pg_upkeep_probe(const struct config *cfg, const struct check_probe_context *ctx,
-                            struct snapshot *out)
-{
-	(void)ctx;
-	probe_pg_upkeep(cfg, &out->pg_upkeep);
-}
 
 static void lag_text(char *dst, size_t size, double seconds)
 {
@@ -283,7 +275,7 @@ const struct check_class check_pg_upkeep = {
     .has_common = true,
     .group = CHECK_GROUP_METRICS,
     .schedule = CHECK_EVERY_POLL,
-    .probe = pg_upkeep_probe,
+    .filled_by = &check_database,
     .text = pg_upkeep_text,
     .json = pg_upkeep_json,
     .prometheus = pg_upkeep_prometheus,

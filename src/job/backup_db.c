@@ -193,6 +193,7 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 	run.sink = sink;
 	run.hash = sha256_new();
 	run.rows = custom ? NULL : copy_count_new();
+	sink_set_expected_size(sink, prog.total);
 	run.writer = sink->ops->open(sink, name, err, sizeof(err));
 	if (!run.writer)
 		goto done;

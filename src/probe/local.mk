@@ -10,7 +10,6 @@ libopsdeck_a_SOURCES += \
 	src/probe/request_log.c src/probe/request_log.h \
 	src/probe/request_window.c src/probe/request_window.h \
 	src/probe/request_endpoints.c src/probe/request_endpoints.h \
-	src/probe/pg_endpoints_job.c src/probe/pg_endpoints_job.h \
 	src/probe/slow_queries.c src/probe/slow_queries.h \
 	src/probe/probe_redis.c src/probe/redis_info.c src/probe/redis_info.h \
 	src/probe/redis_slowlog.c src/probe/redis_slowlog.h \

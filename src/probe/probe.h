@@ -31,29 +31,39 @@ void probe_global_cleanup(void);
  * health - the whole GET, connect included;
  * version - the GET of version_url, or the read of version_file;
  * storage - all statvfs calls together. */
-/* Connects once and fills the activity figures, and, when not NULL, the
- * request-log metrics and the slow queries, all on that one connection.
- * `window` (NULL for one-shot verbs) is state kept by a caller that polls:
- * with it the request-log metrics come from request_window.h, reading only
- * the minutes since the previous call; without it, from one query over the
- * whole window (request_log_sql). `slow_baseline` likewise (NULL for
- * one-shot verbs): with it the slow queries are those of the calls since the
- * previous call (slow_queries.h). `locks` (may be NULL): the blocking
- * chains and running queries (probe/pg_locks.h), one query. `connections`
- * (may be NULL): the connection groups and Prisma's pool
- * (probe/pg_connections.h), one query. */
+/* What the database probe fills besides the activity figures, on its one
+ * connection; each may be NULL (not wanted). */
 struct request_window;
 struct slow_queries_baseline;
-void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
-              struct slow_query_status *slow_queries, struct request_window *window,
-              struct slow_queries_baseline *slow_baseline, struct lock_status *locks,
-              struct pg_connections *connections);
+struct pg_probe_parts {
+	/* the request-log metrics and the breakdown by path */
+	struct request_metrics *requests;
+	/* state kept by a caller that polls (NULL for one-shot verbs): with it
+	 * the request-log metrics come from request_window.h, reading only the
+	 * minutes since the previous call; without it, from one query over the
+	 * whole window (request_log_sql) */
+	struct request_window *window;
+	struct slow_query_status *slow_queries;
+	/* likewise (NULL for one-shot verbs): with it the slow queries are those
+	 * of the calls since the previous call (slow_queries.h) */
+	struct slow_queries_baseline *slow_baseline;
+	/* the blocking chains and running queries (probe/pg_locks.h) */
+	struct lock_status *locks;
+	/* the connection groups and Prisma's pool (probe/pg_connections.h) */
+	struct pg_connections *connections;
+	/* replication and upkeep (probe/pg_upkeep.h) */
+	struct pg_upkeep_status *upkeep;
+};
+
+/* Connects once and fills the activity figures and every part asked for,
+ * one query each, all on that one connection: a poll costs the server one
+ * backend, warm catalog caches, and no more connections while it is short
+ * of them. A part not read (no connection) says why. parts may be NULL. */
+void probe_pg(const struct config *cfg, struct pg_status *out, const struct pg_probe_parts *parts);
 /* `load` (may be NULL): the slow log, latency events, persistence and
  * replication figures (model/redis_load.h); a command the user may not run
  * is reported there, never as a failed check. */
 void probe_redis(const struct config *cfg, struct redis_status *out, struct redis_load *load);
-/* Replication and upkeep (pg_upkeep.h) on a connection of its own. */
-void probe_pg_upkeep(const struct config *cfg, struct pg_upkeep_status *out);
 /* PgBouncer's pools (model/pgbouncer.h) through [database]
  * pgbouncer_admin_url, on a connection of its own; not configured without
  * it. */
@@ -70,6 +80,10 @@ void probe_check_begin(struct check_common *c);
 
 struct pgurl;
 struct pg_session;
+
+/* Replication and upkeep (pg_upkeep.h) on the database probe's open
+ * session: one query; a failure is out's error, never the database's. */
+void pg_upkeep_read(struct pg_session *s, struct pg_upkeep_status *out);
 
 /* Opens [database] url for a probe within app.timeout: sets c's target
  * (redacted), parses the URL into *u (pgurl_free it when *parsed) and

@@ -33,7 +33,6 @@
 #include "probe/pg_locks.h"
 #include "probe/pg_parse.h"
 #include "client/pg_session.h"
-#include "probe/pg_endpoints_job.h"
 #include "probe/request_endpoints.h"
 #include "probe/request_log.h"
 #include "probe/request_window.h"
@@ -151,19 +150,53 @@ done:
 	free(sql);
 }
 
-/* The breakdown by path (pg_endpoints_job.h) over the window the metrics
- * just read, on the probe's session. With no traffic there is nothing to
- * break down. Never changes m->check. */
+/* The breakdown by path (request_endpoints.h) over the window the metrics
+ * just read, on the same session: the window's pages are then in the
+ * buffer cache. With no traffic there is nothing to break down; a table
+ * without the column leaves it "not available". Never changes m->check. */
 static void pg_request_endpoints(struct pg_session *s, const struct config *cfg,
                                  const struct request_log_names *names,
                                  const struct request_log_plan *plan, struct request_metrics *m)
 {
+	struct endpoint_breakdown *b = &m->endpoints;
+	char err[SNAPSHOT_TEXT] = "", sqlstate[6] = "";
+	char params[REQUEST_ENDPOINTS_PARAM_COUNT][REQUEST_LOG_PARAM_SIZE];
 	const char *column = cfg->database.request_path_column;
-	if (m->requests == 0 && column && column[0]) {
-		m->endpoints.state = ENDPOINTS_OK;
+	char *path = NULL, *sql = NULL;
+	PGresult *rows = NULL;
+	const char **values = NULL;
+
+	if (!column || !column[0]) {
+		b->state = ENDPOINTS_NOT_AVAILABLE;
+		snprintf(b->why, sizeof(b->why), "breakdown not available: no path column set");
 		return;
 	}
-	pg_endpoints_query(s, cfg, names, plan->window_ms, m->table, &m->endpoints);
+	if (m->requests == 0) {
+		b->state = ENDPOINTS_OK;
+		return;
+	}
+	if (!(path = pg_session_quote(s, column, err, sizeof(err))) ||
+	    !(sql = request_endpoints_sql(names, path))) {
+		request_endpoints_describe_error("", err[0] ? err : "cannot build the query",
+		                                 m->table, b);
+		goto done;
+	}
+	request_endpoints_params(plan->window_ms, params);
+	const char *query_params[REQUEST_ENDPOINTS_PARAM_COUNT] = {params[0], params[1]};
+	if (pg_session_query(s, sql, REQUEST_ENDPOINTS_PARAM_COUNT, query_params, &rows, sqlstate,
+	                     err, sizeof(err)) < 0) {
+		request_endpoints_describe_error(sqlstate, err, m->table, b);
+		goto done;
+	}
+	if (!(values = pg_result_values(rows, REQUEST_ENDPOINT_COL_COUNT, "the endpoint query", err,
+	                                sizeof(err))) ||
+	    request_endpoints_parse(values, PQntuples(rows), b, err, sizeof(err)) < 0)
+		request_endpoints_describe_error("", err, m->table, b);
+done:
+	free(values);
+	PQclear(rows);
+	free(sql);
+	PQfreemem(path);
 }
 
 /* The dashboard's breakdown: read again every REQUEST_ENDPOINTS_REFRESH_MS
@@ -274,15 +307,8 @@ static void pg_request_metrics(struct pg_session *s, const struct config *cfg,
 			pg_request_endpoints_kept(s, cfg, &names, &plan, window, m);
 		goto done;
 	}
-	/* The breakdown reads the same window: on a connection of its own, at
-	 * the same time as the metrics query, when it can. */
-	struct pg_endpoints_job job;
-	bool beside = pg_endpoints_job_start(&job, cfg, &names, plan.window_ms, m->table) == 0;
-	bool read = pg_request_metrics_query(s, &names, &plan, m);
-	if (beside)
-		pg_endpoints_job_join(&job, read && m->requests > 0 ? &m->endpoints : NULL);
-	if (read && (!beside || m->requests == 0))
-		pg_request_endpoints(s, cfg, &names, &plan, m); /* no traffic: nothing to send */
+	if (pg_request_metrics_query(s, &names, &plan, m))
+		pg_request_endpoints(s, cfg, &names, &plan, m);
 done:
 	free(values);
 	PQclear(rows);
@@ -422,11 +448,49 @@ static void pg_part_skipped(struct check_common *c, const struct check_common *d
 		                database->error[0] ? database->error : "no database connection");
 }
 
-void probe_pg(const struct config *cfg, struct pg_status *out, struct request_metrics *requests,
-              struct slow_query_status *slow_queries, struct request_window *window,
-              struct slow_queries_baseline *slow_baseline, struct lock_status *locks,
-              struct pg_connections *connections)
+/* Resets the parts before the probe fills them. */
+static void pg_parts_reset(const struct config *cfg, const struct pg_probe_parts *p)
 {
+	if (p->requests) {
+		struct request_log_plan plan;
+		request_log_plan(cfg->database.window_ms, &plan);
+		request_log_reset(p->requests,
+		                  cfg->database.request_log ? cfg->database.request_log : "", &plan,
+		                  clock_wall_ms());
+		endpoints_reset(&p->requests->endpoints, cfg->database.request_path_column);
+	}
+	if (p->slow_queries)
+		slow_queries_reset(p->slow_queries, cfg->database.slow_query_ms);
+	if (p->locks)
+		locks_init(p->locks);
+	if (p->connections) {
+		struct pg_connections *c = p->connections;
+		memset(c, 0, sizeof(*c));
+		probe_check_begin(&c->check);
+		c->connection_limit = -1;
+		c->instances = cfg->app.instances > 0 ? cfg->app.instances : 1;
+		c->default_limit = pool_default_limit(cpu_physical_cores());
+	}
+	if (p->upkeep)
+		pg_upkeep_reset(p->upkeep);
+}
+
+/* After the probe: a part the connection did not get to says why, from the
+ * database check's own reason; every part gets its target and time. */
+static void pg_part_finish(struct check_common *c, const char *target,
+                           const struct check_common *database)
+{
+	if (target)
+		snprintf(c->target, sizeof(c->target), "%s", target);
+	if (c->state == CHECK_PENDING)
+		pg_part_skipped(c, database);
+	c->checked_at_ms = database->checked_at_ms;
+}
+
+void probe_pg(const struct config *cfg, struct pg_status *out, const struct pg_probe_parts *parts)
+{
+	static const struct pg_probe_parts none;
+	const struct pg_probe_parts *p = parts ? parts : &none;
 	struct pgurl u;
 	struct pg_session s = {.conn = NULL};
 	char err[SNAPSHOT_TEXT];
@@ -434,30 +498,12 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 
 	memset(out, 0, sizeof(*out));
 	probe_check_begin(&out->check);
-	if (requests) {
-		struct request_log_plan plan;
-		request_log_plan(cfg->database.window_ms, &plan);
-		request_log_reset(requests,
-		                  cfg->database.request_log ? cfg->database.request_log : "", &plan,
-		                  clock_wall_ms());
-		endpoints_reset(&requests->endpoints, cfg->database.request_path_column);
-	}
-	if (slow_queries)
-		slow_queries_reset(slow_queries, cfg->database.slow_query_ms);
-	if (locks)
-		locks_init(locks);
-	if (connections) {
-		memset(connections, 0, sizeof(*connections));
-		probe_check_begin(&connections->check);
-		connections->connection_limit = -1;
-		connections->instances = cfg->app.instances > 0 ? cfg->app.instances : 1;
-		connections->default_limit = pool_default_limit(cpu_physical_cores());
-	}
+	pg_parts_reset(cfg, p);
 
 	int opened = probe_pg_open(cfg, &out->check, &u, &parsed, &s);
-	if (parsed && connections) {
-		connections->connection_limit = u.connection_limit;
-		connections->pgbouncer = u.pgbouncer != 0;
+	if (parsed && p->connections) {
+		p->connections->connection_limit = u.connection_limit;
+		p->connections->pgbouncer = u.pgbouncer != 0;
 	}
 	if (opened < 0)
 		goto done;
@@ -467,14 +513,16 @@ void probe_pg(const struct config *cfg, struct pg_status *out, struct request_me
 		goto done;
 	}
 	out->check.state = CHECK_OK;
-	if (locks)
-		pg_locks_read(&s, out->server_version_num, locks);
-	if (requests)
-		pg_request_metrics(&s, cfg, requests, window);
-	if (slow_queries)
-		pg_slow_queries(&s, slow_queries, slow_baseline);
-	if (connections)
-		pg_connection_groups(&s, u.user, connections);
+	if (p->locks)
+		pg_locks_read(&s, out->server_version_num, p->locks);
+	if (p->requests)
+		pg_request_metrics(&s, cfg, p->requests, p->window);
+	if (p->slow_queries)
+		pg_slow_queries(&s, p->slow_queries, p->slow_baseline);
+	if (p->connections)
+		pg_connection_groups(&s, u.user, p->connections);
+	if (p->upkeep)
+		pg_upkeep_read(&s, p->upkeep);
 done:
 	/* PQfinish also for a connection that failed: libpq allocated it. No
 	 * PQcancel after a timeout: statement_timeout ends the query, and a
@@ -483,27 +531,12 @@ done:
 	if (parsed)
 		pgurl_free(&u);
 	out->check.checked_at_ms = clock_wall_ms();
-	/* The parts the connection did not get to say why, from the database
-	 * check's own reason. */
-	if (requests) {
-		snprintf(requests->check.target, sizeof(requests->check.target), "%s",
-		         requests->table);
-		if (requests->check.state == CHECK_PENDING)
-			pg_part_skipped(&requests->check, &out->check);
-		requests->check.checked_at_ms = out->check.checked_at_ms;
-	}
-	if (slow_queries) {
-		snprintf(slow_queries->check.target, sizeof(slow_queries->check.target),
-		         "pg_stat_statements");
-		if (slow_queries->check.state == CHECK_PENDING)
-			pg_part_skipped(&slow_queries->check, &out->check);
-		slow_queries->check.checked_at_ms = out->check.checked_at_ms;
-	}
-	if (connections) {
-		snprintf(connections->check.target, sizeof(connections->check.target),
-		         "pg_stat_activity");
-		if (connections->check.state == CHECK_PENDING)
-			pg_part_skipped(&connections->check, &out->check);
-		connections->check.checked_at_ms = out->check.checked_at_ms;
-	}
+	if (p->requests)
+		pg_part_finish(&p->requests->check, p->requests->table, &out->check);
+	if (p->slow_queries)
+		pg_part_finish(&p->slow_queries->check, "pg_stat_statements", &out->check);
+	if (p->connections)
+		pg_part_finish(&p->connections->check, "pg_stat_activity", &out->check);
+	if (p->upkeep)
+		pg_part_finish(&p->upkeep->check, out->check.target, &out->check);
 }

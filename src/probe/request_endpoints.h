@@ -1,7 +1,6 @@
 /* request_endpoints.h - the request log grouped by path (model/endpoints.h):
- * the query and the parsing of its rows. Pure: no libpq; pg_endpoints_job.h
- * sends the query, beside the metrics query on a connection of its own
- * (one-shot polls) or on the probe's session (the dashboard's refresh).
+ * the query and the parsing of its rows. Pure: no libpq; probe_pg.c sends
+ * the query after the metrics query, on the same connection.
  *
  * One statement reads the window once through the "timestamp" index (the
  * same range predicate as the metrics query), groups it by path without

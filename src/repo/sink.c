@@ -65,6 +65,12 @@ void sink_set_cancel(struct sink *s, const atomic_int *flag)
 		s->ops->set_cancel(s, flag);
 }
 
+void sink_set_expected_size(struct sink *s, uint64_t bytes)
+{
+	if (s->ops->set_expected_size)
+		s->ops->set_expected_size(s, bytes);
+}
+
 void sink_set_abandon(struct sink *s, const atomic_int *flag)
 {
 	if (s->ops->set_abandon)

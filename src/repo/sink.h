@@ -86,6 +86,8 @@ struct sink_ops {
 	void (*set_abandon)(struct sink *s, const atomic_int *flag);
 	/* May be NULL: every request ends by deadline_ms (CLOCK_MONOTONIC). */
 	void (*set_deadline)(struct sink *s, int64_t deadline_ms);
+	/* May be NULL: see sink_set_expected_size. */
+	void (*set_expected_size)(struct sink *s, uint64_t bytes);
 	/* May be NULL: see sink_leftover. */
 	bool (*leftover)(struct sink *s, struct sink_leftover *out);
 };
@@ -132,6 +134,12 @@ bool sink_leftover(struct sink *s, struct sink_leftover *out);
  * of 5 in 340 ms"), one redacted line each, from any thread: log must be
  * thread-safe. Set it before writers are opened. */
 void sink_set_log(struct sink *s, void (*log)(void *ctx, const char *line), void *ctx);
+
+/* How large the next objects written are expected to be (a database dump:
+ * pg_database_size; 0 when unknown), so a driver that buffers parts (S3)
+ * picks their size once for the whole stream and its memory stays flat
+ * (s3/s3.h s3_part_size). Applies to writers opened after it. */
+void sink_set_expected_size(struct sink *s, uint64_t bytes);
 
 /* Before the first write: sink_ops.prepare, when the driver has one. */
 int sink_prepare(struct sink *s, char *note, size_t notelen, char *err, size_t errlen);

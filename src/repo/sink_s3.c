@@ -3,9 +3,11 @@
  * A writer buffers one part; an object that ends within the first part goes
  * up as a single PUT. Past that it becomes a multipart upload: each full
  * part is uploaded on its own thread while the caller fills the next, with
- * at most S3_INFLIGHT uploads at once, so memory stays at a few parts.
- * Parts start at 8 MiB and double every 1,000 parts (8 MiB .. 4 GiB), so a
- * stream of unknown length never needs more than 10,000 parts (up to ~8 TiB).
+ * at most S3_INFLIGHT uploads at once, so memory stays at S3_INFLIGHT + 1
+ * parts. The part size (s3_part_size) is fixed for a stream of the size the
+ * caller expects (sink_set_expected_size; 8 MiB when unknown), so the
+ * buffers do not grow; only a stream far larger than expected gets larger
+ * parts, so it still fits in 10,000.
  * finish completes the upload (the client checks for an <Error> in a 200);
  * any failure aborts it. An abort that fails (a hung server after a
  * cancel, a second signal) is remembered for sink_leftover, with the bucket,
@@ -22,10 +24,7 @@
 #include "util/sanitize.h"
 #include "util/xalloc.h"
 
-#define S3_PART_MIN       (8u * 1024 * 1024)
-#define S3_PARTS_PER_STEP 1000
-#define S3_MAX_PARTS      10000
-#define S3_INFLIGHT       2
+#define S3_INFLIGHT 2
 
 struct s3_sink {
 	struct sink base;
@@ -33,6 +32,7 @@ struct s3_sink {
 	char *bucket;
 	char *prefix; /* "" or "backups/shop" */
 	const atomic_int *cancel;
+	uint64_t expected; /* bytes a new writer expects (sink_set_expected_size), 0 unknown */
 	/* uploads that could not be aborted: the first one, and how many */
 	pthread_mutex_t leftover_lock;
 	struct sink_leftover leftover;
@@ -55,7 +55,8 @@ struct sink_writer {
 	unsigned char *buf;
 	size_t len;
 	size_t cap;
-	int next_part; /* 1-based number of the part in buf */
+	int next_part;     /* 1-based number of the part in buf */
+	uint64_t expected; /* the stream's expected size, for s3_part_size */
 	struct s3_multipart *mp;
 	struct part_upload uploads[S3_INFLIGHT];
 	int oldest; /* index of the oldest busy upload */
@@ -63,10 +64,9 @@ struct sink_writer {
 	char err[256];
 };
 
-static size_t part_size(int number)
+static size_t part_size(const struct sink_writer *w, int number)
 {
-	int step = (number - 1) / S3_PARTS_PER_STEP;
-	return (size_t)S3_PART_MIN << step;
+	return s3_part_size(w->expected, number);
 }
 
 static char *full_key(const struct s3_sink *s, const char *key)
@@ -141,7 +141,7 @@ static int part_send(struct sink_writer *w, char *err, size_t errlen)
 		return -1;
 	}
 	u->busy = true;
-	w->cap = part_size(w->next_part);
+	w->cap = part_size(w, w->next_part);
 	w->buf = malloc(w->cap);
 	w->len = 0;
 	if (!w->buf) {
@@ -160,7 +160,8 @@ static struct sink_writer *s3w_open(struct sink *s, const char *key, char *err, 
 	w->sink = ss;
 	w->key = full_key(ss, key);
 	w->next_part = 1;
-	w->cap = part_size(1);
+	w->expected = ss->expected;
+	w->cap = part_size(w, 1);
 	w->buf = malloc(w->cap);
 	if (!w->key || !w->buf) {
 		snprintf(err, errlen, "out of memory");
@@ -433,6 +434,11 @@ static void s3_set_cancel(struct sink *s, const atomic_int *flag)
 	s3_client_set_cancel(ss->client, flag);
 }
 
+static void s3_set_expected_size(struct sink *s, uint64_t bytes)
+{
+	((struct s3_sink *)s)->expected = bytes;
+}
+
 static void s3_set_log(struct sink *s, void (*log)(void *ctx, const char *line), void *ctx)
 {
 	s3_client_set_log(((struct s3_sink *)s)->client, log, ctx);
@@ -473,6 +479,7 @@ static const struct sink_ops S3_OPS = {
     .set_log = s3_set_log,
     .set_abandon = s3_set_abandon,
     .set_deadline = s3_set_deadline,
+    .set_expected_size = s3_set_expected_size,
     .leftover = s3_leftover,
 };
 

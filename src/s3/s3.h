@@ -54,6 +54,20 @@ struct s3_client;
 #define S3_MIN_PART_SIZE ((size_t)5 * 1024 * 1024)
 #define S3_MAX_PARTS     10000
 
+/* The parts opsdeck uploads: one size for the first S3_PARTS_FIXED parts,
+ * at least S3_PART_BASE and enough for `expected` bytes (the size a caller
+ * expects, such as pg_database_size; 0 when unknown) rounded up to 1 MiB,
+ * so the buffers of a stream of the expected size never grow; past those,
+ * the size doubles every S3_PARTS_PER_STEP parts (at most S3_PART_MAX, S3's
+ * limit), so a stream larger than expected still fits in S3_MAX_PARTS. An
+ * unknown stream of up to 40 GiB goes up in 8 MiB parts, one of up to about
+ * 6 TiB fits. Pure. */
+#define S3_PART_BASE      ((uint64_t)8 * 1024 * 1024)
+#define S3_PART_MAX       ((uint64_t)5 * 1024 * 1024 * 1024)
+#define S3_PARTS_FIXED    5000
+#define S3_PARTS_PER_STEP 500
+size_t s3_part_size(uint64_t expected, int number);
+
 /* Copies what it needs from cfg. NULL with a reason on a bad configuration. */
 struct s3_client *s3_client_new(const struct s3_config *cfg, char *err, size_t errlen);
 void s3_client_free(struct s3_client *c);

@@ -56,3 +56,7 @@ tests_s3_tool_SOURCES = tests/s3_tool.c
 tests_s3_tool_LDADD = libopsdeck.a $(DEPS_LIBS)
 tests_request_window_tool_SOURCES = tests/request_window_tool.c
 tests_request_window_tool_LDADD = libopsdeck.a $(DEPS_LIBS) -lm
+# bench/sink_rss's streamer: built on demand (make tests/sink_tool), not by check.
+EXTRA_PROGRAMS += tests/sink_tool
+tests_sink_tool_SOURCES = tests/sink_tool.c
+tests_sink_tool_LDADD = libopsdeck.a $(DEPS_LIBS)
