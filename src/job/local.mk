@@ -13,4 +13,6 @@ libopsdeck_a_SOURCES += \
 	src/job/pgdump.c src/job/pgdump.h \
 	src/job/glob.c src/job/glob.h \
 	src/job/files_walk.c src/job/files_walk.h \
-	src/job/drill_state.c src/job/drill_state.h
+	src/job/drill_state.c src/job/drill_state.h \
+	src/job/drill_sql.c src/job/drill_sql.h \
+	src/job/drill_check.c src/job/drill_check.h
