@@ -95,6 +95,7 @@ int cmd_version_file(int argc, char **argv, struct cli_options *opts);
 int cmd_recover(int argc, char **argv, struct cli_options *opts);
 int cmd_audit(int argc, char **argv, struct cli_options *opts);
 int cmd_backup(int argc, char **argv, struct cli_options *opts);
+int cmd_backup_drill(int argc, char **argv, struct cli_options *opts); /* backup drill */
 
 /* No verb: the live dashboard (ui/dashboard.h). */
 int cmd_dashboard(struct cli_options *opts);

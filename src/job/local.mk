@@ -15,4 +15,5 @@ libopsdeck_a_SOURCES += \
 	src/job/files_walk.c src/job/files_walk.h \
 	src/job/drill_state.c src/job/drill_state.h \
 	src/job/drill_sql.c src/job/drill_sql.h \
-	src/job/drill_check.c src/job/drill_check.h
+	src/job/drill_check.c src/job/drill_check.h \
+	src/job/backup_drill.c src/job/backup_drill.h
