@@ -18,6 +18,7 @@
 /* What an abort after a cancel may take in all, its retries included: a
  * shutdown waits no longer than this for a server that does not answer. */
 #define S3_CLEANUP_DEADLINE_MS 10000
+#define S3_COMPLETE_STALL_MS   (10L * 60 * 1000)
 
 struct s3_multipart {
 	struct s3_client *client;
@@ -185,6 +186,10 @@ int s3_multipart_complete(struct s3_multipart *m, char *err, size_t errlen)
 		s3_call_init(&call, c, "POST", m->key, what);
 		call.query = query;
 		call.content_type = "application/xml";
+		/* The server assembles the object before it answers: S3 says this
+		 * "could take several minutes" and keeps the connection alive with
+		 * whitespace; servers that send nothing meanwhile get as long. */
+		call.stall_ms = S3_COMPLETE_STALL_MS;
 		s3_call_set_body(&call, body.data, body.len, NULL);
 		int call_rc = s3_call_run(&call, err, errlen);
 		char reason[300];

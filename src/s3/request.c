@@ -59,6 +59,14 @@ static long call_time_left(const struct s3_call *call)
 	return left > 0 ? (long)left : 0;
 }
 
+/* How long nothing may move before an attempt ends: the call's own limit
+ * when it has a longer one, else the client's timeout. */
+static long call_stall_ms(const struct s3_call *call)
+{
+	long client = call->client->timeout_ms;
+	return call->stall_ms > client ? call->stall_ms : client;
+}
+
 /* ------------------------------------------------------------ curl callbacks */
 
 static size_t read_body(char *buffer, size_t size, size_t nitems, void *userdata)
@@ -290,7 +298,7 @@ static CURLcode transfer_once(struct s3_call *call, struct s3_transfer *t, char 
 	}
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
 	                 total && total < c->timeout_ms ? total : c->timeout_ms);
-	long stall_s = (c->timeout_ms + 999) / 1000;
+	long stall_s = (call_stall_ms(call) + 999) / 1000;
 	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, stall_s);
 	if (total)
@@ -376,7 +384,7 @@ int s3_call_run(struct s3_call *call, char *err, size_t errlen)
 		struct s3_failure f = {.code = code,
 		                       .curl_err = curl_err,
 		                       .status = call->status,
-		                       .timeout_ms = c->timeout_ms,
+		                       .timeout_ms = call_stall_ms(call),
 		                       .cancelled = t.cancelled,
 		                       .caller_stopped = t.caller_stopped,
 		                       .reply_truncated = t.reply_truncated,

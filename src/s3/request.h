@@ -61,6 +61,8 @@ struct s3_call {
 	void *data_ctx;
 	bool uncancellable;  /* the cleanup (abort) runs even when cancelled */
 	int64_t deadline_ms; /* monotonic; 0: none. No attempt or wait past it */
+	long stall_ms;       /* how long nothing may move before an attempt ends;
+	                        0: the client's timeout */
 	/* results */
 	long status;
 	struct strbuf reply; /* a 2xx body when there is no on_data */
@@ -112,7 +114,7 @@ struct s3_failure {
 	CURLcode code;             /* curl's result; CURLE_OK when S3 answered */
 	const char *curl_err;      /* curl's error buffer ("" when empty) */
 	long status;               /* the HTTP status; 0 without an answer */
-	long timeout_ms;           /* the client's stall limit, for the message */
+	long timeout_ms;           /* the call's stall limit, for the message */
 	struct s3_xml_error error; /* S3's <Error> of a non-2xx reply, or empty */
 	bool cancelled;            /* stopped by the cancel or abandon flag */
 	bool abandoned;            /* the abandon flag is set */
