@@ -70,8 +70,8 @@ static void test_bad_files(void **state)
 	    "[]",
 	    "{\"drill_state_version\": 2, \"last\": {\"result\": \"ok\"}}",
 	    "{\"drill_state_version\": 1}",
-	    "{\"drill_state_version\": 1, \"last\": {\"result\": \"ok\", \"time_ms\": 5}, "
-	    "\"last_success_ms\": 5}",
+	    ("{\"drill_state_version\": 1, \"last\": {\"result\": \"ok\", \"time_ms\": 5}, "
+	     "\"last_success_ms\": 5}"),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
