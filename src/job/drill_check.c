@@ -85,8 +85,8 @@ static int compare_counts(struct pg_session *s, const struct manifest *m, const 
 		r->tables_compared++;
 		if (got != t->rows) {
 			text_printf(line, sizeof(line),
-			            "%s: %" PRIu64 " rows, the manifest says %" PRIu64, t->name,
-			            got, t->rows);
+			            "%s: %" PRIu64 " %s, the manifest says %" PRIu64, t->name, got,
+			            got == 1 ? "row" : "rows", t->rows);
 			fail(r, details, line);
 			rc = -1;
 		}
