@@ -17,7 +17,7 @@ static const struct verb VERBS[] = {
     {"status", cmd_status},     {"check", cmd_check},
     {"diagnose", cmd_diagnose}, {"version-file", cmd_version_file},
     {"recover", cmd_recover},   {"audit", cmd_audit},
-    {"backup", cmd_backup},
+    {"backup", cmd_backup},     {"restore", cmd_restore},
 };
 
 /* Where the usage's second column starts, and how wide its lines may be. */
@@ -65,6 +65,7 @@ static void usage(FILE *f)
 	        "       opsdeck backup db    [--target URL]      pg_dump -> gzip -> S3 or file://\n"
 	        "       opsdeck backup files [--target URL] [--source DIR] [--pattern GLOB]...\n"
 	        "       opsdeck backup list  [--json] | backup verify KEY\n"
+	        "       opsdeck restore files KEY --into DIR [--overwrite] [--dry-run] [--yes]\n"
 	        "       opsdeck --help | --version\n"
 	        "\n"
 	        "  -c, --config FILE   configuration file (default: $XDG_CONFIG_HOME/opsdeck/"

@@ -76,6 +76,7 @@ struct config_backup {
 	int compression_level;    /* 1..9, default 6 */
 	int64_t drill_max_age_ms; /* default 7d: older than that, no drill counts */
 	char *drill_sql;          /* "" or SQL checks run in a drill's scratch database */
+	char *restore_url;        /* restore's connection; "" means [database] url */
 };
 
 struct config_thresholds {

@@ -65,6 +65,7 @@ const struct config_key config_keys[] = {
     {KEY("backup", "drill_max_age", TYPE_DURATION, backup.drill_max_age_ms, "7d"), .min = 60e3,
      .max = 366 * 86400e3},
     {KEY("backup", "drill_sql", TYPE_STRING, backup.drill_sql, "")},
+    {KEY("backup", "restore_url", TYPE_STRING, backup.restore_url, ""), .check = CHECK_PG_URL},
 
     {KEY("thresholds", "error_rate", TYPE_RATIO, thresholds.error_rate, "0.05"), .min = 0,
      .max = 1},

@@ -12,6 +12,7 @@
 #include "job/backup_common.h"
 #include "job/drill_check.h"
 #include "job/drill_state.h"
+#include "job/restore_db.h"
 #include "model/redact.h"
 #include "repo/manifest.h"
 #include "repo/sink.h"
@@ -108,8 +109,10 @@ static int drill_connect(struct drill_run *run, struct pg_session *s, const char
 	struct pgurl url;
 	char why[512];
 	pg_session_init(s, "", timeout_ms); /* closable whatever happens below */
-	if (pgurl_parse(run->cfg->database.url, run->cfg->app.timeout_ms, &url, why, sizeof(why)) !=
-	    0) {
+	const char *restore_url = run->cfg->backup.restore_url && *run->cfg->backup.restore_url
+	                              ? run->cfg->backup.restore_url
+	                              : run->cfg->database.url;
+	if (pgurl_parse(restore_url, run->cfg->app.timeout_ms, &url, why, sizeof(why)) != 0) {
 		text_printf(err, errlen, "%s", why);
 		return -1;
 	}
@@ -150,17 +153,25 @@ static int drop_scratch(struct drill_run *run, const char *scratch, char *err, s
 	return rc;
 }
 
-/* Restores run->key into scratch with the restore engine; *bytes the dump
+/* Restores run->key into scratch with the restore engine (job/restore_db.h;
+ * its own audit records off: the drill writes the drill's); *bytes the dump
  * restored (uncompressed). 0, or -1 with why (the engine has dropped what
  * it created). */
-static int drill_restore(struct drill_run *run, const char *scratch, uint64_t *bytes, char *err,
-                         size_t errlen)
+static int drill_restore(struct drill_run *run, const char *target, const char *scratch,
+                         uint64_t *bytes, char *err, size_t errlen)
 {
-	(void)run;
-	(void)scratch;
-	*bytes = 0;
-	text_printf(err, errlen, "the restore engine is not in this build");
-	return -1;
+	struct restore_db_options o = {
+	    .target = target,
+	    .key = run->key,
+	    .into = scratch,
+	    .quiet = true,
+	};
+	struct restore_db_result res;
+	int rc = restore_db(run->cfg, &o, run->hooks, &res);
+	*bytes = res.plain;
+	if (rc != 0)
+		text_printf(err, errlen, "%s", res.message);
+	return rc;
 }
 
 static void audit_record(struct drill_run *run, const char *result, const char *detail,
@@ -184,12 +195,13 @@ static void audit_record(struct drill_run *run, const char *result, const char *
 }
 
 /* Restore, check: fills out->result; 0 when everything matched. */
-static int drill_body(struct drill_run *run, struct drill_report *out, int64_t t0)
+static int drill_body(struct drill_run *run, const char *target, struct drill_report *out,
+                      int64_t t0)
 {
 	char err[1024] = "";
 	struct drill_result *r = &out->result;
 	uint64_t bytes = 0;
-	if (drill_restore(run, out->scratch, &bytes, err, sizeof(err)) != 0) {
+	if (drill_restore(run, target, out->scratch, &bytes, err, sizeof(err)) != 0) {
 		sanitize_text(r->why, sizeof(r->why), err);
 		strbuf_printf(&run->details, "  FAILED restore: %s\n", r->why);
 		return -1;
@@ -273,7 +285,7 @@ int backup_drill(const struct config *cfg, const char *target, const char *key,
 	struct drill_result *r = &out->result;
 	sanitize_text(r->key, sizeof(r->key), run.key);
 	r->tables_compared = DRILL_TABLES_NOT_COMPARED;
-	rc = drill_body(&run, out, t0);
+	rc = drill_body(&run, target, out, t0);
 	r->rto_ms = clock_monotonic_ms() - t0;
 	out->cancelled = hooks && hooks->cancel && atomic_load(hooks->cancel);
 	/* always, whatever happened: a scratch database never stays */

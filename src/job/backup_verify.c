@@ -5,107 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec/codec.h"
 #include "model/redact.h"
 #include "job/backup_common.h"
+#include "job/backup_fetch.h"
 #include "repo/manifest.h"
 #include "repo/sink.h"
-#include "util/clock.h"
 #include "util/text.h"
-
-struct verify_run {
-	struct sha256 *hash;
-	struct codec *gz;
-	bool gz_failed; /* the stream is corrupt: no more decoding */
-	char gz_err[128];
-	uint64_t stored;
-	uint64_t plain;
-	const struct backup_hooks *hooks;
-	int64_t t0;
-	int64_t last;
-	uint64_t total;
-};
-
-static int verify_plain(void *ctx, const void *data, size_t len, char *err, size_t errlen)
-{
-	(void)data;
-	(void)err;
-	(void)errlen;
-	struct verify_run *v = ctx;
-	v->plain += len;
-	return 0;
-}
-
-static int verify_data(void *ctx, const void *data, size_t len)
-{
-	struct verify_run *v = ctx;
-	sha256_update(v->hash, data, len);
-	v->stored += len;
-	/* a corrupt stream is reported after the size and the hash: keep reading */
-	if (!v->gz_failed && codec_feed(v->gz, data, len, v->gz_err, sizeof(v->gz_err)) != 0)
-		v->gz_failed = true;
-	int64_t now = clock_monotonic_ms();
-	if (v->hooks && now - v->last >= BACKUP_PROGRESS_EVERY_MS) {
-		v->last = now;
-		/* the download is what takes the time: the estimate follows it */
-		struct backup_progress p = {.phase = "verifying",
-		                            .bytes_in = v->stored,
-		                            .bytes_out = v->plain,
-		                            .total = v->total,
-		                            .elapsed_ms = now - v->t0};
-		backup_hooks_progress(v->hooks, &p);
-	}
-	if (backup_hooks_cancelled(v->hooks))
-		return -1;
-	return 0;
-}
 
 /* Downloads one object and checks it; 0 or -1 with why. */
 static int verify_object(struct sink *sink, const char *key, const char *sha256, uint64_t stored,
                          uint64_t plain, const struct backup_hooks *hooks, char *err, size_t errlen)
 {
-	struct verify_run v;
-	memset(&v, 0, sizeof(v));
-	v.hash = sha256_new();
-	v.hooks = hooks;
-	v.t0 = clock_monotonic_ms();
-	v.total = stored;
-	int rc = -1;
-	v.gz = codec_new("gzip", CODEC_DECODE, -1, verify_plain, &v, err, errlen);
-	if (!v.gz)
-		goto done;
-	if (sink->ops->get(sink, key, verify_data, &v, err, errlen) != 0) {
-		if (backup_hooks_cancelled(hooks))
-			text_printf(err, errlen, "cancelled");
-		goto done;
-	}
-	char hex[SHA256_HEX_SIZE];
-	sha256_finish_hex(v.hash, hex);
-	v.hash = NULL;
-	if (v.stored != stored) {
-		text_printf(err, errlen, "%s: %llu bytes stored, the manifest says %llu", key,
-		            (unsigned long long)v.stored, (unsigned long long)stored);
-		goto done;
-	}
-	if (strcmp(hex, sha256) != 0) {
-		text_printf(err, errlen, "%s: SHA-256 %s does not match the manifest's %s", key,
-		            hex, sha256);
-		goto done;
-	}
-	if (v.gz_failed || codec_finish(v.gz, v.gz_err, sizeof(v.gz_err)) != 0) {
-		text_printf(err, errlen, "%s: %s", key, v.gz_err);
-		goto done;
-	}
-	if (v.plain != plain) {
-		text_printf(err, errlen, "%s: decompresses to %llu bytes, the manifest says %llu",
-		            key, (unsigned long long)v.plain, (unsigned long long)plain);
-		goto done;
-	}
-	rc = 0;
-done:
-	codec_free(v.gz);
-	sha256_free(v.hash);
-	return rc;
+	/* the download is what takes the time: the estimate follows it */
+	struct backup_progress p = {.phase = "verifying", .total = stored};
+	struct backup_fetch f = {.codec = "gzip",
+	                         .sha256 = sha256,
+	                         .stored = stored,
+	                         .plain = plain,
+	                         .hooks = hooks,
+	                         .progress = hooks ? &p : NULL};
+	return backup_fetch_object(sink, key, &f, err, errlen);
 }
 
 int backup_verify(const struct config *cfg, const char *target, const char *key,

@@ -9,8 +9,12 @@ libopsdeck_a_SOURCES += \
 	src/job/recheck.c src/job/recheck.h \
 	src/job/backup.h src/job/backup_common.c src/job/backup_common.h \
 	src/job/backup_db.c src/job/backup_files.c src/job/backup_list.c src/job/backup_verify.c \
+	src/job/backup_fetch.c src/job/backup_fetch.h \
+	src/job/restore_files.c src/job/restore_files.h src/job/tree_write.c src/job/tree_write.h \
 	src/job/gzip_parallel.c src/job/gzip_parallel.h \
 	src/job/pgdump.c src/job/pgdump.h \
+	src/job/pgprogram.c src/job/pgprogram.h src/job/pg_load.c src/job/pg_load.h \
+	src/job/restore_db.c src/job/restore_db.h \
 	src/job/glob.c src/job/glob.h \
 	src/job/files_walk.c src/job/files_walk.h \
 	src/job/drill_state.c src/job/drill_state.h \

@@ -15,12 +15,11 @@
 
 #include "model/redact.h"
 #include "client/pg_session.h"
+#include "job/pgprogram.h"
 #include "util/clock.h"
 #include "util/spawn.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
-
-extern char **environ;
 
 struct pgdump {
 	pid_t pid;
@@ -33,78 +32,15 @@ struct pgdump {
 
 static const char *program(void)
 {
-	const char *p = getenv("OPSDECK_PG_DUMP");
-	return p && *p ? p : "pg_dump";
-}
-
-/* conninfo value quoting: 'value' with \ and ' escaped. */
-static void conninfo_add(struct strbuf *b, const char *keyword, const char *value)
-{
-	if (b->len)
-		strbuf_putc(b, ' ');
-	strbuf_puts(b, keyword);
-	strbuf_puts(b, "='");
-	for (const char *p = value; *p; p++) {
-		if (*p == '\'' || *p == '\\')
-			strbuf_putc(b, '\\');
-		strbuf_putc(b, *p);
-	}
-	strbuf_putc(b, '\'');
-}
-
-static void environment_free(char **env)
-{
-	for (size_t i = 0; env && env[i]; i++) {
-		/* the password is in here: do not leave it in freed memory */
-		memset(env[i], 0, strlen(env[i]));
-		free(env[i]);
-	}
-	free(env);
-}
-
-/* The child's environment: ours without PGPASSWORD, plus the URL's one;
- * NULL when out of memory (never an environment missing the password). */
-static char **child_environment(const struct pgurl *url)
-{
-	size_t n = 0;
-	while (environ[n])
-		n++;
-	char **env = calloc(n + 2, sizeof(*env));
-	if (!env)
-		return NULL;
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (strncmp(environ[i], "PGPASSWORD=", 11) == 0)
-			continue;
-		if (!(env[k] = strdup(environ[i])))
-			goto fail;
-		k++;
-	}
-	if (url->password && *url->password &&
-	    asprintf(&env[k], "PGPASSWORD=%s", url->password) < 0) {
-		env[k] = NULL;
-		goto fail;
-	}
-	return env;
-fail:
-	environment_free(env);
-	return NULL;
+	return pgprogram_path("OPSDECK_PG_DUMP", "pg_dump");
 }
 
 struct pgdump *pgdump_start(const struct pgurl *url, bool custom, char *err, size_t errlen)
 {
 	struct strbuf conninfo;
 	strbuf_init(&conninfo, 0);
-	for (size_t i = 0; i < url->count; i++) {
-		if (strcmp(url->keywords[i], "password") == 0)
-			continue;
-		/* the dump's sessions say who they are */
-		if (strcmp(url->keywords[i], "application_name") == 0) {
-			conninfo_add(&conninfo, "application_name", "opsdeck-backup");
-			continue;
-		}
-		conninfo_add(&conninfo, url->keywords[i], url->values[i]);
-	}
+	/* the dump's sessions say who they are */
+	pgprogram_conninfo(&conninfo, url, "opsdeck-backup", NULL);
 	char *argv[8];
 	int argc = 0;
 	argv[argc++] = (char *)program();
@@ -132,7 +68,7 @@ struct pgdump *pgdump_start(const struct pgurl *url, bool custom, char *err, siz
 		snprintf(err, errlen, "cannot run pg_dump: %s", strerror(errno));
 		goto fail;
 	}
-	env = child_environment(url);
+	env = pgprogram_environment(url);
 	if (!env) {
 		snprintf(err, errlen, "cannot run pg_dump: out of memory");
 		goto fail;
@@ -151,7 +87,7 @@ struct pgdump *pgdump_start(const struct pgurl *url, bool custom, char *err, siz
 	/* a deeper pipe: pg_dump keeps writing while we compress (best effort) */
 	fcntl(d->out_fd, F_SETPIPE_SZ, 1024 * 1024);
 	fcntl(d->err_fd, F_SETFL, O_NONBLOCK);
-	environment_free(env);
+	pgprogram_environment_free(env);
 	strbuf_free(&conninfo);
 	return d;
 
@@ -162,7 +98,7 @@ fail:
 		if (err_pipe[i] >= 0)
 			close(err_pipe[i]);
 	}
-	environment_free(env);
+	pgprogram_environment_free(env);
 	strbuf_free(&conninfo);
 	strbuf_free(&d->stderr_text);
 	free(d);

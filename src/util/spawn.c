@@ -47,6 +47,13 @@ static void drain(int *fd, struct strbuf *buf)
 int spawn_start(char *const argv[], const char *cwd, char *const envp[], bool new_process_group,
                 int out_fd, int err_fd, pid_t *pid, char *errbuf, size_t errlen)
 {
+	return spawn_start_fed(argv, cwd, envp, new_process_group, -1, out_fd, err_fd, pid, errbuf,
+	                       errlen);
+}
+
+int spawn_start_fed(char *const argv[], const char *cwd, char *const envp[], bool new_process_group,
+                    int in_fd, int out_fd, int err_fd, pid_t *pid, char *errbuf, size_t errlen)
+{
 	posix_spawn_file_actions_t actions;
 	posix_spawnattr_t attr;
 	int rc = posix_spawn_file_actions_init(&actions);
@@ -77,7 +84,9 @@ int spawn_start(char *const argv[], const char *cwd, char *const envp[], bool ne
 	}
 	if (!rc)
 		rc = posix_spawnattr_setflags(&attr, flags);
-	if (!rc)
+	if (!rc && in_fd >= 0)
+		rc = posix_spawn_file_actions_adddup2(&actions, in_fd, STDIN_FILENO);
+	else if (!rc)
 		rc = posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY,
 		                                      0);
 	if (!rc)

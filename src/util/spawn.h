@@ -46,4 +46,9 @@ int spawn_capture(char *const argv[], const char *cwd, int64_t timeout_ms, const
 int spawn_start(char *const argv[], const char *cwd, char *const envp[], bool new_process_group,
                 int out_fd, int err_fd, pid_t *pid, char *errbuf, size_t errlen);
 
+/* The same with stdin on in_fd (borrowed, as out_fd; -1: /dev/null), for a
+ * program fed through a pipe (psql reading a dump). */
+int spawn_start_fed(char *const argv[], const char *cwd, char *const envp[], bool new_process_group,
+                    int in_fd, int out_fd, int err_fd, pid_t *pid, char *errbuf, size_t errlen);
+
 #endif

@@ -1,0 +1,216 @@
+/* restore_db.c - `opsdeck restore KEY --into DB [--target URL]
+ * [--any-database] [--dry-run] [--yes]`: a database dump restored into a
+ * new database (the work is job/restore_db.c).
+ *
+ * Without --yes, on a terminal, it shows the dry run and asks for the new
+ * database's name to be typed; without --yes and without a terminal it
+ * refuses. Progress (bytes, rate, ETA) goes to stderr; the result is one
+ * line on stdout (success) or stderr (failure). SIGINT, SIGTERM and SIGHUP
+ * stop it: the loader is killed and the new database dropped.
+ *
+ * Exit status: 0 restored (or the dry run found nothing in the way), 1 the
+ * restore failed or was refused (no manifest, the database exists,
+ * read-only mode, not confirmed), 2 a usage or configuration error.
+ */
+#include "cmd/cmd.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/backup_target.h"
+#include "job/restore_db.h"
+#include "probe/probe.h"
+#include "util/clock.h"
+#include "util/sanitize.h"
+#include "util/text.h"
+
+#define RESTORE_LOG_EVERY_MS 5000
+
+struct restore_db_cli {
+	const char *target;
+	const char *into;
+	bool any_database, dry_run, yes;
+	bool tty;
+	int64_t t0, last_ms;
+	bool drew;
+};
+
+enum { OPT_TARGET = 1100, OPT_INTO, OPT_ANY, OPT_DRY_RUN, OPT_YES };
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: opsdeck restore KEY --into DB [--target URL] [--any-database]\n"
+	           "                       [--dry-run] [--yes]\n"
+	           "       opsdeck restore files KEY --into DIR [--target URL] [--overwrite]\n"
+	           "                       [--dry-run] [--yes]\n"
+	           "KEY is a database backup as `opsdeck backup list` shows it. DB is created\n"
+	           "(it must not exist) and dropped again if anything fails.\n"
+	           "  --any-database  restore a backup of another database than [database] url's\n"
+	           "  --dry-run       say what would be created, create nothing\n"
+	           "  --yes           do not ask (needed without a terminal)\n"
+	           "Exit 0 restored, 1 failed or refused, 2 usage or configuration.\n");
+}
+
+static int on_option(int opt, const char *arg, void *ctx)
+{
+	struct restore_db_cli *c = ctx;
+	switch (opt) {
+	case OPT_TARGET:
+		c->target = arg;
+		return 0;
+	case OPT_INTO:
+		c->into = arg;
+		return 0;
+	case OPT_ANY:
+		c->any_database = true;
+		return 0;
+	case OPT_DRY_RUN:
+		c->dry_run = true;
+		return 0;
+	case OPT_YES:
+		c->yes = true;
+		return 0;
+	}
+	return -1;
+}
+
+static void print_clean(FILE *f, const char *prefix, const char *text)
+{
+	char clean[2048];
+	sanitize_text(clean, sizeof(clean), text);
+	fprintf(f, "%s%s\n", prefix, clean);
+}
+
+/* Bytes, rate and ETA: a line redrawn on a tty, a log line every few
+ * seconds otherwise. */
+static void progress(void *ctx, const struct backup_progress *p)
+{
+	struct restore_db_cli *c = ctx;
+	int64_t now = clock_monotonic_ms();
+	if (now - c->last_ms < (c->tty ? 200 : RESTORE_LOG_EVERY_MS))
+		return;
+	c->last_ms = now;
+	char in[32], total[32], rate[32], eta[32] = "?";
+	double seconds = (double)(now - c->t0) / 1000.0;
+	double per_s = seconds > 0 ? (double)p->bytes_in / seconds : 0;
+	text_format_bytes(in, sizeof(in), p->bytes_in);
+	text_format_bytes(total, sizeof(total), p->total);
+	text_format_bytes(rate, sizeof(rate), (uint64_t)per_s);
+	if (per_s > 0 && p->total > p->bytes_in)
+		text_format_duration(eta, sizeof(eta),
+		                     (int64_t)((double)(p->total - p->bytes_in) / per_s * 1000));
+	fprintf(stderr, "%sopsdeck: restore: %s of %s at %s/s, %s left%s", c->tty ? "\r\033[K" : "",
+	        in, total, rate, eta, c->tty ? "" : "\n");
+	c->drew = c->tty;
+}
+
+static void log_line(void *ctx, const char *line)
+{
+	struct restore_db_cli *c = ctx;
+	char clean[1024];
+	sanitize_text(clean, sizeof(clean), line);
+	fprintf(stderr, "%sopsdeck: restore: %s\n", c->tty ? "\r\033[K" : "", clean);
+}
+
+/* Shows the dry run and asks for the database's name; 1 when confirmed. */
+static int confirm(const struct config *cfg, struct restore_db_options *o,
+                   const struct backup_hooks *hooks)
+{
+	struct restore_db_result r;
+	o->dry_run = true;
+	int ok = restore_db(cfg, o, hooks, &r);
+	o->dry_run = false;
+	print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
+	if (ok != 0)
+		return 0;
+	char answer[256];
+	print_clean(stdout,
+	            "Type the new database's name to go on, anything else cancels: ", o->into);
+	fflush(stdout);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return 0;
+	text_trim(answer);
+	return strcmp(answer, o->into) == 0;
+}
+
+int cmd_restore_db(int argc, char **argv, struct cli_options *opts)
+{
+	static const struct option longopts[] = {
+	    CLI_COMMON_LONG,
+	    {"target", required_argument, NULL, OPT_TARGET},
+	    {"into", required_argument, NULL, OPT_INTO},
+	    {"any-database", no_argument, NULL, OPT_ANY},
+	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	    {"yes", no_argument, NULL, OPT_YES},
+	    {NULL, 0, NULL, 0},
+	};
+	struct restore_db_cli c = {0};
+	int parsed = cli_parse(argc, argv, opts, longopts, NULL, on_option, &c, usage, 1);
+	if (parsed != 0)
+		return parsed > 0 ? 0 : EXIT_USAGE;
+	if (optind + 1 != argc || !c.into || !*c.into) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	char why[256];
+	if (c.target && backup_target_check(c.target, why, sizeof(why)) < 0) {
+		fprintf(stderr, "opsdeck: restore: --target '%s' %s\n", c.target, why);
+		return EXIT_USAGE;
+	}
+	struct config cfg;
+	if (cli_load_config(opts, &cfg) < 0)
+		return EXIT_USAGE;
+	int rc = 1;
+	if (!c.target && (!cfg.backup.target || !*cfg.backup.target)) {
+		fprintf(stderr,
+		        "opsdeck: restore: no target: set [backup] target or give --target URL\n");
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	if (probe_global_init() < 0) {
+		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
+		goto done;
+	}
+	cli_catch_interrupts();
+	c.tty = isatty(STDERR_FILENO) == 1;
+	c.t0 = c.last_ms = clock_monotonic_ms();
+	struct backup_hooks hooks = {.progress = progress,
+	                             .ctx = &c,
+	                             .cancel = &cli_interrupted,
+	                             .abandon = &cli_abandoned,
+	                             .log = log_line};
+	struct restore_db_options o = {.target = c.target,
+	                               .key = argv[optind],
+	                               .into = c.into,
+	                               .any_database = c.any_database,
+	                               .dry_run = c.dry_run};
+	if (!c.dry_run && !c.yes && !cfg.recovery.read_only) {
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr,
+			        "opsdeck: restore creates database %s and there is no terminal to "
+			        "confirm on; run it with --yes (or --dry-run to see what it would "
+			        "do)\n",
+			        c.into);
+			goto done;
+		}
+		if (!confirm(&cfg, &o, &hooks)) {
+			printf("not confirmed: nothing restored\n");
+			goto done;
+		}
+	}
+	struct restore_db_result r;
+	int ok = restore_db(&cfg, &o, &hooks, &r);
+	if (c.drew)
+		fprintf(stderr, "\r\033[K");
+	if (atomic_load(&cli_interrupted))
+		fprintf(stderr, "opsdeck: interrupted by signal %d\n",
+		        atomic_load(&cli_interrupted));
+	print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
+	rc = ok == 0 ? 0 : 1;
+done:
+	fflush(stdout);
+	config_free(&cfg);
+	return rc;
+}

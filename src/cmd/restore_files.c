@@ -1,0 +1,228 @@
+/* restore_files.c - `opsdeck restore files KEY --into DIR [--target URL]
+ * [--overwrite] [--dry-run] [--yes]`: a files backup written back into a
+ * directory (the work is job/restore_files.c).
+ *
+ * Without --yes, on a terminal, it shows the dry run and asks for the
+ * directory's name to be typed; without --yes and without a terminal it
+ * refuses. Progress (files, bytes) goes to stderr; the result is one line
+ * on stdout (success) or stderr (failure, with the files that failed).
+ * SIGINT, SIGTERM and SIGHUP stop it between and within files: the file
+ * being written is thrown away, those written stay.
+ *
+ * Exit status: 0 restored (or the dry run found nothing in the way), 1 the
+ * restore failed or was refused (no manifest, a hostile path, existing
+ * files, read-only mode, not confirmed), 2 a usage or configuration error.
+ */
+#include "cmd/cmd.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/backup_target.h"
+#include "job/restore_files.h"
+#include "probe/probe.h"
+#include "util/clock.h"
+#include "util/sanitize.h"
+#include "util/text.h"
+
+#define RESTORE_LOG_EVERY_MS 5000
+#define RESTORE_FAILED_SHOWN 20
+
+struct restore_cli {
+	const char *target;
+	const char *into;
+	bool overwrite, dry_run, yes;
+	bool tty;
+	int64_t last_ms;
+	bool drew;
+};
+
+enum { OPT_TARGET = 1100, OPT_INTO, OPT_OVERWRITE, OPT_DRY_RUN, OPT_YES };
+
+static void restore_usage(FILE *f)
+{
+	fprintf(f, "usage: opsdeck restore files KEY --into DIR [--target URL] [--overwrite]\n"
+	           "                             [--dry-run] [--yes]\n"
+	           "KEY is a files backup as `opsdeck backup list` shows it. Existing files are\n"
+	           "refused unless --overwrite; nothing is ever written outside DIR.\n"
+	           "  --dry-run   list what would be written, write nothing\n"
+	           "  --yes       do not ask (needed without a terminal)\n"
+	           "Exit 0 restored, 1 failed or refused, 2 usage or configuration.\n");
+}
+
+static int restore_option(int opt, const char *arg, void *ctx)
+{
+	struct restore_cli *c = ctx;
+	switch (opt) {
+	case OPT_TARGET:
+		c->target = arg;
+		return 0;
+	case OPT_INTO:
+		c->into = arg;
+		return 0;
+	case OPT_OVERWRITE:
+		c->overwrite = true;
+		return 0;
+	case OPT_DRY_RUN:
+		c->dry_run = true;
+		return 0;
+	case OPT_YES:
+		c->yes = true;
+		return 0;
+	}
+	return -1;
+}
+
+static void print_clean(FILE *f, const char *prefix, const char *text)
+{
+	char clean[2048];
+	sanitize_text(clean, sizeof(clean), text);
+	fprintf(f, "%s%s\n", prefix, clean);
+}
+
+static void plan_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	print_clean(stdout, "", line);
+}
+
+/* Files and bytes: a line redrawn on a tty, a log line every few seconds
+ * otherwise. */
+static void restore_progress(void *ctx, const struct backup_progress *p)
+{
+	struct restore_cli *c = ctx;
+	int64_t now = clock_monotonic_ms();
+	if (now - c->last_ms < (c->tty ? 200 : RESTORE_LOG_EVERY_MS))
+		return;
+	c->last_ms = now;
+	char in[32], total[32];
+	text_format_bytes(in, sizeof(in), p->bytes_in);
+	text_format_bytes(total, sizeof(total), p->total);
+	fprintf(stderr, "%sopsdeck: restore files: %llu of %llu files, %s of %s downloaded%s",
+	        c->tty ? "\r\033[K" : "", (unsigned long long)p->files_done,
+	        (unsigned long long)p->files_total, in, total, c->tty ? "" : "\n");
+	c->drew = c->tty;
+}
+
+static void restore_log(void *ctx, const char *line)
+{
+	struct restore_cli *c = ctx;
+	char clean[1024];
+	sanitize_text(clean, sizeof(clean), line);
+	fprintf(stderr, "%sopsdeck: restore files: %s\n", c->tty ? "\r\033[K" : "", clean);
+}
+
+/* Shows the dry run and asks for the directory; 1 when confirmed. */
+static int confirm(const struct config *cfg, struct restore_files_options *o,
+                   const struct backup_hooks *hooks)
+{
+	struct restore_files_result r;
+	o->dry_run = true;
+	int ok = restore_files(cfg, o, hooks, &r);
+	o->dry_run = false;
+	print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
+	for (size_t i = 0; i < r.failures && i < RESTORE_FAILED_SHOWN; i++)
+		print_clean(stderr, "  refused: ", r.failed[i]);
+	restore_files_result_free(&r);
+	if (ok != 0)
+		return 0;
+	char answer[4096];
+	print_clean(stdout, "Type the directory to restore into to go on, anything else cancels: ",
+	            o->into);
+	fflush(stdout);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return 0;
+	text_trim(answer);
+	return strcmp(answer, o->into) == 0;
+}
+
+/* argv[0] is "files". */
+int cmd_restore_files(int argc, char **argv, struct cli_options *opts)
+{
+	static const struct option longopts[] = {
+	    CLI_COMMON_LONG,
+	    {"target", required_argument, NULL, OPT_TARGET},
+	    {"into", required_argument, NULL, OPT_INTO},
+	    {"overwrite", no_argument, NULL, OPT_OVERWRITE},
+	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	    {"yes", no_argument, NULL, OPT_YES},
+	    {NULL, 0, NULL, 0},
+	};
+	struct restore_cli c = {0};
+	int parsed =
+	    cli_parse(argc, argv, opts, longopts, NULL, restore_option, &c, restore_usage, 1);
+	if (parsed != 0)
+		return parsed > 0 ? 0 : EXIT_USAGE;
+	if (optind + 1 != argc || !c.into || !*c.into) {
+		restore_usage(stderr);
+		return EXIT_USAGE;
+	}
+	char why[256];
+	if (c.target && backup_target_check(c.target, why, sizeof(why)) < 0) {
+		fprintf(stderr, "opsdeck: restore files: --target '%s' %s\n", c.target, why);
+		return EXIT_USAGE;
+	}
+	struct config cfg;
+	if (cli_load_config(opts, &cfg) < 0)
+		return EXIT_USAGE;
+	int rc = 1;
+	if (!c.target && (!cfg.backup.target || !*cfg.backup.target)) {
+		fprintf(stderr, "opsdeck: restore files: no target: set [backup] target or give "
+		                "--target URL\n");
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	if (probe_global_init() < 0) {
+		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
+		goto done;
+	}
+	cli_catch_interrupts();
+	c.tty = isatty(STDERR_FILENO) == 1;
+	c.last_ms = clock_monotonic_ms();
+	struct backup_hooks hooks = {.progress = restore_progress,
+	                             .ctx = &c,
+	                             .cancel = &cli_interrupted,
+	                             .abandon = &cli_abandoned,
+	                             .log = restore_log};
+	struct restore_files_options o = {.target = c.target,
+	                                  .key = argv[optind],
+	                                  .into = c.into,
+	                                  .overwrite = c.overwrite,
+	                                  .dry_run = c.dry_run,
+	                                  .on_line = plan_line};
+	if (!c.dry_run && !c.yes && !cfg.recovery.read_only) {
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr,
+			        "opsdeck: restore files writes into %s and there is no "
+			        "terminal to confirm on; run it with --yes (or --dry-run to "
+			        "see what it would write)\n",
+			        c.into);
+			goto done;
+		}
+		if (!confirm(&cfg, &o, &hooks)) {
+			printf("not confirmed: nothing restored\n");
+			goto done;
+		}
+		o.on_line = NULL;
+	}
+	struct restore_files_result r;
+	int ok = restore_files(&cfg, &o, &hooks, &r);
+	if (c.drew)
+		fprintf(stderr, "\r\033[K");
+	if (atomic_load(&cli_interrupted))
+		fprintf(stderr, "opsdeck: interrupted by signal %d\n",
+		        atomic_load(&cli_interrupted));
+	print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
+	for (size_t i = 0; i < r.failures && i < RESTORE_FAILED_SHOWN; i++)
+		print_clean(stderr, r.refused ? "  refused: " : "  failed: ", r.failed[i]);
+	if (r.failures > RESTORE_FAILED_SHOWN)
+		fprintf(stderr, "  ... and %zu more\n", r.failures - RESTORE_FAILED_SHOWN);
+	restore_files_result_free(&r);
+	rc = ok == 0 ? 0 : 1;
+done:
+	fflush(stdout);
+	config_free(&cfg);
+	return rc;
+}
