@@ -9,9 +9,11 @@
  * SIGINT, SIGTERM and SIGHUP stop it between and within files: the file
  * being written is thrown away, those written stay.
  *
- * Exit status: 0 restored (or the dry run found nothing in the way), 1 the
- * restore failed or was refused (no manifest, a hostile path, existing
- * files, read-only mode, not confirmed), 2 a usage or configuration error.
+ * Exit status (opsdeck(1) EXIT STATUS): 0 restored (or the dry run found
+ * nothing in the way), 1 the restore failed or was refused once it began
+ * (no manifest, a hostile path, existing files, a tampered object), 2 a
+ * usage or configuration error or a refusal before it began (read-only
+ * mode, no audit record, not confirmed, no terminal to confirm on).
  */
 #include "cmd/cmd.h"
 
@@ -49,7 +51,7 @@ static void restore_usage(FILE *f)
 	           "refused unless --overwrite; nothing is ever written outside DIR.\n"
 	           "  --dry-run   list what would be written, write nothing\n"
 	           "  --yes       do not ask (needed without a terminal)\n"
-	           "Exit 0 restored, 1 failed or refused, 2 usage or configuration.\n");
+	           "Exit 0 restored, 1 failed or refused, 2 usage, configuration or not run.\n");
 }
 
 static int restore_option(int opt, const char *arg, void *ctx)
@@ -199,10 +201,12 @@ int cmd_restore_files(int argc, char **argv, struct cli_options *opts)
 			        "terminal to confirm on; run it with --yes (or --dry-run to "
 			        "see what it would write)\n",
 			        c.into);
+			rc = EXIT_USAGE;
 			goto done;
 		}
 		if (!confirm(&cfg, &o, &hooks)) {
 			printf("not confirmed: nothing restored\n");
+			rc = EXIT_USAGE;
 			goto done;
 		}
 		o.on_line = NULL;
@@ -220,7 +224,7 @@ int cmd_restore_files(int argc, char **argv, struct cli_options *opts)
 	if (r.failures > RESTORE_FAILED_SHOWN)
 		fprintf(stderr, "  ... and %zu more\n", r.failures - RESTORE_FAILED_SHOWN);
 	restore_files_result_free(&r);
-	rc = ok == 0 ? 0 : 1;
+	rc = ok == 0 ? 0 : r.not_begun ? EXIT_USAGE : 1;
 done:
 	fflush(stdout);
 	config_free(&cfg);

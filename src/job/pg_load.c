@@ -25,8 +25,14 @@ struct pg_load {
 	int err_fd;
 	bool reaped;
 	int status;
+	const atomic_int *cancel;
 	struct strbuf stderr_text;
 };
+
+static bool cancelled(const struct pg_load *l)
+{
+	return l->cancel && atomic_load(l->cancel);
+}
 
 static void close_fd(int *fd)
 {
@@ -35,8 +41,8 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-struct pg_load *pg_load_start(const struct pgurl *url, const char *dbname, bool custom, char *err,
-                              size_t errlen)
+struct pg_load *pg_load_start(const struct pgurl *url, const char *dbname, bool custom,
+                              const atomic_int *cancel, char *err, size_t errlen)
 {
 	struct strbuf conninfo;
 	strbuf_init(&conninfo, 0);
@@ -72,6 +78,7 @@ struct pg_load *pg_load_start(const struct pgurl *url, const char *dbname, bool 
 		return NULL;
 	}
 	l->name = name;
+	l->cancel = cancel;
 	l->pid = -1;
 	l->in_fd = l->err_fd = -1;
 	strbuf_init(&l->stderr_text, PG_LOAD_STDERR_CAP);
@@ -188,6 +195,10 @@ int pg_load_write(struct pg_load *l, const void *data, size_t len, char *err, si
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
+			if (cancelled(l)) {
+				snprintf(err, errlen, "cancelled");
+				return -1;
+			}
 			struct pollfd fds[2] = {{.fd = l->in_fd, .events = POLLOUT},
 			                        {.fd = l->err_fd, .events = POLLIN}};
 			if (poll(fds, l->err_fd >= 0 ? 2 : 1, 1000) < 0 && errno != EINTR) {
@@ -216,12 +227,22 @@ int pg_load_write(struct pg_load *l, const void *data, size_t len, char *err, si
 int pg_load_finish(struct pg_load *l, char *err, size_t errlen)
 {
 	close_fd(&l->in_fd);
-	if (l->err_fd >= 0) {
-		fcntl(l->err_fd, F_SETFL, 0);
-		while (l->err_fd >= 0)
-			read_stderr(l);
+	/* it commits and exits; a cancel meanwhile stops the wait (and
+	 * pg_load_free the loader, before it commits) */
+	while (!l->reaped) {
+		if (cancelled(l)) {
+			snprintf(err, errlen, "cancelled");
+			return -1;
+		}
+		if (l->err_fd >= 0) {
+			struct pollfd fd = {.fd = l->err_fd, .events = POLLIN};
+			if (poll(&fd, 1, 100) > 0)
+				read_stderr(l);
+		}
+		reap(l, l->err_fd >= 0 ? 0 : 100);
 	}
-	reap(l, -1);
+	while (l->err_fd >= 0)
+		read_stderr(l);
 	if (WIFEXITED(l->status) && WEXITSTATUS(l->status) == 0)
 		return 0;
 	describe_exit(l, err, errlen);

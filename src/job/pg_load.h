@@ -12,6 +12,7 @@
 #ifndef OPSDECK_JOB_PG_LOAD_H
 #define OPSDECK_JOB_PG_LOAD_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,9 +22,11 @@
 
 struct pg_load;
 
-/* Starts the loader into database dbname on url's server. NULL with why. */
-struct pg_load *pg_load_start(const struct pgurl *url, const char *dbname, bool custom, char *err,
-                              size_t errlen);
+/* Starts the loader into database dbname on url's server. cancel (may be
+ * NULL, borrowed), once non-zero, ends a write or the wait for the loader
+ * with "cancelled". NULL with why. */
+struct pg_load *pg_load_start(const struct pgurl *url, const char *dbname, bool custom,
+                              const atomic_int *cancel, char *err, size_t errlen);
 
 /* Writes data to the loader's stdin (waiting while the pipe is full).
  * -1 with why when the loader has stopped reading (it failed: its stderr

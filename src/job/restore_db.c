@@ -224,7 +224,8 @@ static int restore_into(struct sink *sink, const char *key, const struct manifes
 	struct feed f = {.o = o};
 	bool custom = strcmp(m->format, "custom") == 0;
 	int rc = -1;
-	if (!(f.load = pg_load_start(url, o->into, custom, err, errlen)))
+	if (!(f.load =
+	          pg_load_start(url, o->into, custom, hooks ? hooks->cancel : NULL, err, errlen)))
 		goto failed;
 	struct backup_progress progress = {.phase = "restoring", .total = m->bytes_out};
 	struct backup_fetch fetch = {.codec = "gzip",
@@ -235,10 +236,8 @@ static int restore_into(struct sink *sink, const char *key, const struct manifes
 	                             .ctx = &f,
 	                             .hooks = hooks,
 	                             .progress = &progress};
-	if (backup_fetch_object(sink, key, &fetch, err, errlen) != 0) {
-		r->cancelled = backup_hooks_cancelled(hooks);
+	if (backup_fetch_object(sink, key, &fetch, err, errlen) != 0)
 		goto failed;
-	}
 	if (pg_load_finish(f.load, err, errlen) != 0)
 		goto failed;
 	rc = 0;
@@ -246,6 +245,7 @@ static int restore_into(struct sink *sink, const char *key, const struct manifes
 	r->plain = f.plain;
 	goto done;
 failed:
+	r->cancelled = backup_hooks_cancelled(hooks);
 	pg_load_free(f.load); /* killed before it could commit */
 	f.load = NULL;
 	char drop_err[512];

@@ -28,7 +28,7 @@ int restore_files_key(const char *given, char *key, size_t size, char *err, size
 	while (n > 0 && given[n - 1] == '/')
 		n--;
 	size_t suffix = strlen(MANIFEST_SUFFIX);
-	if (n > suffix && memcmp(given + n - suffix, MANIFEST_SUFFIX, suffix) == 0)
+	if (n >= suffix && memcmp(given + n - suffix, MANIFEST_SUFFIX, suffix) == 0)
 		n -= suffix;
 	if (n == 0 || n >= size) {
 		text_printf(err, errlen, "'%s' is not the key of a files backup",
@@ -65,6 +65,11 @@ int restore_files_check_manifest(const struct manifest *m, const char *key, char
 	if (m->failures) {
 		text_printf(err, errlen, "%s recorded %zu failed files: an incomplete backup", key,
 		            m->failures);
+		return -1;
+	}
+	if (m->files_dropped) {
+		text_printf(err, errlen, "the manifest of %s has %zu malformed file entries", key,
+		            m->files_dropped);
 		return -1;
 	}
 	size_t keylen = strlen(key);
@@ -355,6 +360,7 @@ int restore_files(const struct config *cfg, const struct restore_files_options *
 		    "read-only mode: restore files writes into %s and is not run (--dry-run "
 		    "shows what it would write)",
 		    o->into);
+		r->not_begun = true;
 		if (audit(cfg, id, url, args, NULL, false, NULL, -1, audit_err,
 		          sizeof(audit_err)) == 0)
 			(void)audit(cfg, id, url, args, err, false, "refused", 0, audit_err,
@@ -365,6 +371,7 @@ int restore_files(const struct config *cfg, const struct restore_files_options *
 	    0) {
 		text_printf(err, sizeof(err), "refusing to restore: cannot write the audit log: %s",
 		            audit_err);
+		r->not_begun = true;
 		goto done;
 	}
 	audited = true;

@@ -6,11 +6,10 @@
  * KEY.files.json is accepted too). The manifest is read first and the
  * restore is refused, with nothing written, when it is missing (an
  * incomplete backup), is not a files backup's, names another directory,
- * recorded failed files, lacks a file's checksum, or names a path that is
- * absolute or holds a "." or ".." segment or an object outside KEY/.
- * Before writing, every target path is looked at: a symbolic link or a
- * file on the way refuses the restore, and so do existing files unless
- * overwrite (all of them are named; nothing is written).
+ * recorded failed files, has a malformed file entry, lacks a file's checksum, or names a path that
+ * is absolute or holds a "." or ".." segment or an object outside KEY/. Before writing, every
+ * target path is looked at: a symbolic link or a file on the way refuses the restore, and so do
+ * existing files unless overwrite (all of them are named; nothing is written).
  *
  * Each object then streams from the target through SHA-256 (checked
  * against the manifest) and gunzip into a temporary file beside its path
@@ -52,8 +51,11 @@ struct restore_files_result {
 	size_t replaced; /* of them, existing files replaced */
 	uint64_t bytes;  /* decompressed bytes written */
 	size_t failures;
-	char **failed;  /* "path: reason", failures of them */
-	bool refused;   /* nothing was written: the cases above, read-only, audit */
+	char **failed; /* "path: reason", failures of them */
+	bool refused;  /* nothing was written: the cases above, read-only, audit */
+	/* refused before it began: read-only mode or an audit log that cannot
+	 * take the attempt record (opsdeck(1) EXIT STATUS 2) */
+	bool not_begun;
 	bool cancelled; /* stopped by the hooks' cancel */
 	int64_t duration_ms;
 	char message[1024]; /* one line: the summary, or why it failed; redacted */

@@ -282,8 +282,10 @@ int manifest_parse(const char *text, size_t len, struct manifest *m, char *err, 
 			struct manifest_file *f = &m->files[m->file_count];
 			get_string(fo, "sha256", f->sha256, sizeof(f->sha256));
 			int64_t size = get_int(fo, "size"), stored = get_int(fo, "stored");
-			if (size < 0 || stored < 0)
+			if (size < 0 || stored < 0) {
+				m->files_dropped++;
 				continue;
+			}
 			/* the path is informative (a restore writes it); the key is
 			 * what verify fetches */
 			f->path = get_name(fo, "path");
@@ -294,6 +296,7 @@ int manifest_parse(const char *text, size_t len, struct manifest *m, char *err, 
 				free(f->path);
 				free(f->key);
 				f->path = f->key = NULL;
+				m->files_dropped++;
 				continue;
 			}
 			f->size = (uint64_t)size;

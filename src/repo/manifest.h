@@ -58,6 +58,7 @@ struct manifest {
 	bool tables_recorded;
 	struct manifest_table *tables;
 	size_t table_count;
+	size_t files_dropped; /* after manifest_parse: malformed entries left out */
 };
 
 /* The manifest as pretty JSON text, never NULL (util/xalloc.h); the caller

@@ -34,7 +34,7 @@ INTEGRATION_TESTS += tests/integration/backup_db_roundtrip.sh \
 	tests/integration/backup_db_failures.sh \
 	tests/integration/backup_s3_faults.sh \
 	tests/integration/backup_files.sh \
-	tests/integration/restore_files.sh \
+	tests/integration/restore_files.sh tests/integration/restore_db.sh \
 	tests/integration/backup_diagnose.sh \
 	tests/integration/backup_drill.sh \
 	tests/integration/backup_drill_diagnose.sh \

@@ -49,11 +49,11 @@ assert_contains "$OUT" "would write a/b/random.bin (300000 bytes)"
 assert_contains "$OUT" "dry run: would restore $nfiles files"
 [ ! -e out ] && pass "dry run: nothing created" || fail "dry run created out/"
 
-assert_exit 1 "$OPSDECK" -c c.conf restore files "$key" --into out </dev/null
+assert_exit 2 "$OPSDECK" -c c.conf restore files "$key" --into out </dev/null
 assert_contains "$ERR" "no terminal to confirm on"
 [ ! -e out ] && pass "unconfirmed: nothing created" || fail "unconfirmed run created out/"
 
-assert_exit 1 "$OPSDECK" -c c.conf --read-only restore files "$key" --into out --yes
+assert_exit 2 "$OPSDECK" -c c.conf --read-only restore files "$key" --into out --yes
 assert_contains "$ERR" "read-only mode"
 [ ! -e out ] && pass "read-only: nothing created" || fail "read-only run created out/"
 

@@ -29,10 +29,12 @@ has() { # WORDS CANDIDATE...
 	done
 }
 
-has "$(complete_words opsdeck "")" status check diagnose backup recover audit version-file
+has "$(complete_words opsdeck "")" status check diagnose backup restore recover audit version-file
 has "$(complete_words opsdeck --)" --config --read-only --help --version
 has "$(complete_words opsdeck st)" status
 has "$(complete_words opsdeck backup "")" db files list verify drill
+has "$(complete_words opsdeck restore "")" files
+has "$(complete_words opsdeck restore files KEY --)" --into --overwrite --dry-run --yes
 has "$(complete_words opsdeck recover "")" clear-cache restart-app reconnect-db cancel-query \
 	terminate-query --list
 has "$(complete_words opsdeck recover c)" clear-cache cancel-query
