@@ -113,7 +113,8 @@ struct check_class {
 	X(REDIS_LOAD, redis_load)                                                                  \
 	X(STORAGE, storage)                                                                        \
 	X(VERSION, version)                                                                        \
-	X(BACKUP, backup)
+	X(BACKUP, backup)                                                                          \
+	X(BACKUP_DRILL, backup_drill)
 
 /* Not laid out by clang-format, which reads the X-macro and the member after
  * it as one expression. */

@@ -7,5 +7,5 @@ libopsdeck_a_SOURCES += \
 	src/check/database.c src/check/redis.c src/check/health.c src/check/requests.c \
 	src/check/requests_endpoints.c src/check/requests_endpoints.h \
 	src/check/slow_queries.c src/check/pg_upkeep.c src/check/storage.c src/check/version.c \
-	src/check/backup.c src/check/connections.c \
+	src/check/backup.c src/check/backup_drill.c src/check/connections.c \
 	src/check/locks.c src/check/pgbouncer.c src/check/redis_load.c

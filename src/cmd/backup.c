@@ -150,6 +150,7 @@ static void backup_usage(FILE *f)
 	        "       opsdeck backup list  [--target URL] [--json]\n"
 	        "       opsdeck backup verify [--target URL] KEY\n"
 	        "       opsdeck backup prune [--dry-run | --yes] [--target URL]\n"
+	        "       opsdeck backup drill [--target URL] [KEY]\n"
 	        "Targets: s3://bucket/prefix or file:///dir ([backup] target by default).\n"
 	        "Exit 0 success, 1 the backup or verification failed, 2 usage or configuration.\n");
 }
@@ -376,10 +377,13 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 	}
 	if (strcmp(sub, "prune") == 0)
 		return cmd_backup_prune(argc - 1, argv + 1, opts);
+	if (strcmp(sub, "drill") == 0)
+		return cmd_backup_drill(argc - 1, argv + 1, opts);
 	if (strcmp(sub, "db") != 0 && strcmp(sub, "files") != 0 && strcmp(sub, "list") != 0 &&
 	    strcmp(sub, "verify") != 0) {
 		fprintf(stderr,
-		        "opsdeck: backup: unknown action '%s' (db, files, list, verify, prune)\n",
+		        "opsdeck: backup: unknown action '%s' (db, files, list, verify, prune, "
+		        "drill)\n",
 		        sub);
 		return EXIT_USAGE;
 	}

@@ -95,6 +95,7 @@ int cmd_version_file(int argc, char **argv, struct cli_options *opts);
 int cmd_recover(int argc, char **argv, struct cli_options *opts);
 int cmd_audit(int argc, char **argv, struct cli_options *opts);
 int cmd_backup(int argc, char **argv, struct cli_options *opts);
+int cmd_backup_drill(int argc, char **argv, struct cli_options *opts); /* backup drill */
 int cmd_restore(int argc, char **argv, struct cli_options *opts);
 /* `restore files ...` (argv[0] is "files"), dispatched by cmd_restore. */
 int cmd_restore_files(int argc, char **argv, struct cli_options *opts);

@@ -81,7 +81,9 @@ struct config_backup {
 	int keep_daily;
 	int keep_weekly;
 	int keep_monthly;
-	int64_t timeout_ms; /* a backup that runs longer is aborted; 0 (default): none */
+	int64_t timeout_ms;       /* a backup that runs longer is aborted; 0 (default): none */
+	int64_t drill_max_age_ms; /* default 7d: older than that, no drill counts */
+	char *drill_sql;          /* "" or SQL checks run in a drill's scratch database */
 };
 
 struct config_thresholds {

@@ -65,6 +65,9 @@ const struct config_key config_keys[] = {
     /* the range of the codec chosen above is checked once both are known */
     {KEY("backup", "compression_level", TYPE_INT, backup.compression_level, "6"), .min = 1,
      .max = 19, .check = CHECK_COMPRESSION_LEVEL},
+    {KEY("backup", "drill_max_age", TYPE_DURATION, backup.drill_max_age_ms, "7d"), .min = 60e3,
+     .max = 366 * 86400e3},
+    {KEY("backup", "drill_sql", TYPE_STRING, backup.drill_sql, "")},
     {KEY("backup", "restore_url", TYPE_STRING, backup.restore_url, ""), .check = CHECK_PG_URL},
     {KEY("backup", "keep_last", TYPE_INT, backup.keep_last, "0"), .min = 0, .max = 100000},
     {KEY("backup", "keep_daily", TYPE_INT, backup.keep_daily, "0"), .min = 0, .max = 100000},

@@ -58,6 +58,8 @@ struct rule_context {
 	X(version)                                                                                 \
 	X(backup_stale)                                                                            \
 	X(backup_unfinished)                                                                       \
+	X(backup_drill_failed)                                                                     \
+	X(backup_drill_stale)                                                                      \
 	X(replication_lag)                                                                         \
 	X(replication_slot)                                                                        \
 	X(xid_wraparound)                                                                          \

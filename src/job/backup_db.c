@@ -16,10 +16,12 @@
 #include "job/gzip_parallel.h"
 #include "job/pgdump.h"
 #include "repo/backup_name.h"
+#include "repo/copy_count.h"
 #include "repo/manifest.h"
 #include "repo/sink.h"
 #include "util/clock.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 #define READ_CHUNK (256 * 1024)
 
@@ -28,6 +30,7 @@ struct db_run {
 	struct sink_writer *writer;
 	struct sha256 *hash;
 	uint64_t bytes_out;
+	struct copy_count *rows; /* plain dumps: the rows of each table */
 };
 
 static int db_out(void *ctx, const void *data, size_t len, char *err, size_t errlen)
@@ -119,6 +122,8 @@ static int db_run_pipeline(const struct config *cfg, const struct pgurl *url, st
 			goto done;
 		if (n == 0)
 			break;
+		if (run->rows)
+			copy_count_feed(run->rows, buf, (size_t)n);
 		if (compressor_write(&comp, buf, (size_t)n, err, errlen) != 0)
 			goto done;
 		int64_t now = clock_monotonic_ms();
@@ -148,6 +153,29 @@ done:
 	compressor_free(&comp);
 	free(buf);
 	return rc;
+}
+
+/* The manifest's text, with the rows of each table when the counter
+ * followed the whole dump (a custom dump has none). */
+static char *db_manifest_json(struct manifest *m, const struct copy_count *rows)
+{
+	size_t n = 0;
+	bool counted = rows && copy_count_complete(rows);
+	const struct copy_count_table *t = counted ? copy_count_tables(rows, &n) : NULL;
+	struct manifest_table *tables = NULL;
+	if (counted) {
+		tables = xcalloc(n ? n : 1, sizeof(*tables));
+		for (size_t i = 0; i < n; i++)
+			tables[i] = (struct manifest_table){.name = t[i].name, .rows = t[i].rows};
+		m->tables_recorded = true;
+	}
+	m->tables = tables; /* borrowed names */
+	m->table_count = n;
+	char *text = manifest_to_json(m);
+	free(tables);
+	m->tables = NULL;
+	m->table_count = 0;
+	return text;
 }
 
 int backup_db(const struct config *cfg, const char *target, const struct backup_hooks *hooks,
@@ -216,6 +244,7 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 
 	run.sink = sink;
 	run.hash = sha256_new();
+	run.rows = custom ? NULL : copy_count_new();
 	sink_set_expected_size(sink, prog.total);
 	run.writer = sink->ops->open(sink, name, err, sizeof(err));
 	if (!run.writer)
@@ -253,7 +282,7 @@ int backup_db(const struct config *cfg, const char *target, const struct backup_
 		                            : (cpus > 0 ? (int)cpus : 1);
 	}
 	text_printf(m.opsdeck_version, sizeof(m.opsdeck_version), "%s", PACKAGE_VERSION);
-	manifest_text = manifest_to_json(&m);
+	manifest_text = db_manifest_json(&m, run.rows);
 	if (sink_put(sink, r->manifest_key, manifest_text, strlen(manifest_text), err,
 	             sizeof(err)) != 0) {
 		/* an object without its manifest looks like a backup but is not one */
@@ -297,6 +326,7 @@ done:
 	rc = backup_end(cfg, id, "backup-db", url_text, audited, note, rc, r);
 	free(manifest_text);
 	sha256_free(run.hash);
+	copy_count_free(run.rows);
 	if (run.writer)
 		sink->ops->abort(run.writer);
 	sink_free(sink);

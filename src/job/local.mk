@@ -18,4 +18,8 @@ libopsdeck_a_SOURCES += \
 	src/job/glob.c src/job/glob.h \
 	src/job/files_walk.c src/job/files_walk.h \
 	src/job/backup_prune.c src/job/backup_prune.h \
-	src/job/backup_deadline.c src/job/backup_deadline.h
+	src/job/backup_deadline.c src/job/backup_deadline.h \
+	src/job/drill_state.c src/job/drill_state.h \
+	src/job/drill_sql.c src/job/drill_sql.h \
+	src/job/drill_check.c src/job/drill_check.h \
+	src/job/backup_drill.c src/job/backup_drill.h

@@ -68,6 +68,8 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	X(ISSUE_VERSION_MISMATCH, "version_mismatch", "version mismatch", ACTION_NAME_RESTART_APP) \
 	X(ISSUE_BACKUP_STALE, "backup_stale", "backup stale", "")                                  \
 	X(ISSUE_BACKUP_UNFINISHED, "backup_unfinished", "backup unfinished", "")                   \
+	X(ISSUE_BACKUP_DRILL_FAILED, "backup_drill_failed", "backup drill failed", "")             \
+	X(ISSUE_BACKUP_DRILL_STALE, "backup_drill_stale", "backup drill overdue", "")              \
 	X(ISSUE_REPLICATION_LAG, "replication_lag", "replication lag", "")                         \
 	X(ISSUE_REPLICATION_SLOT, "replication_slot", "replication slot retains WAL", "")          \
 	X(ISSUE_XID_WRAPAROUND, "xid_wraparound", "transaction ID wraparound", "")                 \

@@ -7,7 +7,7 @@ libopsdeck_a_SOURCES += \
 	src/model/issue.c src/model/issue.h \
 	src/model/history.c src/model/history.h \
 	src/model/endpoints.c src/model/endpoints.h \
-	src/model/check_common.h \
+	src/model/check_common.h src/model/drill.c src/model/drill.h \
 	src/model/connections.c src/model/connections.h \
 	src/model/locks.c src/model/locks.h \
 	src/model/pgbouncer.c src/model/pgbouncer.h \

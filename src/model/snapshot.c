@@ -40,6 +40,7 @@ void snapshot_init(struct snapshot *s)
 	check_init(&s->health.check);
 	check_init(&s->storage.check);
 	check_init(&s->connections.check);
+	check_init(&s->backup_drill.check);
 	s->connections.connection_limit = -1;
 	s->redis.hit_rate = -1;
 	pg_upkeep_reset(&s->pg_upkeep);

@@ -15,8 +15,9 @@
 
 /* 2: "overall" is the state of the checks and the diagnosis together.
  * 4: the incident data: locks, connections, endpoints, replication and
- * upkeep; issues name their likely cause. */
-#define JSON_SCHEMA_VERSION 4
+ * upkeep; issues name their likely cause.
+ * 5: disaster recovery: the last backup drill (metrics.backup_drill). */
+#define JSON_SCHEMA_VERSION 5
 
 /* Adds the JSON of every row of the group to o, under the row's key. */
 static void json_group(const struct snapshot *s, enum check_group group, json_object *o)

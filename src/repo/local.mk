@@ -8,4 +8,5 @@ libopsdeck_a_SOURCES += \
 	src/repo/backup_codec.c src/repo/backup_codec.h \
 	src/repo/catalog.c src/repo/catalog.h \
 	src/repo/freshness.c src/repo/freshness.h \
-	src/repo/retention.c src/repo/retention.h
+	src/repo/retention.c src/repo/retention.h \
+	src/repo/copy_count.c src/repo/copy_count.h

@@ -145,6 +145,12 @@ char *manifest_to_json(const struct manifest *m)
 		}
 		json_object_object_add(o, "files", files);
 	}
+	if (m->tables_recorded) {
+		json_object *tables = json_object_new_object();
+		for (size_t i = 0; i < m->table_count; i++)
+			add_int(tables, m->tables[i].name, (int64_t)m->tables[i].rows);
+		json_object_object_add(o, "tables", tables);
+	}
 	char *text = xstrdup(json_object_to_json_string_ext(
 	    o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
@@ -190,6 +196,33 @@ static int is_hex64(const char *s)
 		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
 			return 0;
 	return 1;
+}
+
+/* "tables": {"name": rows, ...} into m; -1 when it is there but malformed. */
+static int get_tables(json_object *o, struct manifest *m, char *err, size_t errlen)
+{
+	json_object *tables;
+	if (!json_object_object_get_ex(o, "tables", &tables))
+		return 0;
+	if (!json_object_is_type(tables, json_type_object)) {
+		snprintf(err, errlen, "manifest: tables is not an object");
+		return -1;
+	}
+	size_t n = (size_t)json_object_object_length(tables);
+	m->tables = xcalloc(n ? n : 1, sizeof(*m->tables));
+	m->tables_recorded = true;
+	json_object_object_foreach(tables, name, count)
+	{
+		if (!json_object_is_type(count, json_type_int) ||
+		    json_object_get_int64(count) < 0) {
+			snprintf(err, errlen, "manifest: a table's row count is not a number");
+			return -1;
+		}
+		m->tables[m->table_count].name = xstrdup(name);
+		m->tables[m->table_count].rows = (uint64_t)json_object_get_int64(count);
+		m->table_count++;
+	}
+	return 0;
 }
 
 int manifest_parse(const char *text, size_t len, struct manifest *m, char *err, size_t errlen)
@@ -283,6 +316,8 @@ int manifest_parse(const char *text, size_t len, struct manifest *m, char *err, 
 		int64_t failures = get_int(o, "failures");
 		m->failures = failures > 0 ? (size_t)failures : 0;
 	}
+	if (get_tables(o, m, err, errlen) != 0)
+		goto done;
 	rc = 0;
 done:
 	json_object_put(o);
@@ -300,4 +335,10 @@ void manifest_free_files(struct manifest *m)
 	free(m->files);
 	m->files = NULL;
 	m->file_count = 0;
+	for (size_t i = 0; i < m->table_count; i++)
+		free(m->tables[i].name);
+	free(m->tables);
+	m->tables = NULL;
+	m->table_count = 0;
+	m->tables_recorded = false;
 }

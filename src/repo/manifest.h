@@ -11,6 +11,7 @@
 #ifndef OPSDECK_REPO_MANIFEST_H
 #define OPSDECK_REPO_MANIFEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,12 @@ struct manifest_file {
 	uint64_t size;   /* uncompressed */
 	uint64_t stored; /* compressed */
 	char sha256[SHA256_HEX_SIZE];
+};
+
+/* A table's data rows in a plain dump, counted as it streamed. */
+struct manifest_table {
+	char *name; /* as the dump spells it: public."User" */
+	uint64_t rows;
 };
 
 struct manifest {
@@ -45,6 +52,13 @@ struct manifest {
 	struct manifest_file *files;
 	size_t file_count;
 	size_t failures;
+	/* db, plain format: "tables", the data rows of each table the dump
+	 * held (repo/copy_count.h). tables_recorded is false in older
+	 * manifests and for custom dumps. Borrowed when writing, owned after
+	 * manifest_parse. */
+	bool tables_recorded;
+	struct manifest_table *tables;
+	size_t table_count;
 	size_t files_dropped; /* after manifest_parse: malformed entries left out */
 };
 
@@ -56,8 +70,9 @@ struct manifest {
  * and '%', as %XX), which manifest_parse prefers. */
 char *manifest_to_json(const struct manifest *m);
 
-/* Parses a manifest; 0, or -1 with a reason. Files (if any) are owned by m:
- * free with manifest_free_files. */
+/* Parses a manifest; 0, or -1 with a reason. Files and tables (if any) are
+ * owned by m: free with manifest_free_files. A "tables" member that is not
+ * an object of counts is refused. */
 int manifest_parse(const char *text, size_t len, struct manifest *m, char *err, size_t errlen);
 void manifest_free_files(struct manifest *m);
 

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "model/snapshot.h"
 #include "util/text.h"
 
 static const char *const KIND_TITLES[] = {"backup db", "backup files", "backup list",
@@ -41,18 +42,42 @@ void backup_dialog_hide(struct backup_dialog *d, struct ui_state *st)
 	st->dialog_footer[0] = '\0';
 }
 
+void backup_dialog_last(const struct backup_status *b, const struct drill_status *drill,
+                        int64_t now_ms, char *dst, size_t size)
+{
+	dst[0] = '\0';
+	if (!b->listed)
+		return;
+	char newest[64], last[SNAPSHOT_TEXT + 64];
+	if (b->error[0])
+		text_printf(newest, sizeof(newest), "Backups cannot be listed");
+	else if (b->newest_ms <= 0)
+		text_printf(newest, sizeof(newest), "No complete database backup");
+	else {
+		char ago[32];
+		text_format_duration(ago, sizeof(ago),
+		                     now_ms > b->newest_ms ? now_ms - b->newest_ms : 0);
+		text_printf(newest, sizeof(newest), "Newest backup %s ago", ago);
+	}
+	if (drill->check.state == CHECK_OK)
+		drill_result_summary(&drill->last, now_ms, last, sizeof(last));
+	else
+		text_printf(last, sizeof(last), "unknown");
+	text_printf(dst, size, "%s; last drill %s", newest, last);
+}
+
 void backup_dialog_menu(struct backup_dialog *d, struct ui_state *st)
 {
 	d->step = BACKUP_STEP_MENU;
 	backup_dialog_show(d, st, "d/f/l/v/r choose  Esc close",
-	                   "Target: %s\n\n"
+	                   "Target: %s\n%s%s\n"
 	                   "  d  back up the database (pg_dump, gzip, streamed to the target)\n"
 	                   "  f  back up the files of %s\n"
 	                   "  l  list the backups at the target\n"
 	                   "  v  verify the newest database backup (download, SHA-256, gunzip)\n"
 	                   "  r  %s\n"
 	                   "%s",
-	                   backup_dialog_target(d->cfg),
+	                   backup_dialog_target(d->cfg), d->last, d->last[0] ? "\n" : "",
 	                   d->cfg->backup.files_source && *d->cfg->backup.files_source
 	                       ? d->cfg->backup.files_source
 	                       : "[backup] files_source (not configured)",

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "job/backup.h"
+#include "job/drill_state.h"
 #include "job/runner.h"
 #include "model/snapshot.h"
 #include "ui/backup_dialog.h"
@@ -41,6 +42,7 @@ struct backup_menu {
 	/* the periodic listing for the diagnosis */
 	pthread_mutex_t status_lock;
 	struct backup_status status;
+	struct drill_status drill; /* the last drill, read with the listing */
 	pthread_t probe_thread;
 	bool probe_started; /* a thread to join */
 	atomic_bool probe_running;
@@ -191,9 +193,12 @@ static void *probe_main(void *arg)
 {
 	struct backup_menu *m = arg;
 	struct backup_status st;
+	struct drill_status drill;
 	backup_status_probe(m->cfg, &m->probe_cancel, &st);
+	drill_state_read(m->cfg, &drill);
 	pthread_mutex_lock(&m->status_lock);
 	m->status = st;
+	m->drill = drill;
 	pthread_mutex_unlock(&m->status_lock);
 	atomic_store(&m->probe_running, false);
 	return NULL;
@@ -295,6 +300,9 @@ void backup_menu_open(struct backup_menu *m, struct ui_state *st)
 		show_running(m, st);
 		return;
 	}
+	pthread_mutex_lock(&m->status_lock);
+	backup_dialog_last(&m->status, &m->drill, clock_wall_ms(), d->last, sizeof(d->last));
+	pthread_mutex_unlock(&m->status_lock);
 	backup_dialog_menu(d, st);
 }
 

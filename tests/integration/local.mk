@@ -36,6 +36,8 @@ INTEGRATION_TESTS += tests/integration/backup_db_roundtrip.sh \
 	tests/integration/backup_files.sh \
 	tests/integration/restore_files.sh tests/integration/restore_db.sh \
 	tests/integration/backup_diagnose.sh \
+	tests/integration/backup_drill.sh \
+	tests/integration/backup_drill_diagnose.sh \
 	tests/integration/backup_concurrent.sh tests/integration/backup_file_target.sh \
 	tests/integration/backup_s3_raw_keys.sh tests/integration/backup_zstd.sh \
 	tests/integration/backup_s3_listing.sh tests/integration/backup_file_listing.sh \

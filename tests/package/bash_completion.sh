@@ -32,7 +32,7 @@ has() { # WORDS CANDIDATE...
 has "$(complete_words opsdeck "")" status check diagnose backup restore recover audit version-file
 has "$(complete_words opsdeck --)" --config --read-only --help --version
 has "$(complete_words opsdeck st)" status
-has "$(complete_words opsdeck backup "")" db files list verify
+has "$(complete_words opsdeck backup "")" db files list verify drill
 has "$(complete_words opsdeck restore "")" files
 has "$(complete_words opsdeck restore files KEY --)" --into --overwrite --dry-run --yes
 has "$(complete_words opsdeck recover "")" clear-cache restart-app reconnect-db cancel-query \

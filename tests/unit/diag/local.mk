@@ -14,3 +14,6 @@ tests_unit_diag_test_rules_requests_SOURCES = tests/unit/diag/test_rules_request
 	tests/unit/diag/diag_fixture.h
 tests_unit_diag_test_rules_upkeep_SOURCES = tests/unit/diag/test_rules_upkeep.c \
 	tests/unit/diag/diag_fixture.h
+UNIT_TESTS += tests/unit/diag/test_rules_backup_drill
+tests_unit_diag_test_rules_backup_drill_SOURCES = tests/unit/diag/test_rules_backup_drill.c \
+	tests/unit/diag/diag_fixture.h

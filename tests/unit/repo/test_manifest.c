@@ -72,6 +72,8 @@ static void test_db_round_trip(void **state)
 	assert_string_equal(back.compression, "gzip"); /* not set: gzip */
 	assert_string_equal(back.server_version, "15.8");
 	assert_string_equal(back.pg_dump_version, "pg_dump (PostgreSQL) 15.8");
+	assert_false(back.tables_recorded); /* none written: an older manifest */
+	assert_int_equal(back.table_count, 0);
 	manifest_free_files(&back);
 	free(text);
 	strcpy(m.compression, "zstd");
@@ -127,6 +129,56 @@ static void test_codec_for_manifest(void **state)
 		}
 		manifest_free_files(&m);
 	}
+}
+
+/* The rows of each table round-trip, an empty table included; a table
+ * count that is not a number is refused. */
+static void test_db_tables(void **state)
+{
+	(void)state;
+	struct manifest m;
+	memset(&m, 0, sizeof(m));
+	strcpy(m.kind, "db");
+	strcpy(m.key, "shop_2026-11-27T10-25-02-123Z.sql.gz");
+	strcpy(m.format, "plain");
+	strcpy(m.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	struct manifest_table tables[] = {{.name = "public.\"User\"", .rows = 12},
+	                                  {.name = "public.empty", .rows = 0},
+	                                  {.name = "public.big", .rows = 5000000000ull}};
+	m.tables_recorded = true;
+	m.tables = tables;
+	m.table_count = 3;
+	char *text = manifest_to_json(&m);
+	assert_non_null(strstr(text, "\"public.\\\"User\\\"\": 12"));
+	struct manifest back;
+	char err[256];
+	assert_int_equal(manifest_parse(text, strlen(text), &back, err, sizeof(err)), 0);
+	assert_true(back.tables_recorded);
+	assert_int_equal(back.table_count, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(back.tables[i].name, tables[i].name);
+		assert_int_equal(back.tables[i].rows, tables[i].rows);
+	}
+	manifest_free_files(&back);
+	assert_null(back.tables);
+	free(text);
+
+	/* an empty object: recorded, no tables (a database without data) */
+	m.table_count = 0;
+	text = manifest_to_json(&m);
+	assert_int_equal(manifest_parse(text, strlen(text), &back, err, sizeof(err)), 0);
+	assert_true(back.tables_recorded);
+	assert_int_equal(back.table_count, 0);
+	manifest_free_files(&back);
+	free(text);
+
+	const char *bad = "{\"manifest_version\": 1, \"kind\": \"db\", \"key\": \"k\", "
+	                  "\"bytes_in\": 1, \"bytes_out\": 1, \"sha256\": "
+	                  "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\", "
+	                  "\"tables\": {\"public.t\": \"12\"}}";
+	assert_int_equal(manifest_parse(bad, strlen(bad), &back, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "row count"));
+	assert_null(back.tables);
 }
 
 /* A files manifest of run "T" listing files. */
@@ -236,6 +288,7 @@ int main(void)
 	    cmocka_unit_test(test_sha256_vectors),
 	    cmocka_unit_test(test_db_round_trip),
 	    cmocka_unit_test(test_codec_for_manifest),
+	    cmocka_unit_test(test_db_tables),
 	    cmocka_unit_test(test_files_round_trip),
 	    cmocka_unit_test(test_files_names_not_utf8),
 	    cmocka_unit_test(test_bad_manifests_refused),

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "screen.h"
+#include "model/snapshot.h"
 #include "ui/backup_dialog.h"
 
 static struct config cfg;
@@ -192,6 +193,42 @@ static void test_running_cancel(void **state)
 	assert_int_equal(parts.state.dialog, DIALOG_NONE);
 }
 
+/* The menu names the newest backup and the last drill with its RTO; a
+ * failed drill says why; before the first listing, nothing. */
+static void test_menu_last_drill(void **state)
+{
+	(void)state;
+	const int64_t now = 1800000000000LL, hour = 3600 * 1000LL;
+	struct backup_status b;
+	struct drill_status drill;
+	memset(&b, 0, sizeof(b));
+	memset(&drill, 0, sizeof(drill));
+	backup_dialog_last(&b, &drill, now, dialog.last, sizeof(dialog.last));
+	assert_string_equal(dialog.last, "");
+	b.listed = true;
+	b.newest_ms = now - 3 * hour;
+	drill.check.state = CHECK_OK;
+	drill.last.at_ms = now - 2 * hour;
+	drill.last.ok = true;
+	drill.last.rto_ms = 4200;
+	backup_dialog_last(&b, &drill, now, dialog.last, sizeof(dialog.last));
+	assert_string_equal(dialog.last,
+	                    "Newest backup 3h00m ago; last drill ok 2h00m ago, RTO 4.2 s");
+	backup_dialog_menu(&dialog, &parts.state);
+	screen_check_golden(&view, 80, 24, "backup_menu_drill_80x24");
+
+	drill.last.ok = false;
+	snprintf(drill.last.why, sizeof(drill.last.why),
+	         "public.\"User\": 11 rows, the manifest says 12");
+	backup_dialog_last(&b, &drill, now, dialog.last, sizeof(dialog.last));
+	assert_string_equal(dialog.last, "Newest backup 3h00m ago; last drill FAILED 2h00m ago: "
+	                                 "public.\"User\": 11 rows, the manifest says 12");
+	drill.check.state = CHECK_UNHEALTHY;
+	b.newest_ms = 0;
+	backup_dialog_last(&b, &drill, now, dialog.last, sizeof(dialog.last));
+	assert_string_equal(dialog.last, "No complete database backup; last drill unknown");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +238,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_read_only_allows_backups, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_running_cancel, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_restore_entry, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_menu_last_drill, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
