@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config/backup_target.h"
+#include "config/pgurl.h"
 #include "job/restore_db.h"
 #include "probe/probe.h"
 #include "util/clock.h"
@@ -31,22 +32,25 @@
 struct restore_db_cli {
 	const char *target;
 	const char *into;
-	bool any_database, dry_run, yes;
+	bool any_database, replace, dry_run, yes;
 	bool tty;
 	int64_t t0, last_ms;
 	bool drew;
 };
 
-enum { OPT_TARGET = 1100, OPT_INTO, OPT_ANY, OPT_DRY_RUN, OPT_YES };
+enum { OPT_TARGET = 1100, OPT_INTO, OPT_ANY, OPT_REPLACE, OPT_DRY_RUN, OPT_YES };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: opsdeck restore KEY --into DB [--target URL] [--any-database]\n"
 	           "                       [--dry-run] [--yes]\n"
+	           "       opsdeck restore KEY --replace [--target URL] [--dry-run] [--yes]\n"
 	           "       opsdeck restore files KEY --into DIR [--target URL] [--overwrite]\n"
 	           "                       [--dry-run] [--yes]\n"
 	           "KEY is a database backup as `opsdeck backup list` shows it. DB is created\n"
 	           "(it must not exist) and dropped again if anything fails.\n"
+	           "  --replace       restore into a new database, then swap it with [database]\n"
+	           "                  url's; the live one is kept as DB_before_TIMESTAMP\n"
 	           "  --any-database  restore a backup of another database than [database] url's\n"
 	           "  --dry-run       say what would be created, create nothing\n"
 	           "  --yes           do not ask (needed without a terminal)\n"
@@ -65,6 +69,9 @@ static int on_option(int opt, const char *arg, void *ctx)
 		return 0;
 	case OPT_ANY:
 		c->any_database = true;
+		return 0;
+	case OPT_REPLACE:
+		c->replace = true;
 		return 0;
 	case OPT_DRY_RUN:
 		c->dry_run = true;
@@ -114,8 +121,9 @@ static void log_line(void *ctx, const char *line)
 	fprintf(stderr, "%sopsdeck: restore: %s\n", c->tty ? "\r\033[K" : "", clean);
 }
 
-/* Shows the dry run and asks for the database's name; 1 when confirmed. */
-static int confirm(const struct config *cfg, struct restore_db_options *o,
+/* Shows the dry run and asks for the database's name (the new one, or
+ * with --replace the live one: name); 1 when confirmed. */
+static int confirm(const struct config *cfg, struct restore_db_options *o, const char *name,
                    const struct backup_hooks *hooks)
 {
 	struct restore_db_result r;
@@ -127,12 +135,15 @@ static int confirm(const struct config *cfg, struct restore_db_options *o,
 		return 0;
 	char answer[256];
 	print_clean(stdout,
-	            "Type the new database's name to go on, anything else cancels: ", o->into);
+	            o->replace ? "Type the name of the database to replace to go on, anything "
+	                         "else cancels: "
+	                       : "Type the new database's name to go on, anything else cancels: ",
+	            name);
 	fflush(stdout);
 	if (!fgets(answer, sizeof(answer), stdin))
 		return 0;
 	text_trim(answer);
-	return strcmp(answer, o->into) == 0;
+	return strcmp(answer, name) == 0;
 }
 
 int cmd_restore_db(int argc, char **argv, struct cli_options *opts)
@@ -142,6 +153,7 @@ int cmd_restore_db(int argc, char **argv, struct cli_options *opts)
 	    {"target", required_argument, NULL, OPT_TARGET},
 	    {"into", required_argument, NULL, OPT_INTO},
 	    {"any-database", no_argument, NULL, OPT_ANY},
+	    {"replace", no_argument, NULL, OPT_REPLACE},
 	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	    {"yes", no_argument, NULL, OPT_YES},
 	    {NULL, 0, NULL, 0},
@@ -150,7 +162,7 @@ int cmd_restore_db(int argc, char **argv, struct cli_options *opts)
 	int parsed = cli_parse(argc, argv, opts, longopts, NULL, on_option, &c, usage, 1);
 	if (parsed != 0)
 		return parsed > 0 ? 0 : EXIT_USAGE;
-	if (optind + 1 != argc || !c.into || !*c.into) {
+	if (optind + 1 != argc || c.replace == (c.into && *c.into)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -185,17 +197,28 @@ int cmd_restore_db(int argc, char **argv, struct cli_options *opts)
 	                               .key = argv[optind],
 	                               .into = c.into,
 	                               .any_database = c.any_database,
+	                               .replace = c.replace,
 	                               .dry_run = c.dry_run};
+	/* what the operator types: the new database, or the one replaced */
+	char name[128], url_err[256];
+	struct pgurl app;
+	text_printf(name, sizeof(name), "%s", c.into ? c.into : "");
+	if (c.replace && cfg.database.url &&
+	    pgurl_parse(cfg.database.url, cfg.app.timeout_ms, &app, url_err, sizeof(url_err)) ==
+	        0) {
+		text_printf(name, sizeof(name), "%s", app.dbname ? app.dbname : "");
+		pgurl_free(&app);
+	}
 	if (!c.dry_run && !c.yes && !cfg.recovery.read_only) {
 		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 			fprintf(stderr,
-			        "opsdeck: restore creates database %s and there is no terminal to "
+			        "opsdeck: restore %s database %s and there is no terminal to "
 			        "confirm on; run it with --yes (or --dry-run to see what it would "
 			        "do)\n",
-			        c.into);
+			        c.replace ? "replaces" : "creates", name);
 			goto done;
 		}
-		if (!confirm(&cfg, &o, &hooks)) {
+		if (!confirm(&cfg, &o, name, &hooks)) {
 			printf("not confirmed: nothing restored\n");
 			goto done;
 		}

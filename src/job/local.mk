@@ -14,7 +14,7 @@ libopsdeck_a_SOURCES += \
 	src/job/gzip_parallel.c src/job/gzip_parallel.h \
 	src/job/pgdump.c src/job/pgdump.h \
 	src/job/pgprogram.c src/job/pgprogram.h src/job/pg_load.c src/job/pg_load.h \
-	src/job/restore_db.c src/job/restore_db.h \
+	src/job/restore_db.c src/job/restore_db.h src/job/restore_swap.c src/job/restore_swap.h \
 	src/job/glob.c src/job/glob.h \
 	src/job/files_walk.c src/job/files_walk.h \
 	src/job/backup_prune.c src/job/backup_prune.h \

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client/pg_session.h"
 #include "config/pgurl.h"
@@ -14,6 +15,7 @@
 #include "job/backup_common.h"
 #include "job/backup_fetch.h"
 #include "job/pg_load.h"
+#include "job/restore_swap.h"
 #include "model/redact.h"
 #include "repo/backup_codec.h"
 #include "repo/manifest.h"
@@ -130,17 +132,19 @@ static void quote_name(char *dst, size_t size, const char *name)
 	text_printf(dst, size, "\"%s\"", name);
 }
 
-/* Refuses an existing database and a role that cannot create one. */
-static int preflight(const struct pgurl *url, int64_t timeout_ms, const char *into, char *err,
-                     size_t errlen)
+/* Refuses an existing database, a role that cannot create one and, for
+ * --replace, a live database that is not there. */
+static int preflight(const struct pgurl *url, int64_t timeout_ms, const char *into,
+                     const char *live, char *err, size_t errlen)
 {
 	PGresult *rows = NULL;
-	const char *params[1] = {into};
+	const char *params[2] = {into, live ? live : into};
 	int rc = admin_query(url, timeout_ms,
 	                     "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1),"
 	                     " (SELECT rolcreatedb OR rolsuper FROM pg_roles"
-	                     "  WHERE rolname = current_user), current_user",
-	                     1, params, &rows, NULL, err, errlen);
+	                     "  WHERE rolname = current_user), current_user,"
+	                     " EXISTS (SELECT 1 FROM pg_database WHERE datname = $2)",
+	                     2, params, &rows, NULL, err, errlen);
 	if (rc != 0) {
 		char why[512];
 		text_printf(why, sizeof(why), "%s", err);
@@ -159,6 +163,9 @@ static int preflight(const struct pgurl *url, int64_t timeout_ms, const char *in
 		            "role %s cannot create databases: ALTER ROLE %s CREATEDB, or set "
 		            "[backup] restore_url to a role that can",
 		            PQgetvalue(rows, 0, 2), PQgetvalue(rows, 0, 2));
+		rc = -1;
+	} else if (live && strcmp(PQgetvalue(rows, 0, 3), "t") != 0) {
+		text_printf(err, errlen, "database %s does not exist: nothing to replace", live);
 		rc = -1;
 	}
 	PQclear(rows);
@@ -196,6 +203,40 @@ static int drop_database(const struct pgurl *url, const char *into, char *err, s
 	return rc;
 }
 
+/* --replace: the restore goes into LIVE_restoring_STAMP, and LIVE becomes
+ * LIVE_before_STAMP. */
+static int replace_names(const char *live, const char *admin_db, int64_t wall_ms, char *into,
+                         char *before, size_t size, char *err, size_t errlen)
+{
+	if (!live || !*live) {
+		text_printf(err, errlen, "--replace needs [database] url: it names the database");
+		return -1;
+	}
+	if (admin_db && strcmp(admin_db, live) == 0) {
+		text_printf(err, errlen,
+		            "[backup] restore_url connects to %s itself, which --replace renames: "
+		            "point it at another database (postgres)",
+		            live);
+		return -1;
+	}
+	char stamp[32];
+	time_t t = (time_t)(wall_ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
+	text_printf(into, size, "%s_restoring_%s", live, stamp);
+	text_printf(before, size, "%s_before_%s", live, stamp);
+	if (restore_db_name_check(live, err, errlen) != 0 ||
+	    restore_db_name_check(before, err, errlen) != 0 ||
+	    restore_db_name_check(into, err, errlen) != 0) {
+		char why[512];
+		text_printf(why, sizeof(why), "%s", err);
+		text_printf(err, errlen, "--replace: %s", why);
+		return -1;
+	}
+	return 0;
+}
+
 struct feed {
 	struct pg_load *load;
 	const struct restore_db_options *o;
@@ -217,18 +258,17 @@ static int feed_out(void *ctx, const void *data, size_t len, char *err, size_t e
  * loader is killed (its transaction never commits) and the database
  * dropped. */
 static int restore_into(struct sink *sink, const char *key, const struct manifest *m,
-                        const struct pgurl *url, int64_t timeout_ms,
+                        const struct pgurl *url, int64_t timeout_ms, const char *into,
                         const struct restore_db_options *o, const struct backup_hooks *hooks,
                         struct restore_db_result *r, char *err, size_t errlen)
 {
-	if (create_database(url, timeout_ms, o->into, err, errlen) != 0)
+	if (create_database(url, timeout_ms, into, err, errlen) != 0)
 		return -1;
 	r->refused = false;
 	struct feed f = {.o = o};
 	bool custom = strcmp(m->format, "custom") == 0;
 	int rc = -1;
-	if (!(f.load =
-	          pg_load_start(url, o->into, custom, hooks ? hooks->cancel : NULL, err, errlen)))
+	if (!(f.load = pg_load_start(url, into, custom, hooks ? hooks->cancel : NULL, err, errlen)))
 		goto failed;
 	const struct codec_ops *codec = codec_for_manifest(m, err, errlen);
 	if (!codec)
@@ -255,14 +295,14 @@ failed:
 	pg_load_free(f.load); /* killed before it could commit */
 	f.load = NULL;
 	char drop_err[512];
-	if (drop_database(url, o->into, drop_err, sizeof(drop_err)) != 0) {
+	if (drop_database(url, into, drop_err, sizeof(drop_err)) != 0) {
 		size_t n = strlen(err);
 		text_printf(err + n, errlen - n,
-		            "; and database %s could not be dropped (%s): drop it by hand", o->into,
+		            "; and database %s could not be dropped (%s): drop it by hand", into,
 		            drop_err);
 	} else {
 		size_t n = strlen(err);
-		text_printf(err + n, errlen - n, "; database %s was dropped", o->into);
+		text_printf(err + n, errlen - n, "; database %s was dropped", into);
 	}
 done:
 	pg_load_free(f.load);
@@ -292,6 +332,7 @@ int restore_db(const struct config *cfg, const struct restore_db_options *o,
 {
 	memset(r, 0, sizeof(*r));
 	char err[1024] = "", key[512], id[AUDIT_ID_SIZE], args[1200], audit_err[512];
+	char into[RESTORE_DB_NAME_MAX + 1] = "", before[RESTORE_DB_NAME_MAX + 1] = "";
 	int64_t t0 = clock_monotonic_ms();
 	const char *url = backup_target_of(cfg, o->target);
 	struct manifest m;
@@ -308,7 +349,7 @@ int restore_db(const struct config *cfg, const struct restore_db_options *o,
 		goto done;
 	}
 	if (restore_db_key(o->key, key, sizeof(key), err, sizeof(err)) != 0 ||
-	    restore_db_name_check(o->into, err, sizeof(err)) != 0)
+	    (!o->replace && restore_db_name_check(o->into, err, sizeof(err)) != 0))
 		goto done;
 	if (cfg->database.url && *cfg->database.url &&
 	    pgurl_parse(cfg->database.url, cfg->app.timeout_ms, &app, err, sizeof(err)) == 0)
@@ -323,10 +364,21 @@ int restore_db(const struct config *cfg, const struct restore_db_options *o,
 	if (pgurl_parse(restore_url, cfg->app.timeout_ms, &admin, err, sizeof(err)) != 0)
 		goto done;
 	have_admin = true;
+	const char *live = o->replace ? (have_app ? app.dbname : "") : NULL;
+	if (o->replace) {
+		if (replace_names(live, admin.dbname, clock_wall_ms(), into, before, sizeof(into),
+		                  err, sizeof(err)) != 0)
+			goto done;
+	} else {
+		text_printf(into, sizeof(into), "%s", o->into);
+	}
 	if (!(sink = sink_open(url, cfg, err, sizeof(err))))
 		goto done;
 	backup_hooks_to_sink(hooks, sink);
-	text_printf(args, sizeof(args), "%s into %s", key, o->into);
+	if (o->replace)
+		text_printf(args, sizeof(args), "%s replacing %s", key, live);
+	else
+		text_printf(args, sizeof(args), "%s into %s", key, into);
 	if (load_manifest(sink, key, have_app ? app.dbname : NULL, o->any_database, &m, err,
 	                  sizeof(err)) != 0)
 		goto done;
@@ -339,7 +391,7 @@ int restore_db(const struct config *cfg, const struct restore_db_options *o,
 		text_printf(err, sizeof(err),
 		            "read-only mode: restore creates database %s and is not run (--dry-run "
 		            "shows what it would do)",
-		            o->into);
+		            into);
 		if (audit(cfg, o, id, url, args, NULL, false, NULL, -1, audit_err,
 		          sizeof(audit_err)) == 0)
 			(void)audit(cfg, o, id, url, args, err, false, "refused", 0, audit_err,
@@ -353,30 +405,69 @@ int restore_db(const struct config *cfg, const struct restore_db_options *o,
 		goto done;
 	}
 	audited = true;
-	if (preflight(&admin, cfg->app.timeout_ms, o->into, err, sizeof(err)) != 0)
+	if (preflight(&admin, cfg->app.timeout_ms, into, live, err, sizeof(err)) != 0)
 		goto done;
 	char stored[32], plain[32];
 	text_format_bytes(stored, sizeof(stored), m.bytes_out);
 	text_format_bytes(plain, sizeof(plain), m.bytes_in);
+	if (o->dry_run && o->replace) {
+		text_printf(
+		    r->message, sizeof(r->message),
+		    "would restore %s (a %s dump of %s taken %s, %s stored) into a new "
+		    "database %s on %s, then end the sessions on %s and rename it to %s and "
+		    "%s to %s",
+		    key, m.format, m.database, m.created, stored, into, admin.redacted, live,
+		    before, into, live);
+		rc = 0;
+		goto done;
+	}
 	if (o->dry_run) {
 		text_printf(
 		    r->message, sizeof(r->message),
 		    "would create database %s on %s and restore %s into it: a %s dump of %s "
 		    "taken %s, %s stored (%s of SQL), checked against its SHA-256",
-		    o->into, admin.redacted, key, m.format, m.database, m.created, stored, plain);
+		    into, admin.redacted, key, m.format, m.database, m.created, stored, plain);
 		rc = 0;
 		goto done;
 	}
-	if (restore_into(sink, key, &m, &admin, cfg->app.timeout_ms, o, hooks, r, err,
+	if (restore_into(sink, key, &m, &admin, cfg->app.timeout_ms, into, o, hooks, r, err,
 	                 sizeof(err)) != 0)
 		goto done;
 	r->duration_ms = clock_monotonic_ms() - t0;
 	char took[32];
 	text_format_duration(took, sizeof(took), r->duration_ms);
+	if (o->replace) {
+		int ended = 0;
+		if (restore_swap(&admin, cfg->app.timeout_ms, live, into, before, &ended, err,
+		                 sizeof(err)) != 0) {
+			char drop_err[512];
+			size_t n = strlen(err);
+			if (drop_database(&admin, into, drop_err, sizeof(drop_err)) != 0)
+				text_printf(
+				    err + n, sizeof(err) - n,
+				    "; %s is left as it was; the restored copy %s could not be "
+				    "dropped (%s)",
+				    live, into, drop_err);
+			else
+				text_printf(
+				    err + n, sizeof(err) - n,
+				    "; %s is left as it was and the restored copy was dropped",
+				    live);
+			goto done;
+		}
+		text_printf(r->message, sizeof(r->message),
+		            "replaced database %s with the restore of %s in %s (%d %s ended); the "
+		            "previous one is %s. To roll back: ALTER DATABASE %s RENAME TO %s; "
+		            "ALTER DATABASE %s RENAME TO %s",
+		            live, key, took, ended, text_plural(ended, "session", "sessions"),
+		            before, live, into, before, live);
+		rc = 0;
+		goto done;
+	}
 	text_printf(r->message, sizeof(r->message),
 	            "restored %s into database %s in %s: %s downloaded and checked, %s of %s fed "
 	            "to %s",
-	            key, o->into, took, stored, plain,
+	            key, into, took, stored, plain,
 	            strcmp(m.format, "custom") == 0 ? "custom dump" : "SQL",
 	            strcmp(m.format, "custom") == 0 ? "pg_restore" : "psql");
 	rc = 0;

@@ -21,6 +21,13 @@
  * loader and drops DB (WITH (FORCE)): a failed restore leaves no database
  * that looks usable. A drop that fails is named in the message.
  *
+ * With replace (`restore KEY --replace`) the dump goes into a new database
+ * DB_restoring_STAMP first (DB: [database] url's), and only when that
+ * succeeded do the two swap names (job/restore_swap.h): the live database
+ * becomes DB_before_STAMP, its sessions ended, so a rollback is one pair of
+ * renames; a failed swap leaves the live database as it was and drops the
+ * restored copy. restore_url must then connect to another database.
+ *
  * As a destructive verb it follows the action framework's contract
  * (job/actions.h): the dry run says what would be created from what and
  * touches nothing; read-only mode refuses; the audit log gets the attempt
@@ -44,7 +51,10 @@
 struct restore_db_options {
 	const char *target; /* a URL, or NULL for [backup] target */
 	const char *key;
-	const char *into;  /* the database to create */
+	const char *into; /* the database to create (not with replace) */
+	/* restore into a new database, then swap it with [database] url's
+	 * (job/restore_swap.h): the live one becomes DB_before_STAMP */
+	bool replace;
 	bool any_database; /* restore a backup of another database too */
 	bool dry_run;
 	bool quiet; /* no audit records: the caller writes its own */

@@ -35,6 +35,7 @@ INTEGRATION_TESTS += tests/integration/backup_db_roundtrip.sh \
 	tests/integration/backup_s3_faults.sh \
 	tests/integration/backup_files.sh \
 	tests/integration/restore_files.sh tests/integration/restore_db.sh \
+	tests/integration/restore_replace.sh \
 	tests/integration/backup_diagnose.sh \
 	tests/integration/backup_drill.sh \
 	tests/integration/backup_drill_diagnose.sh \
