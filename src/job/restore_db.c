@@ -473,7 +473,9 @@ int restore_db(const struct config *cfg, const struct restore_db_options *o,
 	rc = 0;
 done:
 	r->duration_ms = clock_monotonic_ms() - t0;
-	if (rc != 0)
+	if (rc != 0 && r->cancelled && strncmp(err, "cancelled", 9) == 0)
+		text_printf(r->message, sizeof(r->message), "restore %s", err);
+	else if (rc != 0)
 		text_printf(r->message, sizeof(r->message), "restore %s: %s",
 		            r->cancelled ? "cancelled"
 		            : r->refused ? "refused"
