@@ -153,7 +153,11 @@ assert_reported "+ OK   database" "dashboard: database back"
 assert_alive
 assert_eq "$(cd target && sha256sum -- *)" "$before" "dashboard: the target holds the earlier backup, unchanged, and nothing else"
 assert_contains "$(audit_last)" '"result":"failed"' "dashboard: audit outcome"
-assert_verbs file.conf checks.database.state ok 0
+# a warning, and only the one a backup that was never drilled gets
+assert_verbs file.conf checks.database.state ok 1
+run "$OPSDECK" -c file.conf diagnose
+assert_contains "$OUT" "1 issue"
+assert_contains "$OUT" "No backup has been proven by a drill"
 fault_quit
 assert_terminal_usable
 finish
