@@ -2,18 +2,32 @@
 #include "util/xalloc.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/message.h"
 
 /* Other threads may be running (gzip, uploads, probes): exit() would run the
  * libraries' atexit clean-ups (OpenSSL, libcurl) under their feet and crash.
  * quick_exit runs only the at_quick_exit handlers (sink_file.c removes its
- * .partial files there). */
+ * .partial files there). Only the first thread to run out may call it: a
+ * second quick_exit finds the handler list already taken and ends the
+ * process at once, before the first has removed anything. The others wait
+ * for the exit; a thread that runs out again inside a handler just ends. */
 static void out_of_memory(size_t size)
 {
+	static atomic_flag exiting = ATOMIC_FLAG_INIT;
+	static _Thread_local bool in_exit;
+	if (in_exit)
+		_exit(70);
+	if (atomic_flag_test_and_set(&exiting))
+		for (;;)
+			pause();
+	in_exit = true;
 	message_emit("out of memory (asked for %zu bytes)", size);
 	quick_exit(70); /* EX_SOFTWARE */
 }
