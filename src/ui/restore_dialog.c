@@ -13,40 +13,26 @@
  * columns; the whole key is shown under the list. */
 #define PICK_KEY_COLUMNS 28
 
-bool restore_name_valid(const char *name, char *err, size_t errlen)
+/* The name typed at NAME: the engine's identifier rule, and a prompt for
+ * an empty one. */
+static bool name_ok(const char *name, char *err, size_t errlen)
 {
-	size_t n = strlen(name);
-	if (n == 0) {
+	if (!*name) {
 		snprintf(err, errlen, "type a name for the new database");
 		return false;
 	}
-	if (n > RESTORE_NAME_MAX) {
-		snprintf(err, errlen, "a database name has at most %d characters",
-		         RESTORE_NAME_MAX);
-		return false;
-	}
-	if (name[0] >= '0' && name[0] <= '9') {
-		snprintf(err, errlen, "a database name cannot start with a digit");
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-			snprintf(err, errlen, "'%c' is not allowed: use a-z, 0-9 and _", c);
-			return false;
-		}
-	}
-	return true;
+	return restore_db_name_check(name, err, errlen) == 0;
 }
 
 void restore_default_name(char *dst, size_t size, const char *source_db, const char *today)
 {
 	char suffix[32];
 	snprintf(suffix, sizeof(suffix), "_restore_%s", today);
-	size_t room = RESTORE_NAME_MAX - strlen(suffix);
+	size_t room = RESTORE_DB_NAME_MAX - strlen(suffix);
 	/* a source name that is not a plain identifier gives "restore_DATE" */
-	char err[8];
-	bool usable = source_db && *source_db && restore_name_valid(source_db, err, sizeof(err));
+	char err[256];
+	bool usable =
+	    source_db && *source_db && restore_db_name_check(source_db, err, sizeof(err)) == 0;
 	if (!usable)
 		snprintf(dst, size, "%s", suffix + 1);
 	else
@@ -183,7 +169,7 @@ static enum restore_effect key_name(struct restore_dialog *d, const struct ui_ke
 	if (ev->key == UI_KEY_ESCAPE)
 		d->step = RESTORE_STEP_PICK;
 	else if (!input_key(d, ev) && ev->key == UI_KEY_ENTER) {
-		if (!restore_name_valid(d->input, d->notice, sizeof(d->notice)))
+		if (!name_ok(d->input, d->notice, sizeof(d->notice)))
 			return RESTORE_EFFECT_NONE;
 		if (d->source_db[0] && strcmp(d->input, d->source_db) == 0) {
 			snprintf(d->notice, sizeof(d->notice),
@@ -191,7 +177,9 @@ static enum restore_effect key_name(struct restore_dialog *d, const struct ui_ke
 			return RESTORE_EFFECT_NONE;
 		}
 		text_copy(d->database, d->input, sizeof(d->database));
-		d->step = RESTORE_STEP_PREVIEW;
+		d->step = RESTORE_STEP_PLANNING;
+		d->text[0] = '\0';
+		return RESTORE_EFFECT_DRY_RUN;
 	}
 	return RESTORE_EFFECT_NONE;
 }
@@ -223,8 +211,12 @@ enum restore_effect restore_dialog_key(struct restore_dialog *d, const struct ui
 		return key_pick(d, ev);
 	case RESTORE_STEP_NAME:
 		return key_name(d, ev);
-	case RESTORE_STEP_PREVIEW:
+	case RESTORE_STEP_PLANNING:
 		if (esc)
+			to_name(d); /* the dry run's answer, when it comes, is dropped */
+		return RESTORE_EFFECT_NONE;
+	case RESTORE_STEP_PREVIEW:
+		if (esc || (ev->key == UI_KEY_ENTER && !d->ok))
 			to_name(d);
 		else if (ev->key == UI_KEY_ENTER) {
 			d->step = RESTORE_STEP_CONFIRM;
@@ -256,6 +248,18 @@ enum restore_effect restore_dialog_key(struct restore_dialog *d, const struct ui
 			return RESTORE_EFFECT_CLOSE;
 		return RESTORE_EFFECT_NONE;
 	}
+}
+
+bool restore_dialog_planned(struct restore_dialog *d, const char *key, const char *database,
+                            bool ok, const char *message)
+{
+	if (d->step != RESTORE_STEP_PLANNING || strcmp(database, d->database) != 0 ||
+	    strcmp(key, d->choices[d->selected].key) != 0)
+		return false;
+	d->step = RESTORE_STEP_PREVIEW;
+	d->ok = ok;
+	text_copy(d->text, message, sizeof(d->text));
+	return true;
 }
 
 void restore_dialog_progress(struct restore_dialog *d, const char *line)
@@ -330,16 +334,17 @@ static void render_pick(const struct restore_dialog *d, struct strbuf *b)
 	strbuf_printf(b, "%s", d->choices[d->selected].key);
 }
 
-/* The dry run: what would be created, from what; nothing changed yet. */
+/* The engine's dry run: what would be created from what, nothing changed
+ * yet; or why it is refused. */
 static void render_plan(const struct restore_dialog *d, struct strbuf *b)
 {
-	strbuf_printf(b, "Dry run, nothing changed yet. Would create database %s and load\n",
-	              d->database);
-	put_source(b, &d->choices[d->selected]);
-	strbuf_printf(b,
-	              "\nfrom %s, checked against its manifest's SHA-256 as it streams.\n"
-	              "On any failure %s is dropped.",
-	              d->cfg->backup.target, d->database);
+	if (!d->ok) {
+		strbuf_printf(b, "The dry run refuses this restore; nothing was changed:\n\n%s\n",
+		              d->text);
+		return;
+	}
+	strbuf_printf(b, "Dry run, nothing changed yet:\n\n%s.\n\nOn any failure %s is dropped.",
+	              d->text, d->database);
 	if (d->source_db[0])
 		strbuf_printf(b, " The app's database %s is not touched.", d->source_db);
 	strbuf_putc(b, '\n');
@@ -354,8 +359,10 @@ static const char *step_footer(const struct restore_dialog *d)
 		return d->choice_count ? "Up/Down pick  Enter choose  Esc back" : "Esc back";
 	case RESTORE_STEP_NAME:
 		return "Enter dry run  Backspace edit  Esc back";
+	case RESTORE_STEP_PLANNING:
+		return "Esc back";
 	case RESTORE_STEP_PREVIEW:
-		return "Enter continue  Esc back";
+		return d->ok ? "Enter continue  Esc back" : "Enter/Esc back to the name";
 	case RESTORE_STEP_CONFIRM:
 		return "Enter restore  Esc back";
 	case RESTORE_STEP_RUNNING:
@@ -384,6 +391,14 @@ void restore_dialog_render(const struct restore_dialog *d, struct ui_state *st)
 		put_source(&b, c);
 		strbuf_printf(&b, "\n\ninto a new database (it must not exist yet):\n> %s_\n%s",
 		              d->input, d->notice);
+		break;
+	case RESTORE_STEP_PLANNING:
+		strbuf_puts(&b, "Dry run of restoring ");
+		put_source(&b, c);
+		strbuf_printf(&b,
+		              "\ninto a new database %s: reading its manifest and asking the "
+		              "server...\n",
+		              d->database);
 		break;
 	case RESTORE_STEP_PREVIEW:
 		render_plan(d, &b);

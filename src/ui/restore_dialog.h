@@ -5,8 +5,11 @@
  * Steps: LISTING (the catalog read off the UI thread) → PICK (the complete
  * database backups, newest first: Up/Down, Enter, Esc) → NAME (the database
  * to create, DB_restore_YYYYMMDD offered, checked as an identifier, an
- * inline error) → PREVIEW (the dry run: what would be created from which
- * object; Enter goes on) → CONFIRM (the database name typed) → RUNNING
+ * inline error) → PLANNING (the engine's dry run, off the UI thread: the
+ * manifest read, the server asked whether the database exists and the role
+ * may create it) → PREVIEW (its answer: what would be created from which
+ * object, Enter goes on; or why it is refused, Enter goes back) → CONFIRM
+ * (the database name typed) → RUNNING
  * (bytes, rate, ETA; c asks CANCEL_ASK) → DONE (the restored database, or
  * why it failed and that the new database was dropped). REFUSED says why
  * nothing can start: read-only mode (a restore creates a database) or no
@@ -21,6 +24,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "job/restore_db.h"
 #include "ui/panels.h"
 #include "ui/term.h"
 
@@ -30,6 +34,7 @@ enum restore_step {
 	RESTORE_STEP_LISTING,
 	RESTORE_STEP_PICK,
 	RESTORE_STEP_NAME,
+	RESTORE_STEP_PLANNING,
 	RESTORE_STEP_PREVIEW,
 	RESTORE_STEP_CONFIRM,
 	RESTORE_STEP_RUNNING,
@@ -40,6 +45,7 @@ enum restore_step {
 /* What a key asks of restore_menu.c. */
 enum restore_effect {
 	RESTORE_EFFECT_NONE,       /* redraw */
+	RESTORE_EFFECT_DRY_RUN,    /* the dry run of restoring `picked` into `database` */
 	RESTORE_EFFECT_RUN,        /* restore `picked` into `database` */
 	RESTORE_EFFECT_CANCEL_JOB, /* cancel the running restore (the new db is dropped) */
 	RESTORE_EFFECT_HIDE,       /* take the dialog off the screen; a restore goes on */
@@ -50,9 +56,6 @@ enum restore_effect {
 #define RESTORE_PICK_MAX 64
 /* Rows of the picker shown at once, so that it fits a 70x20 terminal. */
 #define RESTORE_PICK_ROWS 6
-/* PostgreSQL's longest name (NAMEDATALEN - 1). */
-#define RESTORE_NAME_MAX 63
-
 struct restore_choice {
 	char key[512];       /* as `backup list` prints it, sanitised */
 	int64_t modified_ms; /* wall clock, when it was stored */
@@ -62,25 +65,22 @@ struct restore_choice {
 struct restore_dialog {
 	const struct config *cfg; /* borrowed */
 	enum restore_step step;
-	char source_db[RESTORE_NAME_MAX + 1]; /* the app's database, for the default name */
-	char today[9];                        /* YYYYMMDD (UTC), for the default name */
+	char source_db[RESTORE_DB_NAME_MAX + 1]; /* the app's database, for the default name */
+	char today[9];                           /* YYYYMMDD (UTC), for the default name */
 	struct restore_choice choices[RESTORE_PICK_MAX];
 	int choice_count;
 	int more; /* complete db backups not offered (past RESTORE_PICK_MAX) */
 	int selected;
-	char database[RESTORE_NAME_MAX + 1]; /* the chosen target, from PREVIEW on */
-	char input[RESTORE_NAME_MAX + 1];    /* the name or the confirmation being typed */
-	char notice[256];                    /* one line under the prompt */
-	char text[UI_DIALOG_TEXT];           /* LISTING's error, RUNNING's line, DONE's result */
-	bool ok;                             /* DONE: it worked */
+	char database[RESTORE_DB_NAME_MAX + 1]; /* the chosen target, from PREVIEW on */
+	char input[RESTORE_DB_NAME_MAX + 1];    /* the name or the confirmation being typed */
+	char notice[256];                       /* one line under the prompt */
+	char text[UI_DIALOG_TEXT]; /* LISTING's error, PREVIEW's dry run, RUNNING's line, DONE's
+	                              result */
+	bool ok;                   /* PREVIEW: the dry run passed; DONE: the restore worked */
 };
 
-/* Whether name may be given to a restore: 1 to RESTORE_NAME_MAX characters
- * of [a-z0-9_], not starting with a digit (no quoting needed anywhere, as
- * Prisma's own database names). When not, why in err. */
-bool restore_name_valid(const char *name, char *err, size_t errlen);
-
-/* The default target name, SOURCE_restore_YYYYMMDD, cut to fit. */
+/* The default target name, SOURCE_restore_YYYYMMDD, cut to fit (a source
+ * that restore_db_name_check refuses gives restore_YYYYMMDD). */
 void restore_default_name(char *dst, size_t size, const char *source_db, const char *today);
 
 /* "12.3 of 45.6 MB, 5.1 MB/s, ETA 7 s" (total 0: no ETA, no "of"). */
@@ -100,6 +100,13 @@ void restore_dialog_listed(struct restore_dialog *d, const struct restore_choice
 
 /* One key: the new state, and what restore_menu.c must do. */
 enum restore_effect restore_dialog_key(struct restore_dialog *d, const struct ui_key_event *ev);
+
+/* The dry run of restoring key into database ended: ok and the engine's
+ * message (what it would do, or why it refuses). Ignored, returning false,
+ * unless the dialog is still PLANNING that same key and database: the
+ * caller then runs it again. */
+bool restore_dialog_planned(struct restore_dialog *d, const char *key, const char *database,
+                            bool ok, const char *message);
 
 /* The running restore's latest line ("" before the first). */
 void restore_dialog_progress(struct restore_dialog *d, const char *line);

@@ -17,7 +17,7 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
-enum task_kind { TASK_LIST, TASK_RESTORE };
+enum task_kind { TASK_LIST, TASK_DRY_RUN, TASK_RESTORE };
 
 /* What a job works on; owned by the menu, freed after job_free. */
 struct restore_task {
@@ -25,7 +25,7 @@ struct restore_task {
 	enum task_kind kind;
 	struct job *job;
 	char key[512];
-	char database[RESTORE_NAME_MAX + 1];
+	char database[RESTORE_DB_NAME_MAX + 1];
 	int64_t last_report_ms; /* monotonic; the worker's own */
 	/* the listing's result, read once the job has ended */
 	struct restore_choice *choices;
@@ -94,14 +94,16 @@ static bool task_hook_cancelled(void *ctx)
 
 /* The restore engine (job/restore_db.h) with the audit records, the
  * read-only refusal and the drop of a failed restore; the dialog has
- * asked for the typed confirmation. */
+ * asked for the typed confirmation. As TASK_DRY_RUN, its dry run: the
+ * same checks, nothing created. */
 static int task_restore(struct restore_task *t)
 {
 	struct backup_hooks hooks = {.progress = task_hook_progress,
 	                             .cancelled = task_hook_cancelled,
 	                             .ctx = t,
 	                             .cancel = job_cancel_flag(t->job)};
-	struct restore_db_options o = {.key = t->key, .into = t->database};
+	struct restore_db_options o = {
+	    .key = t->key, .into = t->database, .dry_run = t->kind == TASK_DRY_RUN};
 	struct restore_db_result r;
 	int rc = restore_db(t->cfg, &o, &hooks, &r);
 	job_set_result(t->job, "%s", r.message);
@@ -132,14 +134,16 @@ static bool task_start(struct restore_menu *m, enum task_kind kind)
 	struct restore_task *t = xcalloc(1, sizeof(*t));
 	t->cfg = m->cfg;
 	t->kind = kind;
-	if (kind == TASK_RESTORE) {
+	if (kind != TASK_LIST) {
 		const struct restore_dialog *d = &m->dialog;
 		text_copy(t->key, d->choices[d->selected].key, sizeof(t->key));
 		text_copy(t->database, d->database, sizeof(t->database));
 	}
 	m->task = t;
-	t->job = job_start(kind == TASK_LIST ? "backup list" : "restore", task_work, t, NULL,
-	                   m->wake_fd);
+	static const char *const names[] = {[TASK_LIST] = "backup list",
+	                                    [TASK_DRY_RUN] = "restore dry run",
+	                                    [TASK_RESTORE] = "restore"};
+	t->job = job_start(names[kind], task_work, t, NULL, m->wake_fd);
 	if (t->job)
 		return true;
 	free(t);
@@ -199,7 +203,7 @@ void restore_menu_open(struct restore_menu *m, struct ui_state *st)
 		restore_dialog_render(&m->dialog, st);
 		return;
 	}
-	char source[RESTORE_NAME_MAX + 1], today[16];
+	char source[RESTORE_DB_NAME_MAX + 1], today[16];
 	source_database(m->cfg, source, sizeof(source));
 	time_t now = (time_t)(clock_wall_ms() / 1000);
 	struct tm tm;
@@ -225,6 +229,12 @@ bool restore_menu_key(struct restore_menu *m, const struct ui_key_event *ev, str
 	}
 	switch (restore_dialog_key(d, ev)) {
 	case RESTORE_EFFECT_NONE:
+		break;
+	case RESTORE_EFFECT_DRY_RUN:
+		/* one job at a time: a dry run still out for an earlier name ends
+		 * first, and restore_menu_poll starts this one */
+		if (!m->task)
+			task_start(m, TASK_DRY_RUN);
 		break;
 	case RESTORE_EFFECT_RUN:
 		if (task_start(m, TASK_RESTORE))
@@ -268,6 +278,14 @@ void restore_menu_poll(struct restore_menu *m, struct ui_state *st, struct activ
 		/* the job has ended: its fields are the UI thread's now */
 		restore_dialog_listed(d, m->task->choices, m->task->count, m->task->err);
 		task_end(m);
+	} else if (m->task->kind == TASK_DRY_RUN) {
+		bool current = restore_dialog_planned(d, m->task->key, m->task->database,
+		                                      p.state == JOB_OK, p.result);
+		task_end(m);
+		/* an answer for a backup or name the operator has since changed:
+		 * ask again */
+		if (!current && d->step == RESTORE_STEP_PLANNING)
+			task_start(m, TASK_DRY_RUN);
 	} else {
 		bool ok = p.state == JOB_OK;
 		restore_dialog_ended(d, ok, p.result);
