@@ -75,6 +75,30 @@ static void pg_session_describe_wait(const struct pg_session *s, int ready, cons
 		snprintf(err, errlen, "timed out after %s %s", s->timeout_text, phase);
 }
 
+/* client_wait_fd against the deadline, looking at the cancel flag every
+ * PG_SESSION_CANCEL_MS. 1 ready; else -1 with the reason in err (the
+ * timeout, poll's error, "cancelled"). */
+static int pg_session_wait(const struct pg_session *s, short events, const char *phase, char *err,
+                           size_t errlen)
+{
+	for (;;) {
+		if (s->cancel && atomic_load(s->cancel)) {
+			snprintf(err, errlen, "cancelled %s", phase);
+			return -1;
+		}
+		int64_t until = s->deadline_ms;
+		if (s->cancel && until - clock_monotonic_ms() > PG_SESSION_CANCEL_MS)
+			until = clock_monotonic_ms() + PG_SESSION_CANCEL_MS;
+		int ready = client_wait_fd(PQsocket(s->conn), events, until);
+		if (ready > 0)
+			return 1;
+		if (ready < 0 || until == s->deadline_ms) {
+			pg_session_describe_wait(s, ready, phase, err, errlen);
+			return -1;
+		}
+	}
+}
+
 /* The most addresses of one host name handed to libpq. */
 #define PG_SESSION_MAX_ADDRESSES 8
 
@@ -245,9 +269,7 @@ int pg_session_query(struct pg_session *s, const char *sql, int nparams, const c
 			s->broken = true;
 			return -1;
 		}
-		int ready = client_wait_fd(PQsocket(conn), POLLIN | POLLOUT, s->deadline_ms);
-		if (ready <= 0) {
-			pg_session_describe_wait(s, ready, "sending a query", err, errlen);
+		if (pg_session_wait(s, POLLIN | POLLOUT, "sending a query", err, errlen) < 0) {
 			s->broken = true;
 			return -1;
 		}
@@ -261,10 +283,7 @@ int pg_session_query(struct pg_session *s, const char *sql, int nparams, const c
 	 * next query, keeping the first error if any. */
 	for (;;) {
 		while (PQisBusy(conn)) {
-			int ready = client_wait_fd(PQsocket(conn), POLLIN, s->deadline_ms);
-			if (ready <= 0) {
-				pg_session_describe_wait(s, ready, "waiting for a reply", err,
-				                         errlen);
+			if (pg_session_wait(s, POLLIN, "waiting for a reply", err, errlen) < 0) {
 				s->broken = true;
 				PQclear(*rows);
 				*rows = NULL;

@@ -6,27 +6,36 @@
  * (PQconnectStartParams/PQconnectPoll, PQsendQuery/PQconsumeInput) with
  * poll() against one deadline (deadline_ms, CLOCK_MONOTONIC): every query of
  * the session, not each one, fits in it; a caller may move the deadline on
- * between steps. Every message is one sanitised line with the password
- * masked. A session is used by one thread at a time.
+ * between steps. A caller may also give a cancel flag (another thread
+ * sets it): a query then ends within PG_SESSION_CANCEL_MS of it being set,
+ * with "cancelled", and the session is broken (the server goes on until
+ * the connection is closed or the backend ended). Every message is one
+ * sanitised line with the password masked. A session is used by one thread
+ * at a time.
  */
 #ifndef OPSDECK_CLIENT_PG_SESSION_H
 #define OPSDECK_CLIENT_PG_SESSION_H
 
 #include <libpq-fe.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "config/pgurl.h"
 
+/* How often a wait looks at the cancel flag. */
+#define PG_SESSION_CANCEL_MS 100
+
 /* What a session needs to build its messages. */
 struct pg_session {
 	PGconn *conn;
 	int64_t deadline_ms;
-	const char *password;  /* masked in every message */
-	char timeout_text[32]; /* "3.0 s" */
-	bool broken;           /* a query timed out or the connection failed:
-	                          nothing more can be sent on it */
+	const char *password;     /* masked in every message */
+	char timeout_text[32];    /* "3.0 s" */
+	bool broken;              /* a query timed out, was cancelled or the connection
+	                             failed: nothing more can be sent on it */
+	const atomic_int *cancel; /* may be NULL; non-zero ends the wait of a query */
 };
 
 /* Clears s and sets its deadline timeout_ms from now; password (borrowed,
@@ -42,7 +51,8 @@ int pg_session_connect(struct pg_session *s, const struct pgurl *u, char *err, s
  * one statement, the values sent apart from the text (PQsendQueryParams).
  * *rows receives the last result that returned rows (the caller PQclear's
  * it; NULL when none). Returns 0, or -1 with the reason in err: the first
- * error result's message, a connection error, or a timeout; sqlstate (may be
+ * error result's message, a connection error, a timeout, or "cancelled"
+ * (the cancel flag); sqlstate (may be
  * NULL) then holds the server's SQLSTATE, or "" when the failure was not the
  * server's. After a timeout or connection error the session is `broken`. */
 int pg_session_query(struct pg_session *s, const char *sql, int nparams, const char *const *params,

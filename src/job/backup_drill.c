@@ -221,6 +221,7 @@ static int drill_body(struct drill_run *run, const char *target, struct drill_re
 		return -1;
 	}
 	const atomic_int *cancel = run->hooks ? run->hooks->cancel : NULL;
+	s.cancel = cancel; /* a long count or drill_sql query ends at once */
 	int rc = drill_check_run(&s, &run->m, run->cfg->backup.drill_sql, cancel, r, &run->details);
 	pg_session_close(&s);
 	return rc;

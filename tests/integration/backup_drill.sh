@@ -4,7 +4,8 @@
 # manifest whose row count disagrees fails naming the table (the object's
 # checksum still matches); a tampered object fails; a failing drill_sql
 # fails; a custom dump passes with its counts "not compared"; SIGTERM in the
-# middle ends it as cancelled. After each case no opsdeck_drill_* database
+# middle ends it as cancelled, also while a drill_sql query runs on the
+# server (within seconds, not when the query ends). After each case no opsdeck_drill_* database
 # is left, the state file holds the result and the audit log both records.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 . "$OPSDECK_SRCDIR/tests/integration/backup_lib.sh"
@@ -119,5 +120,32 @@ wait "$pid"
 assert_eq "$?" 1 "a cancelled drill exits 1"
 assert_contains "$(cat drill.err)" "cancelled"
 assert_eq "$(scratch_left)" 0 "no scratch database after SIGTERM"
+assert_contains "$(tail -1 audit.jsonl)" '"result":"cancelled"'
+
+# 7. SIGTERM while a drill_sql query runs: the wait for it ends at once
+bk_config slow.conf "file://$TEST_DIR/target" "$dburl" "$su
+drill_sql = SELECT true FROM pg_sleep(120)"
+"$OPSDECK" -c slow.conf backup drill "$key" >slow.out 2>slow.err &
+pid=$!
+sleeping() { psql_super "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()"; }
+for _ in $(seq 1 200); do
+	[ "$(sleeping)" = 0 ] || break
+	sleep 0.05
+done
+assert_eq "$(sleeping)" 1 "the drill_sql query runs"
+kill -TERM "$pid"
+for _ in $(seq 1 400); do
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.05
+done
+if kill -0 "$pid" 2>/dev/null; then
+	fail "the drill still runs 20 s after SIGTERM, waiting for its drill_sql query"
+	kill -KILL "$pid"
+fi
+wait "$pid"
+assert_eq "$?" 1 "a drill cancelled in drill_sql exits 1"
+assert_contains "$(cat slow.err)" "cancelled"
+assert_eq "$(scratch_left)" 0 "no scratch database after SIGTERM in drill_sql"
+assert_eq "$(sleeping)" 0 "the query ended with the scratch database"
 assert_contains "$(tail -1 audit.jsonl)" '"result":"cancelled"'
 finish
