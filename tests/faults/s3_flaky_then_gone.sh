@@ -71,11 +71,7 @@ bk_proxy_stop
 bk_proxy_faults ''
 # the retry budget: 5 attempts with a backoff of at most 5 s, each refused
 # at once now; a minute is far beyond it
-for _ in $(seq 1 600); do
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
-if kill -0 "$pid" 2>/dev/null; then
+if ! wait_until 60 ended "$pid"; then
 	fail "gone: the backup still runs a minute after S3 went away"
 	kill -TERM "$pid"
 else

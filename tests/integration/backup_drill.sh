@@ -110,10 +110,8 @@ bk_config big.conf "file://$TEST_DIR/bigtarget" "postgresql://app:$PGPASSWORD@12
 assert_exit 0 "$OPSDECK" -c big.conf backup db
 "$OPSDECK" -c big.conf backup drill >drill.out 2>drill.err &
 pid=$!
-for _ in $(seq 1 200); do
-	[ "$(scratch_left)" = 0 ] || break
-	sleep 0.05
-done
+scratch_made() { [ "$(scratch_left)" != 0 ]; }
+wait_until 10 scratch_made
 assert_eq "$(scratch_left)" 1 "the scratch database exists while the drill runs"
 kill -TERM "$pid"
 wait "$pid"
@@ -128,17 +126,11 @@ drill_sql = SELECT true FROM pg_sleep(120)"
 "$OPSDECK" -c slow.conf backup drill "$key" >slow.out 2>slow.err &
 pid=$!
 sleeping() { psql_super "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()"; }
-for _ in $(seq 1 200); do
-	[ "$(sleeping)" = 0 ] || break
-	sleep 0.05
-done
+is_sleeping() { [ "$(sleeping)" != 0 ]; }
+wait_until 10 is_sleeping
 assert_eq "$(sleeping)" 1 "the drill_sql query runs"
 kill -TERM "$pid"
-for _ in $(seq 1 400); do
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.05
-done
-if kill -0 "$pid" 2>/dev/null; then
+if ! wait_until 20 ended "$pid"; then
 	fail "the drill still runs 20 s after SIGTERM, waiting for its drill_sql query"
 	kill -KILL "$pid"
 fi

@@ -697,6 +697,20 @@ elapsed_ms() {
 	echo "$ELAPSED_MS"
 }
 
+# wait_until SECONDS CMD...: runs CMD every 0.05 s until it succeeds or
+# SECONDS have passed; the status of its last run.
+wait_until() {
+	local tries=$(($1 * 20))
+	shift
+	while ! "$@"; do
+		((--tries > 0)) || return 1
+		sleep 0.05
+	done
+}
+
+# ended PID: whether the process has gone.
+ended() { ! kill -0 "$1" 2>/dev/null; }
+
 skip() {
 	echo "SKIP: $*" >&2
 	exit 77
