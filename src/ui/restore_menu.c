@@ -152,6 +152,18 @@ static bool task_start(struct restore_menu *m, enum task_kind kind)
 	return false;
 }
 
+/* One job at a time: when one ends, the one the dialog now waits for (a
+ * listing asked for while a dry run was out, a dry run for a new name). */
+static void task_next(struct restore_menu *m)
+{
+	if (m->task)
+		return;
+	if (m->dialog.step == RESTORE_STEP_LISTING)
+		task_start(m, TASK_LIST);
+	else if (m->dialog.step == RESTORE_STEP_PLANNING)
+		task_start(m, TASK_DRY_RUN);
+}
+
 /* ------------------------------------------------------------ the menu */
 
 struct restore_menu *restore_menu_new(const struct config *cfg, int wake_fd)
@@ -210,9 +222,10 @@ void restore_menu_open(struct restore_menu *m, struct ui_state *st)
 	if (!gmtime_r(&now, &tm) || strftime(today, sizeof(today), "%Y%m%d", &tm) == 0)
 		text_copy(today, "today", sizeof(today));
 	/* a listing left running when the dialog was closed is taken up
-	 * again rather than waited for: a slow target never blocks the UI */
-	if (restore_dialog_open(&m->dialog, m->cfg, source, today) && !m->task)
-		task_start(m, TASK_LIST);
+	 * again rather than waited for: a slow target never blocks the UI; a
+	 * dry run left running is waited for, then the listing starts */
+	if (restore_dialog_open(&m->dialog, m->cfg, source, today))
+		task_next(m);
 	restore_dialog_render(&m->dialog, st);
 }
 
@@ -231,10 +244,7 @@ bool restore_menu_key(struct restore_menu *m, const struct ui_key_event *ev, str
 	case RESTORE_EFFECT_NONE:
 		break;
 	case RESTORE_EFFECT_DRY_RUN:
-		/* one job at a time: a dry run still out for an earlier name ends
-		 * first, and restore_menu_poll starts this one */
-		if (!m->task)
-			task_start(m, TASK_DRY_RUN);
+		task_next(m); /* or when the job still out has ended */
 		break;
 	case RESTORE_EFFECT_RUN:
 		if (task_start(m, TASK_RESTORE))
@@ -278,14 +288,14 @@ void restore_menu_poll(struct restore_menu *m, struct ui_state *st, struct activ
 		/* the job has ended: its fields are the UI thread's now */
 		restore_dialog_listed(d, m->task->choices, m->task->count, m->task->err);
 		task_end(m);
+		task_next(m);
 	} else if (m->task->kind == TASK_DRY_RUN) {
-		bool current = restore_dialog_planned(d, m->task->key, m->task->database,
-		                                      p.state == JOB_OK, p.result);
+		/* an answer for a backup or name the operator has since changed
+		 * is dropped: task_next asks again */
+		(void)restore_dialog_planned(d, m->task->key, m->task->database, p.state == JOB_OK,
+		                             p.result);
 		task_end(m);
-		/* an answer for a backup or name the operator has since changed:
-		 * ask again */
-		if (!current && d->step == RESTORE_STEP_PLANNING)
-			task_start(m, TASK_DRY_RUN);
+		task_next(m);
 	} else {
 		bool ok = p.state == JOB_OK;
 		restore_dialog_ended(d, ok, p.result);
