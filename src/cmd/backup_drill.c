@@ -15,10 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd/cli_term.h"
 #include "config/backup_target.h"
 #include "job/backup_drill.h"
 #include "probe/probe.h"
-#include "util/sanitize.h"
 
 enum { OPT_TARGET = 2000 };
 
@@ -43,13 +43,6 @@ static bool drill_cancelled(void *ctx)
 {
 	(void)ctx;
 	return atomic_load(&cli_interrupted) != 0;
-}
-
-static void print_clean(FILE *f, const char *prefix, const char *text)
-{
-	char clean[2048];
-	sanitize_text(clean, sizeof(clean), text);
-	fprintf(f, "%s%s\n", prefix, clean);
 }
 
 int cmd_backup_drill(int argc, char **argv, struct cli_options *opts)
@@ -96,7 +89,7 @@ int cmd_backup_drill(int argc, char **argv, struct cli_options *opts)
 	if (atomic_load(&cli_interrupted))
 		fprintf(stderr, "opsdeck: interrupted by signal %d\n",
 		        atomic_load(&cli_interrupted));
-	print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
+	cli_print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
 	drill_report_free(&r);
 	config_free(&cfg);
 	return rc;

@@ -21,11 +21,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cli_term.h"
 #include "config/backup_target.h"
 #include "job/backup_prune.h"
 #include "probe/probe.h"
 #include "util/clock.h"
-#include "util/sanitize.h"
 #include "util/text.h"
 
 #define CONFIRM_WORD "prune"
@@ -65,18 +65,10 @@ static int prune_option(int opt, const char *arg, void *ctx)
 	return -1;
 }
 
-/* One line with a name from outside in it: sanitised. */
-static void print_clean(FILE *f, const char *line)
-{
-	char clean[2048];
-	sanitize_text(clean, sizeof(clean), line);
-	fprintf(f, "%s\n", clean);
-}
-
 static void prune_log(void *ctx, const char *line)
 {
 	(void)ctx;
-	print_clean(stdout, line);
+	cli_print_clean(stdout, "", line);
 	fflush(stdout);
 }
 
@@ -87,14 +79,14 @@ static void plan_print(const struct prune_plan *p, int64_t now_ms)
 	            "prune %s (keep_last %d, keep_daily %d, keep_weekly %d, keep_monthly %d):",
 	            p->target, p->policy.keep_last, p->policy.keep_daily, p->policy.keep_weekly,
 	            p->policy.keep_monthly);
-	print_clean(stdout, line);
+	cli_print_clean(stdout, "", line);
 	if (p->count == 0)
 		printf("no backups found\n");
 	for (size_t i = 0; i < p->count; i++) {
 		const struct prune_backup *b = &p->backups[i];
 		text_printf(line, sizeof(line), "%-6s %-5s %s (%s)", b->keep ? "keep" : "delete",
 		            b->kind, b->key, b->reason);
-		print_clean(stdout, line);
+		cli_print_clean(stdout, "", line);
 	}
 	for (size_t i = 0; i < p->unfinished_count; i++) {
 		const struct sink_entry *u = &p->unfinished[i];
@@ -110,7 +102,7 @@ static void plan_print(const struct prune_plan *p, int64_t now_ms)
 			            "%-6s file  %s.partial, last written %lld h ago%s",
 			            stale ? "remove" : "keep", u->key, hours,
 			            stale ? "" : ": younger than 24 h, may still be written");
-		print_clean(stdout, line);
+		cli_print_clean(stdout, "", line);
 	}
 	printf("%zu of %zu %s to delete (%.1f MB), %zu unfinished %s to remove\n", p->delete_count,
 	       p->count, text_plural((int64_t)p->count, "backup", "backups"),
@@ -125,11 +117,7 @@ static bool prune_confirm(const struct prune_plan *p)
 	       CONFIRM_WORD, p->delete_count,
 	       text_plural((int64_t)p->delete_count, "backup", "backups"), p->stale_count,
 	       text_plural((int64_t)p->stale_count, "write", "writes"));
-	fflush(stdout);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return false;
-	text_trim(answer);
-	return strcmp(answer, CONFIRM_WORD) == 0;
+	return cli_read_answer(answer, sizeof(answer)) && strcmp(answer, CONFIRM_WORD) == 0;
 }
 
 /* After the configuration: the plan, shown, then the run. */
@@ -138,7 +126,7 @@ static int prune_with(const struct config *cfg, const struct prune_options *po)
 	char err[1024];
 	struct retention_policy policy;
 	if (backup_prune_policy(cfg, &policy, err, sizeof(err)) != 0) {
-		print_clean(stderr, err);
+		cli_print_clean(stderr, "", err);
 		return EXIT_USAGE;
 	}
 	if (probe_global_init() < 0) {
@@ -150,7 +138,7 @@ static int prune_with(const struct config *cfg, const struct prune_options *po)
 	int64_t now = clock_wall_ms();
 	if (backup_prune_plan(cfg, po->target, now, &plan, err, sizeof(err)) != 0) {
 		fprintf(stderr, "opsdeck: backup prune: ");
-		print_clean(stderr, err);
+		cli_print_clean(stderr, "", err);
 		fprintf(stderr, "opsdeck: backup prune: nothing was deleted\n");
 		goto done;
 	}
@@ -177,7 +165,7 @@ static int prune_with(const struct config *cfg, const struct prune_options *po)
 		printf("not confirmed: nothing was deleted\n");
 		if (backup_prune_declined(cfg, po->target, &plan, err, sizeof(err)) != 0) {
 			fprintf(stderr, "opsdeck: warning: not recorded: ");
-			print_clean(stderr, err);
+			cli_print_clean(stderr, "", err);
 		}
 		rc = EXIT_USAGE;
 		goto done;
@@ -187,11 +175,11 @@ static int prune_with(const struct config *cfg, const struct prune_options *po)
 	    .cancel = &cli_interrupted, .abandon = &cli_abandoned, .log = prune_log};
 	struct prune_result r;
 	if (backup_prune_run(cfg, po->target, &plan, &hooks, &r) == 0) {
-		print_clean(stdout, r.message);
+		cli_print_clean(stdout, "", r.message);
 		rc = 0;
 	} else {
 		fprintf(stderr, "opsdeck: ");
-		print_clean(stderr, r.message);
+		cli_print_clean(stderr, "", r.message);
 		rc = r.refused ? EXIT_USAGE : 1;
 	}
 done:

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cli_term.h"
 #include "check/check.h"
 #include "diag/diagnose.h"
 #include "job/actions.h"
@@ -96,10 +97,8 @@ static int recover_confirm(const struct action *a)
 		       a->name, a->name);
 	else
 		printf("Run %s? [y/N] ", a->name);
-	fflush(stdout);
-	if (!fgets(answer, sizeof(answer), stdin))
+	if (!cli_read_answer(answer, sizeof(answer)))
 		return 0;
-	text_trim(answer);
 	if (a->destructive)
 		return strcmp(answer, a->name) == 0;
 	return strcmp(answer, "y") == 0 || strcmp(answer, "Y") == 0 || strcmp(answer, "yes") == 0;

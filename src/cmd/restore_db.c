@@ -19,23 +19,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cli_term.h"
 #include "config/backup_target.h"
 #include "config/pgurl.h"
 #include "job/restore_db.h"
 #include "probe/probe.h"
 #include "util/clock.h"
-#include "util/sanitize.h"
 #include "util/text.h"
-
-#define RESTORE_LOG_EVERY_MS 5000
 
 struct restore_db_cli {
 	const char *target;
 	const char *into;
 	bool any_database, replace, dry_run, yes;
-	bool tty;
-	int64_t t0, last_ms;
-	bool drew;
+	struct cli_progress progress;
 };
 
 enum { OPT_TARGET = 1100, OPT_INTO, OPT_ANY, OPT_REPLACE, OPT_DRY_RUN, OPT_YES };
@@ -83,24 +79,14 @@ static int on_option(int opt, const char *arg, void *ctx)
 	return -1;
 }
 
-static void print_clean(FILE *f, const char *prefix, const char *text)
-{
-	char clean[2048];
-	sanitize_text(clean, sizeof(clean), text);
-	fprintf(f, "%s%s\n", prefix, clean);
-}
-
-/* Bytes, rate and ETA: a line redrawn on a tty, a log line every few
- * seconds otherwise. */
+/* Bytes, rate and ETA (cmd/cli_term.h). */
 static void progress(void *ctx, const struct backup_progress *p)
 {
 	struct restore_db_cli *c = ctx;
-	int64_t now = clock_monotonic_ms();
-	if (now - c->last_ms < (c->tty ? 200 : RESTORE_LOG_EVERY_MS))
+	if (!cli_progress_due(&c->progress))
 		return;
-	c->last_ms = now;
 	char in[32], total[32], rate[32], eta[32] = "?";
-	double seconds = (double)(now - c->t0) / 1000.0;
+	double seconds = (double)(c->progress.last_ms - c->progress.t0_ms) / 1000.0;
 	double per_s = seconds > 0 ? (double)p->bytes_in / seconds : 0;
 	text_format_bytes(in, sizeof(in), p->bytes_in);
 	text_format_bytes(total, sizeof(total), p->total);
@@ -108,21 +94,18 @@ static void progress(void *ctx, const struct backup_progress *p)
 	if (per_s > 0 && p->total > p->bytes_in)
 		text_format_duration(eta, sizeof(eta),
 		                     (int64_t)((double)(p->total - p->bytes_in) / per_s * 1000));
-	fprintf(stderr, "%sopsdeck: restore: %s of %s at %s/s, %s left%s", c->tty ? "\r\033[K" : "",
-	        in, total, rate, eta, c->tty ? "" : "\n");
-	c->drew = c->tty;
+	cli_progress_show(&c->progress, "%s of %s at %s/s, %s left", in, total, rate, eta);
 }
 
 static void log_line(void *ctx, const char *line)
 {
 	struct restore_db_cli *c = ctx;
-	char clean[1024];
-	sanitize_text(clean, sizeof(clean), line);
-	fprintf(stderr, "%sopsdeck: restore: %s\n", c->tty ? "\r\033[K" : "", clean);
+	cli_progress_log(&c->progress, line);
 }
 
 /* Shows the dry run and asks for the database's name (the new one, or
- * with --replace the live one: name); 1 when confirmed. */
+ * with --replace the live one: name): 1 confirmed, 0 declined, -1 the
+ * dry run refused it (said). */
 static int confirm(const struct config *cfg, struct restore_db_options *o, const char *name,
                    const struct backup_hooks *hooks)
 {
@@ -130,20 +113,17 @@ static int confirm(const struct config *cfg, struct restore_db_options *o, const
 	o->dry_run = true;
 	int ok = restore_db(cfg, o, hooks, &r);
 	o->dry_run = false;
-	print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
+	cli_print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
 	if (ok != 0)
-		return 0;
+		return -1;
 	char answer[256];
-	print_clean(stdout,
-	            o->replace ? "Type the name of the database to replace to go on, anything "
-	                         "else cancels: "
-	                       : "Type the new database's name to go on, anything else cancels: ",
-	            name);
-	fflush(stdout);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return 0;
-	text_trim(answer);
-	return strcmp(answer, name) == 0;
+	cli_print_clean(stdout,
+	                o->replace ? "Type the name of the database to replace to go on, "
+	                             "anything else cancels: "
+	                           : "Type the new database's name to go on, anything else "
+	                             "cancels: ",
+	                name);
+	return cli_read_answer(answer, sizeof(answer)) && strcmp(answer, name) == 0;
 }
 
 int cmd_restore_db(int argc, char **argv, struct cli_options *opts)
@@ -186,8 +166,7 @@ int cmd_restore_db(int argc, char **argv, struct cli_options *opts)
 		goto done;
 	}
 	cli_catch_interrupts();
-	c.tty = isatty(STDERR_FILENO) == 1;
-	c.t0 = c.last_ms = clock_monotonic_ms();
+	cli_progress_init(&c.progress, "restore");
 	struct backup_hooks hooks = {.progress = progress,
 	                             .ctx = &c,
 	                             .cancel = &cli_interrupted,
@@ -218,19 +197,23 @@ int cmd_restore_db(int argc, char **argv, struct cli_options *opts)
 			        c.replace ? "replaces" : "creates", name);
 			goto done;
 		}
-		if (!confirm(&cfg, &o, name, &hooks)) {
+		int confirmed = confirm(&cfg, &o, name, &hooks);
+		if (confirmed == 0) {
 			printf("not confirmed: nothing restored\n");
-			goto done;
+			if (restore_db_declined(&cfg, &o, why, sizeof(why)) != 0)
+				cli_print_clean(stderr,
+				                "opsdeck: the audit log was not written: ", why);
 		}
+		if (confirmed != 1)
+			goto done;
 	}
 	struct restore_db_result r;
 	int ok = restore_db(&cfg, &o, &hooks, &r);
-	if (c.drew)
-		fprintf(stderr, "\r\033[K");
+	cli_progress_end(&c.progress);
 	if (atomic_load(&cli_interrupted))
 		fprintf(stderr, "opsdeck: interrupted by signal %d\n",
 		        atomic_load(&cli_interrupted));
-	print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
+	cli_print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
 	rc = ok == 0 ? 0 : 1;
 done:
 	fflush(stdout);

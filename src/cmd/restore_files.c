@@ -22,23 +22,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cli_term.h"
 #include "config/backup_target.h"
 #include "job/restore_files.h"
 #include "probe/probe.h"
-#include "util/clock.h"
-#include "util/sanitize.h"
 #include "util/text.h"
 
-#define RESTORE_LOG_EVERY_MS 5000
 #define RESTORE_FAILED_SHOWN 20
 
 struct restore_cli {
 	const char *target;
 	const char *into;
 	bool overwrite, dry_run, yes;
-	bool tty;
-	int64_t last_ms;
-	bool drew;
+	struct cli_progress progress;
 };
 
 enum { OPT_TARGET = 1100, OPT_INTO, OPT_OVERWRITE, OPT_DRY_RUN, OPT_YES };
@@ -77,46 +73,43 @@ static int restore_option(int opt, const char *arg, void *ctx)
 	return -1;
 }
 
-static void print_clean(FILE *f, const char *prefix, const char *text)
-{
-	char clean[2048];
-	sanitize_text(clean, sizeof(clean), text);
-	fprintf(f, "%s%s\n", prefix, clean);
-}
-
 static void plan_line(void *ctx, const char *line)
 {
 	(void)ctx;
-	print_clean(stdout, "", line);
+	cli_print_clean(stdout, "", line);
 }
 
-/* Files and bytes: a line redrawn on a tty, a log line every few seconds
- * otherwise. */
+/* Files and bytes (cmd/cli_term.h). */
 static void restore_progress(void *ctx, const struct backup_progress *p)
 {
 	struct restore_cli *c = ctx;
-	int64_t now = clock_monotonic_ms();
-	if (now - c->last_ms < (c->tty ? 200 : RESTORE_LOG_EVERY_MS))
+	if (!cli_progress_due(&c->progress))
 		return;
-	c->last_ms = now;
 	char in[32], total[32];
 	text_format_bytes(in, sizeof(in), p->bytes_in);
 	text_format_bytes(total, sizeof(total), p->total);
-	fprintf(stderr, "%sopsdeck: restore files: %llu of %llu files, %s of %s downloaded%s",
-	        c->tty ? "\r\033[K" : "", (unsigned long long)p->files_done,
-	        (unsigned long long)p->files_total, in, total, c->tty ? "" : "\n");
-	c->drew = c->tty;
+	cli_progress_show(&c->progress, "%llu of %llu files, %s of %s downloaded",
+	                  (unsigned long long)p->files_done, (unsigned long long)p->files_total, in,
+	                  total);
 }
 
 static void restore_log(void *ctx, const char *line)
 {
 	struct restore_cli *c = ctx;
-	char clean[1024];
-	sanitize_text(clean, sizeof(clean), line);
-	fprintf(stderr, "%sopsdeck: restore files: %s\n", c->tty ? "\r\033[K" : "", clean);
+	cli_progress_log(&c->progress, line);
 }
 
-/* Shows the dry run and asks for the directory; 1 when confirmed. */
+/* Each failed file, RESTORE_FAILED_SHOWN of them at most. */
+static void print_failed(const struct restore_files_result *r, const char *prefix)
+{
+	for (size_t i = 0; i < r->failures && i < RESTORE_FAILED_SHOWN; i++)
+		cli_print_clean(stderr, prefix, r->failed[i]);
+	if (r->failures > RESTORE_FAILED_SHOWN)
+		fprintf(stderr, "  ... and %zu more\n", r->failures - RESTORE_FAILED_SHOWN);
+}
+
+/* Shows the dry run and asks for the directory: 1 confirmed, 0 declined,
+ * -1 the dry run refused it (said). */
 static int confirm(const struct config *cfg, struct restore_files_options *o,
                    const struct backup_hooks *hooks)
 {
@@ -124,20 +117,16 @@ static int confirm(const struct config *cfg, struct restore_files_options *o,
 	o->dry_run = true;
 	int ok = restore_files(cfg, o, hooks, &r);
 	o->dry_run = false;
-	print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
-	for (size_t i = 0; i < r.failures && i < RESTORE_FAILED_SHOWN; i++)
-		print_clean(stderr, "  refused: ", r.failed[i]);
+	cli_print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
+	print_failed(&r, "  refused: ");
 	restore_files_result_free(&r);
 	if (ok != 0)
-		return 0;
+		return -1;
 	char answer[4096];
-	print_clean(stdout, "Type the directory to restore into to go on, anything else cancels: ",
-	            o->into);
-	fflush(stdout);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return 0;
-	text_trim(answer);
-	return strcmp(answer, o->into) == 0;
+	cli_print_clean(
+	    stdout,
+	    "Type the directory to restore into to go on, anything else cancels: ", o->into);
+	return cli_read_answer(answer, sizeof(answer)) && strcmp(answer, o->into) == 0;
 }
 
 /* argv[0] is "files". */
@@ -181,8 +170,7 @@ int cmd_restore_files(int argc, char **argv, struct cli_options *opts)
 		goto done;
 	}
 	cli_catch_interrupts();
-	c.tty = isatty(STDERR_FILENO) == 1;
-	c.last_ms = clock_monotonic_ms();
+	cli_progress_init(&c.progress, "restore files");
 	struct backup_hooks hooks = {.progress = restore_progress,
 	                             .ctx = &c,
 	                             .cancel = &cli_interrupted,
@@ -204,8 +192,14 @@ int cmd_restore_files(int argc, char **argv, struct cli_options *opts)
 			rc = EXIT_USAGE;
 			goto done;
 		}
-		if (!confirm(&cfg, &o, &hooks)) {
+		int confirmed = confirm(&cfg, &o, &hooks);
+		if (confirmed == 0) {
 			printf("not confirmed: nothing restored\n");
+			if (restore_files_declined(&cfg, &o, why, sizeof(why)) != 0)
+				cli_print_clean(stderr,
+				                "opsdeck: the audit log was not written: ", why);
+		}
+		if (confirmed != 1) {
 			rc = EXIT_USAGE;
 			goto done;
 		}
@@ -213,16 +207,12 @@ int cmd_restore_files(int argc, char **argv, struct cli_options *opts)
 	}
 	struct restore_files_result r;
 	int ok = restore_files(&cfg, &o, &hooks, &r);
-	if (c.drew)
-		fprintf(stderr, "\r\033[K");
+	cli_progress_end(&c.progress);
 	if (atomic_load(&cli_interrupted))
 		fprintf(stderr, "opsdeck: interrupted by signal %d\n",
 		        atomic_load(&cli_interrupted));
-	print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
-	for (size_t i = 0; i < r.failures && i < RESTORE_FAILED_SHOWN; i++)
-		print_clean(stderr, r.refused ? "  refused: " : "  failed: ", r.failed[i]);
-	if (r.failures > RESTORE_FAILED_SHOWN)
-		fprintf(stderr, "  ... and %zu more\n", r.failures - RESTORE_FAILED_SHOWN);
+	cli_print_clean(ok == 0 ? stdout : stderr, ok == 0 ? "" : "opsdeck: ", r.message);
+	print_failed(&r, r.refused ? "  refused: " : "  failed: ");
 	restore_files_result_free(&r);
 	rc = ok == 0 ? 0 : r.not_begun ? EXIT_USAGE : 1;
 done:

@@ -208,20 +208,6 @@ void action_read_only_reason(const struct action *a, char *dst, size_t size)
 	         a->name);
 }
 
-/* An attempt that never ran, and why (refused, declined): both records, or
- * -1 with the reason in err when the log cannot take them. */
-static int action_audit_not_run(const char *log, struct audit_record *rec, const char *result,
-                                const char *detail, char *err, size_t errlen)
-{
-	if (audit_write(log, rec, err, errlen) < 0)
-		return -1;
-	rec->phase = "outcome";
-	rec->result = result;
-	rec->detail = detail;
-	rec->duration_ms = 0;
-	return audit_write(log, rec, err, errlen) < 0 ? -1 : 0;
-}
-
 enum action_status action_execute(const struct action *a, struct action_run *run, bool dry_run,
                                   char *err, size_t errlen)
 {
@@ -246,7 +232,7 @@ enum action_status action_execute(const struct action *a, struct action_run *run
 		snprintf(why, sizeof(why), "%s needs the pid of a backend (--pid N)", a->name);
 	if (why[0]) {
 		/* On record if the log can take it; refused either way. */
-		(void)action_audit_not_run(log, &rec, "refused", why, audit_err, sizeof(audit_err));
+		(void)audit_write_not_run(log, &rec, "refused", why, audit_err, sizeof(audit_err));
 		snprintf(err, errlen, "%s", why);
 		return ACTION_REFUSED;
 	}
@@ -300,8 +286,8 @@ int action_record_declined(const struct action *a, struct action_run *run, char 
 	const char *log = cfg->recovery.audit_log ? cfg->recovery.audit_log : "";
 	char id[AUDIT_ID_SIZE], target[ACTION_AUDIT_FIELD], args[ACTION_AUDIT_FIELD];
 	struct audit_record rec = action_audit_attempt(a, run, false, id, target, args);
-	return action_audit_not_run(log, &rec, "declined", "not confirmed by the operator: not run",
-	                            err, errlen);
+	return audit_write_not_run(log, &rec, "declined", "not confirmed by the operator: not run",
+	                           err, errlen);
 }
 
 void action_say(struct action_run *run, const char *fmt, ...)

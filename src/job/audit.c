@@ -383,3 +383,35 @@ done:
 	(void)close(fd); /* read only: nothing is lost */
 	return n;
 }
+
+int audit_write_phase(const char *path, const struct audit_record *run, const char *result,
+                      const char *detail, int64_t duration_ms, char *err, size_t errlen)
+{
+	struct audit_record rec = *run;
+	rec.phase = result ? "outcome" : "attempt";
+	rec.result = result;
+	rec.detail = detail;
+	rec.duration_ms = result ? duration_ms : -1;
+	if (rec.left_behind && !*rec.left_behind)
+		rec.left_behind = NULL;
+	return audit_write(path, &rec, err, errlen);
+}
+
+int audit_write_outcome(const char *path, const struct audit_record *run, const char *result,
+                        int64_t duration_ms, char *message, size_t size)
+{
+	char why[512];
+	if (audit_write_phase(path, run, result, message, duration_ms, why, sizeof(why)) == 0)
+		return 0;
+	size_t len = strlen(message);
+	snprintf(message + len, size - len, "; the audit log was not written: %s", why);
+	return -1;
+}
+
+int audit_write_not_run(const char *path, const struct audit_record *run, const char *result,
+                        const char *detail, char *err, size_t errlen)
+{
+	if (audit_write_phase(path, run, NULL, run->detail, -1, err, errlen) != 0)
+		return -1;
+	return audit_write_phase(path, run, result, detail, 0, err, errlen);
+}

@@ -41,6 +41,26 @@ void audit_new_id(char id[AUDIT_ID_SIZE]);
  * the reason (naming the file) in err. */
 int audit_write(const char *path, const struct audit_record *r, char *err, size_t errlen);
 
+/* One phase of the run that `run` describes (its id, action, target,
+ * arguments, dry_run and left_behind; its phase, result, detail and
+ * duration_ms are ignored): the attempt when result is NULL, else the
+ * outcome with result, detail and duration_ms. As audit_write. */
+int audit_write_phase(const char *path, const struct audit_record *run, const char *result,
+                      const char *detail, int64_t duration_ms, char *err, size_t errlen);
+
+/* The outcome of run with message as its detail. When the record cannot
+ * be written, "; the audit log was not written: WHY" is added to message
+ * (size bytes) and -1 returned: a run nobody can account for is no
+ * success. */
+int audit_write_outcome(const char *path, const struct audit_record *run, const char *result,
+                        int64_t duration_ms, char *message, size_t size);
+
+/* A run that never started, and why (result "refused", "declined"): its
+ * attempt (with run->detail) and, when that was written, its outcome with
+ * detail (duration 0). As audit_write. */
+int audit_write_not_run(const char *path, const struct audit_record *run, const char *result,
+                        const char *detail, char *err, size_t errlen);
+
 /* Whether the log as it stands can take records, creating and changing
  * nothing (for `status` and `opsdeck audit`): 0 when it can, or does not
  * exist yet; -1 with the problem, naming the file, in `problem` when it is

@@ -11,15 +11,6 @@
 #include "repo/sink.h"
 #include "util/text.h"
 
-/* The outcome could not be recorded: say so in the result the operator
- * sees (the CLI prints it; under the dashboard, stderr is the screen). */
-static void note_audit_failure(struct backup_result *r, const char *why)
-{
-	size_t len = strlen(r->message);
-	snprintf(r->message + len, sizeof(r->message) - len, "; the audit log was not written: %s",
-	         why);
-}
-
 void backup_note_leftover(struct sink *sink, struct backup_result *r, char *err, size_t errlen)
 {
 	struct sink_leftover left;
@@ -92,19 +83,10 @@ int backup_audit(const struct config *cfg, const char *id, const char *action, c
                  const char *result, const char *detail, int64_t duration_ms,
                  const char *left_behind, char *err, size_t errlen)
 {
-	struct audit_record rec = {
-	    .id = id,
-	    .phase = result ? "outcome" : "attempt",
-	    .action = action,
-	    .target = target,
-	    .arguments = NULL,
-	    .dry_run = false,
-	    .result = result,
-	    .detail = detail,
-	    .duration_ms = result ? duration_ms : -1,
-	    .left_behind = left_behind && *left_behind ? left_behind : NULL,
-	};
-	return audit_write(cfg->recovery.audit_log, &rec, err, errlen);
+	struct audit_record run = {
+	    .id = id, .action = action, .target = target, .left_behind = left_behind};
+	return audit_write_phase(cfg->recovery.audit_log, &run, result, detail, duration_ms, err,
+	                         errlen);
 }
 
 const char *backup_target_of(const struct config *cfg, const char *target)
@@ -132,16 +114,14 @@ int backup_begin(const struct config *cfg, const char *id, const char *action, c
 int backup_end(const struct config *cfg, const char *id, const char *action, const char *target,
                bool audited, const char *note, int rc, struct backup_result *r)
 {
-	char audit_err[512];
 	message_add_note(r, note);
 	redact_text(r->message, sizeof(r->message));
-	if (audited &&
-	    backup_audit(cfg, id, action, target,
-	                 rc == 0 ? "ok" : (r->cancelled ? "cancelled" : "failed"), r->message,
-	                 r->duration_ms, r->left_behind, audit_err, sizeof(audit_err)) != 0) {
-		/* Stored, but nobody can account for it: not a success. */
-		note_audit_failure(r, audit_err);
+	struct audit_record run = {
+	    .id = id, .action = action, .target = target, .left_behind = r->left_behind};
+	/* stored, but nobody can account for it: not a success */
+	if (audited && audit_write_outcome(cfg->recovery.audit_log, &run,
+	                                   rc == 0 ? "ok" : (r->cancelled ? "cancelled" : "failed"),
+	                                   r->duration_ms, r->message, sizeof(r->message)) != 0)
 		rc = -1;
-	}
 	return rc;
 }

@@ -291,10 +291,10 @@ int backup_prune_declined(const struct config *cfg, const char *target,
 	char id[AUDIT_ID_SIZE], detail[256];
 	audit_new_id(id);
 	plan_detail(plan, detail, sizeof(detail));
-	if (backup_audit(cfg, id, PRUNE_ACTION, url, NULL, detail, -1, NULL, err, errlen) != 0)
-		return -1;
-	return backup_audit(cfg, id, PRUNE_ACTION, url, "declined",
-	                    "not confirmed: nothing deleted", 0, NULL, err, errlen);
+	struct audit_record run = {
+	    .id = id, .action = PRUNE_ACTION, .target = url, .detail = detail};
+	return audit_write_not_run(cfg->recovery.audit_log, &run, "declined",
+	                           "not confirmed: nothing deleted", err, errlen);
 }
 
 int backup_prune_run(const struct config *cfg, const char *target, const struct prune_plan *plan,
@@ -311,10 +311,10 @@ int backup_prune_run(const struct config *cfg, const char *target, const struct 
 		text_printf(r->message, sizeof(r->message),
 		            "refusing to prune in read-only mode (--read-only or [recovery] "
 		            "read_only); --dry-run shows what it would delete");
-		if (backup_audit(cfg, id, PRUNE_ACTION, url, NULL, detail, -1, NULL, err,
-		                 sizeof(err)) == 0)
-			(void)backup_audit(cfg, id, PRUNE_ACTION, url, "refused", r->message, 0,
-			                   NULL, err, sizeof(err));
+		struct audit_record run = {
+		    .id = id, .action = PRUNE_ACTION, .target = url, .detail = detail};
+		(void)audit_write_not_run(cfg->recovery.audit_log, &run, "refused", r->message, err,
+		                          sizeof(err));
 		return -1;
 	}
 	struct sink *sink = sink_open(url, cfg, err, sizeof(err));
@@ -350,12 +350,9 @@ int backup_prune_run(const struct config *cfg, const char *target, const struct 
 	prune_summary(plan, r, first);
 	int rc = r->failed || r->cancelled ? -1 : 0;
 	const char *result = rc == 0 ? "ok" : (r->cancelled ? "cancelled" : "failed");
-	if (backup_audit(cfg, id, PRUNE_ACTION, url, result, r->message, clock_monotonic_ms() - t0,
-	                 NULL, err, sizeof(err)) != 0) {
-		size_t len = strlen(r->message);
-		text_printf(r->message + len, sizeof(r->message) - len,
-		            "; the audit log was not written: %s", err);
+	struct audit_record run = {.id = id, .action = PRUNE_ACTION, .target = url};
+	if (audit_write_outcome(cfg->recovery.audit_log, &run, result, clock_monotonic_ms() - t0,
+	                        r->message, sizeof(r->message)) != 0)
 		rc = -1;
-	}
 	return rc;
 }

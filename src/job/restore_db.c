@@ -309,22 +309,38 @@ done:
 	return rc;
 }
 
-static int audit(const struct config *cfg, const struct restore_db_options *o, const char *id,
-                 const char *url, const char *args, const char *detail, bool dry_run,
-                 const char *result, int64_t duration_ms, char *err, size_t errlen)
+/* The audit record's arguments: "KEY into DB", or "KEY replacing LIVE". */
+static void db_args(const struct restore_db_options *o, const char *key, const char *live,
+                    char *args, size_t size)
 {
-	if (o->quiet)
-		return 0;
-	struct audit_record rec = {.id = id,
-	                           .phase = result ? "outcome" : "attempt",
+	if (o->replace)
+		text_printf(args, size, "%s replacing %s", key, live ? live : "");
+	else
+		text_printf(args, size, "%s into %s", key, o->into ? o->into : "");
+}
+
+int restore_db_declined(const struct config *cfg, const struct restore_db_options *o, char *err,
+                        size_t errlen)
+{
+	char key[512], id[AUDIT_ID_SIZE], args[1200];
+	struct pgurl app = {0};
+	bool have_app = cfg->database.url && *cfg->database.url &&
+	                pgurl_parse(cfg->database.url, cfg->app.timeout_ms, &app, err, errlen) == 0;
+	int rc = -1;
+	if (restore_db_key(o->key, key, sizeof(key), err, errlen) != 0)
+		goto done;
+	db_args(o, key, have_app ? app.dbname : NULL, args, sizeof(args));
+	audit_new_id(id);
+	struct audit_record run = {.id = id,
 	                           .action = RESTORE_ACTION,
-	                           .target = url,
-	                           .arguments = args,
-	                           .dry_run = dry_run,
-	                           .result = result,
-	                           .detail = detail,
-	                           .duration_ms = result ? duration_ms : -1};
-	return audit_write(cfg->recovery.audit_log, &rec, err, errlen);
+	                           .target = backup_target_of(cfg, o->target),
+	                           .arguments = args};
+	rc = audit_write_not_run(cfg->recovery.audit_log, &run, "declined",
+	                         "not confirmed by the operator: nothing created", err, errlen);
+done:
+	if (have_app)
+		pgurl_free(&app);
+	return rc;
 }
 
 int restore_db(const struct config *cfg, const struct restore_db_options *o,
@@ -375,10 +391,7 @@ int restore_db(const struct config *cfg, const struct restore_db_options *o,
 	if (!(sink = sink_open(url, cfg, err, sizeof(err))))
 		goto done;
 	backup_hooks_to_sink(hooks, sink);
-	if (o->replace)
-		text_printf(args, sizeof(args), "%s replacing %s", key, live);
-	else
-		text_printf(args, sizeof(args), "%s into %s", key, into);
+	db_args(o, key, live, args, sizeof(args));
 	if (load_manifest(sink, key, have_app ? app.dbname : NULL, o->any_database, &m, err,
 	                  sizeof(err)) != 0)
 		goto done;
@@ -387,24 +400,30 @@ int restore_db(const struct config *cfg, const struct restore_db_options *o,
 	text_printf(r->format, sizeof(r->format), "%s", m.format);
 
 	audit_new_id(id);
+	/* quiet: the caller (the drill) writes its own records */
+	const char *log = cfg->recovery.audit_log;
+	struct audit_record run = {.id = id,
+	                           .action = RESTORE_ACTION,
+	                           .target = url,
+	                           .arguments = args,
+	                           .dry_run = o->dry_run};
 	if (!o->dry_run && cfg->recovery.read_only) {
 		text_printf(err, sizeof(err),
 		            "read-only mode: restore creates database %s and is not run (--dry-run "
 		            "shows what it would do)",
 		            into);
-		if (audit(cfg, o, id, url, args, NULL, false, NULL, -1, audit_err,
-		          sizeof(audit_err)) == 0)
-			(void)audit(cfg, o, id, url, args, err, false, "refused", 0, audit_err,
-			            sizeof(audit_err));
+		if (!o->quiet)
+			(void)audit_write_not_run(log, &run, "refused", err, audit_err,
+			                          sizeof(audit_err));
 		goto done;
 	}
-	if (audit(cfg, o, id, url, args, NULL, o->dry_run, NULL, -1, audit_err,
-	          sizeof(audit_err)) != 0) {
+	if (!o->quiet &&
+	    audit_write_phase(log, &run, NULL, NULL, -1, audit_err, sizeof(audit_err)) != 0) {
 		text_printf(err, sizeof(err), "refusing to restore: cannot write the audit log: %s",
 		            audit_err);
 		goto done;
 	}
-	audited = true;
+	audited = !o->quiet;
 	if (preflight(&admin, cfg->app.timeout_ms, into, live, err, sizeof(err)) != 0)
 		goto done;
 	char stored[32], plain[32];
@@ -487,13 +506,9 @@ done:
 		                     : r->cancelled ? "cancelled"
 		                     : r->refused   ? "refused"
 		                                    : "failed";
-		if (audit(cfg, o, id, url, args, r->message, o->dry_run, result, r->duration_ms,
-		          audit_err, sizeof(audit_err)) != 0) {
-			size_t len = strlen(r->message);
-			text_printf(r->message + len, sizeof(r->message) - len,
-			            "; the audit log was not written: %s", audit_err);
+		if (audit_write_outcome(log, &run, result, r->duration_ms, r->message,
+		                        sizeof(r->message)) != 0)
 			rc = -1;
-		}
 	}
 	manifest_free_files(&m);
 	sink_free(sink);

@@ -82,6 +82,11 @@ struct restore_db_result {
 int restore_db(const struct config *cfg, const struct restore_db_options *o,
                const struct backup_hooks *hooks, struct restore_db_result *r);
 
+/* The operator did not confirm the restore: its attempt and a "declined"
+ * outcome in the audit log, nothing created. 0, or -1 with why in err. */
+int restore_db_declined(const struct config *cfg, const struct restore_db_options *o, char *err,
+                        size_t errlen);
+
 /* Pure: whether name may be given to --into; 0, or -1 with why. */
 int restore_db_name_check(const char *name, char *err, size_t errlen);
 

@@ -20,6 +20,8 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
+#define RESTORE_FILES_ACTION "restore-files"
+
 #define MANIFEST_SUFFIX ".files.json"
 
 int restore_files_key(const char *given, char *key, size_t size, char *err, size_t errlen)
@@ -227,23 +229,6 @@ static int restore_one(struct sink *sink, int root, const struct manifest_file *
 	return rc;
 }
 
-/* The audit record of a phase; attempt when result is NULL. */
-static int audit(const struct config *cfg, const char *id, const char *url, const char *args,
-                 const char *detail, bool dry_run, const char *result, int64_t duration_ms,
-                 char *err, size_t errlen)
-{
-	struct audit_record rec = {.id = id,
-	                           .phase = result ? "outcome" : "attempt",
-	                           .action = "restore-files",
-	                           .target = url,
-	                           .arguments = args,
-	                           .dry_run = dry_run,
-	                           .result = result,
-	                           .detail = detail,
-	                           .duration_ms = result ? duration_ms : -1};
-	return audit_write(cfg->recovery.audit_log, &rec, err, errlen);
-}
-
 /* Writes every file of m into o->into; failures recorded in r. */
 static void restore_all(struct sink *sink, const struct manifest *m,
                         const struct restore_files_options *o, const struct backup_hooks *hooks,
@@ -317,6 +302,29 @@ static void summarise(const struct restore_files_options *o, const char *where,
 	}
 }
 
+/* The audit record's arguments: "KEY into DIR", and whether it overwrites. */
+static void files_args(const struct restore_files_options *o, const char *key, char *args,
+                       size_t size)
+{
+	text_printf(args, size, "%s into %s%s", key, o->into, o->overwrite ? " (overwrite)" : "");
+}
+
+int restore_files_declined(const struct config *cfg, const struct restore_files_options *o,
+                           char *err, size_t errlen)
+{
+	char key[512], id[AUDIT_ID_SIZE], args[1200];
+	if (restore_files_key(o->key, key, sizeof(key), err, errlen) != 0)
+		return -1;
+	files_args(o, key, args, sizeof(args));
+	audit_new_id(id);
+	struct audit_record run = {.id = id,
+	                           .action = RESTORE_FILES_ACTION,
+	                           .target = backup_target_of(cfg, o->target),
+	                           .arguments = args};
+	return audit_write_not_run(cfg->recovery.audit_log, &run, "declined",
+	                           "not confirmed by the operator: nothing written", err, errlen);
+}
+
 int restore_files(const struct config *cfg, const struct restore_files_options *o,
                   const struct backup_hooks *hooks, struct restore_files_result *r)
 {
@@ -347,13 +355,17 @@ int restore_files(const struct config *cfg, const struct restore_files_options *
 		goto done;
 	backup_hooks_to_sink(hooks, sink);
 	text_printf(where, sizeof(where), "%s/%s", sink->display, key);
-	text_printf(args, sizeof(args), "%s into %s%s", key, o->into,
-	            o->overwrite ? " (overwrite)" : "");
+	files_args(o, key, args, sizeof(args));
 	if (load_manifest(sink, key, &m, err, sizeof(err)) != 0)
 		goto done;
 	r->failed = xcalloc(m.file_count + 1, sizeof(*r->failed));
 
 	audit_new_id(id);
+	struct audit_record run = {.id = id,
+	                           .action = RESTORE_FILES_ACTION,
+	                           .target = url,
+	                           .arguments = args,
+	                           .dry_run = o->dry_run};
 	if (!o->dry_run && cfg->recovery.read_only) {
 		text_printf(
 		    err, sizeof(err),
@@ -361,14 +373,12 @@ int restore_files(const struct config *cfg, const struct restore_files_options *
 		    "shows what it would write)",
 		    o->into);
 		r->not_begun = true;
-		if (audit(cfg, id, url, args, NULL, false, NULL, -1, audit_err,
-		          sizeof(audit_err)) == 0)
-			(void)audit(cfg, id, url, args, err, false, "refused", 0, audit_err,
-			            sizeof(audit_err));
+		(void)audit_write_not_run(cfg->recovery.audit_log, &run, "refused", err, audit_err,
+		                          sizeof(audit_err));
 		goto done;
 	}
-	if (audit(cfg, id, url, args, NULL, o->dry_run, NULL, -1, audit_err, sizeof(audit_err)) !=
-	    0) {
+	if (audit_write_phase(cfg->recovery.audit_log, &run, NULL, NULL, -1, audit_err,
+	                      sizeof(audit_err)) != 0) {
 		text_printf(err, sizeof(err), "refusing to restore: cannot write the audit log: %s",
 		            audit_err);
 		r->not_begun = true;
@@ -395,13 +405,9 @@ done:
 		                     : r->cancelled ? "cancelled"
 		                     : r->refused   ? "refused"
 		                                    : "failed";
-		if (audit(cfg, id, url, args, r->message, o->dry_run, result, r->duration_ms,
-		          audit_err, sizeof(audit_err)) != 0) {
-			size_t len = strlen(r->message);
-			text_printf(r->message + len, sizeof(r->message) - len,
-			            "; the audit log was not written: %s", audit_err);
+		if (audit_write_outcome(cfg->recovery.audit_log, &run, result, r->duration_ms,
+		                        r->message, sizeof(r->message)) != 0)
 			rc = -1;
-		}
 	}
 	manifest_free_files(&m);
 	sink_free(sink);

@@ -68,6 +68,11 @@ int restore_files(const struct config *cfg, const struct restore_files_options *
                   const struct backup_hooks *hooks, struct restore_files_result *r);
 void restore_files_result_free(struct restore_files_result *r);
 
+/* The operator did not confirm the restore: its attempt and a "declined"
+ * outcome in the audit log, nothing written. 0, or -1 with why in err. */
+int restore_files_declined(const struct config *cfg, const struct restore_files_options *o,
+                           char *err, size_t errlen);
+
 /* Pure, for the tests: the KEY as given made the backup's directory
  * (a trailing '/' and ".files.json" dropped); 0, or -1 with why. */
 int restore_files_key(const char *given, char *key, size_t size, char *err, size_t errlen);

@@ -4,7 +4,7 @@
 # from S3; a failed restore (tampered, truncated, SIGTERM) leaves no
 # database; refusals (existing database, missing key, no checksum, another
 # database's backup, a role without CREATEDB, read-only, a bad name) create
-# nothing; every run is audited.
+# nothing; every run is audited, a declined confirmation too.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 . "$OPSDECK_SRCDIR/tests/integration/backup_lib.sh"
 stack_use pg,s3
@@ -64,6 +64,14 @@ assert_eq "$(db_exists rst_ro_$$)" 0 "read-only creates nothing"
 assert_contains "$(grep '"result":"refused"' audit.jsonl)" "read-only"
 assert_exit 1 "$OPSDECK" -c opsdeck.conf restore "$key" --into rst_tty_$$ </dev/null
 assert_contains "$ERR" "no terminal to confirm on"
+# on a terminal (script(1)), another name than the database's declines:
+# nothing created, the refusal audited
+run bash -c "printf 'shop\n' | script -qec '$OPSDECK -c opsdeck.conf restore $key --into rst_no_$$' /dev/null"
+assert_contains "$OUT" "would create database rst_no_$$" "the dry run is shown first"
+assert_contains "$OUT" "not confirmed: nothing restored" "another name declines"
+assert_eq "$(db_exists rst_no_$$)" 0 "declined: nothing created"
+assert_contains "$(grep '"action":"restore-db"' audit.jsonl | grep '"result":"declined"')" "rst_no_$$" \
+	"the declined restore is audited"
 
 # a manifest without its checksum
 cp "target/$key" "target/nosum_$key"

@@ -7,7 +7,7 @@
 # "../x" or an absolute path, and a symbolic link on the way in DIR, are
 # refused with nothing written outside DIR; a tampered object (one byte)
 # is named as failed, the others are restored and nothing is left under
-# its name; every run is in the audit log.
+# its name; every run is in the audit log, a declined confirmation too.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 . "$OPSDECK_SRCDIR/tests/integration/backup_lib.sh"
 stack_use pg,s3
@@ -121,8 +121,16 @@ assert_contains "$ERR" "does not match the manifest's"
 assert_eq "$(cat tout/top.txt)" top "tampered: the other files are restored"
 no_temporaries tout tampered
 
+# on a terminal (script(1)), another answer than the directory declines:
+# nothing written, the refusal audited
+run bash -c "printf 'elsewhere\n' | script -qec '$OPSDECK -c c.conf restore files $key --into declined' /dev/null"
+assert_contains "$OUT" "Type the directory to restore into" "the confirmation asks for it"
+assert_contains "$OUT" "not confirmed: nothing restored" "another answer declines"
+[ ! -e declined/top.txt ] && pass "declined: nothing written" || fail "declined: a file was written"
+
 audit=$(grep '"restore-files"' audit.jsonl)
 assert_contains "$audit" '"phase":"attempt"'
+assert_contains "$audit" '"result":"declined"'
 assert_contains "$audit" '"result":"ok"'
 assert_contains "$audit" '"result":"refused"'
 assert_contains "$audit" '"result":"failed"'

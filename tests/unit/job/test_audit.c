@@ -179,6 +179,46 @@ static void test_unwritable_refused(void **state)
 	assert_int_equal(audit_write("", &r, err, sizeof(err)), -1);
 }
 
+/* A run's phases from one description: the attempt and the outcome of a
+ * run that never started carry its id and arguments; an outcome that
+ * cannot be written is said in the message and fails. */
+static void test_phases(void **state)
+{
+	struct fixture *f = *state;
+	char err[256], message[256] = "restore refused";
+	struct audit_record run = {.id = "r1",
+	                           .action = "restore-db",
+	                           .target = "file:///b",
+	                           .arguments = "k into d",
+	                           .detail = "the plan",
+	                           .left_behind = ""};
+	assert_int_equal(
+	    audit_write_not_run(f->path, &run, "declined", "not confirmed", err, sizeof(err)), 0);
+	assert_int_equal(audit_write_outcome(f->path, &run, "ok", 42, message, sizeof(message)), 0);
+	json_object *o[4];
+	assert_int_equal(read_records(f->path, o, 4), 3);
+	assert_string_equal(field(o[0], "phase"), "attempt");
+	assert_string_equal(field(o[0], "detail"), "the plan");
+	assert_null(field(o[0], "result"));
+	assert_null(field(o[0], "duration_ms"));
+	assert_string_equal(field(o[1], "phase"), "outcome");
+	assert_string_equal(field(o[1], "result"), "declined");
+	assert_string_equal(field(o[1], "detail"), "not confirmed");
+	assert_string_equal(field(o[1], "duration_ms"), "0");
+	assert_string_equal(field(o[2], "result"), "ok");
+	assert_string_equal(field(o[2], "detail"), "restore refused");
+	assert_string_equal(field(o[2], "duration_ms"), "42");
+	for (int i = 0; i < 3; i++) {
+		assert_string_equal(field(o[i], "id"), "r1");
+		assert_string_equal(field(o[i], "arguments"), "k into d");
+		assert_null(field(o[i], "left_behind")); /* "" is none */
+		json_object_put(o[i]);
+	}
+	assert_int_equal(audit_write_outcome(f->dir, &run, "ok", 1, message, sizeof(message)), -1);
+	assert_non_null(strstr(message, "restore refused; the audit log was not written: "));
+	assert_non_null(strstr(message, f->dir));
+}
+
 static void record_attempt(struct audit_record *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -396,6 +436,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_attempt_and_outcome, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_registered_secret_redacted, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unwritable_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_phases, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_dir_created, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_loose_mode_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_short_write_taken_back, setup, teardown),
