@@ -13,7 +13,7 @@ libopsdeck_a_SOURCES += \
 	src/job/restore_files.c src/job/restore_files.h src/job/tree_write.c src/job/tree_write.h \
 	src/job/gzip_parallel.c src/job/gzip_parallel.h \
 	src/job/pgdump.c src/job/pgdump.h \
-	src/job/pgprogram.c src/job/pgprogram.h src/job/pg_load.c src/job/pg_load.h \
+	src/job/pgprogram.c src/job/pgprogram.h src/job/pgchild.c src/job/pgchild.h src/job/pg_load.c src/job/pg_load.h \
 	src/job/restore_db.c src/job/restore_db.h src/job/restore_swap.c src/job/restore_swap.h \
 	src/job/glob.c src/job/glob.h \
 	src/job/files_walk.c src/job/files_walk.h \

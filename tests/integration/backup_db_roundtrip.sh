@@ -18,25 +18,13 @@ EOF
 chmod +x spy_pg_dump
 export OPSDECK_PG_DUMP=$TEST_DIR/spy_pg_dump
 
-checksum() { # DB
-	bk_psql "$1" "SELECT count(*) || ' ' || md5(string_agg(\"id\" || ':' || \"timestamp\" || ':' ||
-		\"duration\" || ':' || \"statusCode\" || ':' || \"path\", ',' ORDER BY \"id\"))
-		FROM \"RequestLog\""
-}
-want=$(checksum shop)
+want=$(bk_request_log_sum shop)
 assert_match "$want" '^[1-9][0-9]* [0-9a-f]{32}$' "source checksum"
 
 restore_and_compare() { # GZFILE NAME
-	local db=bk_restore_$2_$$
-	bk_createdb "$db"
-	# as the superuser: the dump creates extensions (pg_stat_statements)
-	if gunzip -c "$1" | PGPASSWORD=$PG_SUPERUSER_PASSWORD "${PG_BINDIR:+$PG_BINDIR/}psql" -X -q \
-		-v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$db" >/dev/null 2>restore.err; then
-		pass "$2: the dump restores with psql"
-	else
-		fail "$2: restore failed: $(head -3 restore.err)"
-	fi
-	assert_eq "$(checksum "$db")" "$want" "$2: RequestLog rows and checksum after restore"
+	bk_restore_plain "$2" "bk_restore_$2_$$" gunzip -c "$1"
+	assert_eq "$(bk_request_log_sum "bk_restore_$2_$$")" "$want" \
+		"$2: RequestLog rows and checksum after restore"
 }
 
 # ---- file://

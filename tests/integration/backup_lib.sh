@@ -134,3 +134,25 @@ bk_backed_up_items() {
 		"postgresql://app:$PGPASSWORD@127.0.0.1:$PGPORT/$db" "$extra"
 	assert_exit 0 "$OPSDECK" -c opsdeck.conf backup db
 }
+
+# bk_request_log_sum DB: RequestLog's row count and an md5 of its rows.
+bk_request_log_sum() {
+	bk_psql "$1" "SELECT count(*) || ' ' || md5(string_agg(\"id\" || ':' || \"timestamp\" || ':' ||
+		\"duration\" || ':' || \"statusCode\" || ':' || \"path\", ',' ORDER BY \"id\"))
+		FROM \"RequestLog\""
+}
+
+# bk_restore_plain WHAT DB DECODE...: DECODE's output (a plain dump) loaded
+# by psql into DB, created for it, as the superuser (the dump creates
+# extensions: pg_stat_statements); a pass or a fail named WHAT.
+bk_restore_plain() {
+	local what=$1 db=$2
+	shift 2
+	bk_createdb "$db"
+	if "$@" | PGPASSWORD=$PG_SUPERUSER_PASSWORD "${PG_BINDIR:+$PG_BINDIR/}psql" -X -q \
+		-v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$db" >/dev/null 2>restore.err; then
+		pass "$what: the dump restores with psql"
+	else
+		fail "$what: restore failed: $(head -3 restore.err)"
+	fi
+}

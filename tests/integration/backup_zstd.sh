@@ -10,25 +10,13 @@
 stack_use pg,s3
 require_cmd zstd
 
-checksum() { # DB
-	bk_psql "$1" "SELECT count(*) || ' ' || md5(string_agg(\"id\" || ':' || \"timestamp\" || ':' ||
-		\"duration\" || ':' || \"statusCode\" || ':' || \"path\", ',' ORDER BY \"id\"))
-		FROM \"RequestLog\""
-}
-want=$(checksum shop)
+want=$(bk_request_log_sum shop)
 assert_match "$want" '^[1-9][0-9]* [0-9a-f]{32}$' "source checksum"
 
 restore_and_compare() { # ZSTFILE NAME
-	local db=bk_zstd_$2_$$
-	bk_createdb "$db"
-	# as the superuser: the dump creates extensions (pg_stat_statements)
-	if zstd -dc "$1" | PGPASSWORD=$PG_SUPERUSER_PASSWORD "${PG_BINDIR:+$PG_BINDIR/}psql" -X -q \
-		-v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d "$db" >/dev/null 2>restore.err; then
-		pass "$2: zstd -dc of the object restores with psql"
-	else
-		fail "$2: restore failed: $(head -3 restore.err)"
-	fi
-	assert_eq "$(checksum "$db")" "$want" "$2: RequestLog rows and checksum after restore"
+	bk_restore_plain "$2" "bk_zstd_$2_$$" zstd -dc "$1"
+	assert_eq "$(bk_request_log_sum "bk_zstd_$2_$$")" "$want" \
+		"$2: RequestLog rows and checksum after restore"
 }
 
 # ---- configuration errors name the file and line
