@@ -186,9 +186,11 @@ static enum restore_effect key_name(struct restore_dialog *d, const struct ui_ke
 
 static enum restore_effect key_confirm(struct restore_dialog *d, const struct ui_key_event *ev)
 {
-	if (ev->key == UI_KEY_ESCAPE)
+	if (ev->key == UI_KEY_ESCAPE) {
 		to_name(d);
-	else if (!input_key(d, ev) && ev->key == UI_KEY_ENTER) {
+		return RESTORE_EFFECT_DECLINED;
+	}
+	if (!input_key(d, ev) && ev->key == UI_KEY_ENTER) {
 		if (strcmp(d->input, d->database) == 0) {
 			d->step = RESTORE_STEP_RUNNING;
 			d->text[0] = '\0';

@@ -47,6 +47,7 @@ enum restore_effect {
 	RESTORE_EFFECT_NONE,       /* redraw */
 	RESTORE_EFFECT_DRY_RUN,    /* the dry run of restoring `picked` into `database` */
 	RESTORE_EFFECT_RUN,        /* restore `picked` into `database` */
+	RESTORE_EFFECT_DECLINED,   /* the confirmation was left: audit it as declined */
 	RESTORE_EFFECT_CANCEL_JOB, /* cancel the running restore (the new db is dropped) */
 	RESTORE_EFFECT_HIDE,       /* take the dialog off the screen; a restore goes on */
 	RESTORE_EFFECT_CLOSE,      /* done with the restore: back to the backup menu's idle */

@@ -229,6 +229,18 @@ void restore_menu_open(struct restore_menu *m, struct ui_state *st)
 	restore_dialog_render(&m->dialog, st);
 }
 
+/* The operator left the typed confirmation: on record, as a declined
+ * confirmation is on the command line (a line appended to the audit log). */
+static void declined(struct restore_menu *m, struct activity_log *log)
+{
+	const struct restore_dialog *d = &m->dialog;
+	struct restore_db_options o = {.key = d->choices[d->selected].key, .into = d->database};
+	char err[512];
+	if (restore_db_declined(m->cfg, &o, err, sizeof(err)) != 0)
+		activity_add(log, clock_wall_ms(), UI_WARNING,
+		             "restore not confirmed; the audit log was not written: %s", err);
+}
+
 bool restore_menu_key(struct restore_menu *m, const struct ui_key_event *ev, struct ui_state *st,
                       struct activity_log *log, bool *hidden)
 {
@@ -250,6 +262,9 @@ bool restore_menu_key(struct restore_menu *m, const struct ui_key_event *ev, str
 		if (task_start(m, TASK_RESTORE))
 			activity_add(log, clock_wall_ms(), UI_NORMAL, "restore %s into %s started",
 			             d->choices[d->selected].key, d->database);
+		break;
+	case RESTORE_EFFECT_DECLINED:
+		declined(m, log);
 		break;
 	case RESTORE_EFFECT_CANCEL_JOB:
 		if (restore_menu_running(m))

@@ -6,7 +6,7 @@
 # (DB_restore_YYYYMMDD) is offered; the engine's dry run refuses a database
 # that exists (Enter goes back to the name) and describes a new one; the dry
 # runs and a wrong typed confirmation create nothing; Esc backs out step by
-# step. The run itself is tests/tui/restore.sh.
+# step, leaving the confirmation audited as declined. The run itself is tests/tui/restore.sh.
 . "$OPSDECK_SRCDIR/tests/tui/lib.sh"
 . "$OPSDECK_SRCDIR/tests/integration/backup_lib.sh"
 stack_use pg
@@ -61,9 +61,12 @@ tui_keys -l "wrong"
 tui_keys Enter
 assert_screen "'wrong' is not '$into'"
 assert_eq "$(created)" 1 "only the source database: nothing created"
-# Esc backs out: the name, the picker, the menu, the dashboard
+# Esc backs out: the name (the confirmation declined, on record), the
+# picker, the menu, the dashboard
 tui_keys Escape
 assert_screen "into a new database"
+assert_contains "$(grep '"action":"restore-db"' audit.jsonl | grep '"result":"declined"')" "$into" \
+	"the declined confirmation is audited"
 tui_keys Escape
 assert_screen "Up/Down pick"
 tui_keys Escape

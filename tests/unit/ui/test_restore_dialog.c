@@ -318,8 +318,8 @@ static void test_name_confirm_run(void **state)
 	assert_non_null(strstr(parts.state.dialog_text,
 	                       "'shop_cop' is not 'shop_copy': type the name exactly"));
 	assert_string_equal(dialog.input, "");
-	/* Esc goes back to the name, kept */
-	key(UI_KEY_ESCAPE, 0);
+	/* Esc goes back to the name, kept; the confirmation was declined */
+	assert_int_equal(key(UI_KEY_ESCAPE, 0), RESTORE_EFFECT_DECLINED);
 	assert_int_equal(dialog.step, RESTORE_STEP_NAME);
 	assert_string_equal(dialog.input, "shop_copy");
 	dry_run("shop_copy", true, PLAN);
