@@ -24,23 +24,15 @@
 
 #include <json-c/json.h>
 
+#include "cmd/cli_term.h"
 #include "job/backup.h"
 #include "repo/sink.h"
-#include "probe/probe.h"
-#include "config/backup_target.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 
 #define LOG_EVERY_MS 5000
-
-struct cli_progress {
-	bool tty;
-	const char *what;
-	int64_t last_ms;
-	bool drew;
-};
 
 static bool cli_cancelled(void *ctx)
 {
@@ -57,7 +49,7 @@ static void format_bytes(char *dst, size_t size, uint64_t n)
 		snprintf(dst, size, "%.1f kB", (double)n / 1e3);
 }
 
-static void cli_progress(void *ctx, const struct backup_progress *p)
+static void show_progress(void *ctx, const struct backup_progress *p)
 {
 	struct cli_progress *c = ctx;
 	int64_t now = clock_monotonic_ms();
@@ -117,29 +109,10 @@ static void cli_progress(void *ctx, const struct backup_progress *p)
 	fflush(stderr);
 }
 
-/* Prints one line of text that may hold names from outside (object keys,
- * uploaded file names, server messages): sanitised first, so a crafted name
- * cannot drive the operator's terminal. */
-static void print_sanitised(FILE *f, const char *prefix, const char *text)
-{
-	char clean[2048];
-	sanitize_text(clean, sizeof(clean), text);
-	fprintf(f, "%s%s\n", prefix, clean);
-}
-
 /* Retries from the S3 client, from any thread: one fprintf is atomic. */
 static void cli_log(void *ctx, const char *line)
 {
-	struct cli_progress *c = ctx;
-	char clean[1024];
-	sanitize_text(clean, sizeof(clean), line);
-	fprintf(stderr, "%sopsdeck: %s: %s\n", c->tty ? "\r\033[K" : "", c->what, clean);
-}
-
-static void progress_end(struct cli_progress *c)
-{
-	if (c->tty && c->drew)
-		fprintf(stderr, "\r\033[K");
+	cli_progress_log(ctx, line);
 }
 
 static void backup_usage(FILE *f)
@@ -291,12 +264,12 @@ static int run_list(const struct config *cfg, const char *target, bool json)
 	size_t n = 0, un = 0;
 	char err[1024];
 	if (backup_list(cfg, target, &e, &n, err, sizeof(err)) != 0) {
-		print_sanitised(stderr, "opsdeck: backup list: ", err);
+		cli_print_clean(stderr, "opsdeck: backup list: ", err);
 		return 1;
 	}
 	if (backup_list_unfinished(cfg, target, &u, &un, err, sizeof(err)) != 0) {
 		/* the backups are listed; what is left over is a note */
-		print_sanitised(stderr,
+		cli_print_clean(stderr,
 		                "opsdeck: backup list: unfinished uploads not listed: ", err);
 		u = NULL;
 		un = 0;
@@ -405,34 +378,15 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 		backup_usage(stderr);
 		return EXIT_USAGE;
 	}
-	char why[256];
-	if (target && backup_target_check(target, why, sizeof(why)) < 0) {
-		fprintf(stderr, "opsdeck: backup: --target '%s' %s\n", target, why);
-		return EXIT_USAGE;
-	}
-
 	struct config cfg;
-	if (cli_load_config(opts, &cfg) < 0)
-		return EXIT_USAGE;
-	const char *effective = target && *target ? target : cfg.backup.target;
-	if (!effective || !*effective) {
-		fprintf(stderr, "opsdeck: backup: no target: set [backup] target or give --target "
-		                "URL\n");
-		config_free(&cfg);
-		return EXIT_USAGE;
-	}
-	if (probe_global_init() < 0) {
-		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
-		config_free(&cfg);
-		return 1; /* a failure of the host, not of the command line */
-	}
+	int ready = cli_load_backup_config(opts, "backup", target, &cfg);
+	if (ready != 0)
+		return ready;
 	if (!is_list)
 		cli_catch_interrupts(); /* a listing is short: Ctrl-C just ends it */
-	struct cli_progress progress = {.tty = isatty(STDERR_FILENO) == 1,
-	                                .last_ms = clock_monotonic_ms(),
-	                                .what = is_db ? "backup db"
-	                                              : (is_files ? "backup files" : "verify")};
-	struct backup_hooks hooks = {.progress = cli_progress,
+	struct cli_progress progress;
+	cli_progress_init(&progress, is_db ? "backup db" : (is_files ? "backup files" : "verify"));
+	struct backup_hooks hooks = {.progress = show_progress,
 	                             .cancelled = cli_cancelled,
 	                             .ctx = &progress,
 	                             .cancel = &cli_interrupted,
@@ -447,16 +401,16 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 		    backup_verify(&cfg, target, argv[optind], &hooks, message, sizeof(message)) == 0
 		        ? 0
 		        : 1;
-		progress_end(&progress);
-		print_sanitised(rc == 0 ? stdout : stderr, rc == 0 ? "" : "opsdeck: ", message);
+		cli_progress_end(&progress);
+		cli_print_clean(rc == 0 ? stdout : stderr, rc == 0 ? "" : "opsdeck: ", message);
 	} else {
 		struct backup_result r;
 		int ok = is_db ? backup_db(&cfg, target, &hooks, &r)
 		               : backup_files(&cfg, target, source, pattern_count ? patterns : NULL,
 		                              pattern_count, &hooks, &r);
-		progress_end(&progress);
+		cli_progress_end(&progress);
 		if (ok == 0) {
-			print_sanitised(stdout, "", r.message);
+			cli_print_clean(stdout, "", r.message);
 			rc = 0;
 		} else {
 			if (atomic_load(&cli_interrupted))
@@ -467,9 +421,9 @@ int cmd_backup(int argc, char **argv, struct cli_options *opts)
 				    stderr,
 				    "opsdeck: interrupted again by signal %d: cleanup given up\n",
 				    atomic_load(&cli_abandoned));
-			print_sanitised(stderr, "opsdeck: ", r.message);
+			cli_print_clean(stderr, "opsdeck: ", r.message);
 			for (size_t i = 0; i < r.failures && i < 20; i++)
-				print_sanitised(stderr, "  failed: ", r.failed[i]);
+				cli_print_clean(stderr, "  failed: ", r.failed[i]);
 			if (r.failures > 20)
 				fprintf(stderr, "  ... and %zu more\n", r.failures - 20);
 			rc = r.refused ? EXIT_USAGE : 1;

@@ -16,9 +16,7 @@
 #include <string.h>
 
 #include "cmd/cli_term.h"
-#include "config/backup_target.h"
 #include "job/backup_drill.h"
-#include "probe/probe.h"
 
 enum { OPT_TARGET = 2000 };
 
@@ -58,25 +56,10 @@ int cmd_backup_drill(int argc, char **argv, struct cli_options *opts)
 	if (parsed != 0)
 		return parsed > 0 ? 0 : EXIT_USAGE;
 	const char *key = optind < argc ? argv[optind] : NULL;
-	char why[256];
-	if (target && backup_target_check(target, why, sizeof(why)) < 0) {
-		fprintf(stderr, "opsdeck: backup drill: --target '%s' %s\n", target, why);
-		return EXIT_USAGE;
-	}
 	struct config cfg;
-	if (cli_load_config(opts, &cfg) < 0)
-		return EXIT_USAGE;
-	if ((!target || !*target) && (!cfg.backup.target || !*cfg.backup.target)) {
-		fprintf(stderr, "opsdeck: backup drill: no target: set [backup] target or give "
-		                "--target URL\n");
-		config_free(&cfg);
-		return EXIT_USAGE;
-	}
-	if (probe_global_init() < 0) {
-		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
-		config_free(&cfg);
-		return 1;
-	}
+	int ready = cli_load_backup_config(opts, "backup drill", target, &cfg);
+	if (ready != 0)
+		return ready;
 	cli_catch_interrupts();
 	struct backup_hooks hooks = {
 	    .cancelled = drill_cancelled, .cancel = &cli_interrupted, .abandon = &cli_abandoned};

@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include "cmd/cli_term.h"
-#include "config/backup_target.h"
 #include "job/backup_prune.h"
 #include "probe/probe.h"
 #include "util/clock.h"
@@ -129,10 +128,6 @@ static int prune_with(const struct config *cfg, const struct prune_options *po)
 		cli_print_clean(stderr, "", err);
 		return EXIT_USAGE;
 	}
-	if (probe_global_init() < 0) {
-		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
-		return 1;
-	}
 	int rc = 1;
 	struct prune_plan plan;
 	int64_t now = clock_wall_ms();
@@ -205,23 +200,11 @@ int cmd_backup_prune(int argc, char **argv, struct cli_options *opts)
 		fprintf(stderr, "opsdeck: backup prune: --dry-run and --yes exclude each other\n");
 		return EXIT_USAGE;
 	}
-	char why[256];
-	if (po.target && backup_target_check(po.target, why, sizeof(why)) < 0) {
-		fprintf(stderr, "opsdeck: backup prune: --target '%s' %s\n", po.target, why);
-		return EXIT_USAGE;
-	}
 	struct config cfg;
-	if (cli_load_config(opts, &cfg) < 0)
-		return EXIT_USAGE;
-	int rc;
-	const char *effective = po.target && *po.target ? po.target : cfg.backup.target;
-	if (!effective || !*effective) {
-		fprintf(stderr, "opsdeck: backup prune: no target: set [backup] target or give "
-		                "--target URL\n");
-		rc = EXIT_USAGE;
-	} else {
-		rc = prune_with(&cfg, &po);
-	}
+	int rc = cli_load_backup_config(opts, "backup prune", po.target, &cfg);
+	if (rc != 0)
+		return rc;
+	rc = prune_with(&cfg, &po);
 	if (fflush(stdout) != 0 && rc == 0)
 		rc = 1;
 	config_free(&cfg);

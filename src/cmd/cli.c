@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check/check.h"
+#include "config/backup_target.h"
 #include "diag/diagnose.h"
 #include "probe/probe.h"
 #include "util/file.h"
@@ -43,6 +44,31 @@ int cli_common_option(struct cli_options *opts, int opt, const char *arg)
 		return 1;
 	}
 	return 0;
+}
+
+int cli_load_backup_config(const struct cli_options *opts, const char *verb, const char *target,
+                           struct config *cfg)
+{
+	char why[256];
+	if (target && backup_target_check(target, why, sizeof(why)) < 0) {
+		fprintf(stderr, "opsdeck: %s: --target '%s' %s\n", verb, target, why);
+		return EXIT_USAGE;
+	}
+	if (cli_load_config(opts, cfg) < 0)
+		return EXIT_USAGE;
+	int rc = 0;
+	const char *effective = target && *target ? target : cfg->backup.target;
+	if (!effective || !*effective) {
+		fprintf(stderr,
+		        "opsdeck: %s: no target: set [backup] target or give --target URL\n", verb);
+		rc = EXIT_USAGE;
+	} else if (probe_global_init() < 0) {
+		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
+		rc = 1; /* a failure of the host, not of the command line */
+	}
+	if (rc != 0)
+		config_free(cfg);
+	return rc;
 }
 
 int cli_load_config(const struct cli_options *opts, struct config *cfg)

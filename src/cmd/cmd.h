@@ -49,6 +49,15 @@ int cli_common_option(struct cli_options *opts, int opt, const char *arg);
  * overrides. On error prints one line to stderr and returns -1. */
 int cli_load_config(const struct cli_options *opts, struct config *cfg);
 
+/* For the verbs that work on a backup target (backup, backup drill,
+ * backup prune, restore): --target (may be NULL) checked, the
+ * configuration loaded into cfg, a target required (--target or [backup]
+ * target), libcurl initialised. 0 when ready (config_free cfg after);
+ * else the exit status (EXIT_USAGE, or 1 when the host fails), said on
+ * stderr as "opsdeck: VERB: ...", cfg already freed. */
+int cli_load_backup_config(const struct cli_options *opts, const char *verb, const char *target,
+                           struct config *cfg);
+
 /* Parses a verb's argv: the common options, the verb's own `longopts`
  * (which must start with CLI_COMMON_LONG) and short options `extra_short`
  * (getopt syntax, or NULL), before or after the operands, handing each of

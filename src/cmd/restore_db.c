@@ -20,10 +20,8 @@
 #include <unistd.h>
 
 #include "cmd/cli_term.h"
-#include "config/backup_target.h"
 #include "config/pgurl.h"
 #include "job/restore_db.h"
-#include "probe/probe.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -146,25 +144,12 @@ int cmd_restore_db(int argc, char **argv, struct cli_options *opts)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	char why[256];
-	if (c.target && backup_target_check(c.target, why, sizeof(why)) < 0) {
-		fprintf(stderr, "opsdeck: restore: --target '%s' %s\n", c.target, why);
-		return EXIT_USAGE;
-	}
 	struct config cfg;
-	if (cli_load_config(opts, &cfg) < 0)
-		return EXIT_USAGE;
-	int rc = 1;
-	if (!c.target && (!cfg.backup.target || !*cfg.backup.target)) {
-		fprintf(stderr,
-		        "opsdeck: restore: no target: set [backup] target or give --target URL\n");
-		rc = EXIT_USAGE;
-		goto done;
-	}
-	if (probe_global_init() < 0) {
-		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
-		goto done;
-	}
+	int rc = cli_load_backup_config(opts, "restore", c.target, &cfg);
+	if (rc != 0)
+		return rc;
+	rc = 1;
+	char why[256];
 	cli_catch_interrupts();
 	cli_progress_init(&c.progress, "restore");
 	struct backup_hooks hooks = {.progress = progress,

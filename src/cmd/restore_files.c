@@ -23,9 +23,7 @@
 #include <unistd.h>
 
 #include "cmd/cli_term.h"
-#include "config/backup_target.h"
 #include "job/restore_files.h"
-#include "probe/probe.h"
 #include "util/text.h"
 
 #define RESTORE_FAILED_SHOWN 20
@@ -150,25 +148,12 @@ int cmd_restore_files(int argc, char **argv, struct cli_options *opts)
 		restore_usage(stderr);
 		return EXIT_USAGE;
 	}
-	char why[256];
-	if (c.target && backup_target_check(c.target, why, sizeof(why)) < 0) {
-		fprintf(stderr, "opsdeck: restore files: --target '%s' %s\n", c.target, why);
-		return EXIT_USAGE;
-	}
 	struct config cfg;
-	if (cli_load_config(opts, &cfg) < 0)
-		return EXIT_USAGE;
-	int rc = 1;
-	if (!c.target && (!cfg.backup.target || !*cfg.backup.target)) {
-		fprintf(stderr, "opsdeck: restore files: no target: set [backup] target or give "
-		                "--target URL\n");
-		rc = EXIT_USAGE;
-		goto done;
-	}
-	if (probe_global_init() < 0) {
-		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
-		goto done;
-	}
+	int rc = cli_load_backup_config(opts, "restore files", c.target, &cfg);
+	if (rc != 0)
+		return rc;
+	rc = 1;
+	char why[256];
 	cli_catch_interrupts();
 	cli_progress_init(&c.progress, "restore files");
 	struct backup_hooks hooks = {.progress = restore_progress,
