@@ -104,6 +104,9 @@ int cmd_restore_db(int argc, char **argv, struct cli_options *opts);
 /* `backup prune` (argv[0] is "prune"), from cmd_backup. */
 int cmd_backup_prune(int argc, char **argv, struct cli_options *opts);
 
+/* `record`: poll and write the history until SIGTERM (cmd/record.c). */
+int cmd_record(int argc, char **argv, struct cli_options *opts);
+
 /* No verb: the live dashboard (ui/dashboard.h). */
 int cmd_dashboard(struct cli_options *opts);
 

@@ -2,6 +2,7 @@
 # (tests/stack/stack; tests/integration/lib.sh).
 INTEGRATION_TESTS = \
 	tests/integration/status_healthy.sh \
+	tests/integration/record.sh \
 	tests/integration/pg_replication.sh \
 	tests/integration/prisma_url.sh \
 	tests/integration/wrong_password.sh \
