@@ -62,8 +62,8 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, const struct opti
 
 /* One poll for the one-shot verbs: every probe and the listing of the
  * backups (for their freshness), all in parallel and each bounded by [app]
- * timeout, then the diagnosis. Returns 0, or -1 (after printing why) if
- * libcurl cannot start. */
+ * timeout, a look at the history and its recorder, then the diagnosis. Returns 0, or -1 (after
+ * printing why) if libcurl cannot start. */
 int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagnosis *diagnosis);
 
 /* cli_load_config, then cli_probe_once: the start of the one-shot report

@@ -77,6 +77,15 @@ assert_contains "$(sqlite3 "$hist/history.db" 'SELECT group_concat(text, " ") FR
 	"database.connections_total" "the database figures too"
 assert_contains "$(cat rec1.log)" "recording every 1000 ms into $hist/history.db"
 
+# status names the recorder and what the history holds
+run "$OPSDECK" -c opsdeck.conf status --json
+assert_eq "$(json_get "$OUT" history.recording)" true "status --json: recording"
+assert_eq "$(json_get "$OUT" history.recorder_pid)" "$REC_PID" "... by the recorder's pid"
+assert_eq "$(json_get "$OUT" history.dir)" "$hist" "... into [history] dir"
+assert_ge "$(json_get "$OUT" history.records)" 3 "... with the records so far"
+assert_eq "$(json_get "$OUT" history.problem)" null "... and no problem"
+assert_contains "$("$OPSDECK" -c opsdeck.conf status)" "history   RECORDING"
+
 # a second recorder on the same directory is refused
 assert_exit 1 "$OPSDECK" -c opsdeck.conf record --interval 1s
 assert_eq "$ERR" "opsdeck: another opsdeck record (pid $REC_PID) is writing $hist" \
