@@ -29,6 +29,7 @@ for f in "$prefix/bin/opsdeck" \
 	"$prefix/share/opsdeck/themes/default.theme" "$prefix/share/opsdeck/themes/mono.theme" \
 	"$prefix/share/doc/opsdeck/opsdeck.conf.example" \
 	"$unitdir/opsdeck-backup.service" "$unitdir/opsdeck-backup.timer" \
+	"$unitdir/opsdeck-record.service" \
 	"$sysconfdir/logrotate.d/opsdeck" "$compdir/opsdeck"; do
 	if [ -f "$dest$f" ]; then pass "installed $f"; else fail "missing $f"; fi
 done
