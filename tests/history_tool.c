@@ -38,8 +38,9 @@ static double noise(uint64_t *state)
 static void synthetic(struct history_record *r, int64_t n, int64_t at_ms, uint64_t *rng)
 {
 	static const char *const checks[] = {
-	    "database", "redis", "health", "requests", "slow_queries", "pg_upkeep", "connections",
-	    "locks", "pgbouncer", "redis_load", "storage", "version", "backup", "backup_drill"};
+	    "database",  "redis",       "health", "requests",    "slow_queries",
+	    "pg_upkeep", "connections", "locks",  "pgbouncer",   "redis_load",
+	    "storage",   "version",     "backup", "backup_drill"};
 	history_record_init(r);
 	r->at_ms = at_ms;
 	r->monotonic_ms = n * 2000;

@@ -27,7 +27,9 @@ void pack_figure(struct strbuf *b, uint64_t label, double value)
 	if (pack_is_whole(value)) {
 		int64_t whole = (int64_t)value;
 		pack_varint(b, label << 1);
-		pack_varint(b, ((uint64_t)whole << 1) ^ (uint64_t)(whole >> 63));
+		/* zigzag: the sign in the low bit, so small negatives stay small */
+		uint64_t sign = whole < 0 ? UINT64_MAX : 0;
+		pack_varint(b, ((uint64_t)whole << 1) ^ sign);
 		return;
 	}
 	pack_varint(b, label << 1 | 1);

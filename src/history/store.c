@@ -53,6 +53,21 @@ const char *store_label_text(const struct history_store *s, int64_t id)
 	return s->labels[id];
 }
 
+void store_label_set(struct history_store *s, int64_t id, const char *text)
+{
+	if ((size_t)id >= s->label_slots) {
+		size_t slots = s->label_slots ? s->label_slots : 64;
+		while (slots <= (size_t)id)
+			slots *= 2;
+		s->labels = xrealloc(s->labels, slots * sizeof(*s->labels));
+		memset(s->labels + s->label_slots, 0,
+		       (slots - s->label_slots) * sizeof(*s->labels));
+		s->label_slots = slots;
+	}
+	free(s->labels[id]);
+	s->labels[id] = xstrdup(text);
+}
+
 static void store_free_labels(struct history_store *s)
 {
 	for (size_t i = 0; i < s->label_slots; i++)
@@ -74,19 +89,9 @@ int store_load_labels(struct history_store *s)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *text = (const char *)sqlite3_column_text(st, 1);
-		if (id < 0 || id > 10000000 || !text)
+		if (id < 0 || id > STORE_MAX_LABEL || !text)
 			continue;
-		if ((size_t)id >= s->label_slots) {
-			size_t slots = s->label_slots ? s->label_slots : 64;
-			while (slots <= (size_t)id)
-				slots *= 2;
-			s->labels = xrealloc(s->labels, slots * sizeof(*s->labels));
-			memset(s->labels + s->label_slots, 0,
-			       (slots - s->label_slots) * sizeof(*s->labels));
-			s->label_slots = slots;
-		}
-		free(s->labels[id]);
-		s->labels[id] = xstrdup(text);
+		store_label_set(s, id, text);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

@@ -49,6 +49,13 @@ int store_exec(struct history_store *s, const char *sql);
  * way). */
 int store_connect(struct history_store *s);
 
+/* Label ids past this are taken for damage (the table holds a few hundred
+ * names). */
+#define STORE_MAX_LABEL 10000000
+
+/* Sets the text of label id in s->labels (a copy), growing the array. */
+void store_label_set(struct history_store *s, int64_t id, const char *text);
+
 /* (Re)reads the label table into s->labels; returns 0 or -1. */
 int store_load_labels(struct history_store *s);
 

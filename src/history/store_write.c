@@ -27,18 +27,9 @@ static int64_t store_label(struct history_store *s, const char *text)
 			id = sqlite3_last_insert_rowid(s->db);
 	}
 	sqlite3_finalize(st);
-	if (id < 0 || id > 10000000)
+	if (id < 0 || id > STORE_MAX_LABEL)
 		return -1;
-	if ((size_t)id >= s->label_slots) {
-		size_t slots = s->label_slots ? s->label_slots : 64;
-		while (slots <= (size_t)id)
-			slots *= 2;
-		s->labels = xrealloc(s->labels, slots * sizeof(*s->labels));
-		memset(s->labels + s->label_slots, 0,
-		       (slots - s->label_slots) * sizeof(*s->labels));
-		s->label_slots = slots;
-	}
-	s->labels[id] = xstrdup(text);
+	store_label_set(s, id, text);
 	return id;
 }
 

@@ -81,14 +81,24 @@ int text_parse_double(const char *s, double *out)
 	return 0;
 }
 
-int text_parse_duration_ms(const char *s, int64_t *out_ms)
+/* The number at the start of a duration or a size: not negative, no sign,
+ * no leading space; *end after it. Returns 0 or -1. */
+static int parse_leading_amount(const char *s, double *v, char **end)
 {
 	if (!s || !*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
 		return -1;
-	char *end;
 	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v) || v < 0)
+	*v = strtod(s, end);
+	if (errno || *end == s || !isfinite(*v) || *v < 0)
+		return -1;
+	return 0;
+}
+
+int text_parse_duration_ms(const char *s, int64_t *out_ms)
+{
+	char *end;
+	double v;
+	if (parse_leading_amount(s, &v, &end) < 0)
 		return -1;
 	double scale;
 	if (*end == '\0' || strcmp(end, "s") == 0)
@@ -113,12 +123,9 @@ int text_parse_duration_ms(const char *s, int64_t *out_ms)
 int text_parse_bytes(const char *s, int64_t *out)
 {
 	static const char *const units[] = {"K", "M", "G", "T"};
-	if (!s || !*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
-		return -1;
 	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v) || v < 0)
+	double v;
+	if (parse_leading_amount(s, &v, &end) < 0)
 		return -1;
 	double scale = 1;
 	if (*end && strcasecmp(end, "B") != 0) {

@@ -65,6 +65,17 @@ void store_fixture_record(struct history_record *r, int64_t n, int64_t at_ms)
 	}
 }
 
+void store_fixture_append(struct history_store *s, int n)
+{
+	struct history_record *r = xmalloc(sizeof(*r));
+	for (int i = 1; i <= n; i++) {
+		store_fixture_record(r, i, (int64_t)i * 1000);
+		if (history_store_append(s, r, NULL, 0) < 0)
+			fail_msg("append: %s", history_store_error(s));
+	}
+	free(r);
+}
+
 struct history_store *store_fixture_open(const char *dir)
 {
 	struct history_store *s = NULL;

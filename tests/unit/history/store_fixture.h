@@ -20,6 +20,10 @@ void store_fixture_remove(const char *dir);
  * when n is odd; issue "error_rate" (medium, "errors N") when n % 4 == 0. */
 void store_fixture_record(struct history_record *r, int64_t n, int64_t at_ms);
 
+/* Appends store_fixture_record 1..n at 1000 ms steps (at_ms = n * 1000),
+ * failing the test on error. */
+void store_fixture_append(struct history_store *s, int n);
+
 /* Opens a writer on dir, failing the test on error. */
 struct history_store *store_fixture_open(const char *dir);
 

@@ -45,19 +45,6 @@ static int collect(const struct history_record *r, void *ctx)
 	return 0;
 }
 
-/* Appends records 1..n at 1000 ms steps (at_ms = n * 1000). */
-static void append_records(struct history_store *s, int n)
-{
-	struct history_record *r = xmalloc(sizeof(*r));
-	char warning[256];
-	for (int i = 1; i <= n; i++) {
-		store_fixture_record(r, i, (int64_t)i * 1000);
-		assert_int_equal(history_store_append(s, r, warning, sizeof(warning)), 0);
-		assert_int_equal(r->seq, i);
-	}
-	free(r);
-}
-
 static void test_create_modes_and_schema(void **state)
 {
 	(void)state;
@@ -103,7 +90,7 @@ static void test_append_and_read_a_range(void **state)
 	(void)state;
 	char *dir = store_fixture_dir();
 	struct history_store *s = store_fixture_open(dir);
-	append_records(s, 10);
+	store_fixture_append(s, 10);
 	history_store_close(s);
 
 	/* a reader sees what the writer wrote */
@@ -183,7 +170,7 @@ static void test_prune_by_age(void **state)
 	(void)state;
 	char *dir = store_fixture_dir();
 	struct history_store *s = store_fixture_open(dir);
-	append_records(s, 10);
+	store_fixture_append(s, 10);
 	struct history_prune_result pruned;
 	/* now 10 s, retention 4.5 s: records before 5.5 s go */
 	assert_int_equal(history_store_prune(s, 10000, 4500, 0, &pruned), 0);
@@ -248,7 +235,7 @@ static void test_damaged_rows_are_skipped_and_counted(void **state)
 	(void)state;
 	char *dir = store_fixture_dir();
 	struct history_store *s = store_fixture_open(dir);
-	append_records(s, 6);
+	store_fixture_append(s, 6);
 	/* a figures column cut inside a double, an unknown label */
 	store_fixture_sql(dir, "UPDATE poll SET figures = x'0b' WHERE seq = 2;"
 	                       "UPDATE poll SET checks = x'7f00' WHERE seq = 5");

@@ -19,16 +19,6 @@
 #include "store_fixture.h"
 #include "util/xalloc.h"
 
-static void append_records(struct history_store *s, int n)
-{
-	struct history_record *r = xmalloc(sizeof(*r));
-	for (int i = 1; i <= n; i++) {
-		store_fixture_record(r, i, (int64_t)i * 1000);
-		assert_int_equal(history_store_append(s, r, NULL, 0), 0);
-	}
-	free(r);
-}
-
 /* Overwrites `len` bytes at `offset` from the end of the file with garbage
  * (offset 0: appends them). */
 static void damage_tail(const char *path, off_t offset, size_t len)
@@ -63,7 +53,7 @@ static void test_garbage_tail_of_the_database(void **state)
 	(void)state;
 	char *dir = store_fixture_dir();
 	struct history_store *s = store_fixture_open(dir);
-	append_records(s, 3000);
+	store_fixture_append(s, 3000);
 	history_store_close(s); /* checkpoints the WAL into the file */
 	char *path = xasprintf("%s/history.db", dir);
 	damage_tail(path, 8192, 8192);
@@ -115,7 +105,7 @@ static void test_not_a_database(void **state)
 	                                    err, sizeof(err)),
 	                 0);
 	assert_non_null(strstr(warning, "was damaged"));
-	append_records(s, 2);
+	store_fixture_append(s, 2);
 	history_store_close(s);
 	free(path);
 	store_fixture_remove(dir);
@@ -128,7 +118,7 @@ static char *killed_writer(int records)
 {
 	char *dir = store_fixture_dir();
 	struct history_store *s = store_fixture_open(dir);
-	append_records(s, records);
+	store_fixture_append(s, records);
 	char *copy = store_fixture_dir();
 	store_fixture_copy(dir, copy);
 	history_store_close(s);
@@ -167,7 +157,7 @@ static void test_wal_after_a_killed_writer(void **state)
 		else
 			assert_true(span.count >= 40 && span.count < 50);
 		assert_int_equal(span.first_ms, 1000);
-		append_records(s, 1);
+		store_fixture_append(s, 1);
 		history_store_close(s);
 		free(wal);
 		store_fixture_remove(dir);
