@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `opsdeck record` against the real stack: it creates a missing [history]
 # dir 0700 and a database 0600, writes one record per poll at --interval 1s,
+# logs a write that fails (a file size limit standing in for a full disk)
+# once and goes on polling, then writes again once it can,
 # logs state changes (a SIGHUP that points Redis at a closed port: the check
 # turns unhealthy, redis_down opens), exits 0 on SIGTERM and SIGINT, refuses
 # a second recorder naming the first one's pid, keeps every earlier record
@@ -151,6 +153,27 @@ assert_eq "$aside" 1 "the damaged file moved aside"
 assert_eq "$(first_seq)" 1 "records before the damage kept"
 stop_recorder TERM
 assert_eq "$RC" 0 "SIGTERM after recovery: exit 0"
+
+# ------------------------------------------------------------ a full disk
+# RLIMIT_FSIZE stands in for a full disk: writes past it fail with EFBIG
+# (SIGXFSZ ignored); prlimit(1) lifts it while the recorder runs.
+if command -v prlimit >/dev/null; then
+	write_stack_config full.conf "[database]" "slow_query_ms = 600000" \
+		"[history]" "dir = $TEST_DIR/full"
+	bash -c 'trap "" XFSZ; ulimit -S -f 64; exec "$0" -c full.conf record --interval 1s' \
+		"$OPSDECK" 2>rec7.log &
+	REC_PID=$!
+	on_exit kill -9 "$REC_PID"
+	wait_log rec7.log "cannot write the history" || fail "no write failure: $(cat rec7.log)"
+	sleep 3
+	assert_eq "$(grep -c 'cannot write the history' rec7.log)" 1 "a failing write is logged once"
+	assert_contains "$(cat rec7.log)" "(polling goes on)"
+	assert_exit 0 kill -0 "$REC_PID"
+	prlimit --pid "$REC_PID" --fsize=unlimited:
+	wait_log rec7.log "the history is written again" || fail "no recovery: $(cat rec7.log)"
+	stop_recorder TERM
+	assert_eq "$RC" 0 "the recorder that could not write exits 0 on SIGTERM"
+fi
 
 # ------------------------------------------------------------ bad dirs
 printf 'x' >"$TEST_DIR/afile"
