@@ -35,25 +35,9 @@ start_recorder() {
 	on_exit kill -9 "$REC_PID"
 }
 
-# wait_records N: until the history holds N records (at most 20 s)
-wait_records() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		[ "$(records)" -ge "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# wait_log FILE TEXT: until FILE contains TEXT (at most 20 s)
-wait_log() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		grep -qF -- "$2" "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# has_records N / logged FILE TEXT: for wait_until
+has_records() { [ "$(records)" -ge "$1" ]; }
+logged() { grep -qF -- "$2" "$1"; }
 
 # stop_recorder SIGNAL: sets RC to the recorder's exit status
 stop_recorder() {
@@ -64,7 +48,7 @@ stop_recorder() {
 
 # ------------------------------------------------------------ records
 start_recorder rec1.log
-wait_records 3 || fail "no 3 records within 20 s: $(cat rec1.log)"
+wait_until 20 has_records 3 || fail "no 3 records within 20 s: $(cat rec1.log)"
 assert_eq "$(stat -c '%a' "$hist")" 700 "the missing [history] dir created 0700"
 assert_eq "$(stat -c '%a' "$hist/history.db")" 600 "the database 0600"
 assert_eq "$(sqlite3 "$hist/history.db" 'PRAGMA user_version')" 1 "schema version 1"
@@ -97,12 +81,12 @@ assert_eq "$ERR" "opsdeck: another opsdeck record (pid $REC_PID) is writing $his
 cp opsdeck.conf opsdeck.conf.good
 sed -i "s|^url = redis://.*|url = redis://127.0.0.1:9/0|" opsdeck.conf
 kill -HUP "$REC_PID"
-wait_log rec1.log "configuration reloaded" || fail "no reload logged: $(cat rec1.log)"
-wait_log rec1.log "check redis: ok -> unhealthy" || fail "no redis change logged: $(cat rec1.log)"
-wait_log rec1.log "issue opened: redis_down (high)" || fail "no issue logged: $(cat rec1.log)"
+wait_until 20 logged rec1.log "configuration reloaded" || fail "no reload logged: $(cat rec1.log)"
+wait_until 20 logged rec1.log "check redis: ok -> unhealthy" || fail "no redis change logged: $(cat rec1.log)"
+wait_until 20 logged rec1.log "issue opened: redis_down (high)" || fail "no issue logged: $(cat rec1.log)"
 cp opsdeck.conf.good opsdeck.conf
 kill -HUP "$REC_PID"
-wait_log rec1.log "issue cleared: redis_down" || fail "no clear logged: $(cat rec1.log)"
+wait_until 20 logged rec1.log "issue cleared: redis_down" || fail "no clear logged: $(cat rec1.log)"
 assert_contains "$(sqlite3 "$hist/history.db" 'SELECT message FROM issue_message')" \
 	"Redis" "the issue's message is recorded"
 stop_recorder TERM
@@ -116,16 +100,16 @@ assert_no_secrets "$(cat rec1.log)$(sqlite3 "$hist/history.db" \
 # ------------------------------------------------------------ SIGINT, SIGKILL
 before=$(records)
 start_recorder rec2.log
-wait_records $((before + 2)) || fail "no records after a restart"
+wait_until 20 has_records $((before + 2)) || fail "no records after a restart"
 stop_recorder INT
 assert_eq "$RC" 0 "SIGINT: exit 0"
 
 start_recorder rec3.log
-wait_records $((before + 5)) || fail "no records in the third run"
+wait_until 20 has_records $((before + 5)) || fail "no records in the third run"
 stop_recorder KILL
 killed=$(records_of_copy)
 start_recorder rec4.log
-wait_records $((killed + 2)) || fail "no records after SIGKILL: $(cat rec4.log)"
+wait_until 20 has_records $((killed + 2)) || fail "no records after SIGKILL: $(cat rec4.log)"
 assert_eq "$(first_seq)" 1 "after SIGKILL, the first record is still there"
 assert_not_contains "$(cat rec4.log)" "damaged" "a killed writer is no damage"
 
@@ -136,7 +120,7 @@ assert_ge "$(stat -c %s "$hist/history.db-wal")" 1 "a WAL left by the killed rec
 kept=$(records_of_copy)
 head -c 5000 /dev/urandom >>"$hist/history.db-wal"
 start_recorder rec5.log
-wait_records $((kept + 2)) || fail "no records after a garbage WAL tail: $(cat rec5.log)"
+wait_until 20 has_records $((kept + 2)) || fail "no records after a garbage WAL tail: $(cat rec5.log)"
 assert_eq "$(first_seq)" 1 "a garbage WAL tail loses nothing committed"
 stop_recorder TERM
 assert_eq "$RC" 0 "and the recorder ran on"
@@ -145,8 +129,8 @@ assert_eq "$RC" 0 "and the recorder ran on"
 size=$(stat -c %s "$hist/history.db")
 head -c 4096 /dev/urandom | dd of="$hist/history.db" bs=1 seek=$((size - 4096)) conv=notrunc status=none
 start_recorder rec6.log
-wait_log rec6.log "was damaged" || fail "no warning on a damaged tail: $(cat rec6.log)"
-wait_records 3 || fail "no records after a damaged tail: $(cat rec6.log)"
+wait_until 20 logged rec6.log "was damaged" || fail "no warning on a damaged tail: $(cat rec6.log)"
+wait_until 20 has_records 3 || fail "no records after a damaged tail: $(cat rec6.log)"
 assert_eq "$(grep -c 'was damaged' rec6.log)" 1 "warned once"
 aside=$(ls "$hist" | grep -c '^history\.db\.corrupt-')
 assert_eq "$aside" 1 "the damaged file moved aside"
@@ -164,13 +148,13 @@ if command -v prlimit >/dev/null; then
 		"$OPSDECK" 2>rec7.log &
 	REC_PID=$!
 	on_exit kill -9 "$REC_PID"
-	wait_log rec7.log "cannot write the history" || fail "no write failure: $(cat rec7.log)"
+	wait_until 20 logged rec7.log "cannot write the history" || fail "no write failure: $(cat rec7.log)"
 	sleep 3
 	assert_eq "$(grep -c 'cannot write the history' rec7.log)" 1 "a failing write is logged once"
 	assert_contains "$(cat rec7.log)" "(polling goes on)"
 	assert_exit 0 kill -0 "$REC_PID"
 	prlimit --pid "$REC_PID" --fsize=unlimited:
-	wait_log rec7.log "the history is written again" || fail "no recovery: $(cat rec7.log)"
+	wait_until 20 logged rec7.log "the history is written again" || fail "no recovery: $(cat rec7.log)"
 	stop_recorder TERM
 	assert_eq "$RC" 0 "the recorder that could not write exits 0 on SIGTERM"
 fi
