@@ -18,6 +18,7 @@ static const struct verb VERBS[] = {
     {"diagnose", cmd_diagnose}, {"version-file", cmd_version_file},
     {"recover", cmd_recover},   {"audit", cmd_audit},
     {"backup", cmd_backup},     {"restore", cmd_restore},
+    {"record", cmd_record},
 };
 
 /* Where the usage's second column starts, and how wide its lines may be. */
@@ -69,6 +70,8 @@ static void usage(FILE *f)
 	        "       opsdeck restore files KEY --into DIR [--overwrite] [--dry-run] [--yes]\n"
 	        "       opsdeck backup prune [--dry-run | --yes]  delete what [backup] keep_* does "
 	        "not keep\n"
+	        "       opsdeck record [--interval DUR]            poll and write the history "
+	        "(a daemon)\n"
 	        "       opsdeck --help | --version\n"
 	        "\n"
 	        "  -c, --config FILE   configuration file (default: $XDG_CONFIG_HOME/opsdeck/"

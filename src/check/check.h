@@ -156,4 +156,17 @@ void check_probe_all(const struct config *cfg, struct snapshot *out);
  * before/after comparison that must not list the backups. */
 void check_probe_every_poll(const struct config *cfg, struct snapshot *out);
 
+/* What a caller that polls again and again keeps across its polls, as the
+ * dashboard's workers do: each row's probe context (the request log's
+ * window, read a minute at a time after the first poll; the statements'
+ * baseline, so slow queries are those of the last interval, not since the
+ * statistics were reset). _free(NULL) is a no-op. */
+struct check_poll_state;
+struct check_poll_state *check_poll_state_new(void);
+void check_poll_state_free(struct check_poll_state *state);
+
+/* check_probe_every_poll with the contexts kept in state. */
+void check_probe_polling(const struct config *cfg, struct check_poll_state *state,
+                         struct snapshot *out);
+
 #endif

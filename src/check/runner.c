@@ -2,16 +2,28 @@
  * check_probe_all). */
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
 #include "check/check.h"
+#include "probe/request_window.h"
+#include "probe/slow_queries.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
+#include "util/xalloc.h"
+
+/* Each row's context across the polls of one caller (check.h). */
+struct check_poll_state {
+	struct request_window windows[CHECK_COUNT];
+	struct slow_queries_baseline *baselines[CHECK_COUNT];
+	struct check_probe_context contexts[CHECK_COUNT];
+};
 
 /* One row's probe on its own thread. */
 struct check_job {
 	const struct config *cfg;
 	const struct check_class *row;
 	struct snapshot *out;
+	const struct check_probe_context *context; /* NULL: one-shot */
 	pthread_t thread;
 	bool wanted;  /* this poll probes the row */
 	bool started; /* the thread exists and must be joined */
@@ -21,7 +33,7 @@ static void *check_job_main(void *arg)
 {
 	const struct check_job *job = arg;
 	const struct check_probe_context one_shot = {.window = NULL, .cancel = NULL};
-	job->row->probe(job->cfg, &one_shot, job->out);
+	job->row->probe(job->cfg, job->context ? job->context : &one_shot, job->out);
 	return NULL;
 }
 
@@ -39,7 +51,8 @@ static void check_job_finish(struct check_job *jobs, enum check_schedule schedul
 	}
 }
 
-static void check_probe(const struct config *cfg, bool with_seldom, struct snapshot *out)
+static void check_probe(const struct config *cfg, bool with_seldom, struct check_poll_state *state,
+                        struct snapshot *out)
 {
 	int64_t started = clock_monotonic_ms();
 	snapshot_init(out);
@@ -51,6 +64,8 @@ static void check_probe(const struct config *cfg, bool with_seldom, struct snaps
 	struct check_job jobs[CHECK_COUNT];
 	for (size_t i = 0; i < CHECK_COUNT; i++) {
 		jobs[i] = (struct check_job){.cfg = cfg, .row = CHECKS[i], .out = out};
+		if (state)
+			jobs[i].context = &state->contexts[i];
 		if (!CHECKS[i]->probe || (CHECKS[i]->schedule == CHECK_SELDOM && !with_seldom))
 			continue;
 		jobs[i].wanted = true;
@@ -64,10 +79,40 @@ static void check_probe(const struct config *cfg, bool with_seldom, struct snaps
 
 void check_probe_all(const struct config *cfg, struct snapshot *out)
 {
-	check_probe(cfg, true, out);
+	check_probe(cfg, true, NULL, out);
 }
 
 void check_probe_every_poll(const struct config *cfg, struct snapshot *out)
 {
-	check_probe(cfg, false, out);
+	check_probe(cfg, false, NULL, out);
+}
+
+struct check_poll_state *check_poll_state_new(void)
+{
+	struct check_poll_state *state = xcalloc(1, sizeof(*state));
+	for (size_t i = 0; i < CHECK_COUNT; i++) {
+		request_window_init(&state->windows[i]);
+		state->baselines[i] = xmalloc(sizeof(*state->baselines[i]));
+		slow_queries_baseline_init(state->baselines[i]);
+		state->contexts[i] = (struct check_probe_context){
+		    .window = &state->windows[i], .slow_baseline = state->baselines[i]};
+	}
+	return state;
+}
+
+void check_poll_state_free(struct check_poll_state *state)
+{
+	if (!state)
+		return;
+	for (size_t i = 0; i < CHECK_COUNT; i++) {
+		request_window_free(&state->windows[i]);
+		free(state->baselines[i]);
+	}
+	free(state);
+}
+
+void check_probe_polling(const struct config *cfg, struct check_poll_state *state,
+                         struct snapshot *out)
+{
+	check_probe(cfg, false, state, out);
 }

@@ -12,6 +12,7 @@
 #include "check/check.h"
 #include "config/backup_target.h"
 #include "diag/diagnose.h"
+#include "history/inspect.h"
 #include "probe/probe.h"
 #include "util/file.h"
 #include "util/text.h"
@@ -142,6 +143,7 @@ int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagn
 	/* every row, the backup listing included (the newest backup's age: "no
 	 * backup in 24 h"), which is not counted in the poll's duration */
 	check_probe_all(cfg, snap);
+	history_inspect(cfg, &snap->history);
 	diagnose(snap, NULL, cfg, diagnosis);
 	probe_global_cleanup();
 	return 0;

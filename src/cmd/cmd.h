@@ -71,8 +71,8 @@ int cli_parse(int argc, char **argv, struct cli_options *opts, const struct opti
 
 /* One poll for the one-shot verbs: every probe and the listing of the
  * backups (for their freshness), all in parallel and each bounded by [app]
- * timeout, then the diagnosis. Returns 0, or -1 (after printing why) if
- * libcurl cannot start. */
+ * timeout, a look at the history and its recorder, then the diagnosis. Returns 0, or -1 (after
+ * printing why) if libcurl cannot start. */
 int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagnosis *diagnosis);
 
 /* cli_load_config, then cli_probe_once: the start of the one-shot report
@@ -112,6 +112,9 @@ int cmd_restore_files(int argc, char **argv, struct cli_options *opts);
 int cmd_restore_db(int argc, char **argv, struct cli_options *opts);
 /* `backup prune` (argv[0] is "prune"), from cmd_backup. */
 int cmd_backup_prune(int argc, char **argv, struct cli_options *opts);
+
+/* `record`: poll and write the history until SIGTERM (cmd/record.c). */
+int cmd_record(int argc, char **argv, struct cli_options *opts);
 
 /* No verb: the live dashboard (ui/dashboard.h). */
 int cmd_dashboard(struct cli_options *opts);

@@ -356,6 +356,9 @@ void config_defaults(struct config *cfg)
 	char *audit_log = paths_default_audit_log();
 	config_string_set(&cfg->recovery.audit_log, audit_log ? audit_log : "");
 	free(audit_log);
+	char *history_dir = paths_default_history_dir();
+	config_string_set(&cfg->history.dir, history_dir ? history_dir : "");
+	free(history_dir);
 }
 
 int config_load_file(struct config *cfg, const char *path, char *err, size_t errlen)

@@ -129,6 +129,15 @@ struct config_ui {
 	int64_t interval_ms; /* default 2000 */
 };
 
+/* [history]: where `opsdeck record` keeps what every poll saw
+ * (history/store.h). */
+struct config_history {
+	bool enabled;         /* default true */
+	char *dir;            /* default: the state directory's history/ (config/paths.h) */
+	int64_t retention_ms; /* default 14d */
+	int64_t max_size;     /* bytes; default 512M */
+};
+
 struct config {
 	char *path; /* the file read, or "" for built-in defaults */
 	struct config_app app;
@@ -140,6 +149,7 @@ struct config {
 	struct config_actions actions;
 	struct config_recovery recovery;
 	struct config_ui ui;
+	struct config_history history;
 	struct envfile *env; /* the app's env_file, or NULL */
 };
 

@@ -138,13 +138,21 @@ const struct config_key config_keys[] = {
 
     {KEY("ui", "theme", TYPE_STRING, ui.theme, "default")},
     {KEY("ui", "interval", TYPE_DURATION, ui.interval_ms, "2s"), .min = 250, .max = 3600e3},
+
+    {KEY("history", "enabled", TYPE_BOOL, history.enabled, "true")},
+    {KEY("history", "dir", TYPE_STRING, history.dir, NULL)}, /* config/paths.h */
+    {KEY("history", "retention", TYPE_DURATION, history.retention_ms, "14d"), .min = 60e3,
+     .max = 3660 * 86400e3},
+    {KEY("history", "max_size", TYPE_SIZE, history.max_size, "512M"), .min = 1048576,
+     .max = 1099511627776.0},
 };
 
 #define KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
 const size_t config_key_count = KEY_COUNT;
 
 static const char *const section_names[] = {
-    "app", "database", "redis", "storage", "backup", "thresholds", "actions", "recovery", "ui",
+    "app",        "database", "redis",    "storage", "backup",
+    "thresholds", "actions",  "recovery", "ui",      "history",
 };
 #define SECTION_COUNT (sizeof(section_names) / sizeof(section_names[0]))
 
@@ -250,7 +258,7 @@ int config_keys_check_names(const char *path, const struct ini_file *ini,
 			snprintf(
 			    err, errlen,
 			    "%s:%d: unknown section [%s] (known: app, database, redis, storage, "
-			    "backup, thresholds, actions, recovery, ui)",
+			    "backup, thresholds, actions, recovery, ui, history)",
 			    path, s->line, s->name);
 		return -1;
 	}

@@ -25,6 +25,7 @@ enum config_type {
 	TYPE_RATIO,   /* double 0..1, "5%" accepted */
 	TYPE_PERCENT, /* double 0..100, "90%" accepted */
 	TYPE_BOOL,
+	TYPE_SIZE, /* int64_t bytes, "512M" accepted */
 	TYPE_LIST, /* char *[max], with a size_t count */
 };
 

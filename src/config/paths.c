@@ -60,3 +60,13 @@ char *paths_default_state_dir(void)
 		dir = user_state_dir();
 	return dir;
 }
+
+char *paths_default_history_dir(void)
+{
+	char *state = paths_default_state_dir();
+	if (!state)
+		return NULL;
+	char *dir = xasprintf("%s/history", state);
+	free(state);
+	return dir;
+}

@@ -24,4 +24,8 @@ char *paths_default_audit_log(void);
  * Owned by the caller. */
 char *paths_default_state_dir(void);
 
+/* The default history directory, e.g. "/var/lib/opsdeck/history"; NULL as
+ * above. Owned by the caller. */
+char *paths_default_history_dir(void);
+
 #endif

@@ -201,6 +201,20 @@ int config_value_apply(struct config *cfg, const struct config_key *k, const cha
 		*(bool *)config_field(cfg, k->offset) = v;
 		return 0;
 	}
+	case TYPE_SIZE: {
+		int64_t v;
+		if (text_parse_bytes(value, &v) < 0) {
+			snprintf(err, errlen, "%s: '%s' is not a size (use e.g. 512M, 2G)", origin,
+			         shown);
+			return -1;
+		}
+		if ((double)v < k->min || (double)v > k->max) {
+			snprintf(err, errlen, "%s: %s is out of range (1M to 1T)", origin, shown);
+			return -1;
+		}
+		*(int64_t *)config_field(cfg, k->offset) = v;
+		return 0;
+	}
 	case TYPE_STRING:
 	case TYPE_LIST:
 		break;

@@ -64,7 +64,8 @@ struct rule_context {
 	X(replication_slot)                                                                        \
 	X(xid_wraparound)                                                                          \
 	X(cache_hit)                                                                               \
-	X(dead_tuples)
+	X(dead_tuples)                                                                             \
+	X(history)
 
 #define RULE_DECLARE(name) void rule_##name(const struct rule_context *ctx);
 RULE_LIST(RULE_DECLARE)

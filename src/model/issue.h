@@ -74,7 +74,8 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	X(ISSUE_REPLICATION_SLOT, "replication_slot", "replication slot retains WAL", "")          \
 	X(ISSUE_XID_WRAPAROUND, "xid_wraparound", "transaction ID wraparound", "")                 \
 	X(ISSUE_CACHE_HIT, "cache_hit", "cache hit ratio low", "")                                 \
-	X(ISSUE_DEAD_TUPLES, "dead_tuples", "dead tuples", "")
+	X(ISSUE_DEAD_TUPLES, "dead_tuples", "dead tuples", "")                                     \
+	X(ISSUE_HISTORY_UNWRITABLE, "history_unwritable", "history not written", "")
 
 /* Not laid out by clang-format, which reads the X-macro and the member after
  * it as one expression. */

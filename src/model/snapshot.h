@@ -205,6 +205,20 @@ struct audit_log_status {
 	char problem[1024];
 };
 
+/* The history store and its recorder, as `status` and `diagnose` see them
+ * (history/inspect.h): looked false when not looked at. Strings
+ * sanitised. */
+struct history_status {
+	bool looked;
+	bool enabled;      /* [history] enabled */
+	char dir[512];     /* [history] dir */
+	int recorder_pid;  /* the `opsdeck record` holding the directory, 0: none */
+	int64_t records;   /* in the store; 0 when there is none yet */
+	int64_t oldest_ms; /* wall clock of the oldest and newest record, 0: none */
+	int64_t newest_ms;
+	char problem[512]; /* why the history cannot be written (or read), or "" */
+};
+
 struct snapshot {
 	int64_t taken_at_ms; /* wall clock when the poll started */
 	int64_t duration_ms; /* how long the whole poll took */
@@ -218,6 +232,7 @@ struct snapshot {
 	struct slow_query_status slow_queries;
 	struct backup_status backup;
 	struct audit_log_status audit_log;
+	struct history_status history;
 	struct pg_upkeep_status pg_upkeep; /* replication and upkeep (model/pg_upkeep.h) */
 	struct pg_connections connections; /* groups and pool fit (model/connections.h) */
 	struct lock_status locks;          /* blocking chains, running now (model/locks.h) */

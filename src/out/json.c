@@ -16,8 +16,9 @@
 /* 2: "overall" is the state of the checks and the diagnosis together.
  * 4: the incident data: locks, connections, endpoints, replication and
  * upkeep; issues name their likely cause.
- * 5: disaster recovery: the last backup drill (metrics.backup_drill). */
-#define JSON_SCHEMA_VERSION 5
+ * 5: disaster recovery: the last backup drill (metrics.backup_drill).
+ * 6: the history and its recorder ("history"). */
+#define JSON_SCHEMA_VERSION 6
 
 /* Adds the JSON of every row of the group to o, under the row's key. */
 static void json_group(const struct snapshot *s, enum check_group group, json_object *o)
@@ -25,6 +26,22 @@ static void json_group(const struct snapshot *s, enum check_group group, json_ob
 	for (size_t i = 0; i < CHECK_COUNT; i++)
 		if (CHECKS[i]->group == group && CHECKS[i]->json)
 			json_object_object_add(o, CHECKS[i]->key, CHECKS[i]->json(s));
+}
+
+/* The history and its recorder (schema 6). */
+static json_object *json_history(const struct history_status *h)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "enabled", json_object_new_boolean(h->enabled));
+	json_object_object_add(o, "dir", render_json_string_or_null(h->dir));
+	json_object_object_add(o, "recording", json_object_new_boolean(h->recorder_pid != 0));
+	json_object_object_add(o, "recorder_pid",
+	                       h->recorder_pid > 0 ? json_object_new_int(h->recorder_pid) : NULL);
+	render_json_add_int(o, "records", h->records);
+	json_object_object_add(o, "oldest", h->oldest_ms ? render_json_time(h->oldest_ms) : NULL);
+	json_object_object_add(o, "newest", h->newest_ms ? render_json_time(h->newest_ms) : NULL);
+	json_object_object_add(o, "problem", render_json_string_or_null(h->problem));
+	return o;
 }
 
 void out_json(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b)
@@ -47,6 +64,8 @@ void out_json(const struct snapshot *s, const struct diagnosis *d, struct strbuf
 	json_object_object_add(audit, "path", render_json_string_or_null(s->audit_log.path));
 	json_object_object_add(audit, "problem", render_json_string_or_null(s->audit_log.problem));
 	json_object_object_add(root, "audit_log", audit);
+	if (s->history.looked)
+		json_object_object_add(root, "history", json_history(&s->history));
 	if (d)
 		json_object_object_add(root, "diagnosis", out_diagnosis_json(d));
 

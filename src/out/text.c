@@ -13,12 +13,31 @@
 #include "check/check.h"
 #include "check/overall.h"
 #include "util/clock.h"
+#include "util/text.h"
 
 static void text_group(const struct snapshot *s, enum check_group group, struct strbuf *b)
 {
 	for (size_t i = 0; i < CHECK_COUNT; i++)
 		if (CHECKS[i]->group == group && CHECKS[i]->text)
 			CHECKS[i]->text(s, b);
+}
+
+/* The history line: whether a recorder writes it, where, how much. */
+static void text_history(const struct history_status *h, struct strbuf *b)
+{
+	if (!h->looked)
+		return;
+	if (!h->enabled) {
+		strbuf_printf(b, "%-9s %-10s %9s  %s\n", "history", "OFF", "", h->dir);
+		return;
+	}
+	const char *state = h->problem[0] ? "PROBLEM" : h->recorder_pid ? "RECORDING" : "IDLE";
+	char count[32];
+	text_format_count(count, sizeof(count), h->records);
+	strbuf_printf(b, "%-9s %-10s %9s  %s (%s record%s)\n", "history", state, "", h->dir, count,
+	              h->records == 1 ? "" : "s");
+	if (h->problem[0])
+		strbuf_printf(b, "%31s%s\n", "", h->problem);
 }
 
 void out_text(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b)
@@ -47,6 +66,7 @@ void out_text(const struct snapshot *s, const struct diagnosis *d, struct strbuf
 		if (s->audit_log.problem[0])
 			strbuf_printf(b, "%31s%s\n", "", s->audit_log.problem);
 	}
+	text_history(&s->history, b);
 
 	if (d) {
 		strbuf_printf(b, "\ndiagnosis %s\n", diagnosis_status_name(d->status));

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 size_t text_copy(char *dst, const char *src, size_t size)
 {
@@ -80,14 +81,24 @@ int text_parse_double(const char *s, double *out)
 	return 0;
 }
 
-int text_parse_duration_ms(const char *s, int64_t *out_ms)
+/* The number at the start of a duration or a size: not negative, no sign,
+ * no leading space; *end after it. Returns 0 or -1. */
+static int parse_leading_amount(const char *s, double *v, char **end)
 {
 	if (!s || !*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
 		return -1;
-	char *end;
 	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v) || v < 0)
+	*v = strtod(s, end);
+	if (errno || *end == s || !isfinite(*v) || *v < 0)
+		return -1;
+	return 0;
+}
+
+int text_parse_duration_ms(const char *s, int64_t *out_ms)
+{
+	char *end;
+	double v;
+	if (parse_leading_amount(s, &v, &end) < 0)
 		return -1;
 	double scale;
 	if (*end == '\0' || strcmp(end, "s") == 0)
@@ -106,6 +117,34 @@ int text_parse_duration_ms(const char *s, int64_t *out_ms)
 	if (ms > 9.0e15) /* beyond int64 milliseconds with room to add */
 		return -1;
 	*out_ms = (int64_t)llround(ms);
+	return 0;
+}
+
+int text_parse_bytes(const char *s, int64_t *out)
+{
+	static const char *const units[] = {"K", "M", "G", "T"};
+	char *end;
+	double v;
+	if (parse_leading_amount(s, &v, &end) < 0)
+		return -1;
+	double scale = 1;
+	if (*end && strcasecmp(end, "B") != 0) {
+		size_t i = 0;
+		while (i < 4 && toupper((unsigned char)*end) != units[i][0])
+			i++;
+		if (i == 4)
+			return -1;
+		const char *rest = end + 1;
+		if (strcasecmp(rest, "") != 0 && strcasecmp(rest, "B") != 0 &&
+		    strcasecmp(rest, "iB") != 0)
+			return -1;
+		for (size_t j = 0; j <= i; j++)
+			scale *= 1024;
+	}
+	double bytes = v * scale;
+	if (bytes > 9.0e18)
+		return -1;
+	*out = (int64_t)llround(bytes);
 	return 0;
 }
 

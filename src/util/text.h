@@ -28,6 +28,12 @@ void text_printf(char *dst, size_t size, const char *fmt, ...)
  * Returns 0, or -1 if the text is not a duration or is negative/out of range. */
 int text_parse_duration_ms(const char *s, int64_t *out_ms);
 
+/* Parses a size in bytes: a number followed by nothing (bytes), K, M, G
+ * or T (powers of 1024; KiB/MiB/GiB/TiB and KB/MB/GB/TB are read alike, B
+ * alone means bytes): "512M", "1.5G", "4096". Returns 0, or -1 if the text
+ * is not a size or is negative/out of range. */
+int text_parse_bytes(const char *s, int64_t *out);
+
 /* Parses a whole decimal integer / floating number; no trailing junk, no
  * overflow. Returns 0 or -1. */
 int text_parse_int64(const char *s, int64_t *out);

@@ -17,7 +17,7 @@ assert_contains "$OUT" "no drill has passed yet"
 run "$OPSDECK" -c c.conf status
 assert_contains "$OUT" "last drill: no drill yet"
 run "$OPSDECK" -c c.conf status --json
-assert_eq "$(json_get "$OUT" schema_version)" 5 "schema version"
+assert_eq "$(json_get "$OUT" schema_version)" 6 "schema version"
 assert_eq "$(json_get "$OUT" metrics.backup_drill.state)" ok "the drill row"
 assert_eq "$(json_get "$OUT" metrics.backup_drill.last)" null "no drill yet"
 run "$OPSDECK" -c c.conf status --prometheus

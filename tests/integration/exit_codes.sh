@@ -39,6 +39,9 @@ assert_exit 3 "$OPSDECK" -c bad.conf check
 assert_exit 2 "$OPSDECK" -c ok.conf audit --since yesterday
 assert_exit 2 "$OPSDECK" -c ok.conf recover no-such-action --yes
 assert_exit 2 "$OPSDECK" version-file --no-such-option
+assert_exit 2 "$OPSDECK" -c bad.conf record
+assert_exit 2 "$OPSDECK" -c ok.conf record --interval 10ms
+assert_exit 2 "$OPSDECK" -c ok.conf record extra
 
 # refused before anything ran: 2
 assert_exit 2 "$OPSDECK" -c noaudit.conf backup db

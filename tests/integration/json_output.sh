@@ -9,7 +9,7 @@ check_document() {
 	"$PYTHON3" - "$1" <<'PY'
 import json, sys
 doc = json.loads(sys.argv[1])
-assert doc["schema_version"] == 5, doc
+assert doc["schema_version"] == 6, doc
 assert doc["overall"] in ("ok", "warning", "critical", "unknown"), doc["overall"]
 for name in ("database", "redis", "health", "storage"):
     c = doc["checks"][name]

@@ -2,6 +2,7 @@
 # (tests/stack/stack; tests/integration/lib.sh).
 INTEGRATION_TESTS = \
 	tests/integration/status_healthy.sh \
+	tests/integration/record.sh \
 	tests/integration/pg_replication.sh \
 	tests/integration/prisma_url.sh \
 	tests/integration/wrong_password.sh \
@@ -69,3 +70,8 @@ tests_request_window_tool_LDADD = libopsdeck.a $(DEPS_LIBS) -lm
 EXTRA_PROGRAMS += tests/sink_tool
 tests_sink_tool_SOURCES = tests/sink_tool.c
 tests_sink_tool_LDADD = libopsdeck.a $(DEPS_LIBS)
+# bench/history_cost's synthetic history: built on demand
+# (make tests/history_tool), not by check.
+EXTRA_PROGRAMS += tests/history_tool
+tests_history_tool_SOURCES = tests/history_tool.c
+tests_history_tool_LDADD = libopsdeck.a $(DEPS_LIBS)

@@ -29,6 +29,7 @@ for f in "$prefix/bin/opsdeck" \
 	"$prefix/share/opsdeck/themes/default.theme" "$prefix/share/opsdeck/themes/mono.theme" \
 	"$prefix/share/doc/opsdeck/opsdeck.conf.example" \
 	"$unitdir/opsdeck-backup.service" "$unitdir/opsdeck-backup.timer" \
+	"$unitdir/opsdeck-record.service" \
 	"$sysconfdir/logrotate.d/opsdeck" "$compdir/opsdeck"; do
 	if [ -f "$dest$f" ]; then pass "installed $f"; else fail "missing $f"; fi
 done
@@ -38,6 +39,7 @@ assert_match "$OUT" '^opsdeck [0-9]' "the installed program runs"
 # ------------------------------------------------------------ units
 service=$dest$unitdir/opsdeck-backup.service
 timer=$dest$unitdir/opsdeck-backup.timer
+recorder=$dest$unitdir/opsdeck-record.service
 svc=$(cat "$service")
 assert_contains "$svc" "ExecStart=$prefix/bin/opsdeck " "ExecStart names the installed program"
 assert_not_contains "$svc" "@bindir@" "no placeholder left"
@@ -47,6 +49,13 @@ for key in NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes User=opsdeck 
 done
 assert_not_contains "$(grep '^Exec' "$service")" "sh -c" "no shell in the unit"
 assert_match "$(grep '^ExecStart=' "$service")" '^ExecStart=/' "ExecStart is an absolute argv"
+rec=$(cat "$recorder")
+assert_contains "$rec" "ExecStart=$prefix/bin/opsdeck " "the recorder's ExecStart names the program"
+assert_contains "$rec" " record" "... and runs record"
+for key in Type=simple ExecReload=/bin/kill\ -HUP\ \$MAINPID User=opsdeck StateDirectoryMode=0700 \
+	UMask=0077 NoNewPrivileges=yes ProtectSystem=strict CapabilityBoundingSet=; do
+	if grep -qxF "$key" "$recorder"; then pass "recorder: $key"; else fail "recorder: no $key"; fi
+done
 for key in OnCalendar=daily Persistent=true RandomizedDelaySec=1h WantedBy=timers.target; do
 	if grep -qxF "$key" "$timer"; then pass "timer: $key"; else fail "timer: no $key"; fi
 done
@@ -57,9 +66,11 @@ done
 # systemd searches whatever the prefix (make distcheck's is a temp dir).
 mkdir -p "$dest/usr/lib/systemd/system" "$dest/etc/systemd/system"
 cp -P /lib/systemd/system/*.target "$dest/usr/lib/systemd/system/" 2>/dev/null || true
-cp "$service" "$timer" "$dest/etc/systemd/system/"
+# the recorder's ExecReload= runs the host's kill(1), which the tree lacks
+mkdir -p "$dest/bin" && cp /bin/kill "$dest/bin/kill"
+cp "$service" "$timer" "$recorder" "$dest/etc/systemd/system/"
 run systemd-analyze --root="$dest" verify --man=no "$dest/etc/systemd/system/${service##*/}" \
-	"$dest/etc/systemd/system/${timer##*/}"
+	"$dest/etc/systemd/system/${timer##*/}" "$dest/etc/systemd/system/${recorder##*/}"
 assert_eq "$RC" 0 "systemd-analyze verify exit status"
 assert_eq "$OUT$ERR" "" "systemd-analyze verify says nothing"
 

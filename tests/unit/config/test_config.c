@@ -578,7 +578,7 @@ static void test_unknown_sections(void **state)
 	/* An empty unknown section is caught too. */
 	check_file_error(fx, "[app]\nname = x\n[metrics]\n", 3,
 	                 "unknown section [metrics] (known: app, database, redis, storage, backup, "
-	                 "thresholds, actions, recovery, ui)");
+	                 "thresholds, actions, recovery, ui, history)");
 }
 
 static void test_key_outside_section(void **state)

@@ -17,3 +17,6 @@ tests_unit_diag_test_rules_upkeep_SOURCES = tests/unit/diag/test_rules_upkeep.c 
 UNIT_TESTS += tests/unit/diag/test_rules_backup_drill
 tests_unit_diag_test_rules_backup_drill_SOURCES = tests/unit/diag/test_rules_backup_drill.c \
 	tests/unit/diag/diag_fixture.h
+UNIT_TESTS += tests/unit/diag/test_rules_history
+tests_unit_diag_test_rules_history_SOURCES = tests/unit/diag/test_rules_history.c \
+	tests/unit/diag/diag_fixture.h

@@ -120,7 +120,7 @@ static void test_json_parses_with_schema_fields(void **state)
 	assert_non_null(root);
 	json_object *o, *checks, *db, *health;
 	assert_true(json_object_object_get_ex(root, "schema_version", &o));
-	assert_int_equal(json_object_get_int(o), 5);
+	assert_int_equal(json_object_get_int(o), 6);
 	assert_true(json_object_object_get_ex(root, "overall", &o));
 	assert_string_equal(json_object_get_string(o), "critical");
 	assert_true(json_object_object_get_ex(root, "checks", &checks));

@@ -26,6 +26,27 @@ static void test_trim(void **state)
 	assert_string_equal(text_trim(e), "");
 }
 
+static void test_sizes(void **state)
+{
+	(void)state;
+	int64_t b;
+	assert_int_equal(text_parse_bytes("4096", &b), 0);
+	assert_int_equal(b, 4096);
+	assert_int_equal(text_parse_bytes("512M", &b), 0);
+	assert_int_equal(b, 512LL << 20);
+	assert_int_equal(text_parse_bytes("1.5G", &b), 0);
+	assert_int_equal(b, 3LL << 29);
+	assert_int_equal(text_parse_bytes("2KiB", &b), 0);
+	assert_int_equal(b, 2048);
+	assert_int_equal(text_parse_bytes("1tb", &b), 0);
+	assert_int_equal(b, 1LL << 40);
+	assert_int_equal(text_parse_bytes("10B", &b), 0);
+	assert_int_equal(b, 10);
+	const char *bad[] = {"", "M", "-1M", "5X", "5MM", " 5M", "1e30", "5 M"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(text_parse_bytes(bad[i], &b), -1);
+}
+
 static void test_durations(void **state)
 {
 	int64_t ms;
@@ -111,6 +132,7 @@ int main(void)
 	    cmocka_unit_test(test_copy_truncates_and_reports_length),
 	    cmocka_unit_test(test_trim),
 	    cmocka_unit_test(test_durations),
+	    cmocka_unit_test(test_sizes),
 	    cmocka_unit_test(test_bad_durations),
 	    cmocka_unit_test(test_numbers),
 	    cmocka_unit_test(test_format_bytes),
