@@ -58,7 +58,7 @@ span=$(sqlite3 "$hist/history.db" 'SELECT max(at_ms) - min(at_ms) FROM (SELECT a
 assert_ge "$span" 1500 "three records span about 2 s"
 assert_le "$span" 3500 "... not more"
 assert_contains "$(sqlite3 "$hist/history.db" 'SELECT group_concat(text, " ") FROM label')" \
-	"requests.p95_ms" "the request figures are recorded"
+	"requests.per_minute" "the request figures are recorded"
 assert_contains "$(sqlite3 "$hist/history.db" 'SELECT group_concat(text, " ") FROM label')" \
 	"database.connections_total" "the database figures too"
 assert_contains "$(cat rec1.log)" "recording every 1000 ms into $hist/history.db"
