@@ -17,9 +17,9 @@
 static struct snapshot now;
 static struct diagnosis d;
 
-static int setup_history(void **state)
+/* A history in use (a recorder, records) that cannot be written. */
+static void history_in_use(void)
 {
-	setup(state);
 	snapshot_init(&now);
 	struct history_status *h = &now.history;
 	h->looked = true;
@@ -28,6 +28,12 @@ static int setup_history(void **state)
 	h->recorder_pid = 4121;
 	h->records = 300;
 	snprintf(h->problem, sizeof(h->problem), "the file system of /var/lib/opsdeck is full");
+}
+
+static int setup_history(void **state)
+{
+	setup(state);
+	history_in_use();
 	return 0;
 }
 
@@ -53,16 +59,16 @@ static void test_quiet_otherwise(void **state)
 	now.history.problem[0] = '\0';
 	diagnose(&now, NULL, &cfg, &d);
 	assert_null(find(&d, ISSUE_HISTORY_UNWRITABLE));
-	setup_history(state);
+	history_in_use();
 	now.history.recorder_pid = 0;
 	now.history.records = 0; /* nobody records here */
 	diagnose(&now, NULL, &cfg, &d);
 	assert_null(find(&d, ISSUE_HISTORY_UNWRITABLE));
-	setup_history(state);
+	history_in_use();
 	now.history.enabled = false;
 	diagnose(&now, NULL, &cfg, &d);
 	assert_null(find(&d, ISSUE_HISTORY_UNWRITABLE));
-	setup_history(state);
+	history_in_use();
 	now.history.looked = false;
 	diagnose(&now, NULL, &cfg, &d);
 	assert_null(find(&d, ISSUE_HISTORY_UNWRITABLE));
