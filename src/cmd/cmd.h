@@ -116,6 +116,9 @@ int cmd_backup_prune(int argc, char **argv, struct cli_options *opts);
 /* `record`: poll and write the history until SIGTERM (cmd/record.c). */
 int cmd_record(int argc, char **argv, struct cli_options *opts);
 
+/* `exporter`: serve Prometheus metrics until SIGTERM (cmd/exporter.c). */
+int cmd_exporter(int argc, char **argv, struct cli_options *opts);
+
 /* No verb: the live dashboard (ui/dashboard.h). */
 int cmd_dashboard(struct cli_options *opts);
 
