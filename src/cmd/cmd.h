@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
@@ -92,6 +93,15 @@ int cli_load_and_probe(const struct cli_options *opts, struct config *cfg, struc
 extern atomic_int cli_interrupted;
 extern atomic_int cli_abandoned;
 void cli_catch_interrupts(void);
+
+/* One line on stderr with the wall clock in front ("2026-12-04T03:12:44.120Z
+ * ..."): the log of the daemons (record, exporter). */
+void cli_daemon_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Blocks SIGTERM, SIGINT and SIGHUP in the calling thread, and so in the
+ * threads it starts after, and fills signals with them: a daemon takes
+ * them on one thread (sigtimedwait, signalfd), never inside a probe. */
+void cli_block_daemon_signals(sigset_t *signals);
 
 /* Writes the whole text to stdout; returns 0, or -1 (after printing why) if
  * stdout could not take it (a closed pipe, a full disk). */

@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -25,7 +24,6 @@
 #include "probe/probe.h"
 #include "serve/exporter.h"
 #include "serve/listen.h"
-#include "util/clock.h"
 #include "util/xalloc.h"
 
 enum { OPT_LISTEN = 2000 };
@@ -59,20 +57,6 @@ static int exporter_option(int opt, const char *arg, void *ctx)
 	return 0;
 }
 
-/* One line on stderr, with the wall clock in front. */
-static void exporter_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void exporter_log(const char *fmt, ...)
-{
-	char when[32];
-	clock_format_iso8601(when, sizeof(when), clock_wall_ms());
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "%s ", when);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
 /* The configuration on the heap, as the exporter takes it; NULL after
  * printing why. */
 static struct config *exporter_load(const struct cli_options *opts)
@@ -91,15 +75,15 @@ static void exporter_reload_config(struct exporter *e, const struct cli_options 
 	char err[1024];
 	struct config *cfg = exporter_load(opts);
 	if (cfg == NULL) {
-		exporter_log("configuration not reloaded; the running one stays");
+		cli_daemon_log("configuration not reloaded; the running one stays");
 		return;
 	}
 	char path[1024];
 	snprintf(path, sizeof(path), "%s", *cfg->path ? cfg->path : "defaults");
 	if (exporter_reload(e, cfg, err, sizeof(err)) < 0)
-		exporter_log("configuration not reloaded: %s; the running one stays", err);
+		cli_daemon_log("configuration not reloaded: %s; the running one stays", err);
 	else
-		exporter_log("configuration reloaded from %s", path);
+		cli_daemon_log("configuration reloaded from %s", path);
 }
 
 /* Serves until SIGTERM or SIGINT, taking the probes' wake-ups and the
@@ -112,7 +96,7 @@ static int exporter_loop(struct exporter *e, const struct cli_options *opts, int
 		if (poll(fds, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			exporter_log("cannot wait: %s", strerror(errno));
+			cli_daemon_log("cannot wait: %s", strerror(errno));
 			return 1;
 		}
 		if (fds[0].revents)
@@ -126,7 +110,7 @@ static int exporter_loop(struct exporter *e, const struct cli_options *opts, int
 			exporter_reload_config(e, opts);
 			continue;
 		}
-		exporter_log("stopping (%s)", info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+		cli_daemon_log("stopping (%s)", info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 		return 0;
 	}
 }
@@ -151,11 +135,7 @@ int cmd_exporter(int argc, char **argv, struct cli_options *opts)
 	/* Blocked before any thread exists, so every thread inherits the mask
 	 * and the signals are read here, from signal_fd. */
 	sigset_t signals;
-	sigemptyset(&signals);
-	sigaddset(&signals, SIGTERM);
-	sigaddset(&signals, SIGINT);
-	sigaddset(&signals, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &signals, NULL);
+	cli_block_daemon_signals(&signals);
 	int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC);
 	if (signal_fd < 0) {
 		fprintf(stderr, "opsdeck: exporter: cannot watch signals: %s\n", strerror(errno));
@@ -177,8 +157,8 @@ int cmd_exporter(int argc, char **argv, struct cli_options *opts)
 		fprintf(stderr, "opsdeck: exporter: %s\n", err);
 		goto done;
 	}
-	exporter_log("serving http://%s/metrics, polling every %lld ms", bound,
-	             (long long)interval_ms);
+	cli_daemon_log("serving http://%s/metrics, polling every %lld ms", bound,
+	               (long long)interval_ms);
 	rc = exporter_loop(e, opts, signal_fd);
 	if (exporter_stop(e) < 0) {
 		/* a probe still runs on a thread: libcurl stays initialised */
