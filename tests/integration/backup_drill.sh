@@ -34,10 +34,7 @@ bk_config c.conf "file://$TEST_DIR/target" "$dburl" \
 drill_sql = SELECT count(*) = 12 FROM \"User\"; SELECT 'a;b' = 'a;b'"
 state=$TEST_DIR/backup-drill.json
 
-scratch_left() {
-	psql_super "SELECT count(*) FROM pg_database WHERE datname LIKE 'opsdeck\\_drill\\_%'" |
-		tr -d ' \n'
-}
+scratch_left() { bk_drill_scratch_left; }
 object() { ls target/*.sql.gz | head -1; }
 
 assert_exit 0 "$OPSDECK" -c c.conf backup db
@@ -122,10 +119,10 @@ assert_contains "$(tail -1 audit.jsonl)" '"result":"cancelled"'
 
 # 7. SIGTERM while a drill_sql query runs: the wait for it ends at once
 bk_config slow.conf "file://$TEST_DIR/target" "$dburl" "$su
-drill_sql = SELECT true FROM pg_sleep(120)"
+drill_sql = SELECT true AS bk_drill_sleep_$$ FROM pg_sleep(120)"
 "$OPSDECK" -c slow.conf backup drill "$key" >slow.out 2>slow.err &
 pid=$!
-sleeping() { psql_super "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()"; }
+sleeping() { psql_super "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%bk_drill_sleep_$$%' AND pid <> pg_backend_pid()"; }
 is_sleeping() { [ "$(sleeping)" != 0 ]; }
 wait_until 10 is_sleeping
 assert_eq "$(sleeping)" 1 "the drill_sql query runs"

@@ -43,8 +43,7 @@ assert_prometheus "$OUT"
 assert_contains "$OUT" "opsdeck_backup_drill_ok 0"
 run "$OPSDECK" -c c.conf check
 assert_match "$OUT" "drill_rto=[0-9.]+s"
-psql_super "SELECT datname FROM pg_database WHERE datname LIKE 'opsdeck\\_drill\\_%'" >left.txt
-assert_eq "$(tr -d ' \n' <left.txt)" "" "no scratch database left"
+assert_eq "$(bk_drill_scratch_left)" 0 "no scratch database left"
 
 # a damaged state file is an unknown, not "no drill"
 echo '{broken' >"$state"

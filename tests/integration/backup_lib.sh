@@ -21,6 +21,10 @@
 #   bk_fake_pg_dump FILE MB SLEEP   a pg_dump stand-in: MB MiB of random bytes,
 #                           then sleeps SLEEP s (for SIGTERM / S3-down tests)
 #   bk_s3_keys PREFIX       the keys under PREFIX in the stack's bucket
+#   bk_drill_scratch_left   how many of the scratch databases this test's drills
+#                           made (named in its audit log) still exist; other
+#                           tests' drills, running at the same time, are not
+#                           counted
 #   bk_backed_up_items DB ROWS [LINES]  bk_createdb DB with a table items of
 #                           ROWS rows (id, 'item ' || id), opsdeck.conf for it
 #                           and a file://$TEST_DIR/target (LINES: more
@@ -34,6 +38,17 @@ bk_config() {
 	printf '%s\n\n[backup]\ntarget = %s\ns3_endpoint = %s\n%s\n[recovery]\naudit_log = %s\n' \
 		"$base" "$target" "${BK_ENDPOINT:-${S3_ENDPOINT:-}}" "$extra" "$TEST_DIR/audit.jsonl" |
 		write_config "$file"
+}
+
+bk_drill_scratch_left() {
+	local names
+	names=$(grep -o '"detail":"opsdeck_drill_[0-9_]*"' "$TEST_DIR/audit.jsonl" 2>/dev/null |
+		sed 's/.*"\(opsdeck_drill_[0-9_]*\)"/\x27\1\x27/' | sort -u | paste -sd, -)
+	if [ -z "$names" ]; then
+		echo 0
+		return
+	fi
+	psql_super "SELECT count(*) FROM pg_database WHERE datname IN ($names)" | tr -d ' \n'
 }
 
 bk_psql() {

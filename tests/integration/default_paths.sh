@@ -11,7 +11,7 @@
 require_cmd unshare setpriv
 unshare -m true 2>/dev/null || skip "unshare -m is not allowed here"
 stack_use pg
-unset LOGS_DIRECTORY XDG_STATE_HOME
+unset LOGS_DIRECTORY STATE_DIRECTORY XDG_STATE_HOME
 
 # conf FILE TARGET [LINE]: a backup configuration without audit_log
 conf() {

@@ -170,10 +170,15 @@ _lib_mktemp() {
 
 # A fresh, empty working directory per test, so no ./.env or ./public of the
 # caller leaks in, and an empty XDG config home so ~/.config/opsdeck neither.
+# The default audit log and state go to the test's own directories, as under
+# a unit's LogsDirectory= and StateDirectory=, never to the machine's
+# /var/log/opsdeck (root) or ~/.local/state/opsdeck.
 _lib_mktemp test
 TEST_DIR=$_LIB_MKTEMP/work
 mkdir -p "$TEST_DIR" "$_LIB_MKTEMP/xdg"
+mkdir -m 0700 "$_LIB_MKTEMP/logs" "$_LIB_MKTEMP/state"
 export XDG_CONFIG_HOME=$_LIB_MKTEMP/xdg
+export LOGS_DIRECTORY=$_LIB_MKTEMP/logs STATE_DIRECTORY=$_LIB_MKTEMP/state
 cd "$TEST_DIR" || exit 1
 
 _lib_source_env() {

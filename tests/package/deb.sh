@@ -2,15 +2,18 @@
 # tests/package/deb.sh TARBALL - the Debian package, end to end: build it
 # with dpkg-buildpackage from the dist tarball, check it with lintian (no
 # error), install it on this machine with dpkg -i, use the installed files
-# (opsdeck --version, status --json against the test stack, the units, the
-# logrotate file, the completion, the system user and its 0700 directories),
-# reinstall it over an edited configuration, and purge it.
+# over an audit log root's opsdeck wrote before (kept, handed to the opsdeck
+# user), use the installed files (opsdeck --version, status --json against
+# the test stack, the units, the logrotate file, the completion, the system
+# user and its 0700 directories), reinstall it over an edited configuration,
+# and purge it.
 #
 # It changes the machine it runs on (a package, a system user), so it is run
 # by scripts/test on CI's throwaway machine, not by `make check`; it refuses
 # to run where an opsdeck package is already installed.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 tarball=${1:?usage: tests/package/deb.sh TARBALL}
+unset LOGS_DIRECTORY STATE_DIRECTORY # the machine's own paths are under test
 require_cmd dpkg-buildpackage dh lintian systemd-analyze
 [ "$(id -u)" -eq 0 ] || skip "dpkg -i needs root"
 if dpkg-query -W -f '${Status}' opsdeck 2>/dev/null | grep -q installed; then
@@ -35,6 +38,20 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for lib in libpq5 libhiredis libcurl4 libjson-c5 libncursesw6 zlib1g adduser; do
 	assert_contains "$depends" "$lib" "Depends computed: $lib"
 done
+
+# root's opsdeck was used before the package: its audit log is root's.
+stack_use pg,redis,app
+if [ -e /var/log/opsdeck ]; then
+	fail "/var/log/opsdeck exists here; this test would take it over"
+	finish
+fi
+on_exit rm -rf /var/log/opsdeck
+{
+	stack_config "[database]" "url = $DATABASE_URL"
+	printf '\n[backup]\ntarget = file://%s/early-backups\n' "$PWD"
+} | write_config early.conf
+assert_exit 0 "$OPSDECK" -c early.conf backup db
+assert_eq "$(stat -c '%a %U' /var/log/opsdeck/audit.jsonl)" "600 root" "root's opsdeck made its audit log"
 
 on_exit dpkg --purge opsdeck
 run dpkg -i "$deb"
@@ -70,7 +87,6 @@ run bash -c '. /usr/share/bash-completion/bash_completion &&
 assert_eq "$OUT" "high-contrast" "the completion offers the installed themes"
 
 # The installed program against the test stack.
-stack_use pg,redis,app
 write_stack_config opsdeck.conf "timeout = 3s"
 run /usr/bin/opsdeck -c opsdeck.conf status --json
 assert_json "$OUT" "status --json from the installed program"
@@ -93,8 +109,8 @@ run setpriv --reuid=opsdeck --regid=opsdeck --clear-groups \
 	"${argv[@]}"
 assert_eq "$RC" 0 "the unit's command backs up as the opsdeck user"
 [ "$RC" -eq 0 ] || printf '%s\n' "$ERR" >&2
-assert_eq "$(grep -c '"action":"backup-db"' /var/log/opsdeck/audit.jsonl)" 2 \
-	"its attempt and outcome are in /var/log/opsdeck/audit.jsonl"
+assert_eq "$(grep -c '"action":"backup-db"' /var/log/opsdeck/audit.jsonl)" 4 \
+	"its attempt and outcome follow root's earlier ones in /var/log/opsdeck/audit.jsonl"
 assert_eq "$(stat -c '%a %U' /var/log/opsdeck/audit.jsonl)" "600 opsdeck" "the audit log is 0600, opsdeck's"
 # root's own opsdeck appends to the same log
 assert_exit 0 /usr/bin/opsdeck -c /etc/opsdeck/opsdeck.conf audit --path
