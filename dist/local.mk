@@ -4,13 +4,13 @@
 # are made from .in files here (not by configure, whose ${prefix} would be
 # left unexpanded).
 systemdsystemunit_DATA = dist/systemd/opsdeck-backup.service dist/systemd/opsdeck-backup.timer \
-	dist/systemd/opsdeck-record.service
+	dist/systemd/opsdeck-record.service dist/systemd/opsdeck-exporter.service
 bashcompletion_DATA = dist/bash-completion/opsdeck
 logrotatedir = $(sysconfdir)/logrotate.d
 CLEANFILES = dist/systemd/opsdeck-backup.service dist/systemd/opsdeck-record.service \
-	dist/bash-completion/opsdeck
+	dist/systemd/opsdeck-exporter.service dist/bash-completion/opsdeck
 EXTRA_DIST += dist/systemd/opsdeck-backup.service.in dist/systemd/opsdeck-backup.timer \
-	dist/systemd/opsdeck-record.service.in \
+	dist/systemd/opsdeck-record.service.in dist/systemd/opsdeck-exporter.service.in \
 	dist/bash-completion/opsdeck.in dist/logrotate/opsdeck debian
 # Substitutes installation directories into FILE.in.
 subst_dirs = $(MKDIR_P) $(@D) && sed \
@@ -20,6 +20,8 @@ subst_dirs = $(MKDIR_P) $(@D) && sed \
 dist/systemd/opsdeck-backup.service: $(srcdir)/dist/systemd/opsdeck-backup.service.in Makefile
 	$(AM_V_GEN)$(subst_dirs)
 dist/systemd/opsdeck-record.service: $(srcdir)/dist/systemd/opsdeck-record.service.in Makefile
+	$(AM_V_GEN)$(subst_dirs)
+dist/systemd/opsdeck-exporter.service: $(srcdir)/dist/systemd/opsdeck-exporter.service.in Makefile
 	$(AM_V_GEN)$(subst_dirs)
 dist/bash-completion/opsdeck: $(srcdir)/dist/bash-completion/opsdeck.in Makefile
 	$(AM_V_GEN)$(subst_dirs)

@@ -18,7 +18,7 @@ static const struct verb VERBS[] = {
     {"diagnose", cmd_diagnose}, {"version-file", cmd_version_file},
     {"recover", cmd_recover},   {"audit", cmd_audit},
     {"backup", cmd_backup},     {"restore", cmd_restore},
-    {"record", cmd_record},
+    {"record", cmd_record},     {"exporter", cmd_exporter},
 };
 
 /* Where the usage's second column starts, and how wide its lines may be. */
@@ -72,6 +72,8 @@ static void usage(FILE *f)
 	        "not keep\n"
 	        "       opsdeck record [--interval DUR]            poll and write the history "
 	        "(a daemon)\n"
+	        "       opsdeck exporter [--listen ADDR:PORT]      Prometheus /metrics from the "
+	        "latest poll\n"
 	        "       opsdeck --help | --version\n"
 	        "\n"
 	        "  -c, --config FILE   configuration file (default: $XDG_CONFIG_HOME/opsdeck/"

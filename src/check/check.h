@@ -35,7 +35,7 @@ enum check_group {
 	                         state; JSON "checks" */
 	CHECK_GROUP_METRICS,  /* figures read beside a health check; JSON "metrics" */
 	CHECK_GROUP_IDENTITY, /* what is deployed (the version): the document's header */
-	CHECK_GROUP_RECORD,   /* known to the diagnosis only, not rendered */
+	CHECK_GROUP_RECORD,   /* known to the diagnosis; only Prometheus renders it */
 };
 
 /* How often a check is probed. */

@@ -3,7 +3,9 @@
 #include "cmd/cmd.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "diag/diagnose.h"
 #include "history/inspect.h"
 #include "probe/probe.h"
+#include "util/clock.h"
 #include "util/file.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -88,6 +91,27 @@ int cli_load_config(const struct cli_options *opts, struct config *cfg)
 		cfg->ui.theme = xstrdup(opts->theme);
 	}
 	return 0;
+}
+
+void cli_daemon_log(const char *fmt, ...)
+{
+	char when[32];
+	clock_format_iso8601(when, sizeof(when), clock_wall_ms());
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s ", when);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void cli_block_daemon_signals(sigset_t *signals)
+{
+	sigemptyset(signals);
+	sigaddset(signals, SIGTERM);
+	sigaddset(signals, SIGINT);
+	sigaddset(signals, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, signals, NULL);
 }
 
 int cli_write_stdout(const char *text, size_t len)

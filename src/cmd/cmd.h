@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
@@ -93,6 +94,15 @@ extern atomic_int cli_interrupted;
 extern atomic_int cli_abandoned;
 void cli_catch_interrupts(void);
 
+/* One line on stderr with the wall clock in front ("2026-12-04T03:12:44.120Z
+ * ..."): the log of the daemons (record, exporter). */
+void cli_daemon_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Blocks SIGTERM, SIGINT and SIGHUP in the calling thread, and so in the
+ * threads it starts after, and fills signals with them: a daemon takes
+ * them on one thread (sigtimedwait, signalfd), never inside a probe. */
+void cli_block_daemon_signals(sigset_t *signals);
+
 /* Writes the whole text to stdout; returns 0, or -1 (after printing why) if
  * stdout could not take it (a closed pipe, a full disk). */
 int cli_write_stdout(const char *text, size_t len);
@@ -115,6 +125,9 @@ int cmd_backup_prune(int argc, char **argv, struct cli_options *opts);
 
 /* `record`: poll and write the history until SIGTERM (cmd/record.c). */
 int cmd_record(int argc, char **argv, struct cli_options *opts);
+
+/* `exporter`: serve Prometheus metrics until SIGTERM (cmd/exporter.c). */
+int cmd_exporter(int argc, char **argv, struct cli_options *opts);
 
 /* No verb: the live dashboard (ui/dashboard.h). */
 int cmd_dashboard(struct cli_options *opts);

@@ -18,9 +18,7 @@
 #include "cmd/cmd.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -61,20 +59,6 @@ static void record_usage(FILE *f)
 	           "configuration. One recorder per history directory.\n");
 }
 
-/* One line on stderr, with the wall clock in front. */
-static void record_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void record_log(const char *fmt, ...)
-{
-	char when[32];
-	clock_format_iso8601(when, sizeof(when), clock_wall_ms());
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "%s ", when);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
 /* Creates the history directory and checks that it can be written; prints
  * one line naming [history] dir when not. */
 static int record_prepare_dir(const struct config *cfg)
@@ -103,10 +87,10 @@ static void record_prune(struct recorder *r, int64_t now_ms)
 	struct history_prune_result pruned;
 	if (history_store_prune(r->store, clock_wall_ms(), r->cfg.history.retention_ms,
 	                        r->cfg.history.max_size, &pruned) < 0) {
-		record_log("cannot prune the history: %s", history_store_error(r->store));
+		cli_daemon_log("cannot prune the history: %s", history_store_error(r->store));
 	} else if (pruned.deleted > 0) {
-		record_log("pruned %lld old record%s ([history] retention, max_size)",
-		           (long long)pruned.deleted, pruned.deleted == 1 ? "" : "s");
+		cli_daemon_log("pruned %lld old record%s ([history] retention, max_size)",
+		               (long long)pruned.deleted, pruned.deleted == 1 ? "" : "s");
 	}
 	r->next_prune_ms = now_ms + RECORD_PRUNE_EVERY_MS;
 }
@@ -121,7 +105,7 @@ static void record_log_changes(const struct recorder *r)
 	while (*text) {
 		const char *end = strchr(text, '\n');
 		size_t len = end ? (size_t)(end - text) : strlen(text);
-		record_log("%.*s", (int)len, text);
+		cli_daemon_log("%.*s", (int)len, text);
 		text += len + (end ? 1 : 0);
 	}
 	strbuf_free(&lines);
@@ -142,15 +126,15 @@ static void record_poll(struct recorder *r)
 	char warning[1024];
 	if (history_store_append(r->store, r->record, warning, sizeof(warning)) < 0) {
 		if (!r->write_failing)
-			record_log("cannot write the history: %s (polling goes on)",
-			           history_store_error(r->store));
+			cli_daemon_log("cannot write the history: %s (polling goes on)",
+			               history_store_error(r->store));
 		r->write_failing = true;
 	} else if (r->write_failing) {
-		record_log("the history is written again");
+		cli_daemon_log("the history is written again");
 		r->write_failing = false;
 	}
 	if (warning[0])
-		record_log("%s", warning);
+		cli_daemon_log("%s", warning);
 	record_log_changes(r);
 
 	/* this poll becomes the previous one */
@@ -167,19 +151,19 @@ static void record_reload(struct recorder *r, const struct cli_options *opts)
 {
 	struct config fresh;
 	if (cli_load_config(opts, &fresh) < 0) {
-		record_log("configuration not reloaded; the running one stays");
+		cli_daemon_log("configuration not reloaded; the running one stays");
 		return;
 	}
 	if (strcmp(fresh.history.dir, r->cfg.history.dir) != 0)
-		record_log("[history] dir changed to %s: the recorder writes to %s until it is "
-		           "restarted",
-		           fresh.history.dir, r->cfg.history.dir);
+		cli_daemon_log("[history] dir changed to %s: the recorder writes to %s until it is "
+		               "restarted",
+		               fresh.history.dir, r->cfg.history.dir);
 	config_free(&r->cfg);
 	r->cfg = fresh;
 	/* the backends may be others now: windows and baselines start again */
 	check_poll_state_free(r->poll_state);
 	r->poll_state = check_poll_state_new();
-	record_log("configuration reloaded from %s", *r->cfg.path ? r->cfg.path : "defaults");
+	cli_daemon_log("configuration reloaded from %s", *r->cfg.path ? r->cfg.path : "defaults");
 	r->next_prune_ms = 0;
 }
 
@@ -201,8 +185,8 @@ static void record_run(struct recorder *r, const struct cli_options *opts, const
 			                        .tv_nsec = (long)(left % 1000) * 1000000L};
 			int signo = sigtimedwait(signals, NULL, &wait);
 			if (signo == SIGTERM || signo == SIGINT) {
-				record_log("stopping (%s)",
-				           signo == SIGTERM ? "SIGTERM" : "SIGINT");
+				cli_daemon_log("stopping (%s)",
+				               signo == SIGTERM ? "SIGTERM" : "SIGINT");
 				return;
 			}
 			if (signo == SIGHUP)
@@ -251,7 +235,7 @@ int cmd_record(int argc, char **argv, struct cli_options *opts)
 		goto done;
 	}
 	if (warning[0])
-		record_log("%s", warning);
+		cli_daemon_log("%s", warning);
 	if (probe_global_init() < 0) {
 		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
 		goto done;
@@ -259,16 +243,12 @@ int cmd_record(int argc, char **argv, struct cli_options *opts)
 	/* Blocked before the probe threads exist, so they inherit the mask
 	 * and only sigtimedwait takes the signals. */
 	sigset_t signals;
-	sigemptyset(&signals);
-	sigaddset(&signals, SIGTERM);
-	sigaddset(&signals, SIGINT);
-	sigaddset(&signals, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &signals, NULL);
+	cli_block_daemon_signals(&signals);
 	r.poll_state = check_poll_state_new();
 	r.snap = xmalloc(sizeof(*r.snap));
 	r.record = xmalloc(sizeof(*r.record));
-	record_log("recording every %lld ms into %s", (long long)r.cfg.ui.interval_ms,
-	           history_store_path(r.store));
+	cli_daemon_log("recording every %lld ms into %s", (long long)r.cfg.ui.interval_ms,
+	               history_store_path(r.store));
 	record_run(&r, opts, &signals);
 	probe_global_cleanup();
 	rc = 0;

@@ -8,7 +8,8 @@
  *
  * The document: the overall state (check/overall.h), the families every check has (configured, up,
  * latency) over the health and identity rows in table order; then each row's own families
- * (check/check.h): the health checks, the metrics, the diagnosis, the identity rows (version_info);
+ * (check/check.h): the health checks, the metrics, the rows kept for the diagnosis (the
+ * backups' age), the diagnosis, the identity rows (version_info);
  * then the snapshot's time and duration.
  */
 #include "out/out.h"
@@ -92,6 +93,7 @@ void out_prometheus(const struct snapshot *s, const struct diagnosis *d, struct 
 	prom_checks(&p, s);
 	prom_group(&p, s, CHECK_GROUP_HEALTH);
 	prom_group(&p, s, CHECK_GROUP_METRICS);
+	prom_group(&p, s, CHECK_GROUP_RECORD);
 	if (d)
 		prom_diagnosis(&p, d);
 	prom_group(&p, s, CHECK_GROUP_IDENTITY);

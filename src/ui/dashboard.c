@@ -348,7 +348,8 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	text_format_duration(interval, sizeof(interval), d->state.interval_ms);
 	activity_add(&d->activity, clock_wall_ms(), UI_NORMAL,
 	             "opsdeck %s started, refresh every %s", PACKAGE_VERSION, interval);
-	if (workers_start(&d->workers, cfg, d->state.interval_ms, wake[1], err, sizeof(err)) < 0) {
+	if (workers_start(&d->workers, cfg, d->state.interval_ms, 0, wake[1], err, sizeof(err)) <
+	    0) {
 		term_close(d->term);
 		d->term = NULL;
 		message_queue_stop();

@@ -21,9 +21,12 @@ struct worker {
 	const struct check_class *row; /* NULL: no worker for this row */
 	pthread_t thread;
 	bool started;
-	bool running;          /* the thread has not returned yet */
-	bool refresh;          /* probe now, whatever the schedule */
-	int64_t started_at_ms; /* monotonic start of the probe in flight, 0 when idle */
+	bool running;           /* the thread has not returned yet */
+	bool refresh;           /* probe now, whatever the schedule */
+	int64_t started_at_ms;  /* monotonic start of the probe in flight, 0 when idle */
+	int64_t finished_at_ms; /* monotonic end of the last probe, 0 before the first */
+	int64_t duration_ms;    /* of the last probe */
+	bool seldom;            /* a CHECK_SELDOM row: seldom_interval_ms apart */
 };
 
 struct workers {
@@ -34,6 +37,7 @@ struct workers {
 	bool stop;
 	bool paused;
 	int64_t interval_ms;
+	int64_t seldom_interval_ms;
 	struct snapshot snap;
 	uint64_t generation[CHECK_COUNT];
 	int64_t published_at_ms;
@@ -54,6 +58,15 @@ static struct timespec worker_deadline(int64_t monotonic_ms)
 	struct timespec ts = {.tv_sec = (time_t)(monotonic_ms / 1000),
 	                      .tv_nsec = (long)(monotonic_ms % 1000) * 1000000L};
 	return ts;
+}
+
+/* How long a worker sleeps between probes; called with the mutex held. */
+static int64_t worker_interval(const struct worker *w)
+{
+	const struct workers *ws = w->owner;
+	if (w->seldom && ws->seldom_interval_ms > ws->interval_ms)
+		return ws->seldom_interval_ms;
+	return ws->interval_ms;
 }
 
 static void *worker_main(void *arg)
@@ -84,8 +97,10 @@ static void *worker_main(void *arg)
 			check_publish(w->row, &ws->snap, part);
 			ws->generation[index]++;
 			ws->published_at_ms = clock_wall_ms();
+			w->finished_at_ms = clock_monotonic_ms();
+			w->duration_ms = w->finished_at_ms - w->started_at_ms;
 			w->started_at_ms = 0;
-			next_due = clock_monotonic_ms() + ws->interval_ms;
+			next_due = w->finished_at_ms + worker_interval(w);
 			worker_wake_ui(ws->wake_fd);
 			continue;
 		}
@@ -96,7 +111,7 @@ static void *worker_main(void *arg)
 			pthread_cond_timedwait(&ws->cond, &ws->mutex, &ts);
 		}
 		/* a shorter interval takes effect at once */
-		int64_t latest = clock_monotonic_ms() + ws->interval_ms;
+		int64_t latest = clock_monotonic_ms() + worker_interval(w);
 		if (next_due > latest)
 			next_due = latest;
 	}
@@ -110,8 +125,8 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int workers_start(struct workers **out, const struct config *cfg, int64_t interval_ms, int wake_fd,
-                  char *err, size_t errlen)
+int workers_start(struct workers **out, const struct config *cfg, int64_t interval_ms,
+                  int64_t seldom_interval_ms, int wake_fd, char *err, size_t errlen)
 {
 	*out = NULL;
 	struct workers *ws = calloc(1, sizeof(*ws));
@@ -122,6 +137,7 @@ int workers_start(struct workers **out, const struct config *cfg, int64_t interv
 	ws->cfg = cfg;
 	ws->wake_fd = wake_fd;
 	ws->interval_ms = interval_ms > 0 ? interval_ms : 2000;
+	ws->seldom_interval_ms = seldom_interval_ms;
 	snapshot_init(&ws->snap);
 	pthread_condattr_t attr;
 	pthread_condattr_init(&attr);
@@ -142,10 +158,13 @@ int workers_start(struct workers **out, const struct config *cfg, int64_t interv
 	for (size_t i = 0; i < CHECK_COUNT; i++) {
 		struct worker *w = &ws->workers[i];
 		w->owner = ws;
-		/* the backup listing is the backup menu's, on its own schedule */
-		if (!CHECKS[i]->probe || CHECKS[i]->schedule != CHECK_EVERY_POLL)
+		/* the backup listing is the backup menu's, on its own schedule,
+		 * unless the caller asked for the seldom rows */
+		bool seldom = CHECKS[i]->schedule != CHECK_EVERY_POLL;
+		if (!CHECKS[i]->probe || (seldom && seldom_interval_ms <= 0))
 			continue;
 		w->row = CHECKS[i];
+		w->seldom = seldom;
 		w->running = true;
 		int e = pthread_create(&w->thread, NULL, worker_main, w);
 		if (e != 0) {
@@ -176,6 +195,8 @@ void workers_copy(struct workers *ws, struct workers_view *out)
 		out->generation[i] = ws->generation[i];
 		int64_t started = ws->workers[i].started_at_ms;
 		out->running_ms[i] = started > 0 ? now - started : 0;
+		out->finished_at_ms[i] = ws->workers[i].finished_at_ms;
+		out->duration_ms[i] = ws->workers[i].duration_ms;
 	}
 	out->published_at_ms = ws->published_at_ms;
 	pthread_mutex_unlock(&ws->mutex);

@@ -2,7 +2,8 @@
  *
  * One thread per row of the check table (check/check.h) that has a probe
  * and is polled every time (the database row fills the request metrics and
- * slow queries too), each on its own schedule: it
+ * slow queries too), and optionally per CHECK_SELDOM row (the backup
+ * listing, for a poller without a backup menu), each on its own schedule: it
  * probes, publishes its part of the shared Snapshot under the mutex, writes
  * one byte to the wake-up fd, then sleeps for the interval (or until a
  * refresh, an interval change or the stop). A hung backend therefore delays
@@ -32,13 +33,19 @@ struct workers_view {
 	struct snapshot snap;
 	uint64_t generation[CHECK_COUNT];
 	int64_t running_ms[CHECK_COUNT];
-	int64_t published_at_ms; /* wall clock of the newest publish, 0 if none */
+	int64_t finished_at_ms[CHECK_COUNT]; /* monotonic end of the row's last
+	                                        completed probe; 0: none yet */
+	int64_t duration_ms[CHECK_COUNT];    /* how long that probe took */
+	int64_t published_at_ms;             /* wall clock of the newest publish, 0 if none */
 };
 
 /* Starts the threads (with SIGINT, SIGTERM, SIGHUP and SIGWINCH blocked in
- * them, so signals reach the UI thread). Returns 0, or -1 with why in err. */
-int workers_start(struct workers **out, const struct config *cfg, int64_t interval_ms, int wake_fd,
-                  char *err, size_t errlen);
+ * them, so signals reach the UI thread). seldom_interval_ms > 0 adds a
+ * thread per CHECK_SELDOM row, probing every seldom_interval_ms (at least
+ * the interval); 0 leaves those rows to their owner (the backup menu).
+ * Returns 0, or -1 with why in err. */
+int workers_start(struct workers **out, const struct config *cfg, int64_t interval_ms,
+                  int64_t seldom_interval_ms, int wake_fd, char *err, size_t errlen);
 
 /* Copies the shared state under the mutex. */
 void workers_copy(struct workers *w, struct workers_view *out);

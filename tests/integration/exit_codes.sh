@@ -42,6 +42,9 @@ assert_exit 2 "$OPSDECK" version-file --no-such-option
 assert_exit 2 "$OPSDECK" -c bad.conf record
 assert_exit 2 "$OPSDECK" -c ok.conf record --interval 10ms
 assert_exit 2 "$OPSDECK" -c ok.conf record extra
+assert_exit 2 "$OPSDECK" -c bad.conf exporter --listen 127.0.0.1:0
+assert_exit 2 "$OPSDECK" -c ok.conf exporter --listen nowhere
+assert_exit 2 "$OPSDECK" -c ok.conf exporter --interval 10ms
 
 # refused before anything ran: 2
 assert_exit 2 "$OPSDECK" -c noaudit.conf backup db

@@ -54,6 +54,10 @@ INTEGRATION_TESTS += tests/integration/backup_timeout.sh
 INTEGRATION_TESTS += tests/integration/s3_client.sh
 # check, status and diagnose with S3 hung: the backup listing within the timeout.
 INTEGRATION_TESTS += tests/integration/s3_hung_one_shot.sh
+# The Prometheus exporter: its HTTP rules and a hung backend
+# (exporter.sh), and a real Prometheus scraping it and firing an alert
+# rule (exporter_prometheus.sh).
+INTEGRATION_TESTS += tests/integration/exporter.sh tests/integration/exporter_prometheus.sh
 # opsdeck under valgrind's memcheck (skipped in a build with ASan).
 INTEGRATION_TESTS += tests/integration/valgrind.sh
 TESTS += $(INTEGRATION_TESTS)

@@ -40,6 +40,7 @@ has "$(complete_words opsdeck recover "")" clear-cache restart-app reconnect-db 
 has "$(complete_words opsdeck recover c)" clear-cache cancel-query
 has "$(complete_words opsdeck recover clear-cache --)" --dry-run --yes
 has "$(complete_words opsdeck status --)" --json --prometheus
+has "$(complete_words opsdeck exporter --)" --listen --interval
 has "$(complete_words opsdeck -c x.conf backup files --)" --target --source --pattern
 assert_eq "$(complete_words opsdeck recover x)" "" "nothing for an unknown prefix"
 

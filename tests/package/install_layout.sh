@@ -29,7 +29,7 @@ for f in "$prefix/bin/opsdeck" \
 	"$prefix/share/opsdeck/themes/default.theme" "$prefix/share/opsdeck/themes/mono.theme" \
 	"$prefix/share/doc/opsdeck/opsdeck.conf.example" \
 	"$unitdir/opsdeck-backup.service" "$unitdir/opsdeck-backup.timer" \
-	"$unitdir/opsdeck-record.service" \
+	"$unitdir/opsdeck-record.service" "$unitdir/opsdeck-exporter.service" \
 	"$sysconfdir/logrotate.d/opsdeck" "$compdir/opsdeck"; do
 	if [ -f "$dest$f" ]; then pass "installed $f"; else fail "missing $f"; fi
 done
@@ -40,6 +40,7 @@ assert_match "$OUT" '^opsdeck [0-9]' "the installed program runs"
 service=$dest$unitdir/opsdeck-backup.service
 timer=$dest$unitdir/opsdeck-backup.timer
 recorder=$dest$unitdir/opsdeck-record.service
+exporter=$dest$unitdir/opsdeck-exporter.service
 svc=$(cat "$service")
 assert_contains "$svc" "ExecStart=$prefix/bin/opsdeck " "ExecStart names the installed program"
 assert_not_contains "$svc" "@bindir@" "no placeholder left"
@@ -56,6 +57,12 @@ for key in Type=simple ExecReload=/bin/kill\ -HUP\ \$MAINPID User=opsdeck StateD
 	UMask=0077 NoNewPrivileges=yes ProtectSystem=strict CapabilityBoundingSet=; do
 	if grep -qxF "$key" "$recorder"; then pass "recorder: $key"; else fail "recorder: no $key"; fi
 done
+assert_contains "$(cat "$exporter")" "ExecStart=$prefix/bin/opsdeck " "the exporter's ExecStart names the program"
+assert_match "$(grep '^ExecStart=' "$exporter")" ' exporter$' "... and runs exporter"
+for key in Type=simple ExecReload=/bin/kill\ -HUP\ \$MAINPID User=opsdeck UMask=0077 \
+	NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes CapabilityBoundingSet=; do
+	if grep -qxF "$key" "$exporter"; then pass "exporter: $key"; else fail "exporter: no $key"; fi
+done
 for key in OnCalendar=daily Persistent=true RandomizedDelaySec=1h WantedBy=timers.target; do
 	if grep -qxF "$key" "$timer"; then pass "timer: $key"; else fail "timer: no $key"; fi
 done
@@ -68,9 +75,10 @@ mkdir -p "$dest/usr/lib/systemd/system" "$dest/etc/systemd/system"
 cp -P /lib/systemd/system/*.target "$dest/usr/lib/systemd/system/" 2>/dev/null || true
 # the recorder's ExecReload= runs the host's kill(1), which the tree lacks
 mkdir -p "$dest/bin" && cp /bin/kill "$dest/bin/kill"
-cp "$service" "$timer" "$recorder" "$dest/etc/systemd/system/"
+cp "$service" "$timer" "$recorder" "$exporter" "$dest/etc/systemd/system/"
 run systemd-analyze --root="$dest" verify --man=no "$dest/etc/systemd/system/${service##*/}" \
-	"$dest/etc/systemd/system/${timer##*/}" "$dest/etc/systemd/system/${recorder##*/}"
+	"$dest/etc/systemd/system/${timer##*/}" "$dest/etc/systemd/system/${recorder##*/}" \
+	"$dest/etc/systemd/system/${exporter##*/}"
 assert_eq "$RC" 0 "systemd-analyze verify exit status"
 assert_eq "$OUT$ERR" "" "systemd-analyze verify says nothing"
 

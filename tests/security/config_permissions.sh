@@ -51,7 +51,8 @@ chmod 640 db.conf
 line=$(grep -n 'Sekr1t' db.conf | cut -d: -f1)
 for verb in status "status --json" "status --prometheus" diagnose "diagnose --json" \
 	"backup db" "backup files" "backup list" "backup verify KEY" "recover --list" \
-	"recover clear-cache --dry-run" "recover restart-app --yes" audit "audit --json"; do
+	"recover clear-cache --dry-run" "recover restart-app --yes" audit "audit --json" \
+	"exporter --listen 127.0.0.1:0"; do
 	# check and diagnose say a configuration error as UNKNOWN (3), the
 	# monitoring-plugins way; every other verb as a usage error (2)
 	expect=2

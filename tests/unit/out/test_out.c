@@ -185,6 +185,37 @@ static void test_prometheus_leaves_out_a_down_check(void **state)
 	strbuf_free(&b);
 }
 
+/* The backups' families: none unless the target was listed; only whether
+ * it could be when the listing failed; the newest backup's time else. */
+static void test_prometheus_backup_freshness(void **state)
+{
+	struct snapshot s;
+	healthy_snapshot(&s);
+	struct strbuf b;
+	strbuf_init(&b, 0);
+	out_prometheus(&s, NULL, &b);
+	assert_null(strstr(strbuf_str(&b), "opsdeck_backup_listing_ok"));
+
+	s.backup.listed = true;
+	snprintf(s.backup.error, sizeof(s.backup.error), "403 Forbidden");
+	strbuf_reset(&b);
+	out_prometheus(&s, NULL, &b);
+	assert_non_null(strstr(strbuf_str(&b), "\nopsdeck_backup_listing_ok 0\n"));
+	assert_null(strstr(strbuf_str(&b), "opsdeck_backup_last_success_timestamp_seconds"));
+
+	s.backup.error[0] = '\0';
+	s.backup.newest_ms = 1795000000500LL;
+	s.backup.unfinished = 2;
+	strbuf_reset(&b);
+	out_prometheus(&s, NULL, &b);
+	const char *t = strbuf_str(&b);
+	assert_non_null(strstr(t, "\nopsdeck_backup_listing_ok 1\n"));
+	assert_non_null(
+	    strstr(t, "\nopsdeck_backup_last_success_timestamp_seconds 1795000000.5\n"));
+	assert_non_null(strstr(t, "\nopsdeck_backup_unfinished 2\n"));
+	strbuf_free(&b);
+}
+
 /* The value of the sample on the line that starts with prefix
  * ("name{labels} "), as strtod reads it; the text itself in text. */
 static double sample_value(const char *exposition, const char *prefix, char *text, size_t size)
@@ -474,6 +505,7 @@ int main(void)
 	    cmocka_unit_test(test_json_parses_with_schema_fields),
 	    cmocka_unit_test(test_prometheus_families_and_escaping),
 	    cmocka_unit_test(test_prometheus_leaves_out_a_down_check),
+	    cmocka_unit_test(test_prometheus_backup_freshness),
 	    cmocka_unit_test(test_prometheus_values_keep_their_precision),
 	    cmocka_unit_test(test_nagios_states),
 	    cmocka_unit_test(test_every_output_shows_one_overall_state),
