@@ -77,7 +77,7 @@ cp manifest.orig "target/$key.json"
 
 # 3. one byte of the object changed: the restore refuses it
 cp "$(object)" object.orig
-printf 'X' | dd of="$(object)" bs=1 seek=100 conv=notrunc status=none
+flip_byte "$(object)" 100
 assert_exit 1 "$OPSDECK" -c c.conf backup drill "$key"
 assert_contains "$ERR" "drill failed"
 assert_eq "$(scratch_left)" 0 "no scratch database after a tampered object"

@@ -27,7 +27,7 @@ assert_contains "$OUT" "opsdeck_backup_drill_last_success_timestamp_seconds 0"
 # a drill of a tampered backup fails
 assert_exit 0 "$OPSDECK" -c c.conf backup db
 obj=$(ls target/*.sql.gz | head -1)
-printf 'X' | dd of="$obj" bs=1 seek=100 conv=notrunc status=none
+flip_byte "$obj" 100
 assert_exit 1 "$OPSDECK" -c c.conf backup drill
 assert_eq "$(json_get "$(cat "$state")" last.result)" failed "the state file holds the failure"
 assert_eq "$(stat -c %a "$state")" 600 "the state file is 0600"

@@ -58,7 +58,7 @@ assert_contains "$OUT" "OK"
 # one byte changed in the middle: verify fails (the manifest's SHA-256 first)
 cp "target/$obj" pristine.zst
 size=$(stat -c %s "target/$obj")
-printf '\x5a' | dd of="target/$obj" bs=1 seek=$((size / 2)) conv=notrunc status=none
+flip_byte "target/$obj" $((size / 2))
 cmp -s pristine.zst "target/$obj" && fail "the tamper changed nothing"
 assert_exit 1 "$OPSDECK" -c opsdeck.conf backup verify "$obj"
 assert_contains "$OUT$ERR" "does not match the manifest"
@@ -111,7 +111,7 @@ assert_exit 0 "$OPSDECK" -c s3.conf backup list --json
 assert_eq "$(json_get "$OUT" backups.0.key)" "${key#"$prefix"/}" "S3 list: the .sql.zst key"
 assert_eq "$(json_get "$OUT" backups.0.complete)" true "S3 list: complete"
 # a tampered object at S3 fails verify too
-printf '\x5a' | dd of=s3.sql.zst bs=1 seek=100 conv=notrunc status=none
+flip_byte s3.sql.zst 100
 s3 put "$key" s3.sql.zst
 assert_exit 1 "$OPSDECK" -c s3.conf backup verify "${key#"$prefix"/}"
 assert_contains "$OUT$ERR" "does not match the manifest"

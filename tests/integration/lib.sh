@@ -91,6 +91,9 @@
 #                             bare, others as JSON; nothing and status 1 when
 #                             absent. A PATH starting with d[ is evaluated as
 #                             Python with d the parsed document.
+#   flip_byte FILE OFFSET     invert every bit of the byte at OFFSET: a change
+#                             for certain (writing a fixed byte is no change
+#                             once in 256 runs)
 #   elapsed_ms CMD...         run CMD as run does; set ELAPSED_MS and print it
 #                             (ms=$(elapsed_ms ...) works, but loses OUT/RC)
 #   pass MSG / fail MSG       count a check by hand
@@ -693,6 +696,17 @@ print(v if isinstance(v, str) else json.dumps(v))
 }
 
 # elapsed_ms CMD...: sets RC, OUT, ERR as run does and ELAPSED_MS; prints it.
+flip_byte() {
+	"$_LIB_PY" -c 'import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(int(sys.argv[2]))
+    b = f.read(1)
+    if len(b) != 1:
+        sys.exit("flip_byte: %s has no byte %s" % (sys.argv[1], sys.argv[2]))
+    f.seek(int(sys.argv[2]))
+    f.write(bytes([b[0] ^ 0xFF]))' "$1" "$2"
+}
+
 elapsed_ms() {
 	local t0 t1
 	t0=$(date +%s%N)

@@ -111,7 +111,7 @@ done
 # a tampered object: one byte changed
 rm -rf tampered && cp -r target tampered
 obj="tampered/$key/a/b/random.bin.gz"
-printf '\x00' | dd of="$obj" bs=1 seek=1000 conv=notrunc status=none
+flip_byte "$obj" 1000
 bk_config t.conf "file://$TEST_DIR/tampered"
 assert_exit 1 "$OPSDECK" -c t.conf restore files "$key" --into tout --yes
 assert_contains "$ERR" "1 of $nfiles files failed"
@@ -149,7 +149,7 @@ same_tree s3out s3
 no_temporaries s3out s3
 
 s3 get "$run/top.txt.gz" top.gz
-printf 'X' | dd of=top.gz bs=1 seek=15 conv=notrunc status=none
+flip_byte top.gz 15
 s3 put "$run/top.txt.gz" top.gz
 assert_exit 1 "$OPSDECK" -c s3.conf restore files "$skey" --into s3tampered --yes
 assert_contains "$ERR" "failed: top.txt: $skey/top.txt.gz: SHA-256"
