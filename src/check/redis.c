@@ -28,6 +28,8 @@ static void redis_text(const struct snapshot *s, struct strbuf *b)
 	    b, "%31sRedis %s (%s); memory %s of %s, fragmentation %.2f; clients %" PRId64 "\n", "",
 	    r->version[0] ? r->version : "?", r->role[0] ? r->role : "?", used, max,
 	    r->fragmentation_ratio, r->connected_clients);
+	if (r->tls[0])
+		strbuf_printf(b, "%31sover %s\n", "", r->tls);
 	char hit[32] = "-";
 	if (r->hit_rate >= 0)
 		snprintf(hit, sizeof(hit), "%.1f%%", r->hit_rate * 100);
@@ -54,6 +56,7 @@ static json_object *redis_json(const struct snapshot *s)
 	json_object_object_add(o, "hit_rate", render_json_figure(r->hit_rate));
 	json_object_object_add(o, "last_bgsave_ok", json_object_new_boolean(r->last_bgsave_ok));
 	render_json_add_int(o, "uptime_s", r->uptime_s);
+	json_object_object_add(o, "tls", render_json_string_or_null(r->tls));
 	return o;
 }
 

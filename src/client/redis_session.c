@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "model/snapshot.h"
 #include "client/client.h"
 #include "client/resolve.h"
+#include "client/tls.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
 
@@ -61,8 +63,51 @@ redisReply *redis_session_call(struct redis_session *s, int argc, const char **a
 	return redis_session_call_len(s, argc, argv, NULL, err, errlen);
 }
 
-redisReply *redis_session_call_len(struct redis_session *s, int argc, const char **argv,
-                                   const size_t *argvlen, char *err, size_t errlen)
+/* Over TLS: the command formatted by hiredis, written through s->tls, the
+ * reply read from it into hiredis's reader. Returns the reply or NULL. */
+static void *redis_session_call_tls(struct redis_session *s, int argc, const char **argv,
+                                    const size_t *argvlen, char *err, size_t errlen)
+{
+	char *cmd = NULL;
+	int len = redisFormatCommandArgv(&cmd, argc, argv, argvlen);
+	if (len < 0) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	char why[REASON_SIZE];
+	int rc = tls_write_all(s->tls, cmd, (size_t)len, s->deadline_ms, why, sizeof(why));
+	redisFreeCommand(cmd);
+	void *reply = NULL;
+	while (rc == 0) {
+		if (redisReaderGetReply(s->ctx->reader, &reply) != REDIS_OK) {
+			redis_session_reason(s, err, errlen, "", s->ctx->reader->errstr);
+			return NULL;
+		}
+		if (reply)
+			return reply;
+		char buf[16 * 1024];
+		ssize_t n =
+		    tls_read_some(s->tls, buf, sizeof(buf), s->deadline_ms, why, sizeof(why));
+		if (n == 0) {
+			snprintf(why, sizeof(why), "the server closed the connection");
+			rc = TLS_FAILED;
+		} else if (n < 0) {
+			rc = (int)n;
+		} else if (redisReaderFeed(s->ctx->reader, buf, (size_t)n) != REDIS_OK) {
+			redis_session_reason(s, err, errlen, "", s->ctx->reader->errstr);
+			return NULL;
+		}
+	}
+	if (rc == TLS_TIMED_OUT)
+		redis_session_describe_wait(s, 0, err, errlen);
+	else
+		redis_session_reason(s, err, errlen, "", why);
+	return NULL;
+}
+
+/* Over plain TCP: hiredis writes and reads, between waits for the socket. */
+static void *redis_session_call_plain(struct redis_session *s, int argc, const char **argv,
+                                      const size_t *argvlen, char *err, size_t errlen)
 {
 	redisContext *c = s->ctx;
 	void *reply = NULL;
@@ -102,7 +147,16 @@ redisReply *redis_session_call_len(struct redis_session *s, int argc, const char
 			return NULL;
 		}
 	}
-	redisReply *r = reply;
+	return reply;
+}
+
+redisReply *redis_session_call_len(struct redis_session *s, int argc, const char **argv,
+                                   const size_t *argvlen, char *err, size_t errlen)
+{
+	redisReply *r = s->tls ? redis_session_call_tls(s, argc, argv, argvlen, err, errlen)
+	                       : redis_session_call_plain(s, argc, argv, argvlen, err, errlen);
+	if (r == NULL)
+		return NULL;
 	if (r->type == REDIS_REPLY_ERROR) {
 		redis_session_reason(s, err, errlen, "", r->str ? r->str : "error reply");
 		freeReplyObject(r);
@@ -196,8 +250,34 @@ static void sigpipe_restore(const sigset_t *saved, bool was_pending)
 	pthread_sigmask(SIG_SETMASK, saved, NULL);
 }
 
-int redis_session_open(struct redis_session *s, const struct redisurl *u, int64_t timeout_ms,
-                       char *err, size_t errlen)
+/* TLS on the connected socket: a certificate that does not verify fails the
+ * session; nothing is sent in plain text. */
+static int redis_session_start_tls(struct redis_session *s, const struct redisurl *u,
+                                   const struct config_redis *r, char *err, size_t errlen)
+{
+	struct tls_options o = {.verify = true};
+	if (r) {
+		o.ca_file = r->tls_ca;
+		o.cert_file = r->tls_cert;
+		o.key_file = r->tls_key;
+		o.verify = r->tls_verify;
+	}
+	char why[REASON_SIZE];
+	int rc = tls_open(&s->tls, s->ctx->fd, u->host, &o, s->deadline_ms, why, sizeof(why));
+	if (rc == TLS_TIMED_OUT) {
+		snprintf(err, errlen, "timed out after %s in the TLS handshake", s->timeout_text);
+		return -1;
+	}
+	if (rc < 0) {
+		redis_session_reason(s, err, errlen, "", why);
+		return -1;
+	}
+	s->tls_unverified = !o.verify;
+	return 0;
+}
+
+int redis_session_open(struct redis_session *s, const struct redisurl *u,
+                       const struct config_redis *tls, int64_t timeout_ms, char *err, size_t errlen)
 {
 	redisReply *r;
 	char reason[REASON_SIZE];
@@ -210,6 +290,8 @@ int redis_session_open(struct redis_session *s, const struct redisurl *u, int64_
 	s->sigpipe_blocked = true;
 
 	if (redis_session_connect(s, u, err, errlen) < 0)
+		return -1;
+	if (u->tls && redis_session_start_tls(s, u, tls, err, errlen) < 0)
 		return -1;
 	if (u->password[0]) {
 		/* "AUTH user pass" is Redis 6's ACL form; "AUTH pass" works on
@@ -242,6 +324,8 @@ int redis_session_open(struct redis_session *s, const struct redisurl *u, int64_
 
 void redis_session_close(struct redis_session *s)
 {
+	tls_close(s->tls); /* before the socket it runs on is closed */
+	s->tls = NULL;
 	if (s->ctx)
 		redisFree(s->ctx);
 	s->ctx = NULL;

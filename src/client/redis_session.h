@@ -13,6 +13,12 @@
  * writes with write(2) and a closed connection must not kill opsdeck), so
  * open and close it on the same thread. Messages are one sanitised line with
  * the password masked.
+ *
+ * rediss:// (TLS): hiredis 0.14 speaks plain TCP only, so hiredis connects
+ * the socket, formats the commands and parses the replies, and the bytes
+ * between go through client/tls.h on the same socket, against the same
+ * deadline. There is never a fallback to plain text: a TLS failure is the
+ * session's failure ("certificate verify failed: ...").
  */
 #ifndef OPSDECK_CLIENT_REDIS_SESSION_H
 #define OPSDECK_CLIENT_REDIS_SESSION_H
@@ -23,10 +29,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config/config.h"
 #include "config/redisurl.h"
 
+struct tls_conn;
+
 struct redis_session {
-	redisContext *ctx;
+	redisContext *ctx;    /* over TLS: its reader only; the bytes go by tls */
+	struct tls_conn *tls; /* rediss://, else NULL */
+	bool tls_unverified;  /* rediss:// with [redis] tls_verify = false */
 	int64_t deadline_ms;
 	const char *password;  /* borrowed; masked in every message */
 	char timeout_text[32]; /* "3.0 s" */
@@ -36,13 +47,16 @@ struct redis_session {
 	bool sigpipe_blocked;
 };
 
-/* Connects to u (borrowed; must outlive the session), then AUTH (ACL user or
- * password only) and SELECT of u->db, all within timeout_ms from now.
+/* Connects to u (borrowed; must outlive the session), over TLS for rediss://
+ * with tls's [redis] tls_* keys (borrowed; NULL: the defaults, verified
+ * against the system's store), then AUTH (ACL user or password only) and
+ * SELECT of u->db, all within timeout_ms from now.
  * Returns 0, or -1 with the reason in err ("AUTH failed: ...", "SELECT 2
  * failed: ...", "timed out after 3.0 s connecting", "Redis did not answer
  * within 3.0 s"). Either way the caller ends with redis_session_close(). */
-int redis_session_open(struct redis_session *s, const struct redisurl *u, int64_t timeout_ms,
-                       char *err, size_t errlen);
+int redis_session_open(struct redis_session *s, const struct redisurl *u,
+                       const struct config_redis *tls, int64_t timeout_ms, char *err,
+                       size_t errlen);
 
 /* Sends one command and waits for its reply, within the deadline. Returns
  * the reply (the caller frees it with freeReplyObject), or NULL with the

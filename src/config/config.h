@@ -57,6 +57,11 @@ struct config_redis {
 	char *url; /* "" when not configured */
 	char *url_unset_reason;
 	char *cache_prefix; /* default "cache:"; CONFIG_CACHE_PREFIX_ALL: every key */
+	/* rediss:// (client/tls.h): PEM files, "" when unset */
+	char *tls_ca;    /* trusted CAs; "": the system's store */
+	char *tls_cert;  /* a client certificate, with tls_key */
+	char *tls_key;   /* its private key (its contents are never shown) */
+	bool tls_verify; /* check the server's chain and name; default true */
 };
 
 struct config_storage {

@@ -47,6 +47,10 @@ const struct config_key config_keys[] = {
     {KEY("redis", "url", TYPE_STRING, redis.url, "${REDIS_URL:-}"), .check = CHECK_REDIS_URL,
      .reason_offset = F(redis.url_unset_reason)},
     {KEY("redis", "cache_prefix", TYPE_STRING, redis.cache_prefix, "cache:")},
+    {KEY("redis", "tls_ca", TYPE_STRING, redis.tls_ca, ""), .check = CHECK_TLS_FILE},
+    {KEY("redis", "tls_cert", TYPE_STRING, redis.tls_cert, ""), .check = CHECK_TLS_PAIR},
+    {KEY("redis", "tls_key", TYPE_STRING, redis.tls_key, ""), .check = CHECK_TLS_PAIR},
+    {KEY("redis", "tls_verify", TYPE_BOOL, redis.tls_verify, "true")},
 
     {KEY("storage", "paths", TYPE_LIST, storage.paths, "/"), .count_offset = F(storage.path_count),
      .max_items = CONFIG_MAX_PATHS},

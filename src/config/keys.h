@@ -42,6 +42,8 @@ enum config_check {
 	CHECK_TABLE_NAME,
 	CHECK_COLUMN_NAME,
 	CHECK_ACTION_NAMES, /* a list of recovery action names */
+	CHECK_TLS_FILE,     /* a readable file, or "" */
+	CHECK_TLS_PAIR,     /* the same, [redis] tls_cert and tls_key: both or neither */
 };
 
 struct config_key {

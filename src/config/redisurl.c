@@ -252,13 +252,8 @@ int redisurl_parse(const char *url, struct redisurl *out, char *err, size_t errl
 	if (strncasecmp(url, "redis://", 8) == 0)
 		scheme_len = 8;
 	else if (strncasecmp(url, "rediss://", 9) == 0) {
-		/* Refused rather than accepted and then sent in the clear: the
-		 * Redis connection code speaks plain TCP only, and hiredis 0.14
-		 * (Debian 12) has no TLS at all. */
-		snprintf(err, errlen,
-		         "rediss:// (TLS) is not supported: opsdeck connects to Redis over plain "
-		         "TCP (use a local redis:// or an stunnel)");
-		goto done;
+		scheme_len = 9;
+		out->tls = true;
 	} else if (strncasecmp(url, "unix://", 7) == 0) {
 		scheme_len = 7;
 		is_unix = true;

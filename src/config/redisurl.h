@@ -3,9 +3,8 @@
  * redis://[[user]:password@]host[:port][/db][?db=N] and
  * unix://[[user]:password@]/path/to.sock[?db=N]. A user part without ':'
  * (redis://secret@host) is a password, as many clients read it; username and
- * password may also be query parameters. rediss:// (TLS) is accepted only
- * when hiredis was built with TLS; otherwise it is refused with a clear
- * reason.
+ * password may also be query parameters. rediss://... is the same over TLS
+ * (tls set; client/tls.h, with the [redis] tls_* keys).
  */
 #ifndef OPSDECK_CONFIG_REDISURL_H
 #define OPSDECK_CONFIG_REDISURL_H
@@ -20,7 +19,7 @@ struct redisurl {
 	char *username; /* "" when none: AUTH password (or the "default" user) */
 	char *password; /* "" when none; a secret: never print it */
 	int db;         /* default 0 */
-	bool tls;
+	bool tls;       /* rediss:// */
 	char *redacted; /* the URL with the password replaced by "***" */
 };
 

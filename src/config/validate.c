@@ -6,12 +6,16 @@
 #include "config/validate.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config/pgurl.h"
 #include "model/redact.h"
@@ -278,6 +282,54 @@ static int compression_level_check(struct config *cfg, const struct config_key *
 	return 0;
 }
 
+/* A TLS file the connection will read: there, a regular file, readable by
+ * this user. Its contents are read by OpenSSL only, never shown. */
+static int tls_file_check(const char *path, char *why, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0) {
+		snprintf(why, len, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	int rc = fstat(fd, &st);
+	int saved = errno;
+	close(fd);
+	if (rc < 0) {
+		snprintf(why, len, "cannot read %s: %s", path, strerror(saved));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, len, "%s is not a file", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* [redis] tls_ca, tls_cert, tls_key: files that exist; the certificate
+ * and the key each with the other. */
+static int tls_value_check(const struct config *cfg, const struct config_key *k, const char *value,
+                           const char *origin, char *err, size_t errlen)
+{
+	if (k->check == CHECK_TLS_PAIR && *value) {
+		bool is_cert = strcmp(k->key, "tls_cert") == 0;
+		const char *other = is_cert ? cfg->redis.tls_key : cfg->redis.tls_cert;
+		if (!other || !*other) {
+			snprintf(err, errlen,
+			         "%s: needs [redis] %s too (a client certificate and its key go "
+			         "together)",
+			         origin, is_cert ? "tls_key" : "tls_cert");
+			return -1;
+		}
+	}
+	char why[512];
+	if (*value && tls_file_check(value, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: %s", origin, why);
+		return -1;
+	}
+	return 0;
+}
+
 int config_value_check(struct config *cfg, const struct config_key *k, const char *origin,
                        char *err, size_t errlen)
 {
@@ -364,6 +416,9 @@ int config_value_check(struct config *cfg, const struct config_key *k, const cha
 		return 0;
 	case CHECK_COMPRESSION_LEVEL:
 		return 0;
+	case CHECK_TLS_FILE:
+	case CHECK_TLS_PAIR:
+		return tls_value_check(cfg, k, value, origin, err, errlen);
 	case CHECK_TABLE_NAME:
 	case CHECK_COLUMN_NAME: {
 		/* An identifier, as Prisma names tables and columns; the probe

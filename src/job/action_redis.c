@@ -57,7 +57,8 @@ static int cache_open(struct action_run *run, struct cache_conn *c, char *err, s
 		strcat(c->pattern, "*");
 	}
 	char why[512];
-	if (redis_session_open(&c->session, &c->url, c->timeout_ms, why, sizeof(why)) < 0) {
+	if (redis_session_open(&c->session, &c->url, &cfg->redis, c->timeout_ms, why, sizeof(why)) <
+	    0) {
 		snprintf(err, errlen, "redis %s: %s", c->url.redacted, why);
 		return -1;
 	}

@@ -52,6 +52,9 @@ struct redis_status {
 	double hit_rate;     /* hits / (hits + misses), -1 when no lookups */
 	bool last_bgsave_ok; /* rdb_last_bgsave_status:ok */
 	int64_t uptime_s;
+	/* rediss://: "TLSv1.3 TLS_AES_256_GCM_SHA384", with ", certificate not
+	 * verified" under [redis] tls_verify = false; "" over plain TCP */
+	char tls[96];
 };
 
 struct http_status {

@@ -18,6 +18,8 @@
 #include "probe/redis_info.h"
 #include "probe/redis_slowlog.h"
 #include "client/redis_session.h"
+#include "client/tls.h"
+#include "util/text.h"
 #include "util/clock.h"
 
 /* A step's reason, with room left for the step's prefix ("AUTH failed: ")
@@ -152,12 +154,18 @@ void probe_redis(const struct config *cfg, struct redis_status *out, struct redi
 	parsed = true;
 	check_set_target(&out->check, u.redacted);
 
-	if (redis_session_open(&s, &u, cfg->app.timeout_ms, err, sizeof(err)) < 0 ||
+	if (redis_session_open(&s, &u, &cfg->redis, cfg->app.timeout_ms, err, sizeof(err)) < 0 ||
 	    redis_exchange(&s, &u, out, load, err, sizeof(err)) < 0) {
 		check_set_error(&out->check, CHECK_UNHEALTHY, "%s", err);
 		goto done;
 	}
 	out->check.state = CHECK_OK;
+	if (s.tls) {
+		char tls[64];
+		text_printf(out->tls, sizeof(out->tls), "%s%s",
+		            tls_describe(s.tls, tls, sizeof(tls)),
+		            s.tls_unverified ? ", certificate not verified" : "");
+	}
 	if (load)
 		redis_load_exchange(&s, load);
 done:

@@ -586,6 +586,7 @@ _lib_secrets() {
 	local v
 	for v in "${PGPASSWORD:-}" "${PG_SUPERUSER_PASSWORD:-}" "${REDIS_PASSWORD:-}" \
 		"${REDIS_APP_PASSWORD:-}" "${AWS_SECRET_ACCESS_KEY:-}" "${PGBOUNCER_ADMIN_PASSWORD:-}" \
+		"${REDIS_TLS_PASSWORD:-}" "${REDIS_TLS_APP_PASSWORD:-}" \
 		"${_LIB_EXTRA_SECRETS[@]}"; do
 		[ -z "$v" ] || echo "$v"
 	done

@@ -567,7 +567,8 @@ static void test_unknown_key_lists_known_ones(void **state)
 {
 	struct fixture *fx = *state;
 	check_file_error(fx, "[redis]\nhostname = x\n", 2,
-	                 "unknown key 'hostname' in [redis] (known: url, cache_prefix)");
+	                 "unknown key 'hostname' in [redis] (known: url, cache_prefix, tls_ca, "
+	                 "tls_cert, tls_key, tls_verify)");
 }
 
 static void test_unknown_sections(void **state)
@@ -722,10 +723,15 @@ static void test_malformed_urls(void **state)
 	    "knows it)");
 	check_file_error(fx, "[redis]\nurl = redis://h:0\n", 2,
 	                 "url: invalid port in the Redis URL (use 1 to 65535)");
-	check_file_error(
-	    fx, "[redis]\nurl = rediss://h\n", 2,
-	    "url: rediss:// (TLS) is not supported: opsdeck connects to Redis over plain TCP "
-	    "(use a local redis:// or an stunnel)");
+	check_file_error(fx, "[redis]\nurl = rediss://h\ntls_ca = /nonexistent/ca.pem\n", 3,
+	                 "tls_ca: cannot read /nonexistent/ca.pem: No such file or directory");
+	check_file_error(fx, "[redis]\nurl = rediss://h\ntls_ca = /\n", 3,
+	                 "tls_ca: / is not a file");
+	check_file_error(fx, "[redis]\nurl = rediss://h\ntls_key = /etc/hostname\n", 3,
+	                 "tls_key: needs [redis] tls_cert too (a client certificate and its key "
+	                 "go together)");
+	check_file_error(fx, "[redis]\ntls_verify = maybe\n", 2,
+	                 "tls_verify: 'maybe' is not a boolean (use true or false)");
 	check_file_error(
 	    fx, "[backup]\ntarget = ftp://host/dir\n", 2,
 	    "target: 'ftp://host/dir' is not a backup target (use s3://bucket/prefix or "

@@ -158,10 +158,24 @@ static void test_rediss(void **state)
 	(void)state;
 	char err[512];
 	struct redisurl u;
-	/* refused, never silently sent in the clear */
-	assert_int_equal(redisurl_parse("rediss://:" SECRET "@h:6380", &u, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "rediss:// (TLS) is not supported"));
-	assert_null(strstr(err, SECRET));
+	/* TLS: the same URL, tls set; the port defaults as for redis:// */
+	assert_int_equal(
+	    redisurl_parse("rediss://app:" SECRET "@cache.internal:6380/2", &u, err, sizeof(err)),
+	    0);
+	assert_true(u.tls);
+	assert_string_equal(u.host, "cache.internal");
+	assert_int_equal(u.port, 6380);
+	assert_int_equal(u.db, 2);
+	assert_string_equal(u.username, "app");
+	assert_string_equal(u.redacted, "rediss://app:***@cache.internal:6380/2");
+	redisurl_free(&u);
+	assert_int_equal(redisurl_parse("REDISS://h", &u, err, sizeof(err)), 0);
+	assert_true(u.tls);
+	assert_int_equal(u.port, 6379);
+	redisurl_free(&u);
+	assert_int_equal(redisurl_parse("redis://h", &u, err, sizeof(err)), 0);
+	assert_false(u.tls);
+	redisurl_free(&u);
 }
 
 static void test_error_messages(void **state)
