@@ -19,6 +19,7 @@ static const struct verb VERBS[] = {
     {"recover", cmd_recover},   {"audit", cmd_audit},
     {"backup", cmd_backup},     {"restore", cmd_restore},
     {"record", cmd_record},     {"exporter", cmd_exporter},
+    {"envs", cmd_envs},
 };
 
 /* Where the usage's second column starts, and how wide its lines may be. */
@@ -50,7 +51,8 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: opsdeck [-c FILE] [--read-only] [--theme NAME] [--interval DUR] [--no-color]\n"
+	    "usage: opsdeck [-c FILE | -e ENV] [--read-only] [--theme NAME] [--interval DUR] "
+	    "[--no-color]\n"
 	    "       opsdeck status   [--json | --prometheus]   one snapshot of every check\n"
 	    "       opsdeck check                              monitoring-plugins line; exit "
 	    "0/1/2/3\n"
@@ -74,11 +76,16 @@ static void usage(FILE *f)
 	        "(a daemon)\n"
 	        "       opsdeck exporter [--listen ADDR:PORT]      Prometheus /metrics from the "
 	        "latest poll\n"
+	        "       opsdeck envs [--json]                      every environment's state, at "
+	        "once\n"
 	        "       opsdeck --help | --version\n"
 	        "\n"
 	        "  -c, --config FILE   configuration file (default: $XDG_CONFIG_HOME/opsdeck/"
 	        "opsdeck.conf,\n"
 	        "                      then /etc/opsdeck/opsdeck.conf, then built-in defaults)\n"
+	        "  -e, --env ENV       the environment ENV: ENV.conf in $XDG_CONFIG_HOME/opsdeck/"
+	        "envs/\n"
+	        "                      or /etc/opsdeck/envs/, used as -c would use it\n"
 	        "      --read-only     refuse to run recovery actions; their dry runs are\n"
 	        "                      still shown, and backups still run (they only add\n"
 	        "                      objects at the target)\n"

@@ -13,6 +13,7 @@
 
 #include "check/check.h"
 #include "config/backup_target.h"
+#include "config/envs.h"
 #include "diag/diagnose.h"
 #include "history/inspect.h"
 #include "probe/probe.h"
@@ -21,12 +22,44 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
+/* -e NAME's file: kept to the exit, as the options that point at it. */
+static char *cli_env_path;
+
+/* -e NAME: its file becomes the configuration. -1 after saying why. */
+static int cli_env_option(struct cli_options *opts, const char *name)
+{
+	if (opts->config_path && !opts->env_name) {
+		fprintf(stderr, "opsdeck: -e and -c cannot be used together (an environment is a "
+		                "configuration file)\n");
+		return -1;
+	}
+	char err[1024];
+	char *path = envs_path(name, err, sizeof(err));
+	if (path == NULL) {
+		fprintf(stderr, "opsdeck: -e: %s\n", err);
+		return -1;
+	}
+	free(cli_env_path);
+	cli_env_path = path;
+	opts->config_path = path;
+	opts->env_name = name;
+	return 1;
+}
+
 int cli_common_option(struct cli_options *opts, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'c':
+		if (opts->env_name) {
+			fprintf(stderr,
+			        "opsdeck: -c and -e cannot be used together (an environment "
+			        "is a configuration file)\n");
+			return -1;
+		}
 		opts->config_path = arg;
 		return 1;
+	case 'e':
+		return cli_env_option(opts, arg);
 	case CLI_OPT_READ_ONLY:
 		opts->read_only = true;
 		return 1;

@@ -22,7 +22,8 @@
 #define EXIT_USAGE 2
 
 struct cli_options {
-	const char *config_path; /* -c FILE, or NULL for the search order */
+	const char *config_path; /* -c FILE, -e NAME's file, or NULL for the search order */
+	const char *env_name;    /* -e NAME, or NULL */
 	bool read_only;          /* --read-only */
 	const char *theme;       /* --theme NAME, or NULL */
 	int64_t interval_ms;     /* --interval DUR, or 0 */
@@ -31,11 +32,11 @@ struct cli_options {
 
 /* Options every verb accepts as well as the top level, so that
  * "opsdeck status -c FILE" works like "opsdeck -c FILE status". */
-#define CLI_COMMON_SHORT "c:h"
+#define CLI_COMMON_SHORT "c:e:h"
 enum { CLI_OPT_READ_ONLY = 1000, CLI_OPT_THEME, CLI_OPT_INTERVAL, CLI_OPT_NO_COLOR };
 #define CLI_COMMON_LONG                                                                            \
-	{"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},                \
-	    {"read-only", no_argument, NULL, CLI_OPT_READ_ONLY},                                   \
+	{"config", required_argument, NULL, 'c'}, {"env", required_argument, NULL, 'e'},           \
+	    {"help", no_argument, NULL, 'h'}, {"read-only", no_argument, NULL, CLI_OPT_READ_ONLY}, \
 	    {"theme", required_argument, NULL, CLI_OPT_THEME},                                     \
 	    {"interval", required_argument, NULL, CLI_OPT_INTERVAL},                               \
 	{                                                                                          \
@@ -128,6 +129,7 @@ int cmd_record(int argc, char **argv, struct cli_options *opts);
 
 /* `exporter`: serve Prometheus metrics until SIGTERM (cmd/exporter.c). */
 int cmd_exporter(int argc, char **argv, struct cli_options *opts);
+int cmd_envs(int argc, char **argv, struct cli_options *opts);
 
 /* No verb: the live dashboard (ui/dashboard.h). */
 int cmd_dashboard(struct cli_options *opts);

@@ -27,6 +27,7 @@ int cmd_dashboard(struct cli_options *opts)
 		free(cfg);
 		return EXIT_USAGE;
 	}
-	struct dashboard_options dashboard = {.no_color = opts->no_color};
+	struct dashboard_options dashboard = {.no_color = opts->no_color,
+	                                      .environment = opts->env_name};
 	return dashboard_run(cfg, &dashboard);
 }

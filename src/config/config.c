@@ -28,7 +28,7 @@
 #include "util/xalloc.h"
 
 #define CONFIG_MAX_SIZE         (1024 * 1024)
-#define CONFIG_SYSTEM_PATH      "/etc/opsdeck/opsdeck.conf"
+#define CONFIG_SYSTEM_PATH      PATHS_SYSTEM_CONFIG_DIR "/opsdeck.conf"
 #define CONFIG_DEFAULT_ENV_FILE "./.env"
 
 /* Secrets taken from the environment or env_file, masked wherever they
@@ -370,11 +370,12 @@ int config_load_file(struct config *cfg, const char *path, char *err, size_t err
  * is no home to look in. */
 static char *user_config_path(void)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	if (xdg && xdg[0] == '/') /* the XDG spec: relative values are ignored */
-		return xasprintf("%s/opsdeck/opsdeck.conf", xdg);
-	const char *home = paths_home();
-	return home ? xasprintf("%s/.config/opsdeck/opsdeck.conf", home) : NULL;
+	char *dir = paths_user_config_dir();
+	if (dir == NULL)
+		return NULL;
+	char *path = xasprintf("%s/opsdeck.conf", dir);
+	free(dir);
+	return path;
 }
 
 int config_load(struct config *cfg, const char *explicit_path, char *err, size_t errlen)

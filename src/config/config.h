@@ -132,7 +132,13 @@ struct config_recovery {
 struct config_ui {
 	char *theme;         /* default "default" */
 	int64_t interval_ms; /* default 2000 */
+	char *banner;        /* "PRODUCTION": always shown on the header; "" for none */
+	char *banner_color;  /* one of CONFIG_BANNER_COLORS; "" for the theme's banner style */
 };
+
+/* The colours [ui] banner_color may name (theme colour names). */
+#define CONFIG_BANNER_COLORS "red, yellow, green, blue, magenta, cyan"
+#define CONFIG_BANNER_MAX    40 /* bytes of [ui] banner */
 
 /* [history]: where `opsdeck record` keeps what every poll saw
  * (history/store.h). */

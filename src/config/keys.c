@@ -142,6 +142,8 @@ const struct config_key config_keys[] = {
 
     {KEY("ui", "theme", TYPE_STRING, ui.theme, "default")},
     {KEY("ui", "interval", TYPE_DURATION, ui.interval_ms, "2s"), .min = 250, .max = 3600e3},
+    {KEY("ui", "banner", TYPE_STRING, ui.banner, ""), .check = CHECK_BANNER},
+    {KEY("ui", "banner_color", TYPE_STRING, ui.banner_color, ""), .check = CHECK_BANNER_COLOR},
 
     {KEY("history", "enabled", TYPE_BOOL, history.enabled, "true")},
     {KEY("history", "dir", TYPE_STRING, history.dir, NULL)}, /* config/paths.h */

@@ -44,6 +44,8 @@ enum config_check {
 	CHECK_ACTION_NAMES, /* a list of recovery action names */
 	CHECK_TLS_FILE,     /* a readable file, or "" */
 	CHECK_TLS_PAIR,     /* the same, [redis] tls_cert and tls_key: both or neither */
+	CHECK_BANNER,       /* [ui] banner: one short line */
+	CHECK_BANNER_COLOR, /* one of CONFIG_BANNER_COLORS, or "" */
 };
 
 struct config_key {

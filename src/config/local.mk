@@ -10,4 +10,5 @@ libopsdeck_a_SOURCES += \
 	src/config/pgurl.c src/config/pgurl.h \
 	src/config/redisurl.c src/config/redisurl.h \
 	src/config/paths.c src/config/paths.h \
+	src/config/envs.c src/config/envs.h \
 	src/config/backup_target.c src/config/backup_target.h

@@ -27,6 +27,15 @@ const char *paths_home(void)
 	return home && home[0] == '/' ? home : NULL;
 }
 
+char *paths_user_config_dir(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	if (xdg && xdg[0] == '/') /* the XDG spec: relative values are ignored */
+		return xasprintf("%s/opsdeck", xdg);
+	const char *home = paths_home();
+	return home ? xasprintf("%s/.config/opsdeck", home) : NULL;
+}
+
 /* $XDG_STATE_HOME/opsdeck, or ~/.local/state/opsdeck; NULL without a home. */
 static char *user_state_dir(void)
 {

@@ -16,6 +16,14 @@
  * static storage): copy it before the next call. */
 const char *paths_home(void);
 
+/* The user's configuration directory: $XDG_CONFIG_HOME/opsdeck (when
+ * absolute), else ~/.config/opsdeck; NULL without a home. Owned by the
+ * caller. */
+char *paths_user_config_dir(void);
+
+/* The system's configuration directory, "/etc/opsdeck". */
+#define PATHS_SYSTEM_CONFIG_DIR "/etc/opsdeck"
+
 /* The default audit log, e.g. "/var/log/opsdeck/audit.jsonl"; NULL when
  * there is no home directory to put it in. Owned by the caller. */
 char *paths_default_audit_log(void);

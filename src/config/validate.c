@@ -306,6 +306,15 @@ static int tls_file_check(const char *path, char *why, size_t len)
 	return 0;
 }
 
+static bool banner_color_known(const char *name)
+{
+	static const char *const colors[] = {"red", "yellow", "green", "blue", "magenta", "cyan"};
+	for (size_t i = 0; i < sizeof(colors) / sizeof(colors[0]); i++)
+		if (strcmp(name, colors[i]) == 0)
+			return true;
+	return false;
+}
+
 /* [redis] tls_ca, tls_cert, tls_key: files that exist; the certificate
  * and the key each with the other. */
 static int tls_value_check(const struct config *cfg, const struct config_key *k, const char *value,
@@ -419,6 +428,20 @@ int config_value_check(struct config *cfg, const struct config_key *k, const cha
 	case CHECK_TLS_FILE:
 	case CHECK_TLS_PAIR:
 		return tls_value_check(cfg, k, value, origin, err, errlen);
+	case CHECK_BANNER:
+		if (strlen(value) > CONFIG_BANNER_MAX) {
+			snprintf(err, errlen, "%s: '%s' is longer than %d bytes", origin, shown,
+			         CONFIG_BANNER_MAX);
+			return -1;
+		}
+		return 0;
+	case CHECK_BANNER_COLOR:
+		if (*value && !banner_color_known(value)) {
+			snprintf(err, errlen, "%s: '%s' is not a banner colour (use %s)", origin,
+			         shown, CONFIG_BANNER_COLORS);
+			return -1;
+		}
+		return 0;
 	case CHECK_TABLE_NAME:
 	case CHECK_COLUMN_NAME: {
 		/* An identifier, as Prisma names tables and columns; the probe

@@ -91,6 +91,7 @@ void dashboard_apply_theme(struct dashboard *d, const char *name)
 		activity_add(&d->activity, clock_wall_ms(), UI_WARNING, "theme: %s", err);
 	}
 	text_copy(d->state.theme_name, d->theme.name, sizeof(d->state.theme_name));
+	theme_set_banner_color(&d->theme, d->cfg->ui.banner_color);
 	if (d->term != NULL)
 		term_set_theme(d->term, &d->theme);
 }
@@ -167,6 +168,7 @@ void dashboard_fill_view(struct dashboard *d, struct ui_view *v)
 	v->now_ms = clock_wall_ms();
 	v->last_refresh_ms = d->view.published_at_ms;
 	v->environment = d->environment;
+	v->banner = d->cfg->ui.banner;
 	v->program_version = PACKAGE_VERSION;
 	v->utf8 = d->utf8;
 	for (int c = 0; c < CHECK_COUNT; c++)
@@ -305,7 +307,9 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	}
 	d->cfg = cfg;
 	d->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	d->environment = config_lookup(cfg, "NODE_ENV");
+	d->environment = opts->environment;
+	if (d->environment == NULL)
+		d->environment = config_lookup(cfg, "NODE_ENV");
 	if (d->environment == NULL)
 		d->environment = "";
 	d->state.interval_ms = cfg->ui.interval_ms > 0 ? cfg->ui.interval_ms : 2000;

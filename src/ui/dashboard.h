@@ -20,7 +20,8 @@
 
 /* What the command line decides beyond the configuration. */
 struct dashboard_options {
-	bool no_color; /* --no-color: the mono theme, whatever the configuration says */
+	bool no_color;           /* --no-color: the mono theme, whatever the configuration says */
+	const char *environment; /* -e NAME, shown in the header; NULL: $NODE_ENV */
 };
 
 /* True when stdin and stdout are terminals and TERM is set and not "dumb". */

@@ -69,6 +69,7 @@ static void header_age(const struct ui_view *v, char *dst, size_t size)
 }
 
 enum header_field {
+	HEADER_BANNER,
 	HEADER_STATE,
 	HEADER_REASON,
 	HEADER_MORE,
@@ -91,7 +92,9 @@ void header_draw(struct grid *g, const struct ui_view *v, int y)
 	enum ui_severity sev = header_overall(v);
 	char state[32], reason[sizeof(v->diag->issues[0].message)],
 	    more[32] = "", environment[96] = "", version[160] = "", version_brief[64] = "",
-	    program[64], age[48], updated[64];
+	    program[64], age[48], updated[64], banner[CONFIG_BANNER_MAX + 3] = "";
+	if (v->banner != NULL && v->banner[0] != '\0')
+		text_printf(banner, sizeof(banner), " %s ", v->banner);
 	snprintf(state, sizeof(state), "%s %s", panel_mark_symbol(v, sev), panel_mark_overall(sev));
 	header_reason(v, sev, reason, sizeof(reason));
 	if (v->diag != NULL && v->diag->count > 1)
@@ -113,7 +116,8 @@ void header_draw(struct grid *g, const struct ui_view *v, int y)
 	const char *bar = v->utf8 ? " \xe2\x94\x82 " : " | ";
 	enum ui_element mark = sev >= UI_SEV_WARN ? panel_mark_element(sev) : UI_HEADER;
 	const struct fit_field fields[HEADER_FIELD_COUNT] = {
-	    [HEADER_STATE] = {state, NULL, FIT_KEEP, 0, false, mark, NULL},
+	    [HEADER_BANNER] = {banner, NULL, FIT_KEEP, 0, false, UI_BANNER, NULL},
+	    [HEADER_STATE] = {state, NULL, FIT_KEEP, banner[0] ? 1 : 0, false, mark, NULL},
 	    [HEADER_REASON] = {reason, NULL, 50, 1, true, mark, NULL},
 	    [HEADER_MORE] = {more, NULL, 30, 1, false, UI_HEADER, NULL},
 	    [HEADER_SPRING] = {"", NULL, FIT_KEEP, 0, true, UI_HEADER, NULL},

@@ -68,6 +68,7 @@ struct ui_view {
 	int64_t last_refresh_ms;         /* wall clock of the newest publish, 0 if none */
 	int64_t waiting_ms[CHECK_COUNT]; /* how long each probe has been in flight, 0 when idle */
 	const char *environment;         /* "production", or "" */
+	const char *banner;              /* [ui] banner, "PRODUCTION", or "" */
 	const char *program_version;     /* opsdeck's own version */
 	bool utf8;                       /* line drawing, ✓ ! ✗, sparkline blocks */
 };

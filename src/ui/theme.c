@@ -155,6 +155,17 @@ void theme_builtin_default(struct theme *t)
 	theme_set(t, UI_KEYBAR, 0, 7, false, false);
 	theme_set(t, UI_DIM, 8, -1, false, false);
 	theme_set(t, UI_DIALOG, 15, 4, false, false);
+	theme_set(t, UI_BANNER, 15, 1, true, false);
+}
+
+void theme_set_banner_color(struct theme *t, const char *name)
+{
+	int bg;
+	if (name == NULL || name[0] == '\0' || !t->color || theme_parse_color(name, &bg) < 0)
+		return;
+	/* black on the light ones, white on the dark */
+	bool light = bg == 2 || bg == 3 || bg == 6;
+	t->styles[UI_BANNER] = (struct theme_style){.fg = light ? 0 : 15, .bg = bg, .bold = true};
 }
 
 void theme_builtin_mono(struct theme *t)
@@ -173,6 +184,8 @@ void theme_builtin_mono(struct theme *t)
 	t->styles[UI_HEADER].reverse = true;
 	t->styles[UI_SELECTION].reverse = true;
 	t->styles[UI_KEYBAR].reverse = true;
+	t->styles[UI_BANNER].reverse = true;
+	t->styles[UI_BANNER].bold = true;
 }
 
 /* Parses the right-hand side of one line into a style. */

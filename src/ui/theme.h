@@ -35,7 +35,8 @@
 	X(UI_SELECTION, "selection")                                                               \
 	X(UI_KEYBAR, "keybar")                                                                     \
 	X(UI_DIM, "dim")                                                                           \
-	X(UI_DIALOG, "dialog")
+	X(UI_DIALOG, "dialog")                                                                     \
+	X(UI_BANNER, "banner")
 
 enum ui_element {
 #define UI_ELEMENT_ENUM(id, name) id,
@@ -71,6 +72,11 @@ void theme_builtin_mono(struct theme *t);
  * with "FILE:LINE: what is wrong" in err (the theme is then the default). */
 int theme_parse(struct theme *t, const char *name, const char *text, const char *file, char *err,
                 size_t errlen);
+
+/* Gives the banner (UI_BANNER) the background colour named (a theme
+ * colour name, e.g. "red") with a text colour readable on it; NULL or ""
+ * keeps the theme's style, as does a theme without colour. */
+void theme_set_banner_color(struct theme *t, const char *name);
 
 /* Parses one colour ("red", "bright-blue", "208", "#ff8800", "default").
  * Returns 0 and the colour (0-255 or THEME_COLOR_DEFAULT), or -1. */

@@ -32,6 +32,13 @@ has() { # WORDS CANDIDATE...
 has "$(complete_words opsdeck "")" status check diagnose backup restore recover audit version-file
 has "$(complete_words opsdeck --)" --config --read-only --help --version
 has "$(complete_words opsdeck st)" status
+has "$(complete_words opsdeck en)" envs
+has "$(complete_words opsdeck envs --)" --json
+mkdir -p "$XDG_CONFIG_HOME/opsdeck/envs"
+: >"$XDG_CONFIG_HOME/opsdeck/envs/production.conf"
+: >"$XDG_CONFIG_HOME/opsdeck/envs/staging.conf"
+has "$(complete_words opsdeck -e "")" production staging
+has "$(complete_words opsdeck status --env p)" production
 has "$(complete_words opsdeck backup "")" db files list verify drill
 has "$(complete_words opsdeck restore "")" files
 has "$(complete_words opsdeck restore files KEY --)" --into --overwrite --dry-run --yes

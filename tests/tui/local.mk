@@ -1,6 +1,7 @@
 # The dashboard driven in tmux: panels, keys, resize, dialogs (tests/tui/lib.sh).
 TUI_TESTS = \
 	tests/tui/panels.sh \
+	tests/tui/envs_banner.sh \
 	tests/tui/keys.sh \
 	tests/tui/resize.sh \
 	tests/tui/redis_down.sh \

@@ -288,6 +288,30 @@ static void test_small_terminal_header(void **state)
 	assert_drawn(&v, 70, 20, true, "+ OK no issues", NULL);
 }
 
+/* [ui] banner leads the header in its own colour at every size, the
+ * too-small screen included, before the state. */
+static void test_banner_always_visible(void **state)
+{
+	(void)state;
+	struct ui_view v;
+	make_incident_view(&v, false);
+	v.banner = "PRODUCTION";
+	assert_drawn(&v, 80, 24, true, " PRODUCTION  x CRITICAL The app's health check failed",
+	             NULL);
+	assert_drawn(&v, 70, 20, true, " PRODUCTION  x CRITICAL", NULL);
+	assert_drawn(&v, 40, 10, true, " PRODUCTION  x CRITICAL", NULL);
+	struct grid g;
+	assert_int_equal(grid_init(&g, 80, 24), 0);
+	panels_draw(&g, &v);
+	for (int x = 1; x <= 12; x++)
+		assert_int_equal(g.cells[x].element, UI_BANNER);
+	assert_int_not_equal(g.cells[13].element, UI_BANNER);
+	grid_free(&g);
+	/* no banner: the header starts with the state, as before */
+	v.banner = "";
+	assert_drawn(&v, 80, 24, true, " x CRITICAL", NULL);
+}
+
 /* Figures are whole or absent at every size: the disk, Redis' memory and
  * the idle-in-transaction count; recommendations are whole at 200. */
 static void test_figures_never_cut(void **state)
@@ -549,6 +573,7 @@ int main(void)
 	    cmocka_unit_test(test_golden_dialogs),
 	    cmocka_unit_test(test_dialog_scroll_hint),
 	    cmocka_unit_test(test_golden_small_sizes),
+	    cmocka_unit_test(test_banner_always_visible),
 	    cmocka_unit_test(test_small_terminal_header),
 	    cmocka_unit_test(test_figures_never_cut),
 	    cmocka_unit_test(test_details_of_every_panel),

@@ -37,6 +37,28 @@ static void test_colors(void **state)
 	assert_int_equal(theme_parse_color("", &c), -1);
 }
 
+/* [ui] banner_color: the banner's background, a readable text on it; a
+ * theme without colour keeps its reverse video. */
+static void test_banner_color(void **state)
+{
+	(void)state;
+	struct theme t;
+	theme_builtin_default(&t);
+	assert_int_equal(t.styles[UI_BANNER].bg, 1); /* red unless told */
+	theme_set_banner_color(&t, "yellow");
+	assert_int_equal(t.styles[UI_BANNER].bg, 3);
+	assert_int_equal(t.styles[UI_BANNER].fg, 0);
+	theme_set_banner_color(&t, "blue");
+	assert_int_equal(t.styles[UI_BANNER].bg, 4);
+	assert_int_equal(t.styles[UI_BANNER].fg, 15);
+	theme_set_banner_color(&t, "");
+	assert_int_equal(t.styles[UI_BANNER].bg, 4);
+	theme_builtin_mono(&t);
+	theme_set_banner_color(&t, "red");
+	assert_true(t.styles[UI_BANNER].reverse);
+	assert_int_equal(t.styles[UI_BANNER].bg, THEME_COLOR_DEFAULT);
+}
+
 static void test_approximation(void **state)
 {
 	(void)state;
@@ -233,6 +255,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_colors),
+	    cmocka_unit_test(test_banner_color),
 	    cmocka_unit_test(test_approximation),
 	    cmocka_unit_test(test_parse_good_and_partial),
 	    cmocka_unit_test(test_parse_errors_name_file_and_line),
