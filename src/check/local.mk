@@ -3,6 +3,7 @@
 libopsdeck_a_SOURCES += \
 	src/check/check.h src/check/registry.c src/check/runner.c \
 	src/check/overall.c src/check/overall.h \
+	src/check/fleet.c src/check/fleet.h \
 	src/check/render.c src/check/render.h \
 	src/check/database.c src/check/redis.c src/check/health.c src/check/requests.c \
 	src/check/requests_endpoints.c src/check/requests_endpoints.h \

@@ -28,6 +28,7 @@ int cmd_dashboard(struct cli_options *opts)
 		return EXIT_USAGE;
 	}
 	struct dashboard_options dashboard = {.no_color = opts->no_color,
-	                                      .environment = opts->env_name};
+	                                      .environment = opts->env_name,
+	                                      .read_only = opts->read_only};
 	return dashboard_run(cfg, &dashboard);
 }

@@ -2,8 +2,7 @@
  * probed at once, one line each: name, overall state, deployed version and
  * the most severe issue.
  *
- * Each environment is loaded and probed on its own thread, and its probes
- * run on threads of their own, so the whole takes about as long as the
+ * All at once (check/fleet.h): the whole takes about as long as the
  * slowest environment's slowest probe (its [app] timeout), however many
  * there are. A broken environment (a configuration error) is listed as
  * unknown with the error, never hiding the others.
@@ -15,30 +14,16 @@
 #include "cmd/cmd.h"
 
 #include <json-c/json.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/check.h"
-#include "check/overall.h"
-#include "config/envs.h"
-#include "diag/diagnose.h"
+#include "check/fleet.h"
 #include "probe/probe.h"
 #include "util/sanitize.h"
-#include "util/text.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 enum { OPT_JSON = 2000 };
-
-/* One environment's row, filled on its thread. */
-struct envs_row {
-	char name[ENVS_NAME_MAX];
-	enum overall_state state;
-	char version[64];     /* "" when not read */
-	char top_issue[1100]; /* the worst issue's message, or the configuration error; "" */
-	pthread_t thread;
-	bool started;
-};
 
 static void envs_usage(FILE *f)
 {
@@ -58,52 +43,7 @@ static int envs_option(int opt, const char *arg, void *ctx)
 	return 0;
 }
 
-static void *envs_probe(void *arg)
-{
-	struct envs_row *row = arg;
-	char err[1024];
-	char *path = envs_path(row->name, err, sizeof(err));
-	struct config cfg;
-	if (path == NULL || config_load_file(&cfg, path, err, sizeof(err)) < 0) {
-		row->state = OVERALL_UNKNOWN;
-		text_printf(row->top_issue, sizeof(row->top_issue), "configuration: %s", err);
-		free(path);
-		return NULL;
-	}
-	free(path);
-	struct snapshot *snap = xmalloc(sizeof(*snap));
-	struct diagnosis *d = xmalloc(sizeof(*d));
-	check_probe_all(&cfg, snap);
-	diagnose(snap, NULL, &cfg, d);
-	row->state = overall_state(snap, d);
-	if (snap->version.check.state == CHECK_OK)
-		snprintf(row->version, sizeof(row->version), "%s", snap->version.version);
-	const struct issue *worst = overall_worst_issue(d);
-	if (worst)
-		snprintf(row->top_issue, sizeof(row->top_issue), "%s", worst->message);
-	free(d);
-	free(snap);
-	config_free(&cfg);
-	return NULL;
-}
-
-/* ok < warning < unknown < critical */
-static int envs_rank(enum overall_state s)
-{
-	switch (s) {
-	case OVERALL_OK:
-		return 0;
-	case OVERALL_WARNING:
-		return 1;
-	case OVERALL_UNKNOWN:
-		return 2;
-	case OVERALL_CRITICAL:
-		return 3;
-	}
-	return 2;
-}
-
-static void envs_text(const struct envs_row *rows, size_t n, struct strbuf *out)
+static void envs_text(const struct fleet_row *rows, size_t n, struct strbuf *out)
 {
 	int width = (int)strlen("ENVIRONMENT");
 	for (size_t i = 0; i < n; i++)
@@ -120,7 +60,7 @@ static void envs_text(const struct envs_row *rows, size_t n, struct strbuf *out)
 	}
 }
 
-static void envs_json(const struct envs_row *rows, size_t n, struct strbuf *out)
+static void envs_json(const struct fleet_row *rows, size_t n, struct strbuf *out)
 {
 	json_object *doc = json_object_new_object();
 	json_object *list = json_object_new_array();
@@ -169,20 +109,14 @@ int cmd_envs(int argc, char **argv, struct cli_options *opts)
 		free(names);
 		return (int)OVERALL_UNKNOWN;
 	}
-	struct envs_row *rows = xcalloc(n, sizeof(*rows));
-	for (size_t i = 0; i < n; i++) {
+	struct fleet_row *rows = xcalloc(n, sizeof(*rows));
+	for (size_t i = 0; i < n; i++)
 		memcpy(rows[i].name, names[i], sizeof(rows[i].name));
-		rows[i].started = pthread_create(&rows[i].thread, NULL, envs_probe, &rows[i]) == 0;
-		if (!rows[i].started) /* no thread to spare: probe it here */
-			envs_probe(&rows[i]);
-	}
+	fleet_probe(rows, n);
 	enum overall_state worst = OVERALL_OK;
-	for (size_t i = 0; i < n; i++) {
-		if (rows[i].started)
-			pthread_join(rows[i].thread, NULL);
-		if (envs_rank(rows[i].state) > envs_rank(worst))
+	for (size_t i = 0; i < n; i++)
+		if (fleet_state_rank(rows[i].state) > fleet_state_rank(worst))
 			worst = rows[i].state;
-	}
 	probe_global_cleanup();
 
 	struct strbuf out;

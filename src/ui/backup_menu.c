@@ -311,6 +311,11 @@ bool backup_menu_active(const struct backup_menu *m)
 	return m->dialog.shown;
 }
 
+bool backup_menu_running(const struct backup_menu *m)
+{
+	return m->task != NULL || restore_menu_running(m->restore);
+}
+
 static void start(struct backup_menu *m, struct ui_state *st, struct activity_log *log)
 {
 	struct backup_dialog *d = &m->dialog;

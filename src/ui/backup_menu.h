@@ -43,6 +43,8 @@ void backup_menu_stop(struct backup_menu *m, char *result, size_t size);
 void backup_menu_open(struct backup_menu *m, struct ui_state *st);
 /* Whether the menu owns the dialog and the keys. */
 bool backup_menu_active(const struct backup_menu *m);
+/* Whether a backup, listing, verify or restore job is running. */
+bool backup_menu_running(const struct backup_menu *m);
 /* A key while active; always consumed. */
 void backup_menu_key(struct backup_menu *m, const struct ui_key_event *ev, struct ui_state *st,
                      struct activity_log *log);

@@ -21,6 +21,7 @@
 #include "util/message.h"
 #include "util/sanitize.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 bool dashboard_terminal_usable(void)
 {
@@ -259,6 +260,7 @@ static int dashboard_loop(struct dashboard *d, int wake_fd)
 			if (recovery_poll(d->recovery, &d->state, &d->activity))
 				workers_refresh(d->workers);
 			backup_menu_poll(d->backups, &d->state, &d->activity);
+			env_picker_poll(d->envs, &d->state);
 			dirty = true;
 		}
 		if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)) && !(fds[0].revents & POLLIN))
@@ -292,6 +294,100 @@ static struct {
 	struct dashboard *d;
 } dashboard_left_running;
 
+/* Configurations of environments switched away from whose probe threads
+ * were still in a probe: kept, reachable, to the exit. */
+static struct config *dashboard_left_configs[8];
+
+static void dashboard_park_config(struct config *cfg)
+{
+	for (size_t i = 0; i < sizeof(dashboard_left_configs) / sizeof(dashboard_left_configs[0]);
+	     i++)
+		if (dashboard_left_configs[i] == NULL) {
+			dashboard_left_configs[i] = cfg;
+			return;
+		}
+	/* more than that: leaked, which the exit ends */
+}
+
+/* The environment's configuration on the heap, or NULL with why in err. */
+static struct config *dashboard_load_env(const char *name, bool read_only, char *err, size_t errlen)
+{
+	char *path = envs_path(name, err, errlen);
+	if (path == NULL)
+		return NULL;
+	struct config *cfg = xcalloc(1, sizeof(*cfg));
+	int rc = config_load_file(cfg, path, err, errlen);
+	free(path);
+	if (rc < 0) {
+		free(cfg);
+		return NULL;
+	}
+	if (read_only)
+		cfg->recovery.read_only = true;
+	return cfg;
+}
+
+void dashboard_switch_env(struct dashboard *d, const char *name)
+{
+	char err[1024];
+	if (backup_menu_running(d->backups) || recovery_running(d->recovery)) {
+		dashboard_message(d,
+		                  "a backup or recovery action is running on %s: let it end "
+		                  "(b shows it) before switching",
+		                  d->env_name[0] ? d->env_name : "this environment");
+		return;
+	}
+	struct config *cfg = dashboard_load_env(name, d->force_read_only, err, sizeof(err));
+	struct workers *workers = NULL;
+	if (cfg != NULL && workers_start(&workers, cfg, d->state.interval_ms, 0, d->wake_fd, err,
+	                                 sizeof(err)) < 0) {
+		config_free(cfg);
+		free(cfg);
+		cfg = NULL;
+	}
+	if (cfg == NULL) {
+		char clean[sizeof(err)];
+		sanitize_text(clean, sizeof(clean), err);
+		activity_add(&d->activity, clock_wall_ms(), UI_WARNING,
+		             "environment %s not loaded: %s", name, clean);
+		dashboard_message(d, "environment %s not loaded: %s", name, clean);
+		return;
+	}
+	/* everything that reads the old configuration ends before it goes */
+	recovery_free(d->recovery);
+	backup_menu_free(d->backups);
+	struct config *old = d->cfg_owned;
+	if (workers_stop(d->workers, 300) == 0) {
+		config_free(old);
+		free(old);
+	} else {
+		dashboard_park_config(old);
+	}
+	d->cfg = d->cfg_owned = cfg;
+	d->workers = workers;
+	d->recovery = recovery_new(cfg, d->wake_fd);
+	d->backups = backup_menu_new(cfg, d->wake_fd);
+	backup_menu_set_abandon(d->backups, &signal_abandon);
+	d->state.read_only = cfg->recovery.read_only;
+	/* what was seen of the old environment is not this one's */
+	memset(&d->view, 0, sizeof(d->view));
+	snapshot_init(&d->view.snap);
+	snapshot_init(&d->previous);
+	d->have_previous = false;
+	memset(d->seen_generation, 0, sizeof(d->seen_generation));
+	memset(d->seen_state, 0, sizeof(d->seen_state));
+	memset(&d->diag, 0, sizeof(d->diag));
+	history_init(&d->history);
+	text_copy(d->env_name, name, sizeof(d->env_name));
+	d->environment = d->env_name;
+	dashboard_apply_theme(d, d->no_color != NULL ? "mono" : d->state.theme_name);
+	config_watch_free(&d->watch);
+	config_watch_init(&d->watch, cfg);
+	activity_add(&d->activity, clock_wall_ms(), UI_NORMAL, "environment %s (%s)", name,
+	             cfg->path);
+	dashboard_message(d, "environment %s", name);
+}
+
 int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 {
 	int status = 1;
@@ -307,7 +403,12 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	}
 	d->cfg = cfg;
 	d->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	d->environment = opts->environment;
+	d->cfg_owned = cfg;
+	d->force_read_only = opts->read_only;
+	if (opts->environment != NULL) {
+		text_copy(d->env_name, opts->environment, sizeof(d->env_name));
+		d->environment = d->env_name;
+	}
 	if (d->environment == NULL)
 		d->environment = config_lookup(cfg, "NODE_ENV");
 	if (d->environment == NULL)
@@ -336,8 +437,10 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 	handlers = true;
+	d->wake_fd = wake[1];
 	d->recovery = recovery_new(cfg, wake[1]);
 	d->backups = backup_menu_new(cfg, wake[1]);
+	d->envs = env_picker_new(wake[1]);
 	backup_menu_set_abandon(d->backups, &signal_abandon);
 	d->state.read_only = cfg->recovery.read_only;
 
@@ -363,6 +466,7 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	cfg_in_use = true;
 	config_watch_init(&d->watch, cfg);
 	status = dashboard_loop(d, wake[0]);
+	cfg = d->cfg_owned; /* the environment in use now */
 	/* the terminal first, so the operator has the prompt back at once */
 	term_close(d->term);
 	d->term = NULL;
@@ -379,6 +483,8 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	}
 	backup_menu_free(d->backups);
 	d->backups = NULL;
+	env_picker_free(d->envs);
+	d->envs = NULL;
 	if (workers_stop(d->workers, 300) == 0)
 		cfg_in_use = false;
 	d->workers = NULL;
@@ -398,6 +504,8 @@ done:
 		d->recovery = NULL;
 		backup_menu_free(d->backups);
 		d->backups = NULL;
+		env_picker_free(d->envs);
+		d->envs = NULL;
 	}
 	if (cfg_in_use) {
 		/* Threads still inside a probe read cfg, wake[1] and d: those are

@@ -22,6 +22,7 @@
 struct dashboard_options {
 	bool no_color;           /* --no-color: the mono theme, whatever the configuration says */
 	const char *environment; /* -e NAME, shown in the header; NULL: $NODE_ENV */
+	bool read_only;          /* --read-only: also for an environment switched to */
 };
 
 /* True when stdin and stdout are terminals and TERM is set and not "dumb". */

@@ -14,6 +14,7 @@
 #include "model/history.h"
 #include "ui/activity.h"
 #include "ui/backup_menu.h"
+#include "ui/env_picker.h"
 #include "ui/notice.h"
 #include "ui/panels.h"
 #include "ui/recovery.h"
@@ -24,6 +25,8 @@
 /* Everything the loop keeps; large, so it lives on the heap. */
 struct dashboard {
 	const struct config *cfg;
+	struct config *cfg_owned; /* the same, freed at the exit (or left to it) */
+	int wake_fd;              /* the workers' and jobs' wake-ups */
 	struct term *term;
 	struct workers *workers;
 	struct workers_view view; /* the latest copy */
@@ -36,6 +39,7 @@ struct dashboard {
 	struct activity_log activity;
 	struct recovery *recovery;   /* the guided recovery flow (recovery.h) */
 	struct backup_menu *backups; /* the b menu (backup_menu.h) */
+	struct env_picker *envs;     /* the e picker (env_picker.h) */
 	struct ui_state state;
 	struct ui_notice_clock notice; /* when state.message goes (notice.h) */
 	struct theme theme;
@@ -46,6 +50,8 @@ struct dashboard {
 	bool quit;
 	int exit_status;
 	const char *environment;
+	char env_name[ENVS_NAME_MAX]; /* -e NAME or the one switched to; "" */
+	bool force_read_only;         /* --read-only: every environment is */
 };
 
 /* The one-line notice of the key bar. */
@@ -57,6 +63,13 @@ void dashboard_apply_theme(struct dashboard *d, const char *name);
 
 /* The view of the current state, for panels.h. */
 void dashboard_fill_view(struct dashboard *d, struct ui_view *v);
+
+/* Switches the dashboard to environment name: its configuration loaded,
+ * new probe threads, recovery and backup menus on it, the history and
+ * issues of the old one dropped. Refused (with a notice) while a backup or
+ * recovery action runs, or when the file does not load: the environment in
+ * use stays. */
+void dashboard_switch_env(struct dashboard *d, const char *name);
 
 /* Handles one key (dashboard_keys.c): an open recovery flow or backup
  * menu first, then the row of UI_KEYS that the key runs. */

@@ -241,6 +241,15 @@ static void dashboard_key_interval(struct dashboard *d, const struct ui_key_even
 	dashboard_message(d, "refresh every %s", text);
 }
 
+/* e: the environment picker. */
+static void dashboard_key_envs(struct dashboard *d, const struct ui_key_event *ev)
+{
+	(void)ev;
+	if (dashboard_in_dialog(d))
+		return;
+	env_picker_open(d->envs, &d->state, d->env_name);
+}
+
 /* t: the next theme found, except under NO_COLOR or --no-color, where
  * mono stays and the key bar says why. */
 static void dashboard_key_theme(struct dashboard *d, const struct ui_key_event *ev)
@@ -388,6 +397,10 @@ const struct ui_key_binding UI_KEYS[] = {
      .bar_key = "t",
      .bar_label_of = dashboard_label_theme,
      .run = dashboard_key_theme},
+    {.codes = {CH('e')},
+     .help_key = "e",
+     .description = "environments and their states; Enter switches",
+     .run = dashboard_key_envs},
     {.codes = {KEY(UI_KEY_ESCAPE)},
      .help_key = "Esc",
      .description = "close a dialog",
@@ -411,6 +424,12 @@ void dashboard_key(struct dashboard *d, const struct ui_key_event *ev)
 	}
 	if (backup_menu_active(d->backups)) {
 		backup_menu_key(d->backups, ev, st, &d->activity);
+		return;
+	}
+	if (env_picker_active(d->envs)) {
+		char chosen[ENVS_NAME_MAX];
+		if (env_picker_key(d->envs, ev, st, chosen))
+			dashboard_switch_env(d, chosen);
 		return;
 	}
 	if (st->locks.open && !dashboard_in_dialog(d) && dashboard_locks_key(d, ev))

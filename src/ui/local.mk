@@ -18,6 +18,7 @@ libopsdeck_a_SOURCES += \
 	src/ui/recovery.c src/ui/recovery.h \
 	src/ui/backup_dialog.c src/ui/backup_dialog.h \
 	src/ui/backup_menu.c src/ui/backup_menu.h \
+	src/ui/env_picker.c src/ui/env_picker.h \
 	src/ui/restore_dialog.c src/ui/restore_dialog.h \
 	src/ui/restore_menu.c src/ui/restore_menu.h \
 	src/ui/keys.c src/ui/keys.h \

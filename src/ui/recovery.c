@@ -209,6 +209,11 @@ bool recovery_active(const struct recovery *r)
 	return r->dialog.step != RECOVERY_STEP_NONE;
 }
 
+bool recovery_running(const struct recovery *r)
+{
+	return r->job != NULL || r->abandoned_count > 0;
+}
+
 static void recovery_close(struct recovery *r, struct ui_state *st)
 {
 	recovery_end_job(r);

@@ -48,6 +48,8 @@ int recovery_open_pid(struct recovery *r, const char *action, int pid, const str
 
 /* Whether the flow owns the dialog and the keys. */
 bool recovery_active(const struct recovery *r);
+/* Whether an action (or a dry run walked away from) is still running. */
+bool recovery_running(const struct recovery *r);
 
 /* A key while active; always consumed. */
 void recovery_key(struct recovery *r, const struct ui_key_event *ev, struct ui_state *st,

@@ -21,6 +21,7 @@
 #   tui_show_screen           the last capture (SCREEN), indented, on stderr,
 #                             for a failure message
 #   assert_screen TEXT [SECONDS] / assert_screen_gone TEXT [SECONDS]
+#   assert_screen_match REGEX [SECONDS]   the same for an extended regex
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 require_cmd tmux
 TEST_NAME=$(basename "$0" .sh)
@@ -92,6 +93,27 @@ assert_screen() {
 		fail "screen does not show '$1' within ${2:-5} s; it is:"
 		tui_show_screen
 	fi
+}
+
+# assert_screen_match REGEX [SECONDS]: as assert_screen, for a bash
+# extended regular expression.
+assert_screen_match() {
+	local t0 deadline seconds=${2:-5}
+	t0=$(_tui_now_ms)
+	deadline=$((t0 + seconds * 1000))
+	while :; do
+		SCREEN=$(tui_screen)
+		if [[ $SCREEN =~ $1 ]]; then
+			pass "screen matches /$1/ ($(($(_tui_now_ms) - t0)) ms)"
+			return 0
+		fi
+		if [ "$(_tui_now_ms)" -ge "$deadline" ]; then
+			fail "screen does not match /$1/ within $seconds s; it is:"
+			tui_show_screen
+			return 1
+		fi
+		sleep 0.05
+	done
 }
 
 assert_screen_gone() {
