@@ -250,10 +250,14 @@ for url in "postgresql://app:$(enc "$P_BROKEN")@127.0.0.1:54x32/shop" \
 	leak_check 3 "invalid database URL: check" "$OPSDECK" -c bad-url.conf check
 done
 for url in "redis://app:$(enc "$P_BROKEN")@127.0.0.1:99999/0" \
-	"rediss://app:$(enc "$P_BROKEN")@127.0.0.1:6379/0" "redis://app:$(enc "$P_BROKEN")@127.0.0.1/x"; do
+	"rediss://app:$(enc "$P_BROKEN")@127.0.0.1:0/0" "redis://app:$(enc "$P_BROKEN")@127.0.0.1/x"; do
 	conf bad-url.conf "redis url=$url"
 	leak_check 2 "invalid redis URL" "$OPSDECK" -c bad-url.conf status
 done
+# TLS to a server that speaks none: the failure holds no password
+conf tls-plain.conf "redis url=rediss://app:$(enc "$P_REDIS")@127.0.0.1:$REDIS_PORT/0"
+leak_check 0 "rediss:// to a plain Redis" "$OPSDECK" -c tls-plain.conf status --json
+assert_eq "$(json_get "$OUT" checks.redis.state)" unhealthy "rediss:// to a plain Redis: unhealthy"
 conf bad-url.conf "app health_url=htp://127.0.0.1:1/api/health?token=$P_BROKEN"
 leak_check 2 "invalid health URL" "$OPSDECK" -c bad-url.conf status
 
