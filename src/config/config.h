@@ -89,6 +89,7 @@ struct config_backup {
 	int64_t timeout_ms;       /* a backup that runs longer is aborted; 0 (default): none */
 	int64_t drill_max_age_ms; /* default 7d: older than that, no drill counts */
 	char *drill_sql;          /* "" or SQL checks run in a drill's scratch database */
+	char *heartbeat_url;      /* "" or pinged after each backup (/fail appended on failure) */
 };
 
 struct config_thresholds {

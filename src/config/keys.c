@@ -79,6 +79,8 @@ const struct config_key config_keys[] = {
     {KEY("backup", "keep_monthly", TYPE_INT, backup.keep_monthly, "0"), .min = 0, .max = 100000},
     {KEY("backup", "timeout", TYPE_DURATION, backup.timeout_ms, "0"), .min = 0,
      .max = 30 * 86400e3},
+    {KEY("backup", "heartbeat_url", TYPE_STRING, backup.heartbeat_url, ""),
+     .check = CHECK_HTTP_URL},
 
     {KEY("thresholds", "error_rate", TYPE_RATIO, thresholds.error_rate, "0.05"), .min = 0,
      .max = 1},

@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/http_client.h"
 #include "model/redact.h"
 #include "job/audit.h"
 #include "repo/sink.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 void backup_note_leftover(struct sink *sink, struct backup_result *r, char *err, size_t errlen)
 {
@@ -111,6 +113,32 @@ int backup_begin(const struct config *cfg, const char *id, const char *action, c
 	return target_prepare(sink, hooks, note, notelen, err, errlen);
 }
 
+/* [backup] heartbeat_url: a dead-man's switch in the style of
+ * healthchecks.io, pinged with GET after a backup that stored its object,
+ * and at URL/fail after one that did not. A ping that does not get through
+ * is said in the result and changes nothing else; its URL (which holds the
+ * check's token) is never shown. */
+static void backup_heartbeat(const struct config *cfg, bool ok, struct backup_result *r)
+{
+	const char *base = cfg->backup.heartbeat_url;
+	if (base == NULL || base[0] == '\0')
+		return;
+	size_t len = strlen(base);
+	char *url = xasprintf("%s%s", base, ok ? "" : (base[len - 1] == '/' ? "fail" : "/fail"));
+	struct http_response resp;
+	char err[256];
+	int rc = http_get(url, cfg->app.timeout_ms, 256, &resp, err, sizeof(err));
+	free(url);
+	strbuf_free(&resp.body);
+	size_t used = strlen(r->message);
+	if (rc < 0)
+		snprintf(r->message + used, sizeof(r->message) - used, "; heartbeat not sent: %s",
+		         err);
+	else if (resp.status_code < 200 || resp.status_code > 299)
+		snprintf(r->message + used, sizeof(r->message) - used,
+		         "; heartbeat answered HTTP %ld", resp.status_code);
+}
+
 int backup_end(const struct config *cfg, const char *id, const char *action, const char *target,
                bool audited, const char *note, int rc, struct backup_result *r)
 {
@@ -123,5 +151,6 @@ int backup_end(const struct config *cfg, const char *id, const char *action, con
 	                                   rc == 0 ? "ok" : (r->cancelled ? "cancelled" : "failed"),
 	                                   r->duration_ms, r->message, sizeof(r->message)) != 0)
 		rc = -1;
+	backup_heartbeat(cfg, rc == 0, r);
 	return rc;
 }

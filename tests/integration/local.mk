@@ -9,6 +9,7 @@ INTEGRATION_TESTS = \
 	tests/integration/redis_stopped.sh \
 	tests/integration/redis_tls.sh \
 	tests/integration/envs.sh \
+	tests/integration/backup_heartbeat.sh \
 	tests/integration/redis_load.sh \
 	tests/integration/health_hung.sh \
 	tests/integration/json_output.sh \
