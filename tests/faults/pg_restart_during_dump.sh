@@ -58,19 +58,25 @@ dump_running() {
 	[ "$(bk_proxy_ops UploadPart | wc -l)" -gt "$PARTS_BEFORE" ]
 }
 # restart_mid_dump file|s3: wait for the dump to be under way, restart
-# PostgreSQL
+# PostgreSQL. pg_dump is held (SIGSTOP) across the restart, so a busy
+# machine cannot let it finish first; once let go it finds its server gone.
 restart_mid_dump() {
-	local i
+	local i pids
 	for i in $(seq 1 300); do
 		dump_running "$1" && break
 		sleep 0.05
 	done
-	if dump_running "$1"; then
+	pids=$(pgrep -f "pg_dump.*dbname=.?$DB" || true)
+	if [ -n "$pids" ] && dump_running "$1"; then
+		# shellcheck disable=SC2086
+		kill -STOP $pids
 		pass "the dump is under way: restarting PostgreSQL"
 	else
 		fail "the dump never got under way (or ended before the restart)"
 	fi
 	stack_restart pg
+	# shellcheck disable=SC2086
+	[ -z "$pids" ] || kill -CONT $pids 2>/dev/null || true
 }
 # audit_last: the last line of the audit log for backup-db
 audit_last() { grep '"action":"backup-db"' audit.jsonl | tail -n 1; }
