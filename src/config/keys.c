@@ -24,7 +24,7 @@ const struct config_key config_keys[] = {
     {KEY("app", "name", TYPE_STRING, app.name, "app")},
     {KEY("app", "env_file", TYPE_STRING, app.env_file, "")},
     {KEY("app", "health_url", TYPE_STRING, app.health_url, "http://127.0.0.1:3000/api/health"),
-     .check = CHECK_HTTP_URL},
+     .check = CHECK_HTTP_URLS},
     {KEY("app", "version_url", TYPE_STRING, app.version_url, "http://127.0.0.1:3000/api/version"),
      .check = CHECK_HTTP_URL},
     {KEY("app", "version_file", TYPE_STRING, app.version_file, "./public/version.json")},

@@ -35,6 +35,7 @@ enum config_check {
 	CHECK_PG_URL,
 	CHECK_REDIS_URL,
 	CHECK_HTTP_URL,
+	CHECK_HTTP_URLS, /* one or more, separated by spaces or commas (app instances) */
 	CHECK_BACKUP_TARGET,
 	CHECK_BACKUP_FORMAT,
 	CHECK_BACKUP_COMPRESSION, /* gzip or zstd */

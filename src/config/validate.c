@@ -19,6 +19,7 @@
 
 #include "config/pgurl.h"
 #include "model/redact.h"
+#include "model/snapshot.h"
 #include "config/redisurl.h"
 #include "model/action.h"
 #include "model/issue.h"
@@ -339,6 +340,30 @@ static int tls_value_check(const struct config *cfg, const struct config_key *k,
 	return 0;
 }
 
+/* health_url: each of the instances' URLs valid, at most APP_INSTANCES_MAX. */
+static int http_urls_check(const char *value, const char *origin, char *err, size_t errlen)
+{
+	char *urls[APP_INSTANCES_MAX];
+	int n = text_split_words(value, ", ", urls, APP_INSTANCES_MAX);
+	int rc = 0;
+	if (n > APP_INSTANCES_MAX) {
+		snprintf(err, errlen, "%s: %d URLs, at most %d instances", origin, n,
+		         APP_INSTANCES_MAX);
+		rc = -1;
+	}
+	for (int i = 0; i < n && i < APP_INSTANCES_MAX; i++) {
+		if (rc == 0 && !valid_http_url(urls[i])) {
+			char shown[CONFIG_SHOWN_VALUE + 8];
+			shown_value(shown, sizeof(shown), urls[i]);
+			snprintf(err, errlen, "%s: '%s' is not an http:// or https:// URL", origin,
+			         shown);
+			rc = -1;
+		}
+		free(urls[i]);
+	}
+	return rc;
+}
+
 int config_value_check(struct config *cfg, const struct config_key *k, const char *origin,
                        char *err, size_t errlen)
 {
@@ -394,6 +419,8 @@ int config_value_check(struct config *cfg, const struct config_key *k, const cha
 		redisurl_free(&u);
 		return 0;
 	}
+	case CHECK_HTTP_URLS:
+		return http_urls_check(value, origin, err, errlen);
 	case CHECK_HTTP_URL:
 		if (*value && !valid_http_url(value)) {
 			snprintf(err, errlen, "%s: '%s' is not an http:// or https:// URL", origin,

@@ -28,6 +28,7 @@ struct rule_context {
 	X(database_down)                                                                           \
 	X(redis_down)                                                                              \
 	X(app_down)                                                                                \
+	X(app_instance_down)                                                                       \
 	X(storage_full)                                                                            \
 	X(error_rate)                                                                              \
 	X(slow_response)                                                                           \

@@ -45,6 +45,30 @@ void rule_app_down(const struct rule_context *ctx)
 	             "check itself reports the database or cache, fix that first.");
 }
 
+/* health_url lists several instances and some, not all, fail: the app
+ * still serves, from fewer machines. One issue per instance down, named;
+ * high when half or more are down. */
+void rule_app_instance_down(const struct rule_context *ctx)
+{
+	const struct http_status *h = &ctx->now->health;
+	if (h->instance_count <= 1 || h->check.state != CHECK_OK)
+		return;
+	enum issue_severity severity =
+	    h->instances_up * 2 <= h->instance_count ? SEVERITY_HIGH : SEVERITY_MEDIUM;
+	for (int k = 0; k < h->instance_count; k++) {
+		const struct app_instance *inst = &h->instances[k];
+		if (inst->state == CHECK_OK)
+			continue;
+		struct issue *i = rule_add_issue(ctx, ISSUE_APP_INSTANCE_DOWN, severity, inst->url);
+		if (!i)
+			return;
+		MESSAGE(i, "App instance %s is down: %s (%d of %d up)", inst->url, inst->error,
+		        h->instances_up, h->instance_count);
+		RECOMMEND(i, "Read that instance's log and restart it there; the load balancer "
+		             "should stop sending it requests meanwhile.");
+	}
+}
+
 void rule_storage_full(const struct rule_context *ctx)
 {
 	const struct storage_status *st = &ctx->now->storage;

@@ -33,6 +33,8 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	X(ISSUE_REDIS_DOWN, "redis_down", "Redis down", "")                                        \
 	X(ISSUE_APP_DOWN, "app_down", "app down",                                                  \
 	  ACTION_NAME_RESTART_APP " " ACTION_NAME_RECONNECT_DB " " ACTION_NAME_CLEAR_CACHE)        \
+	X(ISSUE_APP_INSTANCE_DOWN, "app_instance_down", "app instance down",                       \
+	  ACTION_NAME_RESTART_APP)                                                                 \
 	X(ISSUE_STORAGE_FULL, "storage_full", "storage full", "")                                  \
 	X(ISSUE_ERROR_RATE, "error_rate", "error rate",                                            \
 	  ACTION_NAME_RESTART_APP " " ACTION_NAME_CLEAR_CACHE)                                     \

@@ -57,11 +57,29 @@ struct redis_status {
 	char tls[96];
 };
 
+/* [app] health_url may list several instances (behind a load balancer). */
+#define APP_INSTANCES_MAX 16
+
+/* One instance's answer, when health_url lists more than one. */
+struct app_instance {
+	char url[SNAPSHOT_TEXT]; /* redacted */
+	enum check_state state;  /* OK on 2xx, else UNHEALTHY */
+	long status_code;        /* 0 when no answer */
+	double latency_ms;       /* -1 when no answer */
+	char error[SNAPSHOT_TEXT];
+};
+
 struct http_status {
 	struct check_common check;
 	long status_code;         /* 0 when no answer */
 	char body[SNAPSHOT_TEXT]; /* head of the body, sanitised */
 	bool body_truncated;
+	/* Several instances: the check is OK while one answers (its answer
+	 * fills the fields above), UNHEALTHY when none does; each one's
+	 * answer is here. 0 or 1: the usual single URL, nothing here. */
+	int instance_count;
+	int instances_up;
+	struct app_instance instances[APP_INSTANCES_MAX];
 };
 
 enum version_source {

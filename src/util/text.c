@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/xalloc.h"
+
 size_t text_copy(char *dst, const char *src, size_t size)
 {
 	size_t len = strlen(src);
@@ -207,4 +209,20 @@ void text_format_count(char *dst, size_t size, int64_t n)
 	}
 	out[o] = '\0';
 	snprintf(dst, size, "%s", out);
+}
+
+int text_split_words(const char *s, const char *seps, char **out, int max)
+{
+	int n = 0;
+	while (*s) {
+		s += strspn(s, seps);
+		size_t len = strcspn(s, seps);
+		if (len == 0)
+			break;
+		if (n < max)
+			out[n] = xstrndup(s, len);
+		n++;
+		s += len;
+	}
+	return n;
 }

@@ -53,4 +53,9 @@ void text_format_duration(char *dst, size_t size, int64_t ms);
 /* Formats a count with thousands separators: "3,012", "-1,500". */
 void text_format_count(char *dst, size_t size, int64_t n);
 
+/* Splits s into the words between any of the characters of seps ("a, b c"
+ * with ", " gives a, b, c), each a copy (free them), at most max into out.
+ * Returns how many words s holds, which may be more than max. */
+int text_split_words(const char *s, const char *seps, char **out, int max);
+
 #endif

@@ -8,6 +8,7 @@ INTEGRATION_TESTS = \
 	tests/integration/wrong_password.sh \
 	tests/integration/redis_stopped.sh \
 	tests/integration/redis_tls.sh \
+	tests/integration/app_instances.sh \
 	tests/integration/envs.sh \
 	tests/integration/backup_heartbeat.sh \
 	tests/integration/redis_load.sh \
