@@ -53,6 +53,21 @@ static json_object *version_json(const struct snapshot *s)
 	json_object_object_add(o, "build_date", render_json_string_or_null(v->build_date));
 	json_object_object_add(o, "url_error", render_json_string_or_null(v->url_error));
 	json_object_object_add(o, "file_error", render_json_string_or_null(v->file_error));
+	if (v->instance_count > 1) {
+		json_object *list = json_object_new_array();
+		for (int i = 0; i < v->instance_count; i++) {
+			const struct version_instance *inst = &v->instances[i];
+			json_object *e = json_object_new_object();
+			json_object_object_add(e, "url", json_object_new_string(inst->url));
+			json_object_object_add(e, "version",
+			                       render_json_string_or_null(inst->version));
+			json_object_object_add(e, "commit_hash",
+			                       render_json_string_or_null(inst->commit_hash));
+			json_object_object_add(e, "error", render_json_string_or_null(inst->error));
+			json_object_array_add(list, e);
+		}
+		json_object_object_add(o, "instances", list);
+	}
 	return o;
 }
 

@@ -26,7 +26,7 @@ const struct config_key config_keys[] = {
     {KEY("app", "health_url", TYPE_STRING, app.health_url, "http://127.0.0.1:3000/api/health"),
      .check = CHECK_HTTP_URLS},
     {KEY("app", "version_url", TYPE_STRING, app.version_url, "http://127.0.0.1:3000/api/version"),
-     .check = CHECK_HTTP_URL},
+     .check = CHECK_HTTP_URLS},
     {KEY("app", "version_file", TYPE_STRING, app.version_file, "./public/version.json")},
     {KEY("app", "timeout", TYPE_DURATION, app.timeout_ms, "3s"), .min = 1, .max = 3600e3},
     {KEY("app", "instances", TYPE_INT, app.instances, "1"), .min = 1, .max = 10000},

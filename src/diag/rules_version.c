@@ -6,8 +6,42 @@
 
 #include "util/text.h"
 
+/* version_url lists several instances and they do not all serve the same
+ * build: a deploy that reached some of them. */
+static void rule_version_drift(const struct rule_context *ctx)
+{
+	const struct version_status *v = &ctx->now->version;
+	const struct version_instance *first = NULL;
+	char others[512] = "";
+	size_t used = 0;
+	for (int k = 0; k < v->instance_count; k++) {
+		const struct version_instance *inst = &v->instances[k];
+		if (!inst->version[0])
+			continue;
+		if (first == NULL) {
+			first = inst;
+			continue;
+		}
+		bool same = strcmp(inst->version, first->version) == 0 &&
+		            strcmp(inst->commit_hash, first->commit_hash) == 0;
+		if (!same && used < sizeof(others))
+			used += (size_t)snprintf(others + used, sizeof(others) - used, "%s%s on %s",
+			                         used ? ", " : "", inst->version, inst->url);
+	}
+	if (first == NULL || !others[0])
+		return;
+	struct issue *i = rule_add_issue(ctx, ISSUE_VERSION_DRIFT, SEVERITY_MEDIUM, NULL);
+	if (!i)
+		return;
+	MESSAGE(i, "App instances serve different versions: %s on %s, but %s", first->version,
+	        first->url, others);
+	RECOMMEND(i, "Finish the deploy on every instance (or roll the others back), then check "
+	             "that each serves the same build.");
+}
+
 void rule_version(const struct rule_context *ctx)
 {
+	rule_version_drift(ctx);
 	const struct version_status *v = &ctx->now->version;
 	if (v->check.state == CHECK_UNHEALTHY) {
 		struct issue *i = rule_add_issue(ctx, ISSUE_VERSION_UNKNOWN, SEVERITY_LOW, NULL);

@@ -68,6 +68,7 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 	X(ISSUE_DEADLOCKS, "deadlocks", "deadlocks", "")                                           \
 	X(ISSUE_VERSION_UNKNOWN, "version_unknown", "version unknown", "")                         \
 	X(ISSUE_VERSION_MISMATCH, "version_mismatch", "version mismatch", ACTION_NAME_RESTART_APP) \
+	X(ISSUE_VERSION_DRIFT, "version_drift", "version drift", "")                               \
 	X(ISSUE_BACKUP_STALE, "backup_stale", "backup stale", "")                                  \
 	X(ISSUE_BACKUP_UNFINISHED, "backup_unfinished", "backup unfinished", "")                   \
 	X(ISSUE_BACKUP_DRILL_FAILED, "backup_drill_failed", "backup drill failed", "")             \

@@ -88,6 +88,14 @@ enum version_source {
 	VERSION_SOURCE_FILE,
 };
 
+/* One instance's version, when version_url lists more than one. */
+struct version_instance {
+	char url[SNAPSHOT_TEXT]; /* redacted */
+	char version[64];        /* "" when it did not answer */
+	char commit_hash[64];
+	char error[SNAPSHOT_TEXT]; /* why not, or "" */
+};
+
 struct version_status {
 	struct check_common check; /* OK when a version was read */
 	enum version_source source;
@@ -101,6 +109,10 @@ struct version_status {
 	 * half-done deploy (the two disagree) can be seen; "" when unread. */
 	char file_version[64];
 	char file_commit_hash[64];
+	/* version_url listing several instances: each one's answer (the
+	 * fields above are the first that answered's). 0 or 1: none here. */
+	int instance_count;
+	struct version_instance instances[APP_INSTANCES_MAX];
 };
 
 struct disk_status {

@@ -4,6 +4,7 @@
  * failure, and diagnosis treats it as a warning. */
 #include "probe/probe.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 /* version.json is four short strings; anything near this size is not one. */
 #define VERSION_MAX_KIB   64
@@ -114,6 +116,73 @@ static void set_reason(char *dst, size_t size, const char *reason)
 	redact_text(dst, size);
 }
 
+/* One instance's version_url, on its own thread. */
+struct version_task {
+	const char *url;
+	long timeout_ms;
+	struct version_status result;
+	char why[SNAPSHOT_TEXT];
+	int rc;
+	pthread_t thread;
+	bool started;
+};
+
+static void *version_task_run(void *arg)
+{
+	struct version_task *t = arg;
+	t->rc = version_from_url(t->url, t->timeout_ms, &t->result, t->why, sizeof(t->why));
+	return NULL;
+}
+
+/* Several instances at once: each one's answer into out->instances, the
+ * first that answered into out. Returns 0, or -1 with the first reason in
+ * why when none answered. */
+static int version_from_urls(char **urls, int n, long timeout_ms, struct version_status *out,
+                             char *why, size_t whylen)
+{
+	struct version_task *tasks = xcalloc((size_t)n, sizeof(*tasks));
+	for (int i = 0; i < n; i++) {
+		tasks[i].url = urls[i];
+		tasks[i].timeout_ms = timeout_ms;
+		tasks[i].result = *out;
+		tasks[i].started =
+		    pthread_create(&tasks[i].thread, NULL, version_task_run, &tasks[i]) == 0;
+		if (!tasks[i].started)
+			version_task_run(&tasks[i]);
+	}
+	int chosen = -1;
+	out->instance_count = n;
+	for (int i = 0; i < n; i++) {
+		if (tasks[i].started)
+			pthread_join(tasks[i].thread, NULL);
+		struct version_instance *inst = &out->instances[i];
+		url_redact(inst->url, sizeof(inst->url), urls[i]);
+		inst->version[0] = inst->commit_hash[0] = inst->error[0] = '\0';
+		if (tasks[i].rc == 0) {
+			text_copy(inst->version, tasks[i].result.version, sizeof(inst->version));
+			text_copy(inst->commit_hash, tasks[i].result.commit_hash,
+			          sizeof(inst->commit_hash));
+			if (chosen < 0)
+				chosen = i;
+		} else {
+			set_reason(inst->error, sizeof(inst->error), tasks[i].why);
+		}
+	}
+	int rc = 0;
+	if (chosen >= 0) {
+		struct version_instance saved[APP_INSTANCES_MAX];
+		memcpy(saved, out->instances, sizeof(saved));
+		*out = tasks[chosen].result;
+		out->instance_count = n;
+		memcpy(out->instances, saved, sizeof(saved));
+	} else {
+		text_printf(why, whylen, "no instance answers: %s", tasks[0].why);
+		rc = -1;
+	}
+	free(tasks);
+	return rc;
+}
+
 void probe_version(const struct config *cfg, struct version_status *out)
 {
 	const char *url = cfg->app.version_url ? cfg->app.version_url : "";
@@ -127,6 +196,7 @@ void probe_version(const struct config *cfg, struct version_status *out)
 	out->build_number[0] = out->commit_hash[0] = out->build_date[0] = '\0';
 	out->url_error[0] = out->file_error[0] = '\0';
 	out->file_version[0] = out->file_commit_hash[0] = '\0';
+	out->instance_count = 0;
 
 	if (!url[0] && !path[0]) {
 		check_set_error(&out->check, CHECK_NOT_CONFIGURED,
@@ -135,8 +205,19 @@ void probe_version(const struct config *cfg, struct version_status *out)
 	}
 	url_redact(redacted_url, sizeof(redacted_url), url);
 
+	char *urls[APP_INSTANCES_MAX];
+	int n = url[0] ? text_split_words(url, ", ", urls, APP_INSTANCES_MAX) : 0;
+	if (n > APP_INSTANCES_MAX)
+		n = APP_INSTANCES_MAX; /* the configuration refuses more */
+	int got = -1;
+	if (n > 1)
+		got = version_from_urls(urls, n, (long)cfg->app.timeout_ms, out, why, sizeof(why));
+	else if (url[0])
+		got = version_from_url(url, (long)cfg->app.timeout_ms, out, why, sizeof(why));
+	for (int i = 0; i < n; i++)
+		free(urls[i]);
 	if (url[0]) {
-		if (version_from_url(url, (long)cfg->app.timeout_ms, out, why, sizeof(why)) == 0) {
+		if (got == 0) {
 			out->source = VERSION_SOURCE_URL;
 			out->check.state = CHECK_OK;
 			check_set_target(&out->check, redacted_url);

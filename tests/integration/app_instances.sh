@@ -3,17 +3,21 @@
 # check is OK while one answers and shows "2/3 up"; each instance's answer
 # is in status (text and JSON); diagnose names each instance down
 # (app_instance_down: medium, high when half or more are down); with none
-# up the app is down; a bad URL in the list or more than 16 are
-# configuration errors naming the file and line.
+# up the app is down; version_url listing instances that serve different
+# builds is version_drift, naming them; a bad URL in the list or more than
+# 16 are configuration errors naming the file and line.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
 stack_use app
 
-# a second instance: answers 200 on any path
+# a second instance: answers 200 on any path, with a newer build on
+# /api/version
 "$_LIB_PY" -c '
 import http.server
+VERSION = b"{\"version\":\"1.4.3\",\"buildNumber\":\"88\",\"commitHash\":\"abcdef0\",\"buildDate\":\"2026-12-04T00:00:00.000Z\"}"
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        self.send_response(200); self.end_headers(); self.wfile.write(b"{\"status\":\"ok\"}")
+        self.send_response(200); self.end_headers()
+        self.wfile.write(VERSION if self.path.endswith("/api/version") else b"{\"status\":\"ok\"}")
     def log_message(self, *a):
         pass
 s = http.server.HTTPServer(("127.0.0.1", 0), H)
@@ -43,6 +47,21 @@ assert_eq "$RC" 1 "one instance down of three: a warning"
 assert_match "$OUT" '"type": ?"app_instance_down"' "app_instance_down"
 assert_contains "$OUT" "App instance $closed is down: connection refused (2 of 3 up)"
 assert_not_contains "$OUT" '"app_down"' "the app is not down"
+
+# version_url listing them: the second serves another build
+write_stack_config drift.conf "timeout = 2s" "health_url = $HEALTH_URL" \
+	"version_url = $APP_URL/api/version, ${second%/api/health}/api/version"
+run "$OPSDECK" -c drift.conf status --json
+assert_eq "$(json_get "$OUT" version.version)" 1.4.2 "the first instance's version is shown"
+assert_eq "$(json_get "$OUT" version.instances.1.version)" 1.4.3 "each instance's version"
+assert_eq "$(json_get "$OUT" version.instances.1.commit_hash)" abcdef0
+run "$OPSDECK" -c drift.conf diagnose
+assert_contains "$OUT" "App instances serve different versions: 1.4.2 on $APP_URL/api/version, but 1.4.3 on ${second%/api/health}/api/version" \
+	"version drift names the instances"
+write_stack_config same.conf "timeout = 2s" "health_url = $HEALTH_URL" \
+	"version_url = $APP_URL/api/version $APP_URL/api/version"
+run "$OPSDECK" -c same.conf diagnose
+assert_not_contains "$OUT" "different versions" "the same build everywhere: no drift"
 
 kill "$second_pid"
 wait "$second_pid" 2>/dev/null
