@@ -294,6 +294,20 @@ static struct {
 	struct dashboard *d;
 } dashboard_left_running;
 
+/* Nothing seen yet: no copy of the workers' view, no diagnosis, no
+ * history. At the start and after switching environments. */
+static void dashboard_forget(struct dashboard *d)
+{
+	memset(&d->view, 0, sizeof(d->view));
+	snapshot_init(&d->view.snap);
+	snapshot_init(&d->previous);
+	d->have_previous = false;
+	memset(d->seen_generation, 0, sizeof(d->seen_generation));
+	memset(d->seen_state, 0, sizeof(d->seen_state));
+	memset(&d->diag, 0, sizeof(d->diag));
+	history_init(&d->history);
+}
+
 /* Configurations of environments switched away from whose probe threads
  * were still in a probe: kept, reachable, to the exit. */
 static struct config *dashboard_left_configs[8];
@@ -369,15 +383,7 @@ void dashboard_switch_env(struct dashboard *d, const char *name)
 	d->backups = backup_menu_new(cfg, d->wake_fd);
 	backup_menu_set_abandon(d->backups, &signal_abandon);
 	d->state.read_only = cfg->recovery.read_only;
-	/* what was seen of the old environment is not this one's */
-	memset(&d->view, 0, sizeof(d->view));
-	snapshot_init(&d->view.snap);
-	snapshot_init(&d->previous);
-	d->have_previous = false;
-	memset(d->seen_generation, 0, sizeof(d->seen_generation));
-	memset(d->seen_state, 0, sizeof(d->seen_state));
-	memset(&d->diag, 0, sizeof(d->diag));
-	history_init(&d->history);
+	dashboard_forget(d); /* what was seen of the old environment is not this one's */
 	text_copy(d->env_name, name, sizeof(d->env_name));
 	d->environment = d->env_name;
 	dashboard_apply_theme(d, d->no_color != NULL ? "mono" : d->state.theme_name);
@@ -415,9 +421,7 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 		d->environment = "";
 	d->state.interval_ms = cfg->ui.interval_ms > 0 ? cfg->ui.interval_ms : 2000;
 	d->state.focus = PANEL_HEALTH;
-	snapshot_init(&d->view.snap);
-	snapshot_init(&d->previous);
-	history_init(&d->history);
+	dashboard_forget(d);
 	activity_init(&d->activity);
 	d->no_color = theme_no_color_reason(opts->no_color, getenv("NO_COLOR"));
 	dashboard_apply_theme(d, d->no_color != NULL ? "mono" : cfg->ui.theme);
