@@ -142,11 +142,13 @@ static void scrub_reason(const char *url, char *err, size_t errlen)
 	url_redact(err, errlen, copy);
 }
 
-int http_get(const char *url, long timeout_ms, size_t body_cap, struct http_response *resp,
-             char *err, size_t errlen)
+/* A GET, or a POST of post_body (JSON) when it is not NULL. */
+static int http_request(const char *url, const char *post_body, long timeout_ms, size_t body_cap,
+                        struct http_response *resp, char *err, size_t errlen)
 {
 	int rc = -1;
 	CURL *curl = NULL;
+	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE];
 	struct body_sink sink = {.resp = resp, .cap = body_cap};
 
@@ -206,6 +208,17 @@ int http_get(const char *url, long timeout_ms, size_t body_cap, struct http_resp
 			goto done;
 		}
 	}
+	if (post_body) {
+		headers = curl_slist_append(NULL, "Content-Type: application/json");
+		if (headers == NULL ||
+		    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers) != CURLE_OK ||
+		    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(post_body)) !=
+		        CURLE_OK ||
+		    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post_body) != CURLE_OK) {
+			snprintf(err, errlen, "libcurl refused a POST body");
+			goto done;
+		}
+	}
 
 	int64_t start_us = clock_monotonic_us();
 	CURLcode code = curl_easy_perform(curl);
@@ -222,5 +235,18 @@ int http_get(const char *url, long timeout_ms, size_t body_cap, struct http_resp
 done:
 	if (curl)
 		curl_easy_cleanup(curl);
+	curl_slist_free_all(headers);
 	return rc;
+}
+
+int http_get(const char *url, long timeout_ms, size_t body_cap, struct http_response *resp,
+             char *err, size_t errlen)
+{
+	return http_request(url, NULL, timeout_ms, body_cap, resp, err, errlen);
+}
+
+int http_post_json(const char *url, const char *body, long timeout_ms, size_t body_cap,
+                   struct http_response *resp, char *err, size_t errlen)
+{
+	return http_request(url, body, timeout_ms, body_cap, resp, err, errlen);
 }

@@ -1,6 +1,7 @@
-/* http_client.h - one bounded HTTP GET with libcurl.
+/* http_client.h - one bounded HTTP request with libcurl.
  *
- * Used by the health and version probes. The whole transfer (DNS, connect,
+ * GET for the health and version probes and the backup heartbeat; a JSON
+ * POST for the webhooks (notify/notifier.h). The whole transfer (DNS, connect,
  * TLS, body) is bounded by timeout_ms; the body is kept up to body_cap bytes
  * and the transfer is stopped there (body_truncated is set, and that is not
  * an error). TLS peers are verified. Redirects are not followed: a health
@@ -30,5 +31,9 @@ struct http_response {
  * resp->body must be freed with strbuf_free in both cases. */
 int http_get(const char *url, long timeout_ms, size_t body_cap, struct http_response *resp,
              char *err, size_t errlen);
+
+/* The same with POST and body as application/json. */
+int http_post_json(const char *url, const char *body, long timeout_ms, size_t body_cap,
+                   struct http_response *resp, char *err, size_t errlen);
 
 #endif

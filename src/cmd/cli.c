@@ -138,6 +138,33 @@ void cli_daemon_log(const char *fmt, ...)
 	va_end(ap);
 }
 
+struct notifier *cli_notifier_start(const struct config *cfg, const struct cli_options *opts,
+                                    enum notifier_role role)
+{
+	char why[1024];
+	struct notifier *n =
+	    notifier_start(cfg, opts->env_name ? opts->env_name : "", role, why, sizeof(why));
+	if (n == NULL && why[0])
+		cli_daemon_log("%s", why);
+	return n;
+}
+
+void cli_notifier_drain(struct notifier *n)
+{
+	char line[1024];
+	while (notifier_take_log(n, line, sizeof(line)))
+		cli_daemon_log("%s", line);
+}
+
+void cli_notifier_stop(struct notifier *n)
+{
+	cli_notifier_drain(n);
+	int left = notifier_stop(n);
+	if (left > 0)
+		cli_daemon_log("notify: %d message%s not delivered before the stop", left,
+		               left == 1 ? "" : "s");
+}
+
 void cli_block_daemon_signals(sigset_t *signals)
 {
 	sigemptyset(signals);

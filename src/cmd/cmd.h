@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "model/issue.h"
 #include "model/snapshot.h"
+#include "notify/notifier.h"
 
 /* Usage and configuration errors, for every verb. */
 #define EXIT_USAGE 2
@@ -98,6 +99,15 @@ void cli_catch_interrupts(void);
 /* One line on stderr with the wall clock in front ("2026-12-04T03:12:44.120Z
  * ..."): the log of the daemons (record, exporter). */
 void cli_daemon_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The daemons' notifier (notify/notifier.h), or NULL when [notify] has no
+ * webhook; why it is off, when it is, is logged. */
+struct notifier *cli_notifier_start(const struct config *cfg, const struct cli_options *opts,
+                                    enum notifier_role role);
+/* Logs what the notifier has to say (cli_daemon_log). */
+void cli_notifier_drain(struct notifier *n);
+/* Stops it, logging what it has to say and what it could not deliver. */
+void cli_notifier_stop(struct notifier *n);
 
 /* Blocks SIGTERM, SIGINT and SIGHUP in the calling thread, and so in the
  * threads it starts after, and fills signals with them: a daemon takes

@@ -5,8 +5,9 @@
  * It polls as the dashboard does, serves /metrics (the families of
  * `status --prometheus` from the latest completed poll, and each check's
  * probe age and duration) and /healthz, and logs to stderr only its start,
- * reloads and stop. SIGTERM and SIGINT end it (exit 0); SIGHUP reloads the
- * configuration (a bad one is refused and the running one stays).
+ * reloads and stop. With [notify] webhook_url set, it sends the
+ * notifications while no `opsdeck record` runs (notify/notifier.h). SIGTERM and SIGINT end it (exit
+ * 0); SIGHUP reloads the configuration (a bad one is refused and the running one stays).
  *
  * Exit status: 0 after SIGTERM/SIGINT; 1 when it cannot listen or start
  * its threads; 2 for usage and configuration errors.
@@ -70,7 +71,8 @@ static struct config *exporter_load(const struct cli_options *opts)
 }
 
 /* SIGHUP: the configuration again; on error the running one stays. */
-static void exporter_reload_config(struct exporter *e, const struct cli_options *opts)
+static void exporter_reload_config(struct exporter *e, struct notifier **notifier,
+                                   const struct cli_options *opts)
 {
 	char err[1024];
 	struct config *cfg = exporter_load(opts);
@@ -80,15 +82,21 @@ static void exporter_reload_config(struct exporter *e, const struct cli_options 
 	}
 	char path[1024];
 	snprintf(path, sizeof(path), "%s", *cfg->path ? cfg->path : "defaults");
-	if (exporter_reload(e, cfg, err, sizeof(err)) < 0)
+	if (exporter_reload(e, cfg, err, sizeof(err)) < 0) {
 		cli_daemon_log("configuration not reloaded: %s; the running one stays", err);
-	else
-		cli_daemon_log("configuration reloaded from %s", path);
+		return;
+	}
+	cli_daemon_log("configuration reloaded from %s", path);
+	/* the old notifier keeps what it told, so the new one goes on from it;
+	 * cfg is the exporter's now, and lives as long as it */
+	cli_notifier_stop(*notifier);
+	*notifier = cli_notifier_start(cfg, opts, NOTIFIER_WATCHER);
 }
 
 /* Serves until SIGTERM or SIGINT, taking the probes' wake-ups and the
  * signals (blocked, read from signal_fd) on this thread. */
-static int exporter_loop(struct exporter *e, const struct cli_options *opts, int signal_fd)
+static int exporter_loop(struct exporter *e, struct notifier **notifier,
+                         const struct cli_options *opts, int signal_fd)
 {
 	struct pollfd fds[2] = {{.fd = exporter_wake_fd(e), .events = POLLIN},
 	                        {.fd = signal_fd, .events = POLLIN}};
@@ -99,15 +107,16 @@ static int exporter_loop(struct exporter *e, const struct cli_options *opts, int
 			cli_daemon_log("cannot wait: %s", strerror(errno));
 			return 1;
 		}
-		if (fds[0].revents)
-			exporter_publish(e);
+		if (fds[0].revents && exporter_publish(e))
+			notifier_observe(*notifier, exporter_diagnosis(e));
+		cli_notifier_drain(*notifier);
 		if (fds[1].revents == 0)
 			continue;
 		struct signalfd_siginfo info;
 		if (read(signal_fd, &info, sizeof(info)) != (ssize_t)sizeof(info))
 			continue;
 		if (info.ssi_signo == SIGHUP) {
-			exporter_reload_config(e, opts);
+			exporter_reload_config(e, notifier, opts);
 			continue;
 		}
 		cli_daemon_log("stopping (%s)", info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -159,7 +168,9 @@ int cmd_exporter(int argc, char **argv, struct cli_options *opts)
 	}
 	cli_daemon_log("serving http://%s/metrics, polling every %lld ms", bound,
 	               (long long)interval_ms);
-	rc = exporter_loop(e, opts, signal_fd);
+	struct notifier *notifier = cli_notifier_start(cfg, opts, NOTIFIER_WATCHER);
+	rc = exporter_loop(e, &notifier, opts, signal_fd);
+	cli_notifier_stop(notifier);
 	if (exporter_stop(e) < 0) {
 		/* a probe still runs on a thread: libcurl stays initialised */
 		close(signal_fd);

@@ -6,7 +6,8 @@
  * minute at a time and slow queries counted per interval), diagnoses with the
  * previous poll (so trend rules fire), appends one record per poll to the
  * history store and logs one line per change to stderr. One recorder per
- * history directory (history/lock.h). SIGTERM and SIGINT end it (exit 0)
+ * history directory (history/lock.h). With [notify] webhook_url set it is
+ * the one that sends the notifications (notify/notifier.h). SIGTERM and SIGINT end it (exit 0)
  * after the poll in flight; SIGHUP reloads the configuration. A record that
  * cannot be written (disk full, permissions) is logged, once until writing
  * works again, and polling goes on.
@@ -45,6 +46,7 @@ struct recorder {
 	struct snapshot *prev_snap; /* NULL before the first poll */
 	struct history_record *record;
 	struct history_record *prev_record; /* NULL before the first record */
+	struct notifier *notifier;          /* NULL without [notify] webhook_url */
 	int64_t next_prune_ms;
 	bool write_failing; /* the last append failed (logged once) */
 };
@@ -117,6 +119,7 @@ static void record_poll(struct recorder *r)
 	struct diagnosis diagnosis;
 	check_probe_polling(&r->cfg, r->poll_state, r->snap);
 	diagnose(r->snap, r->prev_snap, &r->cfg, &diagnosis);
+	notifier_observe(r->notifier, &diagnosis);
 	history_record_from_snapshot(r->record, r->snap, &diagnosis, clock_monotonic_ms());
 	for (size_t i = 0; i < CHECK_COUNT; i++) {
 		const struct check_common *c = check_common_of(CHECKS[i], r->snap);
@@ -136,6 +139,7 @@ static void record_poll(struct recorder *r)
 	if (warning[0])
 		cli_daemon_log("%s", warning);
 	record_log_changes(r);
+	cli_notifier_drain(r->notifier);
 
 	/* this poll becomes the previous one */
 	struct snapshot *snap = r->prev_snap ? r->prev_snap : xmalloc(sizeof(*snap));
@@ -160,6 +164,8 @@ static void record_reload(struct recorder *r, const struct cli_options *opts)
 		               fresh.history.dir, r->cfg.history.dir);
 	config_free(&r->cfg);
 	r->cfg = fresh;
+	cli_notifier_stop(r->notifier);
+	r->notifier = cli_notifier_start(&r->cfg, opts, NOTIFIER_RECORDER);
 	/* the backends may be others now: windows and baselines start again */
 	check_poll_state_free(r->poll_state);
 	r->poll_state = check_poll_state_new();
@@ -218,7 +224,8 @@ int cmd_record(int argc, char **argv, struct cli_options *opts)
 		goto done;
 	char err[1024], warning[1024];
 	pid_t holder = 0;
-	int locked = history_lock_acquire(r.cfg.history.dir, &lock_fd, &holder, err, sizeof(err));
+	int locked = history_lock_acquire(r.cfg.history.dir, HISTORY_RECORD_LOCK, &lock_fd, &holder,
+	                                  err, sizeof(err));
 	if (locked != 0) {
 		if (locked > 0)
 			fprintf(stderr, "opsdeck: another opsdeck record (pid %ld) is writing %s\n",
@@ -247,9 +254,11 @@ int cmd_record(int argc, char **argv, struct cli_options *opts)
 	r.poll_state = check_poll_state_new();
 	r.snap = xmalloc(sizeof(*r.snap));
 	r.record = xmalloc(sizeof(*r.record));
+	r.notifier = cli_notifier_start(&r.cfg, opts, NOTIFIER_RECORDER);
 	cli_daemon_log("recording every %lld ms into %s", (long long)r.cfg.ui.interval_ms,
 	               history_store_path(r.store));
 	record_run(&r, opts, &signals);
+	cli_notifier_stop(r.notifier);
 	probe_global_cleanup();
 	rc = 0;
 done:

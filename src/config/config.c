@@ -188,9 +188,13 @@ static int literal_secret_line(const struct load_state *ls)
 		char why[64];
 		if (expand_vars(e->value, NULL, NULL, &literal, NULL, 0, why, sizeof(why)) < 0)
 			literal = xstrdup(e->value);
-		/* user:pass@ in a URL, libpq's password= / sslpassword=, or a
-		 * credential in a URL's query string (?token=) */
-		bool secret = text_has_credential(literal) || strstr(literal, "password=") != NULL;
+		/* user:pass@ in a URL, libpq's password= / sslpassword=, a
+		 * credential in a URL's query string (?token=), or a webhook
+		 * URL, whose path is its token */
+		bool webhook = strcmp(e->section, "notify") == 0 &&
+		               strcmp(e->key, "webhook_url") == 0 && literal[0] != '\0';
+		bool secret =
+		    webhook || text_has_credential(literal) || strstr(literal, "password=") != NULL;
 		free(literal);
 		if (secret)
 			return e->line;

@@ -150,6 +150,18 @@ struct config_history {
 	int64_t max_size;     /* bytes; default 512M */
 };
 
+#define CONFIG_WEBHOOKS_MAX 8 /* URLs in [notify] webhook_url */
+
+/* [notify]: webhooks told of issues and actions (notify/notifier.h). */
+struct config_notify {
+	char *webhook_url;      /* "" or one or more URLs, spaces or commas; secrets */
+	char *format;           /* "json" (default) or "slack" */
+	char *min_severity;     /* "low", "medium" (default) or "high" */
+	int max_per_hour;       /* default 30 */
+	int64_t flap_window_ms; /* default 10 min; 0 turns the damping off */
+	int64_t timeout_ms;     /* one delivery attempt; default 5 s */
+};
+
 struct config {
 	char *path; /* the file read, or "" for built-in defaults */
 	struct config_app app;
@@ -162,6 +174,7 @@ struct config {
 	struct config_recovery recovery;
 	struct config_ui ui;
 	struct config_history history;
+	struct config_notify notify;
 	struct envfile *env; /* the app's env_file, or NULL */
 };
 

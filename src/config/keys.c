@@ -153,14 +153,24 @@ const struct config_key config_keys[] = {
      .max = 3660 * 86400e3},
     {KEY("history", "max_size", TYPE_SIZE, history.max_size, "512M"), .min = 1048576,
      .max = 1099511627776.0},
+
+    {KEY("notify", "webhook_url", TYPE_STRING, notify.webhook_url, ""),
+     .check = CHECK_WEBHOOK_URLS},
+    {KEY("notify", "format", TYPE_STRING, notify.format, "json"), .check = CHECK_NOTIFY_FORMAT},
+    {KEY("notify", "min_severity", TYPE_STRING, notify.min_severity, "medium"),
+     .check = CHECK_SEVERITY},
+    {KEY("notify", "max_per_hour", TYPE_INT, notify.max_per_hour, "30"), .min = 1, .max = 3600},
+    {KEY("notify", "flap_window", TYPE_DURATION, notify.flap_window_ms, "10m"), .min = 0,
+     .max = 86400e3},
+    {KEY("notify", "timeout", TYPE_DURATION, notify.timeout_ms, "5s"), .min = 1, .max = 300e3},
 };
 
 #define KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
 const size_t config_key_count = KEY_COUNT;
 
 static const char *const section_names[] = {
-    "app",        "database", "redis",    "storage", "backup",
-    "thresholds", "actions",  "recovery", "ui",      "history",
+    "app",     "database", "redis", "storage", "backup", "thresholds",
+    "actions", "recovery", "ui",    "history", "notify",
 };
 #define SECTION_COUNT (sizeof(section_names) / sizeof(section_names[0]))
 

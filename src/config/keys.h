@@ -42,11 +42,14 @@ enum config_check {
 	CHECK_COMPRESSION_LEVEL,  /* an int: within [backup] compression's range */
 	CHECK_TABLE_NAME,
 	CHECK_COLUMN_NAME,
-	CHECK_ACTION_NAMES, /* a list of recovery action names */
-	CHECK_TLS_FILE,     /* a readable file, or "" */
-	CHECK_TLS_PAIR,     /* the same, [redis] tls_cert and tls_key: both or neither */
-	CHECK_BANNER,       /* [ui] banner: one short line */
-	CHECK_BANNER_COLOR, /* one of CONFIG_BANNER_COLORS, or "" */
+	CHECK_ACTION_NAMES,  /* a list of recovery action names */
+	CHECK_TLS_FILE,      /* a readable file, or "" */
+	CHECK_TLS_PAIR,      /* the same, [redis] tls_cert and tls_key: both or neither */
+	CHECK_BANNER,        /* [ui] banner: one short line */
+	CHECK_BANNER_COLOR,  /* one of CONFIG_BANNER_COLORS, or "" */
+	CHECK_WEBHOOK_URLS,  /* [notify] webhook_url: http(s) URLs, each a secret */
+	CHECK_NOTIFY_FORMAT, /* json or slack */
+	CHECK_SEVERITY,      /* low, medium or high */
 };
 
 struct config_key {

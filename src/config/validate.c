@@ -340,24 +340,39 @@ static int tls_value_check(const struct config *cfg, const struct config_key *k,
 	return 0;
 }
 
-/* health_url: each of the instances' URLs valid, at most APP_INSTANCES_MAX. */
-static int http_urls_check(const char *value, const char *origin, char *err, size_t errlen)
+/* A list of http(s) URLs: health_url and version_url (one per app
+ * instance, at most APP_INSTANCES_MAX), [notify] webhook_url (at most
+ * CONFIG_WEBHOOKS_MAX; secrets: registered, and never shown). */
+static int http_urls_check(const char *value, bool secret, const char *origin, char *err,
+                           size_t errlen)
 {
+	int max = secret ? CONFIG_WEBHOOKS_MAX : APP_INSTANCES_MAX;
 	char *urls[APP_INSTANCES_MAX];
-	int n = text_split_words(value, ", ", urls, APP_INSTANCES_MAX);
+	int n = text_split_words(value, ", ", urls, max);
 	int rc = 0;
-	if (n > APP_INSTANCES_MAX) {
-		snprintf(err, errlen, "%s: %d URLs, at most %d instances", origin, n,
-		         APP_INSTANCES_MAX);
+	if (n > max) {
+		snprintf(err, errlen, "%s: %d URLs, at most %d %s", origin, n, max,
+		         secret ? "webhooks" : "instances");
 		rc = -1;
 	}
-	for (int i = 0; i < n && i < APP_INSTANCES_MAX; i++) {
+	for (int i = 0; i < n && i < max; i++) {
 		if (rc == 0 && !valid_http_url(urls[i])) {
 			char shown[CONFIG_SHOWN_VALUE + 8];
-			shown_value(shown, sizeof(shown), urls[i]);
-			snprintf(err, errlen, "%s: '%s' is not an http:// or https:// URL", origin,
-			         shown);
+			if (secret)
+				snprintf(shown, sizeof(shown), "URL %d", i + 1);
+			else
+				shown_value(shown, sizeof(shown), urls[i]);
+			snprintf(err, errlen, "%s: %s%s%s is not an http:// or https:// URL",
+			         origin, secret ? "" : "'", shown, secret ? "" : "'");
 			rc = -1;
+		}
+		if (secret) {
+			/* the token is in the path or query (Slack, healthchecks.io) */
+			redact_register(urls[i]);
+			const char *scheme_end = strstr(urls[i], "://");
+			const char *path = scheme_end ? strpbrk(scheme_end + 3, "/?") : NULL;
+			if (path && strlen(path) >= 8)
+				redact_register(path);
 		}
 		free(urls[i]);
 	}
@@ -420,7 +435,25 @@ int config_value_check(struct config *cfg, const struct config_key *k, const cha
 		return 0;
 	}
 	case CHECK_HTTP_URLS:
-		return http_urls_check(value, origin, err, errlen);
+		return http_urls_check(value, false, origin, err, errlen);
+	case CHECK_WEBHOOK_URLS:
+		return http_urls_check(value, true, origin, err, errlen);
+	case CHECK_NOTIFY_FORMAT:
+		if (strcmp(value, "json") != 0 && strcmp(value, "slack") != 0) {
+			snprintf(err, errlen,
+			         "%s: '%s' is not a notification format (use json or slack)",
+			         origin, shown);
+			return -1;
+		}
+		return 0;
+	case CHECK_SEVERITY:
+		if (issue_severity_from_name(value) < 0) {
+			snprintf(err, errlen,
+			         "%s: '%s' is not a severity (use low, medium or high)", origin,
+			         shown);
+			return -1;
+		}
+		return 0;
 	case CHECK_HTTP_URL:
 		if (*value && !valid_http_url(value)) {
 			snprintf(err, errlen, "%s: '%s' is not an http:// or https:// URL", origin,

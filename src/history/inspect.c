@@ -66,7 +66,7 @@ void history_inspect(const struct config *cfg, struct history_status *out)
 		goto done;
 	}
 	pid_t holder = 0;
-	if (history_lock_probe(dir, &holder, err, sizeof(err)) > 0)
+	if (history_lock_probe(dir, HISTORY_RECORD_LOCK, &holder, err, sizeof(err)) > 0)
 		out->recorder_pid = holder > 0 ? (int)holder : -1;
 	inspect_writable(dir, problem, sizeof(problem));
 	char *db = xasprintf("%s/history.db", dir);

@@ -1,4 +1,4 @@
-/* lock.c - the recorder's lock file (lock.h). */
+/* lock.c - the history directory's lock files (lock.h). */
 #include "history/lock.h"
 
 #include <errno.h>
@@ -8,8 +8,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
-
-#define LOCK_NAME "record.lock"
 
 /* The pid written in the lock file, or 0. */
 static pid_t lock_read_pid(int fd)
@@ -23,10 +21,11 @@ static pid_t lock_read_pid(int fd)
 	return pid > 0 ? (pid_t)pid : 0;
 }
 
-int history_lock_acquire(const char *dir, int *fd, pid_t *holder, char *err, size_t err_size)
+int history_lock_acquire(const char *dir, const char *name, int *fd, pid_t *holder, char *err,
+                         size_t err_size)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, LOCK_NAME);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	*fd = -1;
 	*holder = 0;
 	int lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -56,10 +55,10 @@ int history_lock_acquire(const char *dir, int *fd, pid_t *holder, char *err, siz
 	return 0;
 }
 
-int history_lock_probe(const char *dir, pid_t *holder, char *err, size_t err_size)
+int history_lock_probe(const char *dir, const char *name, pid_t *holder, char *err, size_t err_size)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, LOCK_NAME);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	*holder = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {

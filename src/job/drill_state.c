@@ -180,38 +180,6 @@ void drill_state_read(const struct config *cfg, struct drill_status *out)
 	free(path);
 }
 
-/* Writes text to path through a temporary file beside it and a rename. */
-static int state_replace(const char *path, const char *text, char *err, size_t errlen)
-{
-	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
-	int rc = -1;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		text_printf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-		goto done;
-	}
-	if (file_write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
-		text_printf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-		(void)close(fd);
-		goto unlink;
-	}
-	if (close(fd) != 0) {
-		text_printf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-		goto unlink;
-	}
-	if (rename(tmp, path) != 0) {
-		text_printf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-		goto unlink;
-	}
-	rc = 0;
-	goto done;
-unlink:
-	(void)unlink(tmp);
-done:
-	free(tmp);
-	return rc;
-}
-
 int drill_state_record(const struct config *cfg, struct drill_result *r, char *err, size_t errlen)
 {
 	char *path = drill_state_path(cfg);
@@ -227,7 +195,7 @@ int drill_state_record(const struct config *cfg, struct drill_result *r, char *e
 	else if (state_load(path, &before, ignored, sizeof(ignored)) == 0)
 		r->last_success_ms = before.last_success_ms;
 	char *text = drill_state_to_json(r);
-	int rc = state_replace(path, text, err, errlen);
+	int rc = file_replace(path, text, err, errlen);
 	free(text);
 	free(path);
 	return rc;

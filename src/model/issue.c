@@ -24,6 +24,14 @@ const char *issue_severity_name(enum issue_severity severity)
 	return "unknown";
 }
 
+int issue_severity_from_name(const char *name)
+{
+	for (int s = SEVERITY_LOW; s <= SEVERITY_HIGH; s++)
+		if (strcmp(name, issue_severity_name((enum issue_severity)s)) == 0)
+			return s;
+	return -1;
+}
+
 const char *diagnosis_status_name(enum diagnosis_status status)
 {
 	switch (status) {

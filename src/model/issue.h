@@ -21,6 +21,8 @@ enum issue_severity {
 };
 
 const char *issue_severity_name(enum issue_severity severity); /* "low", "medium", "high" */
+/* The severity of a name above, or -1. */
+int issue_severity_from_name(const char *name);
 
 /* X-macro: type, its name in config, JSON and the audit log, its title for
  * people (dialogs, Activity), default suggested actions

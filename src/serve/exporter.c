@@ -173,7 +173,7 @@ static bool exporter_poll_complete(const struct workers_view *v)
 	return true;
 }
 
-void exporter_publish(struct exporter *e)
+bool exporter_publish(struct exporter *e)
 {
 	char drain[64];
 	while (read(e->wake[0], drain, sizeof(drain)) > 0)
@@ -197,7 +197,7 @@ void exporter_publish(struct exporter *e)
 	if (newest > 0)
 		atomic_store(&e->last_probe_ms, newest);
 	if (!changed || !exporter_poll_complete(v))
-		return;
+		return false;
 	struct snapshot *s = &v->snap;
 	text_copy(s->app_name, p->cfg->app.name, sizeof(s->app_name));
 	s->taken_at_ms = v->published_at_ms;
@@ -206,6 +206,12 @@ void exporter_publish(struct exporter *e)
 	metrics_page_update(e->page, s, e->diagnosis, &times);
 	p->previous = *s;
 	p->have_previous = true;
+	return true;
+}
+
+const struct diagnosis *exporter_diagnosis(const struct exporter *e)
+{
+	return e->diagnosis;
 }
 
 int exporter_reload(struct exporter *e, struct config *cfg, char *err, size_t errlen)

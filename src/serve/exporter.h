@@ -18,9 +18,11 @@
 #ifndef OPSDECK_SERVE_EXPORTER_H
 #define OPSDECK_SERVE_EXPORTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config/config.h"
+#include "model/issue.h"
 
 #define EXPORTER_DEFAULT_LISTEN "127.0.0.1:9877"
 #define EXPORTER_SELDOM_MS      (5 * 60 * 1000)
@@ -37,8 +39,12 @@ int exporter_start(struct exporter **out, struct config *cfg, const char *listen
 /* Readable when a probe has completed: then call exporter_publish. */
 int exporter_wake_fd(const struct exporter *e);
 
-/* Takes the probes completed since the last call into the page. */
-void exporter_publish(struct exporter *e);
+/* Takes the probes completed since the last call into the page; true when
+ * that completed a poll, which was diagnosed (exporter_diagnosis). */
+bool exporter_publish(struct exporter *e);
+
+/* The diagnosis of the latest completed poll. */
+const struct diagnosis *exporter_diagnosis(const struct exporter *e);
 
 /* Polls with cfg from now on (taken, as by exporter_start): the running
  * probe threads are stopped (a probe in flight is waited for up to the

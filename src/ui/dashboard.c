@@ -153,6 +153,7 @@ static void dashboard_update(struct dashboard *d)
 		return;
 	struct diagnosis old = d->diag;
 	diagnose(s, d->have_previous ? &d->previous : NULL, d->cfg, &d->diag);
+	notifier_observe(d->notifier, &d->diag);
 	activity_log_issues(&d->activity, &old, &d->diag, now);
 	d->previous = before;
 	d->have_previous = true;
@@ -231,6 +232,27 @@ static void dashboard_take_messages(struct dashboard *d)
 	}
 }
 
+/* The notifier of the environment in use, its reason to be off said in
+ * Activity. */
+static void dashboard_notifier_start(struct dashboard *d)
+{
+	char why[512];
+	d->notifier = notifier_start(d->cfg, d->env_name, NOTIFIER_WATCHER, why, sizeof(why));
+	if (d->notifier == NULL && why[0])
+		activity_add(&d->activity, clock_wall_ms(), UI_WARNING, "%s", why);
+}
+
+/* What the notifier has to say, to Activity. */
+static void dashboard_take_notifier_log(struct dashboard *d)
+{
+	char line[512], clean[512];
+	while (notifier_take_log(d->notifier, line, sizeof(line))) {
+		sanitize_text(clean, sizeof(clean), line);
+		activity_add(&d->activity, clock_wall_ms(),
+		             strstr(clean, "not delivered") ? UI_WARNING : UI_NORMAL, "%s", clean);
+	}
+}
+
 static int dashboard_loop(struct dashboard *d, int wake_fd)
 {
 	dashboard_draw(d);
@@ -257,6 +279,7 @@ static int dashboard_loop(struct dashboard *d, int wake_fd)
 			dashboard_drain(wake_fd, NULL);
 			dashboard_take_messages(d);
 			dashboard_update(d);
+			dashboard_take_notifier_log(d);
 			if (recovery_poll(d->recovery, &d->state, &d->activity))
 				workers_refresh(d->workers);
 			backup_menu_poll(d->backups, &d->state, &d->activity);
@@ -367,7 +390,10 @@ void dashboard_switch_env(struct dashboard *d, const char *name)
 		dashboard_message(d, "environment %s not loaded: %s", name, clean);
 		return;
 	}
-	/* everything that reads the old configuration ends before it goes */
+	/* everything that reads the old configuration ends before it goes; the
+	 * notifier ends on its own, after a delivery in flight */
+	notifier_release(d->notifier);
+	d->notifier = NULL;
 	recovery_free(d->recovery);
 	backup_menu_free(d->backups);
 	struct config *old = d->cfg_owned;
@@ -391,6 +417,7 @@ void dashboard_switch_env(struct dashboard *d, const char *name)
 	config_watch_init(&d->watch, cfg);
 	activity_add(&d->activity, clock_wall_ms(), UI_NORMAL, "environment %s (%s)", name,
 	             cfg->path);
+	dashboard_notifier_start(d);
 	dashboard_message(d, "environment %s", name);
 }
 
@@ -469,12 +496,16 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	}
 	cfg_in_use = true;
 	config_watch_init(&d->watch, cfg);
+	dashboard_notifier_start(d);
 	status = dashboard_loop(d, wake[0]);
 	cfg = d->cfg_owned; /* the environment in use now */
 	/* the terminal first, so the operator has the prompt back at once */
 	term_close(d->term);
 	d->term = NULL;
 	message_queue_stop();
+	/* a delivery in flight ends at [notify] timeout */
+	notifier_stop(d->notifier);
+	d->notifier = NULL;
 	/* a running action is asked to stop and waited for: it uses cfg */
 	recovery_free(d->recovery);
 	d->recovery = NULL;
@@ -510,6 +541,8 @@ done:
 		d->backups = NULL;
 		env_picker_free(d->envs);
 		d->envs = NULL;
+		notifier_stop(d->notifier);
+		d->notifier = NULL;
 	}
 	if (cfg_in_use) {
 		/* Threads still inside a probe read cfg, wake[1] and d: those are

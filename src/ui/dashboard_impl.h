@@ -12,6 +12,7 @@
 #include "config/watch.h"
 #include "diag/diagnose.h"
 #include "model/history.h"
+#include "notify/notifier.h"
 #include "ui/activity.h"
 #include "ui/backup_menu.h"
 #include "ui/env_picker.h"
@@ -40,6 +41,7 @@ struct dashboard {
 	struct recovery *recovery;   /* the guided recovery flow (recovery.h) */
 	struct backup_menu *backups; /* the b menu (backup_menu.h) */
 	struct env_picker *envs;     /* the e picker (env_picker.h) */
+	struct notifier *notifier;   /* [notify]: sends while no recorder runs, or NULL */
 	struct ui_state state;
 	struct ui_notice_clock notice; /* when state.message goes (notice.h) */
 	struct theme theme;

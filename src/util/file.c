@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/text.h"
 #include "util/xalloc.h"
 
 /* "NAME: reason", or the reason alone when there is no name. */
@@ -171,4 +172,36 @@ fail:;
 	snprintf(err, errlen, "cannot create %s: %s", dir, strerror(saved));
 	errno = saved;
 	return -1;
+}
+
+/* file_replace: see file.h. */
+int file_replace(const char *path, const char *text, char *err, size_t errlen)
+{
+	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+	int rc = -1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		text_printf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	if (file_write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
+		text_printf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		(void)close(fd);
+		goto unlink;
+	}
+	if (close(fd) != 0) {
+		text_printf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		goto unlink;
+	}
+	if (rename(tmp, path) != 0) {
+		text_printf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+		goto unlink;
+	}
+	rc = 0;
+	goto done;
+unlink:
+	(void)unlink(tmp);
+done:
+	free(tmp);
+	return rc;
 }

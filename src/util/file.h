@@ -32,6 +32,11 @@ int file_read_text(const char *path, const char *name, size_t max, int flags, ch
  * Returns 0, or -1 with errno set. */
 int file_write_all(int fd, const void *buf, size_t len);
 
+/* Replaces the file at path with text (mode 0600) through a temporary file
+ * beside it, fsync and a rename, so a reader sees the old text or the new,
+ * never part of one. Returns 0, or -1 with the reason in err. */
+int file_replace(const char *path, const char *text, char *err, size_t errlen);
+
 /* Creates the directory dir with mode 0700 (umask notwithstanding), and
  * with parents, any missing directory above it too (0700 as well). An
  * existing directory is left as it is. Returns 0, or -1 with errno set and
