@@ -1,13 +1,13 @@
 /* fleet.c - every environment probed at once (fleet.h). */
 #include "check/fleet.h"
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "check/check.h"
 #include "diag/diagnose.h"
+#include "util/parallel.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -42,20 +42,11 @@ static void *fleet_probe_one(void *arg)
 
 void fleet_probe(struct fleet_row *rows, size_t n)
 {
-	pthread_t *threads = xcalloc(n ? n : 1, sizeof(*threads));
-	bool *started = xcalloc(n ? n : 1, sizeof(*started));
 	for (size_t i = 0; i < n; i++) {
 		rows[i].state = OVERALL_UNKNOWN;
 		rows[i].version[0] = rows[i].top_issue[0] = '\0';
-		started[i] = pthread_create(&threads[i], NULL, fleet_probe_one, &rows[i]) == 0;
-		if (!started[i]) /* no thread to spare: probe it here */
-			fleet_probe_one(&rows[i]);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (started[i])
-			pthread_join(threads[i], NULL);
-	free(started);
-	free(threads);
+	parallel_each(rows, n, sizeof(rows[0]), fleet_probe_one);
 }
 
 int fleet_state_rank(enum overall_state state)

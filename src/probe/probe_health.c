@@ -3,7 +3,6 @@
  * outside observer instead. */
 #include "probe/probe.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -11,6 +10,7 @@
 #include "client/http_client.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
+#include "util/parallel.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -57,8 +57,6 @@ struct health_task {
 	const char *url;
 	int64_t timeout_ms;
 	struct http_status result;
-	pthread_t thread;
-	bool started;
 };
 
 static void *health_task_run(void *arg)
@@ -77,17 +75,12 @@ static void probe_health_instances(char **urls, int n, int64_t timeout_ms, struc
 	for (int i = 0; i < n; i++) {
 		tasks[i].url = urls[i];
 		tasks[i].timeout_ms = timeout_ms;
-		tasks[i].started =
-		    pthread_create(&tasks[i].thread, NULL, health_task_run, &tasks[i]) == 0;
-		if (!tasks[i].started)
-			health_task_run(&tasks[i]);
 	}
+	parallel_each(tasks, (size_t)n, sizeof(tasks[0]), health_task_run);
 	int chosen = -1;
 	out->instance_count = n;
 	out->instances_up = 0;
 	for (int i = 0; i < n; i++) {
-		if (tasks[i].started)
-			pthread_join(tasks[i].thread, NULL);
 		const struct http_status *r = &tasks[i].result;
 		struct app_instance *inst = &out->instances[i];
 		text_copy(inst->url, r->check.target, sizeof(inst->url));

@@ -4,7 +4,6 @@
  * failure, and diagnosis treats it as a warning. */
 #include "probe/probe.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "util/file.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
+#include "util/parallel.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -123,8 +123,6 @@ struct version_task {
 	struct version_status result;
 	char why[SNAPSHOT_TEXT];
 	int rc;
-	pthread_t thread;
-	bool started;
 };
 
 static void *version_task_run(void *arg)
@@ -145,16 +143,11 @@ static int version_from_urls(char **urls, int n, long timeout_ms, struct version
 		tasks[i].url = urls[i];
 		tasks[i].timeout_ms = timeout_ms;
 		tasks[i].result = *out;
-		tasks[i].started =
-		    pthread_create(&tasks[i].thread, NULL, version_task_run, &tasks[i]) == 0;
-		if (!tasks[i].started)
-			version_task_run(&tasks[i]);
 	}
+	parallel_each(tasks, (size_t)n, sizeof(tasks[0]), version_task_run);
 	int chosen = -1;
 	out->instance_count = n;
 	for (int i = 0; i < n; i++) {
-		if (tasks[i].started)
-			pthread_join(tasks[i].thread, NULL);
 		struct version_instance *inst = &out->instances[i];
 		url_redact(inst->url, sizeof(inst->url), urls[i]);
 		inst->version[0] = inst->commit_hash[0] = inst->error[0] = '\0';

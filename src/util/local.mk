@@ -1,4 +1,4 @@
-# util/: the base layer — memory, strings, text, clocks, child processes, files.
+# util/: the base layer — memory, strings, text, clocks, child processes, files, threads.
 libopsdeck_a_SOURCES += \
 	src/util/xalloc.c src/util/xalloc.h \
 	src/util/strbuf.c src/util/strbuf.h \
@@ -9,4 +9,5 @@ libopsdeck_a_SOURCES += \
 	src/util/percent.c src/util/percent.h \
 	src/util/file.c src/util/file.h \
 	src/util/message.c src/util/message.h \
-	src/util/cpu.c src/util/cpu.h
+	src/util/cpu.c src/util/cpu.h \
+	src/util/parallel.c src/util/parallel.h
