@@ -79,18 +79,8 @@ static json_object *audit_clean(json_object *v)
 /* "2026-11-27T09:29:25.123Z" to epoch milliseconds, or -1. */
 static int64_t parse_time_ms(const char *text)
 {
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	int ms = 0;
-	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) < 6)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	time_t t = timegm(&tm);
-	if (t == (time_t)-1)
-		return -1;
-	return (int64_t)t * 1000 + ms;
+	int64_t ms;
+	return clock_parse_iso8601(text, &ms) == 0 ? ms : -1;
 }
 
 /* One readable line for a record. */

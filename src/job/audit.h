@@ -77,4 +77,32 @@ int audit_inspect(const char *path, char *problem, size_t len);
 #define AUDIT_TAIL_BYTES (256 * 1024)
 size_t audit_left_behind(const char *path, const char *target, char (*keys)[512], size_t max);
 
+/* One record read back from the log; texts sanitised, at most the sizes
+ * below. */
+struct audit_entry {
+	int64_t at_ms; /* its time; -1 when it has none */
+	char phase[16];
+	char action[32];
+	char result[24];
+	char target[256];
+	char detail[512];
+	char user[64];
+	char id[AUDIT_ID_SIZE];
+	bool dry_run;
+	int64_t duration_ms; /* -1 when not recorded */
+};
+
+/* One line of the log as a record: 0, or -1 when it is not a JSON object. */
+int audit_entry_parse(const char *line, struct audit_entry *e);
+
+/* Whether a record is worth telling people about: the outcome of a run
+ * (not a dry run, not a declined confirmation). */
+bool audit_entry_told(const struct audit_entry *e);
+
+/* Every record of the log at path, oldest first, given to `each` (non-zero
+ * stops); a line that is not a record is skipped. Returns how many were
+ * given (0 when the log does not exist), or -1 with why in err. */
+int audit_each_entry(const char *path, int (*each)(const struct audit_entry *e, void *ctx),
+                     void *ctx, char *err, size_t errlen);
+
 #endif

@@ -3,7 +3,7 @@
 # per verb.
 libopsdeck_a_SOURCES += \
 	src/job/runner.c src/job/runner.h \
-	src/job/audit.c src/job/audit.h \
+	src/job/audit.c src/job/audit.h src/job/audit_read.c \
 	src/job/actions.c src/job/actions.h src/job/action_impl.h \
 	src/job/action_redis.c src/job/action_app.c src/job/action_pg.c src/job/action_blocker.c \
 	src/job/recheck.c src/job/recheck.h \

@@ -4,6 +4,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "job/audit.h"
 #include "model/redact.h"
 #include "util/clock.h"
 #include "util/sanitize.h"
@@ -173,42 +174,22 @@ void notify_event_body(const struct notify_event *ev, const struct notify_origin
 	strbuf_free(&text);
 }
 
-static void copy_field(json_object *o, const char *key, char *dst, size_t size)
-{
-	json_object *v;
-	dst[0] = '\0';
-	if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
-		sanitize_text(dst, size, json_object_get_string(v));
-}
-
 int notify_event_from_audit(const char *line, struct notify_event *ev)
 {
-	json_object *o = json_tokener_parse(line);
-	if (o == NULL || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
+	struct audit_entry e;
+	if (audit_entry_parse(line, &e) < 0)
 		return -1;
-	}
+	if (!audit_entry_told(&e))
+		return 0;
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = NOTIFY_ACTION_ENDED;
-	ev->duration_ms = -1;
+	ev->at_ms = e.at_ms >= 0 ? e.at_ms : 0;
 	ev->open_ms = -1;
-	char phase[16];
-	copy_field(o, "phase", phase, sizeof(phase));
-	copy_field(o, "result", ev->result, sizeof(ev->result));
-	json_object *v;
-	bool dry_run = json_object_object_get_ex(o, "dry_run", &v) && json_object_get_boolean(v);
-	int rc = 0;
-	if (strcmp(phase, "outcome") == 0 && !dry_run && ev->result[0] &&
-	    strcmp(ev->result, "declined") != 0) {
-		copy_field(o, "action", ev->action, sizeof(ev->action));
-		copy_field(o, "target", ev->target, sizeof(ev->target));
-		copy_field(o, "detail", ev->detail, sizeof(ev->detail));
-		copy_field(o, "user", ev->user, sizeof(ev->user));
-		if (json_object_object_get_ex(o, "duration_ms", &v) &&
-		    json_object_is_type(v, json_type_int))
-			ev->duration_ms = json_object_get_int64(v);
-		rc = 1;
-	}
-	json_object_put(o);
-	return rc;
+	ev->duration_ms = e.duration_ms;
+	text_copy(ev->action, e.action, sizeof(ev->action));
+	text_copy(ev->result, e.result, sizeof(ev->result));
+	text_copy(ev->target, e.target, sizeof(ev->target));
+	text_copy(ev->detail, e.detail, sizeof(ev->detail));
+	text_copy(ev->user, e.user, sizeof(ev->user));
+	return 1;
 }

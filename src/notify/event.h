@@ -73,7 +73,7 @@ void notify_event_body(const struct notify_event *ev, const struct notify_origin
 
 /* An audit log line (job/audit.h) as an action event: 1 when it is the
  * outcome of a run worth telling (not a dry run, not declined) and ev is
- * filled (at_ms 0: the reader sets when it saw it); 0 when the line is
+ * filled (at_ms from its time, 0 when it has none); 0 when the line is
  * another record; -1 when it is not a JSON object. */
 int notify_event_from_audit(const char *line, struct notify_event *ev);
 

@@ -315,7 +315,7 @@ static void audit_step(struct notifier *n)
 		*end = '\0';
 		struct notify_event ev;
 		if (notify_event_from_audit(line, &ev) == 1) {
-			ev.at_ms = clock_wall_ms();
+			ev.at_ms = clock_wall_ms(); /* the limit counts sends, not runs */
 			notify(n, &ev);
 		}
 		line = end + 1;

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/clock.h"
 #include "util/percent.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -389,7 +390,7 @@ static void list_end(struct xml_walk *w, const char *name, int depth, const char
 				snprintf(w->failure, sizeof(w->failure), "bad Size '%.32s'", text);
 			lp->have_size = true;
 		} else if (strcmp(name, "LastModified") == 0) {
-			if (s3_xml_parse_time(text, &lp->modified_ms) < 0)
+			if (clock_parse_iso8601(text, &lp->modified_ms) < 0)
 				snprintf(w->failure, sizeof(w->failure), "bad LastModified '%.40s'",
 				         text);
 		}
@@ -485,7 +486,7 @@ static void uploads_end(struct xml_walk *w, const char *name, int depth, const c
 			free(up->current.upload_id);
 			up->current.upload_id = xstrdup(text);
 		} else if (strcmp(name, "Initiated") == 0) {
-			if (s3_xml_parse_time(text, &up->current.initiated_ms) < 0)
+			if (clock_parse_iso8601(text, &up->current.initiated_ms) < 0)
 				snprintf(w->failure, sizeof(w->failure), "bad Initiated '%.40s'",
 				         text);
 		}
@@ -593,48 +594,4 @@ int s3_xml_parse_uploads(const char *xml, size_t len, struct s3_xml_uploads_page
 	int rc = parse_uploads(escaped, escaped_len, true, page, err, errlen);
 	free(escaped);
 	return rc;
-}
-
-int s3_xml_parse_time(const char *text, int64_t *ms)
-{
-	/* sscanf's %d would also take a sign or blanks ("+009", " 1"). */
-	static const char form[] = "dddd-dd-ddTdd:dd:dd";
-	for (size_t i = 0; i < sizeof(form) - 1; i++)
-		if (form[i] == 'd' ? !(text[i] >= '0' && text[i] <= '9') : text[i] != form[i])
-			return -1;
-	int year, month, day, hour, minute, second, used = 0;
-	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second,
-	           &used) != 6 ||
-	    used != 19)
-		return -1;
-	const char *p = text + used;
-	int64_t millis = 0;
-	if (*p == '.') {
-		int digits = 0;
-		p++;
-		while (*p >= '0' && *p <= '9') {
-			if (digits < 3)
-				millis = millis * 10 + (*p - '0');
-			digits++;
-			p++;
-		}
-		if (digits == 0)
-			return -1;
-		for (; digits < 3; digits++)
-			millis *= 10;
-	}
-	if (strcmp(p, "Z") != 0)
-		return -1;
-	if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-	    second > 60)
-		return -1;
-	struct tm tm = {.tm_year = year - 1900,
-	                .tm_mon = month - 1,
-	                .tm_mday = day,
-	                .tm_hour = hour,
-	                .tm_min = minute,
-	                .tm_sec = second};
-	time_t t = timegm(&tm);
-	*ms = (int64_t)t * 1000 + millis;
-	return 0;
 }

@@ -77,8 +77,4 @@ struct s3_xml_uploads_page {
 int s3_xml_parse_uploads(const char *xml, size_t len, struct s3_xml_uploads_page *page, char *err,
                          size_t errlen);
 
-/* "2009-10-12T17:50:30.000Z" (or without fractions) to ms since the epoch.
- * Returns 0, or -1 when it is not such a time. */
-int s3_xml_parse_time(const char *text, int64_t *ms);
-
 #endif

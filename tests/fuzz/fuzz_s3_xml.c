@@ -2,7 +2,7 @@
  * every reader of S3's XML: s3_xml_parse_error, s3_xml_parse_upload_id,
  * s3_xml_check_complete, s3_xml_parse_list and s3_xml_parse_uploads (each
  * twice into one page, as the client does for each page of a listing); and
- * the same bytes as a LastModified to s3_xml_parse_time.
+ * the same bytes as a LastModified to clock_parse_iso8601.
  *
  * Beyond not crashing or leaking: Code and Message are terminated and
  * empty when the body is not an <Error>; an error always has a reason; an
@@ -18,11 +18,12 @@
 
 #include "s3/s3.h"
 #include "s3/xml.h"
+#include "util/clock.h"
 
 static void check_time(const char *text)
 {
 	int64_t ms;
-	if (s3_xml_parse_time(text, &ms) < 0)
+	if (clock_parse_iso8601(text, &ms) < 0)
 		return;
 	static const char form[] = "dddd-dd-ddTdd:dd:dd";
 	for (size_t i = 0; i < sizeof(form) - 1; i++) {

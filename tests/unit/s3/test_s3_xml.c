@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "s3/xml.h"
+#include "util/clock.h"
 
 #define NS "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\""
 
@@ -394,21 +395,30 @@ static void test_parse_time(void **state)
 {
 	(void)state;
 	int64_t ms = 0;
-	assert_int_equal(s3_xml_parse_time("1970-01-01T00:00:00.000Z", &ms), 0);
+	assert_int_equal(clock_parse_iso8601("1970-01-01T00:00:00.000Z", &ms), 0);
 	assert_int_equal(ms, 0);
-	assert_int_equal(s3_xml_parse_time("2009-10-12T17:50:30.5Z", &ms), 0);
+	assert_int_equal(clock_parse_iso8601("2009-10-12T17:50:30.5Z", &ms), 0);
 	assert_int_equal(ms, 1255369830500LL);
-	assert_int_equal(s3_xml_parse_time("2009-10-12T17:50:30.123456Z", &ms), 0);
+	assert_int_equal(clock_parse_iso8601("2009-10-12T17:50:30.123456Z", &ms), 0);
 	assert_int_equal(ms, 1255369830123LL);
-	assert_int_equal(s3_xml_parse_time("2009-10-12T17:50:30", &ms), -1);
-	assert_int_equal(s3_xml_parse_time("2009-10-12 17:50:30Z", &ms), -1);
-	assert_int_equal(s3_xml_parse_time("2009-13-12T17:50:30Z", &ms), -1);
-	assert_int_equal(s3_xml_parse_time("2009-10-12T17:50:30.Z", &ms), -1);
-	assert_int_equal(s3_xml_parse_time("", &ms), -1);
+	assert_int_equal(clock_parse_iso8601("2009-10-12T17:50:30", &ms), -1);
+	assert_int_equal(clock_parse_iso8601("2009-10-12 17:50:30Z", &ms), -1);
+	assert_int_equal(clock_parse_iso8601("2009-13-12T17:50:30Z", &ms), -1);
+	assert_int_equal(clock_parse_iso8601("2009-10-12T17:50:30.Z", &ms), -1);
+	assert_int_equal(clock_parse_iso8601("", &ms), -1);
 	/* digits only where digits belong: no sign, no blank */
-	assert_int_equal(s3_xml_parse_time("+009-10-12T17:50:30.000Z", &ms), -1);
-	assert_int_equal(s3_xml_parse_time("2009-10-12T 7:50:30Z", &ms), -1);
-	assert_int_equal(s3_xml_parse_time("2009-10-12T17:-5:30Z", &ms), -1);
+	assert_int_equal(clock_parse_iso8601("+009-10-12T17:50:30.000Z", &ms), -1);
+	assert_int_equal(clock_parse_iso8601("2009-10-12T 7:50:30Z", &ms), -1);
+	assert_int_equal(clock_parse_iso8601("2009-10-12T17:-5:30Z", &ms), -1);
+	/* RFC 3339 offsets: the same moment */
+	int64_t utc = 0;
+	assert_int_equal(clock_parse_iso8601("2009-10-12T17:50:30Z", &utc), 0);
+	assert_int_equal(clock_parse_iso8601("2009-10-12T19:50:30+02:00", &ms), 0);
+	assert_int_equal(ms, utc);
+	assert_int_equal(clock_parse_iso8601("2009-10-12T12:20:30-05:30", &ms), 0);
+	assert_int_equal(ms, utc);
+	assert_int_equal(clock_parse_iso8601("2009-10-12T17:50:30+2:00", &ms), -1);
+	assert_int_equal(clock_parse_iso8601("2009-10-12T17:50:30+02:00x", &ms), -1);
 }
 
 int main(void)
