@@ -19,7 +19,7 @@ static const struct verb VERBS[] = {
     {"recover", cmd_recover},   {"audit", cmd_audit},
     {"backup", cmd_backup},     {"restore", cmd_restore},
     {"record", cmd_record},     {"exporter", cmd_exporter},
-    {"envs", cmd_envs},
+    {"envs", cmd_envs},         {"report", cmd_report},
 };
 
 /* Where the usage's second column starts, and how wide its lines may be. */
@@ -61,40 +61,44 @@ static void usage(FILE *f)
 	    "       opsdeck version-file [--package FILE] [--out FILE]\n"
 	    "       opsdeck recover ACTION [--dry-run] [--yes] [--pid N]\n");
 	usage_action_names(f);
-	fprintf(f,
-	        "       opsdeck recover --list                     actions and whether each can "
-	        "run\n"
-	        "       opsdeck audit [--since DUR] [--json] [--path]   the audit log of actions\n"
-	        "       opsdeck backup db    [--target URL]      pg_dump -> gzip -> S3 or file://\n"
-	        "       opsdeck backup files [--target URL] [--source DIR] [--pattern GLOB]...\n"
-	        "       opsdeck backup list  [--json] | backup verify KEY\n"
-	        "       opsdeck restore KEY --into DB [--any-database] [--dry-run] [--yes]\n"
-	        "       opsdeck restore files KEY --into DIR [--overwrite] [--dry-run] [--yes]\n"
-	        "       opsdeck backup prune [--dry-run | --yes]  delete what [backup] keep_* does "
-	        "not keep\n"
-	        "       opsdeck record [--interval DUR]            poll and write the history "
-	        "(a daemon)\n"
-	        "       opsdeck exporter [--listen ADDR:PORT]      Prometheus /metrics from the "
-	        "latest poll\n"
-	        "       opsdeck envs [--json]                      every environment's state, at "
-	        "once\n"
-	        "       opsdeck --help | --version\n"
-	        "\n"
-	        "  -c, --config FILE   configuration file (default: $XDG_CONFIG_HOME/opsdeck/"
-	        "opsdeck.conf,\n"
-	        "                      then /etc/opsdeck/opsdeck.conf, then built-in defaults)\n"
-	        "  -e, --env ENV       the environment ENV: ENV.conf in $XDG_CONFIG_HOME/opsdeck/"
-	        "envs/\n"
-	        "                      or /etc/opsdeck/envs/, used as -c would use it\n"
-	        "      --read-only     refuse to run recovery actions; their dry runs are\n"
-	        "                      still shown, and backups still run (they only add\n"
-	        "                      objects at the target)\n"
-	        "      --no-color      no colour in the dashboard, as NO_COLOR=1: the mono\n"
-	        "                      theme, which t keeps\n"
-	        "      --interval DUR  refresh interval of the dashboard (e.g. 2s)\n"
-	        "\n"
-	        "Without a verb, opsdeck opens the live dashboard (it needs a terminal).\n"
-	        "See opsdeck(1) and opsdeck.conf(5).\n");
+	fprintf(
+	    f,
+	    "       opsdeck recover --list                     actions and whether each can "
+	    "run\n"
+	    "       opsdeck audit [--since DUR] [--json] [--path]   the audit log of actions\n"
+	    "       opsdeck backup db    [--target URL]      pg_dump -> gzip -> S3 or file://\n"
+	    "       opsdeck backup files [--target URL] [--source DIR] [--pattern GLOB]...\n"
+	    "       opsdeck backup list  [--json] | backup verify KEY\n"
+	    "       opsdeck restore KEY --into DB [--any-database] [--dry-run] [--yes]\n"
+	    "       opsdeck restore files KEY --into DIR [--overwrite] [--dry-run] [--yes]\n"
+	    "       opsdeck backup prune [--dry-run | --yes]  delete what [backup] keep_* does "
+	    "not keep\n"
+	    "       opsdeck record [--interval DUR]            poll and write the history "
+	    "(a daemon)\n"
+	    "       opsdeck exporter [--listen ADDR:PORT]      Prometheus /metrics from the "
+	    "latest poll\n"
+	    "       opsdeck envs [--json]                      every environment's state, at "
+	    "once\n"
+	    "       opsdeck report [--since DUR|TIME] [--until TIME] [--json|--markdown|--html]\n"
+	    "                                                  the incident timeline from the "
+	    "history\n"
+	    "       opsdeck --help | --version\n"
+	    "\n"
+	    "  -c, --config FILE   configuration file (default: $XDG_CONFIG_HOME/opsdeck/"
+	    "opsdeck.conf,\n"
+	    "                      then /etc/opsdeck/opsdeck.conf, then built-in defaults)\n"
+	    "  -e, --env ENV       the environment ENV: ENV.conf in $XDG_CONFIG_HOME/opsdeck/"
+	    "envs/\n"
+	    "                      or /etc/opsdeck/envs/, used as -c would use it\n"
+	    "      --read-only     refuse to run recovery actions; their dry runs are\n"
+	    "                      still shown, and backups still run (they only add\n"
+	    "                      objects at the target)\n"
+	    "      --no-color      no colour in the dashboard, as NO_COLOR=1: the mono\n"
+	    "                      theme, which t keeps\n"
+	    "      --interval DUR  refresh interval of the dashboard (e.g. 2s)\n"
+	    "\n"
+	    "Without a verb, opsdeck opens the live dashboard (it needs a terminal).\n"
+	    "See opsdeck(1) and opsdeck.conf(5).\n");
 }
 
 int main(int argc, char **argv)

@@ -141,6 +141,9 @@ int cmd_record(int argc, char **argv, struct cli_options *opts);
 int cmd_exporter(int argc, char **argv, struct cli_options *opts);
 int cmd_envs(int argc, char **argv, struct cli_options *opts);
 
+/* `report`: the incident timeline from the history (cmd/report.c). */
+int cmd_report(int argc, char **argv, struct cli_options *opts);
+
 /* No verb: the live dashboard (ui/dashboard.h). */
 int cmd_dashboard(struct cli_options *opts);
 

@@ -4,4 +4,4 @@ libopsdeck_a_SOURCES += \
 	src/cmd/diagnose.c src/cmd/recover.c src/cmd/audit.c src/cmd/backup.c src/cmd/backup_prune.c \
 	src/cmd/backup_drill.c \
 	src/cmd/restore.c src/cmd/restore_files.c src/cmd/restore_db.c \
-	src/cmd/dashboard.c src/cmd/record.c src/cmd/exporter.c src/cmd/envs.c
+	src/cmd/dashboard.c src/cmd/record.c src/cmd/exporter.c src/cmd/envs.c src/cmd/report.c
