@@ -30,6 +30,18 @@ int64_t report_issue_duration(const struct report *r, const struct timeline_issu
 	return end > start ? end - start : 0;
 }
 
+void report_issue_times(const struct report *r, const struct timeline_issue *ti,
+                        struct report_issue_times *out)
+{
+	report_time(out->start, sizeof(out->start),
+	            ti->open_at_start ? r->timeline->first_ms : ti->started_ms);
+	if (ti->ended_ms >= 0)
+		report_time(out->end, sizeof(out->end), ti->ended_ms);
+	else
+		text_copy(out->end, "still open", sizeof(out->end));
+	text_format_duration(out->took, sizeof(out->took), report_issue_duration(r, ti));
+}
+
 static int event_order(const void *a, const void *b)
 {
 	const struct report_event *x = a, *y = b;
@@ -212,19 +224,13 @@ void report_markdown(const struct report *r, struct strbuf *out)
 		            "open for | peak | message |\n|---|---|---|---|---|---|---|\n");
 		for (size_t i = 0; i < t->issue_count; i++) {
 			const struct timeline_issue *ti = &t->issues[i];
-			char start[32], end[32], took[32];
-			report_time(start, sizeof(start),
-			            ti->open_at_start ? t->first_ms : ti->started_ms);
-			if (ti->ended_ms >= 0)
-				report_time(end, sizeof(end), ti->ended_ms);
-			else
-				text_copy(end, "still open", sizeof(end));
-			text_format_duration(took, sizeof(took), report_issue_duration(r, ti));
+			struct report_issue_times when;
+			report_issue_times(r, ti, &when);
 			strbuf_puts(out, "| `");
 			md_cell(out, ti->id);
-			strbuf_printf(out, "` | %s | %s%s | %s | %s | ",
-			              issue_severity_name(ti->severity),
-			              ti->open_at_start ? "before " : "", start, end, took);
+			strbuf_printf(
+			    out, "` | %s | %s%s | %s | %s | ", issue_severity_name(ti->severity),
+			    ti->open_at_start ? "before " : "", when.start, when.end, when.took);
 			if (ti->has_peak)
 				strbuf_printf(out, "%g (`%s`)", ti->peak, ti->peak_figure);
 			strbuf_puts(out, " | ");

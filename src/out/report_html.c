@@ -171,20 +171,15 @@ void report_html(const struct report *r, struct strbuf *out)
 		            "<th>ended</th><th>open for</th><th>peak</th><th>message</th></tr>\n");
 	for (size_t i = 0; i < t->issue_count; i++) {
 		const struct timeline_issue *ti = &t->issues[i];
-		char start[32], end[32], took[32];
-		report_time(start, sizeof(start), ti->open_at_start ? t->first_ms : ti->started_ms);
-		if (ti->ended_ms >= 0)
-			report_time(end, sizeof(end), ti->ended_ms);
-		else
-			text_copy(end, "still open", sizeof(end));
-		text_format_duration(took, sizeof(took), report_issue_duration(r, ti));
+		struct report_issue_times when;
+		report_issue_times(r, ti, &when);
 		strbuf_puts(out, "<tr><td><code>");
 		html_text(out, ti->id);
 		strbuf_printf(out,
 		              "</code></td><td class=\"%s\">%s</td><td>%s%s</td><td>%s</td>"
 		              "<td>%s</td><td>",
 		              issue_severity_name(ti->severity), issue_severity_name(ti->severity),
-		              ti->open_at_start ? "before " : "", start, end, took);
+		              ti->open_at_start ? "before " : "", when.start, when.end, when.took);
 		if (ti->has_peak) {
 			strbuf_printf(out, "%g <code>", ti->peak);
 			html_text(out, ti->peak_figure);

@@ -34,4 +34,14 @@ void report_time(char *dst, size_t size, int64_t ms);
 /* How long an issue was open, to its end or to the end of the range. */
 int64_t report_issue_duration(const struct report *r, const struct timeline_issue *ti);
 
+/* An issue's row: its start (as report_time), end ("still open") and how
+ * long it was open, each 32 bytes. */
+struct report_issue_times {
+	char start[32];
+	char end[32];
+	char took[32];
+};
+void report_issue_times(const struct report *r, const struct timeline_issue *ti,
+                        struct report_issue_times *out);
+
 #endif
