@@ -9,8 +9,9 @@
  * The document: the overall state (check/overall.h), the families every check has (configured, up,
  * latency) over the health and identity rows in table order; then each row's own families
  * (check/check.h): the health checks, the metrics, the rows kept for the diagnosis (the
- * backups' age), the diagnosis, the identity rows (version_info);
- * then the snapshot's time and duration.
+ * backups' age), the diagnosis, the identity rows (version_info); the
+ * history and its recorder (when looked at); then the snapshot's time and
+ * duration.
  */
 #include "out/out.h"
 
@@ -34,6 +35,18 @@ static const struct prom_family F_SNAPSHOT_TIME = {"opsdeck_snapshot_timestamp_s
                                                    "When the snapshot was taken (Unix time)."};
 static const struct prom_family F_SNAPSHOT_DURATION = {"opsdeck_snapshot_duration_seconds", "gauge",
                                                        "How long taking the snapshot took."};
+
+static const struct prom_family F_HISTORY_RECORDING = {
+    "opsdeck_history_recording", "gauge",
+    "Whether an `opsdeck record` holds the history directory (1) or not (0)."};
+static const struct prom_family F_HISTORY_WRITABLE = {
+    "opsdeck_history_writable", "gauge",
+    "Whether the history can be written (1) or not (0): permissions, free space."};
+static const struct prom_family F_HISTORY_RECORDS = {"opsdeck_history_records", "gauge",
+                                                     "Records in the history."};
+static const struct prom_family F_HISTORY_NEWEST = {
+    "opsdeck_history_newest_record_timestamp_seconds", "gauge",
+    "When the newest record was taken (Unix time)."};
 
 /* The rows with a `check` label: health checks and identity rows. */
 static const struct check_common *prom_labelled(const struct snapshot *s, size_t i)
@@ -86,6 +99,17 @@ static void prom_diagnosis(struct prom *p, const struct diagnosis *d)
 	prom_sample(p, &F_DIAGNOSIS, NULL, d->status);
 }
 
+static void prom_history(struct prom *p, const struct history_status *h)
+{
+	if (!h->looked || !h->enabled)
+		return;
+	prom_sample(p, &F_HISTORY_RECORDING, NULL, h->recorder_pid != 0);
+	prom_sample(p, &F_HISTORY_WRITABLE, NULL, h->problem[0] == '\0');
+	prom_sample(p, &F_HISTORY_RECORDS, NULL, (double)h->records);
+	if (h->newest_ms > 0)
+		prom_sample(p, &F_HISTORY_NEWEST, NULL, (double)h->newest_ms / 1000.0);
+}
+
 void out_prometheus(const struct snapshot *s, const struct diagnosis *d, struct strbuf *b)
 {
 	struct prom p = {b, NULL};
@@ -97,6 +121,7 @@ void out_prometheus(const struct snapshot *s, const struct diagnosis *d, struct 
 	if (d)
 		prom_diagnosis(&p, d);
 	prom_group(&p, s, CHECK_GROUP_IDENTITY);
+	prom_history(&p, &s->history);
 	prom_sample(&p, &F_SNAPSHOT_TIME, NULL, (double)s->taken_at_ms / 1000.0);
 	prom_sample(&p, &F_SNAPSHOT_DURATION, NULL, (double)s->duration_ms / 1000.0);
 }

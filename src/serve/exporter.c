@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check/check.h"
+#include "history/inspect.h"
 #include "diag/diagnose.h"
 #include "serve/http.h"
 #include "serve/listen.h"
@@ -202,6 +203,7 @@ bool exporter_publish(struct exporter *e)
 	text_copy(s->app_name, p->cfg->app.name, sizeof(s->app_name));
 	s->taken_at_ms = v->published_at_ms;
 	s->duration_ms = slowest;
+	history_inspect(p->cfg, &s->history); /* the recorder's state, for the page */
 	diagnose(s, p->have_previous ? &p->previous : NULL, p->cfg, e->diagnosis);
 	metrics_page_update(e->page, s, e->diagnosis, &times);
 	p->previous = *s;

@@ -72,6 +72,7 @@ want=$({
 	printf '%s\n' opsdeck_probe_age_seconds opsdeck_probe_duration_seconds
 } | sort)
 assert_eq "$(families <<<"$page")" "$want" "the families of /metrics"
+assert_contains "$page" "opsdeck_history_recording 0" "the recorder's state: none runs"
 assert_no_secrets "$page" "/metrics"
 
 # ------------------------------------------------------------ HTTP
