@@ -6,6 +6,7 @@ libopsdeck_a_SOURCES += \
 	src/history/record.c src/history/record.h \
 	src/history/changes.c src/history/changes.h \
 	src/history/timeline.c src/history/timeline.h \
+	src/history/backfill.c src/history/backfill.h \
 	src/history/inspect.c src/history/inspect.h \
 	src/history/lock.c src/history/lock.h \
 	src/history/store.c src/history/store.h src/history/store_impl.h \

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "history/backfill.h"
 #include "probe/probe.h"
 #include "ui/dashboard_impl.h"
 #include "util/clock.h"
@@ -331,6 +332,22 @@ static void dashboard_forget(struct dashboard *d)
 	history_init(&d->history);
 }
 
+/* The sparklines' last hour from the history, when a recorder keeps one:
+ * a dashboard opened mid-incident shows what led up to it at once. */
+static void dashboard_backfill(struct dashboard *d)
+{
+	if (!d->cfg->history.enabled)
+		return;
+	int filled = history_backfill(&d->history, d->cfg->history.dir, clock_wall_ms(),
+	                              HISTORY_BACKFILL_SPAN_MS);
+	if (filled > 0)
+		activity_add(&d->activity, clock_wall_ms(), UI_NORMAL,
+		             "graphs: the last hour from the history (%d values)", filled);
+	else if (filled < 0)
+		activity_add(&d->activity, clock_wall_ms(), UI_WARNING,
+		             "graphs: the history in %s cannot be read", d->cfg->history.dir);
+}
+
 /* Configurations of environments switched away from whose probe threads
  * were still in a probe: kept, reachable, to the exit. */
 static struct config *dashboard_left_configs[8];
@@ -410,6 +427,7 @@ void dashboard_switch_env(struct dashboard *d, const char *name)
 	backup_menu_set_abandon(d->backups, &signal_abandon);
 	d->state.read_only = cfg->recovery.read_only;
 	dashboard_forget(d); /* what was seen of the old environment is not this one's */
+	dashboard_backfill(d);
 	text_copy(d->env_name, name, sizeof(d->env_name));
 	d->environment = d->env_name;
 	dashboard_apply_theme(d, d->no_color != NULL ? "mono" : d->state.theme_name);
@@ -450,6 +468,7 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	d->state.focus = PANEL_HEALTH;
 	dashboard_forget(d);
 	activity_init(&d->activity);
+	dashboard_backfill(d);
 	d->no_color = theme_no_color_reason(opts->no_color, getenv("NO_COLOR"));
 	dashboard_apply_theme(d, d->no_color != NULL ? "mono" : cfg->ui.theme);
 
