@@ -11,23 +11,12 @@ stack_use app
 
 # a second instance: answers 200 on any path, with a newer build on
 # /api/version
-"$_LIB_PY" -c '
-import http.server
-VERSION = b"{\"version\":\"1.4.3\",\"buildNumber\":\"88\",\"commitHash\":\"abcdef0\",\"buildDate\":\"2026-12-04T00:00:00.000Z\"}"
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200); self.end_headers()
-        self.wfile.write(VERSION if self.path.endswith("/api/version") else b"{\"status\":\"ok\"}")
-    def log_message(self, *a):
-        pass
-s = http.server.HTTPServer(("127.0.0.1", 0), H)
-print(s.server_address[1], flush=True)
-s.serve_forever()
-' >second.port &
-second_pid=$!
-on_exit kill "$second_pid"
-wait_until 5 test -s second.port
-second=http://127.0.0.1:$(cat second.port)/api/health
+mkdir second
+printf '%s' '{"version":"1.4.3","buildNumber":"88","commitHash":"abcdef0","buildDate":"2026-12-04T00:00:00.000Z"}' \
+	>second/version.json
+http_fixture app second
+second_pid=$FIXTURE_PID
+second=http://127.0.0.1:$FIXTURE_PORT/api/health
 closed=http://127.0.0.1:$("$_LIB_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')/api/health
 
 write_stack_config three.conf "timeout = 2s" "health_url = $HEALTH_URL, $second $closed"

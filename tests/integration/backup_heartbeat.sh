@@ -9,25 +9,9 @@
 . "$OPSDECK_SRCDIR/tests/integration/backup_lib.sh"
 stack_use pg
 
-# a receiver that logs each request's path and answers 200, or 500 for /down
-"$_LIB_PY" -c '
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        with open("requests.log", "a") as f:
-            f.write(self.command + " " + self.path + "\n")
-        self.send_response(500 if self.path.startswith("/down") else 200)
-        self.end_headers()
-        self.wfile.write(b"OK")
-    def log_message(self, *a):
-        pass
-s = http.server.HTTPServer(("127.0.0.1", 0), H)
-print(s.server_address[1], flush=True)
-s.serve_forever()
-' >receiver.port &
-on_exit kill "$!"
-wait_until 5 test -s receiver.port
-port=$(cat receiver.port)
+# a receiver that logs each request and answers 200, or 500 for /down
+http_fixture record
+port=$FIXTURE_PORT
 token=5f0c2a1e-hb-$$
 secrets_add "$token"
 

@@ -26,19 +26,9 @@ write_stack_config "$envs/staging.conf" "name = shop-staging" "timeout = 2s"
 printf '[app]\nname = typo\nhealth_ur = http://127.0.0.1:1/\n' | write_config "$envs/broken.conf"
 
 # a hung app: a listener that accepts and never answers
-"$_LIB_PY" -c '
-import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
-print(s.getsockname()[1], flush=True)
-held = []
-while True:
-    c, _ = s.accept(); held.append(c)
-' >hung.port &
-hung_pid=$!
-on_exit kill "$hung_pid"
-wait_until 5 test -s hung.port
+http_fixture hold
 write_stack_config "$envs/hung.conf" "name = shop-hung" "timeout = 2s" \
-	"health_url = http://127.0.0.1:$(cat hung.port)/api/health"
+	"health_url = http://127.0.0.1:$FIXTURE_PORT/api/health"
 
 # -e selects a whole configuration, for every verb
 run "$OPSDECK" -e staging status --json

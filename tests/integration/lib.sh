@@ -43,6 +43,14 @@
 #                             ("active", "idle in transaction", or "Lock":
 #                             waiting on a lock); fails after 10 s
 #   s3 ls|get|put|rm|head ... the stack's bucket through botocore
+#   http_fixture MODE [DIR]   a small HTTP endpoint on loopback (DIR default
+#                             .), stopped at exit; sets FIXTURE_PORT and
+#                             FIXTURE_PID. MODE:
+#                             hold (never answers), record (logs each request
+#                             to DIR/requests.log: /down answers 500, /fail-N/
+#                             500 N times), app (DIR/version.json at
+#                             /api/version, health 200 or DIR/health_status);
+#                             see tests/integration/http_fixture.py
 #   Private stacks are stopped when the test exits. Register more clean-up
 #   with on_exit CMD...; do not set an EXIT trap of your own.
 #   SERVICES: comma list of pg,redis,app,s3 (default: all four), plus s3proxy
@@ -697,6 +705,16 @@ print(v if isinstance(v, str) else json.dumps(v))
 }
 
 # elapsed_ms CMD...: sets RC, OUT, ERR as run does and ELAPSED_MS; prints it.
+http_fixture() {
+	local mode=$1 dir=${2:-.} out
+	out=$(mktemp "$TEST_DIR/fixture.XXXXXX")
+	"$_LIB_PY" "$OPSDECK_SRCDIR/tests/integration/http_fixture.py" "$mode" "$dir" >"$out" &
+	FIXTURE_PID=$!
+	on_exit kill "$FIXTURE_PID"
+	wait_until 5 test -s "$out" || fail "http_fixture $mode did not start"
+	FIXTURE_PORT=$(head -n 1 "$out")
+}
+
 flip_byte() {
 	"$_LIB_PY" -c 'import sys
 with open(sys.argv[1], "r+b") as f:

@@ -66,7 +66,8 @@ INTEGRATION_TESTS += tests/integration/exporter.sh tests/integration/exporter_pr
 # opsdeck under valgrind's memcheck (skipped in a build with ASan).
 INTEGRATION_TESTS += tests/integration/valgrind.sh
 TESTS += $(INTEGRATION_TESTS)
-EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/backup_lib.sh
+EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh tests/integration/backup_lib.sh \
+	tests/integration/http_fixture.py
 
 # The S3 client's helper for s3_client.sh, and the incremental request-log
 # path against the one-shot query (request_metrics.sh).
