@@ -541,11 +541,6 @@ int notifier_take_log(struct notifier *n, char *buf, size_t size)
 	return got;
 }
 
-bool notifier_is_sender(struct notifier *n)
-{
-	return n && atomic_load(&n->sender);
-}
-
 int notifier_stop(struct notifier *n)
 {
 	if (n == NULL)

@@ -53,9 +53,6 @@ void notifier_observe(struct notifier *n, const struct diagnosis *d);
  * the line in buf, 0 when there is none. */
 int notifier_take_log(struct notifier *n, char *buf, size_t size);
 
-/* Whether this process is the sender now. */
-bool notifier_is_sender(struct notifier *n);
-
 /* Stops the thread (a delivery in flight ends at its timeout), keeps what
  * was notified, gives up the lock and frees n; returns how many messages
  * were still waiting for delivery (and are dropped). NULL is a no-op. */
