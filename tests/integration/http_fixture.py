@@ -62,6 +62,8 @@ def serve(root, mode):
                     failed[self.path] = seen + 1
                 if seen < int(wanted.group(1)):
                     return self.answer(500, b"not yet")
+            if self.path.startswith("/gone"):
+                return self.answer(404, b"no such hook")
             self.answer(500 if self.path.startswith("/down") else 200, b"OK")
 
         def app(self):

@@ -47,8 +47,8 @@
 #                             .), stopped at exit; sets FIXTURE_PORT and
 #                             FIXTURE_PID. MODE:
 #                             hold (never answers), record (logs each request
-#                             to DIR/requests.log: /down answers 500, /fail-N/
-#                             500 N times), app (DIR/version.json at
+#                             to DIR/requests.log: /down answers 500, /gone
+#                             404, /fail-N/ 500 N times), app (DIR/version.json at
 #                             /api/version, health 200 or DIR/health_status);
 #                             see tests/integration/http_fixture.py
 #   Private stacks are stopped when the test exits. Register more clean-up

@@ -4,6 +4,7 @@ INTEGRATION_TESTS = \
 	tests/integration/status_healthy.sh \
 	tests/integration/record.sh \
 	tests/integration/report.sh \
+	tests/integration/notify_webhooks.sh \
 	tests/integration/pg_replication.sh \
 	tests/integration/prisma_url.sh \
 	tests/integration/wrong_password.sh \
