@@ -165,7 +165,15 @@ struct check_poll_state;
 struct check_poll_state *check_poll_state_new(void);
 void check_poll_state_free(struct check_poll_state *state);
 
-/* check_probe_every_poll with the contexts kept in state. */
+/* How often check_probe_polling probes the CHECK_SELDOM rows (the backup
+ * listing costs requests); the exporter's workers use it too. */
+#define CHECK_SELDOM_INTERVAL_MS (5 * 60 * 1000)
+
+/* check_probe_every_poll with the contexts kept in state, and the
+ * CHECK_SELDOM rows probed at the first poll and then every
+ * CHECK_SELDOM_INTERVAL_MS (beside the poll, not counted in its
+ * duration); in between, their members are those of the last probe, so
+ * the backups' freshness never flickers between polls. */
 void check_probe_polling(const struct config *cfg, struct check_poll_state *state,
                          struct snapshot *out);
 

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check/check.h"
 #include "probe/request_window.h"
@@ -16,6 +17,8 @@ struct check_poll_state {
 	struct request_window windows[CHECK_COUNT];
 	struct slow_queries_baseline *baselines[CHECK_COUNT];
 	struct check_probe_context contexts[CHECK_COUNT];
+	struct snapshot *seldom; /* the CHECK_SELDOM rows' last probe; NULL before */
+	int64_t seldom_due_ms;   /* monotonic */
 };
 
 /* One row's probe on its own thread. */
@@ -108,11 +111,31 @@ void check_poll_state_free(struct check_poll_state *state)
 		request_window_free(&state->windows[i]);
 		free(state->baselines[i]);
 	}
+	free(state->seldom);
 	free(state);
+}
+
+/* Copies the members of the CHECK_SELDOM rows from `from` to `to`. */
+static void check_copy_seldom(struct snapshot *to, const struct snapshot *from)
+{
+	for (size_t i = 0; i < CHECK_COUNT; i++)
+		if (CHECKS[i]->schedule == CHECK_SELDOM)
+			memcpy((char *)to + CHECKS[i]->offset,
+			       (const char *)from + CHECKS[i]->offset, CHECKS[i]->size);
 }
 
 void check_probe_polling(const struct config *cfg, struct check_poll_state *state,
                          struct snapshot *out)
 {
-	check_probe(cfg, false, state, out);
+	int64_t now = clock_monotonic_ms();
+	bool due = state->seldom == NULL || now >= state->seldom_due_ms;
+	check_probe(cfg, due, state, out);
+	if (due) {
+		if (state->seldom == NULL)
+			state->seldom = xmalloc(sizeof(*state->seldom));
+		check_copy_seldom(state->seldom, out);
+		state->seldom_due_ms = now + CHECK_SELDOM_INTERVAL_MS;
+	} else {
+		check_copy_seldom(out, state->seldom);
+	}
 }

@@ -122,7 +122,7 @@ void report_event_line(const struct report *r, const struct report_event *e, str
 		strbuf_printf(out, "%s %s (%s): %s", ti->open_at_start ? "OPEN" : "OPENED", ti->id,
 		              issue_severity_name(ti->severity), ti->message);
 		if (ti->open_at_start)
-			strbuf_puts(out, " (already open when the range starts)");
+			strbuf_puts(out, " (open in the range's first record)");
 		if (ti->deploy >= 0) {
 			const struct timeline_deploy *d = &t->deploys[ti->deploy];
 			text_format_duration(took, sizeof(took), ti->started_ms - d->at_ms);

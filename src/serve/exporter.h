@@ -21,11 +21,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "check/check.h"
 #include "config/config.h"
 #include "model/issue.h"
 
 #define EXPORTER_DEFAULT_LISTEN "127.0.0.1:9877"
-#define EXPORTER_SELDOM_MS      (5 * 60 * 1000)
+#define EXPORTER_SELDOM_MS      CHECK_SELDOM_INTERVAL_MS
 
 struct exporter;
 

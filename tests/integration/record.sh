@@ -7,7 +7,8 @@
 # turns unhealthy, redis_down opens), exits 0 on SIGTERM and SIGINT, refuses
 # a second recorder naming the first one's pid, keeps every earlier record
 # after a SIGKILL, survives a damaged WAL and a damaged database tail (the
-# file moved aside, earlier records kept, one warning), and names
+# file moved aside, earlier records kept, one warning), lists the backups
+# and keeps that listing between its 5-minute probes, and names
 # [history] dir when it cannot be created or written. No secret reaches the
 # history. The history is read with sqlite3(1).
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
@@ -158,6 +159,23 @@ if command -v prlimit >/dev/null; then
 	stop_recorder TERM
 	assert_eq "$RC" 0 "the recorder that could not write exits 0 on SIGTERM"
 fi
+
+# ------------------------------------------------------------ backups
+# the recorder lists the backups (at its first poll, then every 5 minutes)
+# and keeps that listing between: an empty target is backup_stale, opened
+# once and never cleared by a poll that did not list
+mkdir -p "$TEST_DIR/empty-target"
+write_stack_config backups.conf "[database]" "slow_query_ms = 600000" \
+	"[history]" "dir = $TEST_DIR/history-backups" "[backup]" "target = file://$TEST_DIR/empty-target"
+"$OPSDECK" -c backups.conf record --interval 500ms 2>backups.log &
+backups_pid=$!
+on_exit kill -9 "$backups_pid"
+wait_until 10 logged backups.log "issue opened: backup_stale" || fail "no backup_stale: $(cat backups.log)"
+sleep 3
+kill -TERM "$backups_pid"
+wait "$backups_pid" || true
+assert_eq "$(grep -c "issue opened: backup_stale" backups.log)" 1 "backup_stale opened once"
+assert_not_contains "$(cat backups.log)" "issue cleared: backup_stale" "... and kept between listings"
 
 # ------------------------------------------------------------ bad dirs
 printf 'x' >"$TEST_DIR/afile"
