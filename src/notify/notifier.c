@@ -27,6 +27,7 @@
 #include "util/xalloc.h"
 
 #define STATE_NAME        "notify.json"
+#define RECORDER_MARK     "notify.recorder"
 #define STATE_MAX_BYTES   (1024 * 1024)
 #define AUDIT_READ_MAX    (256 * 1024) /* of the audit log per step */
 #define STEP_MS           500          /* the thread looks at least this often */
@@ -76,6 +77,7 @@ struct notifier {
 	/* the thread's own */
 	atomic_bool sender;
 	int lock_fd;
+	bool lock_error_said;
 	struct notify_tracker *tracker;
 	struct notify_limit limit;
 	uint64_t audit_inode; /* 0: no log seen yet */
@@ -179,14 +181,51 @@ static void state_load(struct notifier *n)
 
 /* --- the sender's role --------------------------------------------------- */
 
-/* Takes or gives up the role: a watcher yields to a running recorder. */
+/* DIR/notify.recorder holds the pid of the `opsdeck record` that sends
+ * notifications: a watcher yields to a recorder only when that recorder
+ * sends them too (one started without [notify] does not). */
+static char *recorder_mark_path(const struct notifier *n)
+{
+	return xasprintf("%s/%s", n->dir, RECORDER_MARK);
+}
+
+static void recorder_mark(struct notifier *n, bool set)
+{
+	char *path = recorder_mark_path(n), text[32], err[512];
+	if (set) {
+		text_printf(text, sizeof(text), "%ld\n", (long)getpid());
+		if (file_replace(path, text, err, sizeof(err)) < 0)
+			notifier_log(n, "notify: %s", err);
+	} else {
+		(void)unlink(path);
+	}
+	free(path);
+}
+
+/* Whether the recorder holding DIR's history (pid holder) sends
+ * notifications: its pid is the one it marked. */
+static bool recorder_sends(const struct notifier *n, pid_t holder)
+{
+	char *path = recorder_mark_path(n), *text = NULL, err[256];
+	bool sends = false;
+	if (file_read_text(path, NULL, 64, FILE_READ_NONBLOCK, &text, NULL, NULL, err,
+	                   sizeof(err)) == 0)
+		sends = holder > 0 && strtol(text, NULL, 10) == (long)holder;
+	free(text);
+	free(path);
+	return sends;
+}
+
+/* Takes or gives up the role: a watcher yields to a running recorder that
+ * sends notifications. */
 static void role_update(struct notifier *n)
 {
 	char err[512];
 	pid_t holder = 0;
 	bool sender = atomic_load(&n->sender);
 	if (n->role == NOTIFIER_WATCHER &&
-	    history_lock_probe(n->dir, HISTORY_RECORD_LOCK, &holder, err, sizeof(err)) == 1) {
+	    history_lock_probe(n->dir, HISTORY_RECORD_LOCK, &holder, err, sizeof(err)) == 1 &&
+	    recorder_sends(n, holder)) {
 		if (sender) {
 			if (n->state_dirty)
 				state_save(n);
@@ -204,17 +243,15 @@ static void role_update(struct notifier *n)
 	int rc = history_lock_acquire(n->dir, HISTORY_NOTIFY_LOCK, &n->lock_fd, &holder, err,
 	                              sizeof(err));
 	if (rc < 0) {
-		static const char prefix[] = "notify: ";
 		/* said once: the step runs twice a second */
-		if (n->lock_fd != -2)
-			notifier_log(n, "%s%s", prefix, err);
-		n->lock_fd = -2;
+		if (!n->lock_error_said)
+			notifier_log(n, "notify: %s", err);
+		n->lock_error_said = true;
 		return;
 	}
-	if (rc > 0) {
-		n->lock_fd = -1;
+	n->lock_error_said = false;
+	if (rc > 0)
 		return;
-	}
 	state_load(n);
 	atomic_store(&n->sender, true);
 	notifier_log(n, "notify: this process sends the notifications (%d webhook%s)",
@@ -420,6 +457,8 @@ static void *notifier_main(void *arg)
 		state_save(n);
 	history_lock_release(n->lock_fd);
 	n->lock_fd = -1;
+	if (n->role == NOTIFIER_RECORDER)
+		recorder_mark(n, false);
 	if (detached)
 		notifier_free(n);
 	return NULL;
@@ -505,9 +544,14 @@ struct notifier *notifier_start(const struct config *cfg, const char *environmen
 	n->lock_fd = -1;
 	n->tracker = notify_tracker_new();
 	atomic_init(&n->sender, false);
-	if (pthread_create(&n->thread, NULL, notifier_main, n) != 0) {
+	if (role == NOTIFIER_RECORDER)
+		recorder_mark(n, true);
+	int started = pthread_create(&n->thread, NULL, notifier_main, n);
+	if (started != 0) {
 		snprintf(why, why_size, "notifications are off: cannot start a thread: %s",
-		         strerror(errno));
+		         strerror(started));
+		if (role == NOTIFIER_RECORDER)
+			recorder_mark(n, false);
 		notifier_free(n);
 		return NULL;
 	}

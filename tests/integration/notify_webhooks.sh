@@ -6,7 +6,8 @@
 # (files to file://) ends: one action_ended; its dry run is not told. A
 # restarted recorder repeats nothing. With the exporter running beside the
 # recorder only the recorder sends; once it stops the exporter takes over
-# and the next change is still told once. A webhook failing its first two
+# and the next change is still told once, also while a recorder without
+# [notify] runs (it takes nothing). A webhook failing its first two
 # attempts gets the message on the third; a webhook that answers 404 is
 # given up at once, logged by number and host. Two URLs each get every
 # message; format = slack posts {"text"}. The URL's token is never in a log,
@@ -115,9 +116,22 @@ wait_until 10 has_posts 6 || fail "the exporter told nothing"
 settle
 assert_eq "$(posts)" 6 "the exporter tells the next change, once"
 assert_eq "$(event 6 event)" issue_opened "... the outage"
+# a recorder started without [notify] takes nothing from the exporter
+conf quiet.conf "webhook_url ="
+"$OPSDECK" -c quiet.conf record 2>quiet.log &
+quiet_pid=$!
+on_exit kill -9 "$quiet_pid"
+wait_until 10 grep -q "recording every" quiet.log || fail "the quiet recorder did not start: $(cat quiet.log)"
+sleep 2
+rm app/health_status
+wait_until 10 has_posts 7 || fail "nothing told while a recorder without [notify] runs"
+settle
+assert_eq "$(posts)" 7 "the exporter goes on telling, once"
+assert_not_contains "$(cat exp.log)" "sends the notifications now" "... and never yielded to it"
+kill -TERM "$quiet_pid"
+wait "$quiet_pid" || true
 kill -TERM "$EXP_PID"
 wait "$EXP_PID" || true
-rm app/health_status
 
 # ------------------------------------------------------------ delivery
 rm -rf history
