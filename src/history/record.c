@@ -170,6 +170,8 @@ static void add_storage(struct history_record *r, const struct snapshot *s)
 		history_record_add_figure(r, name, d->used_percent);
 		text_printf(name, sizeof(name), "storage.avail_bytes:%s", d->path);
 		history_record_add_figure(r, name, (double)d->avail_bytes);
+		text_printf(name, sizeof(name), "storage.total_bytes:%s", d->path);
+		history_record_add_figure(r, name, (double)d->total_bytes);
 		if (d->inodes_used_percent >= 0) {
 			text_printf(name, sizeof(name), "storage.inodes_used_percent:%s", d->path);
 			history_record_add_figure(r, name, d->inodes_used_percent);

@@ -94,6 +94,12 @@ int64_t history_store_series(struct history_store *s, const char *name, int64_t 
  * none, -1 on error. */
 int history_store_state_at(struct history_store *s, int64_t at_ms, struct history_record *out);
 
+/* The record next to seq in writing order: the one before it (direction
+ * < 0) or after it (> 0). Returns 1 with *out filled, 0 when there is
+ * none, -1 on error. A row that does not decode is passed over. */
+int history_store_step(struct history_store *s, int64_t seq, int direction,
+                       struct history_record *out);
+
 struct history_span {
 	int64_t count;    /* records */
 	int64_t first_ms; /* at_ms of the oldest and newest (by seq); 0 when empty */

@@ -244,19 +244,18 @@ int64_t history_store_series(struct history_store *s, const char *name, int64_t 
 	return (int64_t)count;
 }
 
-int history_store_state_at(struct history_store *s, int64_t at_ms, struct history_record *out)
+/* The first row of `sql` (one int64 parameter) that decodes, into out:
+ * 1, 0 when none does, -1 (with `what` in the error) on failure. */
+static int first_record(struct history_store *s, const char *sql, int64_t param,
+                        struct history_record *out, const char *what)
 {
 	s->error[0] = '\0';
 	sqlite3_stmt *st = NULL;
 	int found = -1;
-	int rc = sqlite3_prepare_v2(s->db,
-	                            "SELECT " RECORD_COLUMNS " FROM poll WHERE at_ms <= ?1"
-	                            " ORDER BY at_ms DESC, seq DESC LIMIT 8",
-	                            -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, at_ms);
+		sqlite3_bind_int64(st, 1, param);
 		found = 0;
-		/* the newest row that decodes */
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			if (record_from_row(s, st, out) == 0) {
 				found = 1;
@@ -267,8 +266,29 @@ int history_store_state_at(struct history_store *s, int64_t at_ms, struct histor
 	}
 	sqlite3_finalize(st);
 	if (found < 0)
-		store_fail(s, "cannot read the state");
+		store_fail(s, what);
 	return found;
+}
+
+int history_store_state_at(struct history_store *s, int64_t at_ms, struct history_record *out)
+{
+	/* the newest row that decodes */
+	return first_record(s,
+	                    "SELECT " RECORD_COLUMNS " FROM poll WHERE at_ms <= ?1"
+	                    " ORDER BY at_ms DESC, seq DESC LIMIT 8",
+	                    at_ms, out, "cannot read the state");
+}
+
+int history_store_step(struct history_store *s, int64_t seq, int direction,
+                       struct history_record *out)
+{
+	/* the nearest row that decodes */
+	return first_record(s,
+	                    direction < 0 ? "SELECT " RECORD_COLUMNS " FROM poll WHERE seq < ?1"
+	                                    " ORDER BY seq DESC LIMIT 8"
+	                                  : "SELECT " RECORD_COLUMNS " FROM poll WHERE seq > ?1"
+	                                    " ORDER BY seq LIMIT 8",
+	                    seq, out, "cannot read a record");
 }
 
 int history_store_span(struct history_store *s, struct history_span *out)

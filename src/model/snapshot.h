@@ -86,6 +86,7 @@ enum version_source {
 	VERSION_SOURCE_NONE = 0,
 	VERSION_SOURCE_URL,
 	VERSION_SOURCE_FILE,
+	VERSION_SOURCE_HISTORY, /* a replayed record (ui/replay.h) */
 };
 
 /* One instance's version, when version_url lists more than one. */

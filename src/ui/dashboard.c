@@ -176,6 +176,17 @@ void dashboard_fill_view(struct dashboard *d, struct ui_view *v)
 	v->utf8 = d->utf8;
 	for (int c = 0; c < CHECK_COUNT; c++)
 		v->waiting_ms[c] = d->view.running_ms[c];
+	if (d->replay.on) { /* every panel as the record has it */
+		v->snap = d->replay.snap;
+		v->diag = d->replay.diag;
+		v->hist = d->replay.graphs;
+		/* the environment's banner stays: it says where this happened */
+		text_printf(d->banner_view, sizeof(d->banner_view), "%s%s%s", d->cfg->ui.banner,
+		            d->cfg->ui.banner[0] ? " | " : "", d->replay.banner);
+		v->banner = d->banner_view;
+		v->last_refresh_ms = d->replay.record->at_ms;
+		memset(v->waiting_ms, 0, sizeof(v->waiting_ms));
+	}
 }
 
 static void dashboard_draw(struct dashboard *d)
@@ -411,6 +422,7 @@ void dashboard_switch_env(struct dashboard *d, const char *name)
 	 * notifier ends on its own, after a delivery in flight */
 	notifier_release(d->notifier);
 	d->notifier = NULL;
+	replay_leave(&d->replay); /* the old environment's history */
 	recovery_free(d->recovery);
 	backup_menu_free(d->backups);
 	struct config *old = d->cfg_owned;
@@ -525,6 +537,7 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	/* a delivery in flight ends at [notify] timeout */
 	notifier_stop(d->notifier);
 	d->notifier = NULL;
+	replay_leave(&d->replay);
 	/* a running action is asked to stop and waited for: it uses cfg */
 	recovery_free(d->recovery);
 	d->recovery = NULL;

@@ -19,6 +19,7 @@
 #include "ui/notice.h"
 #include "ui/panels.h"
 #include "ui/recovery.h"
+#include "ui/replay.h"
 #include "ui/term.h"
 #include "ui/theme.h"
 #include "ui/workers.h"
@@ -38,10 +39,12 @@ struct dashboard {
 	struct diagnosis diag;
 	struct history history;
 	struct activity_log activity;
-	struct recovery *recovery;   /* the guided recovery flow (recovery.h) */
-	struct backup_menu *backups; /* the b menu (backup_menu.h) */
-	struct env_picker *envs;     /* the e picker (env_picker.h) */
-	struct notifier *notifier;   /* [notify]: sends while no recorder runs, or NULL */
+	struct recovery *recovery;        /* the guided recovery flow (recovery.h) */
+	struct backup_menu *backups;      /* the b menu (backup_menu.h) */
+	struct env_picker *envs;          /* the e picker (env_picker.h) */
+	struct notifier *notifier;        /* [notify]: sends while no recorder runs, or NULL */
+	struct replay replay;             /* looking back over the history (replay.h) */
+	char banner_view[UI_BANNER_TEXT]; /* [ui] banner and the replay's, while replaying */
 	struct ui_state state;
 	struct ui_notice_clock notice; /* when state.message goes (notice.h) */
 	struct theme theme;

@@ -18,6 +18,16 @@ static bool dashboard_in_dialog(const struct dashboard *d)
 	return d->state.dialog != DIALOG_NONE;
 }
 
+/* Whether the dashboard replays the past, where no action may start (the
+ * key bar says how to return). */
+static bool dashboard_replaying(struct dashboard *d)
+{
+	if (!d->replay.on)
+		return false;
+	dashboard_message(d, "%s: Esc returns to live before any action", d->replay.banner);
+	return true;
+}
+
 static void dashboard_key_quit(struct dashboard *d, const struct ui_key_event *ev)
 {
 	(void)ev;
@@ -96,6 +106,8 @@ static void dashboard_key_recover(struct dashboard *d, const struct ui_key_event
 	const struct issue *is = NULL;
 	int sel = d->state.selected[PANEL_ISSUES];
 	(void)ev;
+	if (dashboard_replaying(d))
+		return;
 	if (d->state.focus != PANEL_SLOW_QUERIES) {
 		if (d->diag.count == 0) {
 			dashboard_message(d, "no issue is open: nothing to recover from");
@@ -113,7 +125,7 @@ static void dashboard_key_recover(struct dashboard *d, const struct ui_key_event
 static void dashboard_key_locks(struct dashboard *d, const struct ui_key_event *ev)
 {
 	(void)ev;
-	if (dashboard_in_dialog(d))
+	if (dashboard_in_dialog(d) || dashboard_replaying(d))
 		return;
 	d->state.locks = (struct ui_locks_state){.open = !d->state.locks.open};
 }
@@ -203,6 +215,8 @@ static bool dashboard_locks_key(struct dashboard *d, const struct ui_key_event *
 static void dashboard_key_backup(struct dashboard *d, const struct ui_key_event *ev)
 {
 	(void)ev;
+	if (dashboard_replaying(d))
+		return;
 	backup_menu_open(d->backups, &d->state);
 }
 
@@ -245,7 +259,7 @@ static void dashboard_key_interval(struct dashboard *d, const struct ui_key_even
 static void dashboard_key_envs(struct dashboard *d, const struct ui_key_event *ev)
 {
 	(void)ev;
-	if (dashboard_in_dialog(d))
+	if (dashboard_in_dialog(d) || dashboard_replaying(d))
 		return;
 	env_picker_open(d->envs, &d->state, d->env_name);
 }
@@ -274,7 +288,41 @@ static void dashboard_key_theme(struct dashboard *d, const struct ui_key_event *
 static void dashboard_key_close(struct dashboard *d, const struct ui_key_event *ev)
 {
 	(void)ev;
+	if (!dashboard_in_dialog(d) && d->replay.on) {
+		replay_leave(&d->replay);
+		dashboard_message(d, "live");
+		return;
+	}
 	d->state.dialog = DIALOG_NONE;
+}
+
+/* [ ] { }: the time cursor over the history (replay.h). */
+static void dashboard_key_replay(struct dashboard *d, const struct ui_key_event *ev)
+{
+	static const struct {
+		unsigned int ch;
+		enum replay_move move;
+	} MOVES[] = {{'[', REPLAY_BACK},
+	             {']', REPLAY_FORWARD},
+	             {'{', REPLAY_PREV_CHANGE},
+	             {'}', REPLAY_NEXT_CHANGE}};
+	if (dashboard_in_dialog(d))
+		return;
+	for (size_t i = 0; i < sizeof(MOVES) / sizeof(MOVES[0]); i++) {
+		if (ev->ch != MOVES[i].ch)
+			continue;
+		char why[256];
+		int moved = replay_move(&d->replay, d->cfg->history.dir, d->cfg->app.name,
+		                        MOVES[i].move, why, sizeof(why));
+		if (moved > 0)
+			dashboard_message(d,
+			                  "%s: [ ] a record, { } where the issues change, Esc live",
+			                  d->replay.banner);
+		else if (moved == 0)
+			dashboard_message(d, "%s", why);
+		else
+			dashboard_message(d, "cannot look back: %s", why);
+	}
 }
 
 static void dashboard_key_click(struct dashboard *d, const struct ui_key_event *ev)
@@ -401,9 +449,13 @@ const struct ui_key_binding UI_KEYS[] = {
      .help_key = "e",
      .description = "environments and their states; Enter switches",
      .run = dashboard_key_envs},
+    {.codes = {CH('['), CH(']'), CH('{'), CH('}')},
+     .help_key = "[ ] { }",
+     .description = "look back over the history: a record, or where issues change",
+     .run = dashboard_key_replay},
     {.codes = {KEY(UI_KEY_ESCAPE)},
      .help_key = "Esc",
-     .description = "close a dialog",
+     .description = "close a dialog; while looking back, return to live",
      .run = dashboard_key_close},
     {.codes = {KEY(UI_KEY_CLICK)},
      .help_key = "mouse",

@@ -92,7 +92,7 @@ void header_draw(struct grid *g, const struct ui_view *v, int y)
 	enum ui_severity sev = header_overall(v);
 	char state[32], reason[sizeof(v->diag->issues[0].message)],
 	    more[32] = "", environment[96] = "", version[160] = "", version_brief[64] = "",
-	    program[64], age[48], updated[64], banner[CONFIG_BANNER_MAX + 3] = "";
+	    program[64], age[48], updated[64], banner[UI_BANNER_TEXT + 2] = "";
 	if (v->banner != NULL && v->banner[0] != '\0')
 		text_printf(banner, sizeof(banner), " %s ", v->banner);
 	snprintf(state, sizeof(state), "%s %s", panel_mark_symbol(v, sev), panel_mark_overall(sev));

@@ -14,9 +14,10 @@
 static const char *panel_version_source(const struct version_status *ver, char *dst, size_t size,
                                         enum ui_element *element)
 {
-	const char *source = ver->source == VERSION_SOURCE_URL    ? "version_url"
-	                     : ver->source == VERSION_SOURCE_FILE ? "version_file"
-	                                                          : "nowhere";
+	const char *source = ver->source == VERSION_SOURCE_URL       ? "version_url"
+	                     : ver->source == VERSION_SOURCE_FILE    ? "version_file"
+	                     : ver->source == VERSION_SOURCE_HISTORY ? "the history"
+	                                                             : "nowhere";
 	*element = UI_DIM;
 	if (ver->file_version[0] != '\0' && ver->source == VERSION_SOURCE_URL &&
 	    strcmp(ver->file_version, ver->version) != 0) {

@@ -58,6 +58,10 @@ struct ui_state {
 };
 
 /* Everything one frame shows. All borrowed. */
+/* The header's banner: [ui] banner (CONFIG_BANNER_MAX) and, while
+ * replaying, the moment shown ("PRODUCTION | REPLAY 2026-12-03 ..."). */
+#define UI_BANNER_TEXT 96
+
 struct ui_view {
 	const struct snapshot *snap;
 	const struct diagnosis *diag;
@@ -68,7 +72,8 @@ struct ui_view {
 	int64_t last_refresh_ms;         /* wall clock of the newest publish, 0 if none */
 	int64_t waiting_ms[CHECK_COUNT]; /* how long each probe has been in flight, 0 when idle */
 	const char *environment;         /* "production", or "" */
-	const char *banner;              /* [ui] banner, "PRODUCTION", or "" */
+	const char *banner;              /* [ui] banner, "PRODUCTION", or ""; while
+	                                    replaying, with the moment after it */
 	const char *program_version;     /* opsdeck's own version */
 	bool utf8;                       /* line drawing, ✓ ! ✗, sparkline blocks */
 };

@@ -4,6 +4,7 @@ TUI_TESTS = \
 	tests/tui/envs_banner.sh \
 	tests/tui/history_backfill.sh \
 	tests/tui/notify_dashboard.sh \
+	tests/tui/replay.sh \
 	tests/tui/envs_picker.sh \
 	tests/tui/keys.sh \
 	tests/tui/resize.sh \

@@ -165,6 +165,32 @@ static void test_order_survives_a_clock_step(void **state)
 	free(dir);
 }
 
+/* The replay's steps: by seq, whatever the wall clock did. */
+static void test_step_by_seq(void **state)
+{
+	(void)state;
+	char *dir = store_fixture_dir();
+	struct history_store *s = store_fixture_open(dir);
+	struct history_record *r = xmalloc(sizeof(*r));
+	const int64_t at[] = {10000, 12000, 9000, 11000};
+	for (int i = 0; i < 4; i++) {
+		store_fixture_record(r, i + 1, at[i]);
+		assert_int_equal(history_store_append(s, r, NULL, 0), 0);
+	}
+	assert_int_equal(history_store_step(s, 3, -1, r), 1);
+	assert_int_equal(r->seq, 2);
+	assert_int_equal(r->at_ms, 12000);
+	assert_int_equal(history_store_step(s, 2, +1, r), 1);
+	assert_int_equal(r->seq, 3);
+	assert_int_equal(r->at_ms, 9000);
+	assert_int_equal(history_store_step(s, 1, -1, r), 0);
+	assert_int_equal(history_store_step(s, 4, +1, r), 0);
+	free(r);
+	history_store_close(s);
+	store_fixture_remove(dir);
+	free(dir);
+}
+
 static void test_prune_by_age(void **state)
 {
 	(void)state;
@@ -255,6 +281,7 @@ int main(void)
 	    cmocka_unit_test(test_create_modes_and_schema),
 	    cmocka_unit_test(test_append_and_read_a_range),
 	    cmocka_unit_test(test_order_survives_a_clock_step),
+	    cmocka_unit_test(test_step_by_seq),
 	    cmocka_unit_test(test_prune_by_age),
 	    cmocka_unit_test(test_prune_by_size_shrinks_the_file),
 	    cmocka_unit_test(test_damaged_rows_are_skipped_and_counted),
