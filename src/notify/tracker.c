@@ -16,13 +16,13 @@ struct tracked {
 	char id[64];
 	char type[32];
 	char message[256];
-	bool open;                    /* notified as open */
-	enum issue_severity severity; /* as notified */
-	int64_t opened_ms;            /* when notified open; -1 when not known */
-	bool wanted_open;             /* open in the last poll (at or above the minimum) */
-	int64_t window_start_ms;
-	int sent_in_window;
-	int held; /* changes not sent in this window */
+	bool open;                      /* notified as open */
+	enum issue_severity severity;   /* as notified */
+	int64_t opened_ms;              /* when notified open; -1 when not known */
+	bool wanted_open;               /* open in the last poll (at or above the minimum) */
+	int64_t sent_ms[FLAP_MESSAGES]; /* the last messages' times, oldest first */
+	int sent_count;                 /* how many of them there are */
+	int held;                       /* changes not told since the last message */
 };
 
 struct notify_tracker {
@@ -54,7 +54,7 @@ static struct tracked *tracker_find(struct notify_tracker *t, const char *id)
 	return NULL;
 }
 
-static struct tracked *tracker_add(struct notify_tracker *t, const char *id, int64_t now_ms)
+static struct tracked *tracker_add(struct notify_tracker *t, const char *id)
 {
 	if (t->count == NOTIFY_TRACKED_MAX)
 		return NULL;
@@ -62,7 +62,6 @@ static struct tracked *tracker_add(struct notify_tracker *t, const char *id, int
 	memset(e, 0, sizeof(*e));
 	text_copy(e->id, id, sizeof(e->id));
 	e->opened_ms = -1;
-	e->window_start_ms = now_ms;
 	return e;
 }
 
@@ -110,26 +109,23 @@ static bool tracker_change(struct tracked *e, const struct issue *now_issue, int
 	return true;
 }
 
-/* Whether the change of e may be told now, by the flap damping. */
-static bool tracker_may_send(struct tracked *e, bool changed, int64_t flap_window_ms,
-                             int64_t now_ms, int *carried)
+/* Whether e may have a message now: fewer than FLAP_MESSAGES went within
+ * the last flap window (a sliding one, so no burst fits across an edge). */
+static bool tracker_window_open(const struct tracked *e, int64_t flap_window_ms, int64_t now_ms)
 {
-	*carried = 0;
-	if (flap_window_ms <= 0)
-		return true;
-	if (now_ms - e->window_start_ms >= flap_window_ms) {
-		*carried = e->held;
-		e->held = 0;
-		e->sent_in_window = 0;
-		e->window_start_ms = now_ms;
+	return flap_window_ms <= 0 || e->sent_count < FLAP_MESSAGES ||
+	       now_ms - e->sent_ms[0] >= flap_window_ms;
+}
+
+static void tracker_sent(struct tracked *e, int64_t now_ms)
+{
+	if (e->sent_count == FLAP_MESSAGES) {
+		memmove(&e->sent_ms[0], &e->sent_ms[1],
+		        sizeof(e->sent_ms[0]) * (FLAP_MESSAGES - 1));
+		e->sent_count--;
 	}
-	if (e->sent_in_window < FLAP_MESSAGES) {
-		e->sent_in_window++;
-		return true;
-	}
-	if (changed)
-		e->held++;
-	return false;
+	e->sent_ms[e->sent_count++] = now_ms;
+	e->held = 0;
 }
 
 /* Drops what no longer needs keeping: closed, nothing held, window over. */
@@ -138,9 +134,8 @@ static void tracker_forget(struct notify_tracker *t, int64_t flap_window_ms, int
 	int kept = 0;
 	for (int i = 0; i < t->count; i++) {
 		struct tracked *e = &t->items[i];
-		bool settled =
-		    !e->open && !e->wanted_open && e->held == 0 &&
-		    (flap_window_ms <= 0 || now_ms - e->window_start_ms >= flap_window_ms);
+		bool settled = !e->open && !e->wanted_open && e->held == 0 &&
+		               tracker_window_open(e, flap_window_ms, now_ms);
 		if (!settled)
 			t->items[kept++] = *e;
 	}
@@ -153,7 +148,7 @@ int notify_tracker_update(struct notify_tracker *t, const struct issue *issues, 
 {
 	for (int i = 0; i < count; i++)
 		if (issues[i].severity >= min && !tracker_find(t, issues[i].id))
-			tracker_add(t, issues[i].id, now_ms);
+			tracker_add(t, issues[i].id);
 	int n = 0;
 	for (int i = 0; i < t->count; i++) {
 		struct tracked *e = &t->items[i];
@@ -162,21 +157,21 @@ int notify_tracker_update(struct notify_tracker *t, const struct issue *issues, 
 		e->wanted_open = now_issue != NULL;
 		bool wants = (now_issue != NULL) != e->open ||
 		             (now_issue && now_issue->severity > e->severity);
-		int carried;
-		bool may = tracker_may_send(e, changed, flap_window_ms, now_ms, &carried);
+		bool may = tracker_window_open(e, flap_window_ms, now_ms);
+		if (!may && changed)
+			e->held++;
 		if (now_issue && e->open && now_issue->severity < e->severity) {
 			e->severity = now_issue->severity; /* a fall is not told */
 			t->dirty = true;
 		}
-		if (!wants || n == max) {
-			if (may && flap_window_ms > 0)
-				e->sent_in_window--; /* nothing went */
-			continue;
-		}
-		if (!may)
-			continue;
+		if (may && !wants)
+			e->held = 0; /* settled where it was last told: nothing to say */
+		if (!wants || !may || n == max)
+			continue; /* held changes stay for the message that goes */
+		int held = e->held;
 		tracker_change(e, now_issue, now_ms, &out[n]);
-		out[n++].held_changes = carried;
+		out[n++].held_changes = held;
+		tracker_sent(e, now_ms);
 		t->dirty = true;
 	}
 	tracker_forget(t, flap_window_ms, now_ms);
@@ -228,7 +223,7 @@ int notify_tracker_load(struct notify_tracker *t, const char *json, char *err, s
 		json_object *o = json_object_array_get_idx(list, i);
 		const char *id = string_of(o, "id"), *sev = string_of(o, "severity");
 		int severity = sev ? issue_severity_from_name(sev) : -1;
-		struct tracked *e = id && severity > 0 ? tracker_add(t, id, 0) : NULL;
+		struct tracked *e = id && severity > 0 ? tracker_add(t, id) : NULL;
 		if (e == NULL) {
 			snprintf(err, errlen, "entry %zu is not an issue with an id and a severity",
 			         i + 1);
@@ -243,8 +238,8 @@ int notify_tracker_load(struct notify_tracker *t, const char *json, char *err, s
 		json_object *at;
 		if (json_object_object_get_ex(o, "opened_at_ms", &at))
 			e->opened_ms = json_object_get_int64(at);
-		/* the window of a loaded issue is over: its next change goes */
-		e->window_start_ms = INT64_MIN / 2;
+		/* a loaded issue has no recent message: its next change goes */
+		e->sent_count = 0;
 	}
 	json_object_put(list);
 	if (rc < 0)

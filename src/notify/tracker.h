@@ -5,9 +5,12 @@
  * the tracker compares them with what it last notified and returns the
  * events to send: an issue at or above the minimum severity that appears is
  * opened, one that goes (or falls below it) is cleared, one whose severity
- * rises is escalated. An issue that has had two messages within the flap
- * window gets no more until the window ends; then one message says where it
- * settled and how many changes were held ("held_changes"). What was
+ * rises is escalated. An issue that has had two messages within the last
+ * flap window (a sliding one) gets no more until the older of them is a
+ * window old; then one message says where it settled and how many changes
+ * were held ("held_changes"), or none when it settled where it was last
+ * told. An event that does not fit in `max` goes at the next update, with
+ * its held changes. What was
  * notified is saved as JSON (the notifier keeps it in [history] dir, so a
  * restarted or succeeding sender repeats nothing).
  */
