@@ -10,6 +10,22 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
+enum report_event_kind {
+	REPORT_EVENT_GAP_START,
+	REPORT_EVENT_GAP_END,
+	REPORT_EVENT_DEPLOY,
+	REPORT_EVENT_OPENED,
+	REPORT_EVENT_CLEARED,
+	REPORT_EVENT_BACKUP,
+	REPORT_EVENT_ACTION,
+};
+
+struct report_event {
+	int64_t at_ms;
+	enum report_event_kind kind;
+	size_t index; /* into the timeline's or the report's array of its kind */
+};
+
 bool report_is_backup(const struct audit_entry *e)
 {
 	return strncmp(e->action, "backup-", 7) == 0;
@@ -52,7 +68,9 @@ static int event_order(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
-size_t report_events(const struct report *r, struct report_event **events)
+/* Every event of r by time (an issue open at the start begins at the
+ * first record); *events is allocated, the caller frees it. */
+static size_t report_events(const struct report *r, struct report_event **events)
 {
 	const struct timeline *t = r->timeline;
 	size_t cap = 2 * t->gap_count + t->deploy_count + 2 * t->issue_count + r->action_count +
@@ -97,7 +115,9 @@ static void audit_line(const struct audit_entry *e, struct strbuf *out)
 		strbuf_printf(out, ": %s", e->detail);
 }
 
-void report_event_line(const struct report *r, const struct report_event *e, struct strbuf *out)
+/* One event for people, without its time: "OPENED error_rate (high): ...". */
+static void report_event_line(const struct report *r, const struct report_event *e,
+                              struct strbuf *out)
 {
 	const struct timeline *t = r->timeline;
 	char took[32];
@@ -147,6 +167,32 @@ void report_event_line(const struct report *r, const struct report_event *e, str
 	}
 }
 
+size_t report_timeline(const struct report *r, struct strbuf *out, const char *heading,
+                       void (*row)(struct strbuf *out, const char *at, const char *line))
+{
+	struct report_event *ev;
+	size_t n = report_events(r, &ev);
+	if (n > 0)
+		strbuf_puts(out, heading);
+	struct strbuf line;
+	strbuf_init(&line, 0);
+	for (size_t i = 0; i < n; i++) {
+		char at[32];
+		report_time(at, sizeof(at), ev[i].at_ms);
+		strbuf_reset(&line);
+		report_event_line(r, &ev[i], &line);
+		row(out, at, strbuf_str(&line));
+	}
+	strbuf_free(&line);
+	free(ev);
+	return n;
+}
+
+static void text_row(struct strbuf *out, const char *at, const char *line)
+{
+	strbuf_printf(out, "  %s  %s\n", at, line);
+}
+
 static void report_heading(const struct report *r, struct strbuf *out, const char *prefix)
 {
 	char from[32], until[32];
@@ -182,18 +228,7 @@ void report_text(const struct report *r, struct strbuf *out)
 {
 	report_heading(r, out, "");
 	report_summary(r, out);
-	struct report_event *ev;
-	size_t n = report_events(r, &ev);
-	if (n > 0)
-		strbuf_puts(out, "\nTimeline (UTC)\n");
-	for (size_t i = 0; i < n; i++) {
-		char at[32];
-		report_time(at, sizeof(at), ev[i].at_ms);
-		strbuf_printf(out, "  %s  ", at);
-		report_event_line(r, &ev[i], out);
-		strbuf_putc(out, '\n');
-	}
-	free(ev);
+	report_timeline(r, out, "\nTimeline (UTC)\n", text_row);
 	if (r->timeline->records == 0)
 		strbuf_puts(out,
 		            "\nNothing was recorded in this range: is `opsdeck record` running?\n");
@@ -210,6 +245,13 @@ static void md_cell(struct strbuf *out, const char *text)
 		else
 			strbuf_putc(out, *c);
 	}
+}
+
+static void md_row(struct strbuf *out, const char *at, const char *line)
+{
+	strbuf_printf(out, "| %s | ", at);
+	md_cell(out, line);
+	strbuf_puts(out, " |\n");
 }
 
 void report_markdown(const struct report *r, struct strbuf *out)
@@ -238,20 +280,5 @@ void report_markdown(const struct report *r, struct strbuf *out)
 			strbuf_puts(out, " |\n");
 		}
 	}
-	struct report_event *ev;
-	size_t n = report_events(r, &ev);
-	if (n > 0)
-		strbuf_puts(out, "\n### Timeline (UTC)\n\n| time | event |\n|---|---|\n");
-	for (size_t i = 0; i < n; i++) {
-		char at[32];
-		report_time(at, sizeof(at), ev[i].at_ms);
-		struct strbuf line;
-		strbuf_init(&line, 0);
-		report_event_line(r, &ev[i], &line);
-		strbuf_printf(out, "| %s | ", at);
-		md_cell(out, strbuf_str(&line));
-		strbuf_puts(out, " |\n");
-		strbuf_free(&line);
-	}
-	free(ev);
+	report_timeline(r, out, "\n### Timeline (UTC)\n\n| time | event |\n|---|---|\n", md_row);
 }

@@ -14,31 +14,6 @@
 #define CHART_H   140
 #define CHART_PAD 40
 
-static void html_text(struct strbuf *out, const char *text)
-{
-	for (const char *c = text; *c; c++) {
-		switch (*c) {
-		case '&':
-			strbuf_puts(out, "&amp;");
-			break;
-		case '<':
-			strbuf_puts(out, "&lt;");
-			break;
-		case '>':
-			strbuf_puts(out, "&gt;");
-			break;
-		case '"':
-			strbuf_puts(out, "&quot;");
-			break;
-		case '\'':
-			strbuf_puts(out, "&#39;");
-			break;
-		default:
-			strbuf_putc(out, *c);
-		}
-	}
-}
-
 static const char *severity_colour(enum issue_severity s)
 {
 	return s == SEVERITY_HIGH ? "#d62728" : s == SEVERITY_MEDIUM ? "#ff7f0e" : "#bcbd22";
@@ -69,7 +44,7 @@ static void chart_marks(const struct report *r, struct strbuf *out)
 		              "fill-opacity=\"0.15\"><title>",
 		              x0, x1 - x0 > 1 ? x1 - x0 : 1, CHART_H - 30,
 		              severity_colour(ti->severity));
-		html_text(out, ti->id);
+		strbuf_puts_markup(out, ti->id);
 		strbuf_puts(out, "</title></rect>\n");
 	}
 	for (size_t i = 0; i < t->gap_count; i++) {
@@ -88,7 +63,7 @@ static void chart_marks(const struct report *r, struct strbuf *out)
 		    "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"9\" font-size=\"10\" "
 		    "fill=\"#1f77b4\">",
 		    x, x, CHART_H - 20, x + 2);
-		html_text(out, t->deploys[i].to);
+		strbuf_puts_markup(out, t->deploys[i].to);
 		strbuf_puts(out, "</text>\n");
 	}
 }
@@ -103,7 +78,7 @@ static void chart(const struct report *r, const struct report_series *s, struct 
 		hi = lo + 1;
 	double scale = strcmp(s->unit, "%") == 0 ? 100 : 1; /* a ratio shown in % */
 	strbuf_puts(out, "<h3>");
-	html_text(out, s->title);
+	strbuf_puts_markup(out, s->title);
 	strbuf_printf(out,
 	              "</h3>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	              "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
@@ -139,6 +114,13 @@ static void chart(const struct report *r, const struct report_series *s, struct 
 	strbuf_puts(out, "</svg>\n");
 }
 
+static void html_row(struct strbuf *out, const char *at, const char *line)
+{
+	strbuf_printf(out, "<tr><td>%s</td><td>", at);
+	strbuf_puts_markup(out, line);
+	strbuf_puts(out, "</td></tr>\n");
+}
+
 void report_html(const struct report *r, struct strbuf *out)
 {
 	struct strbuf title;
@@ -151,13 +133,13 @@ void report_html(const struct report *r, struct strbuf *out)
 	              from, until);
 	strbuf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	                 "<title>");
-	html_text(out, strbuf_str(&title));
+	strbuf_puts_markup(out, strbuf_str(&title));
 	strbuf_puts(out, "</title>\n<style>\nbody{font-family:sans-serif;margin:2em;color:#222}"
 	                 "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px "
 	                 "6px;text-align:left;vertical-align:top}th{background:#f3f3f3}"
 	                 ".high{color:#d62728}.medium{color:#ff7f0e}.low{color:#8c8c00}"
 	                 "code{font-size:90%}\n</style></head><body>\n<h1>");
-	html_text(out, strbuf_str(&title));
+	strbuf_puts_markup(out, strbuf_str(&title));
 	strbuf_puts(out, "</h1>\n");
 	strbuf_free(&title);
 
@@ -174,7 +156,7 @@ void report_html(const struct report *r, struct strbuf *out)
 		struct report_issue_times when;
 		report_issue_times(r, ti, &when);
 		strbuf_puts(out, "<tr><td><code>");
-		html_text(out, ti->id);
+		strbuf_puts_markup(out, ti->id);
 		strbuf_printf(out,
 		              "</code></td><td class=\"%s\">%s</td><td>%s%s</td><td>%s</td>"
 		              "<td>%s</td><td>",
@@ -182,11 +164,11 @@ void report_html(const struct report *r, struct strbuf *out)
 		              ti->open_at_start ? "before " : "", when.start, when.end, when.took);
 		if (ti->has_peak) {
 			strbuf_printf(out, "%g <code>", ti->peak);
-			html_text(out, ti->peak_figure);
+			strbuf_puts_markup(out, ti->peak_figure);
 			strbuf_puts(out, "</code>");
 		}
 		strbuf_puts(out, "</td><td>");
-		html_text(out, ti->message);
+		strbuf_puts_markup(out, ti->message);
 		strbuf_puts(out, "</td></tr>\n");
 	}
 	if (t->issue_count > 0)
@@ -197,20 +179,10 @@ void report_html(const struct report *r, struct strbuf *out)
 	for (int i = 0; i < REPORT_SERIES_COUNT; i++)
 		chart(r, &r->series[i], out);
 
-	strbuf_puts(out, "<h2>Timeline (UTC)</h2>\n<table><tr><th>time</th><th>event</th></tr>\n");
-	struct report_event *ev;
-	size_t n = report_events(r, &ev);
-	for (size_t i = 0; i < n; i++) {
-		char at[32];
-		report_time(at, sizeof(at), ev[i].at_ms);
-		struct strbuf line;
-		strbuf_init(&line, 0);
-		report_event_line(r, &ev[i], &line);
-		strbuf_printf(out, "<tr><td>%s</td><td>", at);
-		html_text(out, strbuf_str(&line));
-		strbuf_puts(out, "</td></tr>\n");
-		strbuf_free(&line);
-	}
-	free(ev);
-	strbuf_puts(out, "</table>\n</body></html>\n");
+	strbuf_puts(out, "<h2>Timeline (UTC)</h2>\n");
+	if (report_timeline(r, out, "<table><tr><th>time</th><th>event</th></tr>\n", html_row) > 0)
+		strbuf_puts(out, "</table>\n");
+	else
+		strbuf_puts(out, "<p>Nothing happened in this range.</p>\n");
+	strbuf_puts(out, "</body></html>\n");
 }

@@ -1,32 +1,14 @@
-/* report_impl.h - what the report's renderers share: its events in time
- * order, each one's line for people, and the time as people read it. */
+/* report_impl.h - what the report's renderers share: the timeline of its
+ * events in time order, an issue's row, and the time as people read it. */
 #ifndef OPSDECK_OUT_REPORT_IMPL_H
 #define OPSDECK_OUT_REPORT_IMPL_H
 
 #include "out/report.h"
 
-enum report_event_kind {
-	REPORT_EVENT_GAP_START,
-	REPORT_EVENT_GAP_END,
-	REPORT_EVENT_DEPLOY,
-	REPORT_EVENT_OPENED,
-	REPORT_EVENT_CLEARED,
-	REPORT_EVENT_BACKUP,
-	REPORT_EVENT_ACTION,
-};
-
-struct report_event {
-	int64_t at_ms;
-	enum report_event_kind kind;
-	size_t index; /* into the timeline's or the report's array of its kind */
-};
-
-/* Every event of r by time (an issue open at the start begins at from_ms);
- * *events is allocated, the caller frees it. Returns the count. */
-size_t report_events(const struct report *r, struct report_event **events);
-
-/* One event for people, without its time: "OPENED error_rate (high): ...". */
-void report_event_line(const struct report *r, const struct report_event *e, struct strbuf *out);
+/* The timeline: heading (when there is an event), then row() for each
+ * event with its time and line. Returns how many events there were. */
+size_t report_timeline(const struct report *r, struct strbuf *out, const char *heading,
+                       void (*row)(struct strbuf *out, const char *at, const char *line));
 
 /* "2026-12-05 01:02:54" (UTC). */
 void report_time(char *dst, size_t size, int64_t ms);

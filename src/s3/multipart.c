@@ -128,31 +128,6 @@ int s3_multipart_upload_part(struct s3_multipart *m, int part_number, const void
 	return rc;
 }
 
-static void xml_escape(struct strbuf *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			strbuf_puts(out, "&amp;");
-			break;
-		case '<':
-			strbuf_puts(out, "&lt;");
-			break;
-		case '>':
-			strbuf_puts(out, "&gt;");
-			break;
-		case '"':
-			strbuf_puts(out, "&quot;");
-			break;
-		case '\'':
-			strbuf_puts(out, "&apos;");
-			break;
-		default:
-			strbuf_putc(out, *s);
-		}
-	}
-}
-
 int s3_multipart_complete(struct s3_multipart *m, char *err, size_t errlen)
 {
 	struct s3_client *c = m->client;
@@ -170,7 +145,7 @@ int s3_multipart_complete(struct s3_multipart *m, char *err, size_t errlen)
 		if (!m->etags[i])
 			continue;
 		strbuf_printf(&body, "<Part><PartNumber>%zu</PartNumber><ETag>", i + 1);
-		xml_escape(&body, m->etags[i]);
+		strbuf_puts_markup(&body, m->etags[i]);
 		strbuf_puts(&body, "</ETag></Part>");
 		parts++;
 	}

@@ -96,3 +96,28 @@ void strbuf_free(struct strbuf *b)
 	free(b->data);
 	strbuf_init(b, b->limit);
 }
+
+void strbuf_puts_markup(struct strbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			strbuf_puts(b, "&amp;");
+			break;
+		case '<':
+			strbuf_puts(b, "&lt;");
+			break;
+		case '>':
+			strbuf_puts(b, "&gt;");
+			break;
+		case '"':
+			strbuf_puts(b, "&quot;");
+			break;
+		case '\'':
+			strbuf_puts(b, "&#39;");
+			break;
+		default:
+			strbuf_putc(b, *s);
+		}
+	}
+}

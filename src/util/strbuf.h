@@ -25,6 +25,9 @@ void strbuf_append(struct strbuf *b, const char *data, size_t n);
 void strbuf_puts(struct strbuf *b, const char *s);
 void strbuf_putc(struct strbuf *b, char c);
 void strbuf_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s with & < > " ' as character references, for XML and HTML
+ * alike (the S3 multipart body, the report's HTML page). */
+void strbuf_puts_markup(struct strbuf *b, const char *s);
 /* The text, never NULL ("" when empty); borrowed, valid until the next append. */
 const char *strbuf_str(const struct strbuf *b);
 void strbuf_reset(struct strbuf *b);

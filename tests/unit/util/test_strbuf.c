@@ -78,6 +78,16 @@ static void test_take_hands_over(void **state)
 	strbuf_free(&b);
 }
 
+static void test_markup(void **state)
+{
+	(void)state;
+	struct strbuf b;
+	strbuf_init(&b, 0);
+	strbuf_puts_markup(&b, "a<b>&\"c'd\"");
+	assert_string_equal(strbuf_str(&b), "a&lt;b&gt;&amp;&quot;c&#39;d&quot;");
+	strbuf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -86,6 +96,7 @@ int main(void)
 	    cmocka_unit_test(test_cap_truncates_and_flags),
 	    cmocka_unit_test(test_long_printf),
 	    cmocka_unit_test(test_take_hands_over),
+	    cmocka_unit_test(test_markup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
