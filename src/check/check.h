@@ -22,6 +22,7 @@
 
 #include "check/render.h"
 #include "config/config.h"
+#include "history/record.h"
 #include "model/snapshot.h"
 #include "util/strbuf.h"
 
@@ -145,6 +146,12 @@ void check_publish(const struct check_class *c, struct snapshot *dst, const stru
 /* The overall state of the health checks (CHECK_GROUP_HEALTH): UNHEALTHY if
  * any is, else OK if any is OK, else NOT_CONFIGURED. */
 enum check_state check_overall(const struct snapshot *s);
+
+/* Fills r with one poll as the history keeps it (history/record.h): the
+ * snapshot's figures, version and issues, and the state of each check the
+ * panels show (CHECK_GROUP_RECORD rows are the diagnosis' alone). */
+void check_history_record(struct history_record *r, const struct snapshot *s,
+                          const struct diagnosis *d, int64_t monotonic_ms);
 
 /* Runs every probe of the table, each on its own thread, and waits for all
  * of them, so a poll takes about as long as the slowest probe. The

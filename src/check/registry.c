@@ -48,3 +48,14 @@ enum check_state check_overall(const struct snapshot *s)
 	}
 	return worst;
 }
+
+void check_history_record(struct history_record *r, const struct snapshot *s,
+                          const struct diagnosis *d, int64_t monotonic_ms)
+{
+	history_record_from_snapshot(r, s, d, monotonic_ms);
+	for (size_t i = 0; i < CHECK_COUNT; i++) {
+		const struct check_common *c = check_common_of(CHECKS[i], s);
+		if (c && CHECKS[i]->group != CHECK_GROUP_RECORD)
+			history_record_add_check(r, CHECKS[i]->key, c->state);
+	}
+}

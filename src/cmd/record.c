@@ -6,7 +6,8 @@
  * minute at a time and slow queries counted per interval), diagnoses with the
  * previous poll (so trend rules fire), appends one record per poll to the
  * history store and logs one line per change to stderr. One recorder per
- * history directory (history/lock.h). With [notify] webhook_url set it is
+ * history directory (history/lock.h); a dashboard that was recording there
+ * hands it over. With [notify] webhook_url set it is
  * the one that sends the notifications (notify/notifier.h). SIGTERM and SIGINT end it (exit 0)
  * after the poll in flight; SIGHUP reloads the configuration. A record that
  * cannot be written (disk full, permissions) is logged, once until writing
@@ -28,6 +29,7 @@
 #include "check/check.h"
 #include "diag/diagnose.h"
 #include "history/changes.h"
+#include "history/keeper.h"
 #include "history/lock.h"
 #include "history/store.h"
 #include "probe/probe.h"
@@ -35,20 +37,20 @@
 #include "util/file.h"
 #include "util/xalloc.h"
 
-/* How often the recorder prunes by retention and size. */
-#define RECORD_PRUNE_EVERY_MS (10 * 60 * 1000)
+/* How long a recorder waits for a dashboard writing the history to let
+ * go of it (history_lock_claim). */
+#define RECORD_CLAIM_WAIT_MS 5000
 
 struct recorder {
 	struct config cfg;
 	struct history_store *store;
+	struct history_keeper keeper; /* writes and prunes store */
 	struct check_poll_state *poll_state;
 	struct snapshot *snap;
 	struct snapshot *prev_snap; /* NULL before the first poll */
 	struct history_record *record;
 	struct history_record *prev_record; /* NULL before the first record */
 	struct notifier *notifier;          /* NULL without [notify] webhook_url */
-	int64_t next_prune_ms;
-	bool write_failing; /* the last append failed (logged once) */
 };
 
 static void record_usage(FILE *f)
@@ -58,7 +60,8 @@ static void record_usage(FILE *f)
 	           "writes what it saw to the history ([history] dir), one record per poll.\n"
 	           "Logs one line per change (a check, an issue, the version) to stderr.\n"
 	           "Runs in the foreground until SIGTERM or SIGINT; SIGHUP reloads the\n"
-	           "configuration. One recorder per history directory.\n");
+	           "configuration. One recorder per history directory; a dashboard that\n"
+	           "records there while none runs hands it over.\n");
 }
 
 /* Creates the history directory and checks that it can be written; prints
@@ -84,17 +87,10 @@ static int record_prepare_dir(const struct config *cfg)
 	return 0;
 }
 
-static void record_prune(struct recorder *r, int64_t now_ms)
+static void record_log_line(void *ctx, const char *line)
 {
-	struct history_prune_result pruned;
-	if (history_store_prune(r->store, clock_wall_ms(), r->cfg.history.retention_ms,
-	                        r->cfg.history.max_size, &pruned) < 0) {
-		cli_daemon_log("cannot prune the history: %s", history_store_error(r->store));
-	} else if (pruned.deleted > 0) {
-		cli_daemon_log("pruned %lld old record%s ([history] retention, max_size)",
-		               (long long)pruned.deleted, pruned.deleted == 1 ? "" : "s");
-	}
-	r->next_prune_ms = now_ms + RECORD_PRUNE_EVERY_MS;
+	(void)ctx;
+	cli_daemon_log("%s", line);
 }
 
 /* Logs the changes of the new record, each line on its own. */
@@ -120,24 +116,8 @@ static void record_poll(struct recorder *r)
 	check_probe_polling(&r->cfg, r->poll_state, r->snap);
 	diagnose(r->snap, r->prev_snap, &r->cfg, &diagnosis);
 	notifier_observe(r->notifier, &diagnosis);
-	history_record_from_snapshot(r->record, r->snap, &diagnosis, clock_monotonic_ms());
-	for (size_t i = 0; i < CHECK_COUNT; i++) {
-		const struct check_common *c = check_common_of(CHECKS[i], r->snap);
-		if (c && CHECKS[i]->group != CHECK_GROUP_RECORD)
-			history_record_add_check(r->record, CHECKS[i]->key, c->state);
-	}
-	char warning[1024];
-	if (history_store_append(r->store, r->record, warning, sizeof(warning)) < 0) {
-		if (!r->write_failing)
-			cli_daemon_log("cannot write the history: %s (polling goes on)",
-			               history_store_error(r->store));
-		r->write_failing = true;
-	} else if (r->write_failing) {
-		cli_daemon_log("the history is written again");
-		r->write_failing = false;
-	}
-	if (warning[0])
-		cli_daemon_log("%s", warning);
+	check_history_record(r->record, r->snap, &diagnosis, clock_monotonic_ms());
+	history_keeper_write(&r->keeper, r->record);
 	record_log_changes(r);
 	cli_notifier_drain(r->notifier);
 
@@ -170,7 +150,7 @@ static void record_reload(struct recorder *r, const struct cli_options *opts)
 	check_poll_state_free(r->poll_state);
 	r->poll_state = check_poll_state_new();
 	cli_daemon_log("configuration reloaded from %s", *r->cfg.path ? r->cfg.path : "defaults");
-	r->next_prune_ms = 0;
+	history_keeper_init(&r->keeper, r->store, &r->cfg.history, record_log_line, NULL);
 }
 
 /* Polls until SIGTERM or SIGINT; the signals are blocked and taken here
@@ -180,8 +160,6 @@ static void record_run(struct recorder *r, const struct cli_options *opts, const
 	for (;;) {
 		int64_t started = clock_monotonic_ms();
 		record_poll(r);
-		if (started >= r->next_prune_ms)
-			record_prune(r, started);
 		int64_t due = started + r->cfg.ui.interval_ms;
 		for (;;) {
 			int64_t left = due - clock_monotonic_ms();
@@ -223,13 +201,18 @@ int cmd_record(int argc, char **argv, struct cli_options *opts)
 	if (record_prepare_dir(&r.cfg) < 0)
 		goto done;
 	char err[1024], warning[1024];
-	pid_t holder = 0;
-	int locked = history_lock_acquire(r.cfg.history.dir, HISTORY_RECORD_LOCK, &lock_fd, &holder,
-	                                  err, sizeof(err));
+	struct history_lock_holder holder;
+	int locked = history_lock_claim(r.cfg.history.dir, RECORD_CLAIM_WAIT_MS, &lock_fd, &holder,
+	                                err, sizeof(err));
 	if (locked != 0) {
-		if (locked > 0)
+		if (locked > 0 && strcmp(holder.role, HISTORY_ROLE_DASHBOARD) == 0)
+			fprintf(stderr,
+			        "opsdeck: a dashboard (pid %ld) is writing %s and did not let go "
+			        "within %d s\n",
+			        (long)holder.pid, r.cfg.history.dir, RECORD_CLAIM_WAIT_MS / 1000);
+		else if (locked > 0)
 			fprintf(stderr, "opsdeck: another opsdeck record (pid %ld) is writing %s\n",
-			        (long)holder, r.cfg.history.dir);
+			        (long)holder.pid, r.cfg.history.dir);
 		else
 			fprintf(stderr, "opsdeck: [history] dir: %s\n", err);
 		rc = locked > 0 ? 1 : EXIT_USAGE;
@@ -243,6 +226,7 @@ int cmd_record(int argc, char **argv, struct cli_options *opts)
 	}
 	if (warning[0])
 		cli_daemon_log("%s", warning);
+	history_keeper_init(&r.keeper, r.store, &r.cfg.history, record_log_line, NULL);
 	if (probe_global_init() < 0) {
 		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
 		goto done;

@@ -65,9 +65,11 @@ void history_inspect(const struct config *cfg, struct history_status *out)
 		          sizeof(problem));
 		goto done;
 	}
-	pid_t holder = 0;
-	if (history_lock_probe(dir, HISTORY_RECORD_LOCK, &holder, err, sizeof(err)) > 0)
-		out->recorder_pid = holder > 0 ? (int)holder : -1;
+	struct history_lock_holder holder;
+	if (history_lock_probe(dir, HISTORY_RECORD_LOCK, &holder, err, sizeof(err)) > 0) {
+		out->recorder_pid = holder.pid > 0 ? (int)holder.pid : -1;
+		text_copy(out->recorder_role, holder.role, sizeof(out->recorder_role));
+	}
 	inspect_writable(dir, problem, sizeof(problem));
 	char *db = xasprintf("%s/history.db", dir);
 	bool exists = access(db, F_OK) == 0;

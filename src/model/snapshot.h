@@ -244,11 +244,13 @@ struct audit_log_status {
  * sanitised. */
 struct history_status {
 	bool looked;
-	bool enabled;      /* [history] enabled */
-	char dir[512];     /* [history] dir */
-	int recorder_pid;  /* the `opsdeck record` holding the directory, 0: none */
-	int64_t records;   /* in the store; 0 when there is none yet */
-	int64_t oldest_ms; /* wall clock of the oldest and newest record, 0: none */
+	bool enabled;           /* [history] enabled */
+	char dir[512];          /* [history] dir */
+	int recorder_pid;       /* the writer holding the directory, 0: none (-1: pid unknown) */
+	char recorder_role[16]; /* its role: "record", or "dashboard" while no
+	                           recorder runs (history/lock.h); "" when unknown */
+	int64_t records;        /* in the store; 0 when there is none yet */
+	int64_t oldest_ms;      /* wall clock of the oldest and newest record, 0: none */
 	int64_t newest_ms;
 	char problem[512]; /* why the history cannot be written (or read), or "" */
 };

@@ -23,6 +23,7 @@
 #include "notify/tracker.h"
 #include "util/clock.h"
 #include "util/file.h"
+#include "util/line_queue.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -31,8 +32,6 @@
 #define STATE_MAX_BYTES   (1024 * 1024)
 #define AUDIT_READ_MAX    (256 * 1024) /* of the audit log per step */
 #define STEP_MS           500          /* the thread looks at least this often */
-#define LOG_LINES         16
-#define LOG_LINE_SIZE     512
 #define RESPONSE_BODY_CAP 512
 
 static const int64_t RETRY_DELAYS_MS[] = NOTIFY_RETRY_DELAYS_MS;
@@ -56,8 +55,7 @@ struct notifier {
 	bool have_issues;
 	int issue_count;
 	struct issue issues[ISSUE_MAX];
-	char log[LOG_LINES][LOG_LINE_SIZE];
-	int log_first, log_count;
+	struct line_queue log;
 
 	/* the configuration, copied */
 	enum notifier_role role;
@@ -93,19 +91,14 @@ static void notifier_log(struct notifier *n, const char *fmt, ...)
 
 static void notifier_log(struct notifier *n, const char *fmt, ...)
 {
-	char line[LOG_LINE_SIZE];
+	char line[LINE_QUEUE_SIZE];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	redact_text(line, sizeof(line));
 	pthread_mutex_lock(&n->mu);
-	if (n->log_count == LOG_LINES) { /* the oldest goes */
-		n->log_first = (n->log_first + 1) % LOG_LINES;
-		n->log_count--;
-	}
-	text_copy(n->log[(n->log_first + n->log_count) % LOG_LINES], line, LOG_LINE_SIZE);
-	n->log_count++;
+	line_queue_push(&n->log, line);
 	pthread_mutex_unlock(&n->mu);
 }
 
@@ -221,11 +214,11 @@ static bool recorder_sends(const struct notifier *n, pid_t holder)
 static void role_update(struct notifier *n)
 {
 	char err[512];
-	pid_t holder = 0;
+	struct history_lock_holder holder;
 	bool sender = atomic_load(&n->sender);
 	if (n->role == NOTIFIER_WATCHER &&
 	    history_lock_probe(n->dir, HISTORY_RECORD_LOCK, &holder, err, sizeof(err)) == 1 &&
-	    recorder_sends(n, holder)) {
+	    recorder_sends(n, holder.pid)) {
 		if (sender) {
 			if (n->state_dirty)
 				state_save(n);
@@ -234,14 +227,16 @@ static void role_update(struct notifier *n)
 			atomic_store(&n->sender, false);
 			notifier_log(n,
 			             "notify: opsdeck record (pid %ld) sends the notifications now",
-			             (long)holder);
+			             (long)holder.pid);
 		}
 		return;
 	}
 	if (sender)
 		return;
-	int rc = history_lock_acquire(n->dir, HISTORY_NOTIFY_LOCK, &n->lock_fd, &holder, err,
-	                              sizeof(err));
+	int rc =
+	    history_lock_acquire(n->dir, HISTORY_NOTIFY_LOCK,
+	                         n->role == NOTIFIER_RECORDER ? HISTORY_ROLE_RECORDER : "watcher",
+	                         &n->lock_fd, &holder, err, sizeof(err));
 	if (rc < 0) {
 		/* said once: the step runs twice a second */
 		if (!n->lock_error_said)
@@ -575,12 +570,7 @@ int notifier_take_log(struct notifier *n, char *buf, size_t size)
 	if (n == NULL)
 		return 0;
 	pthread_mutex_lock(&n->mu);
-	int got = n->log_count > 0;
-	if (got) {
-		text_copy(buf, n->log[n->log_first], size);
-		n->log_first = (n->log_first + 1) % LOG_LINES;
-		n->log_count--;
-	}
+	int got = line_queue_take(&n->log, buf, size);
 	pthread_mutex_unlock(&n->mu);
 	return got;
 }

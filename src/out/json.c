@@ -37,6 +37,7 @@ static json_object *json_history(const struct history_status *h)
 	json_object_object_add(o, "recording", json_object_new_boolean(h->recorder_pid != 0));
 	json_object_object_add(o, "recorder_pid",
 	                       h->recorder_pid > 0 ? json_object_new_int(h->recorder_pid) : NULL);
+	json_object_object_add(o, "recorder", render_json_string_or_null(h->recorder_role));
 	render_json_add_int(o, "records", h->records);
 	json_object_object_add(o, "oldest", h->oldest_ms ? render_json_time(h->oldest_ms) : NULL);
 	json_object_object_add(o, "newest", h->newest_ms ? render_json_time(h->newest_ms) : NULL);

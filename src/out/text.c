@@ -9,9 +9,11 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "check/check.h"
 #include "check/overall.h"
+#include "history/lock.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -34,8 +36,11 @@ static void text_history(const struct history_status *h, struct strbuf *b)
 	const char *state = h->problem[0] ? "PROBLEM" : h->recorder_pid ? "RECORDING" : "IDLE";
 	char count[32];
 	text_format_count(count, sizeof(count), h->records);
-	strbuf_printf(b, "%-9s %-10s %9s  %s (%s record%s)\n", "history", state, "", h->dir, count,
-	              h->records == 1 ? "" : "s");
+	strbuf_printf(b, "%-9s %-10s %9s  %s (%s record%s%s)\n", "history", state, "", h->dir,
+	              count, h->records == 1 ? "" : "s",
+	              strcmp(h->recorder_role, HISTORY_ROLE_DASHBOARD) == 0
+	                  ? ", written by a dashboard while no opsdeck record runs"
+	                  : "");
 	if (h->problem[0])
 		strbuf_printf(b, "%31s%s\n", "", h->problem);
 }

@@ -103,6 +103,32 @@ static enum ui_element dashboard_state_element(enum check_state s)
 	return s == CHECK_OK ? UI_OK : s == CHECK_UNHEALTHY ? UI_CRITICAL : UI_DIM;
 }
 
+/* One record per round of the probes, while this dashboard writes the
+ * history (history/writer.h): once every polled row has published since
+ * the last record, or 1.5 intervals after it with at least one new (so a
+ * hung probe holds up no record; its row keeps what it had). */
+static void dashboard_record(struct dashboard *d)
+{
+	if (d->writer == NULL)
+		return;
+	int64_t now = clock_monotonic_ms();
+	bool any = false, all = true;
+	for (int c = 0; c < CHECK_COUNT; c++) {
+		if (d->view.generation[c] == 0)
+			continue; /* no worker, or none published yet */
+		if (d->view.generation[c] != d->recorded_generation[c])
+			any = true;
+		else
+			all = false;
+	}
+	if (!any || (!all && now - d->recorded_at_ms < d->state.interval_ms * 3 / 2))
+		return;
+	memcpy(d->recorded_generation, d->view.generation, sizeof(d->recorded_generation));
+	d->recorded_at_ms = now;
+	check_history_record(&d->record, &d->view.snap, &d->diag, now);
+	history_writer_submit(d->writer, &d->record);
+}
+
 /* Takes the workers' latest parts: history, activity, diagnosis. */
 static void dashboard_update(struct dashboard *d)
 {
@@ -158,6 +184,7 @@ static void dashboard_update(struct dashboard *d)
 	activity_log_issues(&d->activity, &old, &d->diag, now);
 	d->previous = before;
 	d->have_previous = true;
+	dashboard_record(d);
 }
 
 void dashboard_fill_view(struct dashboard *d, struct ui_view *v)
@@ -244,24 +271,50 @@ static void dashboard_take_messages(struct dashboard *d)
 	}
 }
 
-/* The notifier of the environment in use, its reason to be off said in
- * Activity. */
-static void dashboard_notifier_start(struct dashboard *d)
+/* The environment's background threads that stand in for a missing
+ * recorder: the notifier and the history writer; why either is off is
+ * said in Activity. */
+static void dashboard_stand_ins_start(struct dashboard *d)
 {
 	char why[512];
 	d->notifier = notifier_start(d->cfg, d->env_name, NOTIFIER_WATCHER, why, sizeof(why));
 	if (d->notifier == NULL && why[0])
 		activity_add(&d->activity, clock_wall_ms(), UI_WARNING, "%s", why);
+	d->writer = history_writer_start(&d->cfg->history, why, sizeof(why));
+	if (d->writer == NULL && why[0])
+		activity_add(&d->activity, clock_wall_ms(), UI_WARNING, "%s", why);
 }
 
-/* What the notifier has to say, to Activity. */
-static void dashboard_take_notifier_log(struct dashboard *d)
+/* Ends them: `wait` for a delivery or a write in flight (at the exit), or
+ * leaves them to end on their own (switching environments). */
+static void dashboard_stand_ins_stop(struct dashboard *d, bool wait)
+{
+	if (wait) {
+		notifier_stop(d->notifier); /* a delivery in flight ends at [notify] timeout */
+		history_writer_stop(d->writer);
+	} else {
+		notifier_release(d->notifier);
+		history_writer_release(d->writer);
+	}
+	d->notifier = NULL;
+	d->writer = NULL;
+}
+
+/* What the notifier and the history writer have to say, to Activity. */
+static void dashboard_take_stand_in_logs(struct dashboard *d)
 {
 	char line[512], clean[512];
 	while (notifier_take_log(d->notifier, line, sizeof(line))) {
 		sanitize_text(clean, sizeof(clean), line);
 		activity_add(&d->activity, clock_wall_ms(),
 		             strstr(clean, "not delivered") ? UI_WARNING : UI_NORMAL, "%s", clean);
+	}
+	while (history_writer_take_log(d->writer, line, sizeof(line))) {
+		sanitize_text(clean, sizeof(clean), line);
+		activity_add(&d->activity, clock_wall_ms(),
+		             strstr(clean, "cannot") || strstr(clean, "not recorded") ? UI_WARNING
+		                                                                      : UI_NORMAL,
+		             "%s", clean);
 	}
 }
 
@@ -291,7 +344,7 @@ static int dashboard_loop(struct dashboard *d, int wake_fd)
 			dashboard_drain(wake_fd, NULL);
 			dashboard_take_messages(d);
 			dashboard_update(d);
-			dashboard_take_notifier_log(d);
+			dashboard_take_stand_in_logs(d);
 			if (recovery_poll(d->recovery, &d->state, &d->activity))
 				workers_refresh(d->workers);
 			backup_menu_poll(d->backups, &d->state, &d->activity);
@@ -341,6 +394,8 @@ static void dashboard_forget(struct dashboard *d)
 	memset(d->seen_state, 0, sizeof(d->seen_state));
 	memset(&d->diag, 0, sizeof(d->diag));
 	history_init(&d->history);
+	memset(d->recorded_generation, 0, sizeof(d->recorded_generation));
+	d->recorded_at_ms = 0;
 }
 
 /* The sparklines' last hour from the history, when a recorder keeps one:
@@ -419,9 +474,8 @@ void dashboard_switch_env(struct dashboard *d, const char *name)
 		return;
 	}
 	/* everything that reads the old configuration ends before it goes; the
-	 * notifier ends on its own, after a delivery in flight */
-	notifier_release(d->notifier);
-	d->notifier = NULL;
+	 * notifier and the writer end on their own, after what is in flight */
+	dashboard_stand_ins_stop(d, false);
 	replay_leave(&d->replay); /* the old environment's history */
 	recovery_free(d->recovery);
 	backup_menu_free(d->backups);
@@ -447,7 +501,7 @@ void dashboard_switch_env(struct dashboard *d, const char *name)
 	config_watch_init(&d->watch, cfg);
 	activity_add(&d->activity, clock_wall_ms(), UI_NORMAL, "environment %s (%s)", name,
 	             cfg->path);
-	dashboard_notifier_start(d);
+	dashboard_stand_ins_start(d);
 	dashboard_message(d, "environment %s", name);
 }
 
@@ -527,16 +581,14 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	}
 	cfg_in_use = true;
 	config_watch_init(&d->watch, cfg);
-	dashboard_notifier_start(d);
+	dashboard_stand_ins_start(d);
 	status = dashboard_loop(d, wake[0]);
 	cfg = d->cfg_owned; /* the environment in use now */
 	/* the terminal first, so the operator has the prompt back at once */
 	term_close(d->term);
 	d->term = NULL;
 	message_queue_stop();
-	/* a delivery in flight ends at [notify] timeout */
-	notifier_stop(d->notifier);
-	d->notifier = NULL;
+	dashboard_stand_ins_stop(d, true);
 	replay_leave(&d->replay);
 	/* a running action is asked to stop and waited for: it uses cfg */
 	recovery_free(d->recovery);
@@ -573,8 +625,7 @@ done:
 		d->backups = NULL;
 		env_picker_free(d->envs);
 		d->envs = NULL;
-		notifier_stop(d->notifier);
-		d->notifier = NULL;
+		dashboard_stand_ins_stop(d, true);
 	}
 	if (cfg_in_use) {
 		/* Threads still inside a probe read cfg, wake[1] and d: those are

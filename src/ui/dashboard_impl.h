@@ -12,6 +12,7 @@
 #include "config/watch.h"
 #include "diag/diagnose.h"
 #include "model/history.h"
+#include "history/writer.h"
 #include "notify/notifier.h"
 #include "ui/activity.h"
 #include "ui/backup_menu.h"
@@ -39,11 +40,15 @@ struct dashboard {
 	struct diagnosis diag;
 	struct history history;
 	struct activity_log activity;
-	struct recovery *recovery;        /* the guided recovery flow (recovery.h) */
-	struct backup_menu *backups;      /* the b menu (backup_menu.h) */
-	struct env_picker *envs;          /* the e picker (env_picker.h) */
-	struct notifier *notifier;        /* [notify]: sends while no recorder runs, or NULL */
-	struct replay replay;             /* looking back over the history (replay.h) */
+	struct recovery *recovery;     /* the guided recovery flow (recovery.h) */
+	struct backup_menu *backups;   /* the b menu (backup_menu.h) */
+	struct env_picker *envs;       /* the e picker (env_picker.h) */
+	struct notifier *notifier;     /* [notify]: sends while no recorder runs, or NULL */
+	struct history_writer *writer; /* records while no recorder runs, or NULL */
+	struct history_record record;  /* the one being made */
+	uint64_t recorded_generation[CHECK_COUNT]; /* the rows' generations in it */
+	int64_t recorded_at_ms;                    /* monotonic time it was made */
+	struct replay replay;                      /* looking back over the history (replay.h) */
 	char banner_view[UI_BANNER_TEXT]; /* [ui] banner and the replay's, while replaying */
 	struct ui_state state;
 	struct ui_notice_clock notice; /* when state.message goes (notice.h) */

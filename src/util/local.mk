@@ -10,4 +10,5 @@ libopsdeck_a_SOURCES += \
 	src/util/file.c src/util/file.h \
 	src/util/message.c src/util/message.h \
 	src/util/cpu.c src/util/cpu.h \
-	src/util/parallel.c src/util/parallel.h
+	src/util/parallel.c src/util/parallel.h \
+	src/util/line_queue.c src/util/line_queue.h

@@ -3,6 +3,7 @@ TUI_TESTS = \
 	tests/tui/panels.sh \
 	tests/tui/envs_banner.sh \
 	tests/tui/history_backfill.sh \
+	tests/tui/history_dashboard.sh \
 	tests/tui/notify_dashboard.sh \
 	tests/tui/replay.sh \
 	tests/tui/envs_picker.sh \
