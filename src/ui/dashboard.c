@@ -203,10 +203,15 @@ void dashboard_fill_view(struct dashboard *d, struct ui_view *v)
 	v->utf8 = d->utf8;
 	for (int c = 0; c < CHECK_COUNT; c++)
 		v->waiting_ms[c] = d->view.running_ms[c];
+	if (graph_span_graphs(&d->span) != NULL) {
+		v->hist = graph_span_graphs(&d->span);
+		v->graph_span = graph_span_name(&d->span);
+	}
 	if (d->replay.on) { /* every panel as the record has it */
 		v->snap = d->replay.snap;
 		v->diag = d->replay.diag;
 		v->hist = d->replay.graphs;
+		v->graph_span = NULL;
 		/* the environment's banner stays: it says where this happened */
 		text_printf(d->banner_view, sizeof(d->banner_view), "%s%s%s", d->cfg->ui.banner,
 		            d->cfg->ui.banner[0] ? " | " : "", d->replay.banner);
@@ -348,6 +353,7 @@ static int dashboard_loop(struct dashboard *d, int wake_fd)
 			if (recovery_poll(d->recovery, &d->state, &d->activity))
 				workers_refresh(d->workers);
 			backup_menu_poll(d->backups, &d->state, &d->activity);
+			graph_span_poll(&d->span, d->cfg->history.dir, d->wake_fd);
 			env_picker_poll(d->envs, &d->state);
 			dirty = true;
 		}
@@ -477,6 +483,7 @@ void dashboard_switch_env(struct dashboard *d, const char *name)
 	 * notifier and the writer end on their own, after what is in flight */
 	dashboard_stand_ins_stop(d, false);
 	replay_leave(&d->replay); /* the old environment's history */
+	graph_span_leave(&d->span);
 	recovery_free(d->recovery);
 	backup_menu_free(d->backups);
 	struct config *old = d->cfg_owned;
@@ -590,6 +597,7 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	message_queue_stop();
 	dashboard_stand_ins_stop(d, true);
 	replay_leave(&d->replay);
+	graph_span_leave(&d->span);
 	/* a running action is asked to stop and waited for: it uses cfg */
 	recovery_free(d->recovery);
 	d->recovery = NULL;

@@ -11,12 +11,13 @@
 #include "config/config.h"
 #include "config/watch.h"
 #include "diag/diagnose.h"
-#include "model/history.h"
 #include "history/writer.h"
+#include "model/history.h"
 #include "notify/notifier.h"
 #include "ui/activity.h"
 #include "ui/backup_menu.h"
 #include "ui/env_picker.h"
+#include "ui/graph_span.h"
 #include "ui/notice.h"
 #include "ui/panels.h"
 #include "ui/recovery.h"
@@ -49,6 +50,7 @@ struct dashboard {
 	uint64_t recorded_generation[CHECK_COUNT]; /* the rows' generations in it */
 	int64_t recorded_at_ms;                    /* monotonic time it was made */
 	struct replay replay;                      /* looking back over the history (replay.h) */
+	struct graph_span span;           /* the graphs' span of the history (graph_span.h) */
 	char banner_view[UI_BANNER_TEXT]; /* [ui] banner and the replay's, while replaying */
 	struct ui_state state;
 	struct ui_notice_clock notice; /* when state.message goes (notice.h) */

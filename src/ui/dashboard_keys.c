@@ -325,6 +325,18 @@ static void dashboard_key_replay(struct dashboard *d, const struct ui_key_event 
 	}
 }
 
+/* g: the graphs' span, live polls -> 15m -> 1h -> 24h of the history. */
+static void dashboard_key_graph_span(struct dashboard *d, const struct ui_key_event *ev)
+{
+	(void)ev;
+	if (dashboard_in_dialog(d))
+		return;
+	char msg[sizeof(d->state.message)];
+	graph_span_next(&d->span, d->cfg->history.dir, d->cfg->history.enabled, d->wake_fd, msg,
+	                sizeof(msg));
+	dashboard_message(d, "%s", msg);
+}
+
 static void dashboard_key_click(struct dashboard *d, const struct ui_key_event *ev)
 {
 	if (dashboard_in_dialog(d))
@@ -453,6 +465,10 @@ const struct ui_key_binding UI_KEYS[] = {
      .help_key = "[ ] { }",
      .description = "look back over the history: a record, or where issues change",
      .run = dashboard_key_replay},
+    {.codes = {CH('g')},
+     .help_key = "g",
+     .description = "graphs: the last 15 min, hour or day of the history, or live",
+     .run = dashboard_key_graph_span},
     {.codes = {KEY(UI_KEY_ESCAPE)},
      .help_key = "Esc",
      .description = "close a dialog; while looking back, return to live",

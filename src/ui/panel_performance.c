@@ -1,6 +1,7 @@
 /* panel_performance.c - the Performance panel: the app's request log over
  * its window (rate, errors, latency percentiles), sparklines of the window's
- * buckets and of the p95 of each poll, each sparkline labelled with the span
+ * buckets and of the p95 of each poll (or, with `g`, of the history over 15
+ * min, an hour or a day), each sparkline labelled with the span
  * it covers ("last 1h00m", "since 08:01"), since the two differ (panel.h).
  * The figures are fitted by priority (fit.h): errors and p95 outlive the
  * rate and the average. Enter shows every figure and span in full. */
@@ -97,6 +98,8 @@ static void panel_performance_draw(struct grid *g, const struct ui_view *v, stru
 	int columns = a.w - PERFORMANCE_LABEL_COLUMNS;
 	panel_performance_spans(v, columns, window, sizeof(window), since, sizeof(since));
 	snprintf(window_span, sizeof(window_span), "last %s", window);
+	if (v->graph_span != NULL) /* every graph from the history's span */
+		snprintf(since, sizeof(since), "last %s", v->graph_span);
 	int y = panel_performance_figures(g, v, a, window);
 	/* the span labels take the same columns on every row, when the
 	 * sparklines keep enough of theirs */
@@ -109,17 +112,26 @@ static void panel_performance_draw(struct grid *g, const struct ui_view *v, stru
 		span = 0;
 	double values[SNAPSHOT_BUCKETS > HISTORY_LEN ? SNAPSHOT_BUCKETS : HISTORY_LEN];
 	int count = m->bucket_count < SNAPSHOT_BUCKETS ? m->bucket_count : SNAPSHOT_BUCKETS;
+	/* each line from the request log's window, or from the history (the
+	 * recorded series: per poll, or over a span when one is chosen) */
 	static const struct {
 		const char *label;
 		enum performance_series series;
-	} LINES[] = {{"req", SERIES_REQUESTS},
-	             {"avg", SERIES_AVERAGE},
-	             {"err", SERIES_ERRORS},
-	             {"p95", SERIES_P95}};
+		int recorded; /* its series of the history, -1: none */
+	} LINES[] = {{"req", SERIES_REQUESTS, HISTORY_REQUEST_RATE},
+	             {"avg", SERIES_AVERAGE, -1},
+	             {"err", SERIES_ERRORS, HISTORY_ERROR_RATE},
+	             {"p95", SERIES_P95, HISTORY_P95}};
+	bool drawn = false;
 	for (size_t l = 0; l < sizeof(LINES) / sizeof(LINES[0]) && y < bottom; l++) {
 		int n = 0;
-		if (LINES[l].series == SERIES_P95) {
-			n = history_values(v->hist, HISTORY_P95, values, columns);
+		bool from_history = LINES[l].series == SERIES_P95 || v->graph_span != NULL;
+		if (from_history && LINES[l].recorded < 0) {
+			continue;
+		} else if (from_history) {
+			/* a span whole, folded into the columns; the polls, the newest */
+			n = history_values(v->hist, (enum history_series)LINES[l].recorded, values,
+			                   v->graph_span != NULL ? HISTORY_LEN : columns);
 		} else {
 			for (int i = 0; i < count; i++) {
 				const struct request_bucket *b = &m->buckets[i];
@@ -136,9 +148,13 @@ static void panel_performance_draw(struct grid *g, const struct ui_view *v, stru
 		panel_draw_sparkline(g, v, a.x + PERFORMANCE_LABEL_COLUMNS, y, columns, values, n);
 		if (span > 0)
 			grid_printf(g, end - span, y, end, UI_DIM, "%*s", span,
-			            LINES[l].series == SERIES_P95 ? since : window_span);
+			            from_history ? since : window_span);
 		y++;
+		drawn = true;
 	}
+	if (!drawn && v->graph_span != NULL && y < bottom)
+		grid_printf(g, a.x, y++, end, UI_DIM, "nothing recorded in the last %s",
+		            v->graph_span);
 	if (y < bottom && m->timestamp_index_missing) {
 		char hint[sizeof(m->index_hint) + 64];
 		snprintf(hint, sizeof(hint), "! no index on \"timestamp\": %s", m->index_hint);

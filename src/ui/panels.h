@@ -66,6 +66,7 @@ struct ui_view {
 	const struct snapshot *snap;
 	const struct diagnosis *diag;
 	const struct history *hist;
+	const char *graph_span; /* hist is this span of the history ("24h"), or NULL: the polls */
 	const struct activity_log *activity;
 	const struct ui_state *state;
 	int64_t now_ms;                  /* wall clock of the frame */

@@ -3,7 +3,9 @@
 # once: with a refresh of a minute, its own first poll adds one value, yet
 # the p95 graph (a series of the dashboard's own, unlike the request log's
 # per-minute rows) already has the recorder's: about eight, one each 500 ms
-# for 4 s. Without a history it has only its own value.
+# for 4 s. Without a history it has only its own value. `g` shows the
+# recorded request rate, error rate and p95 over 15 minutes, an hour and a
+# day, each line labelled with its span, and then the live polls again.
 . "$OPSDECK_SRCDIR/tests/tui/lib.sh"
 stack_use pg,redis,app
 hist=$TEST_DIR/history
@@ -20,6 +22,15 @@ wait "$rec" || fail "the recorder did not end cleanly: $(cat record.log)"
 
 tui_start 120 40 -c opsdeck.conf --interval 60s
 assert_screen_match "[|│] p95 [^ ]{6,}  "
+for span in 15m 1h 24h; do
+	tui_keys g
+	assert_screen "graphs: the last $span of the history"
+	assert_screen_match "[|│] req [^ ]{6,} +last $span [|│]"
+	assert_screen_match "[|│] p95 [^ ]{6,} +last $span [|│]"
+done
+tui_keys g
+assert_screen "graphs: the live polls"
+assert_screen_gone "last 24h"
 tui_keys q
 assert_screen "EXIT=0"
 _tui_kill "$TUI_SOCKET"

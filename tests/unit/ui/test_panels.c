@@ -263,6 +263,32 @@ static void assert_drawn(const struct ui_view *v, int w, int h, int in_header, .
 
 /* Below the full size only the focused panel is drawn: the header still
  * says the overall state and why, at 70x20 and on the too-small screen. */
+/* g: the Performance graphs over a day of the history, each labelled with
+ * it; the request log's average has no recorded series and is left out.
+ * An empty span says so. */
+static void test_golden_graph_span(void **state)
+{
+	(void)state;
+	struct ui_view v;
+	make_view(&v, true);
+	static struct history day;
+	history_init(&day);
+	for (int i = 0; i < HISTORY_LEN; i++) {
+		int64_t at = NOW - (int64_t)(HISTORY_LEN - i) * 720000; /* 12 min a point */
+		bool incident = i >= 80 && i < 86;
+		history_push_at(&day, HISTORY_REQUEST_RATE, 300 + (i * 7) % 60, at);
+		history_push_at(&day, HISTORY_ERROR_RATE, incident ? 0.2 : 0.002, at);
+		history_push_at(&day, HISTORY_P95, incident ? 2400 : 300 + (i * 11) % 90, at);
+	}
+	v.hist = &day;
+	v.graph_span = "24h";
+	ui.focus = PANEL_PERFORMANCE;
+	screen_check_golden(&v, 120, 40, "graph_span_24h_120x40");
+	history_init(&day);
+	v.graph_span = "15m";
+	assert_drawn(&v, 120, 40, 0, "nothing recorded in the last 15m", NULL);
+}
+
 static void test_small_terminal_header(void **state)
 {
 	(void)state;
@@ -571,6 +597,7 @@ int main(void)
 	    cmocka_unit_test(test_golden_80x24_ascii),
 	    cmocka_unit_test(test_golden_120x40_utf8),
 	    cmocka_unit_test(test_golden_dialogs),
+	    cmocka_unit_test(test_golden_graph_span),
 	    cmocka_unit_test(test_dialog_scroll_hint),
 	    cmocka_unit_test(test_golden_small_sizes),
 	    cmocka_unit_test(test_banner_always_visible),
