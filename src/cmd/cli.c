@@ -16,6 +16,7 @@
 #include "config/envs.h"
 #include "diag/diagnose.h"
 #include "history/inspect.h"
+#include "history/timeline.h"
 #include "probe/probe.h"
 #include "util/clock.h"
 #include "util/file.h"
@@ -228,6 +229,8 @@ int cli_probe_once(const struct config *cfg, struct snapshot *snap, struct diagn
 	 * backup in 24 h"), which is not counted in the poll's duration */
 	check_probe_all(cfg, snap);
 	history_inspect(cfg, &snap->history);
+	if (cfg->history.enabled) /* a deploy the history saw, for after_deploy */
+		history_last_deploy(cfg->history.dir, snap->taken_at_ms, &snap->deploy);
 	diagnose(snap, NULL, cfg, diagnosis);
 	probe_global_cleanup();
 	return 0;

@@ -32,6 +32,7 @@
 #include "history/keeper.h"
 #include "history/lock.h"
 #include "history/store.h"
+#include "history/timeline.h"
 #include "probe/probe.h"
 #include "util/clock.h"
 #include "util/file.h"
@@ -51,6 +52,8 @@ struct recorder {
 	struct history_record *record;
 	struct history_record *prev_record; /* NULL before the first record */
 	struct notifier *notifier;          /* NULL without [notify] webhook_url */
+	struct deploy_status deploy;        /* the last deploy (model/deploy.h) */
+	struct diagnosis last_diagnosis;    /* of prev_snap */
 };
 
 static void record_usage(FILE *f)
@@ -114,7 +117,10 @@ static void record_poll(struct recorder *r)
 {
 	struct diagnosis diagnosis;
 	check_probe_polling(&r->cfg, r->poll_state, r->snap);
+	deploy_track(&r->deploy, r->prev_snap, r->snap, &r->last_diagnosis);
 	diagnose(r->snap, r->prev_snap, &r->cfg, &diagnosis);
+	deploy_note_problems(&r->deploy, &diagnosis, r->snap->taken_at_ms);
+	r->last_diagnosis = diagnosis;
 	notifier_observe(r->notifier, &diagnosis);
 	check_history_record(r->record, r->snap, &diagnosis, clock_monotonic_ms());
 	history_keeper_write(&r->keeper, r->record);
@@ -227,6 +233,11 @@ int cmd_record(int argc, char **argv, struct cli_options *opts)
 	if (warning[0])
 		cli_daemon_log("%s", warning);
 	history_keeper_init(&r.keeper, r.store, &r.cfg.history, record_log_line, NULL);
+	if (history_last_deploy(r.cfg.history.dir, clock_wall_ms(), &r.deploy) > 0)
+		cli_daemon_log("the last deploy, %s -> %s, is %lld s old: problems after it are "
+		               "linked to it",
+		               r.deploy.from, r.deploy.to,
+		               (long long)((clock_wall_ms() - r.deploy.at_ms) / 1000));
 	if (probe_global_init() < 0) {
 		fprintf(stderr, "opsdeck: cannot initialise libcurl\n");
 		goto done;

@@ -118,12 +118,6 @@ static int audit_take(const struct audit_entry *e, void *ctx)
 	return 0;
 }
 
-static int timeline_take(const struct history_record *r, void *ctx)
-{
-	timeline_add(ctx, r);
-	return 0;
-}
-
 static void report_render(const struct report *r, enum report_form form, struct strbuf *out)
 {
 	switch (form) {

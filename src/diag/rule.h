@@ -66,7 +66,8 @@ struct rule_context {
 	X(xid_wraparound)                                                                          \
 	X(cache_hit)                                                                               \
 	X(dead_tuples)                                                                             \
-	X(history)
+	X(history)                                                                                 \
+	X(after_deploy) /* last: it links the problems the rules above found */
 
 #define RULE_DECLARE(name) void rule_##name(const struct rule_context *ctx);
 RULE_LIST(RULE_DECLARE)

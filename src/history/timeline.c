@@ -3,6 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "history/store.h"
 
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -205,4 +208,62 @@ void timeline_finish(struct timeline *t)
 			}
 		}
 	}
+}
+
+int timeline_take(const struct history_record *r, void *timeline)
+{
+	timeline_add(timeline, r);
+	return 0;
+}
+
+/* Whether an issue of the timeline is of a type a deploy can cause. */
+static bool deploy_kind(const struct timeline_issue *ti)
+{
+	int type = issue_type_from_name(ti->type);
+	return type >= 0 && deploy_can_cause((enum issue_type)type);
+}
+
+int history_last_deploy(const char *dir, int64_t now_ms, struct deploy_status *out)
+{
+	memset(out, 0, sizeof(*out));
+	char path[4096], warning[256], err[512];
+	text_printf(path, sizeof(path), "%s/history.db", dir ? dir : "");
+	if (dir == NULL || dir[0] == '\0' || access(path, F_OK) != 0)
+		return 0;
+	struct history_store *store;
+	if (history_store_open(&store, dir, HISTORY_OPEN_READ, warning, sizeof(warning), err,
+	                       sizeof(err)) < 0)
+		return -1;
+	struct timeline t;
+	timeline_init(&t);
+	int rc = history_store_records(store, now_ms - DEPLOY_LINK_WINDOW_MS, now_ms, timeline_take,
+	                               &t) < 0
+	             ? -1
+	             : 0;
+	history_store_close(store);
+	if (rc == 0 && t.deploy_count > 0) {
+		timeline_finish(&t);
+		int last = (int)t.deploy_count - 1;
+		const struct timeline_deploy *d = &t.deploys[last];
+		out->at_ms = d->at_ms;
+		text_copy(out->from, d->from, sizeof(out->from));
+		text_copy(out->to, d->to, sizeof(out->to));
+		text_copy(out->commit, d->commit, sizeof(out->commit));
+		for (size_t i = 0; i < t.issue_count; i++) {
+			const struct timeline_issue *ti = &t.issues[i];
+			if (!deploy_kind(ti))
+				continue;
+			if (ti->started_ms < d->at_ms &&
+			    (ti->ended_ms < 0 || ti->ended_ms > d->at_ms)) {
+				out->problem_at_ms = DEPLOY_PROBLEMS_BEFORE;
+				break;
+			}
+			if (ti->deploy == last &&
+			    (out->problem_at_ms == 0 || ti->started_ms < out->problem_at_ms))
+				out->problem_at_ms = ti->started_ms;
+		}
+		rc = 1;
+	}
+	timeline_free(&t);
+	return rc;
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "history/record.h"
+#include "model/deploy.h"
 
 struct timeline_issue {
 	char id[64];
@@ -62,14 +63,23 @@ struct timeline {
 };
 
 /* How long after a deploy an issue that starts is linked to it. */
-#define TIMELINE_DEPLOY_WINDOW_MS (15 * 60 * 1000)
+#define TIMELINE_DEPLOY_WINDOW_MS DEPLOY_LINK_WINDOW_MS
 
 void timeline_init(struct timeline *t);
 /* Adds the next record (in seq order). */
 void timeline_add(struct timeline *t, const struct history_record *r);
+/* timeline_add as history_store_records' `each` (ctx: the timeline). */
+int timeline_take(const struct history_record *r, void *timeline);
 /* Ends the build: the gaps, and which deploy each issue followed. */
 void timeline_finish(struct timeline *t);
 void timeline_free(struct timeline *t);
+
+/* The last deploy the history in dir holds in the DEPLOY_LINK_WINDOW_MS
+ * before now_ms, with the start of the first problem after it that a
+ * deploy can cause (or DEPLOY_PROBLEMS_BEFORE), into out: a poller's
+ * starting point (model/deploy.h). Returns 1, 0 when there is none (or no
+ * history; out is then zeroed), -1 when the history cannot be read. */
+int history_last_deploy(const char *dir, int64_t now_ms, struct deploy_status *out);
 
 /* The figure whose worst value an issue of `type` reports, and whether the
  * worst is the lowest (cache_hit) rather than the highest; NULL when the

@@ -73,3 +73,11 @@ const struct issue *diagnosis_find(const struct diagnosis *d, const char *id)
 			return &d->issues[i];
 	return NULL;
 }
+
+int issue_type_from_name(const char *name)
+{
+	for (int t = 0; t < ISSUE_TYPE_COUNT; t++)
+		if (strcmp(ISSUE_TYPES[t].name, name) == 0)
+			return t;
+	return -1;
+}

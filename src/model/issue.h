@@ -24,6 +24,9 @@ const char *issue_severity_name(enum issue_severity severity); /* "low", "medium
 /* The severity of a name above, or -1. */
 int issue_severity_from_name(const char *name);
 
+/* The issue type named `name` ("error_rate"), or -1. */
+int issue_type_from_name(const char *name);
+
 /* X-macro: type, its name in config, JSON and the audit log, its title for
  * people (dialogs, Activity), default suggested actions
  * (names from model/action.h, space-separated as in the [actions] section;
@@ -80,7 +83,8 @@ int issue_severity_from_name(const char *name);
 	X(ISSUE_XID_WRAPAROUND, "xid_wraparound", "transaction ID wraparound", "")                 \
 	X(ISSUE_CACHE_HIT, "cache_hit", "cache hit ratio low", "")                                 \
 	X(ISSUE_DEAD_TUPLES, "dead_tuples", "dead tuples", "")                                     \
-	X(ISSUE_HISTORY_UNWRITABLE, "history_unwritable", "history not written", "")
+	X(ISSUE_HISTORY_UNWRITABLE, "history_unwritable", "history not written", "")               \
+	X(ISSUE_AFTER_DEPLOY, "after_deploy", "problems after a deploy", "")
 
 /* Not laid out by clang-format, which reads the X-macro and the member after
  * it as one expression. */

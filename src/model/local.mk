@@ -11,4 +11,5 @@ libopsdeck_a_SOURCES += \
 	src/model/connections.c src/model/connections.h \
 	src/model/locks.c src/model/locks.h \
 	src/model/pgbouncer.c src/model/pgbouncer.h \
-	src/model/redis_load.c src/model/redis_load.h
+	src/model/redis_load.c src/model/redis_load.h \
+	src/model/deploy.c src/model/deploy.h

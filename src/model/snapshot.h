@@ -14,6 +14,7 @@
 
 #include "model/check_common.h"
 #include "model/connections.h"
+#include "model/deploy.h"
 #include "model/drill.h"
 #include "model/endpoints.h"
 #include "model/locks.h"
@@ -275,6 +276,7 @@ struct snapshot {
 	struct pgbouncer_status pgbouncer; /* PgBouncer's pools (model/pgbouncer.h) */
 	struct redis_load redis_load;      /* slow log, latency, replication (model/redis_load.h) */
 	struct drill_status backup_drill;  /* the last backup drill (model/drill.h) */
+	struct deploy_status deploy; /* the last deploy, kept by the poller (model/deploy.h) */
 };
 
 /* Figures derived from a check's own, for every view to show alike. */

@@ -11,6 +11,7 @@
 
 #include "check/check.h"
 #include "history/inspect.h"
+#include "history/timeline.h"
 #include "diag/diagnose.h"
 #include "serve/http.h"
 #include "serve/listen.h"
@@ -28,6 +29,7 @@ struct exporter_poller {
 	uint64_t seen[CHECK_COUNT]; /* generations already taken */
 	struct snapshot previous;   /* the snapshot before the latest page */
 	bool have_previous;
+	struct deploy_status deploy; /* the last deploy (model/deploy.h) */
 };
 
 struct exporter {
@@ -89,6 +91,8 @@ static struct exporter_poller *exporter_poller_start(struct config *cfg, int wak
 	struct exporter_poller *p = xcalloc(1, sizeof(*p));
 	p->cfg = cfg;
 	snapshot_init(&p->previous);
+	if (cfg->history.enabled)
+		history_last_deploy(cfg->history.dir, clock_wall_ms(), &p->deploy);
 	if (workers_start(&p->workers, cfg, exporter_interval(cfg), EXPORTER_SELDOM_MS, wake_fd,
 	                  err, errlen) < 0) {
 		free(p);
@@ -204,7 +208,9 @@ bool exporter_publish(struct exporter *e)
 	s->taken_at_ms = v->published_at_ms;
 	s->duration_ms = slowest;
 	history_inspect(p->cfg, &s->history); /* the recorder's state, for the page */
+	deploy_track(&p->deploy, p->have_previous ? &p->previous : NULL, s, e->diagnosis);
 	diagnose(s, p->have_previous ? &p->previous : NULL, p->cfg, e->diagnosis);
+	deploy_note_problems(&p->deploy, e->diagnosis, s->taken_at_ms);
 	metrics_page_update(e->page, s, e->diagnosis, &times);
 	p->previous = *s;
 	p->have_previous = true;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "history/backfill.h"
+#include "history/timeline.h"
 #include "probe/probe.h"
 #include "ui/dashboard_impl.h"
 #include "util/clock.h"
@@ -179,7 +180,9 @@ static void dashboard_update(struct dashboard *d)
 	if (!changed)
 		return;
 	struct diagnosis old = d->diag;
+	deploy_track(&d->deploy, &before, s, &old);
 	diagnose(s, d->have_previous ? &d->previous : NULL, d->cfg, &d->diag);
+	deploy_note_problems(&d->deploy, &d->diag, s->taken_at_ms);
 	notifier_observe(d->notifier, &d->diag);
 	activity_log_issues(&d->activity, &old, &d->diag, now);
 	d->previous = before;
@@ -402,6 +405,7 @@ static void dashboard_forget(struct dashboard *d)
 	history_init(&d->history);
 	memset(d->recorded_generation, 0, sizeof(d->recorded_generation));
 	d->recorded_at_ms = 0;
+	memset(&d->deploy, 0, sizeof(d->deploy));
 }
 
 /* The sparklines' last hour from the history, when a recorder keeps one:
@@ -410,6 +414,8 @@ static void dashboard_backfill(struct dashboard *d)
 {
 	if (!d->cfg->history.enabled)
 		return;
+	/* and the last deploy, so a problem after it is linked at once */
+	history_last_deploy(d->cfg->history.dir, clock_wall_ms(), &d->deploy);
 	int filled = history_backfill(&d->history, d->cfg->history.dir, clock_wall_ms(),
 	                              HISTORY_BACKFILL_SPAN_MS);
 	if (filled > 0)

@@ -39,6 +39,7 @@ struct dashboard {
 	uint64_t seen_generation[CHECK_COUNT];
 	enum check_state seen_state[CHECK_COUNT];
 	struct diagnosis diag;
+	struct deploy_status deploy; /* the last deploy (model/deploy.h) */
 	struct history history;
 	struct activity_log activity;
 	struct recovery *recovery;     /* the guided recovery flow (recovery.h) */

@@ -5,7 +5,8 @@
 # (app_down), a real recovery action runs, the recorder is SIGKILLed, its
 # WAL gets a garbage tail, and nothing records for 12 s before a new
 # recorder starts. The report gives the deploy, the outage's start and end
-# within one interval of the truth, the outage linked to the deploy, the
+# within one interval of the truth, the outage linked to the deploy (by
+# the recorder as it happened, and by diagnose from the history), the
 # action with its outcome and the gap; in text, Markdown, JSON and HTML.
 # Bad --since/--until are usage errors; no history is exit 1 naming it.
 . "$OPSDECK_SRCDIR/tests/integration/lib.sh"
@@ -60,7 +61,13 @@ t_deploy=$(now_ms)
 sleep 3
 app_mode health 500
 t_down=$(now_ms)
-sleep 4
+sleep 2
+# diagnose, a run of its own, finds the deploy in the history
+run "$OPSDECK" -c opsdeck.conf diagnose
+assert_match "$OUT" "app down began [0-9.]+ s after deploy $old_version -> 9.9.9-report \(commit feedface0123\)" \
+	"diagnose: the outage linked to the deploy"
+assert_contains "$OUT" "likely cause: problems after a deploy (9.9.9-report)" "... as its likely cause"
+sleep 2
 app_mode health ok
 t_up=$(now_ms)
 sleep 3
@@ -96,6 +103,11 @@ gap_from=$(rfc3339_ms "$(json_get "$report" 'd["gaps"][0]["from"]')")
 assert_le "$gap_from" "$t_killed" "the gap starts at the last record before the kill"
 assert_ge "$(json_get "$report" 'd["gaps"][0]["seconds"]')" 11 "... and lasts the 12 s"
 assert_eq "$(json_get "$report" 'd["skipped"]')" 0 "no record lost to the damaged tail"
+linked=$(pick "$report" '[i for i in d["issues"] if i["type"] == "after_deploy"]')
+assert_match "$(json_get "$linked" '0.message')" "^app down began [0-9.]+ s after deploy" \
+	"the recorder linked the outage to the deploy as it happened"
+assert_contains "$(cat record.log)" "issue opened: after_deploy:9.9.9-report (medium)" \
+	"... and logged it"
 
 assert_exit 0 "$OPSDECK" -c opsdeck.conf report --since 10m
 assert_contains "$OUT" "DEPLOY $old_version -> 9.9.9-report (commit feedface0123)" "text: the deploy"

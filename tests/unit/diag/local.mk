@@ -20,3 +20,6 @@ tests_unit_diag_test_rules_backup_drill_SOURCES = tests/unit/diag/test_rules_bac
 UNIT_TESTS += tests/unit/diag/test_rules_history
 tests_unit_diag_test_rules_history_SOURCES = tests/unit/diag/test_rules_history.c \
 	tests/unit/diag/diag_fixture.h
+UNIT_TESTS += tests/unit/diag/test_rules_deploy
+tests_unit_diag_test_rules_deploy_SOURCES = tests/unit/diag/test_rules_deploy.c \
+	tests/unit/diag/diag_fixture.h

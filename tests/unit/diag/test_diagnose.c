@@ -15,46 +15,11 @@
 #include "diag/diagnose.h"
 #include "diag_fixture.h"
 
-/* Everything healthy and quiet: no rule may fire. */
-static void healthy(struct snapshot *s)
-{
-	snapshot_init(s);
-	s->version.check.state = CHECK_OK;
-	s->version.source = VERSION_SOURCE_URL;
-	snprintf(s->version.version, sizeof(s->version.version), "1.4.2");
-	snprintf(s->version.commit_hash, sizeof(s->version.commit_hash), "a1b2c3d");
-	s->database.check.state = CHECK_OK;
-	s->database.max_connections = 100;
-	s->database.connections_total = 10;
-	s->redis.check.state = CHECK_OK;
-	s->redis.last_bgsave_ok = true;
-	s->redis.maxmemory = 1000;
-	s->redis.used_memory = 100;
-	s->health.check.state = CHECK_OK;
-	s->health.status_code = 200;
-	s->storage.check.state = CHECK_OK;
-	s->storage.max_used_percent = 90;
-	s->storage.path_count = 1;
-	snprintf(s->storage.paths[0].path, sizeof(s->storage.paths[0].path), "/");
-	s->storage.paths[0].state = CHECK_OK;
-	s->storage.paths[0].used_percent = 40;
-	s->requests.check.state = CHECK_OK;
-	s->requests.window_ms = 3600000;
-	s->requests.requests = 1000;
-	s->requests.errors = 10;
-	s->requests.error_rate = 0.01;
-	s->requests.avg_ms = 120;
-	s->requests.p95_ms = 400;
-	s->requests.p99_ms = 900;
-	s->slow_queries.check.state = CHECK_OK;
-	s->slow_queries.threshold_ms = 1000;
-}
-
 static void test_healthy_has_no_issues(void **state)
 {
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	diagnose(&s, NULL, &cfg, &d);
 	assert_int_equal(d.count, 0);
 	assert_int_equal(d.status, DIAGNOSIS_OK);
@@ -64,7 +29,7 @@ static void test_unhealthy_services_are_high(void **state)
 {
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.database.check.state = CHECK_UNHEALTHY;
 	snprintf(s.database.check.error, sizeof(s.database.check.error), "connection refused");
 	s.redis.check.state = CHECK_UNHEALTHY;
@@ -88,7 +53,7 @@ static void test_storage_full_names_the_path(void **state)
 {
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.storage.paths[0].used_percent = 93.4;
 	s.storage.paths[0].state = CHECK_UNHEALTHY;
 	diagnose(&s, NULL, &cfg, &d);
@@ -103,7 +68,7 @@ static void test_error_rate_threshold(void **state)
 {
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.requests.error_rate = 0.05; /* at the limit: not over it */
 	diagnose(&s, NULL, &cfg, &d);
 	assert_null(find(&d, ISSUE_ERROR_RATE));
@@ -126,7 +91,7 @@ static void test_no_traffic_is_not_an_error(void **state)
 {
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.requests.requests = 0;
 	s.requests.errors = 0;
 	s.requests.error_rate = -1;
@@ -139,7 +104,7 @@ static void test_slow_average_and_p95_are_medium(void **state)
 {
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.requests.avg_ms = 1500;
 	s.requests.p95_ms = 2500;
 	diagnose(&s, NULL, &cfg, &d);
@@ -156,7 +121,7 @@ static void test_slow_queries(void **state)
 {
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.slow_queries.count = 2;
 	s.slow_queries.items[0].mean_ms = 1202;
 	s.slow_queries.items[0].calls = 3;
@@ -182,7 +147,7 @@ static void test_slow_queries_advice_fits(void **state)
 {
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.slow_queries.span = SLOW_SPAN_WINDOW;
 	s.slow_queries.span_ms = 2000;
 	s.slow_queries.count = 1;
@@ -212,7 +177,7 @@ static void test_query_stats_problems(void **state)
 {
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.slow_queries.check.state = CHECK_UNHEALTHY;
 	s.slow_queries.problem = SLOW_QUERY_NOT_INSTALLED;
 	snprintf(s.slow_queries.check.error, sizeof(s.slow_queries.check.error),
@@ -236,7 +201,7 @@ static void test_request_log_missing_and_unindexed(void **state)
 {
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.requests.timestamp_index_missing = true;
 	snprintf(s.requests.index_hint, sizeof(s.requests.index_hint),
 	         "CREATE INDEX CONCURRENTLY ON \"RequestLog\" (\"timestamp\");");
@@ -244,7 +209,7 @@ static void test_request_log_missing_and_unindexed(void **state)
 	const struct issue *i = must_find(&d, ISSUE_REQUEST_LOG);
 	assert_non_null(i);
 	assert_non_null(strstr(i->recommendation, "CREATE INDEX"));
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.requests.check.state = CHECK_UNHEALTHY;
 	snprintf(s.requests.check.error, sizeof(s.requests.check.error),
 	         "request log not found: relation \"RequestLog\" does not exist");
@@ -257,7 +222,7 @@ static void test_redis_rules(void **state)
 {
 	struct snapshot s, before;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.redis.used_memory = 950; /* 95 % of 1000 */
 	s.redis.last_bgsave_ok = false;
 	diagnose(&s, NULL, &cfg, &d);
@@ -269,7 +234,7 @@ static void test_redis_rules(void **state)
 	assert_null(find(&d, ISSUE_REDIS_MEMORY));
 
 	/* evictions: low without a trend, medium when rising, none when flat */
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.redis.evicted_keys = 50;
 	diagnose(&s, NULL, &cfg, &d);
 	assert_int_equal(must_find(&d, ISSUE_REDIS_EVICTIONS)->severity, SEVERITY_LOW);
@@ -288,7 +253,7 @@ static void test_database_rules(void **state)
 {
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.database.connections_total = 81; /* > 0.8 x 100 */
 	s.database.longest_idle_in_tx_s = 301;
 	s.database.connections_idle_in_tx = 1;
@@ -303,7 +268,7 @@ static void test_database_rules(void **state)
 	assert_non_null(
 	    strstr(must_find(&d, ISSUE_LOCK_WAITERS)->message, "2 backends are waiting"));
 
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.database.connections_total = 80;
 	s.database.longest_idle_in_tx_s = 299;
 	s.database.lock_waiters = 0;
@@ -315,7 +280,7 @@ static void test_version_rules(void **state)
 {
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	snprintf(s.version.file_version, sizeof(s.version.file_version), "1.4.2");
 	snprintf(s.version.file_commit_hash, sizeof(s.version.file_commit_hash), "a1b2c3d");
 	diagnose(&s, NULL, &cfg, &d);
@@ -324,7 +289,7 @@ static void test_version_rules(void **state)
 	diagnose(&s, NULL, &cfg, &d);
 	assert_non_null(strstr(must_find(&d, ISSUE_VERSION_MISMATCH)->message, "half-done deploy"));
 
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.version.check.state = CHECK_UNHEALTHY;
 	diagnose(&s, NULL, &cfg, &d);
 	assert_int_equal(must_find(&d, ISSUE_VERSION_UNKNOWN)->severity, SEVERITY_LOW);
@@ -335,7 +300,7 @@ static void test_sorted_most_severe_first(void **state)
 {
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.version.check.state = CHECK_UNHEALTHY; /* low */
 	s.requests.avg_ms = 5000;                /* medium */
 	s.health.check.state = CHECK_UNHEALTHY;  /* high */
@@ -359,7 +324,7 @@ static void test_actions_are_configurable(void **state)
 	assert_int_equal(config_load_file(&custom, path, err, sizeof(err)), 0);
 	struct snapshot s;
 	struct diagnosis d;
-	healthy(&s);
+	diag_fixture_healthy(&s);
 	s.requests.error_rate = 0.5;
 	s.health.check.state = CHECK_UNHEALTHY;
 	diagnose(&s, NULL, &custom, &d);
