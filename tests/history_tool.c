@@ -2,10 +2,12 @@
  * history at a fixed interval, written through the store (history/store.h)
  * as `opsdeck record` writes it, then read back as a report would.
  *
- *   tests/history_tool DIR RECORDS INTERVAL_MS
+ *   tests/history_tool DIR RECORDS INTERVAL_MS [now]
  *
- * Each record has the figures, checks and issues of a busy stack: 48
- * figures (latencies and ratios as doubles that wander, counters that
+ * The records start at a fixed time, or with `now` end now (a history a
+ * dashboard opened now reads). Each record has the figures, checks and
+ * issues of a busy stack: 48 figures (latencies and ratios as doubles,
+ * eight of them under the names the dashboard graphs, that wander, counters that
  * rise, gauges that move a little), 14 checks, an issue open one poll in
  * ten. Prints key=value lines: bytes, bytes_per_record, append_cpu_us (CPU
  * per record, user + system), prune_ms, read_all_ms, series_ms.
@@ -47,9 +49,16 @@ static void synthetic(struct history_record *r, int64_t n, int64_t at_ms, uint64
 	r->duration_ms = 30 + (int64_t)(noise(rng) * 40);
 	text_copy(r->version, "2.4.1", sizeof(r->version));
 	text_copy(r->commit, "9f2c1ab", sizeof(r->commit));
+	static const char *const graphed[] = {"database.latency_ms", "redis.latency_ms",
+	                                      "health.latency_ms",   "version.latency_ms",
+	                                      "storage.latency_ms",  "requests.per_minute",
+	                                      "requests.error_rate", "requests.p95_ms"};
 	char name[64];
 	for (int i = 0; i < 12; i++) { /* latencies and ratios: doubles */
-		snprintf(name, sizeof(name), "synthetic.ratio_%d", i);
+		if (i < (int)(sizeof(graphed) / sizeof(graphed[0])))
+			text_copy(name, graphed[i], sizeof(name));
+		else
+			snprintf(name, sizeof(name), "synthetic.ratio_%d", i);
 		history_record_add_figure(r, name, 0.5 + noise(rng) * 20);
 	}
 	for (int i = 0; i < 16; i++) { /* gauges: small whole numbers */
@@ -86,8 +95,8 @@ static int count_record(const struct history_record *r, void *ctx)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: history_tool DIR RECORDS INTERVAL_MS\n");
+	if (argc != 4 && !(argc == 5 && strcmp(argv[4], "now") == 0)) {
+		fprintf(stderr, "usage: history_tool DIR RECORDS INTERVAL_MS [now]\n");
 		return 2;
 	}
 	const char *dir = argv[1];
@@ -101,7 +110,7 @@ int main(int argc, char **argv)
 	}
 	struct history_record *r = malloc(sizeof(*r));
 	uint64_t rng = 42;
-	int64_t start_ms = 1800000000000LL;
+	int64_t start_ms = argc == 5 ? clock_wall_ms() - records * interval : 1800000000000LL;
 	int64_t cpu = 0;
 	for (int64_t n = 1; n <= records; n++) {
 		synthetic(r, n, start_ms + n * interval, &rng);
@@ -130,7 +139,7 @@ int main(int argc, char **argv)
 	int64_t read_ms = clock_monotonic_ms() - t0;
 	struct history_point *points = NULL;
 	t0 = clock_monotonic_ms();
-	int64_t n_points = history_store_series(s, "synthetic.ratio_3", 0, INT64_MAX, &points);
+	int64_t n_points = history_store_series(s, "requests.p95_ms", 0, INT64_MAX, &points);
 	int64_t series_ms = clock_monotonic_ms() - t0;
 	free(points);
 	history_store_close(s);

@@ -68,3 +68,25 @@ void history_record_requests(struct history *h, const struct request_metrics *m)
 	history_push_at(h, HISTORY_ERROR_RATE, m->error_rate >= 0 ? m->error_rate : 0, at);
 	history_push_at(h, HISTORY_P95, m->p95_ms >= 0 ? m->p95_ms : 0, at);
 }
+
+void history_prepend(struct history *h, const struct history *past)
+{
+	struct history merged;
+	history_init(&merged);
+	for (int s = 0; s < HISTORY_SERIES_COUNT; s++) {
+		const struct history_ring *live = &h->series[s], *old = &past->series[s];
+		int64_t oldest = live->count > 0 ? live->at_ms[live->start] : 0;
+		for (int i = 0; i < old->count; i++) {
+			int k = (old->start + i) % HISTORY_LEN;
+			if (oldest == 0 || old->at_ms[k] < oldest)
+				history_push_at(&merged, (enum history_series)s, old->values[k],
+				                old->at_ms[k]);
+		}
+		for (int i = 0; i < live->count; i++) {
+			int k = (live->start + i) % HISTORY_LEN;
+			history_push_at(&merged, (enum history_series)s, live->values[k],
+			                live->at_ms[k]);
+		}
+	}
+	*h = merged;
+}

@@ -42,6 +42,12 @@ void history_init(struct history *h);
 void history_push(struct history *h, enum history_series series, double value);
 void history_push_at(struct history *h, enum history_series series, double value, int64_t at_ms);
 
+/* Puts the values of `past` before those of h, series by series: each
+ * past value older than h's oldest (all of them when h's series is empty
+ * or its oldest has no time), then h's own; the newest HISTORY_LEN stay.
+ * For a history read after the live values began to arrive. */
+void history_prepend(struct history *h, const struct history *past);
+
 /* Copies at most `max` of the newest values, oldest first, into out;
  * returns how many. */
 int history_values(const struct history *h, enum history_series series, double *out, int max);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "history/backfill.h"
+#include "ui/history_read.h"
 #include "history/timeline.h"
 #include "probe/probe.h"
 #include "ui/dashboard_impl.h"
@@ -326,6 +327,43 @@ static void dashboard_take_stand_in_logs(struct dashboard *d)
 	}
 }
 
+/* The sparklines' last hour from the history, when a recorder keeps one:
+ * a dashboard opened mid-incident shows what led up to it at once. */
+static void dashboard_backfill(struct dashboard *d)
+{
+	history_read_free(d->backfill);
+	d->backfill = NULL;
+	if (!d->cfg->history.enabled || !d->cfg->history.dir[0])
+		return;
+	/* and the last deploy, so a problem after it is linked at once */
+	d->backfill =
+	    history_read_start(d->cfg->history.dir, HISTORY_BACKFILL_SPAN_MS, true, d->wake_fd);
+}
+
+/* The backfill's result, once read: the past before the values the polls
+ * brought meanwhile, and the deploy unless a newer one was seen. */
+static void dashboard_take_backfill(struct dashboard *d)
+{
+	if (d->backfill == NULL || !history_read_done(d->backfill))
+		return;
+	const struct history *past;
+	const struct deploy_status *deploy;
+	int filled = history_read_result(d->backfill, &past, &deploy);
+	if (filled >= 0) {
+		history_prepend(&d->history, past);
+		if (deploy->at_ms > d->deploy.at_ms)
+			d->deploy = *deploy;
+	}
+	history_read_free(d->backfill);
+	d->backfill = NULL;
+	if (filled > 0)
+		activity_add(&d->activity, clock_wall_ms(), UI_NORMAL,
+		             "graphs: the last hour from the history (%d values)", filled);
+	else if (filled < 0)
+		activity_add(&d->activity, clock_wall_ms(), UI_WARNING,
+		             "graphs: the history in %s cannot be read", d->cfg->history.dir);
+}
+
 static int dashboard_loop(struct dashboard *d, int wake_fd)
 {
 	dashboard_draw(d);
@@ -353,6 +391,7 @@ static int dashboard_loop(struct dashboard *d, int wake_fd)
 			dashboard_take_messages(d);
 			dashboard_update(d);
 			dashboard_take_stand_in_logs(d);
+			dashboard_take_backfill(d);
 			if (recovery_poll(d->recovery, &d->state, &d->activity))
 				workers_refresh(d->workers);
 			backup_menu_poll(d->backups, &d->state, &d->activity);
@@ -406,24 +445,6 @@ static void dashboard_forget(struct dashboard *d)
 	memset(d->recorded_generation, 0, sizeof(d->recorded_generation));
 	d->recorded_at_ms = 0;
 	memset(&d->deploy, 0, sizeof(d->deploy));
-}
-
-/* The sparklines' last hour from the history, when a recorder keeps one:
- * a dashboard opened mid-incident shows what led up to it at once. */
-static void dashboard_backfill(struct dashboard *d)
-{
-	if (!d->cfg->history.enabled)
-		return;
-	/* and the last deploy, so a problem after it is linked at once */
-	history_last_deploy(d->cfg->history.dir, clock_wall_ms(), &d->deploy);
-	int filled = history_backfill(&d->history, d->cfg->history.dir, clock_wall_ms(),
-	                              HISTORY_BACKFILL_SPAN_MS);
-	if (filled > 0)
-		activity_add(&d->activity, clock_wall_ms(), UI_NORMAL,
-		             "graphs: the last hour from the history (%d values)", filled);
-	else if (filled < 0)
-		activity_add(&d->activity, clock_wall_ms(), UI_WARNING,
-		             "graphs: the history in %s cannot be read", d->cfg->history.dir);
 }
 
 /* Configurations of environments switched away from whose probe threads
@@ -490,6 +511,8 @@ void dashboard_switch_env(struct dashboard *d, const char *name)
 	dashboard_stand_ins_stop(d, false);
 	replay_leave(&d->replay); /* the old environment's history */
 	graph_span_leave(&d->span);
+	history_read_free(d->backfill);
+	d->backfill = NULL;
 	recovery_free(d->recovery);
 	backup_menu_free(d->backups);
 	struct config *old = d->cfg_owned;
@@ -547,7 +570,6 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	d->state.focus = PANEL_HEALTH;
 	dashboard_forget(d);
 	activity_init(&d->activity);
-	dashboard_backfill(d);
 	d->no_color = theme_no_color_reason(opts->no_color, getenv("NO_COLOR"));
 	dashboard_apply_theme(d, d->no_color != NULL ? "mono" : cfg->ui.theme);
 
@@ -567,6 +589,7 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	sigaction(SIGHUP, &sa, &old_hup);
 	handlers = true;
 	d->wake_fd = wake[1];
+	dashboard_backfill(d);
 	d->recovery = recovery_new(cfg, wake[1]);
 	d->backups = backup_menu_new(cfg, wake[1]);
 	d->envs = env_picker_new(wake[1]);
@@ -604,6 +627,8 @@ int dashboard_run(struct config *cfg, const struct dashboard_options *opts)
 	dashboard_stand_ins_stop(d, true);
 	replay_leave(&d->replay);
 	graph_span_leave(&d->span);
+	history_read_free(d->backfill);
+	d->backfill = NULL;
 	/* a running action is asked to stop and waited for: it uses cfg */
 	recovery_free(d->recovery);
 	d->recovery = NULL;

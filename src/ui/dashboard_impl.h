@@ -18,6 +18,7 @@
 #include "ui/backup_menu.h"
 #include "ui/env_picker.h"
 #include "ui/graph_span.h"
+#include "ui/history_read.h"
 #include "ui/notice.h"
 #include "ui/panels.h"
 #include "ui/recovery.h"
@@ -52,6 +53,7 @@ struct dashboard {
 	int64_t recorded_at_ms;                    /* monotonic time it was made */
 	struct replay replay;                      /* looking back over the history (replay.h) */
 	struct graph_span span;           /* the graphs' span of the history (graph_span.h) */
+	struct history_read *backfill;    /* the last hour being read at a start, or NULL */
 	char banner_view[UI_BANNER_TEXT]; /* [ui] banner and the replay's, while replaying */
 	struct ui_state state;
 	struct ui_notice_clock notice; /* when state.message goes (notice.h) */

@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "history/backfill.h"
-#include "job/runner.h"
+#include "ui/history_read.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
@@ -25,46 +24,11 @@ static const struct {
 };
 #define GRAPH_SPAN_COUNT ((int)(sizeof(GRAPH_SPANS) / sizeof(GRAPH_SPANS[0])))
 
-/* One read: what it reads, and where the result goes. The UI owns it. */
-struct graph_span_read {
-	struct job *job;
-	char *dir;
-	int64_t now_ms, span_ms;
-	int filled; /* history_backfill's result */
-	struct history result;
-};
-
-static int graph_span_read_run(struct job *job, void *arg)
-{
-	struct graph_span_read *r = arg;
-	history_init(&r->result);
-	r->filled = history_backfill(&r->result, r->dir, r->now_ms, r->span_ms);
-	job_set_result(job, "%d values", r->filled);
-	return r->filled < 0 ? 1 : 0;
-}
-
-static void graph_span_read_free(struct graph_span_read *r)
-{
-	if (r == NULL)
-		return;
-	job_free(r->job); /* waits for the read to end */
-	free(r->dir);
-	free(r);
-}
-
 static void graph_span_start_read(struct graph_span *g, const char *dir, int wake_fd)
 {
-	struct graph_span_read *r = xcalloc(1, sizeof(*r));
-	r->dir = xstrdup(dir);
-	r->now_ms = clock_wall_ms();
-	r->span_ms = GRAPH_SPANS[g->index].span_ms;
-	r->job = job_start("graphs", graph_span_read_run, r, NULL, wake_fd);
-	if (r->job == NULL) { /* no thread now: the next poll tries again */
-		graph_span_read_free(r);
+	g->inflight = history_read_start(dir, GRAPH_SPANS[g->index].span_ms, false, wake_fd);
+	if (g->inflight == NULL) /* no thread now: the next poll tries again */
 		g->next_read_ms = clock_monotonic_ms() + GRAPH_SPAN_MIN_REREAD_MS;
-		return;
-	}
-	g->inflight = r;
 }
 
 const char *graph_span_name(const struct graph_span *g)
@@ -79,7 +43,7 @@ const struct history *graph_span_graphs(const struct graph_span *g)
 
 void graph_span_leave(struct graph_span *g)
 {
-	graph_span_read_free(g->inflight);
+	history_read_free(g->inflight);
 	free(g->graphs);
 	*g = (struct graph_span){0};
 }
@@ -111,23 +75,22 @@ bool graph_span_poll(struct graph_span *g, const char *dir, int wake_fd)
 		return false;
 	bool changed = false;
 	if (g->inflight != NULL) {
-		struct job_progress p;
-		job_progress(g->inflight->job, &p);
-		if (p.state == JOB_RUNNING)
+		if (!history_read_done(g->inflight))
 			return false;
-		struct graph_span_read *r = g->inflight;
-		g->inflight = NULL;
-		if (r->filled >= 0) {
+		const struct history *graphs;
+		const struct deploy_status *deploy;
+		if (history_read_result(g->inflight, &graphs, &deploy) >= 0) {
 			if (g->graphs == NULL)
 				g->graphs = xmalloc(sizeof(*g->graphs));
-			memcpy(g->graphs, &r->result, sizeof(*g->graphs));
+			memcpy(g->graphs, graphs, sizeof(*g->graphs));
 			changed = true;
 		}
 		int64_t every = GRAPH_SPANS[g->index].span_ms / HISTORY_LEN;
 		if (every < GRAPH_SPAN_MIN_REREAD_MS)
 			every = GRAPH_SPAN_MIN_REREAD_MS;
 		g->next_read_ms = clock_monotonic_ms() + every;
-		graph_span_read_free(r);
+		history_read_free(g->inflight);
+		g->inflight = NULL;
 	}
 	if (clock_monotonic_ms() >= g->next_read_ms)
 		graph_span_start_read(g, dir, wake_fd);

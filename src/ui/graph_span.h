@@ -18,13 +18,13 @@
 
 #include "model/history.h"
 
-struct graph_span_read;
+struct history_read;
 
 struct graph_span {
-	int index;                        /* 0: the live polls; else GRAPH_SPANS[index] */
-	struct history *graphs;           /* the span as last read; NULL before */
-	int64_t next_read_ms;             /* monotonic: when to read it again */
-	struct graph_span_read *inflight; /* a read on its job, or NULL */
+	int index;                     /* 0: the live polls; else GRAPH_SPANS[index] */
+	struct history *graphs;        /* the span as last read; NULL before */
+	int64_t next_read_ms;          /* monotonic: when to read it again */
+	struct history_read *inflight; /* a read on its job, or NULL */
 };
 
 /* The span shown ("15m", "1h", "24h"), or NULL for the live polls. */

@@ -16,6 +16,7 @@ libopsdeck_a_SOURCES += \
 	src/ui/workers.c src/ui/workers.h \
 	src/ui/replay.c src/ui/replay.h \
 	src/ui/graph_span.c src/ui/graph_span.h \
+	src/ui/history_read.c src/ui/history_read.h \
 	src/ui/recovery_dialog.c src/ui/recovery_dialog.h \
 	src/ui/recovery.c src/ui/recovery.h \
 	src/ui/backup_dialog.c src/ui/backup_dialog.h \

@@ -94,6 +94,38 @@ static void test_knows_the_span_it_covers(void **state)
 	assert_int_equal(history_since_ms(&h, HISTORY_LATENCY_REDIS, 10), 0);
 }
 
+/* A history read after the polls began: its values go before theirs,
+ * those it shares with them (as new or newer) left out, and the newest
+ * HISTORY_LEN kept; a series without times keeps every past value. */
+static void test_prepend_the_past(void **state)
+{
+	(void)state;
+	struct history live, past;
+	history_init(&live);
+	history_init(&past);
+	for (int i = 0; i < 10; i++) /* the past: 100..109 at 1000..10000 ms */
+		history_push_at(&past, HISTORY_P95, 100 + i, 1000 * (i + 1));
+	history_push_at(&live, HISTORY_P95, 500, 9000); /* a poll overlapping it */
+	history_push_at(&live, HISTORY_P95, 501, 11000);
+	history_push(&past, HISTORY_LATENCY_REDIS, 7);
+	history_push(&live, HISTORY_LATENCY_REDIS, 8);
+	history_prepend(&live, &past);
+	double v[HISTORY_LEN];
+	assert_int_equal(history_values(&live, HISTORY_P95, v, HISTORY_LEN), 10);
+	assert_true(v[0] == 100 && v[7] == 107 && v[8] == 500 && v[9] == 501);
+	assert_int_equal(history_values(&live, HISTORY_LATENCY_REDIS, v, HISTORY_LEN), 2);
+	assert_true(v[0] == 7 && v[1] == 8);
+	/* more than fits: the newest stay, the live ones among them */
+	history_init(&past);
+	for (int i = 0; i < HISTORY_LEN; i++)
+		history_push_at(&past, HISTORY_P95, i, 1000 * (i + 1));
+	history_init(&live);
+	history_push_at(&live, HISTORY_P95, 999, 1000 * (HISTORY_LEN + 1));
+	history_prepend(&live, &past);
+	assert_int_equal(history_values(&live, HISTORY_P95, v, HISTORY_LEN), HISTORY_LEN);
+	assert_true(v[0] == 1 && v[HISTORY_LEN - 1] == 999);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -101,6 +133,7 @@ int main(void)
 	    cmocka_unit_test(test_wraps_keeping_the_newest),
 	    cmocka_unit_test(test_records_only_healthy_checks),
 	    cmocka_unit_test(test_knows_the_span_it_covers),
+	    cmocka_unit_test(test_prepend_the_past),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
