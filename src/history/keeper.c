@@ -36,8 +36,9 @@ static void keeper_prune(struct history_keeper *k, int64_t now_ms)
 	    0)
 		keeper_say(k, "cannot prune the history: %s", history_store_error(k->store));
 	else if (pruned.deleted > 0)
-		keeper_say(k, "pruned %lld old record%s ([history] retention, max_size)",
-		           (long long)pruned.deleted, pruned.deleted == 1 ? "" : "s");
+		keeper_say(k, "pruned %lld old record%s ([history] retention, max_size)%s",
+		           (long long)pruned.deleted, pruned.deleted == 1 ? "" : "s",
+		           pruned.labels_deleted > 0 ? " and the names only they used" : "");
 	k->next_prune_ms = now_ms + HISTORY_PRUNE_EVERY_MS;
 }
 

@@ -15,4 +15,5 @@ libopsdeck_a_SOURCES += \
 	src/history/store.c src/history/store.h src/history/store_impl.h \
 	src/history/store_recover.c \
 	src/history/store_write.c \
+	src/history/store_labels.c \
 	src/history/store_read.c

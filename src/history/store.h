@@ -60,9 +60,10 @@ int history_store_append(struct history_store *s, struct history_record *r, char
                          size_t warning_size);
 
 struct history_prune_result {
-	int64_t deleted;     /* records deleted */
-	int64_t size_before; /* bytes of the database file (and its WAL) before */
-	int64_t size_after;  /* ... and after */
+	int64_t deleted;        /* records deleted */
+	int64_t labels_deleted; /* labels no record uses any more, deleted with them */
+	int64_t size_before;    /* bytes of the database file (and its WAL) before */
+	int64_t size_after;     /* ... and after */
 };
 
 /* Deletes the records older than now_ms - retention_ms (retention_ms 0:

@@ -26,6 +26,7 @@ struct history_store {
 	/* The label table: texts by id (index = id; NULL where none). */
 	char **labels;
 	size_t label_slots;
+	size_t labels_kept; /* labels after the last store_prune_labels, 0: none yet */
 	/* The writer's last message per issue. */
 	struct store_message *messages;
 	size_t message_count;
@@ -58,6 +59,15 @@ void store_label_set(struct history_store *s, int64_t id, const char *text);
 
 /* (Re)reads the label table into s->labels; returns 0 or -1. */
 int store_load_labels(struct history_store *s);
+
+/* The label table is pruned once it holds this many and twice as many as
+ * after the last pruning (store_labels.c). */
+#define STORE_LABELS_PRUNE_MIN 1024
+
+/* Deletes the labels no record and no stored message uses, when the table
+ * is due (above); *deleted says how many. Returns 0, or -1 with nothing
+ * deleted. For a writer, after records were deleted. */
+int store_prune_labels(struct history_store *s, int64_t *deleted);
 
 /* The text of label id, or NULL when there is none. Borrowed. */
 const char *store_label_text(const struct history_store *s, int64_t id);

@@ -307,8 +307,11 @@ int history_store_prune(struct history_store *s, int64_t now_ms, int64_t retenti
 	if (store_exec(s, "DELETE FROM issue_message WHERE seq < (SELECT min(seq) FROM poll)"
 	                  " AND seq < (SELECT max(seq) FROM issue_message m"
 	                  " WHERE m.issue = issue_message.issue"
-	                  " AND m.seq <= (SELECT min(seq) FROM poll))") != SQLITE_OK ||
-	    store_exec(s, "PRAGMA incremental_vacuum") != SQLITE_OK)
+	                  " AND m.seq <= (SELECT min(seq) FROM poll))") != SQLITE_OK)
+		goto fail;
+	if (result->deleted > 0 && store_prune_labels(s, &result->labels_deleted) < 0)
+		goto fail;
+	if (store_exec(s, "PRAGMA incremental_vacuum") != SQLITE_OK)
 		goto fail;
 	/* TRUNCATE: the WAL shrinks too; BUSY (a reader) only delays that */
 	store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)");

@@ -99,6 +99,22 @@ void store_fixture_sql(const char *dir, const char *sql)
 	free(path);
 }
 
+int64_t store_fixture_int(const char *dir, const char *sql)
+{
+	char *path = xasprintf("%s/history.db", dir);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	return v;
+}
+
 static void copy_file(const char *from, const char *to)
 {
 	int in = open(from, O_RDONLY);

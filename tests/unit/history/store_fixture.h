@@ -30,6 +30,9 @@ struct history_store *store_fixture_open(const char *dir);
 /* Runs SQL on DIR/history.db with a connection of its own. */
 void store_fixture_sql(const char *dir, const char *sql);
 
+/* The first column of the first row of SQL on DIR/history.db. */
+int64_t store_fixture_int(const char *dir, const char *sql);
+
 /* Copies DIR/history.db (and -wal when present) to the directory to. */
 void store_fixture_copy(const char *dir, const char *to);
 

@@ -1,6 +1,7 @@
 /* Unit tests for history/store: create, append, read ranges, series, the
  * state at a moment, order across a clock step, prune by age (fixed clock)
- * and by size, the schema version, damaged rows skipped and counted. */
+ * and by size, the names only deleted records used, the schema version,
+ * damaged rows skipped and counted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "history/store_impl.h"
 #include "store_fixture.h"
 #include "util/xalloc.h"
 
@@ -222,6 +224,55 @@ static void test_prune_by_age(void **state)
 	free(dir);
 }
 
+/* Records whose subjects come and go (a path, a deployed version) leave
+ * their names behind; once the table has grown past the threshold, a
+ * prune deletes the names only deleted records used, keeps those the
+ * remaining records and messages use, and never hands an id out again. */
+static void test_prune_deletes_names_no_record_uses(void **state)
+{
+	(void)state;
+	char *dir = store_fixture_dir();
+	struct history_store *s = store_fixture_open(dir);
+	struct history_record *r = xmalloc(sizeof(*r));
+	int n = STORE_LABELS_PRUNE_MIN + 200;
+	for (int i = 1; i <= n; i++) {
+		store_fixture_record(r, i, i * 1000LL);
+		char name[64];
+		snprintf(name, sizeof(name), "storage.used_percent:/mnt/%d", i);
+		history_record_add_figure(r, name, i);
+		assert_int_equal(history_store_append(s, r, NULL, 0), 0);
+	}
+	struct history_prune_result pruned;
+	/* the last 100 records stay */
+	assert_int_equal(history_store_prune(s, n * 1000LL, 99500, 0, &pruned), 0);
+	assert_int_equal(pruned.deleted, n - 100);
+	assert_int_equal(pruned.labels_deleted, n - 100);
+	/* the records left read back whole */
+	assert_int_equal(history_store_state_at(s, n * 1000LL, r), 1);
+	double v = 0;
+	char name[64];
+	snprintf(name, sizeof(name), "storage.used_percent:/mnt/%d", n);
+	assert_int_equal(history_record_figure(r, name, &v), 0);
+	assert_true(v == n);
+	assert_int_equal(history_record_figure(r, "requests.p95_ms", &v), 0);
+	/* a new name gets an id no deleted name had */
+	store_fixture_record(r, n + 1, (n + 1) * 1000LL);
+	history_record_add_figure(r, "storage.used_percent:/new", 1);
+	assert_int_equal(history_store_append(s, r, NULL, 0), 0);
+	history_store_close(s);
+	assert_true(store_fixture_int(dir, "SELECT id FROM label WHERE text = "
+	                                   "'storage.used_percent:/new'") > n);
+	/* not due again until the table doubles */
+	s = store_fixture_open(dir);
+	assert_int_equal(history_store_prune(s, (n + 1) * 1000LL, 50500, 0, &pruned), 0);
+	assert_int_equal(pruned.deleted, 50);
+	assert_int_equal(pruned.labels_deleted, 0);
+	history_store_close(s);
+	free(r);
+	store_fixture_remove(dir);
+	free(dir);
+}
+
 static void test_prune_by_size_shrinks_the_file(void **state)
 {
 	(void)state;
@@ -284,6 +335,7 @@ int main(void)
 	    cmocka_unit_test(test_step_by_seq),
 	    cmocka_unit_test(test_prune_by_age),
 	    cmocka_unit_test(test_prune_by_size_shrinks_the_file),
+	    cmocka_unit_test(test_prune_deletes_names_no_record_uses),
 	    cmocka_unit_test(test_damaged_rows_are_skipped_and_counted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
