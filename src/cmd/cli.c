@@ -116,6 +116,8 @@ int cli_load_config(const struct cli_options *opts, struct config *cfg)
 		fprintf(stderr, "opsdeck: %s\n", err);
 		return -1;
 	}
+	if (opts->env_name)
+		envs_own_history(cfg, opts->env_name);
 	if (opts->read_only)
 		cfg->recovery.read_only = true;
 	if (opts->interval_ms > 0)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config/config.h"
 #include "config/paths.h"
 #include "util/xalloc.h"
 
@@ -122,4 +123,14 @@ char *envs_path(const char *name, char *err, size_t errlen)
 	free(names);
 	envs_dirs_free(dirs, ndirs);
 	return NULL;
+}
+
+void envs_own_history(struct config *cfg, const char *name)
+{
+	char *shared = paths_default_history_dir();
+	if (shared && cfg->history.dir && strcmp(cfg->history.dir, shared) == 0) {
+		free(cfg->history.dir);
+		cfg->history.dir = xasprintf("%s/%s", shared, name);
+	}
+	free(shared);
 }

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct config;
+
 #define ENVS_NAME_MAX 64 /* with the NUL */
 #define ENVS_MAX      64 /* environments listed at most */
 
@@ -27,6 +29,13 @@ bool envs_name_valid(const char *name);
  * environments are configured (put NAME.conf in DIR or DIR)", or "'a/b'
  * is not an environment name (...)". */
 char *envs_path(const char *name, char *err, size_t errlen);
+
+/* An environment's own history: when cfg, loaded from environment name's
+ * file, keeps the default [history] dir, it becomes that directory's NAME/
+ * (.../history/prod), so two environments never share a history, its
+ * writer's lock or what their notifications told. A dir the file sets
+ * stays. */
+void envs_own_history(struct config *cfg, const char *name);
 
 /* Every environment's name, sorted, at most ENVS_MAX: names[i] written
  * with ENVS_NAME_MAX bytes each. Returns the count. Files whose names are

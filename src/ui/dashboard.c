@@ -475,6 +475,7 @@ static struct config *dashboard_load_env(const char *name, bool read_only, char 
 		free(cfg);
 		return NULL;
 	}
+	envs_own_history(cfg, name);
 	if (read_only)
 		cfg->recovery.read_only = true;
 	return cfg;

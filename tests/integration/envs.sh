@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Environments: envs/NAME.conf under $XDG_CONFIG_HOME/opsdeck. `-e NAME`
-# selects one for every verb; an unknown name lists the known ones; -e and
+# selects one for every verb, with a history directory of its own; an
+# unknown name lists the known ones; -e and
 # -c together, or a name that is a path, are usage errors. `opsdeck envs`
 # probes them all at once and lists name, state, version and top issue
 # (text and JSON), exiting with the worst state; a broken environment (an
@@ -34,6 +35,12 @@ write_stack_config "$envs/hung.conf" "name = shop-hung" "timeout = 2s" \
 run "$OPSDECK" -e staging status --json
 assert_eq "$RC" 0 "-e staging status"
 assert_eq "$(json_get "$OUT" app)" shop-staging "the environment's configuration is used"
+# each environment keeps a history of its own unless its file names one
+assert_eq "$(json_get "$OUT" history.dir)" "$STATE_DIRECTORY/history/staging" \
+	"-e staging: its own history directory"
+run "$OPSDECK" -c "$envs/staging.conf" status --json
+assert_eq "$(json_get "$OUT" history.dir)" "$STATE_DIRECTORY/history" \
+	"-c: the default history directory"
 run "$OPSDECK" status --env production --json
 assert_eq "$(json_get "$OUT" app)" shop-prod "--env after the verb"
 run "$OPSDECK" -e nope status
